@@ -1,0 +1,129 @@
+//! `latchkey policy check`: one password, or a list with `--batch`.
+
+use std::io::{self, BufRead, BufWriter, Read, Write};
+
+use clap::{Args, Subcommand};
+use latchkey_policy::{Person, Policy, Verdict};
+
+use super::{Outcome, UsageError};
+use crate::config::LoadedConfig;
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Check a password read from standard input against the policy.
+    ///
+    /// Exit 0 when accepted, 1 when rejected, 2 on a usage or config error.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The account's username (the password must not contain it).
+    #[arg(long)]
+    username: String,
+    /// The person's full name (the password must not contain any part of it).
+    #[arg(long)]
+    name: String,
+    /// The person's email address (its name part counts as a username).
+    #[arg(long)]
+    email: Option<String>,
+    /// Print the verdict as JSON: {"accepted": bool, "violations": [{"rule", "message"}]}.
+    #[arg(long)]
+    json: bool,
+    /// Read one password per line and print one JSON verdict per line, in order.
+    #[arg(long)]
+    batch: bool,
+}
+
+pub fn run(command: PolicyCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
+    match command {
+        PolicyCommand::Check(args) => check(&args, &config.policy()?),
+    }
+}
+
+fn check(args: &CheckArgs, policy: &Policy) -> Result<Outcome, UsageError> {
+    let person = Person { username: &args.username, name: &args.name, email: args.email.as_deref() };
+    let stdin = io::stdin().lock();
+    let stdout = io::stdout().lock();
+    if args.batch {
+        return check_batch(policy, &person, stdin, BufWriter::new(stdout));
+    }
+    let password = read_one_password(stdin)?;
+    let verdict = policy.check(&password, &person);
+    print_verdict(&verdict, args.json, stdout).map_err(output_error)?;
+    Ok(outcome(verdict.accepted()))
+}
+
+/// The whole of standard input is one password; one trailing newline is not part of it.
+fn read_one_password(mut input: impl Read) -> Result<String, UsageError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UsageError("the password on standard input is not valid UTF-8".into()))?;
+    let password = strip_newline(&text);
+    if password.contains('\n') {
+        return Err(UsageError(
+            "standard input holds more than one line; use --batch to check a list".into(),
+        ));
+    }
+    Ok(password.to_owned())
+}
+
+fn check_batch(
+    policy: &Policy,
+    person: &Person<'_>,
+    mut input: impl BufRead,
+    mut output: impl Write,
+) -> Result<Outcome, UsageError> {
+    let mut all_accepted = true;
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let text = std::str::from_utf8(&line)
+            .map_err(|_| UsageError(format!("line {number} of standard input is not valid UTF-8")))?;
+        let verdict = policy.check(strip_newline(text), person);
+        all_accepted &= verdict.accepted();
+        serde_json::to_writer(&mut output, &verdict).map_err(|e| output_error(e.into()))?;
+        output.write_all(b"\n").map_err(output_error)?;
+    }
+    output.flush().map_err(output_error)?;
+    Ok(outcome(all_accepted))
+}
+
+fn strip_newline(text: &str) -> &str {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.strip_suffix('\r').unwrap_or(text)
+}
+
+fn print_verdict(verdict: &Verdict, json: bool, mut out: impl Write) -> io::Result<()> {
+    if json {
+        serde_json::to_writer(&mut out, verdict)?;
+        return writeln!(out);
+    }
+    if verdict.accepted() {
+        return writeln!(out, "Accepted: the password meets every rule.");
+    }
+    writeln!(out, "Rejected:")?;
+    for violation in &verdict.violations {
+        writeln!(out, "  {:<18} {}", violation.rule.id(), violation.message)?;
+    }
+    Ok(())
+}
+
+fn outcome(accepted: bool) -> Outcome {
+    if accepted { Outcome::Success } else { Outcome::Refused }
+}
+
+fn output_error(e: io::Error) -> UsageError {
+    UsageError(format!("cannot write the verdict: {e}"))
+}

@@ -1,0 +1,138 @@
+//! Configuration: defaults, then one TOML file. Strict: an unknown key, a
+//! value of the wrong type, a setting that cannot work or a file it names
+//! that cannot be read is refused with the file, the line and the reason.
+//! Nothing falls back silently.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use latchkey_policy::{BreachedList, Dictionary, Policy, PolicyConfig};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub policy: PolicyConfig,
+}
+
+/// Why a configuration was refused, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.reason),
+            None => write!(f, "{}: {}", self.file.display(), self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A configuration file as read, kept so later errors can point at a line.
+pub struct LoadedConfig {
+    pub config: Config,
+    file: Option<(PathBuf, String)>,
+}
+
+impl LoadedConfig {
+    /// The defaults, when no file is given.
+    pub fn defaults() -> LoadedConfig {
+        LoadedConfig { config: Config::default(), file: None }
+    }
+
+    pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
+        let source = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.to_owned(),
+            line: None,
+            reason: format!("cannot read the configuration file: {e}"),
+        })?;
+        LoadedConfig::parse(path, source)
+    }
+
+    /// `path` names the source in errors and anchors relative paths in it.
+    pub fn parse(path: &Path, source: String) -> Result<LoadedConfig, ConfigError> {
+        let config: Config = toml::from_str(&source).map_err(|e| ConfigError {
+            file: path.to_owned(),
+            line: e.span().map(|span| line_of(&source, span)),
+            reason: e.message().trim().to_owned(),
+        })?;
+        let loaded = LoadedConfig { config, file: Some((path.to_owned(), source)) };
+        loaded.config.policy.validate().map_err(|problem| {
+            loaded.error(&["policy", problem.key], format!("policy.{problem}"))
+        })?;
+        Ok(loaded)
+    }
+
+    /// The password policy, with the word lists its settings name.
+    pub fn policy(&self) -> Result<Policy, ConfigError> {
+        let settings = &self.config.policy;
+        let dictionary = match (&settings.dictionary_word, &settings.dictionary_file) {
+            (false, _) => None,
+            (true, None) => Some(Dictionary::builtin(settings.dictionary_min_word_length)),
+            (true, Some(file)) => {
+                let key = ["policy", "dictionary_file"];
+                let text = self.read_named_file(&key, file)?;
+                Some(Dictionary::parse(&text, settings.dictionary_min_word_length))
+            }
+        }
+        .transpose()
+        .map_err(|e| {
+            let file = settings.dictionary_file.as_deref().unwrap_or(Path::new("built-in list"));
+            self.error(&["policy", "dictionary_file"], format!("policy.dictionary_file: {} {e}", file.display()))
+        })?;
+        let breached = match &settings.breached_file {
+            None => None,
+            Some(file) => Some(BreachedList::parse(&self.read_named_file(&["policy", "breached_file"], file)?)),
+        };
+        Ok(Policy::new(settings.clone(), dictionary, breached))
+    }
+
+    /// A file a setting names; relative paths are taken from the config file's folder.
+    fn read_named_file(&self, key: &[&str], file: &Path) -> Result<String, ConfigError> {
+        let resolved = match &self.file {
+            Some((config_path, _)) if file.is_relative() => {
+                config_path.parent().unwrap_or(Path::new("")).join(file)
+            }
+            _ => file.to_owned(),
+        };
+        std::fs::read_to_string(&resolved).map_err(|e| {
+            self.error(key, format!("{}: cannot read {}: {e}", key.join("."), resolved.display()))
+        })
+    }
+
+    fn error(&self, key: &[&str], reason: String) -> ConfigError {
+        match &self.file {
+            Some((path, source)) => ConfigError {
+                file: path.clone(),
+                line: key_span(source, key).map(|span| line_of(source, span)),
+                reason,
+            },
+            None => ConfigError { file: PathBuf::from("(defaults)"), line: None, reason },
+        }
+    }
+}
+
+/// Where a dotted key (`policy.dictionary_file`) is written in a TOML source.
+fn key_span(source: &str, key: &[&str]) -> Option<Range<usize>> {
+    let document = toml::de::DeTable::parse(source).ok()?;
+    let (first, rest) = key.split_first()?;
+    let mut entry = document.get_ref().iter().find(|(k, _)| k.get_ref() == first)?;
+    for name in rest {
+        let table = entry.1.get_ref().as_table()?;
+        entry = table.iter().find(|(k, _)| k.get_ref() == name)?;
+    }
+    Some(entry.0.span())
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(source: &str, span: Range<usize>) -> usize {
+    let end = span.start.min(source.len());
+    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
