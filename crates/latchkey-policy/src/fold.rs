@@ -48,6 +48,10 @@ pub(crate) struct Position {
 }
 
 impl Position {
+    pub(crate) fn reads(self, c: char) -> bool {
+        self.literal == c || self.substitutes.contains(&c)
+    }
+
     pub(crate) fn readings(self) -> impl Iterator<Item = char> {
         std::iter::once(self.literal).chain(self.substitutes.iter().copied())
     }

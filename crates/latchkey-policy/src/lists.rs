@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::fold::fold;
-use crate::matcher::DfaMatcher;
+use crate::matcher::WordMatcher;
 
 /// The built-in list: see `data/README.md` for its origin and licence.
 const BUILTIN_WORDS: &str = include_str!("../data/common-words.txt");
@@ -18,7 +18,7 @@ pub enum WordListError {
 
 /// Common words, compiled once into an automaton and shared by every check.
 pub struct Dictionary {
-    matcher: DfaMatcher,
+    matcher: WordMatcher,
 }
 
 impl Dictionary {
@@ -44,7 +44,7 @@ impl Dictionary {
             return Err(WordListError::Empty(min_word_length));
         }
         Ok(Dictionary {
-            matcher: DfaMatcher::dfa(words)?,
+            matcher: WordMatcher::new(words)?,
         })
     }
 
@@ -56,7 +56,7 @@ impl Dictionary {
         self.len() == 0
     }
 
-    pub(crate) fn matcher(&self) -> &DfaMatcher {
+    pub(crate) fn matcher(&self) -> &WordMatcher {
         &self.matcher
     }
 }
@@ -106,7 +106,8 @@ mod tests {
 
     #[test]
     fn parse_skips_comments_blank_and_short_lines_and_folds() {
-        let dictionary = Dictionary::parse("# comment\n\nCAFÉ\ncat\n  tiger  \ntiger\n", 4).unwrap();
+        let dictionary =
+            Dictionary::parse("# comment\n\nCAFÉ\ncat\n  tiger  \ntiger\n", 4).unwrap();
         assert_eq!(dictionary.len(), 2);
         assert_eq!(dictionary.matcher().word(0), "cafe");
         assert_eq!(dictionary.matcher().word(1), "tiger");

@@ -8,43 +8,25 @@
 //! is linear in the password's length.
 
 use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{Anchored, MatchKind, dfa, nfa::noncontiguous};
+use aho_corasick::{Anchored, MatchKind, dfa};
 
 use crate::WordListError;
 use crate::fold::Position;
 
-/// A list of folded words and the automaton that finds them.
-pub(crate) struct WordMatcher<A> {
-    automaton: A,
+/// A list of folded words and the automaton that finds them: a DFA, the
+/// slowest to build and the fastest to run, for a list built once.
+pub(crate) struct WordMatcher {
+    automaton: dfa::DFA,
     start: StateID,
     words: Vec<String>,
 }
 
-/// A large, fixed list (the dictionary): slower to build, fastest to run.
-pub(crate) type DfaMatcher = WordMatcher<dfa::DFA>;
-/// A handful of words built for one check (a person's names): cheap to build.
-pub(crate) type NfaMatcher = WordMatcher<noncontiguous::NFA>;
-
-impl DfaMatcher {
-    pub(crate) fn dfa(words: Vec<String>) -> Result<Self, WordListError> {
+impl WordMatcher {
+    pub(crate) fn new(words: Vec<String>) -> Result<Self, WordListError> {
         let automaton = dfa::DFA::builder()
             .match_kind(MatchKind::Standard)
             .build(&words)
             .map_err(|e| WordListError::Build(e.to_string()))?;
-        WordMatcher::with(automaton, words)
-    }
-}
-
-impl NfaMatcher {
-    pub(crate) fn nfa(words: Vec<String>) -> Result<Self, WordListError> {
-        let automaton =
-            noncontiguous::NFA::new(&words).map_err(|e| WordListError::Build(e.to_string()))?;
-        WordMatcher::with(automaton, words)
-    }
-}
-
-impl<A: Automaton> WordMatcher<A> {
-    fn with(automaton: A, words: Vec<String>) -> Result<Self, WordListError> {
         let start = automaton
             .start_state(Anchored::No)
             .map_err(|e| WordListError::Build(e.to_string()))?;
@@ -54,6 +36,7 @@ impl<A: Automaton> WordMatcher<A> {
             words,
         })
     }
+
     pub(crate) fn len(&self) -> usize {
         self.words.len()
     }
@@ -75,7 +58,9 @@ impl<A: Automaton> WordMatcher<A> {
                         sid = aut.next_state(Anchored::No, sid, byte);
                     }
                     if aut.is_match(sid) {
-                        found.extend((0..aut.match_len(sid)).map(|i| aut.match_pattern(sid, i).as_usize()));
+                        found.extend(
+                            (0..aut.match_len(sid)).map(|i| aut.match_pattern(sid, i).as_usize()),
+                        );
                     }
                     if !next.contains(&sid) {
                         next.push(sid);

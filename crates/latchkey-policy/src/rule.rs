@@ -115,7 +115,10 @@ impl Violation {
     pub(crate) fn contains_username(found: &[String]) -> Self {
         Self::new(
             Rule::ContainsUsername,
-            format!("Contains your username {}; leave it out.", quoted_list(found)),
+            format!(
+                "Contains your username {}; leave it out.",
+                quoted_list(found)
+            ),
         )
     }
 
@@ -123,7 +126,10 @@ impl Violation {
         let what = if found.len() == 1 { "part" } else { "parts" };
         Self::new(
             Rule::ContainsName,
-            format!("Contains {}, {what} of your name; leave it out.", quoted_list(found)),
+            format!(
+                "Contains {}, {what} of your name; leave it out.",
+                quoted_list(found)
+            ),
         )
     }
 
@@ -133,7 +139,11 @@ impl Violation {
             (_, false) => format!("Contains the common words {}.", quoted_list(found)),
             (_, true) => format!(
                 "Contains the common words {} and others.",
-                found.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ")
+                found
+                    .iter()
+                    .map(|w| format!("'{w}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         Self::new(Rule::DictionaryWord, message)
@@ -161,18 +171,40 @@ impl Violation {
 pub(crate) const SPECIAL_EXAMPLES: &str = "! # $ % & * ? or @";
 
 /// Checklist wording for each rule. `None` for a rule switched off by config.
-pub(crate) fn describe(rule: Rule, config: &crate::PolicyConfig, has_breached: bool) -> Option<String> {
+pub(crate) fn describe(
+    rule: Rule,
+    config: &crate::PolicyConfig,
+    has_breached: bool,
+) -> Option<String> {
     let on = |enabled: bool, text: String| enabled.then_some(text);
     match rule {
-        Rule::MinLength => on(config.min_length > 0, format!("At least {} characters", config.min_length)),
-        Rule::MaxLength => on(config.max_length > 0, format!("At most {} characters", config.max_length)),
+        Rule::MinLength => on(
+            config.min_length > 0,
+            format!("At least {} characters", config.min_length),
+        ),
+        Rule::MaxLength => on(
+            config.max_length > 0,
+            format!("At most {} characters", config.max_length),
+        ),
         Rule::Uppercase => on(config.uppercase, "An upper-case letter (A–Z)".into()),
         Rule::Lowercase => on(config.lowercase, "A lower-case letter (a–z)".into()),
-        Rule::Special => on(config.special, format!("A special character, such as {SPECIAL_EXAMPLES}")),
-        Rule::ContainsUsername => on(config.contains_username, "Does not contain your username".into()),
+        Rule::Special => on(
+            config.special,
+            format!("A special character, such as {SPECIAL_EXAMPLES}"),
+        ),
+        Rule::ContainsUsername => on(
+            config.contains_username,
+            "Does not contain your username".into(),
+        ),
         Rule::ContainsName => on(config.contains_name, "Does not contain your name".into()),
-        Rule::DictionaryWord => on(config.dictionary_word, "Does not contain a common word".into()),
-        Rule::Breached => on(has_breached, "Not a password known from data breaches".into()),
+        Rule::DictionaryWord => on(
+            config.dictionary_word,
+            "Does not contain a common word".into(),
+        ),
+        Rule::Breached => on(
+            has_breached,
+            "Not a password known from data breaches".into(),
+        ),
         Rule::History => on(
             config.history > 0,
             format!("Not one of your last {} passwords", config.history),

@@ -44,7 +44,10 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// The defaults, when no file is given.
     pub fn defaults() -> LoadedConfig {
-        LoadedConfig { config: Config::default(), file: None }
+        LoadedConfig {
+            config: Config::default(),
+            file: None,
+        }
     }
 
     pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
@@ -63,7 +66,10 @@ impl LoadedConfig {
             line: e.span().map(|span| line_of(&source, span)),
             reason: e.message().trim().to_owned(),
         })?;
-        let loaded = LoadedConfig { config, file: Some((path.to_owned(), source)) };
+        let loaded = LoadedConfig {
+            config,
+            file: Some((path.to_owned(), source)),
+        };
         loaded.config.policy.validate().map_err(|problem| {
             loaded.error(&["policy", problem.key], format!("policy.{problem}"))
         })?;
@@ -79,17 +85,28 @@ impl LoadedConfig {
             (true, Some(file)) => {
                 let key = ["policy", "dictionary_file"];
                 let text = self.read_named_file(&key, file)?;
-                Some(Dictionary::parse(&text, settings.dictionary_min_word_length))
+                Some(Dictionary::parse(
+                    &text,
+                    settings.dictionary_min_word_length,
+                ))
             }
         }
         .transpose()
         .map_err(|e| {
-            let file = settings.dictionary_file.as_deref().unwrap_or(Path::new("built-in list"));
-            self.error(&["policy", "dictionary_file"], format!("policy.dictionary_file: {} {e}", file.display()))
+            let file = settings
+                .dictionary_file
+                .as_deref()
+                .unwrap_or(Path::new("built-in list"));
+            self.error(
+                &["policy", "dictionary_file"],
+                format!("policy.dictionary_file: {} {e}", file.display()),
+            )
         })?;
         let breached = match &settings.breached_file {
             None => None,
-            Some(file) => Some(BreachedList::parse(&self.read_named_file(&["policy", "breached_file"], file)?)),
+            Some(file) => Some(BreachedList::parse(
+                &self.read_named_file(&["policy", "breached_file"], file)?,
+            )),
         };
         Ok(Policy::new(settings.clone(), dictionary, breached))
     }
@@ -103,7 +120,10 @@ impl LoadedConfig {
             _ => file.to_owned(),
         };
         std::fs::read_to_string(&resolved).map_err(|e| {
-            self.error(key, format!("{}: cannot read {}: {e}", key.join("."), resolved.display()))
+            self.error(
+                key,
+                format!("{}: cannot read {}: {e}", key.join("."), resolved.display()),
+            )
         })
     }
 
@@ -114,7 +134,11 @@ impl LoadedConfig {
                 line: key_span(source, key).map(|span| line_of(source, span)),
                 reason,
             },
-            None => ConfigError { file: PathBuf::from("(defaults)"), line: None, reason },
+            None => ConfigError {
+                file: PathBuf::from("(defaults)"),
+                line: None,
+                reason,
+            },
         }
     }
 }
@@ -123,7 +147,10 @@ impl LoadedConfig {
 fn key_span(source: &str, key: &[&str]) -> Option<Range<usize>> {
     let document = toml::de::DeTable::parse(source).ok()?;
     let (first, rest) = key.split_first()?;
-    let mut entry = document.get_ref().iter().find(|(k, _)| k.get_ref() == first)?;
+    let mut entry = document
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref() == first)?;
     for name in rest {
         let table = entry.1.get_ref().as_table()?;
         entry = table.iter().find(|(k, _)| k.get_ref() == name)?;
@@ -134,5 +161,9 @@ fn key_span(source: &str, key: &[&str]) -> Option<Range<usize>> {
 /// 1-based line number of a byte offset.
 fn line_of(source: &str, span: Range<usize>) -> usize {
     let end = span.start.min(source.len());
-    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    source.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

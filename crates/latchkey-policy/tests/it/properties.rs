@@ -30,7 +30,9 @@ fn acceptable_password() -> impl Strategy<Value = String> {
             }
             password
         })
-        .prop_filter("within the length bounds", |p| (8..=128).contains(&p.chars().count()))
+        .prop_filter("within the length bounds", |p| {
+            (8..=128).contains(&p.chars().count())
+        })
 }
 
 fn person() -> impl Strategy<Value = (String, String)> {

@@ -67,10 +67,19 @@ fn every_violation_is_reported_at_once_with_a_plain_message() {
     assert_eq!(
         messages,
         vec![
-            ("min_length", "Too short: use at least 8 characters (this has 4)."),
+            (
+                "min_length",
+                "Too short: use at least 8 characters (this has 4)."
+            ),
             ("uppercase", "Add an upper-case letter (A–Z)."),
-            ("special", "Add a special character, such as ! # $ % & * ? or @."),
-            ("contains_name", "Contains 'john', part of your name; leave it out."),
+            (
+                "special",
+                "Add a special character, such as ! # $ % & * ? or @."
+            ),
+            (
+                "contains_name",
+                "Contains 'john', part of your name; leave it out."
+            ),
         ]
     );
 }
@@ -79,7 +88,10 @@ fn every_violation_is_reported_at_once_with_a_plain_message() {
 fn dictionary_message_names_the_longest_words_not_their_parts() {
     let verdict = DEFAULT.check("Password#Dragon9", &JOHN);
     let message = &verdict.violations[0].message;
-    assert_eq!(message, "Contains the common words 'password' and 'dragon'.");
+    assert_eq!(
+        message,
+        "Contains the common words 'password' and 'dragon'."
+    );
 }
 
 #[test]
@@ -93,7 +105,11 @@ fn dictionary_message_says_when_it_leaves_words_out() {
 #[test]
 fn ambiguous_characters_are_read_every_way() {
     // '1' reads 'l' in "he11o" and 'i' in "m1nd"; "!" reads 'i' in "k!tchen".
-    for (password, word) in [("Xhe11o#9", "hello"), ("Xm1nd#99", "mind"), ("Zk!tchen7", "kitchen")] {
+    for (password, word) in [
+        ("Xhe11o#9", "hello"),
+        ("Xm1nd#99", "mind"),
+        ("Zk!tchen7", "kitchen"),
+    ] {
         let verdict = DEFAULT.check(password, &JOHN);
         let message = verdict
             .violations
@@ -101,11 +117,21 @@ fn ambiguous_characters_are_read_every_way() {
             .find(|v| v.rule == Rule::DictionaryWord)
             .map(|v| v.message.clone())
             .unwrap_or_default();
-        assert!(message.contains(&format!("'{word}'")), "{password}: {message:?}");
+        assert!(
+            message.contains(&format!("'{word}'")),
+            "{password}: {message:?}"
+        );
     }
     // Both readings of one character within one word: "1" as 'i' then as 'l'.
-    let person = Person { username: "zz", name: "Lilian Kowalczyk", email: None };
-    assert_eq!(broken(&DEFAULT, "X#1111an9", &person), vec![Rule::ContainsName]);
+    let person = Person {
+        username: "zz",
+        name: "Lilian Kowalczyk",
+        email: None,
+    };
+    assert_eq!(
+        broken(&DEFAULT, "X#1111an9", &person),
+        vec![Rule::ContainsName]
+    );
 }
 
 #[test]
@@ -143,19 +169,39 @@ fn very_long_input_is_checked_fully() {
     let mut password = "Xq7#".repeat(2_500);
     password.push_str("dragon");
     let verdict = DEFAULT.check(&password, &JOHN);
-    assert_eq!(verdict.rules_broken(), vec![Rule::MaxLength, Rule::DictionaryWord]);
+    assert_eq!(
+        verdict.rules_broken(),
+        vec![Rule::MaxLength, Rule::DictionaryWord]
+    );
 }
 
 #[test]
 fn names_from_the_directory() {
-    let person = Person { username: "mjo", name: "Mary-Jane O'Neil", email: None };
-    assert_eq!(broken(&DEFAULT, "Q#neil7777", &person), vec![Rule::ContainsName]);
-    assert_eq!(broken(&DEFAULT, "Q#mjo7777x", &person), vec![Rule::ContainsUsername]);
+    let person = Person {
+        username: "mjo",
+        name: "Mary-Jane O'Neil",
+        email: None,
+    };
+    assert_eq!(
+        broken(&DEFAULT, "Q#neil7777", &person),
+        vec![Rule::ContainsName]
+    );
+    assert_eq!(
+        broken(&DEFAULT, "Q#mjo7777x", &person),
+        vec![Rule::ContainsUsername]
+    );
     // "O" is shorter than min_name_length: not looked for.
     assert_eq!(broken(&DEFAULT, "Q#o7777xzk", &person), vec![]);
     // Non-Latin names are folded and found too.
-    let person = Person { username: "dmitri", name: "Дмитрий Петров", email: None };
-    assert_eq!(broken(&DEFAULT, "Q#ПЕТРОВ77x", &person), vec![Rule::ContainsName]);
+    let person = Person {
+        username: "dmitri",
+        name: "Дмитрий Петров",
+        email: None,
+    };
+    assert_eq!(
+        broken(&DEFAULT, "Q#ПЕТРОВ77x", &person),
+        vec![Rule::ContainsName]
+    );
 }
 
 #[test]
@@ -190,14 +236,20 @@ fn rules_can_be_tuned() {
     assert_eq!(broken(&policy, "Xq7#vbnTzzz", &JOHN), vec![Rule::MinLength]);
     // "john" and "dragon" are now too short to be looked for; "password" is not.
     assert!(policy.check("John#Dragon7", &JOHN).accepted());
-    assert_eq!(broken(&policy, "Password#777", &JOHN), vec![Rule::DictionaryWord]);
+    assert_eq!(
+        broken(&policy, "Password#777", &JOHN),
+        vec![Rule::DictionaryWord]
+    );
 }
 
 #[test]
 fn an_operator_dictionary_replaces_the_builtin_one() {
     let dictionary = Dictionary::parse("latchkey\nwolverine\n", 4).unwrap();
     let policy = Policy::new(PolicyConfig::default(), Some(dictionary), None);
-    assert_eq!(broken(&policy, "L@tchk3y#9", &JOHN), vec![Rule::DictionaryWord]);
+    assert_eq!(
+        broken(&policy, "L@tchk3y#9", &JOHN),
+        vec![Rule::DictionaryWord]
+    );
     assert!(policy.check("Dragon#777", &JOHN).accepted());
 }
 
@@ -207,13 +259,27 @@ fn breached_passwords_are_refused_when_a_list_is_configured() {
     let policy = Policy::new(PolicyConfig::default(), None, Some(breached));
     assert_eq!(broken(&policy, "Xq7#vbnT", &JOHN), vec![Rule::Breached]);
     assert!(broken(&DEFAULT, "Xq7#vbnT", &JOHN).is_empty());
-    assert!(policy.requirements().iter().any(|r| r.rule == Rule::Breached));
-    assert!(!DEFAULT.requirements().iter().any(|r| r.rule == Rule::Breached));
+    assert!(
+        policy
+            .requirements()
+            .iter()
+            .any(|r| r.rule == Rule::Breached)
+    );
+    assert!(
+        !DEFAULT
+            .requirements()
+            .iter()
+            .any(|r| r.rule == Rule::Breached)
+    );
 }
 
 #[test]
 fn checklist_lists_the_rules_in_force() {
-    let lines: Vec<String> = DEFAULT.requirements().into_iter().map(|r| r.description).collect();
+    let lines: Vec<String> = DEFAULT
+        .requirements()
+        .into_iter()
+        .map(|r| r.description)
+        .collect();
     assert_eq!(
         lines,
         vec![
@@ -242,12 +308,19 @@ fn verdicts_serialise_to_the_shared_json_shape() {
         })
     );
     let json = serde_json::to_value(DEFAULT.check("Xq7#vbnT", &JOHN)).unwrap();
-    assert_eq!(json, serde_json::json!({"accepted": true, "violations": []}));
+    assert_eq!(
+        json,
+        serde_json::json!({"accepted": true, "violations": []})
+    );
 }
 
 #[test]
 fn contradictory_settings_are_refused() {
-    let config = PolicyConfig { min_length: 20, max_length: 10, ..PolicyConfig::default() };
+    let config = PolicyConfig {
+        min_length: 20,
+        max_length: 10,
+        ..PolicyConfig::default()
+    };
     let problem = config.validate().unwrap_err();
     assert_eq!(problem.key, "min_length");
     assert!(PolicyConfig::default().validate().is_ok());

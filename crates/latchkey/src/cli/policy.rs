@@ -42,7 +42,11 @@ pub fn run(command: PolicyCommand, config: &LoadedConfig) -> Result<Outcome, Usa
 }
 
 fn check(args: &CheckArgs, policy: &Policy) -> Result<Outcome, UsageError> {
-    let person = Person { username: &args.username, name: &args.name, email: args.email.as_deref() };
+    let person = Person {
+        username: &args.username,
+        name: &args.name,
+        email: args.email.as_deref(),
+    };
     let stdin = io::stdin().lock();
     let stdout = io::stdout().lock();
     if args.batch {
@@ -89,8 +93,11 @@ fn check_batch(
             break;
         }
         number += 1;
-        let text = std::str::from_utf8(&line)
-            .map_err(|_| UsageError(format!("line {number} of standard input is not valid UTF-8")))?;
+        let text = std::str::from_utf8(&line).map_err(|_| {
+            UsageError(format!(
+                "line {number} of standard input is not valid UTF-8"
+            ))
+        })?;
         let verdict = policy.check(strip_newline(text), person);
         all_accepted &= verdict.accepted();
         serde_json::to_writer(&mut output, &verdict).map_err(|e| output_error(e.into()))?;
@@ -121,7 +128,11 @@ fn print_verdict(verdict: &Verdict, json: bool, mut out: impl Write) -> io::Resu
 }
 
 fn outcome(accepted: bool) -> Outcome {
-    if accepted { Outcome::Success } else { Outcome::Refused }
+    if accepted {
+        Outcome::Success
+    } else {
+        Outcome::Refused
+    }
 }
 
 fn output_error(e: io::Error) -> UsageError {

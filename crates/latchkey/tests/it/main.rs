@@ -1,0 +1,6 @@
+//! The `latchkey` binary, run as a person or a script would run it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
+
+mod cli_policy;
+mod support;
