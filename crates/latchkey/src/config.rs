@@ -10,10 +10,28 @@ use std::path::{Path, PathBuf};
 use latchkey_policy::{BreachedList, Dictionary, Policy, PolicyConfig};
 use serde::{Deserialize, Serialize};
 
+use crate::hashing::HashingConfig;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub policy: PolicyConfig,
+    pub database: DatabaseConfig,
+    pub hashing: HashingConfig,
+}
+
+/// `[database]`. `LATCHKEY_DATABASE_URL` and `--database-url` override `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://FILE` (created if missing) or `postgres://USER@HOST/DB`.
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { url: "sqlite://latchkey.db".into() }
+    }
 }
 
 /// Why a configuration was refused, and where.

@@ -2,5 +2,8 @@
 //! only calls [`cli::run`]; everything else lives here so tests and other
 //! binaries can reuse it.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
+pub mod hashing;
+pub mod store;

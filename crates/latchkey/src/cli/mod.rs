@@ -3,11 +3,14 @@
 //! 2 usage or configuration error.
 
 mod policy;
+mod user;
 
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use latchkey_policy::Verdict;
 
 use crate::config::LoadedConfig;
 
@@ -18,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
 
+    /// Database URL (sqlite://FILE or postgres://…); overrides `database.url`.
+    #[arg(long, global = true, env = "LATCHKEY_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -27,6 +34,9 @@ enum Command {
     /// Password policy tools.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Accounts: add, import, show, set a password.
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 /// How a command ended, as the process exit code says it.
@@ -60,11 +70,65 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<Outcome, UsageError> {
-    let config = match &cli.config {
+    let mut config = match &cli.config {
         Some(path) => LoadedConfig::load(path)?,
         None => LoadedConfig::defaults(),
     };
+    if let Some(url) = cli.database_url {
+        config.config.database.url = url;
+    }
     match cli.command {
         Command::Policy(command) => policy::run(command, &config),
+        Command::User(command) => user::run(command, &config),
     }
+}
+
+/// The whole of standard input is one password; one trailing newline is not part of it.
+pub(crate) fn read_one_password(mut input: impl Read) -> Result<String, UsageError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UsageError("the password on standard input is not valid UTF-8".into()))?;
+    let password = strip_newline(&text);
+    if password.contains('\n') {
+        return Err(UsageError(
+            "standard input holds more than one line; use --batch to check a list".into(),
+        ));
+    }
+    Ok(password.to_owned())
+}
+
+pub(crate) fn strip_newline(text: &str) -> &str {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.strip_suffix('\r').unwrap_or(text)
+}
+
+/// Prints a verdict as JSON or as lines a person reads.
+pub(crate) fn print_verdict(verdict: &Verdict, json: bool, mut out: impl Write) -> io::Result<()> {
+    if json {
+        serde_json::to_writer(&mut out, verdict)?;
+        return writeln!(out);
+    }
+    if verdict.accepted() {
+        return writeln!(out, "Accepted: the password meets every rule.");
+    }
+    writeln!(out, "Rejected:")?;
+    for violation in &verdict.violations {
+        writeln!(out, "  {:<18} {}", violation.rule.id(), violation.message)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn outcome(accepted: bool) -> Outcome {
+    if accepted {
+        Outcome::Success
+    } else {
+        Outcome::Refused
+    }
+}
+
+pub(crate) fn output_error(e: io::Error) -> UsageError {
+    UsageError(format!("cannot write the verdict: {e}"))
 }

@@ -1,11 +1,11 @@
 //! `latchkey policy check`: one password, or a list with `--batch`.
 
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 
 use clap::{Args, Subcommand};
-use latchkey_policy::{Person, Policy, Verdict};
+use latchkey_policy::{Person, Policy};
 
-use super::{Outcome, UsageError};
+use super::{Outcome, UsageError, outcome, output_error, print_verdict, read_one_password, strip_newline};
 use crate::config::LoadedConfig;
 
 #[derive(Debug, Subcommand)]
@@ -58,23 +58,6 @@ fn check(args: &CheckArgs, policy: &Policy) -> Result<Outcome, UsageError> {
     Ok(outcome(verdict.accepted()))
 }
 
-/// The whole of standard input is one password; one trailing newline is not part of it.
-fn read_one_password(mut input: impl Read) -> Result<String, UsageError> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| UsageError("the password on standard input is not valid UTF-8".into()))?;
-    let password = strip_newline(&text);
-    if password.contains('\n') {
-        return Err(UsageError(
-            "standard input holds more than one line; use --batch to check a list".into(),
-        ));
-    }
-    Ok(password.to_owned())
-}
-
 fn check_batch(
     policy: &Policy,
     person: &Person<'_>,
@@ -105,36 +88,4 @@ fn check_batch(
     }
     output.flush().map_err(output_error)?;
     Ok(outcome(all_accepted))
-}
-
-fn strip_newline(text: &str) -> &str {
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    text.strip_suffix('\r').unwrap_or(text)
-}
-
-fn print_verdict(verdict: &Verdict, json: bool, mut out: impl Write) -> io::Result<()> {
-    if json {
-        serde_json::to_writer(&mut out, verdict)?;
-        return writeln!(out);
-    }
-    if verdict.accepted() {
-        return writeln!(out, "Accepted: the password meets every rule.");
-    }
-    writeln!(out, "Rejected:")?;
-    for violation in &verdict.violations {
-        writeln!(out, "  {:<18} {}", violation.rule.id(), violation.message)?;
-    }
-    Ok(())
-}
-
-fn outcome(accepted: bool) -> Outcome {
-    if accepted {
-        Outcome::Success
-    } else {
-        Outcome::Refused
-    }
-}
-
-fn output_error(e: io::Error) -> UsageError {
-    UsageError(format!("cannot write the verdict: {e}"))
 }

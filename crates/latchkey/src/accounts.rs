@@ -1,0 +1,215 @@
+//! Accounts: validating new ones, and changing a password as one checked,
+//! hashed, transactional step.
+
+use latchkey_policy::{Person, Policy, Verdict, Violation};
+use serde::Serialize;
+
+use crate::hashing::{HashError, Hasher};
+use crate::store::{Store, StoreError};
+
+/// An account as stored (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    /// E.164 (`+12025550123`).
+    pub phone: Option<String>,
+    pub status: String,
+    pub locked_until: Option<i64>,
+    /// Bumped by every password change: a change checked against one version
+    /// cannot be committed over another.
+    #[serde(skip)]
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Account {
+    pub fn person(&self) -> Person<'_> {
+        Person { username: &self.username, name: &self.name, email: Some(&self.email) }
+    }
+}
+
+/// A validated new account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// A field that is not acceptable, and why, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+const MAX_USERNAME: usize = 64;
+const MAX_EMAIL: usize = 254;
+const MAX_NAME: usize = 200;
+
+impl NewAccount {
+    /// Checks every field and reports every problem, not only the first.
+    pub fn parse(username: &str, email: &str, name: &str, phone: Option<&str>) -> Result<NewAccount, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut problem = |field, reason: &str| errors.push(FieldError { field, reason: reason.to_owned() });
+        let (username, email, name) = (username.trim(), email.trim(), name.trim());
+
+        let username_ok = username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            && username.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if username.is_empty() || username.len() > MAX_USERNAME || !username_ok {
+            problem(
+                "username",
+                "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            );
+        }
+        if !is_plausible_email(email) {
+            problem("email", "use an address such as name@example.edu");
+        }
+        if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+            problem("name", "give the person's name, at most 200 characters");
+        }
+        let phone = match phone.map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(raw) => match normalize_phone(raw) {
+                Ok(e164) => Some(e164),
+                Err(reason) => {
+                    problem("phone", &reason);
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(NewAccount { username: username.to_owned(), email: email.to_owned(), name: name.to_owned(), phone })
+    }
+}
+
+fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else { return false };
+    email.len() <= MAX_EMAIL
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A 10-digit US number (any punctuation) or `+CountryCode Number`, as E.164.
+pub fn normalize_phone(raw: &str) -> Result<String, String> {
+    const EXAMPLE: &str = "use a 10-digit US number such as (202) 555-0143, or +CountryCode Number such as +44 20 7946 0958";
+    let digits = raw.chars().filter(char::is_ascii_digit).count();
+    let allowed = raw.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
+    let international = raw.starts_with('+');
+    if !allowed || (!international && digits != 10) {
+        return Err(EXAMPLE.to_owned());
+    }
+    let number = phonenumber::parse(Some(phonenumber::country::Id::US), raw).map_err(|_| EXAMPLE.to_owned())?;
+    if !phonenumber::is_valid(&number) {
+        return Err(format!("{raw} is not a valid phone number; {EXAMPLE}"));
+    }
+    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// `(•••) •••-0143` for US numbers, `+44 •••••• 0958` for others: enough to
+/// recognise one's own phone, not enough to learn someone else's.
+pub fn mask_phone(e164: &str) -> String {
+    let last4: String = e164.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    match e164.strip_prefix("+1") {
+        Some(rest) if rest.len() == 10 => format!("(•••) •••-{last4}"),
+        _ => {
+            let country: String = e164.chars().take(3).collect();
+            format!("{country} •••••• {last4}")
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("the password does not meet the policy")]
+    Rejected(Verdict),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// Checks, hashes and stores a new password for `account`. The cheap rules
+/// first; the history (one Argon2 verification per entry, spread over the
+/// cores) only when they all pass; then one transaction.
+pub async fn change_password(
+    store: &Store,
+    hasher: &Hasher,
+    policy: &Policy,
+    account: &Account,
+    password: &str,
+    now: i64,
+    actor: &str,
+) -> Result<(), ChangeError> {
+    let verdict = policy.check(password, &account.person());
+    if !verdict.accepted() {
+        return Err(ChangeError::Rejected(verdict));
+    }
+    let depth = policy.history_depth();
+    if depth > 0 {
+        let mut history = store.password_hashes(account.id).await?;
+        history.truncate(depth);
+        if hasher.matches_any(password, history).await? {
+            return Err(ChangeError::Rejected(Verdict { violations: vec![Violation::history(depth)] }));
+        }
+    }
+    let hash = hasher.hash(password).await?;
+    store.commit_password_change(account, &hash, depth, now, actor).await?;
+    Ok(())
+}
+
+/// Seconds since the Unix epoch: the one clock of the service's writes.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn us_and_international_phones_become_e164() {
+        assert_eq!(normalize_phone("(202) 555-0143").unwrap(), "+12025550143");
+        assert_eq!(normalize_phone("202.555.0143").unwrap(), "+12025550143");
+        assert_eq!(normalize_phone("2025550143").unwrap(), "+12025550143");
+        assert_eq!(normalize_phone("+44 20 7946 0958").unwrap(), "+442079460958");
+        assert_eq!(normalize_phone("+1 202 555 0143").unwrap(), "+12025550143");
+    }
+
+    #[test]
+    fn other_phone_forms_are_refused_with_an_example() {
+        for bad in ["555-0143", "12025550143", "phone", "+44 12", "202-555-014x", "+999 123456789"] {
+            let reason = normalize_phone(bad).unwrap_err();
+            assert!(reason.contains("+44 20 7946 0958"), "{bad}: {reason}");
+        }
+    }
+
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(mask_phone("+12025550143"), "(•••) •••-0143");
+        assert_eq!(mask_phone("+442079460958"), "+44 •••••• 0958");
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let errors = NewAccount::parse("-bad name", "not-an-email", " ", Some("12")).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["username", "email", "name", "phone"]);
+        let ok = NewAccount::parse(" jdoe ", "John.Doe@Example.edu", "John Doe", Some("")).unwrap();
+        assert_eq!(ok.username, "jdoe");
+        assert_eq!(ok.phone, None);
+    }
+}

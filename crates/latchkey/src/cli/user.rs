@@ -1,0 +1,253 @@
+//! `latchkey user …`: accounts from the command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use latchkey_policy::Policy;
+
+use super::{Outcome, UsageError, print_verdict, read_one_password};
+use crate::accounts::{self, Account, ChangeError, FieldError, NewAccount, mask_phone, unix_now};
+use crate::config::LoadedConfig;
+use crate::hashing::Hasher;
+use crate::store::Store;
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; with --password-stdin, its first password (the policy applies).
+    Add(AddArgs),
+    /// Set an account's password, read from standard input (the policy and history apply).
+    SetPassword {
+        /// Username or email address.
+        username: String,
+        /// Print the verdict as JSON when refused.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an account, without secrets.
+    Show {
+        /// Username or email address.
+        username: String,
+        #[arg(long)]
+        json: bool,
+        /// Show the phone number in full instead of masked.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Import accounts from a CSV file with the header username,email,name,phone.
+    /// Every row is checked first: one bad row and nothing is imported.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// A 10-digit US number or +CountryCode Number.
+    #[arg(long)]
+    phone: Option<String>,
+    /// Read the account's first password from standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+/// What the user commands work with.
+struct Services {
+    store: Store,
+    hasher: Hasher,
+    policy: Policy,
+}
+
+pub fn run(command: UserCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let services = Services {
+            policy: config.policy()?,
+            hasher: Hasher::new(&config.config.hashing).map_err(|e| UsageError(format!("hashing: {e}")))?,
+            store: Store::open(&config.config.database.url)
+                .await
+                .map_err(|e| UsageError(format!("{e} ({})", redact_url(&config.config.database.url))))?,
+        };
+        let result = match command {
+            UserCommand::Add(args) => add(&services, &args).await,
+            UserCommand::SetPassword { username, json } => set_password(&services, &username, json).await,
+            UserCommand::Show { username, json, full } => show(&services, &username, json, full).await,
+            UserCommand::Import { file } => import(&services, &file).await,
+        };
+        services.store.close().await;
+        result
+    })
+}
+
+async fn add(services: &Services, args: &AddArgs) -> Result<Outcome, UsageError> {
+    let account = NewAccount::parse(&args.username, &args.email, &args.name, args.phone.as_deref())
+        .map_err(|errors| field_errors(&errors))?;
+    let hash = if args.password_stdin {
+        let password = read_one_password(std::io::stdin().lock())?;
+        let person = latchkey_policy::Person { username: &account.username, name: &account.name, email: Some(&account.email) };
+        let verdict = services.policy.check(&password, &person);
+        if !verdict.accepted() {
+            print_verdict(&verdict, args.json, std::io::stdout().lock()).map_err(super::output_error)?;
+            return Ok(Outcome::Refused);
+        }
+        Some(services.hasher.hash(&password).await.map_err(|e| UsageError(e.to_string()))?)
+    } else {
+        None
+    };
+    services.store.insert_accounts(&[(account.clone(), hash)], unix_now()).await.map_err(|e| UsageError(e.to_string()))?;
+    println!("Added {}.", account.username);
+    Ok(Outcome::Success)
+}
+
+async fn set_password(services: &Services, identifier: &str, json: bool) -> Result<Outcome, UsageError> {
+    let account = find(services, identifier).await?;
+    let password = read_one_password(std::io::stdin().lock())?;
+    let changed = accounts::change_password(
+        &services.store,
+        &services.hasher,
+        &services.policy,
+        &account,
+        &password,
+        unix_now(),
+        "cli",
+    )
+    .await;
+    match changed {
+        Ok(()) => {
+            if !json {
+                println!("Password changed for {}.", account.username);
+            } else {
+                println!("{}", serde_json::json!({"accepted": true, "violations": []}));
+            }
+            Ok(Outcome::Success)
+        }
+        Err(ChangeError::Rejected(verdict)) => {
+            print_verdict(&verdict, json, std::io::stdout().lock()).map_err(super::output_error)?;
+            Ok(Outcome::Refused)
+        }
+        Err(e) => Err(UsageError(e.to_string())),
+    }
+}
+
+async fn show(services: &Services, identifier: &str, json: bool, full: bool) -> Result<Outcome, UsageError> {
+    let mut account = find(services, identifier).await?;
+    if !full {
+        account.phone = account.phone.as_deref().map(mask_phone);
+    }
+    if json {
+        println!("{}", serde_json::to_string(&account).map_err(|e| UsageError(e.to_string()))?);
+        return Ok(Outcome::Success);
+    }
+    let time = |t: i64| {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
+        humantime::format_rfc3339_seconds(t).to_string()
+    };
+    println!("username  {}", account.username);
+    println!("email     {}", account.email);
+    println!("name      {}", account.name);
+    println!("phone     {}", account.phone.as_deref().unwrap_or("(none)"));
+    println!("status    {}", account.status);
+    println!("created   {}", time(account.created_at));
+    println!("updated   {}", time(account.updated_at));
+    Ok(Outcome::Success)
+}
+
+async fn import(services: &Services, file: &std::path::Path) -> Result<Outcome, UsageError> {
+    let text = std::fs::read_to_string(file).map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+    let rows = parse_import(&text).map_err(|problems| {
+        UsageError(format!(
+            "{}: nothing imported; fix these rows:\n{}",
+            file.display(),
+            problems.iter().map(|p| format!("  line {}: {}", p.0, p.1)).collect::<Vec<_>>().join("\n")
+        ))
+    })?;
+    let usernames: Vec<String> = rows.iter().map(|(_, a)| a.username.to_lowercase()).collect();
+    let emails: Vec<String> = rows.iter().map(|(_, a)| a.email.to_lowercase()).collect();
+    let taken = services.store.taken(&usernames, &emails).await.map_err(|e| UsageError(e.to_string()))?;
+    if !taken.is_empty() {
+        let lines: Vec<String> = rows
+            .iter()
+            .filter(|(_, a)| taken.contains(&a.username.to_lowercase()) || taken.contains(&a.email.to_lowercase()))
+            .map(|(line, a)| format!("  line {line}: {} or {} already has an account", a.username, a.email))
+            .collect();
+        return Err(UsageError(format!("{}: nothing imported; fix these rows:\n{}", file.display(), lines.join("\n"))));
+    }
+    let accounts: Vec<(NewAccount, Option<String>)> = rows.into_iter().map(|(_, a)| (a, None)).collect();
+    services.store.insert_accounts(&accounts, unix_now()).await.map_err(|e| UsageError(e.to_string()))?;
+    println!("Imported {} accounts from {}.", accounts.len(), file.display());
+    Ok(Outcome::Success)
+}
+
+/// Every row validated, with its line number; every problem reported.
+fn parse_import(text: &str) -> Result<Vec<(u64, NewAccount)>, Vec<(u64, String)>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let header_ok = reader
+        .headers()
+        .is_ok_and(|h| h.iter().map(str::trim).eq(["username", "email", "name", "phone"]));
+    if !header_ok {
+        return Err(vec![(1, "the header must be exactly: username,email,name,phone".into())]);
+    }
+    let (mut rows, mut problems) = (Vec::new(), Vec::new());
+    let (mut seen_usernames, mut seen_emails) = (std::collections::HashMap::new(), std::collections::HashMap::new());
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push((line, format!("not a valid CSV row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let phone = Some(field(3)).filter(|p| !p.trim().is_empty());
+        match NewAccount::parse(field(0), field(1), field(2), phone) {
+            Err(errors) => problems.extend(errors.iter().map(|e| (line, e.to_string()))),
+            Ok(account) => {
+                if let Some(first) = seen_usernames.insert(account.username.to_lowercase(), line) {
+                    problems.push((line, format!("username {} is also on line {first}", account.username)));
+                }
+                if let Some(first) = seen_emails.insert(account.email.to_lowercase(), line) {
+                    problems.push((line, format!("email {} is also on line {first}", account.email)));
+                }
+                rows.push((line, account));
+            }
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+}
+
+async fn find(services: &Services, identifier: &str) -> Result<Account, UsageError> {
+    services
+        .store
+        .find_account(identifier)
+        .await
+        .map_err(|e| UsageError(e.to_string()))?
+        .ok_or_else(|| UsageError(format!("no account with username or email {identifier:?}")))
+}
+
+fn field_errors(errors: &[FieldError]) -> UsageError {
+    UsageError(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+}
+
+/// A database URL without its password, for error messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _password)) => format!("{}{user}:•••{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
