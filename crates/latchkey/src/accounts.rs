@@ -28,7 +28,11 @@ pub struct Account {
 
 impl Account {
     pub fn person(&self) -> Person<'_> {
-        Person { username: &self.username, name: &self.name, email: Some(&self.email) }
+        Person {
+            username: &self.username,
+            name: &self.name,
+            email: Some(&self.email),
+        }
     }
 }
 
@@ -55,12 +59,24 @@ const MAX_NAME: usize = 200;
 
 impl NewAccount {
     /// Checks every field and reports every problem, not only the first.
-    pub fn parse(username: &str, email: &str, name: &str, phone: Option<&str>) -> Result<NewAccount, Vec<FieldError>> {
+    pub fn parse(
+        username: &str,
+        email: &str,
+        name: &str,
+        phone: Option<&str>,
+    ) -> Result<NewAccount, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut problem = |field, reason: &str| errors.push(FieldError { field, reason: reason.to_owned() });
+        let mut problem = |field, reason: &str| {
+            errors.push(FieldError {
+                field,
+                reason: reason.to_owned(),
+            })
+        };
         let (username, email, name) = (username.trim(), email.trim(), name.trim());
 
-        let username_ok = username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        let username_ok = username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
             && username.starts_with(|c: char| c.is_ascii_alphanumeric());
         if username.is_empty() || username.len() > MAX_USERNAME || !username_ok {
             problem(
@@ -71,7 +87,8 @@ impl NewAccount {
         if !is_plausible_email(email) {
             problem("email", "use an address such as name@example.edu");
         }
-        if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control)
+        {
             problem("name", "give the person's name, at most 200 characters");
         }
         let phone = match phone.map(str::trim).filter(|p| !p.is_empty()) {
@@ -87,12 +104,19 @@ impl NewAccount {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(NewAccount { username: username.to_owned(), email: email.to_owned(), name: name.to_owned(), phone })
+        Ok(NewAccount {
+            username: username.to_owned(),
+            email: email.to_owned(),
+            name: name.to_owned(),
+            phone,
+        })
     }
 }
 
 fn is_plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.rsplit_once('@') else { return false };
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
     email.len() <= MAX_EMAIL
         && !local.is_empty()
         && domain.contains('.')
@@ -105,12 +129,15 @@ fn is_plausible_email(email: &str) -> bool {
 pub fn normalize_phone(raw: &str) -> Result<String, String> {
     const EXAMPLE: &str = "use a 10-digit US number such as (202) 555-0143, or +CountryCode Number such as +44 20 7946 0958";
     let digits = raw.chars().filter(char::is_ascii_digit).count();
-    let allowed = raw.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
+    let allowed = raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
     let international = raw.starts_with('+');
     if !allowed || (!international && digits != 10) {
         return Err(EXAMPLE.to_owned());
     }
-    let number = phonenumber::parse(Some(phonenumber::country::Id::US), raw).map_err(|_| EXAMPLE.to_owned())?;
+    let number = phonenumber::parse(Some(phonenumber::country::Id::US), raw)
+        .map_err(|_| EXAMPLE.to_owned())?;
     if !phonenumber::is_valid(&number) {
         return Err(format!("{raw} is not a valid phone number; {EXAMPLE}"));
     }
@@ -120,7 +147,14 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
 /// `(•••) •••-0143` for US numbers, `+44 •••••• 0958` for others: enough to
 /// recognise one's own phone, not enough to learn someone else's.
 pub fn mask_phone(e164: &str) -> String {
-    let last4: String = e164.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let last4: String = e164
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     match e164.strip_prefix("+1") {
         Some(rest) if rest.len() == 10 => format!("(•••) •••-{last4}"),
         _ => {
@@ -161,12 +195,39 @@ pub async fn change_password(
         let mut history = store.password_hashes(account.id).await?;
         history.truncate(depth);
         if hasher.matches_any(password, history).await? {
-            return Err(ChangeError::Rejected(Verdict { violations: vec![Violation::history(depth)] }));
+            return Err(ChangeError::Rejected(Verdict {
+                violations: vec![Violation::history(depth)],
+            }));
         }
     }
     let hash = hasher.hash(password).await?;
-    store.commit_password_change(account, &hash, depth, now, actor).await?;
+    store
+        .commit_password_change(account, &hash, depth, now, actor)
+        .await?;
     Ok(())
+}
+
+/// Whether `password` is the account's current one. A hash made with older
+/// parameters is replaced by one at the configured parameters on success.
+pub async fn verify_password(
+    store: &Store,
+    hasher: &Hasher,
+    account: &Account,
+    password: &str,
+) -> Result<bool, ChangeError> {
+    let Some(current) = store.password_hashes(account.id).await?.into_iter().next() else {
+        return Ok(false);
+    };
+    if !hasher.verify(password, &current).await? {
+        return Ok(false);
+    }
+    if hasher.needs_rehash(&current) {
+        let upgraded = hasher.hash(password).await?;
+        store
+            .upgrade_current_hash(account.id, &current, &upgraded)
+            .await?;
+    }
+    Ok(true)
 }
 
 /// Seconds since the Unix epoch: the one clock of the service's writes.
@@ -185,13 +246,23 @@ mod tests {
         assert_eq!(normalize_phone("(202) 555-0143").unwrap(), "+12025550143");
         assert_eq!(normalize_phone("202.555.0143").unwrap(), "+12025550143");
         assert_eq!(normalize_phone("2025550143").unwrap(), "+12025550143");
-        assert_eq!(normalize_phone("+44 20 7946 0958").unwrap(), "+442079460958");
+        assert_eq!(
+            normalize_phone("+44 20 7946 0958").unwrap(),
+            "+442079460958"
+        );
         assert_eq!(normalize_phone("+1 202 555 0143").unwrap(), "+12025550143");
     }
 
     #[test]
     fn other_phone_forms_are_refused_with_an_example() {
-        for bad in ["555-0143", "12025550143", "phone", "+44 12", "202-555-014x", "+999 123456789"] {
+        for bad in [
+            "555-0143",
+            "12025550143",
+            "phone",
+            "+44 12",
+            "202-555-014x",
+            "+999 123456789",
+        ] {
             let reason = normalize_phone(bad).unwrap_err();
             assert!(reason.contains("+44 20 7946 0958"), "{bad}: {reason}");
         }

@@ -30,7 +30,9 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { url: "sqlite://latchkey.db".into() }
+        DatabaseConfig {
+            url: "sqlite://latchkey.db".into(),
+        }
     }
 }
 

@@ -27,7 +27,12 @@ pub struct HashingConfig {
 
 impl Default for HashingConfig {
     fn default() -> Self {
-        HashingConfig { memory_kib: 19_456, iterations: 2, parallelism: 1, workers: 0 }
+        HashingConfig {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+            workers: 0,
+        }
     }
 }
 
@@ -50,13 +55,22 @@ pub struct Hasher {
 
 impl Hasher {
     pub fn new(config: &HashingConfig) -> Result<Hasher, HashError> {
-        let params = Params::new(config.memory_kib, config.iterations, config.parallelism, None)
-            .map_err(|e| HashError::Params(e.to_string()))?;
+        let params = Params::new(
+            config.memory_kib,
+            config.iterations,
+            config.parallelism,
+            None,
+        )
+        .map_err(|e| HashError::Params(e.to_string()))?;
         let workers = match config.workers {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
-        Ok(Hasher { params, permits: Arc::new(Semaphore::new(workers)), workers })
+        Ok(Hasher {
+            params,
+            permits: Arc::new(Semaphore::new(workers)),
+            workers,
+        })
     }
 
     pub fn workers(&self) -> usize {
@@ -72,7 +86,12 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| HashError::PoolClosed)?;
         tokio::task::spawn_blocking(move || {
             let result = work();
             drop(permit);
@@ -106,7 +125,11 @@ impl Hasher {
 
     /// Whether `password` matches any of `hashes`: the verifications are
     /// spread over the pool's workers, and the rest are dropped at the first match.
-    pub async fn matches_any(&self, password: &str, hashes: Vec<String>) -> Result<bool, HashError> {
+    pub async fn matches_any(
+        &self,
+        password: &str,
+        hashes: Vec<String>,
+    ) -> Result<bool, HashError> {
         let mut set = tokio::task::JoinSet::new();
         for phc in hashes {
             let hasher = self.clone();
@@ -124,7 +147,11 @@ impl Hasher {
 
     /// The same check one hash after another, for the benchmark that
     /// measures what spreading gains.
-    pub async fn matches_any_sequential(&self, password: &str, hashes: Vec<String>) -> Result<bool, HashError> {
+    pub async fn matches_any_sequential(
+        &self,
+        password: &str,
+        hashes: Vec<String>,
+    ) -> Result<bool, HashError> {
         for phc in hashes {
             if self.verify(password, &phc).await? {
                 return Ok(true);
@@ -136,7 +163,9 @@ impl Hasher {
     /// Whether a stored hash was made with other parameters than the
     /// configured ones, and should be replaced at the next successful sign-in.
     pub fn needs_rehash(&self, phc: &str) -> bool {
-        let Ok(hash) = PasswordHash::new(phc) else { return true };
+        let Ok(hash) = PasswordHash::new(phc) else {
+            return true;
+        };
         let same_algorithm = hash.algorithm == Algorithm::Argon2id.ident();
         let same_params = Params::try_from(&hash).is_ok_and(|p| {
             p.m_cost() == self.params.m_cost()
@@ -148,9 +177,13 @@ impl Hasher {
 }
 
 fn verify_now(password: &str, phc: &str) -> bool {
-    let Ok(hash) = PasswordHash::new(phc) else { return false };
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return false;
+    };
     // The verifier takes its parameters from the hash itself.
-    Argon2::default().verify_password(password.as_bytes(), &hash).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), &hash)
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -166,7 +199,10 @@ mod tests {
     async fn hashes_are_argon2id_phc_strings_at_owasp_parameters() {
         let hasher = owasp();
         let hash = hasher.hash("Xq7#vbnT").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(hasher.verify("Xq7#vbnT", &hash).await.unwrap());
         assert!(!hasher.verify("Xq7#vbnt", &hash).await.unwrap());
         // A fresh salt each time.
@@ -176,7 +212,12 @@ mod tests {
 
     #[tokio::test]
     async fn older_parameters_need_a_rehash_but_still_verify() {
-        let cheap = Hasher::new(&HashingConfig { memory_kib: 1024, iterations: 1, ..HashingConfig::default() }).unwrap();
+        let cheap = Hasher::new(&HashingConfig {
+            memory_kib: 1024,
+            iterations: 1,
+            ..HashingConfig::default()
+        })
+        .unwrap();
         let old = cheap.hash("Xq7#vbnT").await.unwrap();
         let hasher = owasp();
         assert!(hasher.needs_rehash(&old));
@@ -187,21 +228,39 @@ mod tests {
 
     #[tokio::test]
     async fn matches_any_finds_a_match_anywhere_in_the_list() {
-        let hasher = Hasher::new(&HashingConfig { memory_kib: 1024, iterations: 1, ..HashingConfig::default() }).unwrap();
+        let hasher = Hasher::new(&HashingConfig {
+            memory_kib: 1024,
+            iterations: 1,
+            ..HashingConfig::default()
+        })
+        .unwrap();
         let mut hashes = Vec::new();
         for i in 0..6 {
             hashes.push(hasher.hash(&format!("password-{i}")).await.unwrap());
         }
         for i in 0..6 {
-            assert!(hasher.matches_any(&format!("password-{i}"), hashes.clone()).await.unwrap());
+            assert!(
+                hasher
+                    .matches_any(&format!("password-{i}"), hashes.clone())
+                    .await
+                    .unwrap()
+            );
         }
-        assert!(!hasher.matches_any("password-6", hashes.clone()).await.unwrap());
+        assert!(
+            !hasher
+                .matches_any("password-6", hashes.clone())
+                .await
+                .unwrap()
+        );
         assert!(!hasher.matches_any("anything", Vec::new()).await.unwrap());
     }
 
     #[test]
     fn bad_parameters_are_refused() {
-        let config = HashingConfig { memory_kib: 1, ..HashingConfig::default() };
+        let config = HashingConfig {
+            memory_kib: 1,
+            ..HashingConfig::default()
+        };
         assert!(matches!(Hasher::new(&config), Err(HashError::Params(_))));
     }
 }

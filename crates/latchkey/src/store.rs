@@ -7,7 +7,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::accounts::{Account, NewAccount};
 
@@ -42,8 +42,9 @@ pub struct Store {
     backend: Backend,
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, username, email, display_name, phone, status, locked_until, version, created_at, updated_at";
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, version, created_at, updated_at";
 
 impl Store {
     /// Opens (creating an SQLite file if missing) and migrates the database.
@@ -61,12 +62,30 @@ impl Store {
             Backend::Sqlite => sqlite_url(url)?,
             Backend::Postgres => url.to_owned(),
         };
+        // One direct attempt first: the pool would retry a refused connection
+        // until its timeout and then report only that it timed out.
+        let probe = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url))
+            .await
+            .map_err(|_| {
+                StoreError::Connect(format!(
+                    "no answer within {} seconds",
+                    CONNECT_TIMEOUT.as_secs()
+                ))
+            })?
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        probe.close().await?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .acquire_timeout(std::time::Duration::from_secs(10))
+            .acquire_timeout(CONNECT_TIMEOUT)
             .connect(&url)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
+        if backend == Backend::Sqlite {
+            // Persistent for the file: readers never block the writer.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
@@ -91,7 +110,11 @@ impl Store {
 
     /// Adds accounts, each with an optional first password hash, in one
     /// transaction: all of them or none.
-    pub async fn insert_accounts(&self, accounts: &[(NewAccount, Option<String>)], now: i64) -> Result<(), StoreError> {
+    pub async fn insert_accounts(
+        &self,
+        accounts: &[(NewAccount, Option<String>)],
+        now: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for (account, hash) in accounts {
             let id: i64 = sqlx::query_scalar(
@@ -135,22 +158,28 @@ impl Store {
     }
 
     /// Which of these usernames and emails (lower-cased) are taken already.
-    pub async fn taken(&self, username_keys: &[String], email_keys: &[String]) -> Result<Vec<String>, StoreError> {
+    pub async fn taken(
+        &self,
+        username_keys: &[String],
+        email_keys: &[String],
+    ) -> Result<Vec<String>, StoreError> {
         let mut taken = Vec::new();
         for key in username_keys {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE username_key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM accounts WHERE username_key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
             if found.is_some() {
                 taken.push(key.clone());
             }
         }
         for key in email_keys {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email_key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM accounts WHERE email_key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
             if found.is_some() {
                 taken.push(key.clone());
             }
@@ -160,10 +189,12 @@ impl Store {
 
     /// Password hashes, newest (the current password) first.
     pub async fn password_hashes(&self, account_id: i64) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT hash FROM password_history WHERE account_id = $1 ORDER BY id DESC")
-            .bind(account_id)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT hash FROM password_history WHERE account_id = $1 ORDER BY id DESC",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The password change itself, one transaction: claim the account at the
@@ -191,12 +222,14 @@ impl Store {
         if claimed.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
-        sqlx::query("INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)")
-            .bind(account.id)
-            .bind(new_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(account.id)
+        .bind(new_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM password_history WHERE account_id = $1 AND id NOT IN
                (SELECT id FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2)",
@@ -212,7 +245,12 @@ impl Store {
 
     /// Replaces the current hash with one at the configured parameters
     /// (after a successful verification with older ones).
-    pub async fn upgrade_current_hash(&self, account_id: i64, old: &str, new: &str) -> Result<(), StoreError> {
+    pub async fn upgrade_current_hash(
+        &self,
+        account_id: i64,
+        old: &str,
+        new: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE password_history SET hash = $1 WHERE account_id = $2 AND hash = $3")
             .bind(new)
             .bind(account_id)
@@ -243,7 +281,8 @@ async fn audit(
 /// SQLite: create the file if missing, wait for locks instead of failing,
 /// and use the write-ahead log so readers never block the writer.
 fn sqlite_url(url: &str) -> Result<String, StoreError> {
-    let options = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
     let path = options.get_filename().to_string_lossy().into_owned();
     let sep = if url.contains('?') { '&' } else { '?' };
     let mut url = url.to_owned();
@@ -260,9 +299,15 @@ fn duplicate(error: sqlx::Error, account: &NewAccount) -> StoreError {
     {
         let message = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
         if message.contains("email_key") {
-            return StoreError::Duplicate { field: "email", value: account.email.clone() };
+            return StoreError::Duplicate {
+                field: "email",
+                value: account.email.clone(),
+            };
         }
-        return StoreError::Duplicate { field: "username", value: account.username.clone() };
+        return StoreError::Duplicate {
+            field: "username",
+            value: account.username.clone(),
+        };
     }
     StoreError::Database(error)
 }

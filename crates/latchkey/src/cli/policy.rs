@@ -5,7 +5,9 @@ use std::io::{self, BufRead, BufWriter, Write};
 use clap::{Args, Subcommand};
 use latchkey_policy::{Person, Policy};
 
-use super::{Outcome, UsageError, outcome, output_error, print_verdict, read_one_password, strip_newline};
+use super::{
+    Outcome, UsageError, outcome, output_error, print_verdict, read_one_password, strip_newline,
+};
 use crate::config::LoadedConfig;
 
 #[derive(Debug, Subcommand)]

@@ -71,15 +71,24 @@ pub fn run(command: UserCommand, config: &LoadedConfig) -> Result<Outcome, Usage
     runtime.block_on(async {
         let services = Services {
             policy: config.policy()?,
-            hasher: Hasher::new(&config.config.hashing).map_err(|e| UsageError(format!("hashing: {e}")))?,
+            hasher: Hasher::new(&config.config.hashing)
+                .map_err(|e| UsageError(format!("hashing: {e}")))?,
             store: Store::open(&config.config.database.url)
                 .await
-                .map_err(|e| UsageError(format!("{e} ({})", redact_url(&config.config.database.url))))?,
+                .map_err(|e| {
+                    UsageError(format!("{e} ({})", redact_url(&config.config.database.url)))
+                })?,
         };
         let result = match command {
             UserCommand::Add(args) => add(&services, &args).await,
-            UserCommand::SetPassword { username, json } => set_password(&services, &username, json).await,
-            UserCommand::Show { username, json, full } => show(&services, &username, json, full).await,
+            UserCommand::SetPassword { username, json } => {
+                set_password(&services, &username, json).await
+            }
+            UserCommand::Show {
+                username,
+                json,
+                full,
+            } => show(&services, &username, json, full).await,
             UserCommand::Import { file } => import(&services, &file).await,
         };
         services.store.close().await;
@@ -88,26 +97,50 @@ pub fn run(command: UserCommand, config: &LoadedConfig) -> Result<Outcome, Usage
 }
 
 async fn add(services: &Services, args: &AddArgs) -> Result<Outcome, UsageError> {
-    let account = NewAccount::parse(&args.username, &args.email, &args.name, args.phone.as_deref())
-        .map_err(|errors| field_errors(&errors))?;
+    let account = NewAccount::parse(
+        &args.username,
+        &args.email,
+        &args.name,
+        args.phone.as_deref(),
+    )
+    .map_err(|errors| field_errors(&errors))?;
     let hash = if args.password_stdin {
         let password = read_one_password(std::io::stdin().lock())?;
-        let person = latchkey_policy::Person { username: &account.username, name: &account.name, email: Some(&account.email) };
+        let person = latchkey_policy::Person {
+            username: &account.username,
+            name: &account.name,
+            email: Some(&account.email),
+        };
         let verdict = services.policy.check(&password, &person);
         if !verdict.accepted() {
-            print_verdict(&verdict, args.json, std::io::stdout().lock()).map_err(super::output_error)?;
+            print_verdict(&verdict, args.json, std::io::stdout().lock())
+                .map_err(super::output_error)?;
             return Ok(Outcome::Refused);
         }
-        Some(services.hasher.hash(&password).await.map_err(|e| UsageError(e.to_string()))?)
+        Some(
+            services
+                .hasher
+                .hash(&password)
+                .await
+                .map_err(|e| UsageError(e.to_string()))?,
+        )
     } else {
         None
     };
-    services.store.insert_accounts(&[(account.clone(), hash)], unix_now()).await.map_err(|e| UsageError(e.to_string()))?;
+    services
+        .store
+        .insert_accounts(&[(account.clone(), hash)], unix_now())
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
     println!("Added {}.", account.username);
     Ok(Outcome::Success)
 }
 
-async fn set_password(services: &Services, identifier: &str, json: bool) -> Result<Outcome, UsageError> {
+async fn set_password(
+    services: &Services,
+    identifier: &str,
+    json: bool,
+) -> Result<Outcome, UsageError> {
     let account = find(services, identifier).await?;
     let password = read_one_password(std::io::stdin().lock())?;
     let changed = accounts::change_password(
@@ -125,7 +158,10 @@ async fn set_password(services: &Services, identifier: &str, json: bool) -> Resu
             if !json {
                 println!("Password changed for {}.", account.username);
             } else {
-                println!("{}", serde_json::json!({"accepted": true, "violations": []}));
+                println!(
+                    "{}",
+                    serde_json::json!({"accepted": true, "violations": []})
+                );
             }
             Ok(Outcome::Success)
         }
@@ -137,17 +173,26 @@ async fn set_password(services: &Services, identifier: &str, json: bool) -> Resu
     }
 }
 
-async fn show(services: &Services, identifier: &str, json: bool, full: bool) -> Result<Outcome, UsageError> {
+async fn show(
+    services: &Services,
+    identifier: &str,
+    json: bool,
+    full: bool,
+) -> Result<Outcome, UsageError> {
     let mut account = find(services, identifier).await?;
     if !full {
         account.phone = account.phone.as_deref().map(mask_phone);
     }
     if json {
-        println!("{}", serde_json::to_string(&account).map_err(|e| UsageError(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string(&account).map_err(|e| UsageError(e.to_string()))?
+        );
         return Ok(Outcome::Success);
     }
     let time = |t: i64| {
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
+        let t =
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
         humantime::format_rfc3339_seconds(t).to_string()
     };
     println!("username  {}", account.username);
@@ -161,48 +206,98 @@ async fn show(services: &Services, identifier: &str, json: bool, full: bool) -> 
 }
 
 async fn import(services: &Services, file: &std::path::Path) -> Result<Outcome, UsageError> {
-    let text = std::fs::read_to_string(file).map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
-    let rows = parse_import(&text).map_err(|problems| {
-        UsageError(format!(
-            "{}: nothing imported; fix these rows:\n{}",
-            file.display(),
-            problems.iter().map(|p| format!("  line {}: {}", p.0, p.1)).collect::<Vec<_>>().join("\n")
-        ))
-    })?;
-    let usernames: Vec<String> = rows.iter().map(|(_, a)| a.username.to_lowercase()).collect();
-    let emails: Vec<String> = rows.iter().map(|(_, a)| a.email.to_lowercase()).collect();
-    let taken = services.store.taken(&usernames, &emails).await.map_err(|e| UsageError(e.to_string()))?;
-    if !taken.is_empty() {
-        let lines: Vec<String> = rows
-            .iter()
-            .filter(|(_, a)| taken.contains(&a.username.to_lowercase()) || taken.contains(&a.email.to_lowercase()))
-            .map(|(line, a)| format!("  line {line}: {} or {} already has an account", a.username, a.email))
-            .collect();
-        return Err(UsageError(format!("{}: nothing imported; fix these rows:\n{}", file.display(), lines.join("\n"))));
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+    let rows = parse_import(&text).map_err(|problems| nothing_imported(file, &problems))?;
+    let key = |s: &str| s.to_lowercase();
+    let usernames: Vec<String> = rows.iter().map(|row| key(&row.account.username)).collect();
+    let emails: Vec<String> = rows.iter().map(|row| key(&row.account.email)).collect();
+    let taken = services
+        .store
+        .taken(&usernames, &emails)
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
+    let problems: Vec<RowProblem> = rows
+        .iter()
+        .filter(|row| {
+            taken.contains(&key(&row.account.username)) || taken.contains(&key(&row.account.email))
+        })
+        .map(|row| RowProblem {
+            line: row.line,
+            reason: format!(
+                "{} or {} already has an account",
+                row.account.username, row.account.email
+            ),
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(nothing_imported(file, &problems));
     }
-    let accounts: Vec<(NewAccount, Option<String>)> = rows.into_iter().map(|(_, a)| (a, None)).collect();
-    services.store.insert_accounts(&accounts, unix_now()).await.map_err(|e| UsageError(e.to_string()))?;
-    println!("Imported {} accounts from {}.", accounts.len(), file.display());
+    let accounts: Vec<(NewAccount, Option<String>)> =
+        rows.into_iter().map(|row| (row.account, None)).collect();
+    services
+        .store
+        .insert_accounts(&accounts, unix_now())
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
+    println!(
+        "Imported {} accounts from {}.",
+        accounts.len(),
+        file.display()
+    );
     Ok(Outcome::Success)
 }
 
+/// A row of an import file, and the line it is on.
+struct ImportRow {
+    line: u64,
+    account: NewAccount,
+}
+
+/// What is wrong with a line of an import file.
+struct RowProblem {
+    line: u64,
+    reason: String,
+}
+
+fn nothing_imported(file: &std::path::Path, problems: &[RowProblem]) -> UsageError {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("  line {}: {}", p.line, p.reason))
+        .collect();
+    UsageError(format!(
+        "{}: nothing imported; fix these rows:\n{}",
+        file.display(),
+        lines.join("\n")
+    ))
+}
+
 /// Every row validated, with its line number; every problem reported.
-fn parse_import(text: &str) -> Result<Vec<(u64, NewAccount)>, Vec<(u64, String)>> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let header_ok = reader
-        .headers()
-        .is_ok_and(|h| h.iter().map(str::trim).eq(["username", "email", "name", "phone"]));
+fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<RowProblem>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let header_ok = reader.headers().is_ok_and(|h| {
+        h.iter()
+            .map(str::trim)
+            .eq(["username", "email", "name", "phone"])
+    });
     if !header_ok {
-        return Err(vec![(1, "the header must be exactly: username,email,name,phone".into())]);
+        let reason = "the header must be exactly: username,email,name,phone".to_owned();
+        return Err(vec![RowProblem { line: 1, reason }]);
     }
     let (mut rows, mut problems) = (Vec::new(), Vec::new());
-    let (mut seen_usernames, mut seen_emails) = (std::collections::HashMap::new(), std::collections::HashMap::new());
+    let mut seen_usernames = std::collections::HashMap::new();
+    let mut seen_emails = std::collections::HashMap::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push((line, format!("not a valid CSV row: {e}")));
+                problems.push(RowProblem {
+                    line,
+                    reason: format!("not a valid CSV row: {e}"),
+                });
                 continue;
             }
         };
@@ -210,19 +305,28 @@ fn parse_import(text: &str) -> Result<Vec<(u64, NewAccount)>, Vec<(u64, String)>
         let field = |i: usize| record.get(i).unwrap_or("");
         let phone = Some(field(3)).filter(|p| !p.trim().is_empty());
         match NewAccount::parse(field(0), field(1), field(2), phone) {
-            Err(errors) => problems.extend(errors.iter().map(|e| (line, e.to_string()))),
+            Err(errors) => problems.extend(errors.iter().map(|e| RowProblem {
+                line,
+                reason: e.to_string(),
+            })),
             Ok(account) => {
                 if let Some(first) = seen_usernames.insert(account.username.to_lowercase(), line) {
-                    problems.push((line, format!("username {} is also on line {first}", account.username)));
+                    let reason = format!("username {} is also on line {first}", account.username);
+                    problems.push(RowProblem { line, reason });
                 }
                 if let Some(first) = seen_emails.insert(account.email.to_lowercase(), line) {
-                    problems.push((line, format!("email {} is also on line {first}", account.email)));
+                    let reason = format!("email {} is also on line {first}", account.email);
+                    problems.push(RowProblem { line, reason });
                 }
-                rows.push((line, account));
+                rows.push(ImportRow { line, account });
             }
         }
     }
-    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
 }
 
 async fn find(services: &Services, identifier: &str) -> Result<Account, UsageError> {
@@ -235,7 +339,13 @@ async fn find(services: &Services, identifier: &str) -> Result<Account, UsageErr
 }
 
 fn field_errors(errors: &[FieldError]) -> UsageError {
-    UsageError(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    UsageError(
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// A database URL without its password, for error messages.
@@ -244,7 +354,9 @@ fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
             match credentials.split_once(':') {
-                Some((user, _password)) => format!("{}{user}:•••{}", &url[..scheme + 3], &url[at..]),
+                Some((user, _password)) => {
+                    format!("{}{user}:•••{}", &url[..scheme + 3], &url[at..])
+                }
                 None => url.to_owned(),
             }
         }

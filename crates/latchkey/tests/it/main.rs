@@ -3,4 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
 
 mod cli_policy;
+mod cli_user;
+mod crash;
+mod store;
 mod support;

@@ -1,0 +1,414 @@
+//! The account store and password changes, on SQLite and on PostgreSQL.
+
+use latchkey::accounts::{Account, ChangeError, NewAccount, change_password, verify_password};
+use latchkey::hashing::{Hasher, HashingConfig};
+use latchkey::store::{Store, StoreError};
+use latchkey_policy::{Policy, PolicyConfig, Rule};
+
+use crate::support::{TestDb, count, on_each_backend, sql};
+
+/// Cheap Argon2id parameters: these tests are about the store, not the hash
+/// cost (the hashing tests use OWASP's parameters).
+fn cheap_hasher() -> Hasher {
+    Hasher::new(&HashingConfig {
+        memory_kib: 256,
+        iterations: 1,
+        parallelism: 1,
+        workers: 0,
+    })
+    .unwrap()
+}
+
+fn policy() -> Policy {
+    Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap()
+}
+
+/// A password that passes every cheap rule, distinct for each `i`.
+fn password(i: usize) -> String {
+    format!("Kq{i:03}#zxw")
+}
+
+fn john() -> NewAccount {
+    NewAccount::parse(
+        "jdoe",
+        "john.doe@example.edu",
+        "John Doe",
+        Some("(202) 555-0143"),
+    )
+    .unwrap()
+}
+
+async fn add(store: &Store, account: NewAccount, hash: Option<String>) -> Account {
+    let username = account.username.clone();
+    store
+        .insert_accounts(&[(account, hash)], 1_000)
+        .await
+        .unwrap();
+    store.find_account(&username).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn accounts_are_found_by_username_in_any_case_or_by_email() {
+    on_each_backend("find", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        let added = add(&store, john(), None).await;
+        assert_eq!(added.phone.as_deref(), Some("+12025550143"), "{}", db.label);
+        for identifier in [
+            "jdoe",
+            "JDoe",
+            "john.doe@example.edu",
+            "John.Doe@EXAMPLE.edu",
+        ] {
+            let found = store.find_account(identifier).await.unwrap();
+            assert_eq!(
+                found.as_ref().map(|a| a.id),
+                Some(added.id),
+                "{}: {identifier}",
+                db.label
+            );
+        }
+        assert_eq!(store.find_account("nobody").await.unwrap(), None);
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn duplicates_are_refused_and_nothing_is_written() {
+    on_each_backend("duplicates", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        add(&store, john(), None).await;
+        let same_username = NewAccount::parse("JDOE", "other@example.edu", "Other", None).unwrap();
+        let same_email = NewAccount::parse("other", "JOHN.DOE@example.edu", "Other", None).unwrap();
+        let fresh = NewAccount::parse("fresh", "fresh@example.edu", "Fresh", None).unwrap();
+        let err = store
+            .insert_accounts(&[(same_username, None)], 2)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Duplicate {
+                    field: "username",
+                    ..
+                }
+            ),
+            "{}: {err}",
+            db.label
+        );
+        // A batch with one duplicate writes none of its accounts.
+        let err = store
+            .insert_accounts(&[(fresh, None), (same_email, None)], 2)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Duplicate { field: "email", .. }),
+            "{}: {err}",
+            db.label
+        );
+        assert_eq!(
+            store.find_account("fresh").await.unwrap(),
+            None,
+            "{}",
+            db.label
+        );
+        assert_eq!(count(&db.url, "accounts").await, 1);
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_not() {
+    on_each_backend("history25", |db: TestDb| async move {
+        let (store, hasher, policy) = (
+            Store::open(&db.url).await.unwrap(),
+            cheap_hasher(),
+            policy(),
+        );
+        let account = add(&store, john(), None).await;
+        for i in 1..=25 {
+            let account = store.find_account("jdoe").await.unwrap().unwrap();
+            change_password(
+                &store,
+                &hasher,
+                &policy,
+                &account,
+                &password(i),
+                2_000 + i as i64,
+                "test",
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(
+            store.password_hashes(account.id).await.unwrap().len(),
+            24,
+            "{}",
+            db.label
+        );
+
+        let account = store.find_account("jdoe").await.unwrap().unwrap();
+        let refused = change_password(
+            &store,
+            &hasher,
+            &policy,
+            &account,
+            &password(2),
+            3_000,
+            "test",
+        )
+        .await;
+        match refused {
+            Err(ChangeError::Rejected(verdict)) => {
+                assert_eq!(verdict.rules_broken(), vec![Rule::History])
+            }
+            other => panic!(
+                "{}: password 2 is still in the history: {other:?}",
+                db.label
+            ),
+        }
+        // The current password is in the history too.
+        let refused = change_password(
+            &store,
+            &hasher,
+            &policy,
+            &account,
+            &password(25),
+            3_000,
+            "test",
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(ChangeError::Rejected(_))),
+            "{}",
+            db.label
+        );
+        change_password(
+            &store,
+            &hasher,
+            &policy,
+            &account,
+            &password(1),
+            3_000,
+            "test",
+        )
+        .await
+        .unwrap();
+        assert!(
+            verify_password(&store, &hasher, &account, &password(1))
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.password_hashes(account.id).await.unwrap().len(), 24);
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_password_changes_nothing() {
+    on_each_backend("refused", |db: TestDb| async move {
+        let (store, hasher, policy) = (
+            Store::open(&db.url).await.unwrap(),
+            cheap_hasher(),
+            policy(),
+        );
+        let first = hasher.hash(&password(1)).await.unwrap();
+        let account = add(&store, john(), Some(first.clone())).await;
+        let megabyte = "Aa1!".repeat(256 * 1024);
+        for bad in [megabyte.as_str(), "", "JohnDoe#2024", "P@ssw0rd!"] {
+            let result =
+                change_password(&store, &hasher, &policy, &account, bad, 2_000, "test").await;
+            assert!(
+                matches!(result, Err(ChangeError::Rejected(_))),
+                "{}: {:.20}",
+                db.label,
+                bad
+            );
+        }
+        assert_eq!(
+            store.password_hashes(account.id).await.unwrap(),
+            vec![first],
+            "{}",
+            db.label
+        );
+        let unchanged = store.find_account("jdoe").await.unwrap().unwrap();
+        assert_eq!(unchanged.version, account.version);
+        assert_eq!(count(&db.url, "audit_events").await, 1, "only the creation");
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fifty_concurrent_changes_leave_one_winner_per_change_and_a_consistent_history() {
+    on_each_backend("concurrent", |db: TestDb| async move {
+        let (store, hasher) = (Store::open(&db.url).await.unwrap(), cheap_hasher());
+        let policy = std::sync::Arc::new(policy());
+        let first = hasher.hash(&password(0)).await.unwrap();
+        let account = add(&store, john(), Some(first)).await;
+
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 1..=50 {
+            let (store, hasher, policy) = (store.clone(), hasher.clone(), policy.clone());
+            tasks.spawn(async move {
+                let account = store.find_account("jdoe").await.unwrap().unwrap();
+                let result = change_password(
+                    &store,
+                    &hasher,
+                    &policy,
+                    &account,
+                    &password(i),
+                    5_000,
+                    "test",
+                )
+                .await;
+                (i, account.version, result)
+            });
+        }
+        let mut winners = Vec::new();
+        let mut versions_won = std::collections::HashSet::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (i, version, result) = joined.unwrap();
+            match result {
+                Ok(()) => {
+                    // One winner per change: no two changes claimed the same version.
+                    assert!(
+                        versions_won.insert(version),
+                        "{}: two winners at version {version}",
+                        db.label
+                    );
+                    winners.push(i);
+                }
+                Err(ChangeError::Store(StoreError::Conflict)) => {}
+                Err(other) => panic!("{}: change {i} failed: {other}", db.label),
+            }
+        }
+        assert!(!winners.is_empty(), "{}", db.label);
+
+        let after = store.find_account("jdoe").await.unwrap().unwrap();
+        assert_eq!(
+            after.version,
+            account.version + winners.len() as i64,
+            "{}",
+            db.label
+        );
+        let history = store.password_hashes(account.id).await.unwrap();
+        assert_eq!(history.len(), (winners.len() + 1).min(24), "{}", db.label);
+        // The current password is one of the winners', and only one.
+        let mut current_matches = 0;
+        for &i in &winners {
+            if hasher.verify(&password(i), &history[0]).await.unwrap() {
+                current_matches += 1;
+            }
+        }
+        assert_eq!(current_matches, 1, "{}", db.label);
+        assert_eq!(
+            count(&db.url, "audit_events").await,
+            1 + winners.len() as i64,
+            "{}: one event per change",
+            db.label
+        );
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_old_hash_is_upgraded_at_the_next_successful_verification() {
+    on_each_backend("rehash", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        let old_params = cheap_hasher();
+        let account = add(
+            &store,
+            john(),
+            Some(old_params.hash(&password(1)).await.unwrap()),
+        )
+        .await;
+        let current = Hasher::new(&HashingConfig {
+            memory_kib: 512,
+            iterations: 2,
+            ..HashingConfig::default()
+        })
+        .unwrap();
+
+        assert!(
+            !verify_password(&store, &current, &account, &password(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store.password_hashes(account.id).await.unwrap()[0].contains("m=256,t=1"),
+            "a failed try upgrades nothing"
+        );
+
+        assert!(
+            verify_password(&store, &current, &account, &password(1))
+                .await
+                .unwrap()
+        );
+        let upgraded = store.password_hashes(account.id).await.unwrap();
+        assert_eq!(upgraded.len(), 1, "{}", db.label);
+        assert!(
+            upgraded[0].contains("m=512,t=2"),
+            "{}: {}",
+            db.label,
+            upgraded[0]
+        );
+        assert!(
+            verify_password(&store, &current, &account, &password(1))
+                .await
+                .unwrap()
+        );
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_latchkey_is_refused() {
+    on_each_backend("newer", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        // What a newer Latchkey would leave behind: a migration this one does not have.
+        sql(
+            &db.url,
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+                      SELECT 9999, 'from the future', success, checksum, execution_time
+                      FROM _sqlx_migrations WHERE version = 1",
+        )
+        .await;
+        store.close().await;
+        let err = Store::open(&db.url).await.err().expect("refused");
+        assert!(
+            err.to_string().contains("newer version"),
+            "{}: {err}",
+            db.label
+        );
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unreachable_or_unknown_databases_are_clear_errors() {
+    let err = Store::open("mysql://localhost/x").await.err().unwrap();
+    assert!(
+        err.to_string().contains("use sqlite://FILE or postgres://"),
+        "{err}"
+    );
+    let err = Store::open("sqlite:///nonexistent-dir/latchkey.db")
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("cannot open the database"),
+        "{err}"
+    );
+}
