@@ -157,36 +157,6 @@ impl Store {
         row.map(|row| account_from_row(&row)).transpose()
     }
 
-    /// Which of these usernames and emails (lower-cased) are taken already.
-    pub async fn taken(
-        &self,
-        username_keys: &[String],
-        email_keys: &[String],
-    ) -> Result<Vec<String>, StoreError> {
-        let mut taken = Vec::new();
-        for key in username_keys {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM accounts WHERE username_key = $1")
-                    .bind(key)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            if found.is_some() {
-                taken.push(key.clone());
-            }
-        }
-        for key in email_keys {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM accounts WHERE email_key = $1")
-                    .bind(key)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            if found.is_some() {
-                taken.push(key.clone());
-            }
-        }
-        Ok(taken)
-    }
-
     /// Password hashes, newest (the current password) first.
     pub async fn password_hashes(&self, account_id: i64) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(

@@ -209,27 +209,19 @@ async fn import(services: &Services, file: &std::path::Path) -> Result<Outcome, 
     let text = std::fs::read_to_string(file)
         .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
     let rows = parse_import(&text).map_err(|problems| nothing_imported(file, &problems))?;
-    let key = |s: &str| s.to_lowercase();
-    let usernames: Vec<String> = rows.iter().map(|row| key(&row.account.username)).collect();
-    let emails: Vec<String> = rows.iter().map(|row| key(&row.account.email)).collect();
-    let taken = services
-        .store
-        .taken(&usernames, &emails)
-        .await
-        .map_err(|e| UsageError(e.to_string()))?;
-    let problems: Vec<RowProblem> = rows
-        .iter()
-        .filter(|row| {
-            taken.contains(&key(&row.account.username)) || taken.contains(&key(&row.account.email))
-        })
-        .map(|row| RowProblem {
-            line: row.line,
-            reason: format!(
-                "{} or {} already has an account",
-                row.account.username, row.account.email
-            ),
-        })
-        .collect();
+    let mut problems = Vec::new();
+    for row in &rows {
+        for identifier in [&row.account.username, &row.account.email] {
+            let existing = services.store.find_account(identifier).await;
+            if existing.map_err(|e| UsageError(e.to_string()))?.is_some() {
+                let reason = format!("{identifier} already has an account");
+                problems.push(RowProblem {
+                    line: row.line,
+                    reason,
+                });
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(nothing_imported(file, &problems));
     }

@@ -222,7 +222,18 @@ fn import_is_all_or_nothing_with_every_bad_row_reported() {
     // Importing again: both are taken; still nothing half-done.
     let again = run(&config, &url, &["user", "import", &good], "");
     assert_eq!(again.code, 2);
-    assert!(again.stderr.contains("line 2: amy"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("line 2: amy already has an account"),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        again
+            .stderr
+            .contains("line 3: rory@example.edu already has an account"),
+        "{}",
+        again.stderr
+    );
 }
 
 #[tokio::test]
