@@ -18,6 +18,58 @@ pub struct Config {
     pub policy: PolicyConfig,
     pub database: DatabaseConfig,
     pub hashing: HashingConfig,
+    pub server: ServerConfig,
+    pub helpdesk: HelpdeskConfig,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: String,
+    /// Key for the HMACs of codes and CAPTCHA answers: 32 bytes or more,
+    /// shared by every instance. Better given as `LATCHKEY_SECRET_KEY`.
+    pub secret_key: Option<String>,
+    /// Mark cookies `Secure`: on whenever people reach the portal over HTTPS.
+    pub secure_cookies: bool,
+    /// How long a reset may take from start to finish, in minutes.
+    pub reset_minutes: i64,
+    /// Lifetime of a verification code, in minutes.
+    pub code_minutes: i64,
+    /// Wrong tries that void a code.
+    pub code_tries: i64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1:8080".into(),
+            secret_key: None,
+            secure_cookies: false,
+            reset_minutes: 30,
+            code_minutes: 10,
+            code_tries: 5,
+        }
+    }
+}
+
+/// `[helpdesk]`: who people are sent to when they cannot reset online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HelpdeskConfig {
+    pub phone: String,
+    pub email: String,
+    pub chat_url: String,
+}
+
+impl Default for HelpdeskConfig {
+    fn default() -> Self {
+        HelpdeskConfig {
+            phone: "(555) 010-4357".into(),
+            email: "helpdesk@example.edu".into(),
+            chat_url: "https://help.example.edu/chat".into(),
+        }
+    }
 }
 
 /// `[database]`. `LATCHKEY_DATABASE_URL` and `--database-url` override `url`.

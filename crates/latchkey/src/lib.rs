@@ -3,7 +3,12 @@
 //! binaries can reuse it.
 
 pub mod accounts;
+pub mod captcha;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod hashing;
+pub mod notify;
+pub mod secrets;
 pub mod store;
+pub mod web;

@@ -3,6 +3,7 @@
 //! 2 usage or configuration error.
 
 mod policy;
+mod serve;
 mod user;
 
 use std::io::{self, Read, Write};
@@ -34,6 +35,10 @@ enum Command {
     /// Password policy tools.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Run the reset portal.
+    Serve(serve::ServeArgs),
+    /// List the messages of the built-in provider (texts, calls, mails).
+    Outbox(serve::OutboxArgs),
     /// Accounts: add, import, show, set a password.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -80,6 +85,8 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
     match cli.command {
         Command::Policy(command) => policy::run(command, &config),
         Command::User(command) => user::run(command, &config),
+        Command::Serve(args) => serve::serve(args, &config),
+        Command::Outbox(args) => serve::outbox(args, &config),
     }
 }
 

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
 
 mod cli_policy;
+mod cli_serve;
 mod cli_user;
 mod crash;
+mod portal;
 mod store;
 mod support;

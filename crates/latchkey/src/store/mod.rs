@@ -11,6 +11,9 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::accounts::{Account, NewAccount};
 
+mod flow;
+pub use flow::{OutboxEntry, ResetSession, Step};
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -155,6 +158,37 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| account_from_row(&row)).transpose()
+    }
+
+    pub async fn account_by_id(&self, id: i64) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| account_from_row(&row)).transpose()
+    }
+
+    /// Appends an audit event: who (`actor`), what (`action`, a rule id or a
+    /// step, never a password or a code), for which account, from where.
+    pub async fn record_event(
+        &self,
+        now: i64,
+        actor: &str,
+        action: &str,
+        account_id: Option<i64>,
+        address: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_events (at, actor, action, account_id, address) VALUES ($1, $2, $3, $4, $5)")
+            .bind(now)
+            .bind(actor)
+            .bind(action)
+            .bind(account_id)
+            .bind(address)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Password hashes, newest (the current password) first.

@@ -1,0 +1,294 @@
+//! Reset-flow state and the outbox. Each step's change is one statement
+//! guarded by what the step expects to find, so two requests racing on one
+//! session (two answers to one CAPTCHA, two uses of one code) cannot both win.
+
+use sqlx::Row;
+
+use super::{Store, StoreError};
+use crate::notify::Message;
+
+/// Where a reset stands. Stored as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Identify,
+    Captcha,
+    Method,
+    Code,
+    Password,
+    Done,
+    /// Unknown account or no registered method: the help desk's page.
+    Help,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Identify => "identify",
+            Step::Captcha => "captcha",
+            Step::Method => "method",
+            Step::Code => "code",
+            Step::Password => "password",
+            Step::Done => "done",
+            Step::Help => "help",
+        }
+    }
+
+    fn parse(text: &str) -> Step {
+        match text {
+            "captcha" => Step::Captcha,
+            "method" => Step::Method,
+            "code" => Step::Code,
+            "password" => Step::Password,
+            "done" => Step::Done,
+            "help" => Step::Help,
+            _ => Step::Identify,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetSession {
+    pub id: String,
+    pub csrf: String,
+    pub step: Step,
+    pub account_id: Option<i64>,
+    pub method: Option<String>,
+    pub code_expires_at: Option<i64>,
+    pub code_tries: i64,
+    pub expires_at: i64,
+}
+
+/// One message as the outbox holds it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub at: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
+}
+
+impl Store {
+    pub async fn create_reset_session(
+        &self,
+        id: &str,
+        csrf: &str,
+        address: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO reset_sessions (id, csrf, step, client_address, created_at, expires_at)
+             VALUES ($1, $2, 'identify', $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(csrf)
+        .bind(address)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session, unless it has expired.
+    pub async fn reset_session(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<ResetSession>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, csrf, step, account_id, method, code_expires_at, code_tries, expires_at
+             FROM reset_sessions WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(ResetSession {
+            id: row.try_get("id")?,
+            csrf: row.try_get("csrf")?,
+            step: Step::parse(&row.try_get::<String, _>("step")?),
+            account_id: row.try_get("account_id")?,
+            method: row.try_get("method")?,
+            code_expires_at: row.try_get("code_expires_at")?,
+            code_tries: row.try_get("code_tries")?,
+            expires_at: row.try_get("expires_at")?,
+        }))
+    }
+
+    /// Step 1 → 2: who the reset is for (if anyone), and the first challenge.
+    pub async fn set_reset_identity(
+        &self,
+        id: &str,
+        account_id: Option<i64>,
+        captcha_hash: &str,
+        captcha_png: &[u8],
+    ) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE reset_sessions SET account_id = $1, captcha_hash = $2, captcha_png = $3, step = 'captcha'
+             WHERE id = $4 AND step = 'identify'",
+        )
+        .bind(account_id)
+        .bind(captcha_hash)
+        .bind(captcha_png)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    /// The stored hash of the current challenge's answer, taken away as it is
+    /// read: one answer per challenge.
+    pub async fn take_captcha(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let hash: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT captcha_hash FROM reset_sessions WHERE id = $1 AND step = 'captcha'",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(Some(hash)) = hash else {
+            return Ok(None);
+        };
+        let taken = sqlx::query(
+            "UPDATE reset_sessions SET captcha_hash = NULL WHERE id = $1 AND captcha_hash = $2",
+        )
+        .bind(id)
+        .bind(&hash)
+        .execute(&self.pool)
+        .await?;
+        Ok((taken.rows_affected() == 1).then_some(hash))
+    }
+
+    /// A new challenge after a wrong answer.
+    pub async fn set_captcha(
+        &self,
+        id: &str,
+        captcha_hash: &str,
+        captcha_png: &[u8],
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE reset_sessions SET captcha_hash = $1, captcha_png = $2 WHERE id = $3 AND step = 'captcha'")
+            .bind(captcha_hash)
+            .bind(captcha_png)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn captcha_png(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let png: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+            "SELECT captcha_png FROM reset_sessions WHERE id = $1 AND step = 'captcha'",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(png.flatten())
+    }
+
+    /// Moves the session from one step to the next; false if it was not at `from`.
+    pub async fn advance_reset(&self, id: &str, from: Step, to: Step) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE reset_sessions SET step = $1, captcha_png = NULL WHERE id = $2 AND step = $3",
+        )
+        .bind(to.as_str())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    /// A code was sent: its hash, lifetime and a fresh count of tries.
+    pub async fn set_reset_code(
+        &self,
+        id: &str,
+        method: &str,
+        code_hash: Option<&str>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE reset_sessions SET method = $1, code_hash = $2, code_expires_at = $3, code_tries = 0, step = 'code'
+             WHERE id = $4 AND step IN ('method', 'code')",
+        )
+        .bind(method)
+        .bind(code_hash)
+        .bind(expires_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one try at the code and returns its hash, or `None` when the code
+    /// is used up, voided by too many tries, or expired.
+    pub async fn try_reset_code(
+        &self,
+        id: &str,
+        max_tries: i64,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let counted = sqlx::query(
+            "UPDATE reset_sessions SET code_tries = code_tries + 1
+             WHERE id = $1 AND step = 'code' AND code_tries < $2 AND code_expires_at > $3",
+        )
+        .bind(id)
+        .bind(max_tries)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        if counted.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let hash: Option<Option<String>> =
+            sqlx::query_scalar("SELECT code_hash FROM reset_sessions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(hash.flatten())
+    }
+
+    /// The right code: it is used up, and the session may choose a password.
+    pub async fn accept_reset_code(&self, id: &str) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE reset_sessions SET code_hash = NULL, step = 'password' WHERE id = $1 AND step = 'code'",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    pub async fn append_outbox(&self, message: &Message, now: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO outbox (at, channel, recipient, body) VALUES ($1, $2, $3, $4)")
+            .bind(now)
+            .bind(message.channel.as_str())
+            .bind(&message.recipient)
+            .bind(&message.body)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The newest `limit` messages, newest first.
+    pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, channel, recipient, body FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxEntry {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    channel: row.try_get("channel")?,
+                    recipient: row.try_get("recipient")?,
+                    body: row.try_get("body")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,191 @@
+//! The portal: server-rendered pages that work without JavaScript, behind
+//! security headers that forbid inline script.
+
+mod reset;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use latchkey_policy::Policy;
+
+use crate::captcha::ChallengeSource;
+use crate::clock::Clock;
+use crate::config::{HelpdeskConfig, ServerConfig};
+use crate::hashing::Hasher;
+use crate::notify::MessageProvider;
+use crate::secrets::SecretKey;
+use crate::store::Store;
+
+/// Everything a request may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+pub struct App {
+    pub store: Store,
+    pub hasher: Hasher,
+    pub policy: Policy,
+    pub messages: Box<dyn MessageProvider>,
+    pub key: SecretKey,
+    pub challenges: Box<dyn ChallengeSource>,
+    pub clock: Arc<dyn Clock>,
+    pub server: ServerConfig,
+    pub helpdesk: HelpdeskConfig,
+}
+
+impl AppState {
+    pub fn new(app: App) -> AppState {
+        AppState(Arc::new(app))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// Every URL of the portal.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/reset") }))
+        .route("/reset", get(reset::reset_get))
+        .route("/reset/start", post(reset::start_post))
+        .route("/reset/identify", post(reset::identify_post))
+        .route("/reset/captcha", post(reset::captcha_post))
+        .route("/reset/captcha.png", get(reset::captcha_png_get))
+        .route("/reset/method", post(reset::method_post))
+        .route("/reset/method-again", post(reset::method_again_post))
+        .route("/reset/code", post(reset::code_post))
+        .route("/reset/password", post(reset::password_post))
+        .route("/static/style.css", get(style_get))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+async fn style_get() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+}
+
+/// No inline script or style, no framing, no referrer, no caching of pages.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    for (name, value) in set {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The client's address as the socket saw it. (Behind a proxy,
+/// `X-Forwarded-For` is trusted only from configured proxies: a later step.)
+fn client_address(request: &axum::http::request::Parts) -> String {
+    request
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ConnectInfo(addr)| addr.ip().to_string(),
+        )
+}
+
+fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing_error(&format!("template: {e}"));
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be shown.",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    heading: &'a str,
+    message: &'a str,
+    reference: Option<String>,
+}
+
+/// What went wrong, for the person (plain words) and for the log (details).
+pub enum WebError {
+    /// The form's session is gone or its CSRF token does not match.
+    Expired,
+    /// Anything else: logged with a reference the person can quote.
+    Internal(String),
+}
+
+impl<E: std::fmt::Display> From<E> for WebError
+where
+    E: Into<Box<dyn std::error::Error>>,
+{
+    fn from(e: E) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl WebError {
+    fn into_page(self, helpdesk: &HelpdeskConfig) -> Response {
+        match self {
+            WebError::Expired => render(
+                &ErrorPage {
+                    helpdesk,
+                    heading: "This page has expired",
+                    message: "For your safety a reset must be finished within a set time, in one browser. Start again; it only takes a minute.",
+                    reference: None,
+                },
+                StatusCode::FORBIDDEN,
+            ),
+            WebError::Internal(detail) => {
+                let reference = crate::secrets::random_token()[..8].to_uppercase();
+                tracing_error(&format!("reference {reference}: {detail}"));
+                render(
+                    &ErrorPage {
+                        helpdesk,
+                        heading: "Something went wrong on our side",
+                        message: "Nothing was changed. Please try again in a few minutes.",
+                        reference: Some(reference),
+                    },
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                )
+            }
+        }
+    }
+}
+
+/// Logged for staff; never shown to the requester.
+fn tracing_error(message: &str) {
+    eprintln!("latchkey: error: {message}");
+}

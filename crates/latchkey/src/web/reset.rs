@@ -1,0 +1,647 @@
+//! The reset flow: identify → CAPTCHA → method → code → new password → done.
+//!
+//! `GET /reset` always shows the step the session is at; each step's form
+//! posts to its own URL and, when it succeeds, redirects back to `/reset`.
+//! A form posted for another step than the current one changes nothing.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use latchkey_policy::{Rule, Violation};
+use serde::Deserialize;
+
+use super::{AppState, WebError, client_address, render};
+use crate::accounts::{Account, ChangeError, change_password, mask_phone};
+use crate::captcha::normalize_answer;
+use crate::config::HelpdeskConfig;
+use crate::notify::{Channel, code_message};
+use crate::secrets::{random_code, random_token, same, token_id};
+use crate::store::{ResetSession, Step, StoreError};
+
+const COOKIE: &str = "latchkey_reset";
+const CAPTCHA_PURPOSE: &str = "captcha";
+const CODE_PURPOSE: &str = "code";
+
+/// The session a request's cookie names, if it exists and has not expired.
+async fn current_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<ResetSession>, WebError> {
+    let Some(token) = cookie(headers, COOKIE) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .reset_session(&token_id(&token), state.clock.now())
+        .await?)
+}
+
+/// The session a form belongs to: it must exist, and the form must carry
+/// its CSRF token.
+async fn form_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<ResetSession, WebError> {
+    match current_session(state, headers).await? {
+        Some(session) if same(&session.csrf, csrf) => Ok(session),
+        _ => Err(WebError::Expired),
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn back_to_flow() -> Response {
+    Redirect::to("/reset").into_response()
+}
+
+/// Answers with the error page when `result` failed.
+fn page(state: &AppState, result: Result<Response, WebError>) -> Response {
+    result.unwrap_or_else(|e| e.into_page(&state.helpdesk))
+}
+
+// ---- GET /reset: the current step's page -------------------------------------------------
+
+pub async fn reset_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        match current_session(&state, &parts.headers).await? {
+            Some(session) => show_step(&state, &session, None, Vec::new()).await,
+            None => start(&state, &parts).await,
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+/// `POST /reset/start`: abandon the current reset and begin a new one.
+pub async fn start_post(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = start(&state, &parts).await;
+    page(&state, result)
+}
+
+/// A new session: its cookie, and the identify page.
+async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
+    let (token, csrf) = (random_token(), random_token());
+    let now = state.clock.now();
+    let lifetime = state.server.reset_minutes * 60;
+    let address = client_address(parts);
+    state
+        .store
+        .create_reset_session(&token_id(&token), &csrf, &address, now, now + lifetime)
+        .await?;
+    let session = ResetSession {
+        id: token_id(&token),
+        csrf,
+        step: Step::Identify,
+        account_id: None,
+        method: None,
+        code_expires_at: None,
+        code_tries: 0,
+        expires_at: now + lifetime,
+    };
+    let mut response = show_step(state, &session, None, Vec::new()).await?;
+    let secure = if state.server.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/reset; Max-Age={lifetime}; HttpOnly; SameSite=Strict{secure}"
+    );
+    let value = HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "reset/identify.html")]
+struct IdentifyPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reset/captcha.html")]
+struct CaptchaPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    /// Changes with each challenge so the browser does not show a cached image.
+    nonce: String,
+}
+
+struct MethodOption {
+    value: &'static str,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "reset/method.html")]
+struct MethodPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    options: Vec<MethodOption>,
+}
+
+#[derive(Template)]
+#[template(path = "reset/code.html")]
+struct CodePage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    sent_to: String,
+    minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "reset/password.html")]
+struct PasswordPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    violations: Vec<Violation>,
+    /// Each rule in force, and whether the last try broke it.
+    checklist: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "reset/done.html")]
+struct DonePage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+}
+
+#[derive(Template)]
+#[template(path = "reset/help.html")]
+struct HelpPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+}
+
+/// The page for the step `session` is at, with an error from the last try.
+async fn show_step(
+    state: &AppState,
+    session: &ResetSession,
+    error: Option<String>,
+    violations: Vec<Violation>,
+) -> Result<Response, WebError> {
+    let (helpdesk, csrf) = (&state.helpdesk, session.csrf.as_str());
+    let status = if error.is_some() || !violations.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(match session.step {
+        Step::Identify => render(
+            &IdentifyPage {
+                helpdesk,
+                csrf,
+                error,
+            },
+            status,
+        ),
+        Step::Captcha => render(
+            &CaptchaPage {
+                helpdesk,
+                csrf,
+                error,
+                nonce: random_token()[..8].to_owned(),
+            },
+            status,
+        ),
+        Step::Method => {
+            let account = session_account(state, session).await?;
+            render(
+                &MethodPage {
+                    helpdesk,
+                    csrf,
+                    error,
+                    options: method_options(&account),
+                },
+                status,
+            )
+        }
+        Step::Code => {
+            let account = session_account(state, session).await?;
+            let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+            let sent_to = match session.method.as_deref() {
+                Some("voice") => {
+                    format!("We are calling {phone}; the automated message reads your code.")
+                }
+                _ => format!("We texted a code to {phone}."),
+            };
+            render(
+                &CodePage {
+                    helpdesk,
+                    csrf,
+                    error,
+                    sent_to,
+                    minutes: state.server.code_minutes,
+                },
+                status,
+            )
+        }
+        Step::Password => {
+            let broken: Vec<Rule> = violations.iter().map(|v| v.rule).collect();
+            let checklist = state
+                .policy
+                .requirements()
+                .into_iter()
+                .map(|r| (r.description, broken.contains(&r.rule)))
+                .collect();
+            render(
+                &PasswordPage {
+                    helpdesk,
+                    csrf,
+                    error,
+                    violations,
+                    checklist,
+                },
+                status,
+            )
+        }
+        Step::Done => render(&DonePage { helpdesk }, status),
+        Step::Help => render(&HelpPage { helpdesk }, status),
+    })
+}
+
+async fn session_account(state: &AppState, session: &ResetSession) -> Result<Account, WebError> {
+    let id = session.account_id.ok_or(WebError::Expired)?;
+    state
+        .store
+        .account_by_id(id)
+        .await?
+        .ok_or(WebError::Expired)
+}
+
+/// The ways this account can receive a code, as the method page offers them.
+fn method_options(account: &Account) -> Vec<MethodOption> {
+    let Some(phone) = account.phone.as_deref().map(mask_phone) else {
+        return Vec::new();
+    };
+    vec![
+        MethodOption {
+            value: "sms",
+            label: format!("Text a code to {phone}"),
+        },
+        MethodOption {
+            value: "voice",
+            label: format!("Call {phone} and read the code out"),
+        },
+    ]
+}
+
+// ---- POST handlers ----------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct IdentifyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    identifier: String,
+}
+
+/// Step 1. Known or not, the next page is the same CAPTCHA: whether an
+/// account exists is never told here.
+pub async fn identify_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<IdentifyForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.step != Step::Identify {
+            return Ok(back_to_flow());
+        }
+        let identifier = form.identifier.trim();
+        if identifier.is_empty() || identifier.len() > 254 {
+            let error = Some("Type your university email address or username.".to_owned());
+            return show_step(&state, &session, error, Vec::new()).await;
+        }
+        let account = state.store.find_account(identifier).await?;
+        let challenge = state
+            .challenges
+            .next_challenge()
+            .ok_or_else(|| WebError::Internal("CAPTCHA image".into()))?;
+        let answer = state
+            .key
+            .tag(CAPTCHA_PURPOSE, &normalize_answer(&challenge.answer));
+        let account_id = account.as_ref().map(|a| a.id);
+        state
+            .store
+            .set_reset_identity(&session.id, account_id, &answer, &challenge.png)
+            .await?;
+        audit(&state, &parts, "reset.started", account_id).await?;
+        Ok(back_to_flow())
+    }
+    .await;
+    page(&state, result)
+}
+
+pub async fn captcha_png_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let Some(session) = current_session(&state, &parts.headers).await? else {
+            return Ok(StatusCode::NOT_FOUND.into_response());
+        };
+        Ok(match state.store.captcha_png(&session.id).await? {
+            Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        })
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CaptchaForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    answer: String,
+}
+
+/// Step 2. One answer per challenge: right or wrong, this challenge is used up.
+pub async fn captcha_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CaptchaForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.step != Step::Captcha {
+            return Ok(back_to_flow());
+        }
+        let expected = state.store.take_captcha(&session.id).await?;
+        let right = expected.is_some_and(|tag| {
+            state
+                .key
+                .verify(CAPTCHA_PURPOSE, &normalize_answer(&form.answer), &tag)
+        });
+        if !right {
+            let challenge = state
+                .challenges
+                .next_challenge()
+                .ok_or_else(|| WebError::Internal("CAPTCHA image".into()))?;
+            let answer = state
+                .key
+                .tag(CAPTCHA_PURPOSE, &normalize_answer(&challenge.answer));
+            state
+                .store
+                .set_captcha(&session.id, &answer, &challenge.png)
+                .await?;
+            audit(&state, &parts, "reset.captcha_failed", session.account_id).await?;
+            let error =
+                Some("Those characters did not match. Here is a new set; try again.".to_owned());
+            return show_step(&state, &session, error, Vec::new()).await;
+        }
+        // Unknown accounts and accounts without a method get the same page.
+        let account = match session.account_id {
+            Some(id) => state.store.account_by_id(id).await?,
+            None => None,
+        };
+        let next = match &account {
+            Some(account) if !method_options(account).is_empty() => Step::Method,
+            _ => Step::Help,
+        };
+        state
+            .store
+            .advance_reset(&session.id, Step::Captcha, next)
+            .await?;
+        let action = if next == Step::Help {
+            "reset.no_method"
+        } else {
+            "reset.captcha_passed"
+        };
+        audit(&state, &parts, action, session.account_id).await?;
+        Ok(back_to_flow())
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct MethodForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+}
+
+/// Step 3: send a fresh code by the chosen method.
+pub async fn method_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<MethodForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.step != Step::Method {
+            return Ok(back_to_flow());
+        }
+        let account = session_account(&state, &session).await?;
+        let channel = match form.method.as_str() {
+            "sms" => Channel::Sms,
+            "voice" => Channel::Voice,
+            _ => {
+                let error = Some("Choose one of the ways listed.".to_owned());
+                return show_step(&state, &session, error, Vec::new()).await;
+            }
+        };
+        let Some(phone) = account.phone.as_deref() else {
+            return show_step(&state, &session, Some("Choose one of the ways listed.".into()), Vec::new()).await;
+        };
+        let now = state.clock.now();
+        let code = random_code(6);
+        let tag = state.key.tag(CODE_PURPOSE, &code);
+        let expires = now + state.server.code_minutes * 60;
+        state.store.set_reset_code(&session.id, channel.as_str(), Some(&tag), expires).await?;
+        let message = code_message(channel, phone, &code, state.server.code_minutes);
+        if let Err(e) = state.messages.send(&message, now).await {
+            state.store.advance_reset(&session.id, Step::Code, Step::Method).await?;
+            tracing_send_failure(&e);
+            let error = Some("We could not send the code just now. Try again in a few minutes, or choose another way.".into());
+            let session = ResetSession { step: Step::Method, ..session };
+            return show_step(&state, &session, error, Vec::new()).await;
+        }
+        audit(&state, &parts, &format!("reset.code_sent.{}", channel.as_str()), Some(account.id)).await?;
+        Ok(back_to_flow())
+    }
+    .await;
+    page(&state, result)
+}
+
+fn tracing_send_failure(error: &crate::notify::SendError) {
+    eprintln!("latchkey: error: sending a code: {error}");
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// From the code page back to choosing a method (no code arrived).
+pub async fn method_again_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        state
+            .store
+            .advance_reset(&session.id, Step::Code, Step::Method)
+            .await?;
+        Ok(back_to_flow())
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Step 4. Each try counts; after `code_tries` wrong ones, or past its
+/// lifetime, the code is void and a new one must be sent.
+pub async fn code_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.step != Step::Code {
+            return Ok(back_to_flow());
+        }
+        let code: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
+        let max = state.server.code_tries;
+        let Some(tag) = state.store.try_reset_code(&session.id, max, state.clock.now()).await? else {
+            state.store.advance_reset(&session.id, Step::Code, Step::Method).await?;
+            audit(&state, &parts, "reset.code_void", session.account_id).await?;
+            let error = Some("That code can no longer be used: it expired or was tried too many times. Send a new one.".into());
+            let session = ResetSession { step: Step::Method, ..session };
+            return show_step(&state, &session, error, Vec::new()).await;
+        };
+        if !state.key.verify(CODE_PURPOSE, &code, &tag) {
+            audit(&state, &parts, "reset.code_wrong", session.account_id).await?;
+            let left = max - session.code_tries - 1;
+            let error = if left > 0 {
+                format!("That code is not right. You can try {left} more time{}.", if left == 1 { "" } else { "s" })
+            } else {
+                "That code is not right, and it cannot be tried again. Send a new one.".to_owned()
+            };
+            return show_step(&state, &session, Some(error), Vec::new()).await;
+        }
+        if state.store.accept_reset_code(&session.id).await? {
+            audit(&state, &parts, "reset.code_verified", session.account_id).await?;
+        }
+        Ok(back_to_flow())
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Step 5: the policy, the history, the change in one transaction.
+pub async fn password_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.step != Step::Password {
+            return Ok(back_to_flow());
+        }
+        if form.password != form.confirm {
+            let error = Some("The two passwords are not the same. Type them again.".to_owned());
+            return show_step(&state, &session, error, Vec::new()).await;
+        }
+        let account = session_account(&state, &session).await?;
+        let now = state.clock.now();
+        match change_password(
+            &state.store,
+            &state.hasher,
+            &state.policy,
+            &account,
+            &form.password,
+            now,
+            "self-service",
+        )
+        .await
+        {
+            Ok(()) => {}
+            Err(ChangeError::Rejected(verdict)) => {
+                let rules: Vec<&str> = verdict.violations.iter().map(|v| v.rule.id()).collect();
+                audit(
+                    &state,
+                    &parts,
+                    &format!("reset.password_refused:{}", rules.join(",")),
+                    Some(account.id),
+                )
+                .await?;
+                return show_step(&state, &session, None, verdict.violations).await;
+            }
+            Err(ChangeError::Store(StoreError::Conflict)) => {
+                let error = Some(
+                    "Your password was changed in another window meanwhile. Try again.".to_owned(),
+                );
+                return show_step(&state, &session, error, Vec::new()).await;
+            }
+            Err(other) => return Err(WebError::Internal(other.to_string())),
+        }
+        state
+            .store
+            .advance_reset(&session.id, Step::Password, Step::Done)
+            .await?;
+        audit(&state, &parts, "reset.completed", Some(account.id)).await?;
+        Ok(back_to_flow())
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn audit(
+    state: &AppState,
+    parts: &Parts,
+    action: &str,
+    account_id: Option<i64>,
+) -> Result<(), WebError> {
+    let address = client_address(parts);
+    state
+        .store
+        .record_event(
+            state.clock.now(),
+            "self-service",
+            action,
+            account_id,
+            &address,
+        )
+        .await?;
+    Ok(())
+}

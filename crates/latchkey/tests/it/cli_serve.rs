@@ -1,0 +1,123 @@
+//! `latchkey serve` and `latchkey outbox`, run as an operator would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use crate::support::{TempDir, latchkey};
+
+/// `GET path` over a plain socket: the status line and the body.
+fn http_get(address: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_demo_starts_the_portal_with_demo_accounts() {
+    let dir = TempDir::new("serve-demo");
+    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .trim_start_matches("Latchkey is listening on http://")
+        .trim_end_matches("/reset")
+        .to_owned();
+    let rest: Vec<String> = lines.by_ref().take(5).map(Result::unwrap).collect();
+    let banner = rest.join("\n");
+    assert!(
+        banner.contains("ada") && banner.contains("alan"),
+        "{banner}"
+    );
+    assert!(banner.contains("latchkey outbox"), "{banner}");
+
+    let page = http_get(&address, "/reset");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("<h1>Reset your password</h1>"), "{page}");
+    assert!(http_get(&address, "/healthz").ends_with("ok"));
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let run = latchkey(&["user", "show", "ada", "--database-url", &url], b"");
+    assert_eq!(run.code, 0, "the demo accounts were stored: {}", run.stderr);
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_secret_key() {
+    let dir = TempDir::new("serve-nokey");
+    let url = format!("sqlite://{}", dir.0.join("x.db").display());
+    let run = latchkey(
+        &["serve", "--bind", "127.0.0.1:0", "--database-url", &url],
+        b"",
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("LATCHKEY_SECRET_KEY"), "{}", run.stderr);
+    let short = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
+        .env("LATCHKEY_SECRET_KEY", "too short")
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("32 bytes"));
+}
+
+#[tokio::test]
+async fn outbox_lists_the_newest_messages() {
+    let dir = TempDir::new("outbox");
+    let url = format!("sqlite://{}", dir.0.join("o.db").display());
+    let run = latchkey(&["outbox", "--database-url", &url], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("The outbox is empty."));
+
+    let store = latchkey::store::Store::open(&url).await.unwrap();
+    for (i, channel) in [
+        latchkey::notify::Channel::Sms,
+        latchkey::notify::Channel::Voice,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let message =
+            latchkey::notify::code_message(channel, "+12025550143", &format!("12345{i}"), 10);
+        store.append_outbox(&message, 100 + i as i64).await.unwrap();
+    }
+    store.close().await;
+    let run = latchkey(&["outbox", "--json", "--database-url", &url], b"");
+    let channels: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["channel"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(channels, ["voice", "sms"], "newest first");
+    let run = latchkey(&["outbox", "--limit", "1", "--database-url", &url], b"");
+    assert_eq!(run.stdout.lines().count(), 1);
+    assert!(
+        run.stdout.contains("voice to +12025550143"),
+        "{}",
+        run.stdout
+    );
+}

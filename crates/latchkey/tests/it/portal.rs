@@ -1,0 +1,614 @@
+//! The reset portal over HTTP: the router as the server runs it, a client
+//! that keeps its cookie and fills in each form's CSRF token, and the outbox
+//! where the codes arrive.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use latchkey::accounts::{NewAccount, verify_password};
+use latchkey::captcha::{Challenge, ChallengeSource};
+use latchkey::clock::ManualClock;
+use latchkey::config::{HelpdeskConfig, ServerConfig};
+use latchkey::hashing::{Hasher, HashingConfig};
+use latchkey::notify::Outbox;
+use latchkey::secrets::SecretKey;
+use latchkey::store::Store;
+use latchkey::web::{App, AppState, router};
+use latchkey_policy::{Policy, PolicyConfig};
+use tower::ServiceExt;
+
+use crate::support::{TestDb, count, on_each_backend};
+
+const ANSWER: &str = "K7MPQ";
+const OLD_PASSWORD: &str = "Vt9#qkzP";
+const NEW_PASSWORD: &str = "Nw4%jxrQ";
+
+/// Challenges whose answer the test knows; the image is not looked at here.
+struct KnownChallenges;
+
+impl ChallengeSource for KnownChallenges {
+    fn next_challenge(&self) -> Option<Challenge> {
+        Some(Challenge {
+            answer: ANSWER.into(),
+            png: b"\x89PNG test".to_vec(),
+        })
+    }
+}
+
+struct Portal {
+    router: Router,
+    store: Store,
+    hasher: Hasher,
+    clock: Arc<ManualClock>,
+}
+
+/// A portal on `db` with two people: ada has a phone, alan has no method.
+async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
+    let store = Store::open(&db.url).await.unwrap();
+    let hasher = Hasher::new(&HashingConfig {
+        memory_kib: 256,
+        iterations: 1,
+        ..HashingConfig::default()
+    })
+    .unwrap();
+    if store.find_account("ada").await.unwrap().is_none() {
+        let ada = NewAccount::parse(
+            "ada",
+            "ada@example.edu",
+            "Ada Lovelace",
+            Some("(202) 555-0143"),
+        )
+        .unwrap();
+        let alan = NewAccount::parse("alan", "alan@example.edu", "Alan Turing", None).unwrap();
+        let hash = hasher.hash(OLD_PASSWORD).await.unwrap();
+        store
+            .insert_accounts(&[(ada, Some(hash.clone())), (alan, Some(hash))], 1)
+            .await
+            .unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(1_800_000_000));
+    let state = AppState::new(App {
+        store: store.clone(),
+        hasher: hasher.clone(),
+        policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
+        messages: Box::new(Outbox::new(store.clone())),
+        key: key.clone(),
+        challenges: Box::new(KnownChallenges),
+        clock: clock.clone(),
+        server: ServerConfig::default(),
+        helpdesk: HelpdeskConfig::default(),
+    });
+    Portal {
+        router: router(state),
+        store,
+        hasher,
+        clock,
+    }
+}
+
+struct Page {
+    status: StatusCode,
+    body: String,
+}
+
+impl Page {
+    fn heading(&self) -> String {
+        let start = self.body.find("<h1>").map_or(0, |i| i + 4);
+        let end = self.body[start..]
+            .find("</h1>")
+            .map_or(start, |i| start + i);
+        self.body[start..end].to_owned()
+    }
+
+    fn csrf(&self) -> Option<String> {
+        let at = self.body.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+        Some(self.body[at..at + 64].to_owned())
+    }
+}
+
+/// A person's browser: one cookie, the last page's CSRF token.
+#[derive(Default)]
+struct Browser {
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+impl Browser {
+    async fn get(&mut self, portal: &Portal, path: &str) -> Page {
+        let mut request = Request::get(path);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(portal, request.body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Posts a form with this browser's CSRF token and follows the redirect.
+    async fn post(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(portal, path, &all).await
+    }
+
+    async fn post_raw(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(portal, request.body(Body::from(body)).unwrap())
+            .await
+    }
+
+    async fn send(&mut self, portal: &Portal, request: Request<Body>) -> Page {
+        let response = portal.router.clone().oneshot(request).await.unwrap();
+        if let Some(set) = response.headers().get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            self.cookie = Some(pair);
+        }
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        let body =
+            String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes())
+                .into_owned();
+        if status == StatusCode::SEE_OTHER {
+            return Box::pin(self.get(portal, &location.unwrap())).await;
+        }
+        let page = Page { status, body };
+        if let Some(csrf) = page.csrf() {
+            self.csrf = Some(csrf);
+        }
+        page
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The code in the newest outbox message.
+async fn latest_code(store: &Store) -> String {
+    let message = store.outbox(1).await.unwrap().remove(0);
+    let digits: String = message.body.chars().filter(char::is_ascii_digit).collect();
+    digits.chars().take(6).collect()
+}
+
+/// Identify, solve the CAPTCHA, ask for a code by `method`.
+async fn up_to_the_code(browser: &mut Browser, portal: &Portal, who: &str, method: &str) -> Page {
+    assert_eq!(
+        browser.get(portal, "/reset").await.heading(),
+        "Reset your password"
+    );
+    let page = browser
+        .post(portal, "/reset/identify", &[("identifier", who)])
+        .await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    let page = browser
+        .post(
+            portal,
+            "/reset/captcha",
+            &[("answer", &ANSWER.to_lowercase())],
+        )
+        .await;
+    assert_eq!(
+        page.heading(),
+        "How should we send your code?",
+        "{}",
+        page.body
+    );
+    browser
+        .post(portal, "/reset/method", &[("method", method)])
+        .await
+}
+
+#[tokio::test]
+async fn reset_by_text_message() {
+    on_each_backend("portal_sms", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut browser = Browser::default();
+        let page = up_to_the_code(&mut browser, &portal, "ada@example.edu", "sms").await;
+        assert_eq!(page.heading(), "Enter your code");
+        assert!(
+            page.body.contains("(•••) •••-0143"),
+            "the phone is shown masked"
+        );
+        assert!(!page.body.contains("0143</") || !page.body.contains("2025550143"));
+        let message = portal.store.outbox(1).await.unwrap().remove(0);
+        assert_eq!(
+            (message.channel.as_str(), message.recipient.as_str()),
+            ("sms", "+12025550143")
+        );
+
+        let code = latest_code(&portal.store).await;
+        let page = browser
+            .post(&portal, "/reset/code", &[("code", &code)])
+            .await;
+        assert_eq!(page.heading(), "Choose a new password", "{}", db.label);
+        let page = browser
+            .post(
+                &portal,
+                "/reset/password",
+                &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.heading(), "Your password is changed", "{}", db.label);
+        assert!(
+            page.body.contains("VPN"),
+            "the done page explains the laptop"
+        );
+
+        let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &ada, NEW_PASSWORD)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(&portal.store, &portal.hasher, &ada, OLD_PASSWORD)
+                .await
+                .unwrap()
+        );
+        // The audit trail has each step and never the code or the password.
+        let events = count(&db.url, "audit_events").await;
+        assert!(events >= 6, "{}: {events} events", db.label);
+        assert_eq!(
+            count(
+                &db.url,
+                &format!("audit_events WHERE detail LIKE '%{code}%' OR action LIKE '%{code}%'")
+            )
+            .await,
+            0
+        );
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reset_by_voice_call_reads_the_code_digit_by_digit() {
+    let db = TestDb::sqlite("portal_voice");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    let page = up_to_the_code(&mut browser, &portal, "ada", "voice").await;
+    assert!(page.body.contains("We are calling"), "{}", page.body);
+    let message = portal.store.outbox(1).await.unwrap().remove(0);
+    assert_eq!(message.channel, "voice");
+    let code: String = message
+        .body
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    assert!(
+        message.body.contains(
+            &code
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    );
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Choose a new password");
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_serve_alternate_steps() {
+    on_each_backend("portal_two", |db: TestDb| async move {
+        let key = SecretKey::random();
+        let (first, second) = (portal(&db, &key).await, portal(&db, &key).await);
+        let mut browser = Browser::default();
+        browser.get(&first, "/reset").await;
+        browser
+            .post(&second, "/reset/identify", &[("identifier", "ada")])
+            .await;
+        browser
+            .post(&first, "/reset/captcha", &[("answer", ANSWER)])
+            .await;
+        browser
+            .post(&second, "/reset/method", &[("method", "sms")])
+            .await;
+        let code = latest_code(&first.store).await;
+        browser
+            .post(&first, "/reset/code", &[("code", &code)])
+            .await;
+        let page = browser
+            .post(
+                &second,
+                "/reset/password",
+                &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.heading(), "Your password is changed", "{}", db.label);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_captcha_draws_a_new_challenge_and_each_challenge_takes_one_answer() {
+    let db = TestDb::sqlite("portal_captcha");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    browser
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    let png = browser.get(&portal, "/reset/captcha.png").await;
+    assert_eq!(png.status, StatusCode::OK);
+    let page = browser
+        .post(&portal, "/reset/captcha", &[("answer", "WRONG")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("did not match"), "{}", page.body);
+    assert_eq!(page.heading(), "Type the characters you see");
+    // The new challenge accepts its answer.
+    let page = browser
+        .post(&portal, "/reset/captcha", &[("answer", ANSWER)])
+        .await;
+    assert_eq!(page.heading(), "How should we send your code?");
+}
+
+/// An unknown account and one without a method: the same page, the same status.
+#[tokio::test]
+async fn unknown_and_unregistered_accounts_get_the_same_help_desk_page() {
+    let db = TestDb::sqlite("portal_help");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut answers = Vec::new();
+    for who in ["alan", "nobody@example.edu"] {
+        let mut browser = Browser::default();
+        browser.get(&portal, "/reset").await;
+        let page = browser
+            .post(&portal, "/reset/identify", &[("identifier", who)])
+            .await;
+        assert_eq!(
+            page.heading(),
+            "Type the characters you see",
+            "{who}: no hint before the CAPTCHA"
+        );
+        let page = browser
+            .post(&portal, "/reset/captcha", &[("answer", ANSWER)])
+            .await;
+        assert_eq!(
+            page.heading(),
+            "We cannot reset this password online",
+            "{who}"
+        );
+        assert!(page.body.contains(&HelpdeskConfig::default().phone));
+        answers.push((
+            page.status,
+            page.body
+                .replace(&browser.csrf.clone().unwrap_or_default(), ""),
+        ));
+    }
+    assert_eq!(answers[0], answers[1]);
+}
+
+#[tokio::test]
+async fn five_wrong_codes_void_the_code() {
+    let db = TestDb::sqlite("portal_wrong5");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (0..5).rev() {
+        let page = browser
+            .post(&portal, "/reset/code", &[("code", wrong)])
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        if left > 0 {
+            assert!(
+                page.body.contains(&format!("try {left} more time")),
+                "{left}: {}",
+                page.body
+            );
+        }
+    }
+    // The right code no longer works: it is void, and a new one must be sent.
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert!(page.body.contains("can no longer be used"), "{}", page.body);
+    assert_eq!(page.heading(), "How should we send your code?");
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let db = TestDb::sqlite("portal_expired");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    portal.clock.advance(10 * 60 + 1);
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert!(page.body.contains("can no longer be used"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_used_code_cannot_be_replayed() {
+    let db = TestDb::sqlite("portal_replay");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    let csrf = browser.csrf.clone().unwrap();
+    assert_eq!(
+        browser
+            .post(&portal, "/reset/code", &[("code", &code)])
+            .await
+            .heading(),
+        "Choose a new password"
+    );
+    // The same form again (a replay): the session has moved on; nothing is accepted twice.
+    let page = browser
+        .post_raw(&portal, "/reset/code", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Choose a new password");
+    // A new reset in another browser cannot use the old code.
+    let mut other = Browser::default();
+    up_to_the_code(&mut other, &portal, "ada", "sms").await;
+    let fresh = latest_code(&portal.store).await;
+    if fresh != code {
+        let page = other.post(&portal, "/reset/code", &[("code", &code)]).await;
+        assert!(page.body.contains("not right"), "{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn policy_and_history_refusals_say_which_rules() {
+    let db = TestDb::sqlite("portal_policy");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+
+    let page = browser
+        .post(
+            &portal,
+            "/reset/password",
+            &[("password", "password"), ("confirm", "password")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Contains the common word &#39;password&#39;."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Add an upper-case letter"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("(not met)"));
+
+    let page = browser
+        .post(
+            &portal,
+            "/reset/password",
+            &[("password", OLD_PASSWORD), ("confirm", OLD_PASSWORD)],
+        )
+        .await;
+    assert!(page.body.contains("last 24 passwords"), "{}", page.body);
+
+    let page = browser
+        .post(
+            &portal,
+            "/reset/password",
+            &[("password", NEW_PASSWORD), ("confirm", "different")],
+        )
+        .await;
+    assert!(page.body.contains("not the same"), "{}", page.body);
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert!(
+        verify_password(&portal.store, &portal.hasher, &ada, OLD_PASSWORD)
+            .await
+            .unwrap(),
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_change_nothing() {
+    let db = TestDb::sqlite("portal_csrf");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    let page = browser
+        .post_raw(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = browser
+        .post_raw(
+            &portal,
+            "/reset/identify",
+            &[("csrf", "0"), ("identifier", "ada")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // Without a cookie, a token from another session is worth nothing either.
+    let csrf = browser.csrf.clone().unwrap();
+    let mut stranger = Browser::default();
+    let page = stranger
+        .post_raw(
+            &portal,
+            "/reset/identify",
+            &[("csrf", &csrf), ("identifier", "ada")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        browser.get(&portal, "/reset").await.heading(),
+        "Reset your password",
+        "still at the first step"
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_a_strict_cookie() {
+    let db = TestDb::sqlite("portal_headers");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let response = portal
+        .router
+        .clone()
+        .oneshot(Request::get("/reset").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let headers = response.headers();
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let body = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        !body.contains("<script>") && !body.contains("style="),
+        "no inline script or style"
+    );
+}
