@@ -11,4 +11,5 @@ pub mod hashing;
 pub mod notify;
 pub mod secrets;
 pub mod store;
+pub mod totp;
 pub mod web;

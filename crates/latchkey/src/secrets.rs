@@ -40,6 +40,11 @@ impl SecretKey {
         hex::encode(self.mac(purpose, value).finalize().into_bytes())
     }
 
+    /// A 32-byte key for another purpose (encryption), derived from this one.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        self.mac("derive", purpose).finalize().into_bytes().into()
+    }
+
     /// Whether `value` is what `tag` was made from, in constant time.
     pub fn verify(&self, purpose: &str, value: &str, tag: &str) -> bool {
         let Ok(expected) = hex::decode(tag) else {

@@ -14,6 +14,7 @@ use crate::hashing::Hasher;
 use crate::notify::Outbox;
 use crate::secrets::SecretKey;
 use crate::store::Store;
+use crate::totp;
 use crate::web::{App, AppState, router};
 
 #[derive(Debug, Args)]
@@ -21,22 +22,27 @@ pub struct ServeArgs {
     /// Address to listen on (default: server.bind, 127.0.0.1:8080).
     #[arg(long)]
     bind: Option<String>,
-    /// Add demo accounts and run with a throwaway secret key.
+    /// Add demo accounts and, unless a secret key is configured, use a public
+    /// demo key. For trying Latchkey out, never for real accounts.
     #[arg(long)]
     demo: bool,
 }
 
 /// Demo accounts: (username, name, email, phone). The password of each is `DEMO_PASSWORD`.
-const DEMO_ACCOUNTS: [(&str, &str, &str, Option<&str>); 2] = [
+const DEMO_ACCOUNTS: [(&str, &str, &str, Option<&str>); 3] = [
     (
         "ada",
         "Ada Lovelace",
         "ada@example.edu",
         Some("(202) 555-0143"),
     ),
+    ("grace", "Grace Hopper", "grace@example.edu", None),
     ("alan", "Alan Turing", "alan@example.edu", None),
 ];
 const DEMO_PASSWORD: &str = "Vt9#qkzP";
+/// grace's authenticator app secret (RFC 6238's test secret), so that
+/// `oathtool --totp -b GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ` stands in for her phone.
+const DEMO_TOTP_SECRET: &[u8] = b"12345678901234567890";
 
 fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
     tokio::runtime::Builder::new_multi_thread()
@@ -60,7 +66,10 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         Some(key) => SecretKey::new(key.as_bytes()).ok_or_else(|| {
             UsageError("server.secret_key (LATCHKEY_SECRET_KEY) must be 32 bytes or more".into())
         })?,
-        None if args.demo => SecretKey::random(),
+        // A fixed, public key: the demo's sealed secrets survive a restart.
+        // Never run --demo against real accounts.
+        None if args.demo => SecretKey::new(b"latchkey demo key: public, for demo data only")
+            .ok_or_else(|| UsageError("demo key".into()))?,
         None => {
             return Err(UsageError(
                 "server.secret_key is not set: set LATCHKEY_SECRET_KEY to 32 or more random bytes \
@@ -75,7 +84,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
     runtime()?.block_on(async {
         let store = open_store(config).await?;
         if args.demo {
-            add_demo_accounts(&store, &hasher).await?;
+            add_demo_accounts(&store, &hasher, &key).await?;
         }
         let state = AppState::new(App {
             messages: Box::new(Outbox::new(store.clone())),
@@ -111,37 +120,57 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
     })
 }
 
-async fn add_demo_accounts(store: &Store, hasher: &Hasher) -> Result<(), UsageError> {
+async fn add_demo_accounts(
+    store: &Store,
+    hasher: &Hasher,
+    key: &SecretKey,
+) -> Result<(), UsageError> {
+    let failed = |e: &dyn std::fmt::Display| UsageError(format!("demo accounts: {e}"));
     for (username, name, email, phone) in DEMO_ACCOUNTS {
         if store
             .find_account(username)
             .await
-            .map_err(|e| UsageError(e.to_string()))?
+            .map_err(|e| failed(&e))?
             .is_some()
         {
             continue;
         }
         let account = NewAccount::parse(username, email, name, phone)
-            .map_err(|e| UsageError(format!("{e:?}")))?;
-        let hash = hasher
-            .hash(DEMO_PASSWORD)
-            .await
-            .map_err(|e| UsageError(e.to_string()))?;
+            .map_err(|e| failed(&format!("{e:?}")))?;
+        let hash = hasher.hash(DEMO_PASSWORD).await.map_err(|e| failed(&e))?;
         store
             .insert_accounts(&[(account, Some(hash))], unix_now())
             .await
-            .map_err(|e| UsageError(e.to_string()))?;
+            .map_err(|e| failed(&e))?;
+        if username == "grace" {
+            let grace = store
+                .find_account(username)
+                .await
+                .map_err(|e| failed(&e))?
+                .ok_or_else(|| failed(&username))?;
+            let sealed =
+                totp::seal(key, DEMO_TOTP_SECRET).ok_or_else(|| failed(&"sealing the secret"))?;
+            store
+                .add_method(grace.id, "totp", &sealed, unix_now())
+                .await
+                .map_err(|e| failed(&e))?;
+        }
     }
     Ok(())
 }
 
 fn print_demo_help(url: &str) {
+    println!("Demo mode: demo accounts and a public key. Never use --demo with real accounts.");
     println!("Demo accounts (password {DEMO_PASSWORD}):");
     for (username, name, _, phone) in DEMO_ACCOUNTS {
-        let method = phone.map_or(
-            "no registered method: shows the help desk page".to_owned(),
-            |p| format!("phone {p}"),
-        );
+        let method = match (username, phone) {
+            ("grace", _) => format!(
+                "authenticator app, secret {}",
+                totp::base32(DEMO_TOTP_SECRET)
+            ),
+            (_, Some(phone)) => format!("phone {phone}"),
+            (_, None) => "no registered method: shows the help desk page".to_owned(),
+        };
         println!("  {username:<6} {name:<14} {method}");
     }
     println!("Texts and calls go to the outbox; read them with:");

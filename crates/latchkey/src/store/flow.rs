@@ -58,6 +58,21 @@ pub struct ResetSession {
     pub expires_at: i64,
 }
 
+/// A counted try at a code: the HMAC of the code that was sent, or `None`
+/// for an authenticator app's code, which is checked against its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeAttempt {
+    pub code_hash: Option<String>,
+}
+
+/// A registered verification method. `value` is the sealed secret for `totp`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method {
+    pub id: i64,
+    pub kind: String,
+    pub value: String,
+}
+
 /// One message as the outbox holds it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxEntry {
@@ -221,14 +236,14 @@ impl Store {
         Ok(())
     }
 
-    /// Counts one try at the code and returns its hash, or `None` when the code
-    /// is used up, voided by too many tries, or expired.
+    /// Counts one try at the code. `None` when the code is used up, voided by
+    /// too many tries, or expired; otherwise what to check the code against.
     pub async fn try_reset_code(
         &self,
         id: &str,
         max_tries: i64,
         now: i64,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<CodeAttempt>, StoreError> {
         let counted = sqlx::query(
             "UPDATE reset_sessions SET code_tries = code_tries + 1
              WHERE id = $1 AND step = 'code' AND code_tries < $2 AND code_expires_at > $3",
@@ -246,7 +261,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(hash.flatten())
+        Ok(hash.map(|code_hash| CodeAttempt { code_hash }))
     }
 
     /// The right code: it is used up, and the session may choose a password.
@@ -258,6 +273,56 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(updated.rows_affected() == 1)
+    }
+
+    pub async fn add_method(
+        &self,
+        account_id: i64,
+        kind: &str,
+        value: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO methods (account_id, kind, value, verified_at, created_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(kind)
+        .bind(value)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The account's verified methods, oldest first.
+    pub async fn methods(&self, account_id: i64) -> Result<Vec<Method>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, value FROM methods WHERE account_id = $1 AND verified_at IS NOT NULL ORDER BY id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Method {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    value: row.try_get("value")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records `step` as used for an authenticator; false if it, or a later
+    /// step, was used already.
+    pub async fn claim_totp_step(&self, method_id: i64, step: i64) -> Result<bool, StoreError> {
+        let claimed = sqlx::query(
+            "UPDATE methods SET last_step = $1 WHERE id = $2 AND (last_step IS NULL OR last_step < $1)",
+        )
+        .bind(step)
+        .bind(method_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
     }
 
     pub async fn append_outbox(&self, message: &Message, now: i64) -> Result<(), StoreError> {

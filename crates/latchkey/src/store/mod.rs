@@ -12,7 +12,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use crate::accounts::{Account, NewAccount};
 
 mod flow;
-pub use flow::{OutboxEntry, ResetSession, Step};
+pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -227,7 +227,7 @@ async fn show_step(
                     helpdesk,
                     csrf,
                     error,
-                    options: method_options(&account),
+                    options: method_options(state, &account).await?,
                 },
                 status,
             )
@@ -236,6 +236,7 @@ async fn show_step(
             let account = session_account(state, session).await?;
             let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
             let sent_to = match session.method.as_deref() {
+                Some("totp") => "Open your authenticator app and type the 6-digit code it shows for the university.".to_owned(),
                 Some("voice") => {
                     format!("We are calling {phone}; the automated message reads your code.")
                 }
@@ -285,21 +286,35 @@ async fn session_account(state: &AppState, session: &ResetSession) -> Result<Acc
         .ok_or(WebError::Expired)
 }
 
-/// The ways this account can receive a code, as the method page offers them.
-fn method_options(account: &Account) -> Vec<MethodOption> {
-    let Some(phone) = account.phone.as_deref().map(mask_phone) else {
-        return Vec::new();
-    };
-    vec![
-        MethodOption {
+/// The ways this account can prove itself, as the method page offers them.
+async fn method_options(
+    state: &AppState,
+    account: &Account,
+) -> Result<Vec<MethodOption>, WebError> {
+    let mut options = Vec::new();
+    if let Some(phone) = account.phone.as_deref().map(mask_phone) {
+        options.push(MethodOption {
             value: "sms",
             label: format!("Text a code to {phone}"),
-        },
-        MethodOption {
+        });
+        options.push(MethodOption {
             value: "voice",
             label: format!("Call {phone} and read the code out"),
-        },
-    ]
+        });
+    }
+    if state
+        .store
+        .methods(account.id)
+        .await?
+        .iter()
+        .any(|m| m.kind == "totp")
+    {
+        options.push(MethodOption {
+            value: "totp",
+            label: "Use the code in my authenticator app".to_owned(),
+        });
+    }
+    Ok(options)
 }
 
 // ---- POST handlers ----------------------------------------------------------------------
@@ -410,10 +425,11 @@ pub async fn captcha_post(
             Some(id) => state.store.account_by_id(id).await?,
             None => None,
         };
-        let next = match &account {
-            Some(account) if !method_options(account).is_empty() => Step::Method,
-            _ => Step::Help,
+        let has_method = match &account {
+            Some(account) => !method_options(&state, account).await?.is_empty(),
+            None => false,
         };
+        let next = if has_method { Step::Method } else { Step::Help };
         state
             .store
             .advance_reset(&session.id, Step::Captcha, next)
@@ -450,7 +466,20 @@ pub async fn method_post(
             return Ok(back_to_flow());
         }
         let account = session_account(&state, &session).await?;
+        let offered = method_options(&state, &account).await?;
+        let now = state.clock.now();
+        let expires = now + state.server.code_minutes * 60;
         let channel = match form.method.as_str() {
+            _ if !offered.iter().any(|o| o.value == form.method) => {
+                let error = Some("Choose one of the ways listed.".to_owned());
+                return show_step(&state, &session, error, Vec::new()).await;
+            }
+            // Nothing to send: the app makes the code.
+            "totp" => {
+                state.store.set_reset_code(&session.id, "totp", None, expires).await?;
+                audit(&state, &parts, "reset.method.totp", Some(account.id)).await?;
+                return Ok(back_to_flow());
+            }
             "sms" => Channel::Sms,
             "voice" => Channel::Voice,
             _ => {
@@ -461,10 +490,8 @@ pub async fn method_post(
         let Some(phone) = account.phone.as_deref() else {
             return show_step(&state, &session, Some("Choose one of the ways listed.".into()), Vec::new()).await;
         };
-        let now = state.clock.now();
         let code = random_code(6);
         let tag = state.key.tag(CODE_PURPOSE, &code);
-        let expires = now + state.server.code_minutes * 60;
         state.store.set_reset_code(&session.id, channel.as_str(), Some(&tag), expires).await?;
         let message = code_message(channel, phone, &code, state.server.code_minutes);
         if let Err(e) = state.messages.send(&message, now).await {
@@ -531,14 +558,24 @@ pub async fn code_post(
         }
         let code: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
         let max = state.server.code_tries;
-        let Some(tag) = state.store.try_reset_code(&session.id, max, state.clock.now()).await? else {
+        let now = state.clock.now();
+        let Some(attempt) = state.store.try_reset_code(&session.id, max, now).await? else {
             state.store.advance_reset(&session.id, Step::Code, Step::Method).await?;
             audit(&state, &parts, "reset.code_void", session.account_id).await?;
             let error = Some("That code can no longer be used: it expired or was tried too many times. Send a new one.".into());
             let session = ResetSession { step: Step::Method, ..session };
             return show_step(&state, &session, error, Vec::new()).await;
         };
-        if !state.key.verify(CODE_PURPOSE, &code, &tag) {
+        let verdict = match &attempt.code_hash {
+            Some(tag) => state.key.verify(CODE_PURPOSE, &code, tag).then_some(CodeVerdict::Right),
+            None => authenticator_verdict(&state, &session, &code, now).await?,
+        };
+        if verdict == Some(CodeVerdict::Replayed) {
+            audit(&state, &parts, "reset.totp_replayed", session.account_id).await?;
+            let error = Some("That code was used already. Wait for your app to show the next one, then type it.".to_owned());
+            return show_step(&state, &session, error, Vec::new()).await;
+        }
+        if verdict.is_none() {
             audit(&state, &parts, "reset.code_wrong", session.account_id).await?;
             let left = max - session.code_tries - 1;
             let error = if left > 0 {
@@ -555,6 +592,44 @@ pub async fn code_post(
     }
     .await;
     page(&state, result)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CodeVerdict {
+    Right,
+    /// An authenticator code for a time step that was used already.
+    Replayed,
+}
+
+/// Checks an authenticator code against each of the account's apps, and
+/// claims its time step so it is never accepted again.
+async fn authenticator_verdict(
+    state: &AppState,
+    session: &ResetSession,
+    code: &str,
+    now: i64,
+) -> Result<Option<CodeVerdict>, WebError> {
+    let account = session_account(state, session).await?;
+    for method in state
+        .store
+        .methods(account.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.kind == "totp")
+    {
+        let Some(secret) = crate::totp::open(&state.key, &method.value) else {
+            continue;
+        };
+        if let Some(step) = crate::totp::matching_step(&secret, code, now) {
+            let fresh = state.store.claim_totp_step(method.id, step).await?;
+            return Ok(Some(if fresh {
+                CodeVerdict::Right
+            } else {
+                CodeVerdict::Replayed
+            }));
+        }
+    }
+    Ok(None)
 }
 
 #[derive(Deserialize)]

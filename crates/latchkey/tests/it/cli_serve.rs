@@ -42,13 +42,17 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
         .trim_start_matches("Latchkey is listening on http://")
         .trim_end_matches("/reset")
         .to_owned();
-    let rest: Vec<String> = lines.by_ref().take(5).map(Result::unwrap).collect();
+    let rest: Vec<String> = lines.by_ref().take(7).map(Result::unwrap).collect();
     let banner = rest.join("\n");
     assert!(
         banner.contains("ada") && banner.contains("alan"),
         "{banner}"
     );
     assert!(banner.contains("latchkey outbox"), "{banner}");
+    assert!(
+        banner.contains("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        "grace's app secret: {banner}"
+    );
 
     let page = http_get(&address, "/reset");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");

@@ -10,12 +10,13 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use latchkey::accounts::{NewAccount, verify_password};
 use latchkey::captcha::{Challenge, ChallengeSource};
-use latchkey::clock::ManualClock;
+use latchkey::clock::{Clock, ManualClock};
 use latchkey::config::{HelpdeskConfig, ServerConfig};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
+use latchkey::totp;
 use latchkey::web::{App, AppState, router};
 use latchkey_policy::{Policy, PolicyConfig};
 use tower::ServiceExt;
@@ -25,6 +26,7 @@ use crate::support::{TestDb, count, on_each_backend};
 const ANSWER: &str = "K7MPQ";
 const OLD_PASSWORD: &str = "Vt9#qkzP";
 const NEW_PASSWORD: &str = "Nw4%jxrQ";
+const GRACE_SECRET: &[u8] = b"an authenticator key";
 
 /// Challenges whose answer the test knows; the image is not looked at here.
 struct KnownChallenges;
@@ -64,8 +66,17 @@ async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
         .unwrap();
         let alan = NewAccount::parse("alan", "alan@example.edu", "Alan Turing", None).unwrap();
         let hash = hasher.hash(OLD_PASSWORD).await.unwrap();
+        let grace = NewAccount::parse("grace", "grace@example.edu", "Grace Hopper", None).unwrap();
+        let accounts = [
+            (ada, Some(hash.clone())),
+            (alan, Some(hash.clone())),
+            (grace, Some(hash)),
+        ];
+        store.insert_accounts(&accounts, 1).await.unwrap();
+        let grace = store.find_account("grace").await.unwrap().unwrap();
+        let sealed = totp::seal(key, GRACE_SECRET).unwrap();
         store
-            .insert_accounts(&[(ada, Some(hash.clone())), (alan, Some(hash))], 1)
+            .add_method(grace.id, "totp", &sealed, 1)
             .await
             .unwrap();
     }
@@ -610,5 +621,75 @@ async fn pages_carry_the_security_headers_and_a_strict_cookie() {
     assert!(
         !body.contains("<script>") && !body.contains("style="),
         "no inline script or style"
+    );
+}
+
+#[tokio::test]
+async fn reset_with_an_authenticator_app() {
+    on_each_backend("portal_totp", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut browser = Browser::default();
+        let page = up_to_the_code(&mut browser, &portal, "grace", "totp").await;
+        assert!(page.body.contains("authenticator app"), "{}", page.body);
+        assert_eq!(
+            count(&db.url, "outbox").await,
+            0,
+            "nothing is sent for an app"
+        );
+        let code = totp::code_at(GRACE_SECRET, portal.clock.now()).unwrap();
+        let page = browser
+            .post(&portal, "/reset/code", &[("code", &code)])
+            .await;
+        assert_eq!(page.heading(), "Choose a new password", "{}", db.label);
+        let page = browser
+            .post(
+                &portal,
+                "/reset/password",
+                &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.heading(), "Your password is changed", "{}", db.label);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_authenticator_code_is_accepted_once_and_only_near_its_time() {
+    let db = TestDb::sqlite("portal_totp_replay");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "grace", "totp").await;
+    // Two steps old: outside the one step of drift allowed.
+    let stale = totp::code_at(GRACE_SECRET, portal.clock.now() - 2 * totp::STEP_SECONDS).unwrap();
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &stale)])
+        .await;
+    assert!(page.body.contains("not right"), "{}", page.body);
+    // One step behind (a slow phone clock) is fine.
+    let code = totp::code_at(GRACE_SECRET, portal.clock.now() - totp::STEP_SECONDS).unwrap();
+    assert_eq!(
+        browser
+            .post(&portal, "/reset/code", &[("code", &code)])
+            .await
+            .heading(),
+        "Choose a new password"
+    );
+
+    // The same code in a second reset, within its time step: refused.
+    let mut again = Browser::default();
+    up_to_the_code(&mut again, &portal, "grace", "totp").await;
+    let page = again.post(&portal, "/reset/code", &[("code", &code)]).await;
+    assert!(page.body.contains("used already"), "{}", page.body);
+    assert_eq!(page.heading(), "Enter your code");
+    // The next step's code works.
+    portal.clock.advance(totp::STEP_SECONDS);
+    let next = totp::code_at(GRACE_SECRET, portal.clock.now()).unwrap();
+    assert_eq!(
+        again
+            .post(&portal, "/reset/code", &[("code", &next)])
+            .await
+            .heading(),
+        "Choose a new password"
     );
 }
