@@ -20,6 +20,38 @@ pub struct Config {
     pub hashing: HashingConfig,
     pub server: ServerConfig,
     pub helpdesk: HelpdeskConfig,
+    pub throttle: ThrottleConfig,
+}
+
+/// `[throttle]`: limits per client address, per account and per phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// Resets one address may start in 10 minutes.
+    pub starts_per_address: i64,
+    /// Wrong CAPTCHA answers one address may give in 10 minutes.
+    pub captcha_failures_per_address: i64,
+    /// Codes sent for one account in an hour.
+    pub codes_per_account: i64,
+    /// Codes sent to one phone number in an hour.
+    pub codes_per_phone: i64,
+    /// Wrong codes for one account in an hour that lock its online reset.
+    pub code_failures_before_lock: i64,
+    /// How long online reset stays locked. The help desk can lift it sooner.
+    pub lock_minutes: i64,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        ThrottleConfig {
+            starts_per_address: 30,
+            captcha_failures_per_address: 30,
+            codes_per_account: 5,
+            codes_per_phone: 5,
+            code_failures_before_lock: 10,
+            lock_minutes: 30,
+        }
+    }
 }
 
 /// `[server]`.

@@ -96,6 +96,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             clock: Arc::new(SystemClock),
             server: settings.server.clone(),
             helpdesk: settings.helpdesk.clone(),
+            throttle: settings.throttle.clone(),
         });
         let listener = tokio::net::TcpListener::bind(&bind)
             .await

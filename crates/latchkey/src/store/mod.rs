@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use crate::accounts::{Account, NewAccount};
 
 mod flow;
+mod throttle;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -17,7 +17,7 @@ use latchkey_policy::Policy;
 
 use crate::captcha::ChallengeSource;
 use crate::clock::Clock;
-use crate::config::{HelpdeskConfig, ServerConfig};
+use crate::config::{HelpdeskConfig, ServerConfig, ThrottleConfig};
 use crate::hashing::Hasher;
 use crate::notify::MessageProvider;
 use crate::secrets::SecretKey;
@@ -37,6 +37,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub server: ServerConfig,
     pub helpdesk: HelpdeskConfig,
+    pub throttle: ThrottleConfig,
 }
 
 impl AppState {
@@ -143,6 +144,8 @@ struct ErrorPage<'a> {
 pub enum WebError {
     /// The form's session is gone or its CSRF token does not match.
     Expired,
+    /// Too many attempts from one address in a short time.
+    TooMany,
     /// Anything else: logged with a reference the person can quote.
     Internal(String),
 }
@@ -167,6 +170,15 @@ impl WebError {
                     reference: None,
                 },
                 StatusCode::FORBIDDEN,
+            ),
+            WebError::TooMany => render(
+                &ErrorPage {
+                    helpdesk,
+                    heading: "Too many tries",
+                    message: "Too many attempts came from your network in a short time. Wait ten minutes and try again, or call the help desk.",
+                    reference: None,
+                },
+                StatusCode::TOO_MANY_REQUESTS,
             ),
             WebError::Internal(detail) => {
                 let reference = crate::secrets::random_token()[..8].to_uppercase();

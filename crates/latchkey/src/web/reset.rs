@@ -344,6 +344,14 @@ pub async fn identify_post(
             let error = Some("Type your university email address or username.".to_owned());
             return show_step(&state, &session, error, Vec::new()).await;
         }
+        let address = client_address(&parts);
+        throttle(
+            &state,
+            &format!("start:address:{address}"),
+            600,
+            state.throttle.starts_per_address,
+        )
+        .await?;
         let account = state.store.find_account(identifier).await?;
         let challenge = state
             .challenges
@@ -404,6 +412,9 @@ pub async fn captcha_post(
                 .verify(CAPTCHA_PURPOSE, &normalize_answer(&form.answer), &tag)
         });
         if !right {
+            let address = client_address(&parts);
+            let limit = state.throttle.captcha_failures_per_address;
+            throttle(&state, &format!("captcha:address:{address}"), 600, limit).await?;
             let challenge = state
                 .challenges
                 .next_challenge()
@@ -425,9 +436,12 @@ pub async fn captcha_post(
             Some(id) => state.store.account_by_id(id).await?,
             None => None,
         };
+        // Unknown, without a method, or with online reset locked: one answer.
         let has_method = match &account {
-            Some(account) => !method_options(&state, account).await?.is_empty(),
-            None => false,
+            Some(account) if !reset_locked(account, state.clock.now()) => {
+                !method_options(&state, account).await?.is_empty()
+            }
+            _ => false,
         };
         let next = if has_method { Step::Method } else { Step::Help };
         state
@@ -466,6 +480,10 @@ pub async fn method_post(
             return Ok(back_to_flow());
         }
         let account = session_account(&state, &session).await?;
+        if reset_locked(&account, state.clock.now()) {
+            state.store.advance_reset(&session.id, Step::Method, Step::Help).await?;
+            return Ok(back_to_flow());
+        }
         let offered = method_options(&state, &account).await?;
         let now = state.clock.now();
         let expires = now + state.server.code_minutes * 60;
@@ -490,6 +508,13 @@ pub async fn method_post(
         let Some(phone) = account.phone.as_deref() else {
             return show_step(&state, &session, Some("Choose one of the ways listed.".into()), Vec::new()).await;
         };
+        let per_account = state.store.hit(&format!("send:account:{}", account.id), 3600, now).await?;
+        let per_phone = state.store.hit(&format!("send:phone:{phone}"), 3600, now).await?;
+        if per_account > state.throttle.codes_per_account || per_phone > state.throttle.codes_per_phone {
+            audit(&state, &parts, "reset.send_throttled", Some(account.id)).await?;
+            let error = Some("We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.".to_owned());
+            return show_step(&state, &session, error, Vec::new()).await;
+        }
         let code = random_code(6);
         let tag = state.key.tag(CODE_PURPOSE, &code);
         state.store.set_reset_code(&session.id, channel.as_str(), Some(&tag), expires).await?;
@@ -577,6 +602,15 @@ pub async fn code_post(
         }
         if verdict.is_none() {
             audit(&state, &parts, "reset.code_wrong", session.account_id).await?;
+            if let Some(account_id) = session.account_id {
+                let failures = state.store.hit(&format!("codefail:account:{account_id}"), 3600, now).await?;
+                if failures >= state.throttle.code_failures_before_lock {
+                    state.store.lock_reset(account_id, now + state.throttle.lock_minutes * 60).await?;
+                    state.store.advance_reset(&session.id, Step::Code, Step::Help).await?;
+                    audit(&state, &parts, "reset.locked", Some(account_id)).await?;
+                    return Ok(back_to_flow());
+                }
+            }
             let left = max - session.code_tries - 1;
             let error = if left > 0 {
                 format!("That code is not right. You can try {left} more time{}.", if left == 1 { "" } else { "s" })
@@ -718,5 +752,18 @@ async fn audit(
             &address,
         )
         .await?;
+    Ok(())
+}
+
+/// Online reset is locked for this account (too many wrong codes).
+fn reset_locked(account: &Account, now: i64) -> bool {
+    account.locked_until.is_some_and(|until| until > now)
+}
+
+/// Counts a hit and refuses with 429 once `key` is over `limit` in its window.
+async fn throttle(state: &AppState, key: &str, window: i64, limit: i64) -> Result<(), WebError> {
+    if state.store.hit(key, window, state.clock.now()).await? > limit {
+        return Err(WebError::TooMany);
+    }
     Ok(())
 }

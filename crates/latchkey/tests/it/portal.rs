@@ -11,7 +11,7 @@ use http_body_util::BodyExt;
 use latchkey::accounts::{NewAccount, verify_password};
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::{Clock, ManualClock};
-use latchkey::config::{HelpdeskConfig, ServerConfig};
+use latchkey::config::{HelpdeskConfig, ServerConfig, ThrottleConfig};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
@@ -91,6 +91,7 @@ async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
         clock: clock.clone(),
         server: ServerConfig::default(),
         helpdesk: HelpdeskConfig::default(),
+        throttle: ThrottleConfig::default(),
     });
     Portal {
         router: router(state),
@@ -692,4 +693,113 @@ async fn an_authenticator_code_is_accepted_once_and_only_near_its_time() {
             .heading(),
         "Choose a new password"
     );
+}
+
+#[tokio::test]
+async fn one_address_may_start_only_so_many_resets() {
+    let db = TestDb::sqlite("portal_starts");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let limit = ThrottleConfig::default().starts_per_address;
+    for i in 0..=limit {
+        let mut browser = Browser::default();
+        browser.get(&portal, "/reset").await;
+        let page = browser
+            .post(&portal, "/reset/identify", &[("identifier", "ada")])
+            .await;
+        let expected = if i < limit {
+            StatusCode::OK
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(page.status, expected, "start {i}");
+    }
+    // The window passes; starting works again.
+    portal.clock.advance(600);
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    assert_eq!(
+        browser
+            .post(&portal, "/reset/identify", &[("identifier", "ada")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn codes_sent_to_one_account_are_limited() {
+    let db = TestDb::sqlite("portal_sends");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let limit = ThrottleConfig::default().codes_per_account;
+    for i in 0..=limit {
+        let mut browser = Browser::default();
+        let page = up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+        if i < limit {
+            assert_eq!(page.heading(), "Enter your code", "send {i}");
+        } else {
+            assert!(
+                page.body.contains("several codes"),
+                "send {i}: {}",
+                page.body
+            );
+        }
+    }
+    assert_eq!(count(&db.url, "outbox").await, limit);
+}
+
+#[tokio::test]
+async fn repeated_wrong_codes_lock_online_reset_but_not_sign_in() {
+    let db = TestDb::sqlite("portal_lock");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let lock_after = ThrottleConfig::default().code_failures_before_lock;
+    let mut failures = 0;
+    let mut last = None;
+    // Wrong codes spread over several sessions (each code allows 5 tries).
+    while failures < lock_after {
+        let mut browser = Browser::default();
+        up_to_the_code(&mut browser, &portal, "grace", "totp").await;
+        for _ in 0..4 {
+            if failures == lock_after {
+                break;
+            }
+            last = Some(
+                browser
+                    .post(&portal, "/reset/code", &[("code", "000000")])
+                    .await,
+            );
+            failures += 1;
+        }
+    }
+    let page = last.unwrap();
+    assert_eq!(
+        page.heading(),
+        "We cannot reset this password online",
+        "{}",
+        page.body
+    );
+    let grace = portal.store.find_account("grace").await.unwrap().unwrap();
+    assert!(grace.locked_until.unwrap() > portal.clock.now());
+    // A new attempt, with the right code even, ends at the help desk page.
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    browser
+        .post(&portal, "/reset/identify", &[("identifier", "grace")])
+        .await;
+    let page = browser
+        .post(&portal, "/reset/captcha", &[("answer", ANSWER)])
+        .await;
+    assert_eq!(page.heading(), "We cannot reset this password online");
+    // Signing in with the password she knows still works.
+    assert!(
+        verify_password(&portal.store, &portal.hasher, &grace, OLD_PASSWORD)
+            .await
+            .unwrap()
+    );
+    // The lock ends by itself.
+    portal
+        .clock
+        .advance(ThrottleConfig::default().lock_minutes * 60 + 1);
+    let mut browser = Browser::default();
+    let page = up_to_the_code(&mut browser, &portal, "grace", "totp").await;
+    assert_eq!(page.heading(), "Enter your code");
 }
