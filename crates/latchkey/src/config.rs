@@ -21,6 +21,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub helpdesk: HelpdeskConfig,
     pub throttle: ThrottleConfig,
+    pub messages: crate::notify::MessagesConfig,
 }
 
 /// `[throttle]`: limits per client address, per account and per phone.

@@ -11,7 +11,6 @@ use crate::captcha::RandomChallenges;
 use crate::clock::SystemClock;
 use crate::config::LoadedConfig;
 use crate::hashing::Hasher;
-use crate::notify::Outbox;
 use crate::secrets::SecretKey;
 use crate::store::Store;
 use crate::totp;
@@ -87,7 +86,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             add_demo_accounts(&store, &hasher, &key).await?;
         }
         let state = AppState::new(App {
-            messages: Box::new(Outbox::new(store.clone())),
+            messages: crate::notify::provider(&settings.messages, &store).map_err(UsageError)?,
             store,
             hasher,
             policy,

@@ -125,3 +125,30 @@ async fn outbox_lists_the_newest_messages() {
         run.stdout
     );
 }
+
+/// A provider that could deliver nothing is refused at start, naming the setting.
+#[test]
+fn serve_refuses_an_incomplete_twilio_configuration() {
+    let dir = TempDir::new("serve-twilio");
+    let config = dir.write("latchkey.toml", "[messages]\nprovider = \"twilio\"\n");
+    let url = format!("sqlite://{}", dir.0.join("x.db").display());
+    let run = latchkey(
+        &[
+            "serve",
+            "--demo",
+            "--config",
+            &config,
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+        ],
+        b"",
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("messages.twilio.account_sid"),
+        "{}",
+        run.stderr
+    );
+}

@@ -9,3 +9,4 @@ mod crash;
 mod portal;
 mod store;
 mod support;
+mod twilio;

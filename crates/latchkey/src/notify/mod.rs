@@ -7,6 +7,39 @@ use serde::Serialize;
 
 use crate::store::{Store, StoreError};
 
+pub mod twilio;
+
+/// `[messages]`: which provider delivers texts and calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessagesConfig {
+    pub provider: ProviderKind,
+    pub twilio: twilio::TwilioConfig,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// Store messages in the database (`latchkey outbox`): demos and tests.
+    #[default]
+    Outbox,
+    Twilio,
+}
+
+/// The configured provider; refused with the setting to fix when incomplete.
+pub fn provider(
+    config: &MessagesConfig,
+    store: &Store,
+) -> Result<Box<dyn MessageProvider>, String> {
+    Ok(match config.provider {
+        ProviderKind::Outbox => Box::new(Outbox::new(store.clone())),
+        ProviderKind::Twilio => {
+            let token = std::env::var("LATCHKEY_TWILIO_AUTH_TOKEN").unwrap_or_default();
+            Box::new(twilio::Twilio::new(config.twilio.clone(), token)?)
+        }
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
