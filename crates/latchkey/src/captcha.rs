@@ -47,6 +47,39 @@ pub fn new_challenge() -> Option<Challenge> {
     Some(Challenge { answer, png })
 }
 
+/// The characters of `answer` read out, one after another with a pause:
+/// the non-visual version of a challenge. A WAV file, or `None` if a
+/// character has no recording.
+pub fn audio(answer: &str) -> Option<Vec<u8>> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 22_050,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let pause = vec![0i16; 22_050 / 2];
+    let mut samples: Vec<i16> = pause.clone();
+    for c in answer.chars() {
+        // The crate voices only its own random characters: one of one choice is `c`.
+        let mut single = Captcha::new();
+        single.set_chars(&[c]).add_chars(1);
+        let wav = single.as_wav().into_iter().next()??;
+        let reader = hound::WavReader::new(std::io::Cursor::new(wav)).ok()?;
+        if reader.spec() != spec {
+            return None;
+        }
+        samples.extend(reader.into_samples::<i16>().filter_map(Result::ok));
+        samples.extend_from_slice(&pause);
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = hound::WavWriter::new(&mut out, spec).ok()?;
+    for sample in samples {
+        writer.write_sample(sample).ok()?;
+    }
+    writer.finalize().ok()?;
+    Some(out.into_inner())
+}
+
 /// The form of an answer that is compared: trimmed, upper case, no spaces.
 pub fn normalize_answer(answer: &str) -> String {
     answer
@@ -70,6 +103,18 @@ mod tests {
             challenge.answer
         );
         assert_eq!(&challenge.png[..8], b"\x89PNG\r\n\x1a\n");
+    }
+
+    #[test]
+    fn every_character_of_the_alphabet_can_be_heard() {
+        let wav = audio(ALPHABET).unwrap();
+        let reader = hound::WavReader::new(std::io::Cursor::new(wav)).unwrap();
+        // Each character adds its recording and a half-second pause.
+        assert!(
+            reader.duration() > (ALPHABET.len() as u32) * 22_050 / 2,
+            "{}",
+            reader.duration()
+        );
     }
 
     #[test]

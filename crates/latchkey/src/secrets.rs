@@ -6,6 +6,8 @@
 //! are stored as HMAC-SHA-256 under the server's secret key instead, and
 //! compared in constant time.
 
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use hmac::{Hmac, Mac};
 use rand::RngExt;
 use sha2::{Digest, Sha256};
@@ -43,6 +45,30 @@ impl SecretKey {
     /// A 32-byte key for another purpose (encryption), derived from this one.
     pub fn derive(&self, purpose: &str) -> [u8; 32] {
         self.mac("derive", purpose).finalize().into_bytes().into()
+    }
+
+    /// `nonce ‖ ciphertext` (ChaCha20-Poly1305 under a key derived for
+    /// `purpose`), hex: secrets that must be read back, stored unreadable.
+    pub fn seal(&self, purpose: &str, plaintext: &[u8]) -> Option<String> {
+        let nonce = random_bytes(12);
+        let sealed = self
+            .cipher(purpose)
+            .encrypt(Nonce::from_slice(&nonce), plaintext)
+            .ok()?;
+        Some(hex::encode([nonce, sealed].concat()))
+    }
+
+    /// What [`SecretKey::seal`] sealed, if this key and purpose sealed it.
+    pub fn open(&self, purpose: &str, stored: &str) -> Option<Vec<u8>> {
+        let bytes = hex::decode(stored).ok()?;
+        let (nonce, sealed) = bytes.split_at_checked(12)?;
+        self.cipher(purpose)
+            .decrypt(Nonce::from_slice(nonce), sealed)
+            .ok()
+    }
+
+    fn cipher(&self, purpose: &str) -> ChaCha20Poly1305 {
+        ChaCha20Poly1305::new(Key::from_slice(&self.derive(purpose)))
     }
 
     /// Whether `value` is what `tag` was made from, in constant time.

@@ -6,8 +6,6 @@
 //! Secrets are stored encrypted (ChaCha20-Poly1305) under a key derived from
 //! the server's secret key, so a copy of the database holds no usable secret.
 
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use totp_rs::{Algorithm, TOTP};
 
 use crate::secrets::{SecretKey, random_bytes, same};
@@ -74,24 +72,16 @@ pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Option<i64> {
     found
 }
 
-/// `nonce ‖ ciphertext`, hex, for the `methods.value` column.
+/// The secret sealed for the `methods.value` column.
 pub fn seal(key: &SecretKey, secret: &[u8]) -> Option<String> {
-    let nonce = random_bytes(12);
-    let sealed = cipher(key)
-        .encrypt(Nonce::from_slice(&nonce), secret)
-        .ok()?;
-    Some(hex::encode([nonce, sealed].concat()))
+    key.seal(SEAL_PURPOSE, secret)
 }
 
 pub fn open(key: &SecretKey, stored: &str) -> Option<Vec<u8>> {
-    let bytes = hex::decode(stored).ok()?;
-    let (nonce, sealed) = bytes.split_at_checked(12)?;
-    cipher(key).decrypt(Nonce::from_slice(nonce), sealed).ok()
+    key.open(SEAL_PURPOSE, stored)
 }
 
-fn cipher(key: &SecretKey) -> ChaCha20Poly1305 {
-    ChaCha20Poly1305::new(Key::from_slice(&key.derive("totp secret encryption")))
-}
+const SEAL_PURPOSE: &str = "totp secret encryption";
 
 #[cfg(test)]
 mod tests {

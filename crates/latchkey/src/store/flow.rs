@@ -58,6 +58,14 @@ pub struct ResetSession {
     pub expires_at: i64,
 }
 
+/// A challenge as stored: the answer's HMAC (to check it), its image, and
+/// the answer sealed (to read it out as audio).
+pub struct StoredChallenge<'a> {
+    pub answer_hash: &'a str,
+    pub png: &'a [u8],
+    pub sealed_answer: &'a str,
+}
+
 /// A counted try at a code: the HMAC of the code that was sent, or `None`
 /// for an authenticator app's code, which is checked against its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,16 +146,16 @@ impl Store {
         &self,
         id: &str,
         account_id: Option<i64>,
-        captcha_hash: &str,
-        captcha_png: &[u8],
+        challenge: &StoredChallenge<'_>,
     ) -> Result<bool, StoreError> {
         let updated = sqlx::query(
-            "UPDATE reset_sessions SET account_id = $1, captcha_hash = $2, captcha_png = $3, step = 'captcha'
-             WHERE id = $4 AND step = 'identify'",
+            "UPDATE reset_sessions SET account_id = $1, captcha_hash = $2, captcha_png = $3, captcha_sealed = $4,
+             step = 'captcha' WHERE id = $5 AND step = 'identify'",
         )
         .bind(account_id)
-        .bind(captcha_hash)
-        .bind(captcha_png)
+        .bind(challenge.answer_hash)
+        .bind(challenge.png)
+        .bind(challenge.sealed_answer)
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -167,7 +175,7 @@ impl Store {
             return Ok(None);
         };
         let taken = sqlx::query(
-            "UPDATE reset_sessions SET captcha_hash = NULL WHERE id = $1 AND captcha_hash = $2",
+            "UPDATE reset_sessions SET captcha_hash = NULL, captcha_sealed = NULL WHERE id = $1 AND captcha_hash = $2",
         )
         .bind(id)
         .bind(&hash)
@@ -180,16 +188,30 @@ impl Store {
     pub async fn set_captcha(
         &self,
         id: &str,
-        captcha_hash: &str,
-        captcha_png: &[u8],
+        challenge: &StoredChallenge<'_>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE reset_sessions SET captcha_hash = $1, captcha_png = $2 WHERE id = $3 AND step = 'captcha'")
-            .bind(captcha_hash)
-            .bind(captcha_png)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE reset_sessions SET captcha_hash = $1, captcha_png = $2, captcha_sealed = $3
+             WHERE id = $4 AND step = 'captcha'",
+        )
+        .bind(challenge.answer_hash)
+        .bind(challenge.png)
+        .bind(challenge.sealed_answer)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
+    }
+
+    /// The current challenge's answer, sealed, for its audio version.
+    pub async fn captcha_sealed(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let sealed: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT captcha_sealed FROM reset_sessions WHERE id = $1 AND step = 'captcha'",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(sealed.flatten())
     }
 
     pub async fn captcha_png(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {

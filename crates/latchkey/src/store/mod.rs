@@ -13,7 +13,7 @@ use crate::accounts::{Account, NewAccount};
 
 mod flow;
 mod throttle;
-pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step};
+pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

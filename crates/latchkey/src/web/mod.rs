@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reset/identify", post(reset::identify_post))
         .route("/reset/captcha", post(reset::captcha_post))
         .route("/reset/captcha.png", get(reset::captcha_png_get))
+        .route("/reset/captcha.wav", get(reset::captcha_wav_get))
         .route("/reset/method", post(reset::method_post))
         .route("/reset/method-again", post(reset::method_again_post))
         .route("/reset/code", post(reset::code_post))
@@ -89,7 +90,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; \
              form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

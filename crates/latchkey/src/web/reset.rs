@@ -18,7 +18,7 @@ use crate::captcha::normalize_answer;
 use crate::config::HelpdeskConfig;
 use crate::notify::{Channel, code_message};
 use crate::secrets::{random_code, random_token, same, token_id};
-use crate::store::{ResetSession, Step, StoreError};
+use crate::store::{ResetSession, Step, StoreError, StoredChallenge};
 
 const COOKIE: &str = "latchkey_reset";
 const CAPTCHA_PURPOSE: &str = "captcha";
@@ -353,17 +353,11 @@ pub async fn identify_post(
         )
         .await?;
         let account = state.store.find_account(identifier).await?;
-        let challenge = state
-            .challenges
-            .next_challenge()
-            .ok_or_else(|| WebError::Internal("CAPTCHA image".into()))?;
-        let answer = state
-            .key
-            .tag(CAPTCHA_PURPOSE, &normalize_answer(&challenge.answer));
+        let challenge = fresh_challenge(&state)?;
         let account_id = account.as_ref().map(|a| a.id);
         state
             .store
-            .set_reset_identity(&session.id, account_id, &answer, &challenge.png)
+            .set_reset_identity(&session.id, account_id, &challenge.stored())
             .await?;
         audit(&state, &parts, "reset.started", account_id).await?;
         Ok(back_to_flow())
@@ -415,16 +409,10 @@ pub async fn captcha_post(
             let address = client_address(&parts);
             let limit = state.throttle.captcha_failures_per_address;
             throttle(&state, &format!("captcha:address:{address}"), 600, limit).await?;
-            let challenge = state
-                .challenges
-                .next_challenge()
-                .ok_or_else(|| WebError::Internal("CAPTCHA image".into()))?;
-            let answer = state
-                .key
-                .tag(CAPTCHA_PURPOSE, &normalize_answer(&challenge.answer));
+            let challenge = fresh_challenge(&state)?;
             state
                 .store
-                .set_captcha(&session.id, &answer, &challenge.png)
+                .set_captcha(&session.id, &challenge.stored())
                 .await?;
             audit(&state, &parts, "reset.captcha_failed", session.account_id).await?;
             let error =
@@ -766,4 +754,61 @@ async fn throttle(state: &AppState, key: &str, window: i64, limit: i64) -> Resul
         return Err(WebError::TooMany);
     }
     Ok(())
+}
+
+/// A new challenge, ready to store: its answer hashed (to check) and sealed (to read out).
+struct FreshChallenge {
+    answer_hash: String,
+    png: Vec<u8>,
+    sealed_answer: String,
+}
+
+impl FreshChallenge {
+    fn stored(&self) -> StoredChallenge<'_> {
+        StoredChallenge {
+            answer_hash: &self.answer_hash,
+            png: &self.png,
+            sealed_answer: &self.sealed_answer,
+        }
+    }
+}
+
+fn fresh_challenge(state: &AppState) -> Result<FreshChallenge, WebError> {
+    let challenge = state
+        .challenges
+        .next_challenge()
+        .ok_or_else(|| WebError::Internal("CAPTCHA image".into()))?;
+    let answer = normalize_answer(&challenge.answer);
+    Ok(FreshChallenge {
+        answer_hash: state.key.tag(CAPTCHA_PURPOSE, &answer),
+        png: challenge.png,
+        sealed_answer: state
+            .key
+            .seal(CAPTCHA_PURPOSE, answer.as_bytes())
+            .ok_or_else(|| WebError::Internal("sealing the CAPTCHA answer".into()))?,
+    })
+}
+
+/// The current challenge read out: the non-visual alternative to the image.
+pub async fn captcha_wav_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let Some(session) = current_session(&state, &parts.headers).await? else {
+            return Ok(StatusCode::NOT_FOUND.into_response());
+        };
+        let answer = state
+            .store
+            .captcha_sealed(&session.id)
+            .await?
+            .and_then(|sealed| state.key.open(CAPTCHA_PURPOSE, &sealed));
+        let Some(answer) = answer.and_then(|a| String::from_utf8(a).ok()) else {
+            return Ok(StatusCode::NOT_FOUND.into_response());
+        };
+        let wav = tokio::task::spawn_blocking(move || crate::captcha::audio(&answer))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .ok_or_else(|| WebError::Internal("CAPTCHA audio".into()))?;
+        Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
+    }
+    .await;
+    page(&state, result)
 }

@@ -803,3 +803,36 @@ async fn repeated_wrong_codes_lock_online_reset_but_not_sign_in() {
     let page = up_to_the_code(&mut browser, &portal, "grace", "totp").await;
     assert_eq!(page.heading(), "Enter your code");
 }
+
+#[tokio::test]
+async fn the_challenge_can_be_heard_instead_of_seen() {
+    let db = TestDb::sqlite("portal_audio");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    let page = browser
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert!(
+        page.body.contains("/reset/captcha.wav"),
+        "the page offers the audio"
+    );
+    let audio = browser.get(&portal, "/reset/captcha.wav").await;
+    assert_eq!(audio.status, StatusCode::OK);
+    assert!(audio.body.starts_with("RIFF"), "a WAV file");
+    // Answered, the challenge is gone, and so is its audio.
+    browser
+        .post(&portal, "/reset/captcha", &[("answer", ANSWER)])
+        .await;
+    assert_eq!(
+        browser.get(&portal, "/reset/captcha.wav").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        Browser::default()
+            .get(&portal, "/reset/captcha.wav")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
