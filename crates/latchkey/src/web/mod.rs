@@ -67,10 +67,22 @@ pub fn router(state: AppState) -> Router {
         .route("/reset/method-again", post(reset::method_again_post))
         .route("/reset/code", post(reset::code_post))
         .route("/reset/password", post(reset::password_post))
+        .route("/reset/password/check", post(reset::password_check_post))
+        .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/style.css", get(style_get))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+async fn checklist_js_get() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/checklist.js"),
+    )
 }
 
 async fn style_get() -> impl IntoResponse {

@@ -173,8 +173,8 @@ struct PasswordPage<'a> {
     csrf: &'a str,
     error: Option<String>,
     violations: Vec<Violation>,
-    /// Each rule in force, and whether the last try broke it.
-    checklist: Vec<(String, bool)>,
+    /// Each rule in force: its id, its line, and whether the last try broke it.
+    checklist: Vec<(&'static str, String, bool)>,
 }
 
 #[derive(Template)]
@@ -259,7 +259,7 @@ async fn show_step(
                 .policy
                 .requirements()
                 .into_iter()
-                .map(|r| (r.description, broken.contains(&r.rule)))
+                .map(|r| (r.rule.id(), r.description, broken.contains(&r.rule)))
                 .collect();
             render(
                 &PasswordPage {
@@ -811,4 +811,43 @@ pub async fn captcha_wav_get(State(state): State<AppState>, parts: Parts) -> Res
     }
     .await;
     page(&state, result)
+}
+
+/// The live checklist's question: which rules does this password meet so
+/// far? The same engine as the final verdict; `history` is left to the
+/// submission (`met: null`), which is the only verdict that counts.
+pub async fn password_check_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.step != Step::Password {
+            return Err(WebError::Expired);
+        }
+        let account = session_account(&state, &session).await?;
+        let verdict = state.policy.check(&form.password, &account.person());
+        let requirements: Vec<serde_json::Value> = state
+            .policy
+            .requirements()
+            .into_iter()
+            .map(|r| {
+                let met = (r.rule != Rule::History).then(|| !verdict.breaks(r.rule));
+                serde_json::json!({"rule": r.rule, "description": r.description, "met": met})
+            })
+            .collect();
+        let body = serde_json::json!({
+            "accepted": verdict.accepted(),
+            "violations": verdict.violations,
+            "requirements": requirements,
+            "confirmed": !form.confirm.is_empty() && form.confirm == form.password,
+        });
+        Ok(axum::Json(body).into_response())
+    }
+    .await;
+    match result {
+        Ok(response) => response,
+        Err(_) => StatusCode::FORBIDDEN.into_response(),
+    }
 }

@@ -836,3 +836,76 @@ async fn the_challenge_can_be_heard_instead_of_seen() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_live_checklist_asks_the_same_engine() {
+    let db = TestDb::sqlite("portal_live");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    // Not yet at the password step: no answers.
+    let early = browser
+        .post(&portal, "/reset/password/check", &[("password", "x")])
+        .await;
+    assert_eq!(early.status, StatusCode::FORBIDDEN);
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert!(page.body.contains("/static/checklist.js"));
+    assert!(page.body.contains("data-rule=\"dictionary_word\""));
+
+    let weak = browser
+        .post(
+            &portal,
+            "/reset/password/check",
+            &[("password", "Lovelace#1"), ("confirm", "")],
+        )
+        .await;
+    let verdict: serde_json::Value = serde_json::from_str(&weak.body).unwrap();
+    assert_eq!(verdict["accepted"], false);
+    let met = |rule: &str| {
+        verdict["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .unwrap()["met"]
+            .clone()
+    };
+    assert_eq!(met("contains_name"), false, "{verdict}");
+    assert_eq!(met("min_length"), true);
+    assert_eq!(
+        met("history"),
+        serde_json::Value::Null,
+        "history is checked on submission"
+    );
+
+    let good = browser
+        .post(
+            &portal,
+            "/reset/password/check",
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    let verdict: serde_json::Value = serde_json::from_str(&good.body).unwrap();
+    assert_eq!(
+        (verdict["accepted"].clone(), verdict["confirmed"].clone()),
+        (true.into(), true.into())
+    );
+    // Checking changes nothing, and needs the session's token.
+    assert_eq!(
+        browser.get(&portal, "/reset").await.heading(),
+        "Choose a new password"
+    );
+    let forged = browser
+        .post_raw(
+            &portal,
+            "/reset/password/check",
+            &[("password", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let script = browser.get(&portal, "/static/checklist.js").await;
+    assert!(script.body.contains("fetch(form.dataset.check"));
+}

@@ -1,0 +1,58 @@
+// The live password checklist: as the person types, ask the server which
+// rules the password meets (the same policy engine as the final verdict)
+// and mark each line. Without JavaScript the form works as it is.
+"use strict";
+(function () {
+  const form = document.getElementById("password-form");
+  if (!form) return;
+  const password = form.querySelector("#password");
+  const confirm = form.querySelector("#confirm");
+  const status = document.getElementById("rules-status");
+  let timer = null;
+  let asked = 0;
+
+  function mark(item, met) {
+    const state = item.querySelector(".state");
+    item.classList.toggle("met", met === true);
+    item.classList.toggle("unmet", met === false);
+    if (state) state.textContent = met === true ? " (met)" : met === false ? " (not met)" : " (checked when you submit)";
+  }
+
+  async function check() {
+    const ask = ++asked;
+    const body = new URLSearchParams({
+      csrf: form.querySelector("input[name=csrf]").value,
+      password: password.value,
+      confirm: confirm.value,
+    });
+    let verdict;
+    try {
+      const response = await fetch(form.dataset.check, { method: "POST", body, credentials: "same-origin" });
+      if (!response.ok) return;
+      verdict = await response.json();
+    } catch (_) {
+      return; // The server's verdict on submission still counts.
+    }
+    if (ask !== asked) return; // An older answer arriving late.
+    let unmet = 0;
+    for (const requirement of verdict.requirements) {
+      const item = form.querySelector('[data-rule="' + requirement.rule + '"]');
+      if (item) mark(item, password.value === "" ? null : requirement.met);
+      if (requirement.met === false) unmet += 1;
+    }
+    if (password.value === "") {
+      status.textContent = "";
+    } else if (unmet > 0) {
+      status.textContent = unmet + (unmet === 1 ? " rule is" : " rules are") + " not met yet.";
+    } else {
+      status.textContent = verdict.confirmed ? "All rules are met and both passwords match." : "All rules are met. Type it again below.";
+    }
+  }
+
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(check, 150);
+  }
+  password.addEventListener("input", soon);
+  confirm.addEventListener("input", soon);
+})();
