@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
 
+mod browser;
 mod cli_policy;
 mod cli_serve;
 mod cli_user;

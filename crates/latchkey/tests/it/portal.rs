@@ -23,7 +23,7 @@ use tower::ServiceExt;
 
 use crate::support::{TestDb, count, on_each_backend};
 
-const ANSWER: &str = "K7MPQ";
+pub const ANSWER: &str = "K7MPQ";
 const OLD_PASSWORD: &str = "Vt9#qkzP";
 const NEW_PASSWORD: &str = "Nw4%jxrQ";
 const GRACE_SECRET: &[u8] = b"an authenticator key";
@@ -40,15 +40,15 @@ impl ChallengeSource for KnownChallenges {
     }
 }
 
-struct Portal {
-    router: Router,
-    store: Store,
+pub struct Portal {
+    pub router: Router,
+    pub store: Store,
     hasher: Hasher,
     clock: Arc<ManualClock>,
 }
 
 /// A portal on `db` with two people: ada has a phone, alan has no method.
-async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
+pub async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
     let store = Store::open(&db.url).await.unwrap();
     let hasher = Hasher::new(&HashingConfig {
         memory_kib: 256,
@@ -199,7 +199,7 @@ fn urlencode(value: &str) -> String {
 }
 
 /// The code in the newest outbox message.
-async fn latest_code(store: &Store) -> String {
+pub async fn latest_code(store: &Store) -> String {
     let message = store.outbox(1).await.unwrap().remove(0);
     let digits: String = message.body.chars().filter(char::is_ascii_digit).collect();
     digits.chars().take(6).collect()
