@@ -76,6 +76,15 @@ await page.screenshot({ path: `${shots}/${String(step).padStart(2, "0")}-passwor
 await page.getByRole("button", { name: "Change my password" }).click();
 
 await checkPage("done", "Your password is changed");
+
+// Someone the portal cannot help online: the help desk page, checked too.
+await context.clearCookies();
+await page.goto(`${base}/reset`);
+await page.getByLabel("Your university email or username").fill("nobody@example.edu");
+await page.getByRole("button", { name: "Continue" }).click();
+await page.getByLabel("Characters", { exact: true }).fill(answer);
+await page.getByRole("button", { name: "Continue" }).click();
+await checkPage("help", "We cannot reset this password online");
 await browser.close();
 
 if (problems.length > 0) {
