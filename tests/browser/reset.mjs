@@ -85,6 +85,14 @@ await page.getByRole("button", { name: "Continue" }).click();
 await page.getByLabel("Characters", { exact: true }).fill(answer);
 await page.getByRole("button", { name: "Continue" }).click();
 await checkPage("help", "We cannot reset this password online");
+
+// A form whose session is gone (cookie cleared): the expired page.
+await context.clearCookies();
+await page.goto(`${base}/reset`);
+await context.clearCookies();
+await page.getByLabel("Your university email or username").fill("ada");
+await page.getByRole("button", { name: "Continue" }).click();
+await checkPage("expired", "This page has expired");
 await browser.close();
 
 if (problems.length > 0) {
