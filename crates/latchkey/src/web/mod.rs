@@ -134,7 +134,7 @@ fn render(template: &impl Template, status: StatusCode) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
-            tracing_error(&format!("template: {e}"));
+            log_error(&format!("template: {e}"));
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "The page could not be shown.",
@@ -195,7 +195,7 @@ impl WebError {
             ),
             WebError::Internal(detail) => {
                 let reference = crate::secrets::random_token()[..8].to_uppercase();
-                tracing_error(&format!("reference {reference}: {detail}"));
+                log_error(&format!("reference {reference}: {detail}"));
                 render(
                     &ErrorPage {
                         helpdesk,
@@ -210,7 +210,8 @@ impl WebError {
     }
 }
 
-/// Logged for staff; never shown to the requester.
-fn tracing_error(message: &str) {
+/// Logged for staff on standard error (structured logs come with the
+/// operations work); never shown to the requester.
+fn log_error(message: &str) {
     eprintln!("latchkey: error: {message}");
 }

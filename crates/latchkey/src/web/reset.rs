@@ -509,7 +509,7 @@ pub async fn method_post(
         let message = code_message(channel, phone, &code, state.server.code_minutes);
         if let Err(e) = state.messages.send(&message, now).await {
             state.store.advance_reset(&session.id, Step::Code, Step::Method).await?;
-            tracing_send_failure(&e);
+            log_send_failure(&e);
             let error = Some("We could not send the code just now. Try again in a few minutes, or choose another way.".into());
             let session = ResetSession { step: Step::Method, ..session };
             return show_step(&state, &session, error, Vec::new()).await;
@@ -521,7 +521,7 @@ pub async fn method_post(
     page(&state, result)
 }
 
-fn tracing_send_failure(error: &crate::notify::SendError) {
+fn log_send_failure(error: &crate::notify::SendError) {
     eprintln!("latchkey: error: sending a code: {error}");
 }
 
