@@ -45,6 +45,16 @@ pub struct NewAccount {
     pub phone: Option<String>,
 }
 
+impl NewAccount {
+    pub fn person(&self) -> Person<'_> {
+        Person {
+            username: &self.username,
+            name: &self.name,
+            email: Some(&self.email),
+        }
+    }
+}
+
 /// A field that is not acceptable, and why, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]

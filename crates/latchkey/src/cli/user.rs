@@ -106,12 +106,7 @@ async fn add(services: &Services, args: &AddArgs) -> Result<Outcome, UsageError>
     .map_err(|errors| field_errors(&errors))?;
     let hash = if args.password_stdin {
         let password = read_one_password(std::io::stdin().lock())?;
-        let person = latchkey_policy::Person {
-            username: &account.username,
-            name: &account.name,
-            email: Some(&account.email),
-        };
-        let verdict = services.policy.check(&password, &person);
+        let verdict = services.policy.check(&password, &account.person());
         if !verdict.accepted() {
             print_verdict(&verdict, args.json, std::io::stdout().lock())
                 .map_err(super::output_error)?;

@@ -93,15 +93,16 @@ pub async fn start_post(State(state): State<AppState>, parts: Parts) -> Response
 /// A new session: its cookie, and the identify page.
 async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
     let (token, csrf) = (random_token(), random_token());
+    let id = token_id(&token);
     let now = state.clock.now();
     let lifetime = state.server.reset_minutes * 60;
     let address = client_address(parts);
     state
         .store
-        .create_reset_session(&token_id(&token), &csrf, &address, now, now + lifetime)
+        .create_reset_session(&id, &csrf, &address, now, now + lifetime)
         .await?;
     let session = ResetSession {
-        id: token_id(&token),
+        id,
         csrf,
         step: Step::Identify,
         account_id: None,
@@ -472,29 +473,22 @@ pub async fn method_post(
             state.store.advance_reset(&session.id, Step::Method, Step::Help).await?;
             return Ok(back_to_flow());
         }
-        let offered = method_options(&state, &account).await?;
+        let listed = method_options(&state, &account).await?.iter().any(|o| o.value == form.method);
         let now = state.clock.now();
         let expires = now + state.server.code_minutes * 60;
-        let channel = match form.method.as_str() {
-            _ if !offered.iter().any(|o| o.value == form.method) => {
-                let error = Some("Choose one of the ways listed.".to_owned());
-                return show_step(&state, &session, error, Vec::new()).await;
-            }
+        let (channel, phone) = match (listed, form.method.as_str(), account.phone.as_deref()) {
             // Nothing to send: the app makes the code.
-            "totp" => {
+            (true, "totp", _) => {
                 state.store.set_reset_code(&session.id, "totp", None, expires).await?;
                 audit(&state, &parts, "reset.method.totp", Some(account.id)).await?;
                 return Ok(back_to_flow());
             }
-            "sms" => Channel::Sms,
-            "voice" => Channel::Voice,
+            (true, "sms", Some(phone)) => (Channel::Sms, phone),
+            (true, "voice", Some(phone)) => (Channel::Voice, phone),
             _ => {
                 let error = Some("Choose one of the ways listed.".to_owned());
                 return show_step(&state, &session, error, Vec::new()).await;
             }
-        };
-        let Some(phone) = account.phone.as_deref() else {
-            return show_step(&state, &session, Some("Choose one of the ways listed.".into()), Vec::new()).await;
         };
         let per_account = state.store.hit(&format!("send:account:{}", account.id), 3600, now).await?;
         let per_phone = state.store.hit(&format!("send:phone:{phone}"), 3600, now).await?;
