@@ -84,9 +84,21 @@ pub async fn reset_get(State(state): State<AppState>, parts: Parts) -> Response 
     page(&state, result)
 }
 
-/// `POST /reset/start`: abandon the current reset and begin a new one.
-pub async fn start_post(State(state): State<AppState>, parts: Parts) -> Response {
-    let result = start(&state, &parts).await;
+/// `POST /reset/start`: leave the current reset (finished or not) and begin
+/// a new one. The form carries the current session's token, so another site
+/// cannot abandon someone's reset for them.
+pub async fn start_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        if current_session(&state, &parts.headers).await?.is_some() {
+            form_session(&state, &parts.headers, &form.csrf).await?;
+        }
+        start(&state, &parts).await
+    }
+    .await;
     page(&state, result)
 }
 
@@ -182,12 +194,14 @@ struct PasswordPage<'a> {
 #[template(path = "reset/done.html")]
 struct DonePage<'a> {
     helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "reset/help.html")]
 struct HelpPage<'a> {
     helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
 }
 
 /// The page for the step `session` is at, with an error from the last try.
@@ -273,8 +287,8 @@ async fn show_step(
                 status,
             )
         }
-        Step::Done => render(&DonePage { helpdesk }, status),
-        Step::Help => render(&HelpPage { helpdesk }, status),
+        Step::Done => render(&DonePage { helpdesk, csrf }, status),
+        Step::Help => render(&HelpPage { helpdesk, csrf }, status),
     })
 }
 

@@ -909,3 +909,39 @@ async fn the_live_checklist_asks_the_same_engine() {
     let script = browser.get(&portal, "/static/checklist.js").await;
     assert!(script.body.contains("fetch(form.dataset.check"));
 }
+
+#[tokio::test]
+async fn a_person_can_start_over_from_the_help_and_done_pages() {
+    let db = TestDb::sqlite("portal_restart");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    browser
+        .post(&portal, "/reset/identify", &[("identifier", "alan")])
+        .await;
+    let page = browser
+        .post(&portal, "/reset/captcha", &[("answer", ANSWER)])
+        .await;
+    assert_eq!(page.heading(), "We cannot reset this password online");
+    assert!(page.body.contains("action=\"/reset/start\""));
+    // Without the session's token (another site's form): refused, nothing changes.
+    let forged = browser.post_raw(&portal, "/reset/start", &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        browser.get(&portal, "/reset").await.heading(),
+        "We cannot reset this password online"
+    );
+    // With it: a new reset, for someone else this time.
+    let page = browser.post(&portal, "/reset/start", &[]).await;
+    assert_eq!(page.heading(), "Reset your password");
+    let page = up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    assert_eq!(page.heading(), "Enter your code");
+    // No session at all: starting is always allowed.
+    assert_eq!(
+        Browser::default()
+            .post_raw(&portal, "/reset/start", &[])
+            .await
+            .heading(),
+        "Reset your password"
+    );
+}
