@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use latchkey::accounts::NewAccount;
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::SystemClock;
-use latchkey::config::{HelpdeskConfig, ServerConfig, ThrottleConfig};
+use latchkey::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
@@ -115,6 +115,8 @@ fn main() {
             hasher,
             policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
             messages: Box::new(Outbox::new(store.clone())),
+            mail: Box::new(Outbox::new(store.clone())),
+            registration: RegistrationConfig::default(),
             key: SecretKey::random(),
             challenges: Box::new(KnownImages),
             clock: Arc::new(SystemClock),

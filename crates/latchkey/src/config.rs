@@ -22,6 +22,32 @@ pub struct Config {
     pub helpdesk: HelpdeskConfig,
     pub throttle: ThrottleConfig,
     pub messages: crate::notify::MessagesConfig,
+    pub mail: crate::notify::mail::MailConfig,
+    pub registration: RegistrationConfig,
+}
+
+/// `[registration]`: the methods people register to reset with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegistrationConfig {
+    /// Everyone must keep at least one method: a person without one is sent
+    /// to register after signing in, and the last one cannot be removed.
+    pub required: bool,
+    /// How recently a second factor must have been proven in a session to
+    /// add, replace or remove a method, in minutes.
+    pub fresh_factor_minutes: i64,
+    /// The name authenticator apps show beside the codes.
+    pub authenticator_issuer: String,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        RegistrationConfig {
+            required: true,
+            fresh_factor_minutes: 10,
+            authenticator_issuer: "University".into(),
+        }
+    }
 }
 
 /// `[throttle]`: limits per client address, per account and per phone.
@@ -40,6 +66,11 @@ pub struct ThrottleConfig {
     pub code_failures_before_lock: i64,
     /// How long online reset stays locked. The help desk can lift it sooner.
     pub lock_minutes: i64,
+    /// Wrong passwords one address may give in 10 minutes.
+    pub signin_failures_per_address: i64,
+    /// Wrong passwords for one account in 15 minutes before its sign-in here
+    /// pauses for the rest of those 15 minutes (reset still works).
+    pub signin_failures_per_account: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -51,6 +82,8 @@ impl Default for ThrottleConfig {
             codes_per_phone: 5,
             code_failures_before_lock: 10,
             lock_minutes: 30,
+            signin_failures_per_address: 30,
+            signin_failures_per_account: 10,
         }
     }
 }
@@ -71,6 +104,10 @@ pub struct ServerConfig {
     pub code_minutes: i64,
     /// Wrong tries that void a code.
     pub code_tries: i64,
+    /// A signed-in session ends after this many minutes without a request…
+    pub session_idle_minutes: i64,
+    /// …and this many minutes after sign-in in any case.
+    pub session_max_minutes: i64,
 }
 
 impl Default for ServerConfig {
@@ -82,6 +119,8 @@ impl Default for ServerConfig {
             reset_minutes: 30,
             code_minutes: 10,
             code_tries: 5,
+            session_idle_minutes: 15,
+            session_max_minutes: 60,
         }
     }
 }

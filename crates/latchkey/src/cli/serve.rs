@@ -87,6 +87,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         }
         let state = AppState::new(App {
             messages: crate::notify::provider(&settings.messages, &store).map_err(UsageError)?,
+            mail: crate::notify::mail::provider(&settings.mail, &store).map_err(UsageError)?,
             store,
             hasher,
             policy,
@@ -96,6 +97,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             server: settings.server.clone(),
             helpdesk: settings.helpdesk.clone(),
             throttle: settings.throttle.clone(),
+            registration: settings.registration.clone(),
         });
         let listener = tokio::net::TcpListener::bind(&bind)
             .await

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::store::{Store, StoreError};
 
+pub mod mail;
 pub mod twilio;
 
 /// `[messages]`: which provider delivers texts and calls.
@@ -63,6 +64,8 @@ impl Channel {
 pub struct Message {
     pub channel: Channel,
     pub recipient: String,
+    /// A mail's subject; empty for a text or a call.
+    pub subject: String,
     pub body: String,
 }
 
@@ -119,13 +122,107 @@ pub fn code_message(channel: Channel, recipient: &str, code: &str, minutes: i64)
     Message {
         channel,
         recipient: recipient.to_owned(),
+        subject: String::new(),
         body,
     }
+}
+
+/// A change to an account that its owner is told about on every channel
+/// they have, so that a change they did not make is noticed at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    PasswordChanged,
+    /// A method was added, replaced or removed: the sentence that says which.
+    Methods(String),
+}
+
+/// Where and when a change was made, and who to call about it.
+pub struct NoticeContext<'a> {
+    pub now: i64,
+    pub address: &'a str,
+    pub helpdesk_phone: &'a str,
+}
+
+/// The messages telling of `notice`: a mail to `email`, a text to each phone.
+pub fn notice_messages(
+    notice: &Notice,
+    email: &str,
+    phones: &[&str],
+    context: &NoticeContext<'_>,
+) -> Vec<Message> {
+    let (subject, what) = match notice {
+        Notice::PasswordChanged => (
+            "Your university password was changed",
+            "Your university password was changed".to_owned(),
+        ),
+        Notice::Methods(what) => ("The ways you can reset your password changed", what.clone()),
+    };
+    let body = format!(
+        "{what} on {} from {}. If this was not you, call the help desk at {} now.",
+        format_time(context.now),
+        context.address,
+        context.helpdesk_phone
+    );
+    let mail = Message {
+        channel: Channel::Email,
+        recipient: email.to_owned(),
+        subject: subject.to_owned(),
+        body: body.clone(),
+    };
+    let texts = phones.iter().map(|phone| Message {
+        channel: Channel::Sms,
+        recipient: (*phone).to_owned(),
+        subject: String::new(),
+        body: body.clone(),
+    });
+    std::iter::once(mail).chain(texts).collect()
+}
+
+/// `2026-11-23 14:02 UTC`.
+pub fn format_time(unix: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0).unsigned_abs());
+    let text = humantime::format_rfc3339_seconds(time).to_string();
+    format!("{} {} UTC", &text[..10], &text[11..16])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notice_goes_to_the_mail_and_every_phone_and_says_when_where_and_who_to_call() {
+        let context = NoticeContext {
+            now: 1_800_000_000,
+            address: "203.0.113.9",
+            helpdesk_phone: "(555) 010-4357",
+        };
+        let messages = notice_messages(
+            &Notice::PasswordChanged,
+            "ada@example.edu",
+            &["+12025550143", "+442079460958"],
+            &context,
+        );
+        let routes: Vec<(Channel, &str)> = messages
+            .iter()
+            .map(|m| (m.channel, m.recipient.as_str()))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                (Channel::Email, "ada@example.edu"),
+                (Channel::Sms, "+12025550143"),
+                (Channel::Sms, "+442079460958")
+            ]
+        );
+        assert_eq!(messages[0].subject, "Your university password was changed");
+        for message in &messages {
+            assert_eq!(
+                message.body,
+                "Your university password was changed on 2027-01-15 08:00 UTC from 203.0.113.9. \
+                 If this was not you, call the help desk at (555) 010-4357 now."
+            );
+        }
+    }
 
     #[test]
     fn a_call_reads_the_digits_one_by_one() {

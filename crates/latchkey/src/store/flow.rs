@@ -352,7 +352,11 @@ impl Store {
             .bind(now)
             .bind(message.channel.as_str())
             .bind(&message.recipient)
-            .bind(&message.body)
+            .bind(if message.subject.is_empty() {
+                message.body.clone()
+            } else {
+                format!("Subject: {}\n\n{}", message.subject, message.body)
+            })
             .execute(&self.pool)
             .await?;
         Ok(())

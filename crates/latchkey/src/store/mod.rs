@@ -12,8 +12,10 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use crate::accounts::{Account, NewAccount};
 
 mod flow;
+mod sessions;
 mod throttle;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
+pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

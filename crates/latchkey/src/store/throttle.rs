@@ -27,6 +27,18 @@ impl Store {
         Ok(hits)
     }
 
+    /// The hits for `key` in the current window, without counting one.
+    pub async fn hits(&self, key: &str, window_seconds: i64, now: i64) -> Result<i64, StoreError> {
+        let window_start = now - now.rem_euclid(window_seconds.max(1));
+        let hits: Option<i64> =
+            sqlx::query_scalar("SELECT hits FROM throttle WHERE key = $1 AND window_start = $2")
+                .bind(key)
+                .bind(window_start)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(hits.unwrap_or(0))
+    }
+
     /// Locks online reset for the account until `until` (its sign-in is untouched).
     pub async fn lock_reset(&self, account_id: i64, until: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE accounts SET locked_until = $1 WHERE id = $2")

@@ -1,6 +1,9 @@
 //! The portal: server-rendered pages that work without JavaScript, behind
 //! security headers that forbid inline script.
 
+mod account;
+mod codes;
+mod password;
 mod reset;
 
 use std::net::SocketAddr;
@@ -9,17 +12,19 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use latchkey_policy::Policy;
 
+use crate::accounts::Account;
 use crate::captcha::ChallengeSource;
 use crate::clock::Clock;
-use crate::config::{HelpdeskConfig, ServerConfig, ThrottleConfig};
+use crate::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::hashing::Hasher;
-use crate::notify::MessageProvider;
+use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, notice_messages};
 use crate::secrets::SecretKey;
 use crate::store::Store;
 
@@ -31,13 +36,17 @@ pub struct App {
     pub store: Store,
     pub hasher: Hasher,
     pub policy: Policy,
+    /// Texts and calls.
     pub messages: Box<dyn MessageProvider>,
+    /// Mail (notices of changes).
+    pub mail: Box<dyn MessageProvider>,
     pub key: SecretKey,
     pub challenges: Box<dyn ChallengeSource>,
     pub clock: Arc<dyn Clock>,
     pub server: ServerConfig,
     pub helpdesk: HelpdeskConfig,
     pub throttle: ThrottleConfig,
+    pub registration: RegistrationConfig,
 }
 
 impl AppState {
@@ -68,6 +77,38 @@ pub fn router(state: AppState) -> Router {
         .route("/reset/code", post(reset::code_post))
         .route("/reset/password", post(reset::password_post))
         .route("/reset/password/check", post(reset::password_check_post))
+        .route(
+            "/signin",
+            get(account::signin_get).post(account::signin_post),
+        )
+        .route("/signout", post(account::signout_post))
+        .route("/account", get(account::home_get))
+        .route("/account/verify", get(account::verify_get))
+        .route("/account/verify/send", post(account::verify_send_post))
+        .route("/account/verify/code", post(account::verify_code_post))
+        .route(
+            "/account/phone",
+            get(account::phone_get).post(account::phone_post),
+        )
+        .route("/account/phone/confirm", post(account::phone_confirm_post))
+        .route("/account/phone/cancel", post(account::phone_cancel_post))
+        .route("/account/phone/remove", post(account::phone_remove_post))
+        .route(
+            "/account/authenticator",
+            get(account::authenticator_get).post(account::authenticator_post),
+        )
+        .route(
+            "/account/authenticator/remove",
+            post(account::authenticator_remove_post),
+        )
+        .route(
+            "/account/password",
+            get(account::password_get).post(account::password_post),
+        )
+        .route(
+            "/account/password/check",
+            post(account::password_check_post),
+        )
         .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/style.css", get(style_get))
         .route("/healthz", get(|| async { "ok" }))
@@ -214,4 +255,107 @@ impl WebError {
 /// operations work); never shown to the requester.
 fn log_error(message: &str) {
     eprintln!("latchkey: error: {message}");
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Answers with the error page when `result` failed.
+pub(crate) fn page(state: &AppState, result: Result<Response, WebError>) -> Response {
+    result.unwrap_or_else(|e| e.into_page(&state.helpdesk))
+}
+
+/// Appends an audit event for a request of a person (not staff).
+pub(crate) async fn audit(
+    state: &AppState,
+    parts: &Parts,
+    action: &str,
+    account_id: Option<i64>,
+) -> Result<(), WebError> {
+    let address = client_address(parts);
+    state
+        .store
+        .record_event(
+            state.clock.now(),
+            "self-service",
+            action,
+            account_id,
+            &address,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Counts a hit and refuses with 429 once `key` is over `limit` in its window.
+pub(crate) async fn throttle(
+    state: &AppState,
+    key: &str,
+    window: i64,
+    limit: i64,
+) -> Result<(), WebError> {
+    if state.store.hit(key, window, state.clock.now()).await? > limit {
+        return Err(WebError::TooMany);
+    }
+    Ok(())
+}
+
+/// A `Set-Cookie` value for a session token: never readable by script,
+/// never sent by another site, `Secure` when configured.
+pub(crate) fn session_cookie(
+    state: &AppState,
+    name: &str,
+    token: &str,
+    path: &str,
+    max_age: i64,
+) -> Result<HeaderValue, WebError> {
+    let secure = if state.server.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{name}={token}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    );
+    HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// Tells the person about a change on every channel they have: a mail, and
+/// a text to the account's phone and to `also_phone` (a number just
+/// replaced or removed). A failed delivery is logged and audited; the change
+/// it reports stands.
+pub(crate) async fn notify(
+    state: &AppState,
+    parts: &Parts,
+    account: &Account,
+    notice: Notice,
+    also_phone: Option<&str>,
+) -> Result<(), WebError> {
+    let address = client_address(parts);
+    let context = NoticeContext {
+        now: state.clock.now(),
+        address: &address,
+        helpdesk_phone: &state.helpdesk.phone,
+    };
+    let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
+    phones.extend(also_phone.filter(|p| !phones.contains(p)));
+    for message in notice_messages(&notice, &account.email, &phones, &context) {
+        let provider = match message.channel {
+            Channel::Email => &state.mail,
+            Channel::Sms | Channel::Voice => &state.messages,
+        };
+        if let Err(e) = provider.send(&message, context.now).await {
+            log_error(&format!("notice by {}: {e}", message.channel.as_str()));
+            let action = format!("notice_failed.{}", message.channel.as_str());
+            audit(state, parts, &action, Some(account.id)).await?;
+        }
+    }
+    Ok(())
 }

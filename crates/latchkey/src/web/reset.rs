@@ -7,22 +7,29 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use latchkey_policy::{Rule, Violation};
+use latchkey_policy::Violation;
 use serde::Deserialize;
 
-use super::{AppState, WebError, client_address, render};
+use super::codes::{
+    CODE_PURPOSE, CodeVerdict, MethodOption, NotSent, authenticator_verdict, codes_paused,
+    count_wrong_code, method_options, send_code, tries_left_message, typed_code,
+};
+use super::password::{Checklist, check_answer, checklist};
+use super::{
+    AppState, WebError, audit, client_address, cookie, notify, page, render, session_cookie,
+    throttle,
+};
 use crate::accounts::{Account, ChangeError, change_password, mask_phone};
 use crate::captcha::normalize_answer;
 use crate::config::HelpdeskConfig;
-use crate::notify::{Channel, code_message};
-use crate::secrets::{random_code, random_token, same, token_id};
+use crate::notify::{Channel, Notice};
+use crate::secrets::{random_token, same, token_id};
 use crate::store::{ResetSession, Step, StoreError, StoredChallenge};
 
 const COOKIE: &str = "latchkey_reset";
 const CAPTCHA_PURPOSE: &str = "captcha";
-const CODE_PURPOSE: &str = "code";
 
 /// The session a request's cookie names, if it exists and has not expired.
 async fn current_session(
@@ -51,24 +58,8 @@ async fn form_session(
     }
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-}
-
 fn back_to_flow() -> Response {
     Redirect::to("/reset").into_response()
-}
-
-/// Answers with the error page when `result` failed.
-fn page(state: &AppState, result: Result<Response, WebError>) -> Response {
-    result.unwrap_or_else(|e| e.into_page(&state.helpdesk))
 }
 
 // ---- GET /reset: the current step's page -------------------------------------------------
@@ -124,15 +115,7 @@ async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
         expires_at: now + lifetime,
     };
     let mut response = show_step(state, &session, None, Vec::new()).await?;
-    let secure = if state.server.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{COOKIE}={token}; Path=/reset; Max-Age={lifetime}; HttpOnly; SameSite=Strict{secure}"
-    );
-    let value = HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?;
+    let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
     response.headers_mut().append(header::SET_COOKIE, value);
     Ok(response)
 }
@@ -153,11 +136,6 @@ struct CaptchaPage<'a> {
     error: Option<String>,
     /// Changes with each challenge so the browser does not show a cached image.
     nonce: String,
-}
-
-struct MethodOption {
-    value: &'static str,
-    label: String,
 }
 
 #[derive(Template)]
@@ -186,8 +164,7 @@ struct PasswordPage<'a> {
     csrf: &'a str,
     error: Option<String>,
     violations: Vec<Violation>,
-    /// Each rule in force: its id, its line, and whether the last try broke it.
-    checklist: Vec<(&'static str, String, bool)>,
+    checklist: Checklist,
 }
 
 #[derive(Template)]
@@ -269,13 +246,7 @@ async fn show_step(
             )
         }
         Step::Password => {
-            let broken: Vec<Rule> = violations.iter().map(|v| v.rule).collect();
-            let checklist = state
-                .policy
-                .requirements()
-                .into_iter()
-                .map(|r| (r.rule.id(), r.description, broken.contains(&r.rule)))
-                .collect();
+            let checklist = checklist(&state.policy, &violations);
             render(
                 &PasswordPage {
                     helpdesk,
@@ -299,37 +270,6 @@ async fn session_account(state: &AppState, session: &ResetSession) -> Result<Acc
         .account_by_id(id)
         .await?
         .ok_or(WebError::Expired)
-}
-
-/// The ways this account can prove itself, as the method page offers them.
-async fn method_options(
-    state: &AppState,
-    account: &Account,
-) -> Result<Vec<MethodOption>, WebError> {
-    let mut options = Vec::new();
-    if let Some(phone) = account.phone.as_deref().map(mask_phone) {
-        options.push(MethodOption {
-            value: "sms",
-            label: format!("Text a code to {phone}"),
-        });
-        options.push(MethodOption {
-            value: "voice",
-            label: format!("Call {phone} and read the code out"),
-        });
-    }
-    if state
-        .store
-        .methods(account.id)
-        .await?
-        .iter()
-        .any(|m| m.kind == "totp")
-    {
-        options.push(MethodOption {
-            value: "totp",
-            label: "Use the code in my authenticator app".to_owned(),
-        });
-    }
-    Ok(options)
 }
 
 // ---- POST handlers ----------------------------------------------------------------------
@@ -441,7 +381,7 @@ pub async fn captcha_post(
         };
         // Unknown, without a method, or with online reset locked: one answer.
         let has_method = match &account {
-            Some(account) if !reset_locked(account, state.clock.now()) => {
+            Some(account) if !codes_paused(account, state.clock.now()) => {
                 !method_options(&state, account).await?.is_empty()
             }
             _ => false,
@@ -483,17 +423,26 @@ pub async fn method_post(
             return Ok(back_to_flow());
         }
         let account = session_account(&state, &session).await?;
-        if reset_locked(&account, state.clock.now()) {
-            state.store.advance_reset(&session.id, Step::Method, Step::Help).await?;
+        if codes_paused(&account, state.clock.now()) {
+            state
+                .store
+                .advance_reset(&session.id, Step::Method, Step::Help)
+                .await?;
             return Ok(back_to_flow());
         }
-        let listed = method_options(&state, &account).await?.iter().any(|o| o.value == form.method);
+        let listed = method_options(&state, &account)
+            .await?
+            .iter()
+            .any(|o| o.value == form.method);
         let now = state.clock.now();
         let expires = now + state.server.code_minutes * 60;
         let (channel, phone) = match (listed, form.method.as_str(), account.phone.as_deref()) {
             // Nothing to send: the app makes the code.
             (true, "totp", _) => {
-                state.store.set_reset_code(&session.id, "totp", None, expires).await?;
+                state
+                    .store
+                    .set_reset_code(&session.id, "totp", None, expires)
+                    .await?;
                 audit(&state, &parts, "reset.method.totp", Some(account.id)).await?;
                 return Ok(back_to_flow());
             }
@@ -504,33 +453,30 @@ pub async fn method_post(
                 return show_step(&state, &session, error, Vec::new()).await;
             }
         };
-        let per_account = state.store.hit(&format!("send:account:{}", account.id), 3600, now).await?;
-        let per_phone = state.store.hit(&format!("send:phone:{phone}"), 3600, now).await?;
-        if per_account > state.throttle.codes_per_account || per_phone > state.throttle.codes_per_phone {
-            audit(&state, &parts, "reset.send_throttled", Some(account.id)).await?;
-            let error = Some("We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.".to_owned());
-            return show_step(&state, &session, error, Vec::new()).await;
-        }
-        let code = random_code(6);
-        let tag = state.key.tag(CODE_PURPOSE, &code);
-        state.store.set_reset_code(&session.id, channel.as_str(), Some(&tag), expires).await?;
-        let message = code_message(channel, phone, &code, state.server.code_minutes);
-        if let Err(e) = state.messages.send(&message, now).await {
-            state.store.advance_reset(&session.id, Step::Code, Step::Method).await?;
-            log_send_failure(&e);
-            let error = Some("We could not send the code just now. Try again in a few minutes, or choose another way.".into());
-            let session = ResetSession { step: Step::Method, ..session };
-            return show_step(&state, &session, error, Vec::new()).await;
-        }
-        audit(&state, &parts, &format!("reset.code_sent.{}", channel.as_str()), Some(account.id)).await?;
+        let tag = match send_code(&state, account.id, channel, phone).await? {
+            Ok(tag) => tag,
+            Err(why) => {
+                if why == NotSent::Throttled {
+                    audit(&state, &parts, "reset.send_throttled", Some(account.id)).await?;
+                }
+                return show_step(&state, &session, Some(why.message()), Vec::new()).await;
+            }
+        };
+        state
+            .store
+            .set_reset_code(&session.id, channel.as_str(), Some(&tag), expires)
+            .await?;
+        audit(
+            &state,
+            &parts,
+            &format!("reset.code_sent.{}", channel.as_str()),
+            Some(account.id),
+        )
+        .await?;
         Ok(back_to_flow())
     }
     .await;
     page(&state, result)
-}
-
-fn log_send_failure(error: &crate::notify::SendError) {
-    eprintln!("latchkey: error: sending a code: {error}");
 }
 
 #[derive(Deserialize)]
@@ -577,7 +523,7 @@ pub async fn code_post(
         if session.step != Step::Code {
             return Ok(back_to_flow());
         }
-        let code: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code = typed_code(&form.code);
         let max = state.server.code_tries;
         let now = state.clock.now();
         let Some(attempt) = state.store.try_reset_code(&session.id, max, now).await? else {
@@ -589,7 +535,10 @@ pub async fn code_post(
         };
         let verdict = match &attempt.code_hash {
             Some(tag) => state.key.verify(CODE_PURPOSE, &code, tag).then_some(CodeVerdict::Right),
-            None => authenticator_verdict(&state, &session, &code, now).await?,
+            None => {
+                let account_id = session.account_id.ok_or(WebError::Expired)?;
+                authenticator_verdict(&state, account_id, &code).await?
+            }
         };
         if verdict == Some(CodeVerdict::Replayed) {
             audit(&state, &parts, "reset.totp_replayed", session.account_id).await?;
@@ -598,21 +547,14 @@ pub async fn code_post(
         }
         if verdict.is_none() {
             audit(&state, &parts, "reset.code_wrong", session.account_id).await?;
-            if let Some(account_id) = session.account_id {
-                let failures = state.store.hit(&format!("codefail:account:{account_id}"), 3600, now).await?;
-                if failures >= state.throttle.code_failures_before_lock {
-                    state.store.lock_reset(account_id, now + state.throttle.lock_minutes * 60).await?;
-                    state.store.advance_reset(&session.id, Step::Code, Step::Help).await?;
-                    audit(&state, &parts, "reset.locked", Some(account_id)).await?;
-                    return Ok(back_to_flow());
-                }
+            if let Some(account_id) = session.account_id
+                && count_wrong_code(&state, account_id).await?
+            {
+                state.store.advance_reset(&session.id, Step::Code, Step::Help).await?;
+                audit(&state, &parts, "reset.locked", Some(account_id)).await?;
+                return Ok(back_to_flow());
             }
-            let left = max - session.code_tries - 1;
-            let error = if left > 0 {
-                format!("That code is not right. You can try {left} more time{}.", if left == 1 { "" } else { "s" })
-            } else {
-                "That code is not right, and it cannot be tried again. Send a new one.".to_owned()
-            };
+            let error = tries_left_message(max - session.code_tries - 1);
             return show_step(&state, &session, Some(error), Vec::new()).await;
         }
         if state.store.accept_reset_code(&session.id).await? {
@@ -622,44 +564,6 @@ pub async fn code_post(
     }
     .await;
     page(&state, result)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CodeVerdict {
-    Right,
-    /// An authenticator code for a time step that was used already.
-    Replayed,
-}
-
-/// Checks an authenticator code against each of the account's apps, and
-/// claims its time step so it is never accepted again.
-async fn authenticator_verdict(
-    state: &AppState,
-    session: &ResetSession,
-    code: &str,
-    now: i64,
-) -> Result<Option<CodeVerdict>, WebError> {
-    let account = session_account(state, session).await?;
-    for method in state
-        .store
-        .methods(account.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.kind == "totp")
-    {
-        let Some(secret) = crate::totp::open(&state.key, &method.value) else {
-            continue;
-        };
-        if let Some(step) = crate::totp::matching_step(&secret, code, now) {
-            let fresh = state.store.claim_totp_step(method.id, step).await?;
-            return Ok(Some(if fresh {
-                CodeVerdict::Right
-            } else {
-                CodeVerdict::Replayed
-            }));
-        }
-    }
-    Ok(None)
 }
 
 #[derive(Deserialize)]
@@ -725,43 +629,13 @@ pub async fn password_post(
             .advance_reset(&session.id, Step::Password, Step::Done)
             .await?;
         audit(&state, &parts, "reset.completed", Some(account.id)).await?;
+        // Whoever was signed in with the old password is signed out.
+        state.store.end_sessions_of(account.id, None).await?;
+        notify(&state, &parts, &account, Notice::PasswordChanged, None).await?;
         Ok(back_to_flow())
     }
     .await;
     page(&state, result)
-}
-
-async fn audit(
-    state: &AppState,
-    parts: &Parts,
-    action: &str,
-    account_id: Option<i64>,
-) -> Result<(), WebError> {
-    let address = client_address(parts);
-    state
-        .store
-        .record_event(
-            state.clock.now(),
-            "self-service",
-            action,
-            account_id,
-            &address,
-        )
-        .await?;
-    Ok(())
-}
-
-/// Online reset is locked for this account (too many wrong codes).
-fn reset_locked(account: &Account, now: i64) -> bool {
-    account.locked_until.is_some_and(|until| until > now)
-}
-
-/// Counts a hit and refuses with 429 once `key` is over `limit` in its window.
-async fn throttle(state: &AppState, key: &str, window: i64, limit: i64) -> Result<(), WebError> {
-    if state.store.hit(key, window, state.clock.now()).await? > limit {
-        return Err(WebError::TooMany);
-    }
-    Ok(())
 }
 
 /// A new challenge, ready to store: its answer hashed (to check) and sealed (to read out).
@@ -835,22 +709,12 @@ pub async fn password_check_post(
             return Err(WebError::Expired);
         }
         let account = session_account(&state, &session).await?;
-        let verdict = state.policy.check(&form.password, &account.person());
-        let requirements: Vec<serde_json::Value> = state
-            .policy
-            .requirements()
-            .into_iter()
-            .map(|r| {
-                let met = (r.rule != Rule::History).then(|| !verdict.breaks(r.rule));
-                serde_json::json!({"rule": r.rule, "description": r.description, "met": met})
-            })
-            .collect();
-        let body = serde_json::json!({
-            "accepted": verdict.accepted(),
-            "violations": verdict.violations,
-            "requirements": requirements,
-            "confirmed": !form.confirm.is_empty() && form.confirm == form.password,
-        });
+        let body = check_answer(
+            &state.policy,
+            &form.password,
+            &form.confirm,
+            &account.person(),
+        );
         Ok(axum::Json(body).into_response())
     }
     .await;

@@ -11,9 +11,9 @@ use http_body_util::BodyExt;
 use latchkey::accounts::{NewAccount, verify_password};
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::{Clock, ManualClock};
-use latchkey::config::{HelpdeskConfig, ServerConfig, ThrottleConfig};
+use latchkey::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
 use latchkey::hashing::{Hasher, HashingConfig};
-use latchkey::notify::Outbox;
+use latchkey::notify::{MessageProvider, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
 use latchkey::totp;
@@ -43,12 +43,19 @@ impl ChallengeSource for KnownChallenges {
 pub struct Portal {
     pub router: Router,
     pub store: Store,
-    hasher: Hasher,
-    clock: Arc<ManualClock>,
+    pub hasher: Hasher,
+    pub clock: Arc<ManualClock>,
 }
 
-/// A portal on `db` with two people: ada has a phone, alan has no method.
+/// A portal on `db` with three people: ada has a phone, grace an
+/// authenticator app, alan no method. Mail goes to the outbox.
 pub async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
+    let store = Store::open(&db.url).await.unwrap();
+    portal_with(db, key, Box::new(Outbox::new(store))).await
+}
+
+/// The same portal, with mail sent by `mail`.
+pub async fn portal_with(db: &TestDb, key: &SecretKey, mail: Box<dyn MessageProvider>) -> Portal {
     let store = Store::open(&db.url).await.unwrap();
     let hasher = Hasher::new(&HashingConfig {
         memory_kib: 256,
@@ -86,12 +93,14 @@ pub async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
         hasher: hasher.clone(),
         policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
         messages: Box::new(Outbox::new(store.clone())),
+        mail,
         key: key.clone(),
         challenges: Box::new(KnownChallenges),
         clock: clock.clone(),
         server: ServerConfig::default(),
         helpdesk: HelpdeskConfig::default(),
         throttle: ThrottleConfig::default(),
+        registration: RegistrationConfig::default(),
     });
     Portal {
         router: router(state),
@@ -101,13 +110,13 @@ pub async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
     }
 }
 
-struct Page {
-    status: StatusCode,
-    body: String,
+pub struct Page {
+    pub status: StatusCode,
+    pub body: String,
 }
 
 impl Page {
-    fn heading(&self) -> String {
+    pub fn heading(&self) -> String {
         let start = self.body.find("<h1>").map_or(0, |i| i + 4);
         let end = self.body[start..]
             .find("</h1>")
@@ -121,17 +130,34 @@ impl Page {
     }
 }
 
-/// A person's browser: one cookie, the last page's CSRF token.
+/// A person's browser: its cookies (by name; every path gets them all),
+/// the last page's CSRF token.
 #[derive(Default)]
-struct Browser {
-    cookie: Option<String>,
-    csrf: Option<String>,
+pub struct Browser {
+    cookies: std::collections::BTreeMap<String, String>,
+    pub csrf: Option<String>,
 }
 
 impl Browser {
-    async fn get(&mut self, portal: &Portal, path: &str) -> Page {
+    fn cookie(&self) -> Option<String> {
+        (!self.cookies.is_empty()).then(|| {
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            pairs.join("; ")
+        })
+    }
+
+    /// Forgets every cookie, as a new browser would.
+    pub fn clear_cookies(&mut self) {
+        self.cookies.clear();
+    }
+
+    pub async fn get(&mut self, portal: &Portal, path: &str) -> Page {
         let mut request = Request::get(path);
-        if let Some(cookie) = &self.cookie {
+        if let Some(cookie) = self.cookie() {
             request = request.header(header::COOKIE, cookie);
         }
         self.send(portal, request.body(Body::empty()).unwrap())
@@ -139,14 +165,14 @@ impl Browser {
     }
 
     /// Posts a form with this browser's CSRF token and follows the redirect.
-    async fn post(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
         let csrf = self.csrf.clone().unwrap_or_default();
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(portal, path, &all).await
     }
 
-    async fn post_raw(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub async fn post_raw(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
         let body: String = fields
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -154,7 +180,7 @@ impl Browser {
             .join("&");
         let mut request =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(cookie) = &self.cookie {
+        if let Some(cookie) = self.cookie() {
             request = request.header(header::COOKIE, cookie);
         }
         self.send(portal, request.body(Body::from(body)).unwrap())
@@ -163,9 +189,14 @@ impl Browser {
 
     async fn send(&mut self, portal: &Portal, request: Request<Body>) -> Page {
         let response = portal.router.clone().oneshot(request).await.unwrap();
-        if let Some(set) = response.headers().get(header::SET_COOKIE) {
-            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            self.cookie = Some(pair);
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
         let status = response.status();
         let location = response

@@ -126,6 +126,7 @@ async fn refusals_and_outages_are_told_apart() {
             &latchkey::notify::Message {
                 channel: Channel::Email,
                 recipient: "a@example.edu".into(),
+                subject: "s".into(),
                 body: "x".into(),
             },
             0,

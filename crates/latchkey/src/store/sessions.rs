@@ -1,0 +1,324 @@
+//! Signed-in sessions and the changes people make to their own methods.
+//! As in the reset flow, each change is one statement guarded by what it
+//! expects to find, so two racing requests cannot both win.
+
+use sqlx::Row;
+
+use super::{CodeAttempt, Store, StoreError};
+
+/// How far a session has come. Stored as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Not signed in: the sign-in form and its CSRF token.
+    Signin,
+    /// The password was right; a second factor is still owed.
+    Factor,
+    Active,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Signin => "signin",
+            Stage::Factor => "factor",
+            Stage::Active => "active",
+        }
+    }
+
+    fn parse(text: &str) -> Stage {
+        match text {
+            "factor" => Stage::Factor,
+            "active" => Stage::Active,
+            _ => Stage::Signin,
+        }
+    }
+}
+
+/// What a code sent in a session proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeFor {
+    /// The person holds a method the account already has.
+    Factor,
+    /// The person holds the phone being registered.
+    Phone,
+}
+
+impl CodeFor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeFor::Factor => "factor",
+            CodeFor::Phone => "phone",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSession {
+    pub id: String,
+    pub csrf: String,
+    pub stage: Stage,
+    pub account_id: Option<i64>,
+    /// When a second factor was last proven in this session.
+    pub factor_at: Option<i64>,
+    /// The code in flight: what it proves and how it was sent.
+    pub code_for: Option<String>,
+    pub method: Option<String>,
+    pub code_tries: i64,
+    /// A phone number being registered, waiting for its code.
+    pub enrol_phone: Option<String>,
+    /// A sealed authenticator secret being registered, waiting for a first code.
+    pub enrol_secret: Option<String>,
+}
+
+/// A session to create.
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub csrf: &'a str,
+    pub stage: Stage,
+    pub account_id: Option<i64>,
+    pub factor_at: Option<i64>,
+    pub address: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+impl Store {
+    pub async fn create_account_session(&self, new: &NewSession<'_>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO account_sessions (id, csrf, stage, account_id, factor_at, client_address, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+        )
+        .bind(new.id)
+        .bind(new.csrf)
+        .bind(new.stage.as_str())
+        .bind(new.account_id)
+        .bind(new.factor_at)
+        .bind(new.address)
+        .bind(new.now)
+        .bind(new.expires_at)
+        .execute(&self.pool)
+        .await?;
+        // Forget sessions past their absolute timeout.
+        sqlx::query("DELETE FROM account_sessions WHERE expires_at < $1")
+            .bind(new.now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The session, unless it is past its absolute timeout or has been idle
+    /// longer than `idle_seconds`; reading it counts as activity.
+    pub async fn account_session(
+        &self,
+        id: &str,
+        now: i64,
+        idle_seconds: i64,
+    ) -> Result<Option<AccountSession>, StoreError> {
+        let touched = sqlx::query(
+            "UPDATE account_sessions SET last_seen_at = $1
+             WHERE id = $2 AND expires_at > $1 AND last_seen_at >= $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - idle_seconds)
+        .execute(&self.pool)
+        .await?;
+        if touched.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT id, csrf, stage, account_id, factor_at, code_for, method, code_tries, enrol_phone, enrol_secret
+             FROM account_sessions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(AccountSession {
+            id: row.try_get("id")?,
+            csrf: row.try_get("csrf")?,
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?),
+            account_id: row.try_get("account_id")?,
+            factor_at: row.try_get("factor_at")?,
+            code_for: row.try_get("code_for")?,
+            method: row.try_get("method")?,
+            code_tries: row.try_get("code_tries")?,
+            enrol_phone: row.try_get("enrol_phone")?,
+            enrol_secret: row.try_get("enrol_secret")?,
+        }))
+    }
+
+    pub async fn end_account_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM account_sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of the account but `keep`; returns how many ended.
+    pub async fn end_sessions_of(
+        &self,
+        account_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let ended = sqlx::query("DELETE FROM account_sessions WHERE account_id = $1 AND id <> $2")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&self.pool)
+            .await?;
+        Ok(ended.rows_affected())
+    }
+
+    /// A second factor was proven: the session is active, the code used up.
+    pub async fn prove_factor(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE account_sessions SET stage = 'active', factor_at = $1, code_for = NULL, method = NULL,
+             code_hash = NULL, code_expires_at = NULL, code_tries = 0
+             WHERE id = $2 AND stage IN ('factor', 'active')",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    /// A code is in flight (`code_hash` is `None` for an authenticator):
+    /// its purpose, lifetime and a fresh count of tries.
+    pub async fn set_session_code(
+        &self,
+        id: &str,
+        code_for: CodeFor,
+        method: &str,
+        code_hash: Option<&str>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE account_sessions SET code_for = $1, method = $2, code_hash = $3, code_expires_at = $4, code_tries = 0
+             WHERE id = $5",
+        )
+        .bind(code_for.as_str())
+        .bind(method)
+        .bind(code_hash)
+        .bind(expires_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one try at the code in flight for `code_for`; `None` when there
+    /// is none, it expired, or it was tried `max_tries` times.
+    pub async fn try_session_code(
+        &self,
+        id: &str,
+        code_for: CodeFor,
+        max_tries: i64,
+        now: i64,
+    ) -> Result<Option<CodeAttempt>, StoreError> {
+        let counted = sqlx::query(
+            "UPDATE account_sessions SET code_tries = code_tries + 1
+             WHERE id = $1 AND code_for = $2 AND code_tries < $3 AND code_expires_at > $4",
+        )
+        .bind(id)
+        .bind(code_for.as_str())
+        .bind(max_tries)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        if counted.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let hash: Option<Option<String>> =
+            sqlx::query_scalar("SELECT code_hash FROM account_sessions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(hash.map(|code_hash| CodeAttempt { code_hash }))
+    }
+
+    /// Forgets the code in flight and anything being registered.
+    pub async fn clear_session_code(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE account_sessions SET code_for = NULL, method = NULL, code_hash = NULL,
+             code_expires_at = NULL, code_tries = 0, enrol_phone = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The phone number being registered (its code is set apart).
+    pub async fn set_enrol_phone(&self, id: &str, phone: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE account_sessions SET enrol_phone = $1 WHERE id = $2")
+            .bind(phone)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The sealed authenticator secret being registered, or none.
+    pub async fn set_enrol_secret(&self, id: &str, sealed: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE account_sessions SET enrol_secret = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets (or with `None` removes) the account's mobile phone.
+    pub async fn set_phone(
+        &self,
+        account_id: i64,
+        phone: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET phone = $1, updated_at = $2 WHERE id = $3")
+            .bind(phone)
+            .bind(now)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Registers an authenticator in place of any the account had, with the
+    /// time step of its first code already used.
+    pub async fn replace_authenticator(
+        &self,
+        account_id: i64,
+        sealed: &str,
+        first_step: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM methods WHERE account_id = $1 AND kind = 'totp'")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO methods (account_id, kind, value, verified_at, created_at, last_step)
+             VALUES ($1, 'totp', $2, $3, $3, $4)",
+        )
+        .bind(account_id)
+        .bind(sealed)
+        .bind(now)
+        .bind(first_step)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn remove_authenticators(&self, account_id: i64) -> Result<u64, StoreError> {
+        let removed = sqlx::query("DELETE FROM methods WHERE account_id = $1 AND kind = 'totp'")
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(removed.rows_affected())
+    }
+}

@@ -1,0 +1,1260 @@
+//! Signed in: sign-in (the password, then a second factor when the account
+//! has one), registering a phone or an authenticator app, updating a known
+//! password, and sign-out.
+//!
+//! A session starts anonymous (it carries the sign-in form's CSRF token);
+//! the right password replaces it with a new one (no fixation) in stage
+//! `factor` or, for an account without methods, `active`. Adding, replacing
+//! or removing a method needs a second factor proven in the last few
+//! minutes, unless the account has none yet.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use latchkey_policy::Violation;
+use serde::Deserialize;
+
+use super::codes::{
+    CODE_PURPOSE, CodeVerdict, MethodOption, NotSent, authenticator_verdict, codes_paused,
+    count_wrong_code, method_options, send_code, tries_left_message, typed_code,
+};
+use super::password::{Checklist, check_answer, checklist};
+use super::{AppState, WebError, audit, cookie, notify, page, render, session_cookie};
+use crate::accounts::{
+    Account, ChangeError, change_password, mask_phone, normalize_phone, verify_password,
+};
+use crate::config::HelpdeskConfig;
+use crate::notify::{Channel, Notice};
+use crate::secrets::{random_token, same, token_id};
+use crate::store::{AccountSession, CodeFor, NewSession, Stage, StoreError};
+
+const COOKIE: &str = "latchkey_session";
+/// Sign-in failures are counted per address in 10 minutes, per account in 15.
+const ADDRESS_WINDOW: i64 = 600;
+const ACCOUNT_WINDOW: i64 = 900;
+
+// ---- Sessions ------------------------------------------------------------------------------
+
+/// The session a request's cookie names, unless it has ended or timed out.
+async fn current(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<AccountSession>, WebError> {
+    let Some(token) = cookie(headers, COOKIE) else {
+        return Ok(None);
+    };
+    let idle = state.server.session_idle_minutes * 60;
+    Ok(state
+        .store
+        .account_session(&token_id(&token), state.clock.now(), idle)
+        .await?)
+}
+
+/// The session a form belongs to: it must carry the session's CSRF token.
+async fn form_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<AccountSession, WebError> {
+    match current(state, headers).await? {
+        Some(session) if same(&session.csrf, csrf) => Ok(session),
+        _ => Err(WebError::Expired),
+    }
+}
+
+/// A signed-in person, with what they have registered.
+struct SignedIn {
+    session: AccountSession,
+    account: Account,
+    has_authenticator: bool,
+}
+
+impl SignedIn {
+    fn has_methods(&self) -> bool {
+        self.account.phone.is_some() || self.has_authenticator
+    }
+
+    fn method_count(&self) -> usize {
+        usize::from(self.account.phone.is_some()) + usize::from(self.has_authenticator)
+    }
+}
+
+/// The signed-in person, or where to send someone who is not (yet).
+async fn signed_in(
+    state: &AppState,
+    session: Option<AccountSession>,
+) -> Result<Result<SignedIn, Response>, WebError> {
+    let session = match session {
+        Some(session) if session.stage == Stage::Active => session,
+        Some(session) if session.stage == Stage::Factor => {
+            return Ok(Err(Redirect::to("/account/verify").into_response()));
+        }
+        _ => return Ok(Err(Redirect::to("/signin").into_response())),
+    };
+    let account_id = session.account_id.ok_or(WebError::Expired)?;
+    let account = state
+        .store
+        .account_by_id(account_id)
+        .await?
+        .ok_or(WebError::Expired)?;
+    let has_authenticator = state
+        .store
+        .methods(account.id)
+        .await?
+        .iter()
+        .any(|m| m.kind == "totp");
+    Ok(Ok(SignedIn {
+        session,
+        account,
+        has_authenticator,
+    }))
+}
+
+/// Whether this person may change their methods now: they have none yet, or
+/// proved a second factor in the last `fresh_factor_minutes`.
+fn factor_is_fresh(state: &AppState, who: &SignedIn) -> bool {
+    let since = state.clock.now() - state.registration.fresh_factor_minutes * 60;
+    !who.has_methods() || who.session.factor_at.is_some_and(|at| at >= since)
+}
+
+/// To `/account/verify`, coming back to `next` afterwards.
+fn verify_first(next: Next) -> Response {
+    Redirect::to(&format!("/account/verify?next={}", next.as_str())).into_response()
+}
+
+/// Where to go once a second factor is proven. A fixed list: never a URL
+/// taken from the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Next {
+    #[default]
+    Account,
+    Phone,
+    Authenticator,
+}
+
+impl Next {
+    fn as_str(self) -> &'static str {
+        match self {
+            Next::Account => "account",
+            Next::Phone => "phone",
+            Next::Authenticator => "authenticator",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Next::Account => "/account",
+            Next::Phone => "/account/phone",
+            Next::Authenticator => "/account/authenticator",
+        }
+    }
+}
+
+fn to(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+// ---- Pages ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account/signin.html")]
+struct SigninPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    identifier: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "account/verify.html")]
+struct VerifyPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    signing_in: bool,
+    next: &'static str,
+    options: Vec<MethodOption>,
+    /// Set once a code is on its way (or the app is chosen): how to get it.
+    code_from: Option<String>,
+    minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "account/home.html")]
+struct HomePage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    password_changed: bool,
+    name: &'a str,
+    phone: Option<String>,
+    has_authenticator: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/register.html")]
+struct RegisterPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    name: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "account/phone.html")]
+struct PhonePage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    current: Option<String>,
+    /// The number waiting for its code, masked.
+    pending: Option<String>,
+    typed: &'a str,
+    minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "account/authenticator.html")]
+struct AuthenticatorPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    replacing: bool,
+    /// An inline SVG made here from the `otpauth://` URI.
+    qr_svg: String,
+    /// The secret in base32, in groups of four, for typing in.
+    secret: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct UpdatePage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+    violations: Vec<Violation>,
+    checklist: Checklist,
+}
+
+fn status_for(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+// ---- Sign-in and sign-out -------------------------------------------------------------------
+
+pub async fn signin_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        match current(&state, &parts.headers).await? {
+            Some(s) if s.stage == Stage::Active => Ok(to("/account")),
+            Some(s) if s.stage == Stage::Factor => Ok(to("/account/verify")),
+            Some(s) => Ok(signin_page(&state, &s.csrf, None, "")),
+            None => anonymous_session(&state, &parts).await,
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+fn signin_page(state: &AppState, csrf: &str, error: Option<String>, identifier: &str) -> Response {
+    let status = status_for(&error);
+    render(
+        &SigninPage {
+            helpdesk: &state.helpdesk,
+            csrf,
+            error,
+            identifier,
+        },
+        status,
+    )
+}
+
+/// A session for the sign-in form alone, so the form carries a CSRF token.
+async fn anonymous_session(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
+    let (token, csrf) = (random_token(), random_token());
+    let now = state.clock.now();
+    let lifetime = state.server.reset_minutes * 60;
+    state
+        .store
+        .create_account_session(&NewSession {
+            id: &token_id(&token),
+            csrf: &csrf,
+            stage: Stage::Signin,
+            account_id: None,
+            factor_at: None,
+            address: &super::client_address(parts),
+            now,
+            expires_at: now + lifetime,
+        })
+        .await?;
+    let mut response = signin_page(state, &csrf, None, "");
+    let value = session_cookie(state, COOKIE, &token, "/", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The password. An unknown account costs the same hashing as a wrong
+/// password and gets the same answer.
+pub async fn signin_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SigninForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.stage != Stage::Signin {
+            return Ok(to("/account"));
+        }
+        let identifier = form.identifier.trim();
+        if identifier.is_empty() || form.password.is_empty() {
+            let error = Some("Type your username or email address, and your password.".to_owned());
+            return Ok(signin_page(&state, &session.csrf, error, identifier));
+        }
+        let now = state.clock.now();
+        let address = super::client_address(&parts);
+        let address_key = format!("signinfail:address:{address}");
+        if state.store.hits(&address_key, ADDRESS_WINDOW, now).await?
+            >= state.throttle.signin_failures_per_address
+        {
+            return Err(WebError::TooMany);
+        }
+        let account = match identifier.len() {
+            0..=254 => state.store.find_account(identifier).await?,
+            _ => None,
+        };
+        let right = match &account {
+            Some(account) if signin_paused(&state, account.id).await? => {
+                audit(&state, &parts, "signin.paused", Some(account.id)).await?;
+                let error = Some(format!(
+                    "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
+                    ACCOUNT_WINDOW / 60
+                ));
+                return Ok(signin_page(&state, &session.csrf, error, identifier));
+            }
+            Some(account) => verify_password(&state.store, &state.hasher, account, &form.password).await?,
+            None => {
+                // The same work as checking a password, so time tells nothing.
+                let _ = state.hasher.hash(&form.password).await;
+                false
+            }
+        };
+        let account = match account {
+            Some(account) if right => account,
+            _ => {
+                state.store.hit(&address_key, ADDRESS_WINDOW, now).await?;
+                if let Some(account) = &account {
+                    state.store.hit(&account_failures_key(account.id), ACCOUNT_WINDOW, now).await?;
+                }
+                audit(&state, &parts, "signin.failed", account.as_ref().map(|a| a.id)).await?;
+                let error = Some("That username or password is not right. Passwords are case sensitive.".to_owned());
+                return Ok(signin_page(&state, &session.csrf, error, identifier));
+            }
+        };
+        let has_methods = !method_options(&state, &account).await?.is_empty();
+        let stage = if has_methods { Stage::Factor } else { Stage::Active };
+        // A new token for the signed-in session: the anonymous one is dropped.
+        state.store.end_account_session(&session.id).await?;
+        let (token, csrf) = (random_token(), random_token());
+        let lifetime = state.server.session_max_minutes * 60;
+        state
+            .store
+            .create_account_session(&NewSession {
+                id: &token_id(&token),
+                csrf: &csrf,
+                stage,
+                account_id: Some(account.id),
+                factor_at: None,
+                address: &address,
+                now,
+                expires_at: now + lifetime,
+            })
+            .await?;
+        let action = if has_methods { "signin.password_ok" } else { "signin.succeeded" };
+        audit(&state, &parts, action, Some(account.id)).await?;
+        let mut response = to("/account");
+        let value = session_cookie(&state, COOKIE, &token, "/", lifetime)?;
+        response.headers_mut().append(header::SET_COOKIE, value);
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
+fn account_failures_key(account_id: i64) -> String {
+    format!("signinfail:account:{account_id}")
+}
+
+/// Too many wrong passwords for this account lately (sign-in and update).
+async fn signin_paused(state: &AppState, account_id: i64) -> Result<bool, WebError> {
+    let hits = state
+        .store
+        .hits(
+            &account_failures_key(account_id),
+            ACCOUNT_WINDOW,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(hits >= state.throttle.signin_failures_per_account)
+}
+
+/// Counts a wrong password against the address and the account.
+async fn count_wrong_password(
+    state: &AppState,
+    parts: &Parts,
+    account_id: i64,
+) -> Result<(), WebError> {
+    let now = state.clock.now();
+    let address = super::client_address(parts);
+    state
+        .store
+        .hit(
+            &format!("signinfail:address:{address}"),
+            ADDRESS_WINDOW,
+            now,
+        )
+        .await?;
+    state
+        .store
+        .hit(&account_failures_key(account_id), ACCOUNT_WINDOW, now)
+        .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn signout_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        state.store.end_account_session(&session.id).await?;
+        audit(&state, &parts, "signin.signed_out", session.account_id).await?;
+        let mut response = to("/signin");
+        let value = session_cookie(&state, COOKIE, "", "/", 0)?;
+        response.headers_mut().append(header::SET_COOKIE, value);
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- The second factor (at sign-in, and again before changing methods) ---------------------
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: Next,
+}
+
+pub async fn verify_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let result = async {
+        let session = current(&state, &parts.headers).await?;
+        let Some(session) = session.filter(|s| s.stage != Stage::Signin) else {
+            return Ok(to("/signin"));
+        };
+        verify_page(&state, &session, query.next, None).await
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn verify_page(
+    state: &AppState,
+    session: &AccountSession,
+    next: Next,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let account_id = session.account_id.ok_or(WebError::Expired)?;
+    let account = state
+        .store
+        .account_by_id(account_id)
+        .await?
+        .ok_or(WebError::Expired)?;
+    let paused = codes_paused(&account, state.clock.now());
+    let error = error.or_else(|| {
+        paused.then(|| "Too many wrong codes were typed for this account, so codes are paused for a while. Try again later, or call the help desk.".to_owned())
+    });
+    let options = if paused {
+        Vec::new()
+    } else {
+        method_options(state, &account).await?
+    };
+    let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+    let code_from = match (session.code_for.as_deref(), session.method.as_deref()) {
+        (Some("factor"), Some("totp")) => Some(
+            "Open your authenticator app and type the 6-digit code it shows for the university."
+                .to_owned(),
+        ),
+        (Some("factor"), Some("voice")) => Some(format!(
+            "We are calling {phone}; the automated message reads your code."
+        )),
+        (Some("factor"), Some(_)) => Some(format!("We texted a code to {phone}.")),
+        _ => None,
+    };
+    let status = status_for(&error);
+    Ok(render(
+        &VerifyPage {
+            helpdesk: &state.helpdesk,
+            csrf: &session.csrf,
+            error,
+            signing_in: session.stage == Stage::Factor,
+            next: next.as_str(),
+            options,
+            code_from,
+            minutes: state.server.code_minutes,
+        },
+        status,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    next: Next,
+}
+
+/// Sends a code by the chosen method (or, for the app, waits for its code).
+pub async fn verify_send_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SendForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let account_id = session.account_id.ok_or(WebError::Expired)?;
+        let account = state
+            .store
+            .account_by_id(account_id)
+            .await?
+            .ok_or(WebError::Expired)?;
+        let now = state.clock.now();
+        if codes_paused(&account, now) {
+            return verify_page(&state, &session, form.next, None).await;
+        }
+        let listed = method_options(&state, &account)
+            .await?
+            .iter()
+            .any(|o| o.value == form.method);
+        let expires = now + state.server.code_minutes * 60;
+        let (channel, phone) = match (listed, form.method.as_str(), account.phone.as_deref()) {
+            (true, "totp", _) => {
+                state
+                    .store
+                    .set_session_code(&session.id, CodeFor::Factor, "totp", None, expires)
+                    .await?;
+                return Ok(verify_again(form.next));
+            }
+            (true, "sms", Some(phone)) => (Channel::Sms, phone),
+            (true, "voice", Some(phone)) => (Channel::Voice, phone),
+            _ => {
+                let error = Some("Choose one of the ways listed.".to_owned());
+                return verify_page(&state, &session, form.next, error).await;
+            }
+        };
+        let tag = match send_code(&state, account.id, channel, phone).await? {
+            Ok(tag) => tag,
+            Err(why) => {
+                if why == NotSent::Throttled {
+                    audit(&state, &parts, "signin.send_throttled", Some(account.id)).await?;
+                }
+                return verify_page(&state, &session, form.next, Some(why.message())).await;
+            }
+        };
+        state
+            .store
+            .set_session_code(
+                &session.id,
+                CodeFor::Factor,
+                channel.as_str(),
+                Some(&tag),
+                expires,
+            )
+            .await?;
+        audit(
+            &state,
+            &parts,
+            &format!("signin.code_sent.{}", channel.as_str()),
+            Some(account.id),
+        )
+        .await?;
+        Ok(verify_again(form.next))
+    }
+    .await;
+    page(&state, result)
+}
+
+fn verify_again(next: Next) -> Response {
+    to(&format!("/account/verify?next={}", next.as_str()))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: Next,
+}
+
+pub async fn verify_code_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let account_id = session.account_id.ok_or(WebError::Expired)?;
+        let code = typed_code(&form.code);
+        let (max, now) = (state.server.code_tries, state.clock.now());
+        let Some(attempt) = state.store.try_session_code(&session.id, CodeFor::Factor, max, now).await? else {
+            state.store.clear_session_code(&session.id).await?;
+            let session = AccountSession { code_for: None, ..session };
+            let error = Some("That code can no longer be used: it expired or was tried too many times. Send a new one.".into());
+            return verify_page(&state, &session, form.next, error).await;
+        };
+        let verdict = match &attempt.code_hash {
+            Some(tag) => state.key.verify(CODE_PURPOSE, &code, tag).then_some(CodeVerdict::Right),
+            None => authenticator_verdict(&state, account_id, &code).await?,
+        };
+        match verdict {
+            Some(CodeVerdict::Right) => {}
+            Some(CodeVerdict::Replayed) => {
+                audit(&state, &parts, "signin.totp_replayed", Some(account_id)).await?;
+                let error = Some("That code was used already. Wait for your app to show the next one, then type it.".to_owned());
+                return verify_page(&state, &session, form.next, error).await;
+            }
+            None => {
+                audit(&state, &parts, "signin.code_wrong", Some(account_id)).await?;
+                if count_wrong_code(&state, account_id).await? {
+                    audit(&state, &parts, "signin.codes_paused", Some(account_id)).await?;
+                    state.store.clear_session_code(&session.id).await?;
+                    let session = AccountSession { code_for: None, ..session };
+                    return verify_page(&state, &session, form.next, None).await;
+                }
+                let error = Some(tries_left_message(max - session.code_tries - 1));
+                return verify_page(&state, &session, form.next, error).await;
+            }
+        }
+        state.store.prove_factor(&session.id, now).await?;
+        let action = if session.stage == Stage::Factor { "signin.succeeded" } else { "signin.factor_proven" };
+        audit(&state, &parts, action, Some(account_id)).await?;
+        Ok(to(form.next.path()))
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- The account page, and the interruption for those with no method ----------------------
+
+#[derive(Deserialize, Default)]
+pub struct HomeQuery {
+    done: Option<String>,
+}
+
+pub async fn home_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    let result = async {
+        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !who.has_methods() && state.registration.required {
+            return Ok(render(
+                &RegisterPage {
+                    helpdesk: &state.helpdesk,
+                    csrf: &who.session.csrf,
+                    name: &who.account.name,
+                },
+                StatusCode::OK,
+            ));
+        }
+        let notice = match query.done.as_deref() {
+            Some("phone") => Some("Your mobile phone is registered."),
+            Some("phone-removed") => Some("Your mobile phone was removed."),
+            Some("authenticator") => Some("Your authenticator app is registered."),
+            Some("authenticator-removed") => Some("Your authenticator app was removed."),
+            _ => None,
+        };
+        Ok(home_page(
+            &state,
+            &who,
+            notice,
+            query.done.as_deref() == Some("password"),
+            None,
+        ))
+    }
+    .await;
+    page(&state, result)
+}
+
+fn home_page(
+    state: &AppState,
+    who: &SignedIn,
+    notice: Option<&'static str>,
+    password_changed: bool,
+    error: Option<String>,
+) -> Response {
+    let status = status_for(&error);
+    render(
+        &HomePage {
+            helpdesk: &state.helpdesk,
+            csrf: &who.session.csrf,
+            error,
+            notice,
+            password_changed,
+            name: &who.account.name,
+            phone: who.account.phone.as_deref().map(mask_phone),
+            has_authenticator: who.has_authenticator,
+        },
+        status,
+    )
+}
+
+/// Refuses to remove the last method while the policy requires one.
+fn removal_refused(state: &AppState, who: &SignedIn) -> Option<String> {
+    (state.registration.required && who.method_count() <= 1).then(|| {
+        "This is your only way to reset your password, so it cannot be removed. Register another way first, then remove this one.".to_owned()
+    })
+}
+
+// ---- A mobile phone ---------------------------------------------------------------------------
+
+pub async fn phone_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Phone));
+        }
+        Ok(phone_page(&state, &who, None, ""))
+    }
+    .await;
+    page(&state, result)
+}
+
+fn phone_page(state: &AppState, who: &SignedIn, error: Option<String>, typed: &str) -> Response {
+    let pending = match (&who.session.code_for, &who.session.enrol_phone) {
+        (Some(code_for), Some(phone)) if code_for == CodeFor::Phone.as_str() => {
+            Some(mask_phone(phone))
+        }
+        _ => None,
+    };
+    let status = status_for(&error);
+    render(
+        &PhonePage {
+            helpdesk: &state.helpdesk,
+            csrf: &who.session.csrf,
+            error,
+            current: who.account.phone.as_deref().map(mask_phone),
+            pending,
+            typed,
+            minutes: state.server.code_minutes,
+        },
+        status,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PhoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    channel: String,
+}
+
+/// A number to register: checked, then proven by a code sent to it.
+pub async fn phone_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<PhoneForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = match signed_in(&state, Some(session)).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Phone));
+        }
+        let typed = form.phone.trim();
+        let phone = match normalize_phone(typed) {
+            Ok(phone) => phone,
+            Err(why) => {
+                let error = format!("That number cannot be used: {why}.");
+                return Ok(phone_page(&state, &who, Some(error), typed));
+            }
+        };
+        if who.account.phone.as_deref() == Some(phone.as_str()) {
+            let error = Some("That number is already your registered phone.".to_owned());
+            return Ok(phone_page(&state, &who, error, typed));
+        }
+        let channel = if form.channel == "voice" {
+            Channel::Voice
+        } else {
+            Channel::Sms
+        };
+        let tag = match send_code(&state, who.account.id, channel, &phone).await? {
+            Ok(tag) => tag,
+            Err(why) => return Ok(phone_page(&state, &who, Some(why.message()), typed)),
+        };
+        let expires = state.clock.now() + state.server.code_minutes * 60;
+        let id = &who.session.id;
+        state.store.set_enrol_phone(id, &phone).await?;
+        state
+            .store
+            .set_session_code(id, CodeFor::Phone, channel.as_str(), Some(&tag), expires)
+            .await?;
+        audit(
+            &state,
+            &parts,
+            &format!("account.phone_code_sent.{}", channel.as_str()),
+            Some(who.account.id),
+        )
+        .await?;
+        Ok(to("/account/phone"))
+    }
+    .await;
+    page(&state, result)
+}
+
+/// The code sent to the new number: right, and the number is registered.
+pub async fn phone_confirm_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = match signed_in(&state, Some(session)).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Phone));
+        }
+        let (id, account) = (&who.session.id, &who.account);
+        let (max, now) = (state.server.code_tries, state.clock.now());
+        let attempt = state.store.try_session_code(id, CodeFor::Phone, max, now).await?;
+        let (Some(attempt), Some(phone)) = (attempt, who.session.enrol_phone.clone()) else {
+            state.store.clear_session_code(id).await?;
+            let who = SignedIn { session: AccountSession { code_for: None, enrol_phone: None, ..who.session }, ..who };
+            let error = Some("That code can no longer be used: it expired or was tried too many times. Type the number again to get a new one.".into());
+            return Ok(phone_page(&state, &who, error, ""));
+        };
+        let right = attempt
+            .code_hash
+            .is_some_and(|tag| state.key.verify(CODE_PURPOSE, &typed_code(&form.code), &tag));
+        if !right {
+            audit(&state, &parts, "account.phone_code_wrong", Some(account.id)).await?;
+            let error = Some(tries_left_message(max - who.session.code_tries - 1));
+            return Ok(phone_page(&state, &who, error, ""));
+        }
+        let old = account.phone.clone();
+        state.store.set_phone(account.id, Some(&phone), now).await?;
+        state.store.clear_session_code(id).await?;
+        // Holding the phone just registered is a second factor too.
+        state.store.prove_factor(id, now).await?;
+        let action = if old.is_some() { "account.phone_replaced" } else { "account.phone_added" };
+        audit(&state, &parts, action, Some(account.id)).await?;
+        let what = match &old {
+            Some(old) => format!(
+                "The mobile phone for resetting your university password was changed from {} to {}",
+                mask_phone(old),
+                mask_phone(&phone)
+            ),
+            None => format!(
+                "The mobile phone {} was added to the ways you can reset your university password",
+                mask_phone(&phone)
+            ),
+        };
+        let account = Account { phone: Some(phone), ..account.clone() };
+        notify(&state, &parts, &account, Notice::Methods(what), old.as_deref()).await?;
+        Ok(to("/account?done=phone"))
+    }
+    .await;
+    page(&state, result)
+}
+
+/// Back from the code to typing a number.
+pub async fn phone_cancel_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        state.store.clear_session_code(&session.id).await?;
+        Ok(to("/account/phone"))
+    }
+    .await;
+    page(&state, result)
+}
+
+pub async fn phone_remove_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = match signed_in(&state, Some(session)).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        let Some(old) = who.account.phone.clone() else {
+            return Ok(to("/account"));
+        };
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Account));
+        }
+        if let Some(error) = removal_refused(&state, &who) {
+            return Ok(home_page(&state, &who, None, false, Some(error)));
+        }
+        state
+            .store
+            .set_phone(who.account.id, None, state.clock.now())
+            .await?;
+        audit(
+            &state,
+            &parts,
+            "account.phone_removed",
+            Some(who.account.id),
+        )
+        .await?;
+        let what = format!(
+            "The mobile phone {} was removed from the ways you can reset your university password",
+            mask_phone(&old)
+        );
+        let account = Account {
+            phone: None,
+            ..who.account
+        };
+        notify(&state, &parts, &account, Notice::Methods(what), Some(&old)).await?;
+        Ok(to("/account?done=phone-removed"))
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- An authenticator app ---------------------------------------------------------------------
+
+/// A fresh secret for this session (kept, sealed, until a first code proves
+/// the app has it), shown as a QR code and as text.
+pub async fn authenticator_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Authenticator));
+        }
+        authenticator_page(&state, who, None).await
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn authenticator_page(
+    state: &AppState,
+    who: SignedIn,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let opened = who
+        .session
+        .enrol_secret
+        .as_deref()
+        .and_then(|sealed| crate::totp::open(&state.key, sealed));
+    let secret = match opened {
+        Some(secret) => secret,
+        None => {
+            let secret = crate::totp::new_secret();
+            let sealed = crate::totp::seal(&state.key, &secret)
+                .ok_or_else(|| WebError::Internal("sealing an authenticator secret".into()))?;
+            state
+                .store
+                .set_enrol_secret(&who.session.id, Some(&sealed))
+                .await?;
+            secret
+        }
+    };
+    let issuer = &state.registration.authenticator_issuer;
+    let uri = crate::totp::otpauth_uri(&secret, issuer, &who.account.username);
+    let qr_svg = qr_svg(&uri)?;
+    let base32 = crate::totp::base32(&secret);
+    let groups: Vec<String> = base32
+        .as_bytes()
+        .chunks(4)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect();
+    let status = status_for(&error);
+    Ok(render(
+        &AuthenticatorPage {
+            helpdesk: &state.helpdesk,
+            csrf: &who.session.csrf,
+            error,
+            replacing: who.has_authenticator,
+            qr_svg,
+            secret: groups.join(" "),
+        },
+        status,
+    ))
+}
+
+/// The QR code of `text` as inline SVG, labelled for screen readers.
+fn qr_svg(text: &str) -> Result<String, WebError> {
+    let code =
+        qrcode::QrCode::new(text.as_bytes()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    let start = svg.find("<svg").unwrap_or(0);
+    Ok(svg[start..].replacen(
+        "<svg ",
+        "<svg role=\"img\" aria-label=\"QR code of the key for your authenticator app\" ",
+        1,
+    ))
+}
+
+/// The app's first code: right, and the app is registered (in place of any
+/// earlier one).
+pub async fn authenticator_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = match signed_in(&state, Some(session)).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Authenticator));
+        }
+        let Some(sealed) = who.session.enrol_secret.clone() else {
+            return Ok(to("/account/authenticator"));
+        };
+        let now = state.clock.now();
+        let step = crate::totp::open(&state.key, &sealed)
+            .and_then(|secret| crate::totp::matching_step(&secret, &typed_code(&form.code), now));
+        let Some(step) = step else {
+            audit(&state, &parts, "account.authenticator_code_wrong", Some(who.account.id)).await?;
+            let error = Some("That code does not match. Check the app shows the entry you just added, and type the code it shows now.".to_owned());
+            return authenticator_page(&state, who, error).await;
+        };
+        let account = &who.account;
+        state.store.replace_authenticator(account.id, &sealed, step, now).await?;
+        state.store.set_enrol_secret(&who.session.id, None).await?;
+        state.store.prove_factor(&who.session.id, now).await?;
+        let (action, what) = if who.has_authenticator {
+            ("account.authenticator_replaced", "Your authenticator app for resetting your university password was replaced by a new one")
+        } else {
+            ("account.authenticator_added", "An authenticator app was added to the ways you can reset your university password")
+        };
+        audit(&state, &parts, action, Some(account.id)).await?;
+        notify(&state, &parts, account, Notice::Methods(what.to_owned()), None).await?;
+        Ok(to("/account?done=authenticator"))
+    }
+    .await;
+    page(&state, result)
+}
+
+pub async fn authenticator_remove_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = match signed_in(&state, Some(session)).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        if !who.has_authenticator {
+            return Ok(to("/account"));
+        }
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Account));
+        }
+        if let Some(error) = removal_refused(&state, &who) {
+            return Ok(home_page(&state, &who, None, false, Some(error)));
+        }
+        state.store.remove_authenticators(who.account.id).await?;
+        audit(&state, &parts, "account.authenticator_removed", Some(who.account.id)).await?;
+        let what = "Your authenticator app was removed from the ways you can reset your university password";
+        notify(&state, &parts, &who.account, Notice::Methods(what.to_owned()), None).await?;
+        Ok(to("/account?done=authenticator-removed"))
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- Updating a known password ------------------------------------------------------------
+
+pub async fn password_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        Ok(update_page(&state, &who, None, Vec::new()))
+    }
+    .await;
+    page(&state, result)
+}
+
+fn update_page(
+    state: &AppState,
+    who: &SignedIn,
+    error: Option<String>,
+    violations: Vec<Violation>,
+) -> Response {
+    let status = if error.is_some() || !violations.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &UpdatePage {
+            helpdesk: &state.helpdesk,
+            csrf: &who.session.csrf,
+            error,
+            checklist: checklist(&state.policy, &violations),
+            violations,
+        },
+        status,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The current password, then the same policy, history and transaction as
+/// a reset. Every other session of the account ends.
+pub async fn password_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<UpdateForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = match signed_in(&state, Some(session)).await? {
+            Ok(who) => who,
+            Err(elsewhere) => return Ok(elsewhere),
+        };
+        let account = &who.account;
+        if form.password != form.confirm {
+            let error = Some("The two new passwords are not the same. Type them again.".to_owned());
+            return Ok(update_page(&state, &who, error, Vec::new()));
+        }
+        if signin_paused(&state, account.id).await? {
+            let error = Some(format!(
+                "Too many wrong passwords were typed for this account. Wait {} minutes, or reset your password instead.",
+                ACCOUNT_WINDOW / 60
+            ));
+            return Ok(update_page(&state, &who, error, Vec::new()));
+        }
+        if !verify_password(&state.store, &state.hasher, account, &form.current).await? {
+            count_wrong_password(&state, &parts, account.id).await?;
+            audit(&state, &parts, "account.current_password_wrong", Some(account.id)).await?;
+            let error = Some("Your current password is not right. Passwords are case sensitive.".to_owned());
+            return Ok(update_page(&state, &who, error, Vec::new()));
+        }
+        let now = state.clock.now();
+        match change_password(&state.store, &state.hasher, &state.policy, account, &form.password, now, "self-service").await {
+            Ok(()) => {}
+            Err(ChangeError::Rejected(verdict)) => {
+                let rules: Vec<&str> = verdict.violations.iter().map(|v| v.rule.id()).collect();
+                let action = format!("account.password_refused:{}", rules.join(","));
+                audit(&state, &parts, &action, Some(account.id)).await?;
+                return Ok(update_page(&state, &who, None, verdict.violations));
+            }
+            Err(ChangeError::Store(StoreError::Conflict)) => {
+                let error = Some("Your password was changed in another window meanwhile. Try again.".to_owned());
+                return Ok(update_page(&state, &who, error, Vec::new()));
+            }
+            Err(other) => return Err(WebError::Internal(other.to_string())),
+        }
+        let ended = state.store.end_sessions_of(account.id, Some(&who.session.id)).await?;
+        audit(&state, &parts, &format!("account.password_updated:ended_sessions={ended}"), Some(account.id)).await?;
+        notify(&state, &parts, account, Notice::PasswordChanged, None).await?;
+        Ok(to("/account?done=password"))
+    }
+    .await;
+    page(&state, result)
+}
+
+/// The live checklist for the update form.
+pub async fn password_check_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<UpdateForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        match signed_in(&state, Some(session)).await? {
+            Ok(who) => {
+                let body = check_answer(
+                    &state.policy,
+                    &form.password,
+                    &form.confirm,
+                    &who.account.person(),
+                );
+                Ok(axum::Json(body).into_response())
+            }
+            Err(_) => Err(WebError::Expired),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|_| StatusCode::FORBIDDEN.into_response())
+}

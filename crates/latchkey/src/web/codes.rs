@@ -1,0 +1,172 @@
+//! One-time codes, for every flow that sends or checks one: resets, the
+//! second factor at sign-in, and a phone being registered.
+
+use super::{AppState, WebError};
+use crate::accounts::{Account, mask_phone};
+use crate::notify::{Channel, code_message};
+use crate::secrets::random_code;
+
+/// The HMAC purpose of codes sent by text or call.
+pub const CODE_PURPOSE: &str = "code";
+
+/// Why a code was not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSent {
+    /// Over the per-account or per-phone limit.
+    Throttled,
+    /// The provider refused it or could not be reached (logged).
+    Failed,
+}
+
+impl NotSent {
+    /// In words for the person.
+    pub fn message(self) -> String {
+        match self {
+            NotSent::Throttled => "We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.",
+            NotSent::Failed => "We could not send the code just now. Try again in a few minutes, or choose another way.",
+        }
+        .to_owned()
+    }
+}
+
+/// Sends a fresh code to `phone`, within the per-account and per-phone
+/// limits. `Ok(Ok(tag))`: sent, and the tag to check answers against.
+pub async fn send_code(
+    state: &AppState,
+    account_id: i64,
+    channel: Channel,
+    phone: &str,
+) -> Result<Result<String, NotSent>, WebError> {
+    let now = state.clock.now();
+    let per_account = state
+        .store
+        .hit(&format!("send:account:{account_id}"), 3600, now)
+        .await?;
+    let per_phone = state
+        .store
+        .hit(&format!("send:phone:{phone}"), 3600, now)
+        .await?;
+    if per_account > state.throttle.codes_per_account || per_phone > state.throttle.codes_per_phone
+    {
+        return Ok(Err(NotSent::Throttled));
+    }
+    let code = random_code(6);
+    let tag = state.key.tag(CODE_PURPOSE, &code);
+    let message = code_message(channel, phone, &code, state.server.code_minutes);
+    if let Err(e) = state.messages.send(&message, now).await {
+        super::log_error(&format!("sending a code: {e}"));
+        return Ok(Err(NotSent::Failed));
+    }
+    Ok(Ok(tag))
+}
+
+/// The code typed, without the spaces people put in to read it.
+pub fn typed_code(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeVerdict {
+    Right,
+    /// An authenticator code for a time step that was used already.
+    Replayed,
+}
+
+/// Checks an authenticator code against each of the account's apps, and
+/// claims its time step so it is never accepted again.
+pub async fn authenticator_verdict(
+    state: &AppState,
+    account_id: i64,
+    code: &str,
+) -> Result<Option<CodeVerdict>, WebError> {
+    let now = state.clock.now();
+    for method in state
+        .store
+        .methods(account_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.kind == "totp")
+    {
+        let Some(secret) = crate::totp::open(&state.key, &method.value) else {
+            continue;
+        };
+        if let Some(step) = crate::totp::matching_step(&secret, code, now) {
+            let fresh = state.store.claim_totp_step(method.id, step).await?;
+            return Ok(Some(if fresh {
+                CodeVerdict::Right
+            } else {
+                CodeVerdict::Replayed
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A way to send or get a code, as a page offers it.
+pub struct MethodOption {
+    pub value: &'static str,
+    pub label: String,
+}
+
+/// The ways this account can prove itself, as the method page offers them.
+pub async fn method_options(
+    state: &AppState,
+    account: &Account,
+) -> Result<Vec<MethodOption>, WebError> {
+    let mut options = Vec::new();
+    if let Some(phone) = account.phone.as_deref().map(mask_phone) {
+        options.push(MethodOption {
+            value: "sms",
+            label: format!("Text a code to {phone}"),
+        });
+        options.push(MethodOption {
+            value: "voice",
+            label: format!("Call {phone} and read the code out"),
+        });
+    }
+    if state
+        .store
+        .methods(account.id)
+        .await?
+        .iter()
+        .any(|m| m.kind == "totp")
+    {
+        options.push(MethodOption {
+            value: "totp",
+            label: "Use the code in my authenticator app".to_owned(),
+        });
+    }
+    Ok(options)
+}
+
+/// Counts a wrong code for the account; once there have been too many in an
+/// hour, codes are paused for it (online reset and sign-in's second factor)
+/// and this answers true.
+pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<bool, WebError> {
+    let now = state.clock.now();
+    let failures = state
+        .store
+        .hit(&format!("codefail:account:{account_id}"), 3600, now)
+        .await?;
+    if failures >= state.throttle.code_failures_before_lock {
+        let until = now + state.throttle.lock_minutes * 60;
+        state.store.lock_reset(account_id, until).await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Codes are paused for this account after too many wrong ones.
+pub fn codes_paused(account: &Account, now: i64) -> bool {
+    account.locked_until.is_some_and(|until| until > now)
+}
+
+/// "You can try 2 more times", or that the code is used up.
+pub fn tries_left_message(left: i64) -> String {
+    if left > 0 {
+        let plural = if left == 1 { "" } else { "s" };
+        format!("That code is not right. You can try {left} more time{plural}.")
+    } else {
+        "That code is not right, and it cannot be tried again. Send a new one.".to_owned()
+    }
+}
