@@ -2,12 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
 
+mod account;
 mod browser;
 mod cli_policy;
 mod cli_serve;
 mod cli_user;
 mod crash;
 mod portal;
+mod smtp;
 mod store;
 mod support;
 mod twilio;

@@ -24,9 +24,9 @@ use tower::ServiceExt;
 use crate::support::{TestDb, count, on_each_backend};
 
 pub const ANSWER: &str = "K7MPQ";
-const OLD_PASSWORD: &str = "Vt9#qkzP";
-const NEW_PASSWORD: &str = "Nw4%jxrQ";
-const GRACE_SECRET: &[u8] = b"an authenticator key";
+pub const OLD_PASSWORD: &str = "Vt9#qkzP";
+pub const NEW_PASSWORD: &str = "Nw4%jxrQ";
+pub const GRACE_SECRET: &[u8] = b"an authenticator key";
 
 /// Challenges whose answer the test knows; the image is not looked at here.
 struct KnownChallenges;
@@ -150,11 +150,6 @@ impl Browser {
         })
     }
 
-    /// Forgets every cookie, as a new browser would.
-    pub fn clear_cookies(&mut self) {
-        self.cookies.clear();
-    }
-
     pub async fn get(&mut self, portal: &Portal, path: &str) -> Page {
         let mut request = Request::get(path);
         if let Some(cookie) = self.cookie() {
@@ -262,6 +257,23 @@ async fn up_to_the_code(browser: &mut Browser, portal: &Portal, who: &str, metho
     browser
         .post(portal, "/reset/method", &[("method", method)])
         .await
+}
+
+/// A whole reset by text message, to `password`.
+pub async fn reset_by_sms(browser: &mut Browser, portal: &Portal, who: &str, password: &str) {
+    up_to_the_code(browser, portal, who, "sms").await;
+    let code = latest_code(&portal.store).await;
+    browser
+        .post(portal, "/reset/code", &[("code", &code)])
+        .await;
+    let page = browser
+        .post(
+            portal,
+            "/reset/password",
+            &[("password", password), ("confirm", password)],
+        )
+        .await;
+    assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
 }
 
 #[tokio::test]
