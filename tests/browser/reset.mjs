@@ -5,42 +5,10 @@
 //   node reset.mjs BASE_URL CAPTCHA_ANSWER SCREENSHOT_DIR
 //
 // BASE_URL serves the portal plus the test-only /test/latest-code.
-import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { open } from "./lib.mjs";
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
 const [base, answer, shots] = process.argv.slice(2);
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"],
-});
-// axe is injected as a script; the portal's CSP (rightly) forbids that, so
-// the test context bypasses it. The portal's own script runs under the CSP.
-const context = await browser.newContext({ bypassCSP: true, viewport: { width: 412, height: 915 } });
-const page = await context.newPage();
-const problems = [];
-page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
-
-let step = 0;
-async function checkPage(name, expectedHeading) {
-  const heading = (await page.textContent("h1")).trim();
-  if (heading !== expectedHeading) throw new Error(`${name}: heading "${heading}", expected "${expectedHeading}"`);
-  step += 1;
-  await page.screenshot({ path: `${shots}/${String(step).padStart(2, "0")}-${name}.png`, fullPage: true });
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => await window.axe.run(document));
-  for (const v of result.violations) {
-    if (v.impact === "serious" || v.impact === "critical") {
-      problems.push(`${name}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-    }
-  }
-  console.log(`ok ${step} ${name}: ${result.violations.length} axe findings, none serious or critical unless listed`);
-}
+const { context, page, checkPage, screenshot, finish } = await open(shots);
 
 await page.goto(`${base}/reset`);
 await checkPage("identify", "Reset your password");
@@ -71,8 +39,7 @@ await page.waitForSelector('li[data-rule="min_length"].met');
 await page.waitForSelector('li[data-rule="contains_name"].met');
 await page.getByLabel("Type it again").fill("Nw4%jxrQ");
 await page.waitForFunction(() => document.getElementById("rules-status").textContent.includes("both passwords match"));
-step += 1;
-await page.screenshot({ path: `${shots}/${String(step).padStart(2, "0")}-password-live.png`, fullPage: true });
+await screenshot("password-live");
 await page.getByRole("button", { name: "Change my password" }).click();
 
 await checkPage("done", "Your password is changed");
@@ -92,10 +59,4 @@ await context.clearCookies();
 await page.getByLabel("Your university email or username").fill("ada");
 await page.getByRole("button", { name: "Continue" }).click();
 await checkPage("expired", "This page has expired");
-await browser.close();
-
-if (problems.length > 0) {
-  console.error(problems.join("\n"));
-  process.exit(1);
-}
-console.log("the reset by text message completed in Chromium");
+await finish("the reset by text message completed in Chromium");

@@ -481,7 +481,11 @@ async fn updating_a_known_password() {
                 &change(OLD_PASSWORD, OLD_PASSWORD),
             )
             .await;
-        assert!(page.body.contains("last 24 passwords"), "history: {}", page.body);
+        assert!(
+            page.body.contains("last 24 passwords"),
+            "history: {}",
+            page.body
+        );
         let page = browser
             .post(
                 &portal,

@@ -1,16 +1,16 @@
-//! A person in headless Chromium: `tests/browser/reset.mjs` drives Debian's
-//! Chromium (playwright-core) through a reset by text message against the
-//! real router on a loopback port, screenshots each step and runs axe-core
-//! on each page. In CI a missing browser fails the test; elsewhere it is
+//! A person in headless Chromium: scripts in `tests/browser` drive Debian's
+//! Chromium (playwright-core) against the real router on a loopback port,
+//! screenshot each step and run axe-core on each page. In CI a missing browser fails the test; elsewhere it is
 //! skipped with a note (`scripts/test` installs everything).
 
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
+use latchkey::clock::Clock;
 use latchkey::secrets::SecretKey;
 
-use crate::portal::{ANSWER, latest_code, portal};
+use crate::portal::{ANSWER, Portal, latest_code, portal};
 use crate::support::TestDb;
 
 fn workspace() -> PathBuf {
@@ -39,22 +39,32 @@ fn browser_tools_present() -> bool {
     present
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_person_resets_by_text_message_in_chromium() {
-    if !browser_tools_present() {
-        return;
-    }
-    let db = TestDb::sqlite("browser");
-    let portal = portal(&db, &SecretKey::random()).await;
+/// Serves the portal on a loopback port, with the test-only routes a
+/// person's devices stand in for: the phone (`/test/latest-code`) and the
+/// clock their authenticator app reads (`/test/now`, and `/test/advance`
+/// to the next 30-second step).
+async fn serve(portal: &Portal) -> String {
     let store = portal.store.clone();
-    // Test-only: the phone the person would read the code from.
-    let test_routes = Router::new().route(
-        "/test/latest-code",
-        get(move || {
-            let store = store.clone();
-            async move { latest_code(&store).await }
-        }),
-    );
+    let (now, advance) = (portal.clock.clone(), portal.clock.clone());
+    let test_routes = Router::new()
+        .route(
+            "/test/latest-code",
+            get(move || {
+                let store = store.clone();
+                async move { latest_code(&store).await }
+            }),
+        )
+        .route(
+            "/test/now",
+            get(move || async move { now.now().to_string() }),
+        )
+        .route(
+            "/test/advance",
+            post(move || async move {
+                advance.advance(30);
+                "ok"
+            }),
+        );
     let app = portal.router.clone().merge(test_routes);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -66,11 +76,15 @@ async fn a_person_resets_by_text_message_in_chromium() {
         .await
         .unwrap()
     });
+    base
+}
 
-    let screenshots = workspace().join("tests/browser/screenshots");
+/// Runs `tests/browser/SCRIPT BASE ANSWER SCREENSHOTS`; its standard output.
+async fn run_script(script: &str, base: &str, shots: &str) -> String {
+    let screenshots = workspace().join("tests/browser/screenshots").join(shots);
     let output = tokio::process::Command::new("node")
-        .arg("tests/browser/reset.mjs")
-        .args([&base, ANSWER, &screenshots.to_string_lossy()])
+        .arg(format!("tests/browser/{script}"))
+        .args([base, ANSWER, &screenshots.to_string_lossy()])
         .current_dir(workspace())
         .output()
         .await
@@ -83,19 +97,68 @@ async fn a_person_resets_by_text_message_in_chromium() {
         output.status.success(),
         "the browser run failed:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("completed in Chromium"), "{stdout}");
-    for step in [
-        "01-identify",
-        "02-captcha",
-        "03-method",
-        "04-code",
-        "05-password",
-        "06-password-live",
-        "07-done",
-    ] {
+    stdout.into_owned()
+}
+
+fn assert_screenshots(shots: &str, steps: &[&str]) {
+    let dir = workspace().join("tests/browser/screenshots").join(shots);
+    for step in steps {
         assert!(
-            screenshots.join(format!("{step}.png")).exists(),
+            dir.join(format!("{step}.png")).exists(),
             "screenshot {step}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_resets_by_text_message_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let base = serve(&portal).await;
+    let stdout = run_script("reset.mjs", &base, "reset").await;
+    assert!(stdout.contains("completed in Chromium"), "{stdout}");
+    assert_screenshots(
+        "reset",
+        &[
+            "01-identify",
+            "02-captcha",
+            "03-method",
+            "04-code",
+            "05-password",
+            "06-password-live",
+            "07-done",
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_registers_an_authenticator_and_resets_with_it_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_register");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let base = serve(&portal).await;
+    let stdout = run_script("register.mjs", &base, "register").await;
+    assert!(
+        stdout.contains("registered and reset in Chromium"),
+        "{stdout}"
+    );
+    // What the browser did is what the database holds.
+    let alan = portal.store.find_account("alan").await.unwrap().unwrap();
+    let methods = portal.store.methods(alan.id).await.unwrap();
+    assert_eq!(methods.len(), 1);
+    assert_eq!(methods[0].kind, "totp");
+    assert_screenshots(
+        "register",
+        &[
+            "01-signin",
+            "02-interrupted",
+            "03-authenticator",
+            "04-account",
+        ],
+    );
 }
