@@ -106,6 +106,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             .local_addr()
             .map_err(|e| UsageError(e.to_string()))?;
         println!("Latchkey is listening on http://{address}/reset");
+        println!("Sign in at http://{address}/signin to register methods or change a password.");
         if args.demo {
             print_demo_help(&config.config.database.url);
         }
@@ -171,11 +172,13 @@ fn print_demo_help(url: &str) {
                 totp::base32(DEMO_TOTP_SECRET)
             ),
             (_, Some(phone)) => format!("phone {phone}"),
-            (_, None) => "no registered method: shows the help desk page".to_owned(),
+            (_, None) => {
+                "no method: reset shows the help desk page; sign in to register one".to_owned()
+            }
         };
         println!("  {username:<6} {name:<14} {method}");
     }
-    println!("Texts and calls go to the outbox; read them with:");
+    println!("Texts, calls and mails go to the outbox; read them with:");
     println!("  latchkey outbox --database-url {url}");
 }
 

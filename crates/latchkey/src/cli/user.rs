@@ -9,6 +9,7 @@ use super::{Outcome, UsageError, print_verdict, read_one_password};
 use crate::accounts::{self, Account, ChangeError, FieldError, NewAccount, mask_phone, unix_now};
 use crate::config::LoadedConfig;
 use crate::hashing::Hasher;
+use crate::notify;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +62,7 @@ struct Services {
     store: Store,
     hasher: Hasher,
     policy: Policy,
+    config: crate::config::Config,
 }
 
 pub fn run(command: UserCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
@@ -70,6 +72,7 @@ pub fn run(command: UserCommand, config: &LoadedConfig) -> Result<Outcome, Usage
         .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
         let services = Services {
+            config: config.config.clone(),
             policy: config.policy()?,
             hasher: Hasher::new(&config.config.hashing)
                 .map_err(|e| UsageError(format!("hashing: {e}")))?,
@@ -138,6 +141,14 @@ async fn set_password(
 ) -> Result<Outcome, UsageError> {
     let account = find(services, identifier).await?;
     let password = read_one_password(std::io::stdin().lock())?;
+    // The providers first: settings that cannot work are refused before any change.
+    let config = &services.config;
+    let messages = notify::provider(&config.messages, &services.store).map_err(UsageError)?;
+    let mail = notify::mail::provider(&config.mail, &services.store).map_err(UsageError)?;
+    let notifier = notify::Notifier {
+        messages: messages.as_ref(),
+        mail: mail.as_ref(),
+    };
     let changed = accounts::change_password(
         &services.store,
         &services.hasher,
@@ -150,6 +161,14 @@ async fn set_password(
     .await;
     match changed {
         Ok(()) => {
+            // Whoever was signed in with the old password is signed out, and
+            // the person is told on every channel they have.
+            services
+                .store
+                .end_sessions_of(account.id, None)
+                .await
+                .map_err(|e| UsageError(e.to_string()))?;
+            tell_password_changed(services, &notifier, &account).await?;
             if !json {
                 println!("Password changed for {}.", account.username);
             } else {
@@ -166,6 +185,40 @@ async fn set_password(
         }
         Err(e) => Err(UsageError(e.to_string())),
     }
+}
+
+/// The notice of a password changed from the command line. A notice that
+/// cannot be delivered is reported on standard error and audited; the change
+/// stands.
+async fn tell_password_changed(
+    services: &Services,
+    notifier: &notify::Notifier<'_>,
+    account: &Account,
+) -> Result<(), UsageError> {
+    let now = unix_now();
+    let context = notify::NoticeContext {
+        now,
+        address: "the help desk's command line",
+        helpdesk_phone: &services.config.helpdesk.phone,
+    };
+    let phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
+    let notice = notify::Notice::PasswordChanged;
+    for (channel, e) in notifier
+        .tell(&notice, &account.email, &phones, &context)
+        .await
+    {
+        eprintln!(
+            "latchkey: warning: the notice by {} was not delivered: {e}",
+            channel.as_str()
+        );
+        let action = format!("notice_failed.{}", channel.as_str());
+        services
+            .store
+            .record_event(now, "cli", &action, Some(account.id), "")
+            .await
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    Ok(())
 }
 
 async fn show(

@@ -178,6 +178,37 @@ pub fn notice_messages(
     std::iter::once(mail).chain(texts).collect()
 }
 
+/// Where notices go: texts by the message provider, mails by the mail transport.
+pub struct Notifier<'a> {
+    pub messages: &'a dyn MessageProvider,
+    pub mail: &'a dyn MessageProvider,
+}
+
+impl Notifier<'_> {
+    /// Tells of `notice` by mail to `email` and by text to each phone. Every
+    /// message is tried; those that failed are returned, for the caller to
+    /// log and audit (the change they report stands).
+    pub async fn tell(
+        &self,
+        notice: &Notice,
+        email: &str,
+        phones: &[&str],
+        context: &NoticeContext<'_>,
+    ) -> Vec<(Channel, SendError)> {
+        let mut failures = Vec::new();
+        for message in notice_messages(notice, email, phones, context) {
+            let provider = match message.channel {
+                Channel::Email => self.mail,
+                Channel::Sms | Channel::Voice => self.messages,
+            };
+            if let Err(e) = provider.send(&message, context.now).await {
+                failures.push((message.channel, e));
+            }
+        }
+        failures
+    }
+}
+
 /// `2026-11-23 14:02 UTC`.
 pub fn format_time(unix: i64) -> String {
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0).unsigned_abs());

@@ -24,7 +24,7 @@ use crate::captcha::ChallengeSource;
 use crate::clock::Clock;
 use crate::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::hashing::Hasher;
-use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, notice_messages};
+use crate::notify::{MessageProvider, Notice, NoticeContext, Notifier};
 use crate::secrets::SecretKey;
 use crate::store::Store;
 
@@ -346,16 +346,17 @@ pub(crate) async fn notify(
     };
     let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
     phones.extend(also_phone.filter(|p| !phones.contains(p)));
-    for message in notice_messages(&notice, &account.email, &phones, &context) {
-        let provider = match message.channel {
-            Channel::Email => &state.mail,
-            Channel::Sms | Channel::Voice => &state.messages,
-        };
-        if let Err(e) = provider.send(&message, context.now).await {
-            log_error(&format!("notice by {}: {e}", message.channel.as_str()));
-            let action = format!("notice_failed.{}", message.channel.as_str());
-            audit(state, parts, &action, Some(account.id)).await?;
-        }
+    let notifier = Notifier {
+        messages: state.messages.as_ref(),
+        mail: state.mail.as_ref(),
+    };
+    for (channel, e) in notifier
+        .tell(&notice, &account.email, &phones, &context)
+        .await
+    {
+        log_error(&format!("notice by {}: {e}", channel.as_str()));
+        let action = format!("notice_failed.{}", channel.as_str());
+        audit(state, parts, &action, Some(account.id)).await?;
     }
     Ok(())
 }

@@ -42,8 +42,12 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
         .trim_start_matches("Latchkey is listening on http://")
         .trim_end_matches("/reset")
         .to_owned();
-    let rest: Vec<String> = lines.by_ref().take(7).map(Result::unwrap).collect();
+    let rest: Vec<String> = lines.by_ref().take(8).map(Result::unwrap).collect();
     let banner = rest.join("\n");
+    assert!(
+        banner.contains(&format!("http://{address}/signin")),
+        "{banner}"
+    );
     assert!(
         banner.contains("ada") && banner.contains("alan"),
         "{banner}"

@@ -68,6 +68,29 @@ fn add_show_and_set_password() {
         "Zz9!kqwx\n",
     );
     assert_eq!(changed.code, 0, "{}", changed.stderr);
+    // John is told, by mail and on his phone (the outbox by default).
+    let outbox = run(&config, &url, &["outbox", "--json"], "");
+    let messages: Vec<Value> = outbox
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let told: Vec<(&str, &str)> = messages
+        .iter()
+        .filter(|m| m["body"].as_str().unwrap().contains("password was changed"))
+        .map(|m| {
+            (
+                m["channel"].as_str().unwrap(),
+                m["recipient"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [("sms", "+12025550143"), ("email", "john.doe@example.edu")],
+        "{}",
+        outbox.stdout
+    );
     // The first password is in the history now.
     let refused = run(
         &config,
