@@ -81,17 +81,18 @@ impl SignedIn {
     }
 }
 
-/// The signed-in person, or where to send someone who is not (yet).
+/// The signed-in person; someone who is not (yet) is sent to sign in or to
+/// prove their second factor.
 async fn signed_in(
     state: &AppState,
     session: Option<AccountSession>,
-) -> Result<Result<SignedIn, Response>, WebError> {
+) -> Result<SignedIn, WebError> {
     let session = match session {
         Some(session) if session.stage == Stage::Active => session,
         Some(session) if session.stage == Stage::Factor => {
-            return Ok(Err(Redirect::to("/account/verify").into_response()));
+            return Err(WebError::Redirect("/account/verify"));
         }
-        _ => return Ok(Err(Redirect::to("/signin").into_response())),
+        _ => return Err(WebError::Redirect("/signin")),
     };
     let account_id = session.account_id.ok_or(WebError::Expired)?;
     let account = state
@@ -105,11 +106,11 @@ async fn signed_in(
         .await?
         .iter()
         .any(|m| m.kind == "totp");
-    Ok(Ok(SignedIn {
+    Ok(SignedIn {
         session,
         account,
         has_authenticator,
-    }))
+    })
 }
 
 /// Whether this person may change their methods now: they have none yet, or
@@ -688,10 +689,7 @@ pub async fn home_get(
     Query(query): Query<HomeQuery>,
 ) -> Response {
     let result = async {
-        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
         if !who.has_methods() && state.registration.required {
             return Ok(render(
                 &RegisterPage {
@@ -755,10 +753,7 @@ fn removal_refused(state: &AppState, who: &SignedIn) -> Option<String> {
 
 pub async fn phone_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
-        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
         if !factor_is_fresh(&state, &who) {
             return Ok(verify_first(Next::Phone));
         }
@@ -807,11 +802,11 @@ pub async fn phone_post(
     Form(form): Form<PhoneForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let who = match signed_in(&state, Some(session)).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(
+            &state,
+            Some(form_session(&state, &parts.headers, &form.csrf).await?),
+        )
+        .await?;
         if !factor_is_fresh(&state, &who) {
             return Ok(verify_first(Next::Phone));
         }
@@ -863,11 +858,7 @@ pub async fn phone_confirm_post(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let who = match signed_in(&state, Some(session)).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
         if !factor_is_fresh(&state, &who) {
             return Ok(verify_first(Next::Phone));
         }
@@ -935,11 +926,11 @@ pub async fn phone_remove_post(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let who = match signed_in(&state, Some(session)).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(
+            &state,
+            Some(form_session(&state, &parts.headers, &form.csrf).await?),
+        )
+        .await?;
         let Some(old) = who.account.phone.clone() else {
             return Ok(to("/account"));
         };
@@ -981,10 +972,7 @@ pub async fn phone_remove_post(
 /// the app has it), shown as a QR code and as text.
 pub async fn authenticator_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
-        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
         if !factor_is_fresh(&state, &who) {
             return Ok(verify_first(Next::Authenticator));
         }
@@ -1064,11 +1052,7 @@ pub async fn authenticator_post(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let who = match signed_in(&state, Some(session)).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
         if !factor_is_fresh(&state, &who) {
             return Ok(verify_first(Next::Authenticator));
         }
@@ -1106,11 +1090,7 @@ pub async fn authenticator_remove_post(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let who = match signed_in(&state, Some(session)).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
         if !who.has_authenticator {
             return Ok(to("/account"));
         }
@@ -1134,10 +1114,7 @@ pub async fn authenticator_remove_post(
 
 pub async fn password_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
-        let who = match signed_in(&state, current(&state, &parts.headers).await?).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
         Ok(update_page(&state, &who, None, Vec::new()))
     }
     .await;
@@ -1187,11 +1164,7 @@ pub async fn password_post(
     Form(form): Form<UpdateForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let who = match signed_in(&state, Some(session)).await? {
-            Ok(who) => who,
-            Err(elsewhere) => return Ok(elsewhere),
-        };
+        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
         let account = &who.account;
         if form.password != form.confirm {
             let error = Some("The two new passwords are not the same. Type them again.".to_owned());
@@ -1242,19 +1215,15 @@ pub async fn password_check_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        match signed_in(&state, Some(session)).await? {
-            Ok(who) => {
-                let body = check_answer(
-                    &state.policy,
-                    &form.password,
-                    &form.confirm,
-                    &who.account.person(),
-                );
-                Ok(axum::Json(body).into_response())
-            }
-            Err(_) => Err(WebError::Expired),
-        }
+        let who = signed_in(&state, Some(session)).await?;
+        let body = check_answer(
+            &state.policy,
+            &form.password,
+            &form.confirm,
+            &who.account.person(),
+        );
+        Ok(axum::Json(body).into_response())
     }
     .await;
-    result.unwrap_or_else(|_| StatusCode::FORBIDDEN.into_response())
+    result.unwrap_or_else(|_: WebError| StatusCode::FORBIDDEN.into_response())
 }

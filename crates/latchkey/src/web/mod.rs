@@ -200,6 +200,8 @@ pub enum WebError {
     Expired,
     /// Too many attempts from one address in a short time.
     TooMany,
+    /// Not for this page yet (not signed in, a second factor owed): go there.
+    Redirect(&'static str),
     /// Anything else: logged with a reference the person can quote.
     Internal(String),
 }
@@ -225,6 +227,7 @@ impl WebError {
                 },
                 StatusCode::FORBIDDEN,
             ),
+            WebError::Redirect(path) => Redirect::to(path).into_response(),
             WebError::TooMany => render(
                 &ErrorPage {
                     helpdesk,
