@@ -266,23 +266,16 @@ impl Store {
         max_tries: i64,
         now: i64,
     ) -> Result<Option<CodeAttempt>, StoreError> {
-        let counted = sqlx::query(
+        let hash: Option<Option<String>> = sqlx::query_scalar(
             "UPDATE reset_sessions SET code_tries = code_tries + 1
-             WHERE id = $1 AND step = 'code' AND code_tries < $2 AND code_expires_at > $3",
+             WHERE id = $1 AND step = 'code' AND code_tries < $2 AND code_expires_at > $3
+             RETURNING code_hash",
         )
         .bind(id)
         .bind(max_tries)
         .bind(now)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        if counted.rows_affected() != 1 {
-            return Ok(None);
-        }
-        let hash: Option<Option<String>> =
-            sqlx::query_scalar("SELECT code_hash FROM reset_sessions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
         Ok(hash.map(|code_hash| CodeAttempt { code_hash }))
     }
 

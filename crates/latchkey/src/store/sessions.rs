@@ -98,11 +98,14 @@ impl Store {
         .bind(new.expires_at)
         .execute(&self.pool)
         .await?;
-        // Forget sessions past their absolute timeout.
-        sqlx::query("DELETE FROM account_sessions WHERE expires_at < $1")
-            .bind(new.now)
-            .execute(&self.pool)
-            .await?;
+        // Forget sessions past their absolute timeout: at sign-in, not on
+        // every view of the sign-in form.
+        if new.stage != Stage::Signin {
+            sqlx::query("DELETE FROM account_sessions WHERE expires_at < $1")
+                .bind(new.now)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(())
     }
 
@@ -114,23 +117,15 @@ impl Store {
         now: i64,
         idle_seconds: i64,
     ) -> Result<Option<AccountSession>, StoreError> {
-        let touched = sqlx::query(
+        // One statement: the touch and the read cannot be split by a sign-out.
+        let row = sqlx::query(
             "UPDATE account_sessions SET last_seen_at = $1
-             WHERE id = $2 AND expires_at > $1 AND last_seen_at >= $3",
+             WHERE id = $2 AND expires_at > $1 AND last_seen_at >= $3
+             RETURNING id, csrf, stage, account_id, factor_at, code_for, method, code_tries, enrol_phone, enrol_secret",
         )
         .bind(now)
         .bind(id)
         .bind(now - idle_seconds)
-        .execute(&self.pool)
-        .await?;
-        if touched.rows_affected() != 1 {
-            return Ok(None);
-        }
-        let row = sqlx::query(
-            "SELECT id, csrf, stage, account_id, factor_at, code_for, method, code_tries, enrol_phone, enrol_secret
-             FROM account_sessions WHERE id = $1",
-        )
-        .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -217,24 +212,17 @@ impl Store {
         max_tries: i64,
         now: i64,
     ) -> Result<Option<CodeAttempt>, StoreError> {
-        let counted = sqlx::query(
+        let hash: Option<Option<String>> = sqlx::query_scalar(
             "UPDATE account_sessions SET code_tries = code_tries + 1
-             WHERE id = $1 AND code_for = $2 AND code_tries < $3 AND code_expires_at > $4",
+             WHERE id = $1 AND code_for = $2 AND code_tries < $3 AND code_expires_at > $4
+             RETURNING code_hash",
         )
         .bind(id)
         .bind(code_for.as_str())
         .bind(max_tries)
         .bind(now)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        if counted.rows_affected() != 1 {
-            return Ok(None);
-        }
-        let hash: Option<Option<String>> =
-            sqlx::query_scalar("SELECT code_hash FROM account_sessions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
         Ok(hash.map(|code_hash| CodeAttempt { code_hash }))
     }
 

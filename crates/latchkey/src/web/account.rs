@@ -17,11 +17,12 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, CodeVerdict, MethodOption, NotSent, authenticator_verdict, codes_paused,
-    count_wrong_code, method_options, send_code, tries_left_message, typed_code,
+    CODE_PURPOSE, Choice, CodeVerdict, MethodOption, NotSent, authenticator_verdict, choose,
+    code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
+    typed_code,
 };
 use super::password::{Checklist, check_answer, checklist};
-use super::{AppState, WebError, audit, cookie, notify, page, render, session_cookie};
+use super::{AppState, WebError, account_of, audit, cookie, notify, page, render, session_cookie};
 use crate::accounts::{
     Account, ChangeError, change_password, mask_phone, normalize_phone, verify_password,
 };
@@ -491,12 +492,7 @@ async fn verify_page(
     next: Next,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let account_id = session.account_id.ok_or(WebError::Expired)?;
-    let account = state
-        .store
-        .account_by_id(account_id)
-        .await?
-        .ok_or(WebError::Expired)?;
+    let account = account_of(state, session.account_id).await?;
     let paused = codes_paused(&account, state.clock.now());
     let error = error.or_else(|| {
         paused.then(|| "Too many wrong codes were typed for this account, so codes are paused for a while. Try again later, or call the help desk.".to_owned())
@@ -506,16 +502,8 @@ async fn verify_page(
     } else {
         method_options(state, &account).await?
     };
-    let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
     let code_from = match (session.code_for.as_deref(), session.method.as_deref()) {
-        (Some("factor"), Some("totp")) => Some(
-            "Open your authenticator app and type the 6-digit code it shows for the university."
-                .to_owned(),
-        ),
-        (Some("factor"), Some("voice")) => Some(format!(
-            "We are calling {phone}; the automated message reads your code."
-        )),
-        (Some("factor"), Some(_)) => Some(format!("We texted a code to {phone}.")),
+        (Some("factor"), Some(method)) => Some(code_from(method, &account)),
         _ => None,
     };
     let status = status_for(&error);
@@ -552,32 +540,22 @@ pub async fn verify_send_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let account_id = session.account_id.ok_or(WebError::Expired)?;
-        let account = state
-            .store
-            .account_by_id(account_id)
-            .await?
-            .ok_or(WebError::Expired)?;
+        let account = account_of(&state, session.account_id).await?;
         let now = state.clock.now();
         if codes_paused(&account, now) {
             return verify_page(&state, &session, form.next, None).await;
         }
-        let listed = method_options(&state, &account)
-            .await?
-            .iter()
-            .any(|o| o.value == form.method);
         let expires = now + state.server.code_minutes * 60;
-        let (channel, phone) = match (listed, form.method.as_str(), account.phone.as_deref()) {
-            (true, "totp", _) => {
+        let (channel, phone) = match choose(&state, &account, &form.method).await? {
+            Choice::App => {
                 state
                     .store
                     .set_session_code(&session.id, CodeFor::Factor, "totp", None, expires)
                     .await?;
-                return Ok(verify_again(form.next));
+                return Ok(verify_first(form.next));
             }
-            (true, "sms", Some(phone)) => (Channel::Sms, phone),
-            (true, "voice", Some(phone)) => (Channel::Voice, phone),
-            _ => {
+            Choice::Send(channel, phone) => (channel, phone),
+            Choice::NotListed => {
                 let error = Some("Choose one of the ways listed.".to_owned());
                 return verify_page(&state, &session, form.next, error).await;
             }
@@ -608,14 +586,10 @@ pub async fn verify_send_post(
             Some(account.id),
         )
         .await?;
-        Ok(verify_again(form.next))
+        Ok(verify_first(form.next))
     }
     .await;
     page(&state, result)
-}
-
-fn verify_again(next: Next) -> Response {
-    to(&format!("/account/verify?next={}", next.as_str()))
 }
 
 #[derive(Deserialize)]

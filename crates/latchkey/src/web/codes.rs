@@ -170,3 +170,45 @@ pub fn tries_left_message(left: i64) -> String {
         "That code is not right, and it cannot be tried again. Send a new one.".to_owned()
     }
 }
+
+/// What a person chose from the listed methods.
+pub enum Choice<'a> {
+    /// The authenticator app: nothing to send, the app makes the code.
+    App,
+    /// Send a code over `Channel` to this phone.
+    Send(Channel, &'a str),
+    /// Not one of the ways listed for this account.
+    NotListed,
+}
+
+/// Reads `method` (a form's value) against the ways `account` may use.
+pub async fn choose<'a>(
+    state: &AppState,
+    account: &'a Account,
+    method: &str,
+) -> Result<Choice<'a>, WebError> {
+    let listed = method_options(state, account)
+        .await?
+        .iter()
+        .any(|o| o.value == method);
+    Ok(match (listed, method, account.phone.as_deref()) {
+        (true, "totp", _) => Choice::App,
+        (true, "sms", Some(phone)) => Choice::Send(Channel::Sms, phone),
+        (true, "voice", Some(phone)) => Choice::Send(Channel::Voice, phone),
+        _ => Choice::NotListed,
+    })
+}
+
+/// Where the code to type comes from, for a code sent by `method` ("sms",
+/// "voice" or "totp") to the account's phone.
+pub fn code_from(method: &str, account: &Account) -> String {
+    let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+    match method {
+        "totp" => {
+            "Open your authenticator app and type the 6-digit code it shows for the university."
+                .to_owned()
+        }
+        "voice" => format!("We are calling {phone}; the automated message reads your code."),
+        _ => format!("We texted a code to {phone}."),
+    }
+}

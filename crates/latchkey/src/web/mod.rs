@@ -363,3 +363,17 @@ pub(crate) async fn notify(
     }
     Ok(())
 }
+
+/// The account a session is for; a session without one (or whose account is
+/// gone) is treated as expired.
+pub(crate) async fn account_of(
+    state: &AppState,
+    account_id: Option<i64>,
+) -> Result<Account, WebError> {
+    let id = account_id.ok_or(WebError::Expired)?;
+    state
+        .store
+        .account_by_id(id)
+        .await?
+        .ok_or(WebError::Expired)
+}

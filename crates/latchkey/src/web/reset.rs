@@ -13,18 +13,19 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, CodeVerdict, MethodOption, NotSent, authenticator_verdict, codes_paused,
-    count_wrong_code, method_options, send_code, tries_left_message, typed_code,
+    CODE_PURPOSE, Choice, CodeVerdict, MethodOption, NotSent, authenticator_verdict, choose,
+    code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
+    typed_code,
 };
 use super::password::{Checklist, check_answer, checklist};
 use super::{
-    AppState, WebError, audit, client_address, cookie, notify, page, render, session_cookie,
-    throttle,
+    AppState, WebError, account_of, audit, client_address, cookie, notify, page, render,
+    session_cookie, throttle,
 };
-use crate::accounts::{Account, ChangeError, change_password, mask_phone};
+use crate::accounts::{ChangeError, change_password};
 use crate::captcha::normalize_answer;
 use crate::config::HelpdeskConfig;
-use crate::notify::{Channel, Notice};
+use crate::notify::Notice;
 use crate::secrets::{random_token, same, token_id};
 use crate::store::{ResetSession, Step, StoreError, StoredChallenge};
 
@@ -213,7 +214,7 @@ async fn show_step(
             status,
         ),
         Step::Method => {
-            let account = session_account(state, session).await?;
+            let account = account_of(state, session.account_id).await?;
             render(
                 &MethodPage {
                     helpdesk,
@@ -225,15 +226,8 @@ async fn show_step(
             )
         }
         Step::Code => {
-            let account = session_account(state, session).await?;
-            let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
-            let sent_to = match session.method.as_deref() {
-                Some("totp") => "Open your authenticator app and type the 6-digit code it shows for the university.".to_owned(),
-                Some("voice") => {
-                    format!("We are calling {phone}; the automated message reads your code.")
-                }
-                _ => format!("We texted a code to {phone}."),
-            };
+            let account = account_of(state, session.account_id).await?;
+            let sent_to = code_from(session.method.as_deref().unwrap_or("sms"), &account);
             render(
                 &CodePage {
                     helpdesk,
@@ -261,15 +255,6 @@ async fn show_step(
         Step::Done => render(&DonePage { helpdesk, csrf }, status),
         Step::Help => render(&HelpPage { helpdesk, csrf }, status),
     })
-}
-
-async fn session_account(state: &AppState, session: &ResetSession) -> Result<Account, WebError> {
-    let id = session.account_id.ok_or(WebError::Expired)?;
-    state
-        .store
-        .account_by_id(id)
-        .await?
-        .ok_or(WebError::Expired)
 }
 
 // ---- POST handlers ----------------------------------------------------------------------
@@ -422,7 +407,7 @@ pub async fn method_post(
         if session.step != Step::Method {
             return Ok(back_to_flow());
         }
-        let account = session_account(&state, &session).await?;
+        let account = account_of(&state, session.account_id).await?;
         if codes_paused(&account, state.clock.now()) {
             state
                 .store
@@ -430,15 +415,10 @@ pub async fn method_post(
                 .await?;
             return Ok(back_to_flow());
         }
-        let listed = method_options(&state, &account)
-            .await?
-            .iter()
-            .any(|o| o.value == form.method);
         let now = state.clock.now();
         let expires = now + state.server.code_minutes * 60;
-        let (channel, phone) = match (listed, form.method.as_str(), account.phone.as_deref()) {
-            // Nothing to send: the app makes the code.
-            (true, "totp", _) => {
+        let (channel, phone) = match choose(&state, &account, &form.method).await? {
+            Choice::App => {
                 state
                     .store
                     .set_reset_code(&session.id, "totp", None, expires)
@@ -446,9 +426,8 @@ pub async fn method_post(
                 audit(&state, &parts, "reset.method.totp", Some(account.id)).await?;
                 return Ok(back_to_flow());
             }
-            (true, "sms", Some(phone)) => (Channel::Sms, phone),
-            (true, "voice", Some(phone)) => (Channel::Voice, phone),
-            _ => {
+            Choice::Send(channel, phone) => (channel, phone),
+            Choice::NotListed => {
                 let error = Some("Choose one of the ways listed.".to_owned());
                 return show_step(&state, &session, error, Vec::new()).await;
             }
@@ -591,7 +570,7 @@ pub async fn password_post(
             let error = Some("The two passwords are not the same. Type them again.".to_owned());
             return show_step(&state, &session, error, Vec::new()).await;
         }
-        let account = session_account(&state, &session).await?;
+        let account = account_of(&state, session.account_id).await?;
         let now = state.clock.now();
         match change_password(
             &state.store,
@@ -708,7 +687,7 @@ pub async fn password_check_post(
         if session.step != Step::Password {
             return Err(WebError::Expired);
         }
-        let account = session_account(&state, &session).await?;
+        let account = account_of(&state, session.account_id).await?;
         let body = check_answer(
             &state.policy,
             &form.password,

@@ -41,6 +41,23 @@ async fn sign_in_ada(browser: &mut Browser, portal: &Portal) -> Page {
         .await
 }
 
+/// Registers `number` (by text) for the signed-in person.
+async fn register_phone(browser: &mut Browser, portal: &Portal, number: &str) {
+    browser.get(portal, "/account/phone").await;
+    browser
+        .post(
+            portal,
+            "/account/phone",
+            &[("phone", number), ("channel", "sms")],
+        )
+        .await;
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(portal, "/account/phone/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Your account", "{}", page.body);
+}
+
 /// The outbox's messages with `channel`, newest first.
 async fn outbox(store: &Store, channel: &str) -> Vec<(String, String)> {
     store
@@ -276,18 +293,7 @@ async fn an_international_number_is_stored_in_e164() {
     let portal = portal(&db, &SecretKey::random()).await;
     let mut browser = Browser::default();
     sign_in(&mut browser, &portal, "alan", OLD_PASSWORD).await;
-    browser.get(&portal, "/account/phone").await;
-    browser
-        .post(
-            &portal,
-            "/account/phone",
-            &[("phone", "+44 20 7946 0958"), ("channel", "sms")],
-        )
-        .await;
-    let code = latest_code(&portal.store).await;
-    browser
-        .post(&portal, "/account/phone/confirm", &[("code", &code)])
-        .await;
+    register_phone(&mut browser, &portal, "+44 20 7946 0958").await;
     let alan = portal.store.find_account("alan").await.unwrap().unwrap();
     assert_eq!(alan.phone.as_deref(), Some("+442079460958"));
 }
@@ -689,18 +695,7 @@ async fn plain_smtp_to_a_local_relay() {
     .await;
     let mut browser = Browser::default();
     sign_in(&mut browser, &portal, "alan", OLD_PASSWORD).await;
-    browser.get(&portal, "/account/phone").await;
-    browser
-        .post(
-            &portal,
-            "/account/phone",
-            &[("phone", "2025550199"), ("channel", "sms")],
-        )
-        .await;
-    let code = latest_code(&portal.store).await;
-    browser
-        .post(&portal, "/account/phone/confirm", &[("code", &code)])
-        .await;
+    register_phone(&mut browser, &portal, "2025550199").await;
     let received = server.received();
     assert_eq!(received.len(), 1);
     assert!(!received[0].tls);
