@@ -117,6 +117,8 @@ fn main() {
             messages: Box::new(Outbox::new(store.clone())),
             mail: Box::new(Outbox::new(store.clone())),
             registration: RegistrationConfig::default(),
+            writeback: None,
+            network: Default::default(),
             key: SecretKey::random(),
             challenges: Box::new(KnownImages),
             clock: Arc::new(SystemClock),

@@ -4,8 +4,10 @@
 use latchkey_policy::{Person, Policy, Verdict, Violation};
 use serde::Serialize;
 
+use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback};
 use crate::hashing::{HashError, Hasher};
-use crate::store::{Store, StoreError};
+use crate::secrets::SecretKey;
+use crate::store::{PendingWrite, Store, StoreError};
 
 /// An account as stored (no secrets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -178,24 +180,52 @@ pub fn mask_phone(e164: &str) -> String {
 pub enum ChangeError {
     #[error("the password does not meet the policy")]
     Rejected(Verdict),
+    /// The directory did not take the password (nothing changed), or took
+    /// the request and never answered (`Unanswered`: settled later).
+    #[error(transparent)]
+    Directory(DirectoryError),
+    /// Another change of this account is still on its way to the directory.
+    #[error("another change of this password is still being written to the directory")]
+    InProgress,
+    /// The directory has the new password and this store failed to take it:
+    /// the pending change is settled by the reconciler.
+    #[error(
+        "the directory took the new password; storing it here failed ({0}) and is retried by `latchkey directory retry` or the running server"
+    )]
+    NotStoredHere(StoreError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Hash(#[from] HashError),
 }
 
-/// Checks, hashes and stores a new password for `account`. The cheap rules
-/// first; the history (one Argon2 verification per entry, spread over the
-/// cores) only when they all pass; then one transaction.
+/// What a password change works with.
+pub struct Passwords<'a> {
+    pub store: &'a Store,
+    pub hasher: &'a Hasher,
+    pub policy: &'a Policy,
+    /// The directory every new password is written to as well, and the key
+    /// its pending copy is sealed under until the change is settled.
+    pub writeback: Option<(&'a Writeback, &'a SecretKey)>,
+}
+
+/// Checks, hashes and stores a new password for `account`, and writes it to
+/// the directory when there is one. The cheap rules first; the history (one
+/// Argon2 verification per entry, spread over the cores) only when they all
+/// pass; then the directory; then one transaction here.
 pub async fn change_password(
-    store: &Store,
-    hasher: &Hasher,
-    policy: &Policy,
+    passwords: &Passwords<'_>,
     account: &Account,
     password: &str,
     now: i64,
     actor: &str,
 ) -> Result<(), ChangeError> {
+    let Passwords {
+        store,
+        hasher,
+        policy,
+        writeback,
+    } = passwords;
     let verdict = policy.check(password, &account.person());
     if !verdict.accepted() {
         return Err(ChangeError::Rejected(verdict));
@@ -211,10 +241,62 @@ pub async fn change_password(
         }
     }
     let hash = hasher.hash(password).await?;
+    if let Some((writeback, key)) = writeback {
+        write_to_directory(store, writeback, key, account, password, &hash, now, actor).await?;
+        return store
+            .commit_password_change(account, &hash, depth, now, actor)
+            .await
+            .map_err(ChangeError::NotStoredHere);
+    }
     store
         .commit_password_change(account, &hash, depth, now, actor)
         .await?;
     Ok(())
+}
+
+/// Records the change as pending, then asks the directory. A refusal or an
+/// unreachable directory forgets the pending change: nothing changed
+/// anywhere. A request that got no answer stays pending for the reconciler.
+#[allow(clippy::too_many_arguments)]
+async fn write_to_directory(
+    store: &Store,
+    writeback: &Writeback,
+    key: &SecretKey,
+    account: &Account,
+    password: &str,
+    hash: &str,
+    now: i64,
+    actor: &str,
+) -> Result<(), ChangeError> {
+    let sealed_password = key
+        .seal(SEAL_PURPOSE, password.as_bytes())
+        .ok_or_else(|| ChangeError::Directory(DirectoryError::Failed("sealing".into())))?;
+    let pending = PendingWrite {
+        account_id: account.id,
+        username: account.username.clone(),
+        new_hash: hash.to_owned(),
+        sealed_password,
+        actor: actor.to_owned(),
+        created_at: now,
+        next_try_at: now + writeback.settle_after,
+        attempts: 0,
+        last_error: None,
+    };
+    if !store.begin_pending_write(&pending, now).await? {
+        return Err(ChangeError::InProgress);
+    }
+    match writeback
+        .directory
+        .set_password(&account.username, password)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(e @ DirectoryError::Unanswered(_)) => Err(ChangeError::Directory(e)),
+        Err(e) => {
+            store.drop_pending_write(account.id, hash).await?;
+            Err(ChangeError::Directory(e))
+        }
+    }
 }
 
 /// Whether `password` is the account's current one. A hash made with older

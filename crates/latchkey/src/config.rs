@@ -24,6 +24,8 @@ pub struct Config {
     pub messages: crate::notify::MessagesConfig,
     pub mail: crate::notify::mail::MailConfig,
     pub registration: RegistrationConfig,
+    pub directory: crate::directory::DirectoryConfig,
+    pub network: crate::network::NetworkConfig,
 }
 
 /// `[registration]`: the methods people register to reset with.
@@ -217,6 +219,9 @@ impl LoadedConfig {
         loaded.config.policy.validate().map_err(|problem| {
             loaded.error(&["policy", problem.key], format!("policy.{problem}"))
         })?;
+        if let Some((key, reason)) = loaded.config.directory.problem() {
+            return Err(loaded.error(&["directory", key], format!("directory.{key}: {reason}")));
+        }
         Ok(loaded)
     }
 

@@ -2,6 +2,7 @@
 //! 0 success (password accepted), 1 refused (password rejected),
 //! 2 usage or configuration error.
 
+mod directory;
 mod policy;
 mod serve;
 mod user;
@@ -39,6 +40,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List the messages of the built-in provider (texts, calls, mails).
     Outbox(serve::OutboxArgs),
+    /// The campus directory: pending writes, retry, sync.
+    #[command(subcommand)]
+    Directory(directory::DirectoryCommand),
     /// Accounts: add, import, show, set a password.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -87,6 +91,33 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::User(command) => user::run(command, &config),
         Command::Serve(args) => serve::serve(args, &config),
         Command::Outbox(args) => serve::outbox(args, &config),
+        Command::Directory(command) => directory::run(command, &config),
+    }
+}
+
+/// The key of the HMACs and sealed secrets: `LATCHKEY_SECRET_KEY`, else
+/// `server.secret_key`; in the demo, a fixed public one.
+pub(crate) fn secret_key(
+    settings: &crate::config::Config,
+    demo: bool,
+) -> Result<crate::secrets::SecretKey, UsageError> {
+    use crate::secrets::SecretKey;
+    match std::env::var("LATCHKEY_SECRET_KEY")
+        .ok()
+        .or_else(|| settings.server.secret_key.clone())
+    {
+        Some(key) => SecretKey::new(key.as_bytes()).ok_or_else(|| {
+            UsageError("server.secret_key (LATCHKEY_SECRET_KEY) must be 32 bytes or more".into())
+        }),
+        // A fixed, public key: the demo's sealed secrets survive a restart.
+        // Never run --demo against real accounts.
+        None if demo => SecretKey::new(b"latchkey demo key: public, for demo data only")
+            .ok_or_else(|| UsageError("demo key".into())),
+        None => Err(UsageError(
+            "server.secret_key is not set: set LATCHKEY_SECRET_KEY to 32 or more random bytes \
+             (for example the output of `openssl rand -hex 32`), the same on every instance"
+                .into(),
+        )),
     }
 }
 

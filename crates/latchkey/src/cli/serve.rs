@@ -10,6 +10,7 @@ use crate::accounts::{NewAccount, unix_now};
 use crate::captcha::RandomChallenges;
 use crate::clock::SystemClock;
 use crate::config::LoadedConfig;
+use crate::directory::{Settled, Writeback, reconcile};
 use crate::hashing::Hasher;
 use crate::secrets::SecretKey;
 use crate::store::Store;
@@ -58,25 +59,7 @@ async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
 
 pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageError> {
     let settings = &config.config;
-    let key = match std::env::var("LATCHKEY_SECRET_KEY")
-        .ok()
-        .or_else(|| settings.server.secret_key.clone())
-    {
-        Some(key) => SecretKey::new(key.as_bytes()).ok_or_else(|| {
-            UsageError("server.secret_key (LATCHKEY_SECRET_KEY) must be 32 bytes or more".into())
-        })?,
-        // A fixed, public key: the demo's sealed secrets survive a restart.
-        // Never run --demo against real accounts.
-        None if args.demo => SecretKey::new(b"latchkey demo key: public, for demo data only")
-            .ok_or_else(|| UsageError("demo key".into()))?,
-        None => {
-            return Err(UsageError(
-                "server.secret_key is not set: set LATCHKEY_SECRET_KEY to 32 or more random bytes \
-                 (for example the output of `openssl rand -hex 32`), the same on every instance"
-                    .into(),
-            ));
-        }
-    };
+    let key = super::secret_key(settings, args.demo)?;
     let bind = args.bind.unwrap_or_else(|| settings.server.bind.clone());
     let policy = config.policy()?;
     let hasher = Hasher::new(&settings.hashing).map_err(|e| UsageError(format!("hashing: {e}")))?;
@@ -85,6 +68,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         if args.demo {
             add_demo_accounts(&store, &hasher, &key).await?;
         }
+        let writeback = Writeback::from_config(&settings.directory).map_err(UsageError)?;
         let state = AppState::new(App {
             messages: crate::notify::provider(&settings.messages, &store).map_err(UsageError)?,
             mail: crate::notify::mail::provider(&settings.mail, &store).map_err(UsageError)?,
@@ -98,7 +82,12 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             helpdesk: settings.helpdesk.clone(),
             throttle: settings.throttle.clone(),
             registration: settings.registration.clone(),
+            writeback,
+            network: settings.network.clone(),
         });
+        if state.writeback.is_some() {
+            tokio::spawn(reconcile_forever(state.clone()));
+        }
         let listener = tokio::net::TcpListener::bind(&bind)
             .await
             .map_err(|e| UsageError(format!("cannot listen on {bind}: {e}")))?;
@@ -121,6 +110,41 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         .map_err(|e| UsageError(format!("the server stopped: {e}")))?;
         Ok(Outcome::Success)
     })
+}
+
+/// Settles pending directory writes every `retry_seconds`, for as long as
+/// the server runs. Every instance may run it: each write is claimed first.
+async fn reconcile_forever(state: AppState) {
+    let Some(writeback) = &state.writeback else {
+        return;
+    };
+    let every = std::time::Duration::from_secs(writeback.retry_seconds.unsigned_abs());
+    loop {
+        tokio::time::sleep(every).await;
+        let keep = state.policy.history_depth();
+        let now = state.clock.now();
+        let settled = reconcile(
+            &state.store,
+            writeback.directory.as_ref(),
+            &state.key,
+            keep,
+            writeback.retry_seconds,
+            now,
+        )
+        .await;
+        match settled {
+            Ok(outcomes) => {
+                for (username, outcome) in outcomes {
+                    if let Settled::StillPending(why) = outcome {
+                        eprintln!(
+                            "latchkey: warning: the directory write for {username} is still pending: {why}"
+                        );
+                    }
+                }
+            }
+            Err(e) => eprintln!("latchkey: error: settling directory writes: {e}"),
+        }
+    }
 }
 
 async fn add_demo_accounts(

@@ -8,6 +8,7 @@ use latchkey_policy::Policy;
 use super::{Outcome, UsageError, print_verdict, read_one_password};
 use crate::accounts::{self, Account, ChangeError, FieldError, NewAccount, mask_phone, unix_now};
 use crate::config::LoadedConfig;
+use crate::directory::{DirectoryError, Writeback};
 use crate::hashing::Hasher;
 use crate::notify;
 use crate::store::Store;
@@ -149,16 +150,21 @@ async fn set_password(
         messages: messages.as_ref(),
         mail: mail.as_ref(),
     };
-    let changed = accounts::change_password(
-        &services.store,
-        &services.hasher,
-        &services.policy,
-        &account,
-        &password,
-        unix_now(),
-        "cli",
-    )
-    .await;
+    // With a directory, the password is written there too, and its pending
+    // copy is sealed under the service's key.
+    let writeback = Writeback::from_config(&config.directory).map_err(UsageError)?;
+    let key = match &writeback {
+        Some(_) => Some(super::secret_key(config, false)?),
+        None => None,
+    };
+    let passwords = accounts::Passwords {
+        store: &services.store,
+        hasher: &services.hasher,
+        policy: &services.policy,
+        writeback: writeback.as_ref().zip(key.as_ref()),
+    };
+    let changed =
+        accounts::change_password(&passwords, &account, &password, unix_now(), "cli").await;
     match changed {
         Ok(()) => {
             // Whoever was signed in with the old password is signed out, and
@@ -181,6 +187,10 @@ async fn set_password(
         }
         Err(ChangeError::Rejected(verdict)) => {
             print_verdict(&verdict, json, std::io::stdout().lock()).map_err(super::output_error)?;
+            Ok(Outcome::Refused)
+        }
+        Err(ChangeError::Directory(DirectoryError::Refused(refusal))) => {
+            eprintln!("latchkey: {}", refusal.message());
             Ok(Outcome::Refused)
         }
         Err(e) => Err(UsageError(e.to_string())),

@@ -11,9 +11,11 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::accounts::{Account, NewAccount};
 
+mod directory;
 mod flow;
 mod sessions;
 mod throttle;
+pub use directory::PendingWrite;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
 pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
 
@@ -206,8 +208,9 @@ impl Store {
 
     /// The password change itself, one transaction: claim the account at the
     /// version the change was checked against, add the new hash, trim the
-    /// history to `keep` entries, record the event. A crash at any point
-    /// leaves the old password or the new one, with a consistent history.
+    /// history to `keep` entries, settle the change's pending directory write
+    /// if it had one, record the event. A crash at any point leaves the old
+    /// password or the new one, with a consistent history.
     pub async fn commit_password_change(
         &self,
         account: &Account,
@@ -217,35 +220,12 @@ impl Store {
         actor: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        // Written first, so SQLite takes its write lock before reading anything.
-        let claimed = sqlx::query(
-            "UPDATE accounts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
-        )
-        .bind(now)
-        .bind(account.id)
-        .bind(account.version)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        sqlx::query(
-            "INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(account.id)
-        .bind(new_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "DELETE FROM password_history WHERE account_id = $1 AND id NOT IN
-               (SELECT id FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2)",
-        )
-        .bind(account.id)
-        .bind(i64::try_from(keep.max(1)).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
-        .await?;
-        audit(&mut tx, now, actor, "password.changed", Some(account.id)).await?;
+        write_password(&mut tx, account, new_hash, keep, now, actor).await?;
+        sqlx::query("DELETE FROM directory_pending WHERE account_id = $1 AND new_hash = $2")
+            .bind(account.id)
+            .bind(new_hash)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -282,6 +262,46 @@ async fn audit(
         .bind(account_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Claims the account at the version the change was checked against, adds
+/// the new hash, trims the history and records the event.
+async fn write_password(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    account: &Account,
+    new_hash: &str,
+    keep: usize,
+    now: i64,
+    actor: &str,
+) -> Result<(), StoreError> {
+    // Written first, so SQLite takes its write lock before reading anything.
+    let claimed = sqlx::query(
+        "UPDATE accounts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+    )
+    .bind(now)
+    .bind(account.id)
+    .bind(account.version)
+    .execute(&mut **tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    sqlx::query("INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)")
+        .bind(account.id)
+        .bind(new_hash)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "DELETE FROM password_history WHERE account_id = $1 AND id NOT IN
+           (SELECT id FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(account.id)
+    .bind(i64::try_from(keep.max(1)).unwrap_or(i64::MAX))
+    .execute(&mut **tx)
+    .await?;
+    audit(tx, now, actor, "password.changed", Some(account.id)).await?;
     Ok(())
 }
 

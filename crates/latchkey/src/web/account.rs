@@ -21,15 +21,18 @@ use super::codes::{
     code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
     typed_code,
 };
-use super::password::{Checklist, check_answer, checklist};
-use super::{AppState, WebError, account_of, audit, cookie, notify, page, render, session_cookie};
+use super::password::{Checklist, check_answer, checklist, not_changed};
+use super::{
+    AppState, Laptop, WebError, account_of, audit, cookie, laptop, notify, off_campus_warning,
+    page, render, session_cookie,
+};
 use crate::accounts::{
     Account, ChangeError, change_password, mask_phone, normalize_phone, verify_password,
 };
 use crate::config::HelpdeskConfig;
 use crate::notify::{Channel, Notice};
 use crate::secrets::{random_token, same, token_id};
-use crate::store::{AccountSession, CodeFor, NewSession, Stage, StoreError};
+use crate::store::{AccountSession, CodeFor, NewSession, Stage};
 
 const COOKIE: &str = "latchkey_session";
 /// Sign-in failures are counted per address in 10 minutes, per account in 15.
@@ -195,6 +198,7 @@ struct HomePage<'a> {
     name: &'a str,
     phone: Option<String>,
     has_authenticator: bool,
+    laptop: Laptop<'a>,
 }
 
 #[derive(Template)]
@@ -290,7 +294,7 @@ async fn anonymous_session(state: &AppState, parts: &Parts) -> Result<Response, 
             stage: Stage::Signin,
             account_id: None,
             factor_at: None,
-            address: &super::client_address(parts),
+            address: &super::client_address(state, parts),
             now,
             expires_at: now + lifetime,
         })
@@ -329,7 +333,7 @@ pub async fn signin_post(
             return Ok(signin_page(&state, &session.csrf, error, identifier));
         }
         let now = state.clock.now();
-        let address = super::client_address(&parts);
+        let address = super::client_address(&state, &parts);
         let address_key = format!("signinfail:address:{address}");
         if state.store.hits(&address_key, ADDRESS_WINDOW, now).await?
             >= state.throttle.signin_failures_per_address
@@ -422,7 +426,7 @@ async fn count_wrong_password(
     account_id: i64,
 ) -> Result<(), WebError> {
     let now = state.clock.now();
-    let address = super::client_address(parts);
+    let address = super::client_address(state, parts);
     state
         .store
         .hit(
@@ -683,6 +687,7 @@ pub async fn home_get(
         };
         Ok(home_page(
             &state,
+            &parts,
             &who,
             notice,
             query.done.as_deref() == Some("password"),
@@ -695,6 +700,7 @@ pub async fn home_get(
 
 fn home_page(
     state: &AppState,
+    parts: &Parts,
     who: &SignedIn,
     notice: Option<&'static str>,
     password_changed: bool,
@@ -711,6 +717,7 @@ fn home_page(
             name: &who.account.name,
             phone: who.account.phone.as_deref().map(mask_phone),
             has_authenticator: who.has_authenticator,
+            laptop: laptop(state, parts),
         },
         status,
     )
@@ -912,7 +919,7 @@ pub async fn phone_remove_post(
             return Ok(verify_first(Next::Account));
         }
         if let Some(error) = removal_refused(&state, &who) {
-            return Ok(home_page(&state, &who, None, false, Some(error)));
+            return Ok(home_page(&state, &parts, &who, None, false, Some(error)));
         }
         state
             .store
@@ -1072,7 +1079,7 @@ pub async fn authenticator_remove_post(
             return Ok(verify_first(Next::Account));
         }
         if let Some(error) = removal_refused(&state, &who) {
-            return Ok(home_page(&state, &who, None, false, Some(error)));
+            return Ok(home_page(&state, &parts, &who, None, false, Some(error)));
         }
         state.store.remove_authenticators(who.account.id).await?;
         audit(&state, &parts, "account.authenticator_removed", Some(who.account.id)).await?;
@@ -1089,6 +1096,9 @@ pub async fn authenticator_remove_post(
 pub async fn password_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
         let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
+        if let Some(warning) = off_campus_warning(&state, &parts) {
+            return Ok(warning);
+        }
         Ok(update_page(&state, &who, None, Vec::new()))
     }
     .await;
@@ -1158,19 +1168,16 @@ pub async fn password_post(
             return Ok(update_page(&state, &who, error, Vec::new()));
         }
         let now = state.clock.now();
-        match change_password(&state.store, &state.hasher, &state.policy, account, &form.password, now, "self-service").await {
+        match change_password(&state.passwords(), account, &form.password, now, "self-service").await {
+            // The directory has it; this store takes it when the reconciler settles it.
             Ok(()) => {}
-            Err(ChangeError::Rejected(verdict)) => {
-                let rules: Vec<&str> = verdict.violations.iter().map(|v| v.rule.id()).collect();
-                let action = format!("account.password_refused:{}", rules.join(","));
+            Err(ChangeError::NotStoredHere(e)) => super::log_error(&format!("update stored in the directory only: {e}")),
+            Err(e) => {
+                let refused = not_changed(e)?;
+                let action = format!("account.password_refused:{}", refused.rules);
                 audit(&state, &parts, &action, Some(account.id)).await?;
-                return Ok(update_page(&state, &who, None, verdict.violations));
+                return Ok(update_page(&state, &who, refused.error, refused.violations));
             }
-            Err(ChangeError::Store(StoreError::Conflict)) => {
-                let error = Some("Your password was changed in another window meanwhile. Try again.".to_owned());
-                return Ok(update_page(&state, &who, error, Vec::new()));
-            }
-            Err(other) => return Err(WebError::Internal(other.to_string())),
         }
         let ended = state.store.end_sessions_of(account.id, Some(&who.session.id)).await?;
         audit(&state, &parts, &format!("account.password_updated:ended_sessions={ended}"), Some(account.id)).await?;

@@ -6,7 +6,7 @@ mod codes;
 mod password;
 mod reset;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use askama::Template;
@@ -19,11 +19,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use latchkey_policy::Policy;
 
-use crate::accounts::Account;
+use crate::accounts::{Account, Passwords};
 use crate::captcha::ChallengeSource;
 use crate::clock::Clock;
 use crate::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
+use crate::directory::Writeback;
 use crate::hashing::Hasher;
+use crate::network::{Location, NetworkConfig};
 use crate::notify::{MessageProvider, Notice, NoticeContext, Notifier};
 use crate::secrets::SecretKey;
 use crate::store::Store;
@@ -47,6 +49,21 @@ pub struct App {
     pub helpdesk: HelpdeskConfig,
     pub throttle: ThrottleConfig,
     pub registration: RegistrationConfig,
+    /// The directory new passwords are written to; `None`: only here.
+    pub writeback: Option<Writeback>,
+    pub network: NetworkConfig,
+}
+
+impl App {
+    /// What a password change works with.
+    pub fn passwords(&self) -> Passwords<'_> {
+        Passwords {
+            store: &self.store,
+            hasher: &self.hasher,
+            policy: &self.policy,
+            writeback: self.writeback.as_ref().map(|w| (w, &self.key)),
+        }
+    }
 }
 
 impl AppState {
@@ -159,16 +176,72 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// The client's address as the socket saw it. (Behind a proxy,
-/// `X-Forwarded-For` is trusted only from configured proxies: a later step.)
-fn client_address(request: &axum::http::request::Parts) -> String {
-    request
+/// The client's address: the socket's peer, or what a trusted proxy says
+/// in `X-Forwarded-For` (see [`NetworkConfig::client_address`]).
+fn client_ip(state: &AppState, request: &Parts) -> Option<IpAddr> {
+    let peer = request
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_owned(),
-            |ConnectInfo(addr)| addr.ip().to_string(),
-        )
+        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = request
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    state.network.client_address(peer, forwarded)
+}
+
+/// The client's address as the audit trail and the throttles write it.
+fn client_address(state: &AppState, request: &Parts) -> String {
+    client_ip(state, request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+/// What to tell a person about their laptop, for where they are now.
+pub(crate) struct Laptop<'a> {
+    pub location: Location,
+    pub network: &'a NetworkConfig,
+}
+
+pub(crate) fn laptop<'a>(state: &'a AppState, request: &Parts) -> Laptop<'a> {
+    Laptop {
+        location: state.network.locate(client_ip(state, request)),
+        network: &state.network,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "off_campus.html")]
+struct OffCampusPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    laptop: Laptop<'a>,
+    /// This page again, to check once the VPN is on.
+    again: &'a str,
+    /// The same page past this warning.
+    anyway: String,
+}
+
+/// Before a reset or an update from outside the campus network and the VPN:
+/// the warning, with the VPN steps and a way to go on anyway. `None` when
+/// the person is inside, or already chose to go on (`?anyway=1`).
+pub(crate) fn off_campus_warning(state: &AppState, request: &Parts) -> Option<Response> {
+    let laptop = laptop(state, request);
+    let anyway = request
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "anyway=1"));
+    if laptop.location != Location::Outside || anyway {
+        return None;
+    }
+    let again = request.uri.path();
+    Some(render(
+        &OffCampusPage {
+            helpdesk: &state.helpdesk,
+            laptop,
+            again,
+            anyway: format!("{again}?anyway=1"),
+        },
+        StatusCode::OK,
+    ))
 }
 
 fn render(template: &impl Template, status: StatusCode) -> Response {
@@ -283,7 +356,7 @@ pub(crate) async fn audit(
     action: &str,
     account_id: Option<i64>,
 ) -> Result<(), WebError> {
-    let address = client_address(parts);
+    let address = client_address(state, parts);
     state
         .store
         .record_event(
@@ -341,7 +414,7 @@ pub(crate) async fn notify(
     notice: Notice,
     also_phone: Option<&str>,
 ) -> Result<(), WebError> {
-    let address = client_address(parts);
+    let address = client_address(state, parts);
     let context = NoticeContext {
         now: state.clock.now(),
         address: &address,

@@ -3,6 +3,11 @@
 
 use latchkey_policy::{Person, Policy, Rule, Violation};
 
+use super::WebError;
+use crate::accounts::ChangeError;
+use crate::directory::DirectoryError;
+use crate::store::StoreError;
+
 /// Each rule in force: its id, its line, and whether the last try broke it.
 pub type Checklist = Vec<(&'static str, String, bool)>;
 
@@ -40,4 +45,64 @@ pub fn check_answer(
         "requirements": requirements,
         "confirmed": !confirm.is_empty() && confirm == password,
     })
+}
+
+/// Why a change did not happen: the rule ids for the audit trail, and what
+/// the password page shows (a sentence, or the broken policy rules).
+pub struct NotChanged {
+    pub rules: String,
+    pub error: Option<String>,
+    pub violations: Vec<Violation>,
+}
+
+/// The one mapping of a failed change to the password page. Failures that
+/// are ours, not the person's, become the error page with a reference.
+pub fn not_changed(error: ChangeError) -> Result<NotChanged, WebError> {
+    let said = |rules: &str, message: &str| {
+        Ok(NotChanged {
+            rules: rules.to_owned(),
+            error: Some(message.to_owned()),
+            violations: Vec::new(),
+        })
+    };
+    match error {
+        ChangeError::Rejected(verdict) => {
+            let rules: Vec<&str> = verdict.violations.iter().map(|v| v.rule.id()).collect();
+            Ok(NotChanged {
+                rules: rules.join(","),
+                error: None,
+                violations: verdict.violations,
+            })
+        }
+        ChangeError::Store(StoreError::Conflict) => said(
+            "conflict",
+            "Your password was changed in another window meanwhile. Try again.",
+        ),
+        ChangeError::InProgress => said(
+            "in_progress",
+            "A change of this password is still being written to the campus directory. Wait a few minutes and try again.",
+        ),
+        ChangeError::Directory(DirectoryError::Refused(refusal)) => {
+            said(refusal.id(), refusal.message())
+        }
+        ChangeError::Directory(DirectoryError::NoEntry) => said(
+            "directory_no_entry",
+            "Your account is not in the campus directory, so its password cannot be changed here. Call the help desk.",
+        ),
+        ChangeError::Directory(DirectoryError::Unreachable(detail)) => {
+            super::log_error(&format!("directory unreachable: {detail}"));
+            said(
+                "directory_unreachable",
+                "The campus directory cannot be reached right now, so your password was not changed. Try again in a few minutes.",
+            )
+        }
+        ChangeError::Directory(DirectoryError::Unanswered(detail)) => {
+            super::log_error(&format!("directory did not answer a change: {detail}"));
+            said(
+                "directory_unanswered",
+                "The campus directory did not confirm the change in time. It may have taken your new password: in five minutes, try signing in with it; if it does not work, your old password still does, and you can try again.",
+            )
+        }
+        other => Err(WebError::Internal(other.to_string())),
+    }
 }

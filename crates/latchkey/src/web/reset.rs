@@ -17,17 +17,17 @@ use super::codes::{
     code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
     typed_code,
 };
-use super::password::{Checklist, check_answer, checklist};
+use super::password::{Checklist, check_answer, checklist, not_changed};
 use super::{
-    AppState, WebError, account_of, audit, client_address, cookie, notify, page, render,
-    session_cookie, throttle,
+    AppState, Laptop, WebError, account_of, audit, client_address, cookie, laptop, log_error,
+    notify, off_campus_warning, page, render, session_cookie, throttle,
 };
 use crate::accounts::{ChangeError, change_password};
 use crate::captcha::normalize_answer;
 use crate::config::HelpdeskConfig;
 use crate::notify::Notice;
 use crate::secrets::{random_token, same, token_id};
-use crate::store::{ResetSession, Step, StoreError, StoredChallenge};
+use crate::store::{ResetSession, Step, StoredChallenge};
 
 const COOKIE: &str = "latchkey_reset";
 const CAPTCHA_PURPOSE: &str = "captcha";
@@ -68,8 +68,11 @@ fn back_to_flow() -> Response {
 pub async fn reset_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
         match current_session(&state, &parts.headers).await? {
-            Some(session) => show_step(&state, &session, None, Vec::new()).await,
-            None => start(&state, &parts).await,
+            Some(session) => show_step(&state, &parts, &session, None, Vec::new()).await,
+            None => match off_campus_warning(&state, &parts) {
+                Some(warning) => Ok(warning),
+                None => start(&state, &parts).await,
+            },
         }
     }
     .await;
@@ -100,7 +103,7 @@ async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
     let id = token_id(&token);
     let now = state.clock.now();
     let lifetime = state.server.reset_minutes * 60;
-    let address = client_address(parts);
+    let address = client_address(state, parts);
     state
         .store
         .create_reset_session(&id, &csrf, &address, now, now + lifetime)
@@ -115,7 +118,7 @@ async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
         code_tries: 0,
         expires_at: now + lifetime,
     };
-    let mut response = show_step(state, &session, None, Vec::new()).await?;
+    let mut response = show_step(state, parts, &session, None, Vec::new()).await?;
     let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
     response.headers_mut().append(header::SET_COOKIE, value);
     Ok(response)
@@ -173,6 +176,7 @@ struct PasswordPage<'a> {
 struct DonePage<'a> {
     helpdesk: &'a HelpdeskConfig,
     csrf: &'a str,
+    laptop: Laptop<'a>,
 }
 
 #[derive(Template)]
@@ -185,6 +189,7 @@ struct HelpPage<'a> {
 /// The page for the step `session` is at, with an error from the last try.
 async fn show_step(
     state: &AppState,
+    parts: &Parts,
     session: &ResetSession,
     error: Option<String>,
     violations: Vec<Violation>,
@@ -252,7 +257,14 @@ async fn show_step(
                 status,
             )
         }
-        Step::Done => render(&DonePage { helpdesk, csrf }, status),
+        Step::Done => render(
+            &DonePage {
+                helpdesk,
+                csrf,
+                laptop: laptop(state, parts),
+            },
+            status,
+        ),
         Step::Help => render(&HelpPage { helpdesk, csrf }, status),
     })
 }
@@ -282,9 +294,9 @@ pub async fn identify_post(
         let identifier = form.identifier.trim();
         if identifier.is_empty() || identifier.len() > 254 {
             let error = Some("Type your university email address or username.".to_owned());
-            return show_step(&state, &session, error, Vec::new()).await;
+            return show_step(&state, &parts, &session, error, Vec::new()).await;
         }
-        let address = client_address(&parts);
+        let address = client_address(&state, &parts);
         throttle(
             &state,
             &format!("start:address:{address}"),
@@ -346,7 +358,7 @@ pub async fn captcha_post(
                 .verify(CAPTCHA_PURPOSE, &normalize_answer(&form.answer), &tag)
         });
         if !right {
-            let address = client_address(&parts);
+            let address = client_address(&state, &parts);
             let limit = state.throttle.captcha_failures_per_address;
             throttle(&state, &format!("captcha:address:{address}"), 600, limit).await?;
             let challenge = fresh_challenge(&state)?;
@@ -357,7 +369,7 @@ pub async fn captcha_post(
             audit(&state, &parts, "reset.captcha_failed", session.account_id).await?;
             let error =
                 Some("Those characters did not match. Here is a new set; try again.".to_owned());
-            return show_step(&state, &session, error, Vec::new()).await;
+            return show_step(&state, &parts, &session, error, Vec::new()).await;
         }
         // Unknown accounts and accounts without a method get the same page.
         let account = match session.account_id {
@@ -429,7 +441,7 @@ pub async fn method_post(
             Choice::Send(channel, phone) => (channel, phone),
             Choice::NotListed => {
                 let error = Some("Choose one of the ways listed.".to_owned());
-                return show_step(&state, &session, error, Vec::new()).await;
+                return show_step(&state, &parts, &session, error, Vec::new()).await;
             }
         };
         let tag = match send_code(&state, account.id, channel, phone).await? {
@@ -438,7 +450,7 @@ pub async fn method_post(
                 if why == NotSent::Throttled {
                     audit(&state, &parts, "reset.send_throttled", Some(account.id)).await?;
                 }
-                return show_step(&state, &session, Some(why.message()), Vec::new()).await;
+                return show_step(&state, &parts, &session, Some(why.message()), Vec::new()).await;
             }
         };
         state
@@ -510,7 +522,7 @@ pub async fn code_post(
             audit(&state, &parts, "reset.code_void", session.account_id).await?;
             let error = Some("That code can no longer be used: it expired or was tried too many times. Send a new one.".into());
             let session = ResetSession { step: Step::Method, ..session };
-            return show_step(&state, &session, error, Vec::new()).await;
+            return show_step(&state, &parts, &session, error, Vec::new()).await;
         };
         let verdict = match &attempt.code_hash {
             Some(tag) => state.key.verify(CODE_PURPOSE, &code, tag).then_some(CodeVerdict::Right),
@@ -522,7 +534,7 @@ pub async fn code_post(
         if verdict == Some(CodeVerdict::Replayed) {
             audit(&state, &parts, "reset.totp_replayed", session.account_id).await?;
             let error = Some("That code was used already. Wait for your app to show the next one, then type it.".to_owned());
-            return show_step(&state, &session, error, Vec::new()).await;
+            return show_step(&state, &parts, &session, error, Vec::new()).await;
         }
         if verdict.is_none() {
             audit(&state, &parts, "reset.code_wrong", session.account_id).await?;
@@ -534,7 +546,7 @@ pub async fn code_post(
                 return Ok(back_to_flow());
             }
             let error = tries_left_message(max - session.code_tries - 1);
-            return show_step(&state, &session, Some(error), Vec::new()).await;
+            return show_step(&state, &parts, &session, Some(error), Vec::new()).await;
         }
         if state.store.accept_reset_code(&session.id).await? {
             audit(&state, &parts, "reset.code_verified", session.account_id).await?;
@@ -568,14 +580,12 @@ pub async fn password_post(
         }
         if form.password != form.confirm {
             let error = Some("The two passwords are not the same. Type them again.".to_owned());
-            return show_step(&state, &session, error, Vec::new()).await;
+            return show_step(&state, &parts, &session, error, Vec::new()).await;
         }
         let account = account_of(&state, session.account_id).await?;
         let now = state.clock.now();
         match change_password(
-            &state.store,
-            &state.hasher,
-            &state.policy,
+            &state.passwords(),
             &account,
             &form.password,
             now,
@@ -583,25 +593,18 @@ pub async fn password_post(
         )
         .await
         {
+            // The directory has it; this store takes it when the reconciler settles it.
             Ok(()) => {}
-            Err(ChangeError::Rejected(verdict)) => {
-                let rules: Vec<&str> = verdict.violations.iter().map(|v| v.rule.id()).collect();
-                audit(
-                    &state,
-                    &parts,
-                    &format!("reset.password_refused:{}", rules.join(",")),
-                    Some(account.id),
-                )
-                .await?;
-                return show_step(&state, &session, None, verdict.violations).await;
+            Err(ChangeError::NotStoredHere(e)) => {
+                log_error(&format!("reset stored in the directory only: {e}"))
             }
-            Err(ChangeError::Store(StoreError::Conflict)) => {
-                let error = Some(
-                    "Your password was changed in another window meanwhile. Try again.".to_owned(),
-                );
-                return show_step(&state, &session, error, Vec::new()).await;
+            Err(e) => {
+                let refused = not_changed(e)?;
+                let action = format!("reset.password_refused:{}", refused.rules);
+                audit(&state, &parts, &action, Some(account.id)).await?;
+                return show_step(&state, &parts, &session, refused.error, refused.violations)
+                    .await;
             }
-            Err(other) => return Err(WebError::Internal(other.to_string())),
         }
         state
             .store

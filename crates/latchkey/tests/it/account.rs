@@ -15,7 +15,7 @@ use crate::portal::{
 use crate::smtp::SmtpServer;
 use crate::support::{TestDb, count, on_each_backend};
 
-async fn sign_in(browser: &mut Browser, portal: &Portal, who: &str, password: &str) -> Page {
+pub async fn sign_in(browser: &mut Browser, portal: &Portal, who: &str, password: &str) -> Page {
     let page = browser.get(portal, "/signin").await;
     assert_eq!(page.heading(), "Sign in");
     browser
@@ -28,7 +28,7 @@ async fn sign_in(browser: &mut Browser, portal: &Portal, who: &str, password: &s
 }
 
 /// Signs ada in with her password and a code texted to her phone.
-async fn sign_in_ada(browser: &mut Browser, portal: &Portal) -> Page {
+pub async fn sign_in_ada(browser: &mut Browser, portal: &Portal) -> Page {
     let page = sign_in(browser, portal, "ada", OLD_PASSWORD).await;
     assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
     let page = browser

@@ -81,10 +81,16 @@ async fn serve(portal: &Portal) -> String {
 
 /// Runs `tests/browser/SCRIPT BASE ANSWER SCREENSHOTS`; its standard output.
 async fn run_script(script: &str, base: &str, shots: &str) -> String {
+    run_script_with(script, base, shots, &[]).await
+}
+
+/// The same, with more arguments after the screenshot folder.
+async fn run_script_with(script: &str, base: &str, shots: &str, more: &[&str]) -> String {
     let screenshots = workspace().join("tests/browser/screenshots").join(shots);
     let output = tokio::process::Command::new("node")
         .arg(format!("tests/browser/{script}"))
         .args([base, ANSWER, &screenshots.to_string_lossy()])
+        .args(more)
         .current_dir(workspace())
         .output()
         .await
@@ -160,5 +166,46 @@ async fn a_person_registers_an_authenticator_and_resets_with_it_in_chromium() {
             "03-authenticator",
             "04-account",
         ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_off_campus_is_warned_then_resets_into_the_directory_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let Some(slapd) = crate::ldap::Slapd::start("browser_off_campus") else {
+        return;
+    };
+    let db = TestDb::sqlite("browser_off_campus");
+    // The browser comes from 127.0.0.1: outside this campus and its VPN.
+    let network = toml::from_str(
+        r#"
+        campus = ["10.0.0.0/8"]
+        vpn = ["172.16.0.0/12"]
+        vpn_hosts = [{ group = "Students", host = "student-vpn.example.edu" }]
+        vpn_steps = [{ system = "macOS", steps = ["Click the VPN icon in the menu bar.", "Connect to the host for your group."] }]
+        "#,
+    )
+    .unwrap();
+    let extras = crate::portal::Extras {
+        writeback: Some(slapd.writeback()),
+        network,
+        ..Default::default()
+    };
+    let portal = crate::portal::portal_extras(&db, &SecretKey::random(), extras).await;
+    let base = serve(&portal).await;
+    let stdout = run_script_with(
+        "off_campus.mjs",
+        &base,
+        "off-campus",
+        &[crate::ldap::LONG_PASSWORD],
+    )
+    .await;
+    assert!(stdout.contains("off-campus reset completed"), "{stdout}");
+    assert!(slapd.whoami(&crate::ldap::person_dn("ada"), crate::ldap::LONG_PASSWORD));
+    assert_screenshots(
+        "off-campus",
+        &["01-warning", "02-warning-steps", "04-identify", "05-done"],
     );
 }

@@ -4,12 +4,15 @@
 
 mod account;
 mod browser;
+mod cli_directory;
 mod cli_policy;
 mod cli_serve;
 mod cli_user;
 mod crash;
+mod ldap;
 mod portal;
 mod smtp;
 mod store;
 mod support;
 mod twilio;
+mod writeback;

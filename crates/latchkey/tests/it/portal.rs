@@ -6,13 +6,16 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use latchkey::accounts::{NewAccount, verify_password};
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::{Clock, ManualClock};
 use latchkey::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::directory::Writeback;
 use latchkey::hashing::{Hasher, HashingConfig};
+use latchkey::network::NetworkConfig;
 use latchkey::notify::{MessageProvider, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
@@ -50,12 +53,28 @@ pub struct Portal {
 /// A portal on `db` with three people: ada has a phone, grace an
 /// authenticator app, alan no method. Mail goes to the outbox.
 pub async fn portal(db: &TestDb, key: &SecretKey) -> Portal {
-    let store = Store::open(&db.url).await.unwrap();
-    portal_with(db, key, Box::new(Outbox::new(store))).await
+    portal_extras(db, key, Extras::default()).await
 }
 
 /// The same portal, with mail sent by `mail`.
 pub async fn portal_with(db: &TestDb, key: &SecretKey, mail: Box<dyn MessageProvider>) -> Portal {
+    let extras = Extras {
+        mail: Some(mail),
+        ..Extras::default()
+    };
+    portal_extras(db, key, extras).await
+}
+
+/// What a test may set beyond the defaults.
+#[derive(Default)]
+pub struct Extras {
+    /// Mail; the outbox when `None`.
+    pub mail: Option<Box<dyn MessageProvider>>,
+    pub writeback: Option<Writeback>,
+    pub network: NetworkConfig,
+}
+
+pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
     let store = Store::open(&db.url).await.unwrap();
     let hasher = Hasher::new(&HashingConfig {
         memory_kib: 256,
@@ -93,7 +112,9 @@ pub async fn portal_with(db: &TestDb, key: &SecretKey, mail: Box<dyn MessageProv
         hasher: hasher.clone(),
         policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
         messages: Box::new(Outbox::new(store.clone())),
-        mail,
+        mail: extras
+            .mail
+            .unwrap_or_else(|| Box::new(Outbox::new(store.clone()))),
         key: key.clone(),
         challenges: Box::new(KnownChallenges),
         clock: clock.clone(),
@@ -101,6 +122,8 @@ pub async fn portal_with(db: &TestDb, key: &SecretKey, mail: Box<dyn MessageProv
         helpdesk: HelpdeskConfig::default(),
         throttle: ThrottleConfig::default(),
         registration: RegistrationConfig::default(),
+        writeback: extras.writeback,
+        network: extras.network,
     });
     Portal {
         router: router(state),
@@ -136,6 +159,10 @@ impl Page {
 pub struct Browser {
     cookies: std::collections::BTreeMap<String, String>,
     pub csrf: Option<String>,
+    /// The address the server sees the connection come from.
+    pub peer: Option<std::net::SocketAddr>,
+    /// Sent with every request (`X-Forwarded-For`, …).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Browser {
@@ -182,7 +209,13 @@ impl Browser {
             .await
     }
 
-    async fn send(&mut self, portal: &Portal, request: Request<Body>) -> Page {
+    async fn send(&mut self, portal: &Portal, mut request: Request<Body>) -> Page {
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        for (name, value) in &self.headers {
+            request.headers_mut().append(*name, value.parse().unwrap());
+        }
         let response = portal.router.clone().oneshot(request).await.unwrap();
         for set in response.headers().get_all(header::SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap();
@@ -232,7 +265,12 @@ pub async fn latest_code(store: &Store) -> String {
 }
 
 /// Identify, solve the CAPTCHA, ask for a code by `method`.
-async fn up_to_the_code(browser: &mut Browser, portal: &Portal, who: &str, method: &str) -> Page {
+pub async fn up_to_the_code(
+    browser: &mut Browser,
+    portal: &Portal,
+    who: &str,
+    method: &str,
+) -> Page {
     assert_eq!(
         browser.get(portal, "/reset").await.heading(),
         "Reset your password"

@@ -1,6 +1,8 @@
 //! The account store and password changes, on SQLite and on PostgreSQL.
 
-use latchkey::accounts::{Account, ChangeError, NewAccount, change_password, verify_password};
+use latchkey::accounts::{
+    Account, ChangeError, NewAccount, Passwords, change_password, verify_password,
+};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::store::{Store, StoreError};
 use latchkey_policy::{Policy, PolicyConfig, Rule};
@@ -132,9 +134,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
         for i in 1..=25 {
             let account = store.find_account("jdoe").await.unwrap().unwrap();
             change_password(
-                &store,
-                &hasher,
-                &policy,
+                &passwords(&store, &hasher, &policy),
                 &account,
                 &password(i),
                 2_000 + i as i64,
@@ -152,9 +152,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
 
         let account = store.find_account("jdoe").await.unwrap().unwrap();
         let refused = change_password(
-            &store,
-            &hasher,
-            &policy,
+            &passwords(&store, &hasher, &policy),
             &account,
             &password(2),
             3_000,
@@ -172,9 +170,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
         }
         // The current password is in the history too.
         let refused = change_password(
-            &store,
-            &hasher,
-            &policy,
+            &passwords(&store, &hasher, &policy),
             &account,
             &password(25),
             3_000,
@@ -187,9 +183,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
             db.label
         );
         change_password(
-            &store,
-            &hasher,
-            &policy,
+            &passwords(&store, &hasher, &policy),
             &account,
             &password(1),
             3_000,
@@ -221,8 +215,14 @@ async fn a_refused_password_changes_nothing() {
         let account = add(&store, john(), Some(first.clone())).await;
         let megabyte = "Aa1!".repeat(256 * 1024);
         for bad in [megabyte.as_str(), "", "JohnDoe#2024", "P@ssw0rd!"] {
-            let result =
-                change_password(&store, &hasher, &policy, &account, bad, 2_000, "test").await;
+            let result = change_password(
+                &passwords(&store, &hasher, &policy),
+                &account,
+                bad,
+                2_000,
+                "test",
+            )
+            .await;
             assert!(
                 matches!(result, Err(ChangeError::Rejected(_))),
                 "{}: {:.20}",
@@ -259,9 +259,7 @@ async fn fifty_concurrent_changes_leave_one_winner_per_change_and_a_consistent_h
             tasks.spawn(async move {
                 let account = store.find_account("jdoe").await.unwrap().unwrap();
                 let result = change_password(
-                    &store,
-                    &hasher,
-                    &policy,
+                    &passwords(&store, &hasher, &policy),
                     &account,
                     &password(i),
                     5_000,
@@ -411,4 +409,14 @@ async fn unreachable_or_unknown_databases_are_clear_errors() {
         err.to_string().contains("cannot open the database"),
         "{err}"
     );
+}
+
+/// A change with no directory: the store alone.
+fn passwords<'a>(store: &'a Store, hasher: &'a Hasher, policy: &'a Policy) -> Passwords<'a> {
+    Passwords {
+        store,
+        hasher,
+        policy,
+        writeback: None,
+    }
 }

@@ -16,7 +16,17 @@ pub fn latchkey(args: &[&str], stdin: &[u8]) -> Run {
 }
 
 pub fn latchkey_in(dir: Option<&Path>, args: &[&str], stdin: &[u8]) -> Run {
+    latchkey_full(dir, args, stdin, &[])
+}
+
+/// Runs `latchkey ARGS` with these environment variables set.
+pub fn latchkey_with_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
+    latchkey_full(None, args, stdin, env)
+}
+
+fn latchkey_full(dir: Option<&Path>, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_latchkey"));
+    command.envs(env.iter().copied());
     command
         .args(args)
         .stdin(Stdio::piped())

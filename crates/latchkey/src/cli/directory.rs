@@ -1,0 +1,165 @@
+//! `latchkey directory …`: the campus directory from the command line.
+
+use clap::Subcommand;
+
+use super::{Outcome, UsageError};
+use crate::accounts::unix_now;
+use crate::config::LoadedConfig;
+use crate::directory::{Settled, Writeback, reconcile, sync};
+use crate::notify::format_time;
+use crate::store::Store;
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// List password changes not yet settled between the directory and here.
+    /// Exit 0 when there are none, 1 when some are pending.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle the pending changes that are due now (the server does this on its own).
+    Retry {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import people from the directory and bring their mail, name and
+    /// phone up to date (a registered phone is never replaced).
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
+    let settings = &config.config;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let store = Store::open(&settings.database.url)
+            .await
+            .map_err(|e| UsageError(e.to_string()))?;
+        let result = match command {
+            DirectoryCommand::Status { json } => status(&store, json).await,
+            DirectoryCommand::Retry { json } => {
+                let writeback = configured(config)?;
+                let key = super::secret_key(settings, false)?;
+                let keep = config.policy()?.history_depth();
+                let outcomes = reconcile(
+                    &store,
+                    writeback.directory.as_ref(),
+                    &key,
+                    keep,
+                    writeback.retry_seconds,
+                    unix_now(),
+                )
+                .await
+                .map_err(|e| UsageError(e.to_string()))?;
+                print_settled(&outcomes, json)?;
+                let pending = outcomes
+                    .iter()
+                    .any(|(_, s)| matches!(s, Settled::StillPending(_)));
+                Ok(if pending {
+                    Outcome::Refused
+                } else {
+                    Outcome::Success
+                })
+            }
+            DirectoryCommand::Sync { json } => {
+                let writeback = configured(config)?;
+                let report = sync(&store, writeback.directory.as_ref(), unix_now())
+                    .await
+                    .map_err(|e| UsageError(e.to_string()))?;
+                if json {
+                    println!("{}", to_json(&report)?);
+                } else {
+                    println!(
+                        "Added {}, changed {}, unchanged {}, skipped {}.",
+                        report.added.len(),
+                        report.changed.len(),
+                        report.unchanged,
+                        report.skipped.len()
+                    );
+                    for (label, what) in [("added", &report.added), ("changed", &report.changed)] {
+                        for username in what {
+                            println!("  {label:<8} {username}");
+                        }
+                    }
+                    for (entry, why) in &report.skipped {
+                        println!("  skipped  {entry}: {why}");
+                    }
+                }
+                Ok(Outcome::Success)
+            }
+        };
+        store.close().await;
+        result
+    })
+}
+
+fn configured(config: &LoadedConfig) -> Result<Writeback, UsageError> {
+    Writeback::from_config(&config.config.directory)
+        .map_err(UsageError)?
+        .ok_or_else(|| {
+            UsageError("no directory is configured: set directory.url in the configuration".into())
+        })
+}
+
+async fn status(store: &Store, json: bool) -> Result<Outcome, UsageError> {
+    let pending = store
+        .pending_writes()
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
+    if json {
+        println!("{}", to_json(&pending)?);
+    } else if pending.is_empty() {
+        println!("Nothing is pending: the directory and Latchkey agree on every change made here.");
+    } else {
+        println!("{} change(s) pending:", pending.len());
+        for write in &pending {
+            println!(
+                "  {:<16} since {}, {} tries{}",
+                write.username,
+                format_time(write.created_at),
+                write.attempts,
+                write
+                    .last_error
+                    .as_deref()
+                    .map(|e| format!(", last: {e}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(if pending.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Refused
+    })
+}
+
+fn print_settled(outcomes: &[(String, Settled)], json: bool) -> Result<(), UsageError> {
+    if json {
+        println!("{}", to_json(&outcomes)?);
+        return Ok(());
+    }
+    if outcomes.is_empty() {
+        println!("Nothing was due.");
+    }
+    for (username, outcome) in outcomes {
+        match outcome {
+            Settled::Stored => {
+                println!("  {username}: the directory has the new password; stored here too")
+            }
+            Settled::Dropped => println!(
+                "  {username}: the directory never took it; the old password stands in both"
+            ),
+            Settled::StillPending(why) => println!("  {username}: still pending ({why})"),
+        }
+    }
+    Ok(())
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, UsageError> {
+    serde_json::to_string(value).map_err(|e| UsageError(e.to_string()))
+}

@@ -1,0 +1,498 @@
+//! The campus directory: where laptops and services check passwords, so
+//! every new password is written there as part of the change (writeback),
+//! and where accounts come from (`latchkey directory sync`).
+//!
+//! A change with a directory: the new hash and the password, sealed, are
+//! recorded as pending; the directory is asked; then one transaction stores
+//! the hash here and removes the pending record. A refusal or an unreachable
+//! directory removes the record and changes nothing. A record that outlives
+//! its change (a crash, a database error after the directory accepted, a
+//! directory that took the request and never answered) is settled by
+//! [`reconcile`]: if the new password works in the directory it is stored
+//! here too, otherwise dropped, so the two never disagree for long and never
+//! silently.
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::{Account, NewAccount};
+use crate::secrets::SecretKey;
+use crate::store::{PendingWrite, Store, StoreError};
+
+mod ldap;
+pub use ldap::Ldap;
+
+/// The sealing purpose of a pending change's password.
+pub const SEAL_PURPOSE: &str = "directory-pending";
+
+/// `[directory]`. Without a `url`, passwords live only in Latchkey's store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DirectoryConfig {
+    /// `ldap://HOST[:PORT]` (with `starttls`) or `ldaps://HOST[:PORT]`.
+    pub url: String,
+    /// Upgrade an `ldap://` connection with StartTLS before binding.
+    pub starttls: bool,
+    pub kind: DirectoryKind,
+    /// The service account; its password comes from `LATCHKEY_DIRECTORY_PASSWORD`.
+    pub bind_dn: String,
+    /// Where people are searched for.
+    pub base_dn: String,
+    /// Finds one person; `{username}` is replaced by the escaped username.
+    /// Default by kind.
+    pub user_filter: Option<String>,
+    /// Finds everyone `directory sync` imports. Default by kind.
+    pub people_filter: Option<String>,
+    /// OpenLDAP only: the Password Modify extended operation (RFC 3062,
+    /// the server hashes) or a `userPassword` replace.
+    pub password_change: PasswordChange,
+    pub attributes: Attributes,
+    /// A campus certificate authority to trust besides the system's.
+    pub ca_file: Option<PathBuf>,
+    /// Per connection and per operation.
+    pub timeout_seconds: u64,
+    /// How often pending changes are retried.
+    pub retry_seconds: i64,
+}
+
+impl Default for DirectoryConfig {
+    fn default() -> Self {
+        DirectoryConfig {
+            url: String::new(),
+            starttls: false,
+            kind: DirectoryKind::default(),
+            bind_dn: String::new(),
+            base_dn: String::new(),
+            user_filter: None,
+            people_filter: None,
+            password_change: PasswordChange::default(),
+            attributes: Attributes::default(),
+            ca_file: None,
+            timeout_seconds: 10,
+            retry_seconds: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryKind {
+    #[default]
+    Openldap,
+    ActiveDirectory,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordChange {
+    #[default]
+    Exop,
+    Replace,
+}
+
+/// Which directory attribute holds what. Each defaults by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Attributes {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// The attribute names in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeNames {
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    pub mobile: String,
+}
+
+impl DirectoryConfig {
+    pub fn enabled(&self) -> bool {
+        !self.url.is_empty()
+    }
+
+    pub fn user_filter(&self) -> String {
+        self.user_filter.clone().unwrap_or_else(|| {
+            match self.kind {
+                DirectoryKind::Openldap => "(&(objectClass=inetOrgPerson)(uid={username}))",
+                DirectoryKind::ActiveDirectory => {
+                    "(&(objectCategory=person)(objectClass=user)(sAMAccountName={username}))"
+                }
+            }
+            .to_owned()
+        })
+    }
+
+    pub fn people_filter(&self) -> String {
+        self.people_filter.clone().unwrap_or_else(|| {
+            match self.kind {
+                DirectoryKind::Openldap => "(objectClass=inetOrgPerson)",
+                DirectoryKind::ActiveDirectory => "(&(objectCategory=person)(objectClass=user))",
+            }
+            .to_owned()
+        })
+    }
+
+    pub fn attribute_names(&self) -> AttributeNames {
+        let username = match self.kind {
+            DirectoryKind::Openldap => "uid",
+            DirectoryKind::ActiveDirectory => "sAMAccountName",
+        };
+        let pick = |set: &Option<String>, default: &str| set.clone().unwrap_or(default.into());
+        AttributeNames {
+            username: pick(&self.attributes.username, username),
+            email: pick(&self.attributes.email, "mail"),
+            name: pick(&self.attributes.name, "displayName"),
+            mobile: pick(&self.attributes.mobile, "mobile"),
+        }
+    }
+
+    /// Settings that parse but cannot work: the dotted key and the reason.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        if !self.enabled() {
+            return None;
+        }
+        let tls = self.url.starts_with("ldaps://");
+        if !tls && !self.url.starts_with("ldap://") {
+            return Some((
+                "url",
+                "use ldap://HOST or ldaps://HOST (StartTLS: ldap:// with starttls = true)".into(),
+            ));
+        }
+        if tls && self.starttls {
+            return Some((
+                "starttls",
+                "ldaps:// is TLS already; StartTLS is for ldap://".into(),
+            ));
+        }
+        if self.kind == DirectoryKind::ActiveDirectory && !tls && !self.starttls {
+            return Some((
+                "url",
+                "Active Directory sets passwords only over TLS: use ldaps:// or starttls = true"
+                    .into(),
+            ));
+        }
+        if self.bind_dn.trim().is_empty() {
+            return Some((
+                "bind_dn",
+                "name the service account that writes passwords".into(),
+            ));
+        }
+        if self.base_dn.trim().is_empty() {
+            return Some(("base_dn", "name where people are searched for".into()));
+        }
+        if !self.user_filter().contains("{username}") {
+            return Some(("user_filter", "the filter must contain {username}".into()));
+        }
+        if self.timeout_seconds == 0 || self.retry_seconds <= 0 {
+            return Some(("timeout_seconds", "times must be above zero".into()));
+        }
+        None
+    }
+}
+
+/// Why the directory did not take a password, in words a person can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    History,
+    Length,
+    Complexity,
+    MinimumAge,
+    /// Active Directory says only "the password does not meet the restrictions".
+    Restrictions,
+}
+
+impl Refusal {
+    /// A stable id for the audit trail.
+    pub fn id(self) -> &'static str {
+        match self {
+            Refusal::History => "directory_history",
+            Refusal::Length => "directory_length",
+            Refusal::Complexity => "directory_complexity",
+            Refusal::MinimumAge => "directory_minimum_age",
+            Refusal::Restrictions => "directory_restrictions",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::History => {
+                "The campus directory remembers this password as one of your recent ones. Choose one you have not used before."
+            }
+            Refusal::Length => {
+                "The campus directory asks for a longer password. Add a few more characters."
+            }
+            Refusal::Complexity => {
+                "The campus directory finds this password too simple. Make it longer, or mix in more kinds of characters."
+            }
+            Refusal::MinimumAge => {
+                "Your password was changed very recently, and the campus directory allows only one change in a while. Try again tomorrow, or call the help desk."
+            }
+            Refusal::Restrictions => {
+                "The campus directory refused this password under its own rules: it may be one of your recent passwords, too short or too simple, or your password was changed less than a day ago. Try a longer one you have not used before; if that fails too, call the help desk."
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    /// The directory's own password policy said no.
+    #[error("the directory refused the password ({})", .0.id())]
+    Refused(Refusal),
+    /// No entry for this person.
+    #[error("no directory entry for this person")]
+    NoEntry,
+    /// No connection or no bind: nothing was asked.
+    #[error("the directory cannot be reached: {0}")]
+    Unreachable(String),
+    /// The change was sent and no answer came: it may have been applied.
+    #[error("the directory did not answer the change: {0}")]
+    Unanswered(String),
+    /// An answer that is not about the password (rights, schema, settings).
+    #[error("the directory failed: {0}")]
+    Failed(String),
+}
+
+/// A person as the directory holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryPerson {
+    pub dn: String,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// A directory passwords are written to. One real implementation, [`Ldap`].
+#[async_trait]
+pub trait Directory: Send + Sync {
+    /// Sets the password of the person with this username.
+    async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError>;
+    /// Whether `password` is the person's password there (a bind as them).
+    async fn has_password(&self, username: &str, password: &str) -> Result<bool, DirectoryError>;
+    /// Everyone under the base that the people filter finds.
+    async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError>;
+}
+
+/// The directory new passwords are written to, with how long a pending
+/// change is left to its own request before the reconciler may settle it.
+pub struct Writeback {
+    pub directory: Box<dyn Directory>,
+    /// Longer than a change can take: three operations at their timeout.
+    pub settle_after: i64,
+    pub retry_seconds: i64,
+}
+
+impl Writeback {
+    /// The configured directory, or `None` when there is none; refused with
+    /// the key to set when it cannot work.
+    pub fn from_config(config: &DirectoryConfig) -> Result<Option<Writeback>, String> {
+        if !config.enabled() {
+            return Ok(None);
+        }
+        if let Some((key, reason)) = config.problem() {
+            return Err(format!("directory.{key}: {reason}"));
+        }
+        let password = std::env::var("LATCHKEY_DIRECTORY_PASSWORD").unwrap_or_default();
+        if password.is_empty() {
+            return Err(format!(
+                "directory.url is set but LATCHKEY_DIRECTORY_PASSWORD is not: set it to the password of {}",
+                config.bind_dn
+            ));
+        }
+        Ok(Some(Writeback::new(
+            Box::new(Ldap::new(config.clone(), password)?),
+            config,
+        )))
+    }
+
+    pub fn new(directory: Box<dyn Directory>, config: &DirectoryConfig) -> Writeback {
+        let timeout = i64::try_from(config.timeout_seconds).unwrap_or(i64::MAX / 8);
+        Writeback {
+            directory,
+            settle_after: 3 * timeout + 30,
+            retry_seconds: config.retry_seconds,
+        }
+    }
+}
+
+/// How one pending change was settled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settled {
+    /// The directory has the new password; now this store has it too.
+    Stored,
+    /// The directory never took it; the old password stands in both.
+    Dropped,
+    /// Not settled yet (the reason); tried again later.
+    StillPending(String),
+}
+
+/// Settles every pending change that is due: asks the directory whether
+/// the new password works there, and stores it here or drops it.
+pub async fn reconcile(
+    store: &Store,
+    directory: &dyn Directory,
+    key: &SecretKey,
+    keep: usize,
+    retry_seconds: i64,
+    now: i64,
+) -> Result<Vec<(String, Settled)>, StoreError> {
+    let mut outcomes = Vec::new();
+    for write in store.pending_writes().await? {
+        if !store
+            .claim_pending_write(&write, now, now + retry_seconds)
+            .await?
+        {
+            continue;
+        }
+        let settled = settle(store, directory, key, keep, &write, now).await?;
+        if let Settled::StillPending(reason) = &settled {
+            store.note_pending_error(write.account_id, reason).await?;
+        }
+        outcomes.push((write.username.clone(), settled));
+    }
+    Ok(outcomes)
+}
+
+async fn settle(
+    store: &Store,
+    directory: &dyn Directory,
+    key: &SecretKey,
+    keep: usize,
+    write: &PendingWrite,
+    now: i64,
+) -> Result<Settled, StoreError> {
+    let password = key
+        .open(SEAL_PURPOSE, &write.sealed_password)
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some(password) = password else {
+        return Ok(Settled::StillPending(
+            "the sealed password cannot be opened: is server.secret_key the one it was sealed with?"
+                .into(),
+        ));
+    };
+    let Some(account) = store.account_by_id(write.account_id).await? else {
+        return Ok(Settled::Dropped);
+    };
+    match directory.has_password(&account.username, &password).await {
+        Ok(true) => match store.settle_pending_write(&account, write, keep, now).await {
+            Ok(_) => Ok(Settled::Stored),
+            // Changed here meanwhile: read the account again next time.
+            Err(StoreError::Conflict) => Ok(Settled::StillPending("changed meanwhile".into())),
+            Err(e) => Err(e),
+        },
+        Ok(false) | Err(DirectoryError::NoEntry) => {
+            store
+                .drop_pending_write(write.account_id, &write.new_hash)
+                .await?;
+            store
+                .record_event(
+                    now,
+                    "directory",
+                    "directory.settled:dropped",
+                    Some(account.id),
+                    "",
+                )
+                .await?;
+            Ok(Settled::Dropped)
+        }
+        Err(e) => Ok(Settled::StillPending(e.to_string())),
+    }
+}
+
+/// What a sync did, person by person.
+#[derive(Debug, Default, Serialize)]
+pub struct SyncReport {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub unchanged: usize,
+    /// The entry (its username or DN) and why it was left alone.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Imports people the store does not have and brings the mail and name of
+/// those it has up to date; a phone only where the account has none.
+/// Every entry that cannot be taken is reported with the reason.
+pub async fn sync(
+    store: &Store,
+    directory: &dyn Directory,
+    now: i64,
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    for person in directory.people().await? {
+        let label = person.username.clone().unwrap_or_else(|| person.dn.clone());
+        let Some(username) = person.username.as_deref() else {
+            report.skipped.push((label, "no username attribute".into()));
+            continue;
+        };
+        let Some(email) = person.email.as_deref() else {
+            report.skipped.push((label, "no mail attribute".into()));
+            continue;
+        };
+        let name = person.name.as_deref().unwrap_or(username);
+        let entry = match NewAccount::parse(username, email, name, person.mobile.as_deref()) {
+            Ok(entry) => entry,
+            Err(problems) => {
+                let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                report.skipped.push((label, reasons.join("; ")));
+                continue;
+            }
+        };
+        let outcome = match store.find_account(&entry.username).await? {
+            None => store
+                .insert_accounts(&[(entry.clone(), None)], now)
+                .await
+                .map(|()| Some(true)),
+            Some(account) if account.username.eq_ignore_ascii_case(&entry.username) => {
+                update(store, &account, &entry, now).await
+            }
+            // The username matched another account's email address.
+            Some(_) => Err(StoreError::Duplicate {
+                field: "username",
+                value: entry.username.clone(),
+            }),
+        };
+        match outcome {
+            Ok(Some(true)) => report.added.push(label),
+            Ok(Some(false)) => report.changed.push(label),
+            Ok(None) => report.unchanged += 1,
+            Err(StoreError::Duplicate { field, value }) => report
+                .skipped
+                .push((label, format!("{field} {value} belongs to another account"))),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(report)
+}
+
+/// `Some(false)` when something changed, `None` when nothing did.
+async fn update(
+    store: &Store,
+    account: &Account,
+    entry: &NewAccount,
+    now: i64,
+) -> Result<Option<bool>, StoreError> {
+    let phone = entry.phone.as_deref().filter(|_| account.phone.is_none());
+    if account.email == entry.email && account.name == entry.name && phone.is_none() {
+        return Ok(None);
+    }
+    store
+        .update_profile(account.id, &entry.email, &entry.name, phone, now)
+        .await?;
+    Ok(Some(false))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

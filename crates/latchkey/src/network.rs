@@ -1,0 +1,258 @@
+//! Trusted networks: where a request comes from, and what that means for a
+//! laptop. A laptop picks up a new password only while it can reach the
+//! campus directory (on campus, or through the VPN), so the portal tells
+//! people outside both before they change a password, and after.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// `[network]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// The campus network's address ranges.
+    pub campus: Vec<Range>,
+    /// The addresses the VPN hands out.
+    pub vpn: Vec<Range>,
+    /// Reverse proxies and load balancers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<Range>,
+    /// What to connect to, by group of people ("Students": `vpn.example.edu`).
+    pub vpn_hosts: Vec<VpnHost>,
+    /// How to connect the VPN, one entry per operating system.
+    pub vpn_steps: Vec<VpnSteps>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpnHost {
+    pub group: String,
+    pub host: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpnSteps {
+    /// "macOS", "Windows", "Linux", …
+    pub system: String,
+    pub steps: Vec<String>,
+}
+
+/// An address range written as CIDR (`10.8.0.0/16`, `2001:db8::/32`) or a
+/// single address (`192.0.2.10`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range(pub IpNet);
+
+impl FromStr for Range {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Range, String> {
+        let text = text.trim();
+        if let Ok(net) = text.parse::<IpNet>() {
+            return Ok(Range(net.trunc()));
+        }
+        text.parse::<IpAddr>()
+            .map(|address| Range(IpNet::from(address)))
+            .map_err(|_| {
+                format!("{text:?} is not an address range: write 10.8.0.0/16, 2001:db8::/32 or one address")
+            })
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Range {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Range, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Range {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Where a request comes from, as far as a laptop is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Campus,
+    Vpn,
+    /// Outside both: the laptop cannot reach the directory now.
+    Outside,
+    /// No ranges are configured, or the address is unknown: nothing is said.
+    Unknown,
+}
+
+impl Location {
+    pub fn is_campus(self) -> bool {
+        self == Location::Campus
+    }
+    pub fn is_vpn(self) -> bool {
+        self == Location::Vpn
+    }
+    pub fn is_outside(self) -> bool {
+        self == Location::Outside
+    }
+}
+
+impl NetworkConfig {
+    /// Whether any range is configured: without one, no one is warned.
+    pub fn configured(&self) -> bool {
+        !self.campus.is_empty() || !self.vpn.is_empty()
+    }
+
+    /// The client's address. `X-Forwarded-For` (`forwarded`, each header's
+    /// value in order) counts only when the direct peer is a trusted proxy,
+    /// and is read from the right: each hop that is itself a trusted proxy
+    /// hands over to the one before it. The first hop that is not a proxy
+    /// is the client; anything further left was written by the client and
+    /// could say anything.
+    pub fn client_address<'a>(
+        &self,
+        peer: Option<IpAddr>,
+        forwarded: impl Iterator<Item = &'a str>,
+    ) -> Option<IpAddr> {
+        let mut address = canonical(peer?);
+        if !self.is_proxy(address) {
+            return Some(address);
+        }
+        let hops: Vec<&str> = forwarded.flat_map(|value| value.split(',')).collect();
+        for hop in hops.iter().rev() {
+            let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+                break;
+            };
+            address = canonical(hop);
+            if !self.is_proxy(address) {
+                break;
+            }
+        }
+        Some(address)
+    }
+
+    pub fn locate(&self, address: Option<IpAddr>) -> Location {
+        let Some(address) = address.map(canonical) else {
+            return Location::Unknown;
+        };
+        let within = |ranges: &[Range]| ranges.iter().any(|range| range.0.contains(&address));
+        if !self.configured() {
+            Location::Unknown
+        } else if within(&self.campus) {
+            Location::Campus
+        } else if within(&self.vpn) {
+            Location::Vpn
+        } else {
+            Location::Outside
+        }
+    }
+
+    fn is_proxy(&self, address: IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .any(|range| range.0.contains(&address))
+    }
+}
+
+/// An IPv4 client seen through an IPv6 socket (`::ffff:192.0.2.1`) is the IPv4 one.
+fn canonical(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> NetworkConfig {
+        let ranges = |list: &[&str]| list.iter().map(|r| r.parse().unwrap()).collect();
+        NetworkConfig {
+            campus: ranges(&["10.0.0.0/8", "2001:db8:c::/48"]),
+            vpn: ranges(&["172.16.0.0/16", "2001:db8:f::/48"]),
+            trusted_proxies: ranges(&["127.0.0.1", "10.0.0.5/32"]),
+            ..NetworkConfig::default()
+        }
+    }
+
+    fn ip(text: &str) -> Option<IpAddr> {
+        Some(text.parse().unwrap())
+    }
+
+    #[test]
+    fn campus_vpn_and_outside_addresses_are_told_apart_in_both_families() {
+        let network = config();
+        assert_eq!(network.locate(ip("10.20.30.40")), Location::Campus);
+        assert_eq!(network.locate(ip("172.16.9.9")), Location::Vpn);
+        assert_eq!(network.locate(ip("203.0.113.7")), Location::Outside);
+        assert_eq!(network.locate(ip("2001:db8:c:1::7")), Location::Campus);
+        assert_eq!(network.locate(ip("2001:db8:f:2::9")), Location::Vpn);
+        assert_eq!(network.locate(ip("2001:db8:9::1")), Location::Outside);
+        assert_eq!(network.locate(ip("::ffff:10.1.1.1")), Location::Campus);
+        assert_eq!(network.locate(None), Location::Unknown);
+        assert_eq!(
+            NetworkConfig::default().locate(ip("203.0.113.7")),
+            Location::Unknown,
+            "no ranges configured: nobody is warned"
+        );
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let network = config();
+        let xff = |value: &'static str| std::iter::once(value);
+        // Straight from the internet: the header is the client's own words.
+        assert_eq!(
+            network.client_address(ip("203.0.113.7"), xff("10.1.1.1")),
+            ip("203.0.113.7")
+        );
+        // Through the proxy: the hop it saw.
+        assert_eq!(
+            network.client_address(ip("127.0.0.1"), xff("203.0.113.7")),
+            ip("203.0.113.7")
+        );
+        // A client that writes its own header before the proxy appends: the
+        // rightmost hop not a proxy wins, not the forged one on the left.
+        assert_eq!(
+            network.client_address(ip("127.0.0.1"), xff("10.1.1.1, 203.0.113.7")),
+            ip("203.0.113.7")
+        );
+        // Two proxies in a row, over two headers.
+        assert_eq!(
+            network.client_address(ip("127.0.0.1"), ["198.51.100.4", "10.0.0.5"].into_iter()),
+            ip("198.51.100.4")
+        );
+        // Garbage stops the walk at the last address known.
+        assert_eq!(
+            network.client_address(ip("127.0.0.1"), xff("nonsense")),
+            ip("127.0.0.1")
+        );
+        assert_eq!(network.client_address(None, xff("10.1.1.1")), None);
+    }
+
+    #[test]
+    fn ranges_parse_with_clear_errors() {
+        assert_eq!(
+            "192.0.2.9".parse::<Range>().unwrap().to_string(),
+            "192.0.2.9/32"
+        );
+        assert_eq!(
+            "10.1.2.3/8".parse::<Range>().unwrap().to_string(),
+            "10.0.0.0/8"
+        );
+        assert!(
+            "10.0.0.0/33"
+                .parse::<Range>()
+                .unwrap_err()
+                .contains("10.8.0.0/16")
+        );
+        assert!("campus".parse::<Range>().is_err());
+    }
+}

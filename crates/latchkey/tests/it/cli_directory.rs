@@ -1,0 +1,189 @@
+//! `latchkey directory …` as an operator runs it, against a real `slapd`.
+
+use crate::ldap::{SERVICE_DN, SERVICE_PASSWORD, Slapd};
+use crate::support::{Run, TempDir, latchkey_with_env};
+
+fn config_for(dir: &TempDir, slapd: &Slapd) -> String {
+    dir.write(
+        "latchkey.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n\n[hashing]\nmemory_kib = 256\niterations = 1\n\n\
+             [directory]\nurl = \"{}\"\nbind_dn = \"{SERVICE_DN}\"\nbase_dn = \"ou=people,dc=example,dc=edu\"\n",
+            dir.0.join("latchkey.db").display(),
+            slapd.url
+        ),
+    )
+}
+
+/// `latchkey --config CONFIG ARGS`, with the directory's and the service's secrets.
+fn with_config(config: &str, args: &[&str], stdin: &[u8]) -> Run {
+    let mut all = vec!["--config", config];
+    all.extend_from_slice(args);
+    latchkey_with_env(&all, stdin, &ENV)
+}
+
+const ENV: [(&str, &str); 2] = [
+    ("LATCHKEY_DIRECTORY_PASSWORD", SERVICE_PASSWORD),
+    (
+        "LATCHKEY_SECRET_KEY",
+        "a test key that is long enough to be accepted",
+    ),
+];
+
+#[test]
+fn sync_imports_updates_and_says_what_it_skipped() {
+    let Some(slapd) = Slapd::start("cli_sync") else {
+        return;
+    };
+    let dir = TempDir::new("cli-sync");
+    let config = config_for(&dir, &slapd);
+    let run = |args: &[&str], stdin: &[u8]| with_config(&config, args, stdin);
+    let added = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "ada",
+            "--email",
+            "ada@example.edu",
+            "--name",
+            "Ada Lovelace",
+            "--phone",
+            "+44 20 7946 0958",
+        ],
+        b"",
+    );
+    assert_eq!(added.code, 0, "{}", added.stderr);
+
+    let synced = run(&["directory", "sync"], b"");
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    assert!(
+        synced
+            .stdout
+            .starts_with("Added 1, changed 1, unchanged 0, skipped 2."),
+        "{}",
+        synced.stdout
+    );
+    assert!(synced.stdout.contains("added    bob"));
+    assert!(synced.stdout.contains("changed  ada"));
+    assert!(synced.stdout.contains("skipped  nomail: no mail attribute"));
+    assert!(synced.stdout.contains("skipped  badphone: phone:"));
+
+    let bob = run(&["user", "show", "bob", "--json", "--full"], b"");
+    let bob: serde_json::Value = serde_json::from_str(&bob.stdout).unwrap();
+    assert_eq!(bob["name"], "Bob Kahn");
+    assert_eq!(bob["phone"], "+12025550188");
+    // ada's name follows the directory; her registered phone stays hers.
+    let ada = run(&["user", "show", "ada", "--json", "--full"], b"");
+    let ada: serde_json::Value = serde_json::from_str(&ada.stdout).unwrap();
+    assert_eq!(ada["name"], "Ada King");
+    assert_eq!(ada["phone"], "+442079460958");
+
+    let again = run(&["directory", "sync"], b"");
+    assert!(
+        again
+            .stdout
+            .starts_with("Added 0, changed 0, unchanged 2, skipped 2."),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn set_password_writes_through_and_status_and_retry_report() {
+    let Some(slapd) = Slapd::start("cli_setpw") else {
+        return;
+    };
+    let dir = TempDir::new("cli-setpw");
+    let config = config_for(&dir, &slapd);
+    let run = |args: &[&str], stdin: &[u8]| with_config(&config, args, stdin);
+    assert_eq!(run(&["directory", "sync"], b"").code, 0);
+    let set = run(&["user", "set-password", "bob"], b"Qw7&lmnTz-4k\n");
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert!(slapd.whoami(&crate::ldap::person_dn("bob"), "Qw7&lmnTz-4k"));
+    // The directory's own policy refuses what ours takes: exit 1, in words.
+    let short = run(&["user", "set-password", "bob"], b"Zx5^pqrW\n");
+    assert_eq!(short.code, 1, "{}", short.stderr);
+    assert!(
+        short.stderr.contains("campus directory"),
+        "{}",
+        short.stderr
+    );
+
+    let status = run(&["directory", "status"], b"");
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(status.stdout.contains("Nothing is pending"));
+    let retry = run(&["directory", "retry"], b"");
+    assert_eq!((retry.code, retry.stdout.trim()), (0, "Nothing was due."));
+}
+
+#[test]
+fn directory_settings_that_cannot_work_are_refused_with_the_line() {
+    let dir = TempDir::new("cli-dir-config");
+    let config = dir.write(
+        "bad.toml",
+        "[directory]\nurl = \"ldap://dc.example.edu\"\nkind = \"active_directory\"\nbind_dn = \"cn=x\"\nbase_dn = \"dc=x\"\n",
+    );
+    let run = latchkey_with_env(&["--config", &config, "directory", "status"], b"", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("bad.toml:2: directory.url: Active Directory sets passwords only over TLS"),
+        "{}",
+        run.stderr
+    );
+    let db = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+    let none = latchkey_with_env(&["--database-url", &db, "directory", "sync"], b"", &[]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("no directory is configured"),
+        "{}",
+        none.stderr
+    );
+    // A directory without the service account's password is refused at start.
+    let config = dir.write(
+        "nopass.toml",
+        "[directory]\nurl = \"ldaps://dc.example.edu\"\nbind_dn = \"cn=x\"\nbase_dn = \"dc=x\"\n",
+    );
+    let run = latchkey_with_env(
+        &[
+            "--config",
+            &config,
+            "--database-url",
+            &db,
+            "directory",
+            "sync",
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("LATCHKEY_DIRECTORY_PASSWORD"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_example_university_configuration_is_accepted() {
+    let dir = TempDir::new("cli-example");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/university.toml"
+    );
+    let db = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+    let run = latchkey_with_env(
+        &[
+            "--config",
+            example,
+            "--database-url",
+            &db,
+            "directory",
+            "status",
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

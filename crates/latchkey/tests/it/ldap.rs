@@ -1,0 +1,385 @@
+//! Directory writeback and sync against a real OpenLDAP `slapd`, started
+//! for each test from a generated configuration in a temporary folder, with
+//! the ppolicy overlay enforcing its own password policy.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use latchkey::directory::{
+    Directory, DirectoryConfig, DirectoryError, Ldap, Refusal, Settled, Writeback, reconcile,
+};
+
+use crate::support::TempDir;
+
+pub const BASE: &str = "dc=example,dc=edu";
+pub const ADMIN_DN: &str = "cn=admin,dc=example,dc=edu";
+const ADMIN_PASSWORD: &str = "admin-secret";
+pub const SERVICE_DN: &str = "cn=latchkey,dc=example,dc=edu";
+pub const SERVICE_PASSWORD: &str = "service-secret";
+/// Long enough for the directory's own policy (10 characters).
+pub const LONG_PASSWORD: &str = "Nw4%jxrQ-7vbz";
+
+/// People the directory starts with: ada (the portal's ada, same old
+/// password), bob (only in the directory), and two entries sync must skip.
+const PEOPLE: &str = "
+dn: uid=ada,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: ada
+cn: Ada Lovelace
+sn: Lovelace
+displayName: Ada King
+mail: ada@example.edu
+mobile: +1 202 555 0143
+userPassword: Vt9#qkzP
+
+dn: uid=bob,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: bob
+cn: Bob Kahn
+sn: Kahn
+mail: bob@example.edu
+mobile: (202) 555-0188
+
+dn: uid=nomail,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: nomail
+cn: No Mail
+sn: Mail
+
+dn: uid=badphone,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: badphone
+cn: Bad Phone
+sn: Phone
+mail: badphone@example.edu
+mobile: 555-01
+";
+
+/// A throwaway OpenLDAP server; stopped and removed when dropped.
+pub struct Slapd {
+    pub url: String,
+    port: u16,
+    dir: TempDir,
+    child: Option<Child>,
+}
+
+impl Slapd {
+    /// `None` only outside CI when slapd is not installed; in CI a missing
+    /// slapd fails the test instead of skipping it.
+    pub fn start(test: &str) -> Option<Slapd> {
+        if !Path::new("/usr/sbin/slapd").exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install slapd (scripts/test does)"
+            );
+            eprintln!("{test}: /usr/sbin/slapd is not installed; directory test skipped");
+            return None;
+        }
+        let dir = TempDir::new(&format!("slapd-{test}"));
+        std::fs::create_dir_all(dir.0.join("data")).unwrap();
+        let root = dir.0.display().to_string();
+        dir.write(
+            "slapd.conf",
+            &format!(
+                "include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload ppolicy
+pidfile {root}/slapd.pid
+database mdb
+maxsize 16777216
+suffix \"{BASE}\"
+rootdn \"{ADMIN_DN}\"
+rootpw {ADMIN_PASSWORD}
+directory {root}/data
+overlay ppolicy
+ppolicy_default \"cn=default,ou=policies,{BASE}\"
+ppolicy_hash_cleartext
+access to attrs=userPassword
+  by dn.exact=\"{SERVICE_DN}\" write
+  by anonymous auth
+  by * none
+access to *
+  by * read
+"
+            ),
+        );
+        let port = free_port();
+        let mut slapd = Slapd {
+            url: format!("ldap://127.0.0.1:{port}"),
+            port,
+            dir,
+            child: None,
+        };
+        slapd.run();
+        slapd.ldapadd(&format!(
+            "dn: {BASE}
+objectClass: dcObject
+objectClass: organization
+o: Example University
+dc: example
+
+dn: ou=people,{BASE}
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=policies,{BASE}
+objectClass: organizationalUnit
+ou: policies
+
+dn: cn=default,ou=policies,{BASE}
+objectClass: pwdPolicy
+objectClass: applicationProcess
+cn: default
+pwdAttribute: userPassword
+pwdMinLength: 10
+pwdCheckQuality: 2
+pwdInHistory: 5
+
+dn: {SERVICE_DN}
+objectClass: simpleSecurityObject
+objectClass: organizationalRole
+cn: latchkey
+userPassword: {SERVICE_PASSWORD}
+{PEOPLE}"
+        ));
+        Some(slapd)
+    }
+
+    /// Starts (or restarts) the server on its port and data, and waits until it answers.
+    pub fn run(&mut self) {
+        let conf = self.dir.0.join("slapd.conf");
+        // `-d 0` keeps slapd in the foreground, a child this test owns.
+        let child = Command::new("/usr/sbin/slapd")
+            .arg("-f")
+            .arg(&conf)
+            .args(["-h", &format!("ldap://127.0.0.1:{}/", self.port), "-d", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("slapd starts");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if self.whoami(ADMIN_DN, ADMIN_PASSWORD) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("slapd did not answer on port {}", self.port);
+    }
+
+    /// Stops the server, as an outage would.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn ldapadd(&self, ldif: &str) {
+        let path = self.dir.write("add.ldif", ldif);
+        let output = Command::new("ldapadd")
+            .args([
+                "-x",
+                "-H",
+                &self.url,
+                "-D",
+                ADMIN_DN,
+                "-w",
+                ADMIN_PASSWORD,
+                "-f",
+            ])
+            .arg(path)
+            .output()
+            .expect("ldapadd runs (package ldap-utils)");
+        assert!(
+            output.status.success(),
+            "ldapadd: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Whether `dn` can bind with `password`, as `ldapwhoami` says.
+    pub fn whoami(&self, dn: &str, password: &str) -> bool {
+        Command::new("ldapwhoami")
+            .args(["-x", "-H", &self.url, "-D", dn, "-w", password])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    pub fn config(&self) -> DirectoryConfig {
+        DirectoryConfig {
+            url: self.url.clone(),
+            bind_dn: SERVICE_DN.into(),
+            base_dn: format!("ou=people,{BASE}"),
+            timeout_seconds: 5,
+            ..DirectoryConfig::default()
+        }
+    }
+
+    pub fn writeback(&self) -> Writeback {
+        let config = self.config();
+        Writeback::new(
+            Box::new(Ldap::new(config.clone(), SERVICE_PASSWORD.into()).unwrap()),
+            &config,
+        )
+    }
+}
+
+impl Drop for Slapd {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn person_dn(uid: &str) -> String {
+    format!("uid={uid},ou=people,{BASE}")
+}
+
+#[tokio::test]
+async fn the_directory_takes_a_password_and_a_bind_proves_it() {
+    let Some(slapd) = Slapd::start("set") else {
+        return;
+    };
+    let ldap = Ldap::new(slapd.config(), SERVICE_PASSWORD.into()).unwrap();
+    ldap.set_password("ada", LONG_PASSWORD).await.unwrap();
+    assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
+    assert!(!slapd.whoami(&person_dn("ada"), "Vt9#qkzP"));
+    assert!(ldap.has_password("ada", LONG_PASSWORD).await.unwrap());
+    assert!(!ldap.has_password("ada", "Vt9#qkzP").await.unwrap());
+    // Its own policy: too short for it, and then the password it has now.
+    assert_eq!(
+        ldap.set_password("ada", "Qz8#vbnMx").await,
+        Err(DirectoryError::Refused(Refusal::Complexity))
+    );
+    assert_eq!(
+        ldap.set_password("ada", LONG_PASSWORD).await,
+        Err(DirectoryError::Refused(Refusal::History))
+    );
+    assert_eq!(
+        ldap.set_password("nobody", LONG_PASSWORD).await,
+        Err(DirectoryError::NoEntry)
+    );
+    // A username cannot widen the filter.
+    assert_eq!(
+        ldap.set_password("*", LONG_PASSWORD).await,
+        Err(DirectoryError::NoEntry)
+    );
+}
+
+#[tokio::test]
+async fn a_userpassword_replace_is_hashed_by_the_directory_and_works() {
+    let Some(slapd) = Slapd::start("replace") else {
+        return;
+    };
+    let config = DirectoryConfig {
+        password_change: latchkey::directory::PasswordChange::Replace,
+        ..slapd.config()
+    };
+    let ldap = Ldap::new(config, SERVICE_PASSWORD.into()).unwrap();
+    ldap.set_password("bob", LONG_PASSWORD).await.unwrap();
+    assert!(slapd.whoami(&person_dn("bob"), LONG_PASSWORD));
+}
+
+#[tokio::test]
+async fn an_unreachable_directory_or_a_wrong_service_password_says_so() {
+    let Some(mut slapd) = Slapd::start("down") else {
+        return;
+    };
+    let wrong = Ldap::new(slapd.config(), "not the password".into()).unwrap();
+    match wrong.set_password("ada", LONG_PASSWORD).await {
+        Err(DirectoryError::Unreachable(why)) => assert!(why.contains("bind_dn"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    slapd.stop();
+    let ldap = Ldap::new(slapd.config(), SERVICE_PASSWORD.into()).unwrap();
+    assert!(matches!(
+        ldap.set_password("ada", LONG_PASSWORD).await,
+        Err(DirectoryError::Unreachable(_))
+    ));
+    assert!(!slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
+}
+
+#[tokio::test]
+async fn the_directory_lists_its_people_for_sync() {
+    let Some(slapd) = Slapd::start("people") else {
+        return;
+    };
+    let ldap = Ldap::new(slapd.config(), SERVICE_PASSWORD.into()).unwrap();
+    let mut people = ldap.people().await.unwrap();
+    people.sort_by(|a, b| a.dn.cmp(&b.dn));
+    let names: Vec<_> = people.iter().map(|p| p.username.as_deref()).collect();
+    assert_eq!(
+        names,
+        [Some("ada"), Some("badphone"), Some("bob"), Some("nomail")]
+    );
+    assert_eq!(people[0].name.as_deref(), Some("Ada King"));
+    // bob has no displayName: his cn stands in.
+    assert_eq!(people[2].name.as_deref(), Some("Bob Kahn"));
+    assert_eq!(people[2].mobile.as_deref(), Some("(202) 555-0188"));
+}
+
+#[tokio::test]
+async fn a_pending_change_the_directory_never_took_is_dropped() {
+    use latchkey::accounts::NewAccount;
+    use latchkey::secrets::SecretKey;
+    use latchkey::store::{PendingWrite, Store};
+    let Some(slapd) = Slapd::start("dropped") else {
+        return;
+    };
+    let db = crate::support::TestDb::sqlite("dropped");
+    let store = Store::open(&db.url).await.unwrap();
+    let ada = NewAccount::parse("ada", "ada@example.edu", "Ada Lovelace", None).unwrap();
+    store
+        .insert_accounts(&[(ada, Some("old-hash".into()))], 1)
+        .await
+        .unwrap();
+    let ada = store.find_account("ada").await.unwrap().unwrap();
+    let key = SecretKey::random();
+    let write = PendingWrite {
+        account_id: ada.id,
+        username: "ada".into(),
+        new_hash: "new-hash".into(),
+        sealed_password: key
+            .seal(latchkey::directory::SEAL_PURPOSE, LONG_PASSWORD.as_bytes())
+            .unwrap(),
+        actor: "self-service".into(),
+        created_at: 100,
+        next_try_at: 200,
+        attempts: 0,
+        last_error: None,
+    };
+    assert!(store.begin_pending_write(&write, 100).await.unwrap());
+    assert!(
+        !store.begin_pending_write(&write, 100).await.unwrap(),
+        "one change at a time"
+    );
+    let writeback = slapd.writeback();
+    let directory = writeback.directory.as_ref();
+    // Not due yet: left alone.
+    let outcomes = reconcile(&store, directory, &key, 24, 30, 150)
+        .await
+        .unwrap();
+    assert!(outcomes.is_empty());
+    let outcomes = reconcile(&store, directory, &key, 24, 30, 200)
+        .await
+        .unwrap();
+    assert_eq!(outcomes, [("ada".to_owned(), Settled::Dropped)]);
+    assert!(store.pending_writes().await.unwrap().is_empty());
+    assert_eq!(store.password_hashes(ada.id).await.unwrap(), ["old-hash"]);
+    db.drop_db().await;
+}

@@ -1,0 +1,375 @@
+//! The portal with a directory: a reset writes the new password to a real
+//! `slapd`, a refusal or an outage changes nothing anywhere, and a change
+//! the directory took but the store did not is settled afterwards. And the
+//! trusted networks: who is warned about their laptop, and who is believed
+//! about where they are.
+
+use latchkey::accounts::verify_password;
+use latchkey::clock::Clock;
+use latchkey::directory::{Settled, reconcile};
+use latchkey::network::NetworkConfig;
+use latchkey::secrets::SecretKey;
+use latchkey::store::Backend;
+
+use crate::ldap::{LONG_PASSWORD, Slapd, person_dn};
+use crate::portal::{
+    Browser, Extras, NEW_PASSWORD, OLD_PASSWORD, Portal, latest_code, portal_extras, up_to_the_code,
+};
+use crate::support::{TestDb, count, on_each_backend, sql};
+
+async fn directory_portal(db: &TestDb, slapd: &Slapd, key: &SecretKey) -> Portal {
+    let extras = Extras {
+        writeback: Some(slapd.writeback()),
+        ..Extras::default()
+    };
+    portal_extras(db, key, extras).await
+}
+
+/// Identify, CAPTCHA, a texted code: the new-password page.
+async fn up_to_the_password(browser: &mut Browser, portal: &Portal) {
+    up_to_the_code(browser, portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Choose a new password");
+}
+
+async fn choose(browser: &mut Browser, portal: &Portal, password: &str) -> crate::portal::Page {
+    browser
+        .post(
+            portal,
+            "/reset/password",
+            &[("password", password), ("confirm", password)],
+        )
+        .await
+}
+
+async fn has_password(portal: &Portal, password: &str) -> bool {
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    verify_password(&portal.store, &portal.hasher, &ada, password)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_reset_reaches_the_directory() {
+    if Slapd::start("wb_reset").is_none() {
+        return;
+    }
+    on_each_backend("wb_reset", |db: TestDb| {
+        async move {
+            // A directory of its own for each backend's run.
+            let slapd = &Slapd::start("wb_reset").unwrap();
+            let portal = directory_portal(&db, slapd, &SecretKey::random()).await;
+            let mut browser = Browser::default();
+            up_to_the_password(&mut browser, &portal).await;
+            let page = choose(&mut browser, &portal, LONG_PASSWORD).await;
+            assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
+            assert!(
+                slapd.whoami(&person_dn("ada"), LONG_PASSWORD),
+                "{}",
+                db.label
+            );
+            assert!(has_password(&portal, LONG_PASSWORD).await);
+            assert_eq!(count(&db.url, "directory_pending").await, 0);
+            db
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_directorys_own_refusal_is_shown_in_plain_words_and_changes_nothing() {
+    let Some(slapd) = Slapd::start("wb_refused") else {
+        return;
+    };
+    let db = TestDb::sqlite("wb_refused");
+    let portal = directory_portal(&db, &slapd, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_password(&mut browser, &portal).await;
+    // Our policy takes 8 characters; this directory wants 10.
+    let page = choose(&mut browser, &portal, NEW_PASSWORD).await;
+    assert_eq!(page.heading(), "Choose a new password");
+    assert!(
+        page.body
+            .contains("The campus directory finds this password too simple"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Constraint violation") && !page.body.contains("quality checking"),
+        "the directory's own words stay in the log"
+    );
+    assert!(has_password(&portal, OLD_PASSWORD).await);
+    assert!(slapd.whoami(&person_dn("ada"), OLD_PASSWORD));
+    assert_eq!(count(&db.url, "directory_pending").await, 0);
+    // The same page takes a password the directory accepts.
+    let page = choose(&mut browser, &portal, LONG_PASSWORD).await;
+    assert_eq!(page.heading(), "Your password is changed");
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_directory_down_mid_reset_changes_nothing_and_the_reset_can_finish_later() {
+    let Some(mut slapd) = Slapd::start("wb_down") else {
+        return;
+    };
+    let db = TestDb::sqlite("wb_down");
+    let portal = directory_portal(&db, &slapd, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_password(&mut browser, &portal).await;
+    slapd.stop();
+    let page = choose(&mut browser, &portal, LONG_PASSWORD).await;
+    assert_eq!(page.heading(), "Choose a new password");
+    assert!(
+        page.body.contains("cannot be reached right now") && page.body.contains("not changed"),
+        "{}",
+        page.body
+    );
+    assert!(has_password(&portal, OLD_PASSWORD).await);
+    assert_eq!(count(&db.url, "directory_pending").await, 0);
+    slapd.run();
+    assert!(slapd.whoami(&person_dn("ada"), OLD_PASSWORD));
+    let page = choose(&mut browser, &portal, LONG_PASSWORD).await;
+    assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
+    assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
+    assert!(has_password(&portal, LONG_PASSWORD).await);
+    db.drop_db().await;
+}
+
+/// A trigger that makes every new password fail to store, as a full disk would.
+async fn break_password_storage(db: &TestDb, backend: Backend) {
+    match backend {
+        Backend::Sqlite => {
+            sql(
+                &db.url,
+                "CREATE TRIGGER broken BEFORE INSERT ON password_history
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+            )
+            .await
+        }
+        Backend::Postgres => {
+            sql(
+                &db.url,
+                "CREATE FUNCTION broken() RETURNS trigger AS $$
+                 BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+            )
+            .await;
+            sql(
+                &db.url,
+                "CREATE TRIGGER broken BEFORE INSERT ON password_history
+                 FOR EACH ROW EXECUTE FUNCTION broken()",
+            )
+            .await;
+        }
+    }
+}
+
+async fn repair_password_storage(db: &TestDb, backend: Backend) {
+    let statement = match backend {
+        Backend::Sqlite => "DROP TRIGGER broken",
+        Backend::Postgres => "DROP TRIGGER broken ON password_history",
+    };
+    sql(&db.url, statement).await;
+}
+
+#[tokio::test]
+async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards() {
+    if Slapd::start("wb_settle").is_none() {
+        return;
+    }
+    on_each_backend("wb_settle", |db: TestDb| {
+        async move {
+            // A directory of its own for each backend's run.
+            let slapd = &Slapd::start("wb_settle").unwrap();
+            let key = SecretKey::random();
+            let portal = directory_portal(&db, slapd, &key).await;
+            let backend = portal.store.backend();
+            let mut browser = Browser::default();
+            up_to_the_password(&mut browser, &portal).await;
+            break_password_storage(&db, backend).await;
+            let page = choose(&mut browser, &portal, LONG_PASSWORD).await;
+            // The directory has it: for the person, the change is made.
+            assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
+            assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
+            assert!(has_password(&portal, OLD_PASSWORD).await, "not here yet");
+            let pending = portal.store.pending_writes().await.unwrap();
+            assert_eq!(pending.len(), 1, "{}", db.label);
+            assert_eq!(pending[0].username, "ada");
+
+            repair_password_storage(&db, backend).await;
+            let writeback = slapd.writeback();
+            let now = portal.clock.now();
+            // Within the change's own time, the reconciler leaves it alone.
+            let early = reconcile(
+                &portal.store,
+                writeback.directory.as_ref(),
+                &key,
+                24,
+                30,
+                now,
+            )
+            .await
+            .unwrap();
+            assert!(early.is_empty(), "{early:?}");
+            let later = now + writeback.settle_after;
+            let settled = reconcile(
+                &portal.store,
+                writeback.directory.as_ref(),
+                &key,
+                24,
+                30,
+                later,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                settled,
+                [("ada".to_owned(), Settled::Stored)],
+                "{}",
+                db.label
+            );
+            assert!(has_password(&portal, LONG_PASSWORD).await);
+            assert!(!has_password(&portal, OLD_PASSWORD).await);
+            assert!(portal.store.pending_writes().await.unwrap().is_empty());
+            // The history holds both, so the old one cannot come back.
+            let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+            assert_eq!(portal.store.password_hashes(ada.id).await.unwrap().len(), 2);
+            db
+        }
+    })
+    .await;
+}
+
+// ---- trusted networks -------------------------------------------------------------------
+
+fn campus_network() -> NetworkConfig {
+    toml::from_str(
+        r#"
+        campus = ["10.0.0.0/8", "2001:db8:c::/48"]
+        vpn = ["172.16.0.0/12"]
+        trusted_proxies = ["127.0.0.1"]
+        vpn_hosts = [{ group = "Students", host = "vpn.example.edu" }]
+        vpn_steps = [{ system = "macOS", steps = ["Open the VPN app.", "Connect to vpn.example.edu."] }]
+        "#,
+    )
+    .unwrap()
+}
+
+async fn network_portal(db: &TestDb) -> Portal {
+    let extras = Extras {
+        network: campus_network(),
+        ..Extras::default()
+    };
+    portal_extras(db, &SecretKey::random(), extras).await
+}
+
+fn browser_at(peer: &str) -> Browser {
+    let mut browser = Browser::default();
+    browser.peer = Some(peer.parse().unwrap());
+    browser
+}
+
+#[tokio::test]
+async fn people_outside_the_campus_and_the_vpn_are_warned_first_and_may_go_on() {
+    let db = TestDb::sqlite("net_outside");
+    let portal = network_portal(&db).await;
+    let mut outside = browser_at("203.0.113.9:50000");
+    let page = outside.get(&portal, "/reset").await;
+    assert_eq!(page.heading(), "Connect to the VPN first");
+    assert!(page.body.contains("vpn.example.edu") && page.body.contains("macOS"));
+    assert!(page.body.contains("href=\"/reset?anyway=1\""));
+    assert_eq!(
+        count(&db.url, "reset_sessions").await,
+        0,
+        "nothing started yet"
+    );
+    let page = outside.get(&portal, "/reset?anyway=1").await;
+    assert_eq!(page.heading(), "Reset your password");
+
+    // The whole reset from outside: the done page says what to do now.
+    crate::portal::reset_by_sms(&mut outside, &portal, "ada", NEW_PASSWORD).await;
+    let done = outside.get(&portal, "/reset").await;
+    assert!(
+        done.body.contains("still") && done.body.contains("old</em> password"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("Connect the VPN on macOS"));
+
+    for (peer, heading) in [
+        ("10.1.2.3:50000", "Reset your password"),
+        ("172.16.0.9:50000", "Reset your password"),
+        ("[2001:db8:c::9]:50000", "Reset your password"),
+        ("[2001:db8:9::9]:50000", "Connect to the VPN first"),
+    ] {
+        let page = browser_at(peer).get(&portal, "/reset").await;
+        assert_eq!(page.heading(), heading, "{peer}");
+    }
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let db = TestDb::sqlite("net_proxy");
+    let portal = network_portal(&db).await;
+    // Outside, claiming to be on campus: ignored.
+    let mut spoofing = browser_at("203.0.113.9:50000");
+    spoofing
+        .headers
+        .push(("x-forwarded-for", "10.1.2.3".into()));
+    let page = spoofing.get(&portal, "/reset").await;
+    assert_eq!(page.heading(), "Connect to the VPN first");
+    // Through the proxy: its word counts, whichever way it goes.
+    let mut proxied = browser_at("127.0.0.1:50000");
+    proxied.headers.push(("x-forwarded-for", "10.1.2.3".into()));
+    assert_eq!(
+        proxied.get(&portal, "/reset").await.heading(),
+        "Reset your password"
+    );
+    let mut proxied = browser_at("127.0.0.1:50000");
+    proxied
+        .headers
+        .push(("x-forwarded-for", "10.1.2.3, 203.0.113.9".into()));
+    assert_eq!(
+        proxied.get(&portal, "/reset").await.heading(),
+        "Connect to the VPN first",
+        "a forged hop left of the proxy's does not count"
+    );
+    // The audit trail records the address the proxy saw.
+    let mut campus = browser_at("127.0.0.1:50000");
+    campus.headers.push(("x-forwarded-for", "10.1.2.3".into()));
+    campus.get(&portal, "/reset").await;
+    campus
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert_eq!(
+        count(&db.url, "audit_events WHERE address = '10.1.2.3'").await,
+        1
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn an_update_from_outside_is_warned_too_and_the_campus_done_page_says_so() {
+    let db = TestDb::sqlite("net_update");
+    let portal = network_portal(&db).await;
+    let mut outside = browser_at("203.0.113.9:50000");
+    crate::account::sign_in_ada(&mut outside, &portal).await;
+    let page = outside.get(&portal, "/account/password").await;
+    assert_eq!(page.heading(), "Connect to the VPN first");
+    assert!(page.body.contains("href=\"/account/password?anyway=1\""));
+    let page = outside.get(&portal, "/account/password?anyway=1").await;
+    assert_eq!(page.heading(), "Change your password");
+
+    let mut campus = browser_at("10.9.9.9:50000");
+    crate::portal::reset_by_sms(&mut campus, &portal, "ada", NEW_PASSWORD).await;
+    let done = campus.get(&portal, "/reset").await;
+    assert!(
+        done.body.contains("You are on the campus network"),
+        "{}",
+        done.body
+    );
+    db.drop_db().await;
+}
