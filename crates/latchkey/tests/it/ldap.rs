@@ -60,6 +60,8 @@ mobile: 555-01
 pub struct Slapd {
     pub url: String,
     port: u16,
+    /// With TLS: the `ldaps://` port and the certificate (its own authority).
+    tls: Option<(u16, String)>,
     dir: TempDir,
     child: Option<Child>,
 }
@@ -68,6 +70,16 @@ impl Slapd {
     /// `None` only outside CI when slapd is not installed; in CI a missing
     /// slapd fails the test instead of skipping it.
     pub fn start(test: &str) -> Option<Slapd> {
+        Slapd::launch(test, false)
+    }
+
+    /// The same, also serving StartTLS and `ldaps://` with a certificate for
+    /// 127.0.0.1 made by the test.
+    pub fn start_with_tls(test: &str) -> Option<Slapd> {
+        Slapd::launch(test, true)
+    }
+
+    fn launch(test: &str, with_tls: bool) -> Option<Slapd> {
         if !Path::new("/usr/sbin/slapd").exists() {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -79,10 +91,22 @@ impl Slapd {
         let dir = TempDir::new(&format!("slapd-{test}"));
         std::fs::create_dir_all(dir.0.join("data")).unwrap();
         let root = dir.0.display().to_string();
+        let tls = with_tls.then(|| {
+            let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+            let cert_file = dir.write("cert.pem", &cert.cert.pem());
+            dir.write("key.pem", &cert.signing_key.serialize_pem());
+            (free_port(), cert_file)
+        });
+        let tls_settings = match &tls {
+            Some((_, cert_file)) => {
+                format!("TLSCertificateFile {cert_file}\nTLSCertificateKeyFile {root}/key.pem\n")
+            }
+            None => String::new(),
+        };
         dir.write(
             "slapd.conf",
             &format!(
-                "include /etc/ldap/schema/core.schema
+                "{tls_settings}include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
@@ -112,6 +136,7 @@ access to *
         let mut slapd = Slapd {
             url: format!("ldap://127.0.0.1:{port}"),
             port,
+            tls,
             dir,
             child: None,
         };
@@ -154,10 +179,14 @@ userPassword: {SERVICE_PASSWORD}
     pub fn run(&mut self) {
         let conf = self.dir.0.join("slapd.conf");
         // `-d 0` keeps slapd in the foreground, a child this test owns.
+        let mut urls = format!("ldap://127.0.0.1:{}/", self.port);
+        if let Some((port, _)) = &self.tls {
+            urls.push_str(&format!(" ldaps://127.0.0.1:{port}/"));
+        }
         let child = Command::new("/usr/sbin/slapd")
             .arg("-f")
             .arg(&conf)
-            .args(["-h", &format!("ldap://127.0.0.1:{}/", self.port), "-d", "0"])
+            .args(["-h", &urls, "-d", "0"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -178,6 +207,13 @@ userPassword: {SERVICE_PASSWORD}
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// The `ldaps://` URL and the certificate to trust, when started with TLS.
+    pub fn tls(&self) -> Option<(String, String)> {
+        self.tls
+            .as_ref()
+            .map(|(port, cert)| (format!("ldaps://127.0.0.1:{port}"), cert.clone()))
     }
 
     pub fn ldapadd(&self, ldif: &str) {
@@ -382,4 +418,53 @@ async fn a_pending_change_the_directory_never_took_is_dropped() {
     assert!(store.pending_writes().await.unwrap().is_empty());
     assert_eq!(store.password_hashes(ada.id).await.unwrap(), ["old-hash"]);
     db.drop_db().await;
+}
+
+#[tokio::test]
+async fn starttls_and_ldaps_trust_the_configured_authority_and_nothing_else() {
+    let Some(slapd) = Slapd::start_with_tls("tls") else {
+        return;
+    };
+    let (ldaps_url, cert) = slapd.tls().unwrap();
+    let starttls = DirectoryConfig {
+        starttls: true,
+        ca_file: Some(cert.clone().into()),
+        ..slapd.config()
+    };
+    let ldap = Ldap::new(starttls.clone(), SERVICE_PASSWORD.into()).unwrap();
+    ldap.set_password("ada", LONG_PASSWORD).await.unwrap();
+    assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
+
+    let ldaps = DirectoryConfig {
+        url: ldaps_url,
+        ca_file: Some(cert.into()),
+        ..slapd.config()
+    };
+    let ldap = Ldap::new(ldaps.clone(), SERVICE_PASSWORD.into()).unwrap();
+    assert!(ldap.has_password("ada", LONG_PASSWORD).await.unwrap());
+
+    // Another authority's certificate: the connection is refused, nothing sent.
+    let other = TempDir::new("tls-other-ca");
+    let stranger = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let stranger = other.write("other.pem", &stranger.cert.pem());
+    for config in [starttls, ldaps] {
+        let distrustful = DirectoryConfig {
+            ca_file: Some(stranger.clone().into()),
+            ..config
+        };
+        let ldap = Ldap::new(distrustful, SERVICE_PASSWORD.into()).unwrap();
+        assert!(matches!(
+            ldap.set_password("ada", "Another#pass-9").await,
+            Err(DirectoryError::Unreachable(_))
+        ));
+    }
+    assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
+    // A file with no certificate in it is refused when the server starts.
+    let empty = other.write("empty.pem", "");
+    let config = DirectoryConfig {
+        ca_file: Some(empty.into()),
+        ..slapd.config()
+    };
+    let refused = Ldap::new(config, SERVICE_PASSWORD.into()).err().unwrap();
+    assert!(refused.contains("directory.ca_file"), "{refused}");
 }
