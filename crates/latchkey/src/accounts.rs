@@ -282,7 +282,7 @@ async fn write_to_directory(
         attempts: 0,
         last_error: None,
     };
-    if !store.begin_pending_write(&pending, now).await? {
+    if !store.begin_pending_write(&pending).await? {
         return Err(ChangeError::InProgress);
     }
     match writeback

@@ -284,7 +284,8 @@ pub trait Directory: Send + Sync {
 /// change is left to its own request before the reconciler may settle it.
 pub struct Writeback {
     pub directory: Box<dyn Directory>,
-    /// Longer than a change can take: three operations at their timeout.
+    /// Longer than a change can take: connect, bind, search and modify,
+    /// each at its timeout, and the local transaction.
     pub settle_after: i64,
     pub retry_seconds: i64,
 }
@@ -316,7 +317,7 @@ impl Writeback {
         let timeout = i64::try_from(config.timeout_seconds).unwrap_or(i64::MAX / 8);
         Writeback {
             directory,
-            settle_after: 3 * timeout + 30,
+            settle_after: 4 * timeout + 10,
             retry_seconds: config.retry_seconds,
         }
     }

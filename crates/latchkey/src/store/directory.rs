@@ -26,11 +26,7 @@ pub struct PendingWrite {
 impl Store {
     /// Records a change before the directory is asked. `false` when the
     /// account already has one on its way: one change at a time.
-    pub async fn begin_pending_write(
-        &self,
-        write: &PendingWrite,
-        now: i64,
-    ) -> Result<bool, StoreError> {
+    pub async fn begin_pending_write(&self, write: &PendingWrite) -> Result<bool, StoreError> {
         let inserted = sqlx::query(
             "INSERT INTO directory_pending (account_id, new_hash, sealed_password, actor, created_at, next_try_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING",
@@ -39,7 +35,7 @@ impl Store {
         .bind(&write.new_hash)
         .bind(&write.sealed_password)
         .bind(&write.actor)
-        .bind(now)
+        .bind(write.created_at)
         .bind(write.next_try_at)
         .execute(&self.pool)
         .await?;

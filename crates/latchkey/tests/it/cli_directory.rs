@@ -1,7 +1,7 @@
 //! `latchkey directory …` as an operator runs it, against a real `slapd`.
 
 use crate::ldap::{SERVICE_DN, SERVICE_PASSWORD, Slapd};
-use crate::support::{Run, TempDir, latchkey_with_env};
+use crate::support::{Run, TempDir, latchkey_with_env, sql};
 
 fn config_for(dir: &TempDir, slapd: &Slapd) -> String {
     dir.write(
@@ -89,8 +89,8 @@ fn sync_imports_updates_and_says_what_it_skipped() {
     );
 }
 
-#[test]
-fn set_password_writes_through_and_status_and_retry_report() {
+#[tokio::test]
+async fn set_password_writes_through_and_status_and_retry_report() {
     let Some(slapd) = Slapd::start("cli_setpw") else {
         return;
     };
@@ -115,6 +115,48 @@ fn set_password_writes_through_and_status_and_retry_report() {
     assert!(status.stdout.contains("Nothing is pending"));
     let retry = run(&["directory", "retry"], b"");
     assert_eq!((retry.code, retry.stdout.trim()), (0, "Nothing was due."));
+
+    // The directory takes a change and the store cannot: said, and pending.
+    let db = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+    sql(
+        &db,
+        "CREATE TRIGGER broken BEFORE INSERT ON password_history
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .await;
+    let stuck = run(&["user", "set-password", "bob"], b"Rt6*uvwXy-2m\n");
+    assert_eq!(stuck.code, 2);
+    assert!(
+        stuck.stderr.contains("the directory took the new password"),
+        "{}",
+        stuck.stderr
+    );
+    assert!(slapd.whoami(&crate::ldap::person_dn("bob"), "Rt6*uvwXy-2m"));
+    let status = run(&["directory", "status"], b"");
+    assert_eq!(status.code, 1, "{}", status.stdout);
+    assert!(status.stdout.contains("1 change(s) pending") && status.stdout.contains("bob"));
+    let early = run(&["directory", "retry"], b"");
+    assert_eq!(
+        early.stdout.trim(),
+        "Nothing was due.",
+        "the change's own time first"
+    );
+
+    sql(&db, "DROP TRIGGER broken").await;
+    // Time passes (the row says when it is due).
+    sql(&db, "UPDATE directory_pending SET next_try_at = 0").await;
+    let retry = run(&["directory", "retry"], b"");
+    assert_eq!(retry.code, 0, "{}", retry.stdout);
+    assert!(
+        retry
+            .stdout
+            .contains("bob: the directory has the new password; stored here too")
+    );
+    assert_eq!(run(&["directory", "status"], b"").code, 0);
+    // Here too now: the history refuses the same password again.
+    let again = run(&["user", "set-password", "bob"], b"Rt6*uvwXy-2m\n");
+    assert_eq!(again.code, 1, "{}", again.stdout);
+    assert!(again.stdout.contains("history"), "{}", again.stdout);
 }
 
 #[test]

@@ -399,9 +399,9 @@ async fn a_pending_change_the_directory_never_took_is_dropped() {
         attempts: 0,
         last_error: None,
     };
-    assert!(store.begin_pending_write(&write, 100).await.unwrap());
+    assert!(store.begin_pending_write(&write).await.unwrap());
     assert!(
-        !store.begin_pending_write(&write, 100).await.unwrap(),
+        !store.begin_pending_write(&write).await.unwrap(),
         "one change at a time"
     );
     let writeback = slapd.writeback();
