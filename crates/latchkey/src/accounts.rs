@@ -241,27 +241,25 @@ pub async fn change_password(
         }
     }
     let hash = hasher.hash(password).await?;
-    if let Some((writeback, key)) = writeback {
-        write_to_directory(store, writeback, key, account, password, &hash, now, actor).await?;
-        return store
+    let Some(writeback) = writeback else {
+        store
             .commit_password_change(account, &hash, depth, now, actor)
-            .await
-            .map_err(ChangeError::NotStoredHere);
-    }
+            .await?;
+        return Ok(());
+    };
+    write_to_directory(store, *writeback, account, password, &hash, now, actor).await?;
     store
         .commit_password_change(account, &hash, depth, now, actor)
-        .await?;
-    Ok(())
+        .await
+        .map_err(ChangeError::NotStoredHere)
 }
 
 /// Records the change as pending, then asks the directory. A refusal or an
 /// unreachable directory forgets the pending change: nothing changed
 /// anywhere. A request that got no answer stays pending for the reconciler.
-#[allow(clippy::too_many_arguments)]
 async fn write_to_directory(
     store: &Store,
-    writeback: &Writeback,
-    key: &SecretKey,
+    (writeback, key): (&Writeback, &SecretKey),
     account: &Account,
     password: &str,
     hash: &str,

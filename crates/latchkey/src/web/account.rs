@@ -21,14 +21,12 @@ use super::codes::{
     code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
     typed_code,
 };
-use super::password::{Checklist, check_answer, checklist, not_changed};
+use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
     AppState, Laptop, WebError, account_of, audit, cookie, laptop, notify, off_campus_warning,
     page, render, session_cookie,
 };
-use crate::accounts::{
-    Account, ChangeError, change_password, mask_phone, normalize_phone, verify_password,
-};
+use crate::accounts::{Account, change_password, mask_phone, normalize_phone, verify_password};
 use crate::config::HelpdeskConfig;
 use crate::notify::{Channel, Notice};
 use crate::secrets::{random_token, same, token_id};
@@ -1168,16 +1166,12 @@ pub async fn password_post(
             return Ok(update_page(&state, &who, error, Vec::new()));
         }
         let now = state.clock.now();
-        match change_password(&state.passwords(), account, &form.password, now, "self-service").await {
-            // The directory has it; this store takes it when the reconciler settles it.
-            Ok(()) => {}
-            Err(ChangeError::NotStoredHere(e)) => super::log_error(&format!("update stored in the directory only: {e}")),
-            Err(e) => {
-                let refused = not_changed(e)?;
-                let action = format!("account.password_refused:{}", refused.rules);
-                audit(&state, &parts, &action, Some(account.id)).await?;
-                return Ok(update_page(&state, &who, refused.error, refused.violations));
-            }
+        let changed = change_password(&state.passwords(), account, &form.password, now, "self-service").await;
+        if let Err(e) = made(changed) {
+            let refused = not_changed(e)?;
+            let action = format!("account.password_refused:{}", refused.rules);
+            audit(&state, &parts, &action, Some(account.id)).await?;
+            return Ok(update_page(&state, &who, refused.error, refused.violations));
         }
         let ended = state.store.end_sessions_of(account.id, Some(&who.session.id)).await?;
         audit(&state, &parts, &format!("account.password_updated:ended_sessions={ended}"), Some(account.id)).await?;

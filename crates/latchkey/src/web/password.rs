@@ -47,6 +47,21 @@ pub fn check_answer(
     })
 }
 
+/// A change the directory took counts as made, even while this store has
+/// yet to take it (the reconciler settles it): the person's laptops and
+/// services check the directory.
+pub fn made(result: Result<(), ChangeError>) -> Result<(), ChangeError> {
+    match result {
+        Err(ChangeError::NotStoredHere(e)) => {
+            super::log_error(&format!(
+                "a change is in the directory only until settled: {e}"
+            ));
+            Ok(())
+        }
+        other => other,
+    }
+}
+
 /// Why a change did not happen: the rule ids for the audit trail, and what
 /// the password page shows (a sentence, or the broken policy rules).
 pub struct NotChanged {

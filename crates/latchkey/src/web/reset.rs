@@ -17,12 +17,12 @@ use super::codes::{
     code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
     typed_code,
 };
-use super::password::{Checklist, check_answer, checklist, not_changed};
+use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
-    AppState, Laptop, WebError, account_of, audit, client_address, cookie, laptop, log_error,
-    notify, off_campus_warning, page, render, session_cookie, throttle,
+    AppState, Laptop, WebError, account_of, audit, client_address, cookie, laptop, notify,
+    off_campus_warning, page, render, session_cookie, throttle,
 };
-use crate::accounts::{ChangeError, change_password};
+use crate::accounts::change_password;
 use crate::captcha::normalize_answer;
 use crate::config::HelpdeskConfig;
 use crate::notify::Notice;
@@ -584,27 +584,19 @@ pub async fn password_post(
         }
         let account = account_of(&state, session.account_id).await?;
         let now = state.clock.now();
-        match change_password(
+        let changed = change_password(
             &state.passwords(),
             &account,
             &form.password,
             now,
             "self-service",
         )
-        .await
-        {
-            // The directory has it; this store takes it when the reconciler settles it.
-            Ok(()) => {}
-            Err(ChangeError::NotStoredHere(e)) => {
-                log_error(&format!("reset stored in the directory only: {e}"))
-            }
-            Err(e) => {
-                let refused = not_changed(e)?;
-                let action = format!("reset.password_refused:{}", refused.rules);
-                audit(&state, &parts, &action, Some(account.id)).await?;
-                return show_step(&state, &parts, &session, refused.error, refused.violations)
-                    .await;
-            }
+        .await;
+        if let Err(e) = made(changed) {
+            let refused = not_changed(e)?;
+            let action = format!("reset.password_refused:{}", refused.rules);
+            audit(&state, &parts, &action, Some(account.id)).await?;
+            return show_step(&state, &parts, &session, refused.error, refused.violations).await;
         }
         state
             .store
