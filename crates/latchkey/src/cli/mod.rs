@@ -2,6 +2,7 @@
 //! 0 success (password accepted), 1 refused (password rejected),
 //! 2 usage or configuration error.
 
+mod audit;
 mod directory;
 mod policy;
 mod serve;
@@ -40,6 +41,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List the messages of the built-in provider (texts, calls, mails).
     Outbox(serve::OutboxArgs),
+    /// The audit trail: verify the hash chain, export events.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// The campus directory: pending writes, retry, sync.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
@@ -92,6 +96,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Serve(args) => serve::serve(args, &config),
         Command::Outbox(args) => serve::outbox(args, &config),
         Command::Directory(command) => directory::run(command, &config),
+        Command::Audit(command) => audit::run(command, &config),
     }
 }
 

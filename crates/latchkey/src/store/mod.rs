@@ -11,10 +11,12 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::accounts::{Account, NewAccount};
 
+mod audit;
 mod directory;
 mod flow;
 mod sessions;
 mod throttle;
+pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use directory::PendingWrite;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
 pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
@@ -105,7 +107,9 @@ impl Store {
             )),
             other => StoreError::Migrate(other.to_string()),
         })?;
-        Ok(Store { pool, backend })
+        let store = Store { pool, backend };
+        store.chain_earlier_events().await?;
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
@@ -185,15 +189,15 @@ impl Store {
         account_id: Option<i64>,
         address: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_events (at, actor, action, account_id, address) VALUES ($1, $2, $3, $4, $5)")
-            .bind(now)
-            .bind(actor)
-            .bind(action)
-            .bind(account_id)
-            .bind(address)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.append_event(&NewEvent {
+            at: now,
+            actor,
+            action,
+            account_id,
+            address,
+            detail: "",
+        })
+        .await
     }
 
     /// Password hashes, newest (the current password) first.
@@ -255,14 +259,15 @@ async fn audit(
     action: &str,
     account_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_events (at, actor, action, account_id) VALUES ($1, $2, $3, $4)")
-        .bind(now)
-        .bind(actor)
-        .bind(action)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let event = NewEvent {
+        at: now,
+        actor,
+        action,
+        account_id,
+        address: "",
+        detail: "",
+    };
+    audit::append(tx, &event).await
 }
 
 /// Claims the account at the version the change was checked against, adds
