@@ -20,6 +20,8 @@ pub struct Account {
     pub phone: Option<String>,
     pub status: String,
     pub locked_until: Option<i64>,
+    /// Set by the help desk: the next sign-in goes to the password change.
+    pub must_change_password: bool,
     /// Bumped by every password change: a change checked against one version
     /// cannot be committed over another.
     #[serde(skip)]

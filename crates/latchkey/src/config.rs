@@ -95,6 +95,8 @@ impl Default for ThrottleConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
     pub bind: String,
+    /// Where people reach the portal: the start of links sent to them.
+    pub public_url: String,
     /// Key for the HMACs of codes and CAPTCHA answers: 32 bytes or more,
     /// shared by every instance. Better given as `LATCHKEY_SECRET_KEY`.
     pub secret_key: Option<String>,
@@ -116,6 +118,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
             secret_key: None,
             secure_cookies: false,
             reset_minutes: 30,
@@ -134,6 +137,16 @@ pub struct HelpdeskConfig {
     pub phone: String,
     pub email: String,
     pub chat_url: String,
+    /// The checks an agent may record to verify a caller without a code.
+    pub verification_reasons: Vec<String>,
+    /// How long a verified caller stays verified in a staff session, in minutes.
+    pub verification_minutes: i64,
+    /// A staff session ends after this many minutes without a request…
+    pub session_idle_minutes: i64,
+    /// …and this many minutes after sign-in in any case.
+    pub session_max_minutes: i64,
+    /// Lifetime of a one-time reset link, in minutes.
+    pub reset_link_minutes: i64,
 }
 
 impl Default for HelpdeskConfig {
@@ -142,6 +155,15 @@ impl Default for HelpdeskConfig {
             phone: "(555) 010-4357".into(),
             email: "helpdesk@example.edu".into(),
             chat_url: "https://help.example.edu/chat".into(),
+            verification_reasons: vec![
+                "Photo ID shown on a video call".into(),
+                "Photo ID shown in person at the service desk".into(),
+                "Called back on the number in the HR or student record".into(),
+            ],
+            verification_minutes: 15,
+            session_idle_minutes: 10,
+            session_max_minutes: 60,
+            reset_link_minutes: 30,
         }
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 mod directory;
 mod policy;
 mod serve;
+mod staff;
 mod user;
 
 use std::io::{self, Read, Write};
@@ -44,6 +45,9 @@ enum Command {
     /// The audit trail: verify the hash chain, export events.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Help desk staff: add, list, disable, enable.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
     /// The campus directory: pending writes, retry, sync.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
@@ -97,6 +101,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Outbox(args) => serve::outbox(args, &config),
         Command::Directory(command) => directory::run(command, &config),
         Command::Audit(command) => audit::run(command, &config),
+        Command::Staff(command) => staff::run(command, &config),
     }
 }
 

@@ -228,6 +228,33 @@ impl Store {
         Ok(rows.iter().map(event_from_row).collect::<Result<_, _>>()?)
     }
 
+    /// The newest events about `account_id` (if given), by an actor (if
+    /// given), with an action starting with `action`, at or after `since`.
+    pub async fn search_events(
+        &self,
+        account_id: Option<i64>,
+        actor: &str,
+        action: &str,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let prefix = format!("{}%", action.replace(['%', '_', '\\'], ""));
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events
+             WHERE seq IS NOT NULL AND ($1 IS NULL OR account_id = $1) AND ($2 = '' OR actor = $2)
+               AND action LIKE $3 AND at >= $4
+             ORDER BY seq DESC LIMIT $5"
+        ))
+        .bind(account_id)
+        .bind(actor)
+        .bind(prefix)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(event_from_row).collect::<Result<_, _>>()?)
+    }
+
     /// Walks the whole chain, a page at a time, and names the first event
     /// that was altered, removed or reordered.
     pub async fn verify_audit(&self) -> Result<ChainCheck, StoreError> {

@@ -114,6 +114,33 @@ impl Store {
         Ok(())
     }
 
+    /// A session for a help desk reset link: the person proved the channel
+    /// the link went to, after the help desk verified them, so it starts at
+    /// the new password.
+    pub async fn create_linked_reset_session(
+        &self,
+        id: &str,
+        csrf: &str,
+        address: &str,
+        account_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO reset_sessions (id, csrf, step, account_id, client_address, created_at, expires_at)
+             VALUES ($1, $2, 'password', $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(csrf)
+        .bind(account_id)
+        .bind(address)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The session, unless it has expired.
     pub async fn reset_session(
         &self,

@@ -15,11 +15,13 @@ mod audit;
 mod directory;
 mod flow;
 mod sessions;
+mod staff;
 mod throttle;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use directory::PendingWrite;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
 pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
+pub use staff::{Role, Staff, StaffSession};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -54,7 +56,7 @@ pub struct Store {
 
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, version, created_at, updated_at";
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, version, created_at, updated_at";
 
 impl Store {
     /// Opens (creating an SQLite file if missing) and migrates the database.
@@ -282,7 +284,8 @@ async fn write_password(
 ) -> Result<(), StoreError> {
     // Written first, so SQLite takes its write lock before reading anything.
     let claimed = sqlx::query(
-        "UPDATE accounts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+        "UPDATE accounts SET version = version + 1, updated_at = $1, must_change_password = 0
+         WHERE id = $2 AND version = $3",
     )
     .bind(now)
     .bind(account.id)
@@ -353,6 +356,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         phone: row.try_get("phone")?,
         status: row.try_get("status")?,
         locked_until: row.try_get("locked_until")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,

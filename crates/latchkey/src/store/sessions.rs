@@ -25,7 +25,7 @@ impl Stage {
         }
     }
 
-    fn parse(text: &str) -> Stage {
+    pub(super) fn parse(text: &str) -> Stage {
         match text {
             "factor" => Stage::Factor,
             "active" => Stage::Active,

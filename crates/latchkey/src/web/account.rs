@@ -238,6 +238,8 @@ struct AuthenticatorPage<'a> {
 struct UpdatePage<'a> {
     helpdesk: &'a HelpdeskConfig,
     csrf: &'a str,
+    /// The help desk asked for a new password at this sign-in.
+    required: bool,
     error: Option<String>,
     violations: Vec<Violation>,
     checklist: Checklist,
@@ -666,6 +668,10 @@ pub async fn home_get(
 ) -> Response {
     let result = async {
         let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
+        // The help desk asked for a new password: that comes first.
+        if who.account.must_change_password {
+            return Ok(to("/account/password?required=1"));
+        }
         if !who.has_methods() && state.registration.required {
             return Ok(render(
                 &RegisterPage {
@@ -1118,6 +1124,7 @@ fn update_page(
         &UpdatePage {
             helpdesk: &state.helpdesk,
             csrf: &who.session.csrf,
+            required: who.account.must_change_password,
             error,
             checklist: checklist(&state.policy, &violations),
             violations,

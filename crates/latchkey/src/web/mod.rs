@@ -3,6 +3,7 @@
 
 mod account;
 mod codes;
+mod helpdesk;
 mod password;
 mod reset;
 
@@ -126,6 +127,20 @@ pub fn router(state: AppState) -> Router {
             "/account/password/check",
             post(account::password_check_post),
         )
+        .route("/reset/link/{token}", get(reset::link_get))
+        .route("/helpdesk", get(helpdesk::helpdesk_get))
+        .route("/helpdesk/signin", post(helpdesk::signin_post))
+        .route("/helpdesk/factor", post(helpdesk::factor_post))
+        .route("/helpdesk/signout", post(helpdesk::signout_post))
+        .route("/helpdesk/accounts/{id}", get(helpdesk::account_get))
+        .route(
+            "/helpdesk/accounts/{id}/{action}",
+            post(helpdesk::action_post),
+        )
+        .route("/helpdesk/staff", get(helpdesk::staff_get))
+        .route("/helpdesk/staff/{id}/{change}", post(helpdesk::staff_post))
+        .route("/helpdesk/audit", get(helpdesk::audit_get))
+        .route("/helpdesk/audit/export", get(helpdesk::audit_export_get))
         .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/style.css", get(style_get))
         .route("/healthz", get(|| async { "ok" }))
@@ -273,6 +288,8 @@ pub enum WebError {
     Expired,
     /// Too many attempts from one address in a short time.
     TooMany,
+    /// Signed in, but this needs another role.
+    Forbidden,
     /// Not for this page yet (not signed in, a second factor owed): go there.
     Redirect(&'static str),
     /// Anything else: logged with a reference the person can quote.
@@ -301,6 +318,15 @@ impl WebError {
                 StatusCode::FORBIDDEN,
             ),
             WebError::Redirect(path) => Redirect::to(path).into_response(),
+            WebError::Forbidden => render(
+                &ErrorPage {
+                    helpdesk,
+                    heading: "Not for your role",
+                    message: "Only a help desk admin can do this. Ask an admin if it needs doing.",
+                    reference: None,
+                },
+                StatusCode::FORBIDDEN,
+            ),
             WebError::TooMany => render(
                 &ErrorPage {
                     helpdesk,

@@ -124,6 +124,44 @@ async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
     Ok(response)
 }
 
+/// `GET /reset/link/{token}`: a one-time link the help desk sent. Used once,
+/// while live; it opens a reset at the new-password step for its account.
+/// A used, expired or unknown link gets the expired page.
+pub async fn link_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    let result = async {
+        let now = state.clock.now();
+        let Some(account_id) = state.store.take_reset_link(&token_id(&token), now).await? else {
+            audit(&state, &parts, "reset.link_refused", None).await?;
+            return Err(WebError::Expired);
+        };
+        let (session_token, csrf) = (random_token(), random_token());
+        let lifetime = state.server.reset_minutes * 60;
+        let address = client_address(&state, &parts);
+        state
+            .store
+            .create_linked_reset_session(
+                &token_id(&session_token),
+                &csrf,
+                &address,
+                account_id,
+                now,
+                now + lifetime,
+            )
+            .await?;
+        audit(&state, &parts, "reset.link_used", Some(account_id)).await?;
+        let mut response = back_to_flow();
+        let value = session_cookie(&state, COOKIE, &session_token, "/reset", lifetime)?;
+        response.headers_mut().append(header::SET_COOKIE, value);
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
 #[derive(Template)]
 #[template(path = "reset/identify.html")]
 struct IdentifyPage<'a> {

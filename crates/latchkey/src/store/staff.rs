@@ -1,0 +1,440 @@
+//! Help desk staff, their sessions, and what only the help desk sets on an
+//! account: an unlocked online reset, a one-time reset link, a password
+//! change required at the next sign-in.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Stage, Store, StoreError, audit::NewEvent};
+use crate::accounts::Account;
+
+/// What a member of staff may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Look up, verify callers, update a phone, unlock, send a reset link,
+    /// require a password change.
+    Agent,
+    /// All of that, and manage staff and read and export the audit trail.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Admin => "admin",
+        }
+    }
+
+    fn parse(text: &str) -> Role {
+        if text == "admin" {
+            Role::Admin
+        } else {
+            Role::Agent
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Staff {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: String,
+    /// The authenticator secret, sealed.
+    #[serde(skip)]
+    pub totp_secret: String,
+    pub disabled_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Staff {
+    /// How this member of staff is named in the audit trail.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.username)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSession {
+    pub id: String,
+    pub csrf: String,
+    pub stage: Stage,
+    pub staff_id: Option<i64>,
+    /// The caller verified in this session, and when.
+    pub caller_id: Option<i64>,
+    pub caller_verified_at: Option<i64>,
+    /// A code sent to a caller's method from this session.
+    pub code_account_id: Option<i64>,
+    pub code_expires_at: Option<i64>,
+    pub code_tries: i64,
+}
+
+const STAFF_COLUMNS: &str =
+    "id, username, role, password_hash, totp_secret, disabled_at, created_at";
+
+fn staff_from_row(row: &sqlx::any::AnyRow) -> Result<Staff, sqlx::Error> {
+    Ok(Staff {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        role: Role::parse(&row.try_get::<String, _>("role")?),
+        password_hash: row.try_get("password_hash")?,
+        totp_secret: row.try_get("totp_secret")?,
+        disabled_at: row.try_get("disabled_at")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Adds a member of staff, with the event, in one transaction.
+    pub async fn insert_staff(
+        &self,
+        username: &str,
+        role: Role,
+        password_hash: &str,
+        sealed_secret: &str,
+        actor: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO staff (username, username_key, role, password_hash, totp_secret, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(username)
+        .bind(username.to_lowercase())
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(sealed_secret)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate {
+                field: "staff username",
+                value: username.to_owned(),
+            },
+            _ => StoreError::Database(e),
+        })?;
+        let action = format!("staff.added:{username}:{}", role.as_str());
+        super::audit::append(&mut tx, &event(now, actor, &action, None)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn staff_by_username(&self, username: &str) -> Result<Option<Staff>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE username_key = $1"
+        ))
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(staff_from_row).transpose()?)
+    }
+
+    pub async fn staff_by_id(&self, id: i64) -> Result<Option<Staff>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(staff_from_row).transpose()?)
+    }
+
+    pub async fn all_staff(&self) -> Result<Vec<Staff>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff ORDER BY username_key"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(staff_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Disables (with a time) or enables (`None`) a member of staff; a
+    /// disabled one's sessions end.
+    pub async fn set_staff_disabled(
+        &self,
+        id: i64,
+        disabled_at: Option<i64>,
+        actor: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE staff SET disabled_at = $1 WHERE id = $2")
+            .bind(disabled_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled_at.is_some() {
+            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = format!(
+            "staff.{}:{id}",
+            if disabled_at.is_some() {
+                "disabled"
+            } else {
+                "enabled"
+            }
+        );
+        super::audit::append(&mut tx, &event(now, actor, &action, None)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims an authenticator time step for a member of staff: `false` if
+    /// that step (or a later one) was used already.
+    pub async fn claim_staff_step(&self, staff_id: i64, step: i64) -> Result<bool, StoreError> {
+        let claimed = sqlx::query(
+            "UPDATE staff SET totp_last_step = $1
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(staff_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    /// A new staff session at `stage`, for `staff_id` once known.
+    pub async fn create_staff_session(
+        &self,
+        id: &str,
+        csrf: &str,
+        stage: Stage,
+        staff_id: Option<i64>,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (id, csrf, stage, staff_id, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(id)
+        .bind(csrf)
+        .bind(stage.as_str())
+        .bind(staff_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session, touched, unless it expired or sat idle `idle` seconds.
+    pub async fn staff_session(
+        &self,
+        id: &str,
+        now: i64,
+        idle: i64,
+    ) -> Result<Option<StaffSession>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE staff_sessions SET last_seen_at = $1
+             WHERE id = $2 AND expires_at > $1 AND last_seen_at > $3
+             RETURNING id, csrf, stage, staff_id, caller_id, caller_verified_at, code_account_id,
+                       code_expires_at, code_tries",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - idle)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(StaffSession {
+            id: row.try_get("id")?,
+            csrf: row.try_get("csrf")?,
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?),
+            staff_id: row.try_get("staff_id")?,
+            caller_id: row.try_get("caller_id")?,
+            caller_verified_at: row.try_get("caller_verified_at")?,
+            code_account_id: row.try_get("code_account_id")?,
+            code_expires_at: row.try_get("code_expires_at")?,
+            code_tries: row.try_get("code_tries")?,
+        }))
+    }
+
+    /// The second factor was right: the session is signed in.
+    pub async fn activate_staff_session(&self, id: &str) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE staff_sessions SET stage = 'active' WHERE id = $1 AND stage = 'factor'",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    pub async fn end_staff_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM staff_sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The caller is verified in this session, from `now`; a code in
+    /// flight is spent.
+    pub async fn set_caller_verified(
+        &self,
+        id: &str,
+        account_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE staff_sessions SET caller_id = $1, caller_verified_at = $2,
+                    code_account_id = NULL, code_hash = NULL, code_expires_at = NULL, code_tries = 0
+             WHERE id = $3",
+        )
+        .bind(account_id)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A code sent to a caller's method; `tag` is its HMAC.
+    pub async fn set_staff_code(
+        &self,
+        id: &str,
+        account_id: i64,
+        tag: Option<&str>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE staff_sessions SET code_account_id = $1, code_hash = $2, code_expires_at = $3,
+                    code_tries = 0
+             WHERE id = $4",
+        )
+        .bind(account_id)
+        .bind(tag)
+        .bind(expires_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts a try at the code sent to `account_id`: its HMAC, while the
+    /// code is live and has tries left; `None` once it is void.
+    pub async fn try_staff_code(
+        &self,
+        id: &str,
+        account_id: i64,
+        max_tries: i64,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let tag: Option<Option<String>> = sqlx::query_scalar(
+            "UPDATE staff_sessions SET code_tries = code_tries + 1
+             WHERE id = $1 AND code_account_id = $2 AND code_expires_at > $3 AND code_tries < $4
+             RETURNING code_hash",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(now)
+        .bind(max_tries)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(tag.flatten())
+    }
+
+    /// Lifts the lock on an account's online reset.
+    pub async fn unlock_reset(&self, account_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET locked_until = NULL WHERE id = $1")
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Requires (or stops requiring) a password change at the next sign-in.
+    pub async fn set_must_change_password(
+        &self,
+        account_id: i64,
+        required: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET must_change_password = $1 WHERE id = $2")
+            .bind(i64::from(required))
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a one-time reset link by the SHA-256 of its token.
+    pub async fn create_reset_link(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        created_by: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO reset_links (token_hash, account_id, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(created_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a reset link: its account, once, while it is live.
+    pub async fn take_reset_link(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE reset_links SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+             RETURNING account_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Accounts whose username or email starts with `query`, or whose phone
+    /// is `phone` (E.164), at most `limit`.
+    pub async fn search_accounts(
+        &self,
+        query: &str,
+        phone: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Account>, StoreError> {
+        let key = query.trim().to_lowercase().replace(['%', '_', '\\'], "");
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM accounts
+             WHERE username_key LIKE $1 OR email_key LIKE $1 OR phone = $2
+             ORDER BY username_key LIMIT $3",
+            super::ACCOUNT_COLUMNS
+        ))
+        .bind(format!("{key}%"))
+        .bind(phone)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(super::account_from_row).collect()
+    }
+}
+
+fn event<'a>(now: i64, actor: &'a str, action: &'a str, account_id: Option<i64>) -> NewEvent<'a> {
+    NewEvent {
+        at: now,
+        actor,
+        action,
+        account_id,
+        address: "",
+        detail: "",
+    }
+}

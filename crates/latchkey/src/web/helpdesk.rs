@@ -1,0 +1,1109 @@
+//! The help desk console (`/helpdesk`): staff sign in with a password and
+//! an authenticator code, look an account up, verify the caller (a code to a
+//! method the account has, or a recorded out-of-band check), and only then
+//! act on it. Every step is an audit event naming the member of staff.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::codes::{
+    CODE_PURPOSE, CodeVerdict, authenticator_verdict, codes_paused, send_code, typed_code,
+};
+use super::{AppState, WebError, account_of, client_address, cookie, notify, page, render};
+use crate::accounts::{Account, mask_phone, normalize_phone};
+use crate::config::HelpdeskConfig;
+use crate::notify::{Channel, Message, Notice};
+use crate::secrets::{random_token, same, token_id};
+use crate::store::{AuditEvent, NewEvent, Role, Staff, StaffSession, Stage};
+
+const COOKIE: &str = "latchkey_staff";
+/// Wrong passwords or codes per address, and per member of staff, in 15 minutes.
+const FAILURE_WINDOW: i64 = 900;
+const FAILURES_PER_ADDRESS: i64 = 20;
+const FAILURES_PER_STAFF: i64 = 5;
+
+/// A signed-in member of staff and their session.
+struct OnDuty {
+    session: StaffSession,
+    staff: Staff,
+}
+
+impl OnDuty {
+    /// Whether the caller of `account_id` was verified in this session recently.
+    fn verified(&self, state: &AppState, account_id: i64) -> bool {
+        let fresh_since = state.clock.now() - state.helpdesk.verification_minutes * 60;
+        self.session.caller_id == Some(account_id)
+            && self
+                .session
+                .caller_verified_at
+                .is_some_and(|at| at > fresh_since)
+    }
+
+    fn require_admin(&self) -> Result<(), WebError> {
+        match self.staff.role {
+            Role::Admin => Ok(()),
+            Role::Agent => Err(WebError::Forbidden),
+        }
+    }
+}
+
+async fn current(state: &AppState, parts: &Parts) -> Result<Option<StaffSession>, WebError> {
+    let Some(token) = cookie(&parts.headers, COOKIE) else {
+        return Ok(None);
+    };
+    let idle = state.helpdesk.session_idle_minutes * 60;
+    Ok(state
+        .store
+        .staff_session(&token_id(&token), state.clock.now(), idle)
+        .await?)
+}
+
+/// The form's session, checked against its CSRF token.
+async fn form_session(
+    state: &AppState,
+    parts: &Parts,
+    csrf: &str,
+) -> Result<StaffSession, WebError> {
+    match current(state, parts).await? {
+        Some(session) if same(&session.csrf, csrf) => Ok(session),
+        _ => Err(WebError::Redirect("/helpdesk")),
+    }
+}
+
+/// Signed in, password and authenticator both, and still allowed to be.
+async fn on_duty(state: &AppState, session: Option<StaffSession>) -> Result<OnDuty, WebError> {
+    let session = session.ok_or(WebError::Redirect("/helpdesk"))?;
+    if session.stage != Stage::Active {
+        return Err(WebError::Redirect("/helpdesk"));
+    }
+    let staff_id = session.staff_id.ok_or(WebError::Redirect("/helpdesk"))?;
+    match state.store.staff_by_id(staff_id).await? {
+        Some(staff) if staff.disabled_at.is_none() => Ok(OnDuty { session, staff }),
+        _ => Err(WebError::Redirect("/helpdesk")),
+    }
+}
+
+/// Appends an event naming the member of staff, with what they wrote.
+async fn staff_event(
+    state: &AppState,
+    parts: &Parts,
+    actor: &str,
+    action: &str,
+    account_id: Option<i64>,
+    detail: &str,
+) -> Result<(), WebError> {
+    let address = client_address(state, parts);
+    state
+        .store
+        .append_event(&NewEvent {
+            at: state.clock.now(),
+            actor,
+            action,
+            account_id,
+            address: &address,
+            detail,
+        })
+        .await?;
+    Ok(())
+}
+
+fn to(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
+
+// ---- signing in --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "helpdesk/signin.html")]
+struct SigninPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/factor.html")]
+struct FactorPage<'a> {
+    csrf: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/search.html")]
+struct SearchPage<'a> {
+    csrf: &'a str,
+    staff: &'a Staff,
+    query: String,
+    results: Option<Vec<(Account, String)>>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// The console's front door: the sign-in form, the authenticator form, or
+/// the account search, by how far the session has come.
+pub async fn helpdesk_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let result = async {
+        let session = current(&state, &parts).await?;
+        match session.as_ref().map(|s| s.stage) {
+            None | Some(Stage::Signin) => anonymous(&state, session).await,
+            Some(Stage::Factor) => Ok(factor_page(session.as_ref(), None)),
+            Some(Stage::Active) => {
+                let on = on_duty(&state, session).await?;
+                search_page(&state, &on, query.q.trim()).await
+            }
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn anonymous(state: &AppState, session: Option<StaffSession>) -> Result<Response, WebError> {
+    if let Some(session) = session {
+        return Ok(render(
+            &SigninPage {
+                helpdesk: &state.helpdesk,
+                csrf: &session.csrf,
+                error: None,
+            },
+            StatusCode::OK,
+        ));
+    }
+    let (token, csrf) = (random_token(), random_token());
+    let now = state.clock.now();
+    let lifetime = state.helpdesk.session_max_minutes * 60;
+    state
+        .store
+        .create_staff_session(
+            &token_id(&token),
+            &csrf,
+            Stage::Signin,
+            None,
+            now,
+            now + lifetime,
+        )
+        .await?;
+    let mut response = render(
+        &SigninPage {
+            helpdesk: &state.helpdesk,
+            csrf: &csrf,
+            error: None,
+        },
+        StatusCode::OK,
+    );
+    set_cookie(state, &mut response, &token, lifetime)?;
+    Ok(response)
+}
+
+fn set_cookie(
+    state: &AppState,
+    response: &mut Response,
+    token: &str,
+    lifetime: i64,
+) -> Result<(), WebError> {
+    let value = super::session_cookie(state, COOKIE, token, "/helpdesk", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(())
+}
+
+fn factor_page(session: Option<&StaffSession>, error: Option<String>) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &FactorPage {
+            csrf: session.map_or("", |s| s.csrf.as_str()),
+            error,
+        },
+        status,
+    )
+}
+
+async fn search_page(state: &AppState, on: &OnDuty, query: &str) -> Result<Response, WebError> {
+    let results = if query.is_empty() {
+        None
+    } else {
+        let phone = normalize_phone(query).ok();
+        let found = state
+            .store
+            .search_accounts(query, phone.as_deref(), 25)
+            .await?;
+        Some(
+            found
+                .into_iter()
+                .map(|a| {
+                    let phone = a.phone.as_deref().map(mask_phone).unwrap_or_default();
+                    (a, phone)
+                })
+                .collect(),
+        )
+    };
+    Ok(render(
+        &SearchPage {
+            csrf: &on.session.csrf,
+            staff: &on.staff,
+            query: query.to_owned(),
+            results,
+        },
+        StatusCode::OK,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The password. A wrong one, an unknown or a disabled member of staff get
+/// the same answer after the same work (one Argon2id verification).
+pub async fn signin_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SigninForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        let refused = |error: &str| {
+            render(
+                &SigninPage {
+                    helpdesk: &state.helpdesk,
+                    csrf: &session.csrf,
+                    error: Some(error.to_owned()),
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        };
+        if too_many_failures(&state, &parts, &form.username).await? {
+            return Ok(refused(
+                "Too many wrong tries. Wait 15 minutes, or ask an admin.",
+            ));
+        }
+        let staff = state.store.staff_by_username(&form.username).await?;
+        let right = match &staff {
+            Some(staff) => {
+                state
+                    .hasher
+                    .verify(&form.password, &staff.password_hash)
+                    .await?
+            }
+            // As long as a wrong password takes: one Argon2id computation.
+            None => {
+                state.hasher.hash(&form.password).await?;
+                false
+            }
+        };
+        let Some(staff) = staff.filter(|s| right && s.disabled_at.is_none()) else {
+            count_failure(&state, &parts, &form.username).await?;
+            let actor = format!("staff:{}", form.username.trim().to_lowercase());
+            staff_event(&state, &parts, &actor, "helpdesk.signin_failed", None, "").await?;
+            return Ok(refused("That username and password do not match."));
+        };
+        // A new session for the signed-in stage: no fixation.
+        state.store.end_staff_session(&session.id).await?;
+        let (token, csrf) = (random_token(), random_token());
+        let now = state.clock.now();
+        let lifetime = state.helpdesk.session_max_minutes * 60;
+        let id = token_id(&token);
+        state
+            .store
+            .create_staff_session(
+                &id,
+                &csrf,
+                Stage::Factor,
+                Some(staff.id),
+                now,
+                now + lifetime,
+            )
+            .await?;
+        staff_event(
+            &state,
+            &parts,
+            &staff.actor(),
+            "helpdesk.password_ok",
+            None,
+            "",
+        )
+        .await?;
+        let mut response = to("/helpdesk".into());
+        set_cookie(&state, &mut response, &token, lifetime)?;
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn too_many_failures(
+    state: &AppState,
+    parts: &Parts,
+    username: &str,
+) -> Result<bool, WebError> {
+    let now = state.clock.now();
+    let address = client_address(state, parts);
+    let by_address = state
+        .store
+        .hits(&format!("stafffail:address:{address}"), FAILURE_WINDOW, now)
+        .await?;
+    let by_staff = state
+        .store
+        .hits(
+            &format!("stafffail:staff:{}", username.trim().to_lowercase()),
+            FAILURE_WINDOW,
+            now,
+        )
+        .await?;
+    Ok(by_address >= FAILURES_PER_ADDRESS || by_staff >= FAILURES_PER_STAFF)
+}
+
+async fn count_failure(state: &AppState, parts: &Parts, username: &str) -> Result<(), WebError> {
+    let now = state.clock.now();
+    let address = client_address(state, parts);
+    for key in [
+        format!("stafffail:address:{address}"),
+        format!("stafffail:staff:{}", username.trim().to_lowercase()),
+    ] {
+        state.store.hit(&key, FAILURE_WINDOW, now).await?;
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// The authenticator code: always owed, a step never accepted twice.
+pub async fn factor_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        let staff_id = session.staff_id.filter(|_| session.stage == Stage::Factor);
+        let staff = match staff_id {
+            Some(id) => state.store.staff_by_id(id).await?,
+            None => None,
+        };
+        let Some(staff) = staff.filter(|s| s.disabled_at.is_none()) else {
+            return Err(WebError::Redirect("/helpdesk"));
+        };
+        if too_many_failures(&state, &parts, &staff.username).await? {
+            state.store.end_staff_session(&session.id).await?;
+            return Err(WebError::TooMany);
+        }
+        let secret = crate::totp::open(&state.key, &staff.totp_secret).ok_or_else(|| {
+            WebError::Internal("a staff authenticator key cannot be opened".into())
+        })?;
+        let step = crate::totp::matching_step(&secret, &typed_code(&form.code), state.clock.now());
+        let fresh = match step {
+            Some(step) => state.store.claim_staff_step(staff.id, step).await?,
+            None => false,
+        };
+        if !fresh {
+            count_failure(&state, &parts, &staff.username).await?;
+            staff_event(
+                &state,
+                &parts,
+                &staff.actor(),
+                "helpdesk.factor_failed",
+                None,
+                "",
+            )
+            .await?;
+            let error = Some(
+                "That code is not right, or was used already. Type the code your app shows now."
+                    .into(),
+            );
+            return Ok(factor_page(Some(&session), error));
+        }
+        state.store.activate_staff_session(&session.id).await?;
+        staff_event(
+            &state,
+            &parts,
+            &staff.actor(),
+            "helpdesk.signed_in",
+            None,
+            "",
+        )
+        .await?;
+        Ok(to("/helpdesk".into()))
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn signout_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        state.store.end_staff_session(&session.id).await?;
+        if let Some(staff) = session.staff_id {
+            let actor = match state.store.staff_by_id(staff).await? {
+                Some(staff) => staff.actor(),
+                None => "staff".to_owned(),
+            };
+            staff_event(&state, &parts, &actor, "helpdesk.signed_out", None, "").await?;
+        }
+        let mut response = to("/helpdesk".into());
+        set_cookie(&state, &mut response, "", 0)?;
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- one account ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "helpdesk/account.html")]
+struct AccountPage<'a> {
+    helpdesk: &'a HelpdeskConfig,
+    csrf: &'a str,
+    staff: &'a Staff,
+    account: &'a Account,
+    phone: Option<String>,
+    has_app: bool,
+    locked: bool,
+    verified: bool,
+    notice: Option<String>,
+    error: Option<String>,
+    events: Vec<(String, AuditEvent)>,
+}
+
+async fn account_page(
+    state: &AppState,
+    on: &OnDuty,
+    account_id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let account = account_of(state, Some(account_id)).await?;
+    let has_app = state
+        .store
+        .methods(account.id)
+        .await?
+        .iter()
+        .any(|m| m.kind == "totp");
+    let events = state
+        .store
+        .events_of(account.id, 15)
+        .await?
+        .into_iter()
+        .map(|e| (crate::notify::format_time(e.at), e))
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        &AccountPage {
+            helpdesk: &state.helpdesk,
+            csrf: &on.session.csrf,
+            staff: &on.staff,
+            phone: account.phone.as_deref().map(mask_phone),
+            has_app,
+            locked: codes_paused(&account, state.clock.now()),
+            verified: on.verified(state, account.id),
+            account: &account,
+            notice,
+            error,
+            events,
+        },
+        status,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    done: Option<String>,
+}
+
+pub async fn account_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let result = async {
+        let on = on_duty(&state, current(&state, &parts).await?).await?;
+        let notice = query
+            .done
+            .as_deref()
+            .and_then(done_notice)
+            .map(str::to_owned);
+        account_page(&state, &on, id, notice, None).await
+    }
+    .await;
+    page(&state, result)
+}
+
+/// What the page says after each action.
+fn done_notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "verified" => {
+            "The caller is verified. The actions below are open for the next few minutes."
+        }
+        "sent" => "A code is on its way to the caller. Ask them to read it out.",
+        "phone" => "The phone number is updated, and the person was told on every channel.",
+        "phone-removed" => "The phone number is removed, and the person was told.",
+        "unlocked" => "Online reset is unlocked.",
+        "link" => "A one-time reset link was sent.",
+        "must-change" => "The person must change their password at their next sign-in.",
+        _ => return None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    channel: String,
+}
+
+/// `POST /helpdesk/accounts/{id}/{action}`: one handler, one place where
+/// every action is checked: a signed-in member of staff, the form's token,
+/// and (for changes) a caller verified in this session.
+pub async fn action_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path((id, action)): Path<(i64, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        let on = on_duty(&state, Some(session)).await?;
+        let account = account_of(&state, Some(id)).await?;
+        let outcome = match action.as_str() {
+            "send-code" => send_caller_code(&state, &parts, &on, &account, &form.method).await?,
+            "check-code" => check_caller_code(&state, &parts, &on, &account, &form.code).await?,
+            "record-check" => record_check(&state, &parts, &on, &account, &form).await?,
+            change => {
+                if !on.verified(&state, account.id) {
+                    staff_event(
+                        &state,
+                        &parts,
+                        &on.staff.actor(),
+                        "helpdesk.refused_unverified",
+                        Some(account.id),
+                        change,
+                    )
+                    .await?;
+                    Err(
+                        "Verify the caller first: send them a code, or record the check you made."
+                            .to_owned(),
+                    )
+                } else {
+                    change_account(&state, &parts, &on, &account, change, &form).await?
+                }
+            }
+        };
+        match outcome {
+            Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
+            Err(error) => account_page(&state, &on, id, None, Some(error)).await,
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+/// `Ok(the notice's key)` or `Err(what to tell the agent)`.
+type Outcome = Result<&'static str, String>;
+
+async fn send_caller_code(
+    state: &AppState,
+    parts: &Parts,
+    on: &OnDuty,
+    account: &Account,
+    method: &str,
+) -> Result<Outcome, WebError> {
+    let channel = match method {
+        "sms" => Channel::Sms,
+        "voice" => Channel::Voice,
+        _ => return Ok(Err("Choose a text or a call.".into())),
+    };
+    let Some(phone) = account.phone.as_deref() else {
+        return Ok(Err("This account has no phone to send a code to.".into()));
+    };
+    let tag = match send_code(state, account.id, channel, phone).await? {
+        Ok(tag) => tag,
+        Err(why) => return Ok(Err(why.message())),
+    };
+    let expires = state.clock.now() + state.server.code_minutes * 60;
+    state
+        .store
+        .set_staff_code(&on.session.id, account.id, Some(&tag), expires)
+        .await?;
+    let action = format!("helpdesk.code_sent.{}", channel.as_str());
+    staff_event(
+        state,
+        parts,
+        &on.staff.actor(),
+        &action,
+        Some(account.id),
+        "",
+    )
+    .await?;
+    Ok(Ok("sent"))
+}
+
+/// The code the caller reads out: the one sent from this session, or the
+/// one their authenticator app shows now.
+async fn check_caller_code(
+    state: &AppState,
+    parts: &Parts,
+    on: &OnDuty,
+    account: &Account,
+    typed: &str,
+) -> Result<Outcome, WebError> {
+    let code = typed_code(typed);
+    let now = state.clock.now();
+    let sent = match on.session.code_account_id == Some(account.id) {
+        true => {
+            let max = state.server.code_tries;
+            let tag = state
+                .store
+                .try_staff_code(&on.session.id, account.id, max, now)
+                .await?;
+            tag.is_some_and(|tag| state.key.verify(CODE_PURPOSE, &code, &tag))
+        }
+        false => false,
+    };
+    let right =
+        sent || authenticator_verdict(state, account.id, &code).await? == Some(CodeVerdict::Right);
+    let actor = on.staff.actor();
+    if !right {
+        staff_event(
+            state,
+            parts,
+            &actor,
+            "helpdesk.caller_code_wrong",
+            Some(account.id),
+            "",
+        )
+        .await?;
+        return Ok(Err(
+            "That code is not right. Ask the caller to read it again, or send a new one.".into(),
+        ));
+    }
+    state
+        .store
+        .set_caller_verified(&on.session.id, account.id, now)
+        .await?;
+    let how = if sent { "sent_code" } else { "app_code" };
+    let action = format!("helpdesk.caller_verified:{how}");
+    staff_event(state, parts, &actor, &action, Some(account.id), "").await?;
+    Ok(Ok("verified"))
+}
+
+/// An out-of-band check: one of the configured reasons, and the agent's note.
+async fn record_check(
+    state: &AppState,
+    parts: &Parts,
+    on: &OnDuty,
+    account: &Account,
+    form: &ActionForm,
+) -> Result<Outcome, WebError> {
+    if !state.helpdesk.verification_reasons.contains(&form.reason) {
+        return Ok(Err("Choose the check you made from the list.".into()));
+    }
+    let note = form.note.trim();
+    if note.len() < 5 || note.len() > 500 {
+        return Ok(Err(
+            "Write a short note of what you saw (5 to 500 characters), for the audit trail.".into(),
+        ));
+    }
+    state
+        .store
+        .set_caller_verified(&on.session.id, account.id, state.clock.now())
+        .await?;
+    let detail = format!("{} — {note}", form.reason);
+    let actor = on.staff.actor();
+    staff_event(
+        state,
+        parts,
+        &actor,
+        "helpdesk.caller_verified:manual",
+        Some(account.id),
+        &detail,
+    )
+    .await?;
+    Ok(Ok("verified"))
+}
+
+/// The changes a verified caller may ask for.
+async fn change_account(
+    state: &AppState,
+    parts: &Parts,
+    on: &OnDuty,
+    account: &Account,
+    change: &str,
+    form: &ActionForm,
+) -> Result<Outcome, WebError> {
+    let actor = on.staff.actor();
+    let now = state.clock.now();
+    let (action, done, notice, also_phone) = match change {
+        "phone" => {
+            let phone = match normalize_phone(&form.phone) {
+                Ok(phone) => phone,
+                Err(reason) => return Ok(Err(format!("That number cannot be used: {reason}."))),
+            };
+            state.store.set_phone(account.id, Some(&phone), now).await?;
+            let told = "The help desk changed the mobile phone you reset your password with";
+            ("helpdesk.phone_set", "phone", told, account.phone.clone())
+        }
+        "phone-remove" => {
+            if account.phone.is_none() {
+                return Ok(Err("This account has no phone to remove.".into()));
+            }
+            state.store.set_phone(account.id, None, now).await?;
+            let told = "The help desk removed the mobile phone you reset your password with";
+            (
+                "helpdesk.phone_removed",
+                "phone-removed",
+                told,
+                account.phone.clone(),
+            )
+        }
+        "unlock" => {
+            state.store.unlock_reset(account.id).await?;
+            (
+                "helpdesk.unlocked",
+                "unlocked",
+                "The help desk unlocked online reset of your password",
+                None,
+            )
+        }
+        "must-change" => {
+            state
+                .store
+                .set_must_change_password(account.id, true)
+                .await?;
+            let told = "The help desk asked that you change your password at your next sign-in";
+            ("helpdesk.must_change_password", "must-change", told, None)
+        }
+        "reset-link" => return send_reset_link(state, parts, on, account, &form.channel).await,
+        _ => return Err(WebError::Redirect("/helpdesk")),
+    };
+    staff_event(state, parts, &actor, action, Some(account.id), "").await?;
+    // Told with the account as it is now, and on the number it had before.
+    let account = account_of(state, Some(account.id)).await?;
+    notify(
+        state,
+        parts,
+        &account,
+        Notice::Methods(notice.to_owned()),
+        also_phone.as_deref(),
+    )
+    .await?;
+    Ok(Ok(done))
+}
+
+/// A single-use link to the new-password step, sent to the account's mail
+/// or phone: never shown to the agent.
+async fn send_reset_link(
+    state: &AppState,
+    parts: &Parts,
+    on: &OnDuty,
+    account: &Account,
+    channel: &str,
+) -> Result<Outcome, WebError> {
+    let token = random_token();
+    let now = state.clock.now();
+    let minutes = state.helpdesk.reset_link_minutes;
+    let url = format!(
+        "{}/reset/link/{token}",
+        state.server.public_url.trim_end_matches('/')
+    );
+    let body = format!(
+        "The university help desk sent you this link to choose a new password. It works once, for {minutes} minutes: {url}"
+    );
+    let (provider, message) = match (channel, account.phone.as_deref()) {
+        ("email", _) => (
+            state.mail.as_ref(),
+            Message {
+                channel: Channel::Email,
+                recipient: account.email.clone(),
+                subject: "Your password reset link".into(),
+                body,
+            },
+        ),
+        ("sms", Some(phone)) => (
+            state.messages.as_ref(),
+            Message {
+                channel: Channel::Sms,
+                recipient: phone.to_owned(),
+                subject: String::new(),
+                body,
+            },
+        ),
+        _ => {
+            return Ok(Err(
+                "Choose the person's email, or a phone the account has.".into(),
+            ));
+        }
+    };
+    state
+        .store
+        .create_reset_link(
+            &token_id(&token),
+            account.id,
+            &on.staff.actor(),
+            now,
+            now + minutes * 60,
+        )
+        .await?;
+    if let Err(e) = provider.send(&message, now).await {
+        super::log_error(&format!("sending a reset link: {e}"));
+        return Ok(Err(
+            "The link could not be sent just now. Try again, or use the other channel.".into(),
+        ));
+    }
+    let action = format!("helpdesk.reset_link_sent.{}", message.channel.as_str());
+    staff_event(
+        state,
+        parts,
+        &on.staff.actor(),
+        &action,
+        Some(account.id),
+        "",
+    )
+    .await?;
+    Ok(Ok("link"))
+}
+
+// ---- admin: staff and the audit trail ----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "helpdesk/staff.html")]
+struct StaffPage<'a> {
+    csrf: &'a str,
+    staff: &'a Staff,
+    members: Vec<Staff>,
+}
+
+pub async fn staff_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let on = on_duty(&state, current(&state, &parts).await?).await?;
+        on.require_admin()?;
+        Ok(render(
+            &StaffPage {
+                csrf: &on.session.csrf,
+                staff: &on.staff,
+                members: state.store.all_staff().await?,
+            },
+            StatusCode::OK,
+        ))
+    }
+    .await;
+    page(&state, result)
+}
+
+/// `POST /helpdesk/staff/{id}/{disable|enable}`: admins only, never oneself.
+pub async fn staff_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path((id, change)): Path<(i64, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        let on = on_duty(&state, Some(session)).await?;
+        if on.require_admin().is_err() {
+            staff_event(
+                &state,
+                &parts,
+                &on.staff.actor(),
+                "helpdesk.refused_not_admin",
+                None,
+                &change,
+            )
+            .await?;
+            return Err(WebError::Forbidden);
+        }
+        let now = state.clock.now();
+        let disabled = match change.as_str() {
+            "disable" if id != on.staff.id => Some(now),
+            "enable" => None,
+            _ => return Err(WebError::Redirect("/helpdesk/staff")),
+        };
+        state
+            .store
+            .set_staff_disabled(id, disabled, &on.staff.actor(), now)
+            .await?;
+        Ok(to("/helpdesk/staff".into()))
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/audit.html")]
+struct AuditPage<'a> {
+    csrf: &'a str,
+    staff: &'a Staff,
+    filter: AuditFilter,
+    events: Vec<(String, AuditEvent)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditFilter {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    since: String,
+}
+
+/// The newest events matching the filter (at most 200), with export links.
+pub async fn audit_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let result = async {
+        let on = on_duty(&state, current(&state, &parts).await?).await?;
+        on.require_admin()?;
+        let account_id = match filter.account.trim() {
+            "" => None,
+            who => Some(state.store.find_account(who).await?.map_or(-1, |a| a.id)),
+        };
+        let since = parse_day(&filter.since).unwrap_or(0);
+        let events = state
+            .store
+            .search_events(
+                account_id,
+                filter.actor.trim(),
+                filter.action.trim(),
+                since,
+                200,
+            )
+            .await?
+            .into_iter()
+            .map(|e| (crate::notify::format_time(e.at), e))
+            .collect();
+        staff_event(
+            &state,
+            &parts,
+            &on.staff.actor(),
+            "helpdesk.audit_viewed",
+            None,
+            "",
+        )
+        .await?;
+        Ok(render(
+            &AuditPage {
+                csrf: &on.session.csrf,
+                staff: &on.staff,
+                filter,
+                events,
+            },
+            StatusCode::OK,
+        ))
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    since: String,
+}
+
+/// The chain since a day, as JSON lines (what `latchkey audit export` writes).
+pub async fn audit_export_get(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let result = async {
+        let on = on_duty(&state, current(&state, &parts).await?).await?;
+        on.require_admin()?;
+        let since = parse_day(&query.since).unwrap_or(0);
+        let mut body = String::new();
+        let mut after = 0;
+        loop {
+            let page = state.store.events_page(after, since, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for event in &page {
+                body.push_str(&serde_json::to_string(event)?);
+                body.push('\n');
+            }
+        }
+        staff_event(
+            &state,
+            &parts,
+            &on.staff.actor(),
+            "helpdesk.audit_exported",
+            None,
+            &query.since,
+        )
+        .await?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/x-ndjson"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"latchkey-audit.jsonl\"",
+                ),
+            ],
+            body,
+        )
+            .into_response())
+    }
+    .await;
+    page(&state, result)
+}
+
+/// `YYYY-MM-DD` as Unix seconds at midnight UTC.
+fn parse_day(text: &str) -> Option<i64> {
+    let time = humantime::parse_rfc3339_weak(&format!("{}T00:00:00Z", text.trim())).ok()?;
+    let seconds = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(seconds).ok()
+}
