@@ -10,6 +10,7 @@ mod cli_policy;
 mod cli_serve;
 mod cli_user;
 mod crash;
+mod helpdesk;
 mod ldap;
 mod portal;
 mod smtp;

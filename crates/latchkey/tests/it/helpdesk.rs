@@ -1,0 +1,543 @@
+//! The help desk console over HTTP: staff sign in with a password and an
+//! authenticator code, nothing changes before the caller is verified,
+//! roles hold, and every action is audited and told to the person.
+
+use latchkey::clock::Clock;
+use latchkey::secrets::SecretKey;
+use latchkey::store::{ChainCheck, Role};
+use latchkey::totp;
+
+use crate::portal::{Browser, OLD_PASSWORD, Page, Portal, latest_code, portal};
+use crate::support::{TestDb, count, on_each_backend};
+
+const STAFF_PASSWORD: &str = "Desk#shift-42x";
+const REASON: &str = "Photo ID shown on a video call";
+
+/// Adds a member of staff; their authenticator secret.
+async fn add_staff(portal: &Portal, key: &SecretKey, username: &str, role: Role) -> Vec<u8> {
+    let secret = totp::new_secret();
+    let hash = portal.hasher.hash(STAFF_PASSWORD).await.unwrap();
+    let sealed = totp::seal(key, &secret).unwrap();
+    portal
+        .store
+        .insert_staff(username, role, &hash, &sealed, "test", 1)
+        .await
+        .unwrap();
+    secret
+}
+
+/// Password, then the authenticator's code of a fresh time step.
+async fn sign_in(browser: &mut Browser, portal: &Portal, username: &str, secret: &[u8]) -> Page {
+    portal.clock.advance(30);
+    assert_eq!(
+        browser.get(portal, "/helpdesk").await.heading(),
+        "Help desk sign-in"
+    );
+    let page = browser
+        .post(
+            portal,
+            "/helpdesk/signin",
+            &[("username", username), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.heading(), "Your authenticator code", "{}", page.body);
+    let code = totp::code_at(secret, portal.clock.now()).unwrap();
+    browser
+        .post(portal, "/helpdesk/factor", &[("code", &code)])
+        .await
+}
+
+async fn account_path(portal: &Portal, username: &str) -> String {
+    let account = portal.store.find_account(username).await.unwrap().unwrap();
+    format!("/helpdesk/accounts/{}", account.id)
+}
+
+async fn events(db: &TestDb, action: &str) -> i64 {
+    count(&db.url, &format!("audit_events WHERE action = '{action}'")).await
+}
+
+#[tokio::test]
+async fn staff_need_the_password_and_a_fresh_authenticator_code() {
+    let db = TestDb::sqlite("helpdesk_signin");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let ada = account_path(&portal, "ada").await;
+
+    // The password alone opens nothing.
+    let mut half = Browser::default();
+    half.get(&portal, "/helpdesk").await;
+    half.post(
+        &portal,
+        "/helpdesk/signin",
+        &[("username", "kim"), ("password", STAFF_PASSWORD)],
+    )
+    .await;
+    let page = half.get(&portal, &ada).await;
+    assert_eq!(page.heading(), "Your authenticator code", "not the account");
+    let page = half
+        .post(&portal, "/helpdesk/factor", &[("code", "000000")])
+        .await;
+    assert!(
+        page.body.contains("That code is not right"),
+        "{}",
+        page.body
+    );
+
+    // A wrong password and an unknown name: one answer.
+    let mut wrong = Browser::default();
+    wrong.get(&portal, "/helpdesk").await;
+    let bad = wrong
+        .post(
+            &portal,
+            "/helpdesk/signin",
+            &[("username", "kim"), ("password", "Nope#1234")],
+        )
+        .await;
+    let unknown = wrong
+        .post(
+            &portal,
+            "/helpdesk/signin",
+            &[("username", "nobody"), ("password", "Nope#1234")],
+        )
+        .await;
+    assert_eq!(bad.status, unknown.status);
+    assert!(bad.body.contains("do not match") && unknown.body.contains("do not match"));
+
+    // With the code: the search page. The same code cannot sign in twice.
+    let mut browser = Browser::default();
+    let page = sign_in(&mut browser, &portal, "kim", &secret).await;
+    assert_eq!(page.heading(), "Find an account");
+    let code = totp::code_at(&secret, portal.clock.now()).unwrap();
+    let mut replay = Browser::default();
+    replay.get(&portal, "/helpdesk").await;
+    replay
+        .post(
+            &portal,
+            "/helpdesk/signin",
+            &[("username", "kim"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    let page = replay
+        .post(&portal, "/helpdesk/factor", &[("code", &code)])
+        .await;
+    assert!(page.body.contains("used already"), "{}", page.body);
+
+    // Staff sessions are short: ten idle minutes end them.
+    portal.clock.advance(11 * 60);
+    assert_eq!(
+        browser.get(&portal, &ada).await.heading(),
+        "Help desk sign-in"
+    );
+    assert_eq!(events(&db, "helpdesk.signed_in").await, 1);
+    assert_eq!(events(&db, "helpdesk.factor_failed").await, 2);
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn nothing_changes_before_the_caller_is_verified_then_each_action_is_audited_and_told() {
+    on_each_backend("helpdesk_actions", |db: TestDb| async move {
+        let key = SecretKey::random();
+        let portal = portal(&db, &key).await;
+        let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+        let mut browser = Browser::default();
+        sign_in(&mut browser, &portal, "kim", &secret).await;
+
+        // alan has no method: found by name, his page has every change disabled.
+        let page = browser.get(&portal, "/helpdesk?q=ala").await;
+        assert!(page.body.contains("alan@example.edu"), "{}", page.body);
+        let alan = account_path(&portal, "alan").await;
+        let page = browser.get(&portal, &alan).await;
+        assert_eq!(page.heading(), "Alan Turing (alan)");
+        assert!(page.body.contains("Set the phone</button>") && page.body.contains("disabled"));
+        let page = browser
+            .post(
+                &portal,
+                &format!("{alan}/phone"),
+                &[("phone", "(202) 555-0199")],
+            )
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(
+            page.body.contains("Verify the caller first"),
+            "{}",
+            page.body
+        );
+        let account = portal.store.find_account("alan").await.unwrap().unwrap();
+        assert_eq!(account.phone, None, "{}", db.label);
+        assert_eq!(events(&db, "helpdesk.refused_unverified").await, 1);
+
+        // A recorded check needs a listed reason and a note.
+        let page = browser
+            .post(
+                &portal,
+                &format!("{alan}/record-check"),
+                &[("reason", "I just know"), ("note", "trust me")],
+            )
+            .await;
+        assert!(page.body.contains("from the list"), "{}", page.body);
+        let page = browser
+            .post(
+                &portal,
+                &format!("{alan}/record-check"),
+                &[
+                    ("reason", REASON),
+                    ("note", "Staff card 4411, face matches"),
+                ],
+            )
+            .await;
+        assert!(
+            page.body.contains("The caller is verified"),
+            "{}",
+            page.body
+        );
+        let page = browser
+            .post(
+                &portal,
+                &format!("{alan}/phone"),
+                &[("phone", "(202) 555-0199")],
+            )
+            .await;
+        assert!(
+            page.body.contains("phone number is updated"),
+            "{}",
+            page.body
+        );
+        let account = portal.store.find_account("alan").await.unwrap().unwrap();
+        assert_eq!(account.phone.as_deref(), Some("+12025550199"));
+        // Told by mail and by text to the new number.
+        let told: Vec<(String, String)> = portal
+            .store
+            .outbox(2)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.channel, m.recipient))
+            .collect();
+        assert!(
+            told.contains(&("email".into(), "alan@example.edu".into())),
+            "{told:?}"
+        );
+        assert!(
+            told.contains(&("sms".into(), "+12025550199".into())),
+            "{told:?}"
+        );
+
+        // The trail names the agent, the check and the change.
+        let recent = portal.store.events_of(account.id, 10).await.unwrap();
+        let check = recent
+            .iter()
+            .find(|e| e.action == "helpdesk.caller_verified:manual")
+            .unwrap();
+        assert_eq!(check.actor, "staff:kim");
+        assert_eq!(
+            check.detail,
+            format!("{REASON} — Staff card 4411, face matches")
+        );
+        assert!(
+            recent
+                .iter()
+                .any(|e| e.action == "helpdesk.phone_set" && e.actor == "staff:kim")
+        );
+
+        // Verification lasts only so long.
+        portal.clock.advance(16 * 60);
+        let mut browser = Browser::default();
+        sign_in(&mut browser, &portal, "kim", &secret).await;
+        let page = browser
+            .post(&portal, &format!("{alan}/must-change"), &[])
+            .await;
+        assert!(page.body.contains("Verify the caller first"));
+        assert!(matches!(
+            portal.store.verify_audit().await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_caller_verified_by_a_texted_code_is_unlocked_and_gets_a_one_time_reset_link() {
+    let db = TestDb::sqlite("helpdesk_link");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let ada_account = portal.store.find_account("ada").await.unwrap().unwrap();
+    portal
+        .store
+        .lock_reset(ada_account.id, portal.clock.now() + 3600)
+        .await
+        .unwrap();
+    let mut browser = Browser::default();
+    sign_in(&mut browser, &portal, "kim", &secret).await;
+    let ada = account_path(&portal, "ada").await;
+    assert!(
+        browser
+            .get(&portal, &ada)
+            .await
+            .body
+            .contains("Locked after repeated wrong codes")
+    );
+
+    let page = browser
+        .post(&portal, &format!("{ada}/send-code"), &[("method", "sms")])
+        .await;
+    assert!(page.body.contains("A code is on its way"), "{}", page.body);
+    let page = browser
+        .post(&portal, &format!("{ada}/check-code"), &[("code", "999999")])
+        .await;
+    assert!(page.body.contains("That code is not right"));
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(&portal, &format!("{ada}/check-code"), &[("code", &code)])
+        .await;
+    assert!(
+        page.body.contains("The caller is verified"),
+        "{}",
+        page.body
+    );
+
+    let page = browser.post(&portal, &format!("{ada}/unlock"), &[]).await;
+    assert!(
+        page.body.contains("Online reset is unlocked"),
+        "{}",
+        page.body
+    );
+    let account = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert_eq!(account.locked_until, None);
+
+    let page = browser
+        .post(
+            &portal,
+            &format!("{ada}/reset-link"),
+            &[("channel", "email")],
+        )
+        .await;
+    assert!(page.body.contains("reset link was sent"), "{}", page.body);
+    assert!(
+        !page.body.contains("/reset/link/"),
+        "the agent never sees the link"
+    );
+    let mail = portal.store.outbox(1).await.unwrap().remove(0);
+    assert_eq!(
+        (mail.channel.as_str(), mail.recipient.as_str()),
+        ("email", "ada@example.edu")
+    );
+    let link = mail
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/reset/link/"))
+        .unwrap();
+    let path = &link[link.find("/reset/link/").unwrap()..];
+
+    // The person opens it: straight to a new password.
+    let mut person = Browser::default();
+    let page = person.get(&portal, path).await;
+    assert_eq!(page.heading(), "Choose a new password", "{}", page.body);
+    let page = person
+        .post(
+            &portal,
+            "/reset/password",
+            &[("password", "Lk8&pqrVz"), ("confirm", "Lk8&pqrVz")],
+        )
+        .await;
+    assert_eq!(page.heading(), "Your password is changed");
+    // Once only.
+    let mut again = Browser::default();
+    assert_eq!(
+        again.get(&portal, path).await.heading(),
+        "This page has expired"
+    );
+    assert_eq!(events(&db, "reset.link_used").await, 1);
+    assert_eq!(events(&db, "reset.link_refused").await, 1);
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_required_password_change_comes_first_at_the_next_sign_in() {
+    let db = TestDb::sqlite("helpdesk_must_change");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let mut browser = Browser::default();
+    sign_in(&mut browser, &portal, "kim", &secret).await;
+    let ada = account_path(&portal, "ada").await;
+    browser
+        .post(
+            &portal,
+            &format!("{ada}/record-check"),
+            &[("reason", REASON), ("note", "Badge 1234 on camera")],
+        )
+        .await;
+    let page = browser
+        .post(&portal, &format!("{ada}/must-change"), &[])
+        .await;
+    assert!(
+        page.body.contains("must change their password"),
+        "{}",
+        page.body
+    );
+
+    let mut person = Browser::default();
+    crate::account::sign_in_ada(&mut person, &portal).await;
+    let page = person.get(&portal, "/account").await;
+    assert_eq!(page.heading(), "Change your password");
+    assert!(
+        page.body
+            .contains("The help desk asked you to choose a new password")
+    );
+    let page = person
+        .post(
+            &portal,
+            "/account/password",
+            &[
+                ("current", OLD_PASSWORD),
+                ("password", "Lk8&pqrVz"),
+                ("confirm", "Lk8&pqrVz"),
+            ],
+        )
+        .await;
+    assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
+    let account = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert!(!account.must_change_password, "cleared by the change");
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn agents_cannot_manage_staff_or_read_the_trail_and_admins_can() {
+    let db = TestDb::sqlite("helpdesk_roles");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let agent_secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let admin_secret = add_staff(&portal, &key, "lee", Role::Admin).await;
+    let kim = portal
+        .store
+        .staff_by_username("kim")
+        .await
+        .unwrap()
+        .unwrap();
+
+    let mut agent = Browser::default();
+    let page = sign_in(&mut agent, &portal, "kim", &agent_secret).await;
+    assert!(
+        !page.body.contains("/helpdesk/staff"),
+        "no admin links for agents"
+    );
+    for path in [
+        "/helpdesk/staff",
+        "/helpdesk/audit",
+        "/helpdesk/audit/export?since=2020-01-01",
+    ] {
+        let page = agent.get(&portal, path).await;
+        assert_eq!(page.status, 403, "{path}");
+    }
+    let page = agent
+        .post(&portal, &format!("/helpdesk/staff/{}/disable", kim.id), &[])
+        .await;
+    assert_eq!(page.status, 403);
+    assert_eq!(events(&db, "helpdesk.refused_not_admin").await, 1);
+
+    let mut admin = Browser::default();
+    sign_in(&mut admin, &portal, "lee", &admin_secret).await;
+    let page = admin.get(&portal, "/helpdesk/audit?actor=staff:kim").await;
+    assert_eq!(page.heading(), "Audit trail");
+    assert!(
+        page.body.contains("helpdesk.refused_not_admin"),
+        "{}",
+        page.body
+    );
+    let export = admin
+        .get(&portal, "/helpdesk/audit/export?since=2020-01-01")
+        .await;
+    assert!(export.body.lines().count() > 5);
+    assert!(
+        export
+            .body
+            .lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+    );
+
+    let page = admin.get(&portal, "/helpdesk/staff").await;
+    assert!(page.body.contains("Disable kim"));
+    admin
+        .post(&portal, &format!("/helpdesk/staff/{}/disable", kim.id), &[])
+        .await;
+    // kim's session ended with it, and kim cannot sign in again.
+    assert_eq!(
+        agent.get(&portal, "/helpdesk").await.heading(),
+        "Help desk sign-in"
+    );
+    let mut again = Browser::default();
+    again.get(&portal, "/helpdesk").await;
+    let page = again
+        .post(
+            &portal,
+            "/helpdesk/signin",
+            &[("username", "kim"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert!(page.body.contains("do not match"));
+    db.drop_db().await;
+}
+
+#[test]
+fn the_first_admin_is_made_on_the_command_line() {
+    use crate::support::{TempDir, latchkey_with_env};
+    let dir = TempDir::new("cli-staff");
+    let db = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+    let env = [(
+        "LATCHKEY_SECRET_KEY",
+        "a test key that is long enough to be accepted",
+    )];
+    let run = |args: &[&str], stdin: &[u8], env: &[(&str, &str)]| {
+        let mut all = vec!["--database-url", db.as_str(), "staff"];
+        all.extend_from_slice(args);
+        latchkey_with_env(&all, stdin, env)
+    };
+    let no_key = run(
+        &["add", "--username", "lee", "--role", "admin"],
+        b"Qz7#vbnMx-41k\n",
+        &[],
+    );
+    assert_eq!(no_key.code, 2);
+    assert!(
+        no_key.stderr.contains("LATCHKEY_SECRET_KEY"),
+        "{}",
+        no_key.stderr
+    );
+    let weak = run(
+        &["add", "--username", "lee", "--role", "admin"],
+        b"password\n",
+        &env,
+    );
+    assert_eq!(weak.code, 1, "{}", weak.stdout);
+    assert!(weak.stdout.contains("min_length") || weak.stdout.contains("uppercase"));
+
+    let added = run(
+        &["add", "--username", "lee", "--role", "admin"],
+        b"Qz7#vbnMx-41k\n",
+        &env,
+    );
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    assert!(added.stdout.contains("otpauth://totp/"), "{}", added.stdout);
+    let again = run(
+        &["add", "--username", "LEE", "--role", "agent"],
+        b"Qz7#vbnMx-41k\n",
+        &env,
+    );
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already taken"), "{}", again.stderr);
+
+    let listed = run(&["list"], b"", &env);
+    assert_eq!(listed.stdout.trim(), "lee                  admin  active");
+    assert_eq!(run(&["disable", "lee"], b"", &env).code, 0);
+    assert!(run(&["list"], b"", &env).stdout.contains("disabled"));
+    let verify = latchkey_with_env(&["--database-url", &db, "audit", "verify"], b"", &[]);
+    assert_eq!(verify.code, 0, "{}", verify.stdout);
+    assert!(
+        verify.stdout.starts_with("2 events"),
+        "added and disabled: {}",
+        verify.stdout
+    );
+}
