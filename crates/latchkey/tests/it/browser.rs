@@ -209,3 +209,59 @@ async fn a_person_off_campus_is_warned_then_resets_into_the_directory_in_chromiu
         &["01-warning", "02-warning-steps", "04-identify", "05-done"],
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_registers_a_callers_phone_and_the_caller_resets_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_helpdesk");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let secret = latchkey::totp::new_secret();
+    let password = "Desk#shift-42x";
+    let hash = portal.hasher.hash(password).await.unwrap();
+    let sealed = latchkey::totp::seal(&key, &secret).unwrap();
+    portal
+        .store
+        .insert_staff(
+            "kim",
+            latchkey::store::Role::Agent,
+            &hash,
+            &sealed,
+            "test",
+            1,
+        )
+        .await
+        .unwrap();
+    let base = serve(&portal).await;
+    let stdout = run_script_with(
+        "helpdesk.mjs",
+        &base,
+        "helpdesk",
+        &[password, &latchkey::totp::base32(&secret)],
+    )
+    .await;
+    assert!(stdout.contains("the caller reset in Chromium"), "{stdout}");
+    let alan = portal.store.find_account("alan").await.unwrap().unwrap();
+    assert_eq!(alan.phone.as_deref(), Some("+12025550177"));
+    let trail = portal.store.events_of(alan.id, 50).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "helpdesk.phone_set" && e.actor == "staff:kim")
+    );
+    assert!(trail.iter().any(|e| e.action == "reset.completed"));
+    assert_screenshots(
+        "helpdesk",
+        &[
+            "01-signin",
+            "02-factor",
+            "03-search",
+            "04-account",
+            "05-verified",
+            "06-phone-set",
+            "09-caller-done",
+        ],
+    );
+}
