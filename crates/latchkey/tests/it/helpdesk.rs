@@ -306,6 +306,14 @@ async fn a_caller_verified_by_a_texted_code_is_unlocked_and_gets_a_one_time_rese
     );
     let account = portal.store.find_account("ada").await.unwrap().unwrap();
     assert_eq!(account.locked_until, None);
+    let told = portal.store.outbox(2).await.unwrap();
+    assert!(
+        told.iter()
+            .all(|m| m.body.contains("The help desk unlocked online reset")),
+        "mail and text: {told:?}"
+    );
+    assert_eq!(events(&db, "helpdesk.unlocked").await, 1);
+    assert_eq!(events(&db, "helpdesk.caller_verified:sent_code").await, 1);
 
     let page = browser
         .post(
@@ -377,6 +385,14 @@ async fn a_required_password_change_comes_first_at_the_next_sign_in() {
         page.body.contains("must change their password"),
         "{}",
         page.body
+    );
+    assert_eq!(events(&db, "helpdesk.must_change_password").await, 1);
+    let told = portal.store.outbox(1).await.unwrap().remove(0);
+    assert!(
+        told.body
+            .contains("change your password at your next sign-in"),
+        "{}",
+        told.body
     );
 
     let mut person = Browser::default();
