@@ -32,10 +32,7 @@ pub enum Format {
 const PAGE: i64 = 10_000;
 
 pub fn run(command: AuditCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    let runtime = super::runtime()?;
     runtime.block_on(async {
         let store = Store::open(&config.config.database.url)
             .await

@@ -32,10 +32,7 @@ pub enum DirectoryCommand {
 
 pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
     let settings = &config.config;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    let runtime = super::runtime()?;
     runtime.block_on(async {
         let store = Store::open(&settings.database.url)
             .await

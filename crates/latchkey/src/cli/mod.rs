@@ -105,6 +105,14 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
     }
 }
 
+/// The runtime a command's async work runs on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))
+}
+
 /// The key of the HMACs and sealed secrets: `LATCHKEY_SECRET_KEY`, else
 /// `server.secret_key`; in the demo, a fixed public one.
 pub(crate) fn secret_key(

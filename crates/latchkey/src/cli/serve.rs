@@ -44,13 +44,6 @@ const DEMO_PASSWORD: &str = "Vt9#qkzP";
 /// `oathtool --totp -b GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ` stands in for her phone.
 const DEMO_TOTP_SECRET: &[u8] = b"12345678901234567890";
 
-fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))
-}
-
 async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
     Store::open(&config.config.database.url)
         .await
@@ -63,7 +56,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
     let bind = args.bind.unwrap_or_else(|| settings.server.bind.clone());
     let policy = config.policy()?;
     let hasher = Hasher::new(&settings.hashing).map_err(|e| UsageError(format!("hashing: {e}")))?;
-    runtime()?.block_on(async {
+    super::runtime()?.block_on(async {
         let store = open_store(config).await?;
         if args.demo {
             add_demo_accounts(&store, &hasher, &key).await?;
@@ -216,7 +209,7 @@ pub struct OutboxArgs {
 }
 
 pub fn outbox(args: OutboxArgs, config: &LoadedConfig) -> Result<Outcome, UsageError> {
-    runtime()?.block_on(async {
+    super::runtime()?.block_on(async {
         let store = open_store(config).await?;
         let messages = store
             .outbox(args.limit)

@@ -67,10 +67,7 @@ struct Services {
 }
 
 pub fn run(command: UserCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UsageError(format!("cannot start the runtime: {e}")))?;
+    let runtime = super::runtime()?;
     runtime.block_on(async {
         let services = Services {
             config: config.config.clone(),

@@ -43,6 +43,26 @@ impl OnDuty {
                 .is_some_and(|at| at > fresh_since)
     }
 
+    /// Appends an event naming this member of staff.
+    async fn record(
+        &self,
+        state: &AppState,
+        parts: &Parts,
+        action: &str,
+        account_id: Option<i64>,
+        detail: &str,
+    ) -> Result<(), WebError> {
+        staff_event(
+            state,
+            parts,
+            &self.staff.actor(),
+            action,
+            account_id,
+            detail,
+        )
+        .await
+    }
+
     fn require_admin(&self) -> Result<(), WebError> {
         match self.staff.role {
             Role::Admin => Ok(()),
@@ -621,10 +641,9 @@ pub async fn action_post(
             "record-check" => record_check(&state, &parts, &on, &account, &form).await?,
             change => {
                 if !on.verified(&state, account.id) {
-                    staff_event(
+                    on.record(
                         &state,
                         &parts,
-                        &on.staff.actor(),
                         "helpdesk.refused_unverified",
                         Some(account.id),
                         change,
@@ -676,15 +695,8 @@ async fn send_caller_code(
         .set_staff_code(&on.session.id, account.id, Some(&tag), expires)
         .await?;
     let action = format!("helpdesk.code_sent.{}", channel.as_str());
-    staff_event(
-        state,
-        parts,
-        &on.staff.actor(),
-        &action,
-        Some(account.id),
-        "",
-    )
-    .await?;
+    on.record(state, parts, &action, Some(account.id), "")
+        .await?;
     Ok(Ok("sent"))
 }
 
@@ -712,12 +724,10 @@ async fn check_caller_code(
     };
     let right =
         sent || authenticator_verdict(state, account.id, &code).await? == Some(CodeVerdict::Right);
-    let actor = on.staff.actor();
     if !right {
-        staff_event(
+        on.record(
             state,
             parts,
-            &actor,
             "helpdesk.caller_code_wrong",
             Some(account.id),
             "",
@@ -733,7 +743,8 @@ async fn check_caller_code(
         .await?;
     let how = if sent { "sent_code" } else { "app_code" };
     let action = format!("helpdesk.caller_verified:{how}");
-    staff_event(state, parts, &actor, &action, Some(account.id), "").await?;
+    on.record(state, parts, &action, Some(account.id), "")
+        .await?;
     Ok(Ok("verified"))
 }
 
@@ -759,11 +770,9 @@ async fn record_check(
         .set_caller_verified(&on.session.id, account.id, state.clock.now())
         .await?;
     let detail = format!("{} — {note}", form.reason);
-    let actor = on.staff.actor();
-    staff_event(
+    on.record(
         state,
         parts,
-        &actor,
         "helpdesk.caller_verified:manual",
         Some(account.id),
         &detail,
@@ -781,7 +790,6 @@ async fn change_account(
     change: &str,
     form: &ActionForm,
 ) -> Result<Outcome, WebError> {
-    let actor = on.staff.actor();
     let now = state.clock.now();
     let (action, done, notice, also_phone) = match change {
         "phone" => {
@@ -826,7 +834,8 @@ async fn change_account(
         "reset-link" => return send_reset_link(state, parts, on, account, &form.channel).await,
         _ => return Err(WebError::Redirect("/helpdesk")),
     };
-    staff_event(state, parts, &actor, action, Some(account.id), "").await?;
+    on.record(state, parts, action, Some(account.id), "")
+        .await?;
     // Told with the account as it is now, and on the number it had before.
     let account = account_of(state, Some(account.id)).await?;
     notify(
@@ -901,15 +910,8 @@ async fn send_reset_link(
         ));
     }
     let action = format!("helpdesk.reset_link_sent.{}", message.channel.as_str());
-    staff_event(
-        state,
-        parts,
-        &on.staff.actor(),
-        &action,
-        Some(account.id),
-        "",
-    )
-    .await?;
+    on.record(state, parts, &action, Some(account.id), "")
+        .await?;
     Ok(Ok("link"))
 }
 
@@ -951,15 +953,8 @@ pub async fn staff_post(
         let session = form_session(&state, &parts, &form.csrf).await?;
         let on = on_duty(&state, Some(session)).await?;
         if on.require_admin().is_err() {
-            staff_event(
-                &state,
-                &parts,
-                &on.staff.actor(),
-                "helpdesk.refused_not_admin",
-                None,
-                &change,
-            )
-            .await?;
+            on.record(&state, &parts, "helpdesk.refused_not_admin", None, &change)
+                .await?;
             return Err(WebError::Forbidden);
         }
         let now = state.clock.now();
@@ -1026,15 +1021,8 @@ pub async fn audit_get(
             .into_iter()
             .map(|e| (crate::notify::format_time(e.at), e))
             .collect();
-        staff_event(
-            &state,
-            &parts,
-            &on.staff.actor(),
-            "helpdesk.audit_viewed",
-            None,
-            "",
-        )
-        .await?;
+        on.record(&state, &parts, "helpdesk.audit_viewed", None, "")
+            .await?;
         Ok(render(
             &AuditPage {
                 csrf: &on.session.csrf,
@@ -1076,10 +1064,9 @@ pub async fn audit_export_get(
                 body.push('\n');
             }
         }
-        staff_event(
+        on.record(
             &state,
             &parts,
-            &on.staff.actor(),
             "helpdesk.audit_exported",
             None,
             &query.since,
