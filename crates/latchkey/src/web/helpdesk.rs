@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, CodeVerdict, authenticator_verdict, codes_paused, send_code, typed_code,
+    CODE_PURPOSE, CodeVerdict, authenticator_verdict, codes_paused, count_wrong_code, send_code,
+    typed_code,
 };
 use super::{AppState, WebError, account_of, client_address, cookie, notify, page, render};
 use crate::accounts::{Account, mask_phone, normalize_phone};
@@ -733,6 +734,11 @@ async fn check_caller_code(
             "",
         )
         .await?;
+        // Counted like a wrong code in a reset: guessing here locks online reset too.
+        if count_wrong_code(state, account.id).await? {
+            on.record(state, parts, "helpdesk.locked", Some(account.id), "")
+                .await?;
+        }
         return Ok(Err(
             "That code is not right. Ask the caller to read it again, or send a new one.".into(),
         ));
