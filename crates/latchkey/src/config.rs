@@ -207,7 +207,12 @@ impl std::error::Error for ConfigError {}
 pub struct LoadedConfig {
     pub config: Config,
     file: Option<(PathBuf, String)>,
+    /// The file's settings (empty without a file), before the environment.
+    table: toml::Table,
 }
+
+/// The environment variables that are secrets or flags, not config keys.
+const PREFIX: &str = "LATCHKEY_";
 
 impl LoadedConfig {
     /// The defaults, when no file is given.
@@ -215,6 +220,7 @@ impl LoadedConfig {
         LoadedConfig {
             config: Config::default(),
             file: None,
+            table: toml::Table::new(),
         }
     }
 
@@ -229,22 +235,107 @@ impl LoadedConfig {
 
     /// `path` names the source in errors and anchors relative paths in it.
     pub fn parse(path: &Path, source: String) -> Result<LoadedConfig, ConfigError> {
-        let config: Config = toml::from_str(&source).map_err(|e| ConfigError {
+        let located = |e: toml::de::Error| ConfigError {
             file: path.to_owned(),
             line: e.span().map(|span| line_of(&source, span)),
             reason: e.message().trim().to_owned(),
-        })?;
+        };
+        let table: toml::Table = toml::from_str(&source).map_err(located)?;
+        let config: Config = toml::from_str(&source).map_err(located)?;
         let loaded = LoadedConfig {
             config,
             file: Some((path.to_owned(), source)),
+            table,
         };
-        loaded.config.policy.validate().map_err(|problem| {
-            loaded.error(&["policy", problem.key], format!("policy.{problem}"))
-        })?;
-        if let Some((key, reason)) = loaded.config.directory.problem() {
-            return Err(loaded.error(&["directory", key], format!("directory.{key}: {reason}")));
-        }
+        loaded.validate()?;
         Ok(loaded)
+    }
+
+    /// Settings from the environment over the file's: `LATCHKEY_SECTION__KEY`
+    /// sets `section.key` (`__` between levels, any case), and
+    /// `LATCHKEY_SECTION__KEY_FILE` sets it to a file's contents (for
+    /// secrets). A value is read as TOML where it is one (`10`, `true`,
+    /// `["10.0.0.0/8"]`), as text otherwise. Variables without `__` are the
+    /// named secrets (`LATCHKEY_SECRET_KEY`, …) and are not config keys. An
+    /// unknown key or a wrong value is refused, naming the variable.
+    pub fn with_environment(
+        mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<LoadedConfig, ConfigError> {
+        let mut vars: Vec<(String, String)> = vars
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(PREFIX) && name.contains("__"))
+            .collect();
+        if vars.is_empty() {
+            return Ok(self);
+        }
+        vars.sort();
+        let refused = |name: &str, reason: String| ConfigError {
+            file: PathBuf::from("environment"),
+            line: None,
+            reason: format!("{name}: {reason}"),
+        };
+        let mut table = self.table.clone();
+        for (name, value) in vars {
+            let (key, value) = match name.strip_suffix("_FILE") {
+                Some(key) => {
+                    let text = std::fs::read_to_string(&value)
+                        .map_err(|e| refused(&name, format!("cannot read {value}: {e}")))?;
+                    (
+                        key.to_owned(),
+                        text.trim_end_matches(['\n', '\r']).to_owned(),
+                    )
+                }
+                None => (name.clone(), value),
+            };
+            let path: Vec<String> = key[PREFIX.len()..]
+                .split("__")
+                .map(str::to_lowercase)
+                .collect();
+            // As TOML first; as text when that does not parse or does not fit.
+            let mut tried = Vec::new();
+            if let Ok(parsed) = toml::from_str::<toml::Table>(&format!("v = {value}"))
+                && let Some(v) = parsed.get("v")
+            {
+                tried.push(v.clone());
+            }
+            tried.push(toml::Value::String(value.clone()));
+            let mut last_error = String::new();
+            let mut fitted = false;
+            for candidate in tried {
+                let mut attempt = table.clone();
+                set_path(&mut attempt, &path, candidate).map_err(|e| refused(&name, e))?;
+                match toml::Value::Table(attempt.clone()).try_into::<Config>() {
+                    Ok(_) => {
+                        table = attempt;
+                        fitted = true;
+                        break;
+                    }
+                    Err(e) => last_error = e.message().trim().to_owned(),
+                }
+            }
+            if !fitted {
+                return Err(refused(&name, last_error));
+            }
+        }
+        self.config = toml::Value::Table(table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| refused("environment", e.message().to_owned()))?;
+        self.table = table;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// Settings that parse but cannot work.
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.config
+            .policy
+            .validate()
+            .map_err(|problem| self.error(&["policy", problem.key], format!("policy.{problem}")))?;
+        if let Some((key, reason)) = self.config.directory.problem() {
+            return Err(self.error(&["directory", key], format!("directory.{key}: {reason}")));
+        }
+        Ok(())
     }
 
     /// The password policy, with the word lists its settings name.
@@ -314,6 +405,39 @@ impl LoadedConfig {
     }
 }
 
+/// Sets `path` in `table`, making the tables on the way.
+fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
+    let Some((last, parents)) = path.split_last() else {
+        return Err("no key after LATCHKEY_".into());
+    };
+    let mut here = table;
+    for name in parents {
+        let entry = here
+            .entry(name.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        here = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("{name} is a value, not a section"))?;
+    }
+    here.insert(last.clone(), value);
+    Ok(())
+}
+
+/// A secret from the environment: `NAME`, or the contents of the file that
+/// `NAME_FILE` names (a trailing newline dropped).
+pub fn secret_from_env(name: &str) -> Result<Option<String>, String> {
+    if let Ok(value) = std::env::var(name) {
+        return Ok(Some(value));
+    }
+    let file_var = format!("{name}_FILE");
+    match std::env::var(&file_var) {
+        Ok(path) => std::fs::read_to_string(&path)
+            .map(|text| Some(text.trim_end_matches(['\n', '\r']).to_owned()))
+            .map_err(|e| format!("{file_var}: cannot read {path}: {e}")),
+        Err(_) => Ok(None),
+    }
+}
+
 /// Where a dotted key (`policy.dictionary_file`) is written in a TOML source.
 fn key_span(source: &str, key: &[&str]) -> Option<Range<usize>> {
     let document = toml::de::DeTable::parse(source).ok()?;
@@ -337,4 +461,111 @@ fn line_of(source: &str, span: Range<usize>) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn file(source: &str) -> LoadedConfig {
+        LoadedConfig::parse(Path::new("latchkey.toml"), source.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_key_by_key_in_any_type() {
+        let loaded = file("[server]\nbind = \"127.0.0.1:9000\"\ncode_minutes = 7\n")
+            .with_environment(vars(&[
+                ("LATCHKEY_SERVER__CODE_MINUTES", "5"),
+                ("LATCHKEY_SERVER__SECURE_COOKIES", "true"),
+                (
+                    "LATCHKEY_NETWORK__CAMPUS",
+                    "[\"10.0.0.0/8\", \"2001:db8::/32\"]",
+                ),
+                ("LATCHKEY_HELPDESK__PHONE", "5550104357"),
+                ("LATCHKEY_DIRECTORY__ATTRIBUTES__MOBILE", "telephoneNumber"),
+                // Not config keys: named secrets and other programs' variables.
+                ("LATCHKEY_SECRET_KEY", "not a key path"),
+                ("PATH", "/usr/bin"),
+            ]))
+            .unwrap();
+        let config = &loaded.config;
+        assert_eq!(
+            config.server.bind, "127.0.0.1:9000",
+            "the file's, untouched"
+        );
+        assert_eq!(config.server.code_minutes, 5);
+        assert!(config.server.secure_cookies);
+        assert_eq!(config.network.campus.len(), 2);
+        assert_eq!(config.helpdesk.phone, "5550104357", "digits kept as text");
+        assert_eq!(
+            config.directory.attributes.mobile.as_deref(),
+            Some("telephoneNumber")
+        );
+    }
+
+    #[test]
+    fn a_file_can_hold_a_secret_for_a_key() {
+        let dir = std::env::temp_dir().join(format!("latchkey-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let secret = dir.join("key");
+        std::fs::write(&secret, "a secret key of more than thirty-two bytes\n").unwrap();
+        let loaded = LoadedConfig::defaults()
+            .with_environment(vars(&[(
+                "LATCHKEY_SERVER__SECRET_KEY_FILE",
+                secret.to_str().unwrap(),
+            )]))
+            .unwrap();
+        assert_eq!(
+            loaded.config.server.secret_key.as_deref(),
+            Some("a secret key of more than thirty-two bytes")
+        );
+        let missing = LoadedConfig::defaults()
+            .with_environment(vars(&[(
+                "LATCHKEY_SERVER__SECRET_KEY_FILE",
+                "/nonexistent",
+            )]))
+            .err()
+            .unwrap();
+        assert!(
+            missing
+                .to_string()
+                .contains("LATCHKEY_SERVER__SECRET_KEY_FILE: cannot read")
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_unknown_key_or_a_wrong_value_names_the_variable() {
+        let unknown = LoadedConfig::defaults()
+            .with_environment(vars(&[("LATCHKEY_SERVER__BINDX", "x")]))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            unknown.starts_with("environment: LATCHKEY_SERVER__BINDX: unknown field `bindx`"),
+            "{unknown}"
+        );
+        let wrong = LoadedConfig::defaults()
+            .with_environment(vars(&[("LATCHKEY_SERVER__CODE_MINUTES", "ten")]))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(wrong.contains("LATCHKEY_SERVER__CODE_MINUTES"), "{wrong}");
+        // Settings that parse but cannot work are refused from the environment too.
+        let contradiction = LoadedConfig::defaults()
+            .with_environment(vars(&[
+                ("LATCHKEY_DIRECTORY__URL", "ldap://dc.example.edu"),
+                ("LATCHKEY_DIRECTORY__KIND", "active_directory"),
+            ]))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(contradiction.contains("only over TLS"), "{contradiction}");
+    }
 }

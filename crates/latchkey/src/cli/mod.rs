@@ -3,6 +3,7 @@
 //! 2 usage or configuration error.
 
 mod audit;
+mod config;
 mod directory;
 mod policy;
 mod serve;
@@ -42,6 +43,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List the messages of the built-in provider (texts, calls, mails).
     Outbox(serve::OutboxArgs),
+    /// Configuration: check a file and print the settings in force.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// The audit trail: verify the hash chain, export events.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -90,7 +94,8 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
     let mut config = match &cli.config {
         Some(path) => LoadedConfig::load(path)?,
         None => LoadedConfig::defaults(),
-    };
+    }
+    .with_environment(std::env::vars())?;
     if let Some(url) = cli.database_url {
         config.config.database.url = url;
     }
@@ -102,6 +107,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Directory(command) => directory::run(command, &config),
         Command::Audit(command) => audit::run(command, &config),
         Command::Staff(command) => staff::run(command, &config),
+        Command::Config(command) => config::run(command),
     }
 }
 
@@ -120,10 +126,8 @@ pub(crate) fn secret_key(
     demo: bool,
 ) -> Result<crate::secrets::SecretKey, UsageError> {
     use crate::secrets::SecretKey;
-    match std::env::var("LATCHKEY_SECRET_KEY")
-        .ok()
-        .or_else(|| settings.server.secret_key.clone())
-    {
+    let from_env = crate::config::secret_from_env("LATCHKEY_SECRET_KEY").map_err(UsageError)?;
+    match from_env.or_else(|| settings.server.secret_key.clone()) {
         Some(key) => SecretKey::new(key.as_bytes()).ok_or_else(|| {
             UsageError("server.secret_key (LATCHKEY_SECRET_KEY) must be 32 bytes or more".into())
         }),

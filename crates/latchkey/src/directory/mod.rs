@@ -300,7 +300,8 @@ impl Writeback {
         if let Some((key, reason)) = config.problem() {
             return Err(format!("directory.{key}: {reason}"));
         }
-        let password = std::env::var("LATCHKEY_DIRECTORY_PASSWORD").unwrap_or_default();
+        let password =
+            crate::config::secret_from_env("LATCHKEY_DIRECTORY_PASSWORD")?.unwrap_or_default();
         if password.is_empty() {
             return Err(format!(
                 "directory.url is set but LATCHKEY_DIRECTORY_PASSWORD is not: set it to the password of {}",

@@ -88,7 +88,8 @@ pub fn provider(config: &MailConfig, store: &Store) -> Result<Box<dyn MessagePro
     match config.transport {
         MailTransport::Outbox => Ok(Box::new(Outbox::new(store.clone()))),
         MailTransport::Smtp => {
-            let password = std::env::var("LATCHKEY_SMTP_PASSWORD").unwrap_or_default();
+            let password =
+                crate::config::secret_from_env("LATCHKEY_SMTP_PASSWORD")?.unwrap_or_default();
             Ok(Box::new(Smtp::new(config, &password)?))
         }
     }

@@ -35,7 +35,8 @@ pub fn provider(
     Ok(match config.provider {
         ProviderKind::Outbox => Box::new(Outbox::new(store.clone())),
         ProviderKind::Twilio => {
-            let token = std::env::var("LATCHKEY_TWILIO_AUTH_TOKEN").unwrap_or_default();
+            let token =
+                crate::config::secret_from_env("LATCHKEY_TWILIO_AUTH_TOKEN")?.unwrap_or_default();
             Box::new(twilio::Twilio::new(config.twilio.clone(), token)?)
         }
     })

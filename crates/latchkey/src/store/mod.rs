@@ -87,7 +87,13 @@ impl Store {
             .map_err(|e| StoreError::Connect(e.to_string()))?;
         probe.close().await?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            // Each connection to an in-memory SQLite database is a database of
+            // its own: one connection, so there is one database.
+            .max_connections(match backend {
+                Backend::Sqlite if url.contains(":memory:") => 1,
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            })
             .acquire_timeout(CONNECT_TIMEOUT)
             .connect(&url)
             .await

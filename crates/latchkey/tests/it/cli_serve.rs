@@ -156,3 +156,52 @@ fn serve_refuses_an_incomplete_twilio_configuration() {
         run.stderr
     );
 }
+
+#[test]
+fn config_check_prints_the_settings_in_force_with_secrets_redacted() {
+    use crate::support::latchkey_with_env;
+    let dir = TempDir::new("config-check");
+    let good = dir.write(
+        "good.toml",
+        "[server]\nbind = \"0.0.0.0:9000\"\nsecret_key = \"0123456789abcdef0123456789abcdef-very-secret\"\n",
+    );
+    let run = latchkey_with_env(
+        &["config", "check", &good],
+        b"",
+        &[("LATCHKEY_SERVER__CODE_MINUTES", "4")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("bind = \"0.0.0.0:9000\""));
+    assert!(
+        run.stdout.contains("code_minutes = 4"),
+        "the environment's value"
+    );
+    assert!(run.stdout.contains("secret_key = \"(set; redacted)\""));
+    assert!(!run.stdout.contains("very-secret"));
+    assert!(run.stdout.contains("# This configuration can run."));
+
+    let bad = dir.write("bad.toml", "[messages]\nprovider = \"twilio\"\n");
+    let run = latchkey_with_env(&["config", "check", &bad], b"", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("server.secret_key is not set"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("messages.twilio.account_sid"),
+        "{}",
+        run.stderr
+    );
+    let run = latchkey_with_env(
+        &["config", "check", &good],
+        b"",
+        &[("LATCHKEY_SERVER__BINDX", "1")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("LATCHKEY_SERVER__BINDX"),
+        "{}",
+        run.stderr
+    );
+}
