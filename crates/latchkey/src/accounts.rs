@@ -285,11 +285,20 @@ async fn write_to_directory(
     if !store.begin_pending_write(&pending).await? {
         return Err(ChangeError::InProgress);
     }
-    match writeback
+    let started = std::time::Instant::now();
+    let written = writeback
         .directory
         .set_password(&account.username, password)
-        .await
-    {
+        .await;
+    let stats = &writeback.stats;
+    stats.latency.0.observe(started.elapsed().as_secs_f64());
+    if let Err(e) = &written {
+        let reason = crate::metrics::ReasonLabels {
+            reason: e.kind().to_owned(),
+        };
+        stats.failures.get_or_create(&reason).inc();
+    }
+    match written {
         Ok(()) => Ok(()),
         Err(e @ DirectoryError::Unanswered(_)) => Err(ChangeError::Directory(e)),
         Err(e) => {

@@ -51,6 +51,8 @@ pub struct Hasher {
     params: Params,
     permits: Arc<Semaphore>,
     workers: usize,
+    /// The queue's depth and each wait, for `/metrics`.
+    pub stats: crate::metrics::HashStats,
 }
 
 impl Hasher {
@@ -70,6 +72,7 @@ impl Hasher {
             params,
             permits: Arc::new(Semaphore::new(workers)),
             workers,
+            stats: crate::metrics::HashStats::default(),
         })
     }
 
@@ -86,12 +89,12 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| HashError::PoolClosed)?;
+        let queued = std::time::Instant::now();
+        self.stats.waiting.inc();
+        let permit = self.permits.clone().acquire_owned().await;
+        self.stats.waiting.dec();
+        self.stats.wait.0.observe(queued.elapsed().as_secs_f64());
+        let permit = permit.map_err(|_| HashError::PoolClosed)?;
         tokio::task::spawn_blocking(move || {
             let result = work();
             drop(permit);

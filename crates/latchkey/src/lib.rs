@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod directory;
 pub mod hashing;
+pub mod metrics;
 pub mod network;
 pub mod notify;
 pub mod secrets;

@@ -191,6 +191,12 @@ impl Directory for Ldap {
         }
     }
 
+    async fn check(&self) -> Result<(), DirectoryError> {
+        let mut ldap = self.service().await?;
+        let _ = ldap.unbind().await;
+        Ok(())
+    }
+
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError> {
         let mut ldap = self.service().await?;
         let names = self.config.attribute_names();

@@ -259,6 +259,19 @@ pub enum DirectoryError {
     Failed(String),
 }
 
+impl DirectoryError {
+    /// A short, stable name for metrics and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DirectoryError::Refused(refusal) => refusal.id(),
+            DirectoryError::NoEntry => "no_entry",
+            DirectoryError::Unreachable(_) => "unreachable",
+            DirectoryError::Unanswered(_) => "unanswered",
+            DirectoryError::Failed(_) => "failed",
+        }
+    }
+}
+
 /// A person as the directory holds them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryPerson {
@@ -278,6 +291,8 @@ pub trait Directory: Send + Sync {
     async fn has_password(&self, username: &str, password: &str) -> Result<bool, DirectoryError>;
     /// Everyone under the base that the people filter finds.
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError>;
+    /// Whether the service account can bind now (readiness).
+    async fn check(&self) -> Result<(), DirectoryError>;
 }
 
 /// The directory new passwords are written to, with how long a pending
@@ -288,6 +303,8 @@ pub struct Writeback {
     /// each at its timeout, and the local transaction.
     pub settle_after: i64,
     pub retry_seconds: i64,
+    /// Latency and failures, for `/metrics`.
+    pub stats: crate::metrics::WritebackStats,
 }
 
 impl Writeback {
@@ -320,6 +337,7 @@ impl Writeback {
             directory,
             settle_after: 4 * timeout + 10,
             retry_seconds: config.retry_seconds,
+            stats: crate::metrics::WritebackStats::default(),
         }
     }
 }

@@ -57,6 +57,10 @@ pub async fn send_code(
         super::log_error(&format!("sending a code: {e}"));
         return Ok(Err(NotSent::Failed));
     }
+    let channel = crate::metrics::ChannelLabels {
+        channel: channel.as_str().to_owned(),
+    };
+    state.metrics.codes_sent.get_or_create(&channel).inc();
     Ok(Ok(tag))
 }
 

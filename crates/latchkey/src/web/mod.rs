@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -26,6 +26,7 @@ use crate::clock::Clock;
 use crate::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::directory::Writeback;
 use crate::hashing::Hasher;
+use crate::metrics::{Metrics, RequestLabels};
 use crate::network::{Location, NetworkConfig};
 use crate::notify::{MessageProvider, Notice, NoticeContext, Notifier};
 use crate::secrets::SecretKey;
@@ -33,7 +34,10 @@ use crate::store::Store;
 
 /// Everything a request may need. Cheap to clone.
 #[derive(Clone)]
-pub struct AppState(Arc<App>);
+pub struct AppState {
+    app: Arc<App>,
+    pub metrics: Arc<Metrics>,
+}
 
 pub struct App {
     pub store: Store,
@@ -69,14 +73,19 @@ impl App {
 
 impl AppState {
     pub fn new(app: App) -> AppState {
-        AppState(Arc::new(app))
+        let writeback = app.writeback.as_ref().map(|w| &w.stats);
+        let metrics = Arc::new(Metrics::new(&app.hasher.stats, writeback));
+        AppState {
+            app: Arc::new(app),
+            metrics,
+        }
     }
 }
 
 impl std::ops::Deref for AppState {
     type Target = App;
     fn deref(&self) -> &App {
-        &self.0
+        &self.app
     }
 }
 
@@ -144,8 +153,74 @@ pub fn router(state: AppState) -> Router {
         .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/style.css", get(style_get))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz_get))
+        .route("/metrics", get(metrics_get))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Counts each answer by its route (as written in the router, so an id in
+/// a path never becomes a label) and status.
+async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    let labels = RequestLabels {
+        route,
+        status: response.status().as_u16(),
+    };
+    state.metrics.requests.get_or_create(&labels).inc();
+    response
+}
+
+async fn metrics_get(State(state): State<AppState>) -> Response {
+    match state.metrics.encode() {
+        Ok(text) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Ready when the database answers and, if there is one, the directory
+/// takes the service account's bind: 200, or 503 naming what is not.
+async fn readyz_get(State(state): State<AppState>) -> Response {
+    let database = match state.store.ping().await {
+        Ok(()) => "ok",
+        Err(e) => {
+            log_error(&format!("readiness: database: {e}"));
+            "unreachable"
+        }
+    };
+    let directory = match &state.writeback {
+        None => "not configured",
+        Some(writeback) => match writeback.directory.check().await {
+            Ok(()) => "ok",
+            Err(e) => {
+                log_error(&format!("readiness: directory: {e}"));
+                "unreachable"
+            }
+        },
+    };
+    let ready = database == "ok" && directory != "unreachable";
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({"ready": ready, "database": database, "directory": directory});
+    (status, axum::Json(body)).into_response()
 }
 
 async fn checklist_js_get() -> impl IntoResponse {

@@ -350,6 +350,7 @@ pub async fn identify_post(
             .set_reset_identity(&session.id, account_id, &challenge.stored())
             .await?;
         audit(&state, &parts, "reset.started", account_id).await?;
+        state.metrics.reset("started");
         Ok(back_to_flow())
     }
     .await;
@@ -432,6 +433,9 @@ pub async fn captcha_post(
             "reset.captcha_passed"
         };
         audit(&state, &parts, action, session.account_id).await?;
+        if next == Step::Help {
+            state.metrics.reset("no_method");
+        }
         Ok(back_to_flow())
     }
     .await;
@@ -581,6 +585,7 @@ pub async fn code_post(
             {
                 state.store.advance_reset(&session.id, Step::Code, Step::Help).await?;
                 audit(&state, &parts, "reset.locked", Some(account_id)).await?;
+                state.metrics.reset("locked");
                 return Ok(back_to_flow());
             }
             let error = tries_left_message(max - session.code_tries - 1);
@@ -634,6 +639,9 @@ pub async fn password_post(
             let refused = not_changed(e)?;
             let action = format!("reset.password_refused:{}", refused.rules);
             audit(&state, &parts, &action, Some(account.id)).await?;
+            for rule in refused.rules.split(',') {
+                state.metrics.reset(&format!("refused:{rule}"));
+            }
             return show_step(&state, &parts, &session, refused.error, refused.violations).await;
         }
         state
@@ -641,6 +649,7 @@ pub async fn password_post(
             .advance_reset(&session.id, Step::Password, Step::Done)
             .await?;
         audit(&state, &parts, "reset.completed", Some(account.id)).await?;
+        state.metrics.reset("completed");
         // Whoever was signed in with the old password is signed out.
         state.store.end_sessions_of(account.id, None).await?;
         notify(&state, &parts, &account, Notice::PasswordChanged, None).await?;

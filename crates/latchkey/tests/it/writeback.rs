@@ -373,3 +373,49 @@ async fn an_update_from_outside_is_warned_too_and_the_campus_done_page_says_so()
     );
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn metrics_count_the_flow_and_readiness_follows_the_directory() {
+    let Some(mut slapd) = Slapd::start("wb_metrics") else {
+        return;
+    };
+    let db = TestDb::sqlite("wb_metrics");
+    let portal = directory_portal(&db, &slapd, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_password(&mut browser, &portal).await;
+    choose(&mut browser, &portal, NEW_PASSWORD).await; // refused by the directory
+    choose(&mut browser, &portal, LONG_PASSWORD).await;
+
+    let metrics = browser.get(&portal, "/metrics").await.body;
+    for line in [
+        "latchkey_resets_total{outcome=\"started\"} 1",
+        "latchkey_resets_total{outcome=\"completed\"} 1",
+        "latchkey_resets_total{outcome=\"refused:directory_complexity\"} 1",
+        "latchkey_codes_sent_total{channel=\"sms\"} 1",
+        "latchkey_http_requests_total{route=\"/reset/identify\",status=\"303\"} 1",
+        "latchkey_directory_writeback_failures_total{reason=\"directory_complexity\"} 1",
+        "latchkey_directory_writeback_seconds_count 2",
+        "latchkey_hash_queue_depth 0",
+    ] {
+        assert!(metrics.contains(line), "{line} in:\n{metrics}");
+    }
+    assert!(metrics.contains("latchkey_hash_wait_seconds_count"));
+
+    let ready = browser.get(&portal, "/readyz").await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert!(
+        ready.body.contains("\"directory\":\"ok\""),
+        "{}",
+        ready.body
+    );
+    slapd.stop();
+    let ready = browser.get(&portal, "/readyz").await;
+    assert_eq!(ready.status, 503);
+    assert!(
+        ready.body.contains("\"directory\":\"unreachable\""),
+        "{}",
+        ready.body
+    );
+    assert!(ready.body.contains("\"database\":\"ok\""), "{}", ready.body);
+    db.drop_db().await;
+}

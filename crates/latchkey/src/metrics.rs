@@ -1,0 +1,135 @@
+//! Prometheus metrics (`GET /metrics`). Components that measure themselves
+//! (the hashing pool, the directory writeback) own their instruments; this
+//! registry gathers them with the portal's own counters.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// The route as written in the router (`/helpdesk/accounts/{id}`), never the raw path.
+    pub route: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ChannelLabels {
+    pub channel: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabels {
+    pub reason: String,
+}
+
+/// Seconds, from a millisecond to about half a minute.
+pub fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.001, 2.0, 16))
+}
+
+/// The hashing pool's instruments, owned by the `Hasher`.
+#[derive(Debug, Clone, Default)]
+pub struct HashStats {
+    /// Hashes and verifications waiting for a worker.
+    pub waiting: Gauge,
+    /// How long each waited.
+    pub wait: HistogramHandle,
+}
+
+/// A histogram that can be defaulted (the crate's has no `Default`).
+#[derive(Debug, Clone)]
+pub struct HistogramHandle(pub Histogram);
+
+impl Default for HistogramHandle {
+    fn default() -> Self {
+        HistogramHandle(latency_histogram())
+    }
+}
+
+/// The directory writeback's instruments, owned by the `Writeback`.
+#[derive(Debug, Clone, Default)]
+pub struct WritebackStats {
+    pub latency: HistogramHandle,
+    pub failures: Family<ReasonLabels, Counter>,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub requests: Family<RequestLabels, Counter>,
+    /// Resets by outcome: `started`, `completed`, `no_method`, `locked`,
+    /// `refused:RULE` (one per broken rule).
+    pub resets: Family<OutcomeLabels, Counter>,
+    pub codes_sent: Family<ChannelLabels, Counter>,
+}
+
+impl Metrics {
+    pub fn new(hashing: &HashStats, writeback: Option<&WritebackStats>) -> Metrics {
+        let mut registry = Registry::with_prefix("latchkey");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let resets = Family::<OutcomeLabels, Counter>::default();
+        let codes_sent = Family::<ChannelLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "Requests answered, by route and status",
+            requests.clone(),
+        );
+        registry.register("resets", "Reset outcomes", resets.clone());
+        registry.register(
+            "codes_sent",
+            "Verification codes sent, by channel",
+            codes_sent.clone(),
+        );
+        registry.register(
+            "hash_queue_depth",
+            "Argon2id hashes and verifications waiting for a worker",
+            hashing.waiting.clone(),
+        );
+        registry.register(
+            "hash_wait_seconds",
+            "How long each hash waited for a worker",
+            hashing.wait.0.clone(),
+        );
+        if let Some(writeback) = writeback {
+            registry.register(
+                "directory_writeback_seconds",
+                "Time to write a password to the directory",
+                writeback.latency.0.clone(),
+            );
+            registry.register(
+                "directory_writeback_failures",
+                "Directory writes that failed, by reason",
+                writeback.failures.clone(),
+            );
+        }
+        Metrics {
+            registry,
+            requests,
+            resets,
+            codes_sent,
+        }
+    }
+
+    /// The text exposition format.
+    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+
+    pub fn reset(&self, outcome: &str) {
+        self.resets
+            .get_or_create(&OutcomeLabels {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+}
