@@ -81,6 +81,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         if state.writeback.is_some() {
             tokio::spawn(reconcile_forever(state.clone()));
         }
+        let store_for_close = state.store.clone();
         let listener = tokio::net::TcpListener::bind(&bind)
             .await
             .map_err(|e| UsageError(format!("cannot listen on {bind}: {e}")))?;
@@ -96,13 +97,39 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             listener,
             router(state).into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop_requested())
         .await
         .map_err(|e| UsageError(format!("the server stopped: {e}")))?;
+        // Requests in flight were answered; every change is one transaction,
+        // so a reconcile cut short here leaves its pending write for the next.
+        store_for_close.close().await;
+        println!("Latchkey stopped: every request in flight was answered.");
         Ok(Outcome::Success)
     })
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send).
+async fn stop_requested() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
 }
 
 /// Settles pending directory writes every `retry_seconds`, for as long as

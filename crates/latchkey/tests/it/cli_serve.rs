@@ -62,8 +62,20 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("<h1>Reset your password</h1>"), "{page}");
     assert!(http_get(&address, "/healthz").ends_with("ok"));
-    server.kill().unwrap();
-    server.wait().unwrap();
+    // SIGTERM, as systemd or a container runtime stops it: a clean exit.
+    let terminated = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let status = server.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a graceful stop");
+    let said: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("every request in flight was answered")),
+        "{said:?}"
+    );
 
     let run = latchkey(&["user", "show", "ada", "--database-url", &url], b"");
     assert_eq!(run.code, 0, "the demo accounts were stored: {}", run.stderr);
