@@ -97,6 +97,8 @@ pub struct ServerConfig {
     pub bind: String,
     /// Where people reach the portal: the start of links sent to them.
     pub public_url: String,
+    /// `text` (lines for people) or `json` (one object a line, for collectors).
+    pub log_format: LogFormat,
     /// Key for the HMACs of codes and CAPTCHA answers: 32 bytes or more,
     /// shared by every instance. Better given as `LATCHKEY_SECRET_KEY`.
     pub secret_key: Option<String>,
@@ -119,6 +121,7 @@ impl Default for ServerConfig {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            log_format: LogFormat::Text,
             secret_key: None,
             secure_cookies: false,
             reset_minutes: 30,
@@ -128,6 +131,14 @@ impl Default for ServerConfig {
             session_max_minutes: 60,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// `[helpdesk]`: who people are sent to when they cannot reset online.

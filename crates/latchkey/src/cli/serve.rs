@@ -52,6 +52,7 @@ async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
 
 pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageError> {
     let settings = &config.config;
+    init_logging(&settings.server.log_format)?;
     let key = super::secret_key(settings, args.demo)?;
     let bind = args.bind.unwrap_or_else(|| settings.server.bind.clone());
     let policy = config.policy()?;
@@ -88,6 +89,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         let address = listener
             .local_addr()
             .map_err(|e| UsageError(e.to_string()))?;
+        tracing::info!(%address, "listening");
         println!("Latchkey is listening on http://{address}/reset");
         println!("Sign in at http://{address}/signin to register methods or change a password.");
         if args.demo {
@@ -106,6 +108,24 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         println!("Latchkey stopped: every request in flight was answered.");
         Ok(Outcome::Success)
     })
+}
+
+/// Logs on standard error: lines for people (`text`) or one JSON object a
+/// line (`json`); the level from `LATCHKEY_LOG` (`info` by default, any
+/// `tracing` filter such as `warn,latchkey=debug`).
+fn init_logging(format: &crate::config::LogFormat) -> Result<(), UsageError> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LATCHKEY_LOG")
+        .or_else(|_| EnvFilter::try_new("info"))
+        .map_err(|e| UsageError(format!("LATCHKEY_LOG: {e}")))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let installed = match format {
+        crate::config::LogFormat::Text => builder.with_ansi(false).try_init(),
+        crate::config::LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    installed.map_err(|e| UsageError(format!("cannot start logging: {e}")))
 }
 
 /// Ctrl-C, or SIGTERM (what systemd and container runtimes send).
@@ -156,13 +176,11 @@ async fn reconcile_forever(state: AppState) {
             Ok(outcomes) => {
                 for (username, outcome) in outcomes {
                     if let Settled::StillPending(why) = outcome {
-                        eprintln!(
-                            "latchkey: warning: the directory write for {username} is still pending: {why}"
-                        );
+                        tracing::warn!(%username, %why, "a directory write is still pending");
                     }
                 }
             }
-            Err(e) => eprintln!("latchkey: error: settling directory writes: {e}"),
+            Err(e) => tracing::error!("settling directory writes: {e}"),
         }
     }
 }

@@ -170,11 +170,19 @@ async fn count_requests(State(state): State<AppState>, request: Request, next: N
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let method = request.method().clone();
+    let started = std::time::Instant::now();
     let response = next.run(request).await;
-    let labels = RequestLabels {
-        route,
-        status: response.status().as_u16(),
-    };
+    let status = response.status().as_u16();
+    // The route as routed, never the raw path: a reset link's token stays out of the log.
+    tracing::info!(
+        target: "latchkey::request",
+        %method,
+        route = %route,
+        status,
+        ms = started.elapsed().as_millis() as u64,
+    );
+    let labels = RequestLabels { route, status };
     state.metrics.requests.get_or_create(&labels).inc();
     response
 }
@@ -428,10 +436,10 @@ impl WebError {
     }
 }
 
-/// Logged for staff on standard error (structured logs come with the
-/// operations work); never shown to the requester.
+/// Logged for staff (`tracing`: text or JSON lines on standard error);
+/// never shown to the requester.
 fn log_error(message: &str) {
-    eprintln!("latchkey: error: {message}");
+    tracing::error!("{message}");
 }
 
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

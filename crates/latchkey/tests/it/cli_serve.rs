@@ -217,3 +217,56 @@ fn config_check_prints_the_settings_in_force_with_secrets_redacted() {
         run.stderr
     );
 }
+
+#[test]
+fn serve_logs_json_lines_with_routes_never_raw_paths() {
+    let dir = TempDir::new("serve-json");
+    let url = format!("sqlite://{}", dir.0.join("j.db").display());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+        ])
+        .env("LATCHKEY_SERVER__LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .trim_start_matches("Latchkey is listening on http://")
+        .trim_end_matches("/reset")
+        .to_owned();
+    let secret_path = "/reset/link/0123456789abcdef-a-secret-token";
+    assert!(http_get(&address, secret_path).starts_with("HTTP/1.1 403"));
+    assert!(http_get(&address, "/healthz").ends_with("ok"));
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let mut stderr = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    server.wait().unwrap();
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["route"] == "/healthz" && e["status"] == 200 && e["level"] == "INFO"),
+        "{stderr}"
+    );
+    assert!(events.iter().any(|e| e["route"] == "/reset/link/{token}"));
+    assert!(!stderr.contains("a-secret-token"), "{stderr}");
+}
