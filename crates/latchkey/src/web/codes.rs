@@ -5,6 +5,7 @@ use super::{AppState, WebError};
 use crate::accounts::{Account, mask_phone};
 use crate::notify::{Channel, code_message};
 use crate::secrets::random_code;
+use crate::store::Method;
 
 /// The HMAC purpose of codes sent by text or call.
 pub const CODE_PURPOSE: &str = "code";
@@ -128,13 +129,7 @@ pub async fn method_options(
             label: format!("Call {phone} and read the code out"),
         });
     }
-    if state
-        .store
-        .methods(account.id)
-        .await?
-        .iter()
-        .any(|m| m.kind == "totp")
-    {
+    if has_app(&state.store.methods(account.id).await?) {
         options.push(MethodOption {
             value: "totp",
             label: "Use the code in my authenticator app".to_owned(),
@@ -146,6 +141,15 @@ pub async fn method_options(
 /// Counts a wrong code for the account; once there have been too many in an
 /// hour, codes are paused for it (online reset and sign-in's second factor)
 /// and this answers true.
+fn has_app(methods: &[Method]) -> bool {
+    methods.iter().any(|m| m.kind == "totp")
+}
+
+/// Whether the account can be sent or asked for a code at all.
+pub fn has_a_method(account: &Account, methods: &[Method]) -> bool {
+    account.phone.is_some() || has_app(methods)
+}
+
 pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<bool, WebError> {
     let now = state.clock.now();
     let failures = state

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::codes::{
     CODE_PURPOSE, Choice, CodeVerdict, MethodOption, NotSent, authenticator_verdict, choose,
-    code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
-    typed_code,
+    code_from, codes_paused, count_wrong_code, has_a_method, method_options, send_code,
+    tries_left_message, typed_code,
 };
 use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
@@ -410,15 +410,15 @@ pub async fn captcha_post(
                 Some("Those characters did not match. Here is a new set; try again.".to_owned());
             return show_step(&state, &parts, &session, error, Vec::new()).await;
         }
-        // Unknown accounts and accounts without a method get the same page.
-        let account = match session.account_id {
-            Some(id) => state.store.account_by_id(id).await?,
-            None => None,
-        };
-        // Unknown, without a method, or with online reset locked: one answer.
+        // Unknown, without a method, or with online reset locked: one answer,
+        // after the same two queries (id 0 is never an account's), so that
+        // neither the page nor its time tells them apart.
+        let id = session.account_id.unwrap_or(0);
+        let account = state.store.account_by_id(id).await?;
+        let methods = state.store.methods(id).await?;
         let has_method = match &account {
             Some(account) if !codes_paused(account, state.clock.now()) => {
-                !method_options(&state, account).await?.is_empty()
+                has_a_method(account, &methods)
             }
             _ => false,
         };
