@@ -99,6 +99,10 @@ pub struct ServerConfig {
     pub public_url: String,
     /// `text` (lines for people) or `json` (one object a line, for collectors).
     pub log_format: LogFormat,
+    /// Serve HTTPS directly: a PEM certificate chain and its private key.
+    /// Without them, plain HTTP for a reverse proxy in front.
+    pub tls_cert_file: Option<PathBuf>,
+    pub tls_key_file: Option<PathBuf>,
     /// Key for the HMACs of codes and CAPTCHA answers: 32 bytes or more,
     /// shared by every instance. Better given as `LATCHKEY_SECRET_KEY`.
     pub secret_key: Option<String>,
@@ -122,6 +126,8 @@ impl Default for ServerConfig {
             bind: "127.0.0.1:8080".into(),
             public_url: "http://127.0.0.1:8080".into(),
             log_format: LogFormat::Text,
+            tls_cert_file: None,
+            tls_key_file: None,
             secret_key: None,
             secure_cookies: false,
             reset_minutes: 30,
@@ -288,46 +294,19 @@ impl LoadedConfig {
         };
         let mut table = self.table.clone();
         for (name, value) in vars {
-            let (key, value) = match name.strip_suffix("_FILE") {
-                Some(key) => {
+            // The name as a key first (`…__TLS_CERT_FILE` is a key); then,
+            // for `…_FILE`, the key before it set to the file's contents.
+            let literal = fit(&table, &name, &value).map_err(|e| refused(&name, e));
+            table = match (literal, name.strip_suffix("_FILE")) {
+                (Ok(fitted), _) => fitted,
+                (Err(_), Some(key)) => {
                     let text = std::fs::read_to_string(&value)
                         .map_err(|e| refused(&name, format!("cannot read {value}: {e}")))?;
-                    (
-                        key.to_owned(),
-                        text.trim_end_matches(['\n', '\r']).to_owned(),
-                    )
+                    fit(&table, key, text.trim_end_matches(['\n', '\r']))
+                        .map_err(|e| refused(&name, e))?
                 }
-                None => (name.clone(), value),
+                (Err(e), None) => return Err(e),
             };
-            let path: Vec<String> = key[PREFIX.len()..]
-                .split("__")
-                .map(str::to_lowercase)
-                .collect();
-            // As TOML first; as text when that does not parse or does not fit.
-            let mut tried = Vec::new();
-            if let Ok(parsed) = toml::from_str::<toml::Table>(&format!("v = {value}"))
-                && let Some(v) = parsed.get("v")
-            {
-                tried.push(v.clone());
-            }
-            tried.push(toml::Value::String(value.clone()));
-            let mut last_error = String::new();
-            let mut fitted = false;
-            for candidate in tried {
-                let mut attempt = table.clone();
-                set_path(&mut attempt, &path, candidate).map_err(|e| refused(&name, e))?;
-                match toml::Value::Table(attempt.clone()).try_into::<Config>() {
-                    Ok(_) => {
-                        table = attempt;
-                        fitted = true;
-                        break;
-                    }
-                    Err(e) => last_error = e.message().trim().to_owned(),
-                }
-            }
-            if !fitted {
-                return Err(refused(&name, last_error));
-            }
         }
         self.config = toml::Value::Table(table.clone())
             .try_into()
@@ -345,6 +324,19 @@ impl LoadedConfig {
             .map_err(|problem| self.error(&["policy", problem.key], format!("policy.{problem}")))?;
         if let Some((key, reason)) = self.config.directory.problem() {
             return Err(self.error(&["directory", key], format!("directory.{key}: {reason}")));
+        }
+        let server = &self.config.server;
+        if server.tls_cert_file.is_some() != server.tls_key_file.is_some() {
+            let key = if server.tls_cert_file.is_some() {
+                "tls_key_file"
+            } else {
+                "tls_cert_file"
+            };
+            return Err(self.error(
+                &["server", key],
+                "server.tls_cert_file and server.tls_key_file go together: set both or neither"
+                    .into(),
+            ));
         }
         Ok(())
     }
@@ -414,6 +406,32 @@ impl LoadedConfig {
             },
         }
     }
+}
+
+/// `table` with the key that variable `name` names set to `value`, read as
+/// TOML where it is one and fits, as text otherwise; or why it fits neither way.
+fn fit(table: &toml::Table, name: &str, value: &str) -> Result<toml::Table, String> {
+    let path: Vec<String> = name[PREFIX.len()..]
+        .split("__")
+        .map(str::to_lowercase)
+        .collect();
+    let mut tried = Vec::new();
+    if let Ok(parsed) = toml::from_str::<toml::Table>(&format!("v = {value}"))
+        && let Some(v) = parsed.get("v")
+    {
+        tried.push(v.clone());
+    }
+    tried.push(toml::Value::String(value.to_owned()));
+    let mut last_error = String::new();
+    for candidate in tried {
+        let mut attempt = table.clone();
+        set_path(&mut attempt, &path, candidate)?;
+        match toml::Value::Table(attempt.clone()).try_into::<Config>() {
+            Ok(_) => return Ok(attempt),
+            Err(e) => last_error = e.message().trim().to_owned(),
+        }
+    }
+    Err(last_error)
 }
 
 /// Sets `path` in `table`, making the tables on the way.
@@ -535,6 +553,17 @@ mod tests {
         assert_eq!(
             loaded.config.server.secret_key.as_deref(),
             Some("a secret key of more than thirty-two bytes")
+        );
+        // A key whose own name ends in _file is set as it is, not read.
+        let literal = LoadedConfig::defaults()
+            .with_environment(vars(&[
+                ("LATCHKEY_SERVER__TLS_CERT_FILE", "/etc/tls/cert.pem"),
+                ("LATCHKEY_SERVER__TLS_KEY_FILE", "/etc/tls/key.pem"),
+            ]))
+            .unwrap();
+        assert_eq!(
+            literal.config.server.tls_cert_file.as_deref(),
+            Some(Path::new("/etc/tls/cert.pem"))
         );
         let missing = LoadedConfig::defaults()
             .with_environment(vars(&[(

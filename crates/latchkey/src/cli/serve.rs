@@ -55,6 +55,16 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
     init_logging(&settings.server.log_format)?;
     let key = super::secret_key(settings, args.demo)?;
     let bind = args.bind.unwrap_or_else(|| settings.server.bind.clone());
+    let tls = match (
+        &settings.server.tls_cert_file,
+        &settings.server.tls_key_file,
+    ) {
+        (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
+        _ => None,
+    };
+    // Over HTTPS, cookies are marked Secure whatever the setting says.
+    let mut server_settings = settings.server.clone();
+    server_settings.secure_cookies |= tls.is_some();
     let policy = config.policy()?;
     let hasher = Hasher::new(&settings.hashing).map_err(|e| UsageError(format!("hashing: {e}")))?;
     super::runtime()?.block_on(async {
@@ -72,7 +82,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             key,
             challenges: Box::new(RandomChallenges),
             clock: Arc::new(SystemClock),
-            server: settings.server.clone(),
+            server: server_settings,
             helpdesk: settings.helpdesk.clone(),
             throttle: settings.throttle.clone(),
             registration: settings.registration.clone(),
@@ -90,24 +100,79 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             .local_addr()
             .map_err(|e| UsageError(e.to_string()))?;
         tracing::info!(%address, "listening");
-        println!("Latchkey is listening on http://{address}/reset");
-        println!("Sign in at http://{address}/signin to register methods or change a password.");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("Latchkey is listening on {scheme}://{address}/reset");
+        println!(
+            "Sign in at {scheme}://{address}/signin to register methods or change a password."
+        );
         if args.demo {
             print_demo_help(&config.config.database.url);
         }
-        axum::serve(
-            listener,
-            router(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop_requested())
-        .await
-        .map_err(|e| UsageError(format!("the server stopped: {e}")))?;
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let stopped = match tls {
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stop_requested())
+                    .await
+            }
+            Some(tls) => {
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
+                    stop_requested().await;
+                    stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+                });
+                let listener = listener.into_std().map_err(|e| UsageError(e.to_string()))?;
+                axum_server::from_tcp_rustls(listener, tls)
+                    .map_err(|e| UsageError(e.to_string()))?
+                    .handle(handle)
+                    .serve(app)
+                    .await
+            }
+        };
+        stopped.map_err(|e| UsageError(format!("the server stopped: {e}")))?;
         // Requests in flight were answered; every change is one transaction,
         // so a reconcile cut short here leaves its pending write for the next.
         store_for_close.close().await;
         println!("Latchkey stopped: every request in flight was answered.");
         Ok(Outcome::Success)
     })
+}
+
+/// rustls (with ring) for the certificate chain and key in PEM files; HTTP/2
+/// and HTTP/1.1 offered.
+fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<axum_server::tls_rustls::RustlsConfig, UsageError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let unreadable = |key: &str, path: &std::path::Path, e: &dyn std::fmt::Display| {
+        UsageError(format!("server.{key}: {}: {e}", path.display()))
+    };
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| unreadable("tls_cert_file", cert, &e))?;
+    if chain.is_empty() {
+        return Err(unreadable(
+            "tls_cert_file",
+            cert,
+            &"no certificate in the file",
+        ));
+    }
+    let private =
+        PrivateKeyDer::from_pem_file(key).map_err(|e| unreadable("tls_key_file", key, &e))?;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| UsageError(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(chain, private)
+        .map_err(|e| unreadable("tls_key_file", key, &e))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(axum_server::tls_rustls::RustlsConfig::from_config(
+        std::sync::Arc::new(config),
+    ))
 }
 
 /// Logs on standard error: lines for people (`text`) or one JSON object a

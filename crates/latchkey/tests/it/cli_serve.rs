@@ -270,3 +270,78 @@ fn serve_logs_json_lines_with_routes_never_raw_paths() {
     assert!(events.iter().any(|e| e["route"] == "/reset/link/{token}"));
     assert!(!stderr.contains("a-secret-token"), "{stderr}");
 }
+
+#[tokio::test]
+async fn serve_speaks_https_with_the_configured_certificate() {
+    let dir = TempDir::new("serve-tls");
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert_file = dir.write("cert.pem", &cert.cert.pem());
+    let key_file = dir.write("key.pem", &cert.signing_key.serialize_pem());
+    let url = format!("sqlite://{}", dir.0.join("t.db").display());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+        ])
+        .env("LATCHKEY_SERVER__TLS_CERT_FILE", &cert_file)
+        .env("LATCHKEY_SERVER__TLS_KEY_FILE", &key_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("Latchkey is listening on https://"),
+        "{first}"
+    );
+    let base = first
+        .trim_start_matches("Latchkey is listening on ")
+        .trim_end_matches("/reset")
+        .to_owned();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let page = client.get(format!("{base}/reset")).send().await.unwrap();
+    let cookie = page.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("; Secure"),
+        "over HTTPS cookies are Secure: {cookie}"
+    );
+    // Plain HTTP to the same port gets no page.
+    let plain = reqwest::get(format!("{}/healthz", base.replace("https", "http"))).await;
+    assert!(plain.is_err() || !plain.unwrap().status().is_success());
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+
+    // Half a pair is refused at start, with the key to set.
+    let half = latchkey_env_run(
+        &["serve", "--demo", "--database-url", &url],
+        &[("LATCHKEY_SERVER__TLS_CERT_FILE", &cert_file)],
+    );
+    assert_eq!(half.0, 2);
+    assert!(
+        half.1
+            .contains("server.tls_cert_file and server.tls_key_file go together"),
+        "{}",
+        half.1
+    );
+}
+
+fn latchkey_env_run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let run = crate::support::latchkey_with_env(args, b"", env);
+    (run.code, run.stderr)
+}
