@@ -1026,3 +1026,69 @@ async fn a_person_can_start_over_from_the_help_and_done_pages() {
         "Reset your password"
     );
 }
+
+/// Two instances on one database: the limits are the database's, so an
+/// address that spreads its tries over both is stopped all the same, and
+/// wrong codes entered at either instance lock the account's online reset.
+#[tokio::test]
+async fn throttles_and_lockouts_hold_across_two_instances() {
+    on_each_backend("portal_two_throttles", |db: TestDb| async move {
+        let key = SecretKey::random();
+        let instances = [portal(&db, &key).await, portal(&db, &key).await];
+        let peer: std::net::SocketAddr = "198.51.100.7:40000".parse().unwrap();
+        let limit = ThrottleConfig::default().starts_per_address;
+        for i in 0..=limit {
+            let instance = &instances[usize::try_from(i).unwrap() % 2];
+            let mut browser = Browser {
+                peer: Some(peer),
+                ..Browser::default()
+            };
+            browser.get(instance, "/reset").await;
+            let page = browser
+                .post(instance, "/reset/identify", &[("identifier", "ada")])
+                .await;
+            let expected = if i < limit {
+                StatusCode::OK
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(page.status, expected, "start {i} on {}", db.label);
+        }
+
+        // Wrong codes, each try at the other instance, until online reset locks.
+        let failures = ThrottleConfig::default().code_failures_before_lock;
+        let mut browser = Browser::default();
+        up_to_the_code(&mut browser, &instances[0], "ada", "sms").await;
+        let mut locked = false;
+        for attempt in 0..2 * failures {
+            let instance = &instances[usize::try_from(attempt).unwrap() % 2];
+            let page = browser
+                .post(instance, "/reset/code", &[("code", "000000")])
+                .await;
+            match page.heading().as_str() {
+                "We cannot reset this password online" => {
+                    locked = true;
+                    break;
+                }
+                // The code is void after its tries: a new one, at the other instance.
+                "How should we send your code?" => {
+                    let other = &instances[usize::try_from(attempt + 1).unwrap() % 2];
+                    browser
+                        .post(other, "/reset/method", &[("method", "sms")])
+                        .await;
+                }
+                _ => {}
+            }
+        }
+        assert!(locked, "{}", db.label);
+        let ada = instances[1]
+            .store
+            .find_account("ada")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(ada.locked_until.is_some());
+        db
+    })
+    .await;
+}
