@@ -152,10 +152,21 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
     }
     let number = phonenumber::parse(Some(phonenumber::country::Id::US), raw)
         .map_err(|_| EXAMPLE.to_owned())?;
+    let invalid = || format!("{raw} is not a valid phone number; {EXAMPLE}");
     if !phonenumber::is_valid(&number) {
-        return Err(format!("{raw} is not a valid phone number; {EXAMPLE}"));
+        return Err(invalid());
     }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    // Some inputs lose a national prefix on the way (+263 1 1…): the number
+    // stored must be the one the same person gets when they type it again.
+    let again =
+        phonenumber::parse(Some(phonenumber::country::Id::US), &e164).map_err(|_| invalid())?;
+    if !phonenumber::is_valid(&again)
+        || again.format().mode(phonenumber::Mode::E164).to_string() != e164
+    {
+        return Err(invalid());
+    }
+    Ok(e164)
 }
 
 /// `(•••) •••-0143` for US numbers, `+44 •••••• 0958` for others: enough to
@@ -366,6 +377,20 @@ mod tests {
         ] {
             let reason = normalize_phone(bad).unwrap_err();
             assert!(reason.contains("+44 20 7946 0958"), "{bad}: {reason}");
+        }
+    }
+
+    #[test]
+    fn a_number_that_reads_differently_once_stored_is_refused() {
+        // Found by the phone_parse fuzz target: this became +263162016065,
+        // which itself reads as +26362016065.
+        assert!(normalize_phone("+26311162016065").is_err());
+        for ok in ["+12025550143", "+442079460958", "+263772123456"] {
+            assert_eq!(
+                normalize_phone(ok).unwrap(),
+                ok,
+                "stored numbers read back the same"
+            );
         }
     }
 
