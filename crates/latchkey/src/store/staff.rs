@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Stage, Store, StoreError, audit::NewEvent};
+use super::{Stage, Store, StoreError};
 use crate::accounts::Account;
 
 /// What a member of staff may do.
@@ -119,7 +119,7 @@ impl Store {
             _ => StoreError::Database(e),
         })?;
         let action = format!("staff.added:{username}:{}", role.as_str());
-        super::audit::append(&mut tx, &event(now, actor, &action, None)).await?;
+        super::audit(&mut tx, now, actor, &action, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -180,7 +180,7 @@ impl Store {
                 "enabled"
             }
         );
-        super::audit::append(&mut tx, &event(now, actor, &action, None)).await?;
+        super::audit(&mut tx, now, actor, &action, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -425,16 +425,5 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(super::account_from_row).collect()
-    }
-}
-
-fn event<'a>(now: i64, actor: &'a str, action: &'a str, account_id: Option<i64>) -> NewEvent<'a> {
-    NewEvent {
-        at: now,
-        actor,
-        action,
-        account_id,
-        address: "",
-        detail: "",
     }
 }
