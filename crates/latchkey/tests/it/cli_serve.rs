@@ -1,8 +1,8 @@
 //! `latchkey serve` and `latchkey outbox`, run as an operator would.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use crate::support::{TempDir, latchkey};
 
@@ -19,10 +19,9 @@ fn http_get(address: &str, path: &str) -> String {
     response
 }
 
-#[test]
-fn serve_demo_starts_the_portal_with_demo_accounts() {
-    let dir = TempDir::new("serve-demo");
-    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+/// `latchkey serve --demo` on a free loopback port with `env`: the process,
+/// the base URL it announces (`http://127.0.0.1:PORT`), and the rest of its output.
+fn serve_demo(url: &str, env: &[(&str, &str)]) -> (Child, String, Lines<BufReader<ChildStdout>>) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
         .args([
             "serve",
@@ -30,18 +29,38 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
             "--bind",
             "127.0.0.1:0",
             "--database-url",
-            &url,
+            url,
         ])
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
-    let address = first
-        .trim_start_matches("Latchkey is listening on http://")
+    let base = first
+        .trim_start_matches("Latchkey is listening on ")
         .trim_end_matches("/reset")
         .to_owned();
+    (server, base, lines)
+}
+
+/// SIGTERM, as systemd or a container runtime stops it; how it exited.
+fn terminate(server: &mut Child) -> std::process::ExitStatus {
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    server.wait().unwrap()
+}
+
+#[test]
+fn serve_demo_starts_the_portal_with_demo_accounts() {
+    let dir = TempDir::new("serve-demo");
+    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+    let (mut server, base, mut lines) = serve_demo(&url, &[]);
+    let address = base.trim_start_matches("http://").to_owned();
     let rest: Vec<String> = lines.by_ref().take(8).map(Result::unwrap).collect();
     let banner = rest.join("\n");
     assert!(
@@ -63,13 +82,7 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
     assert!(page.contains("<h1>Reset your password</h1>"), "{page}");
     assert!(http_get(&address, "/healthz").ends_with("ok"));
     // SIGTERM, as systemd or a container runtime stops it: a clean exit.
-    let terminated = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(terminated.success());
-    let status = server.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "a graceful stop");
+    assert_eq!(terminate(&mut server).code(), Some(0), "a graceful stop");
     let said: Vec<String> = lines.map(Result::unwrap).collect();
     assert!(
         said.iter()
@@ -222,41 +235,16 @@ fn config_check_prints_the_settings_in_force_with_secrets_redacted() {
 fn serve_logs_json_lines_with_routes_never_raw_paths() {
     let dir = TempDir::new("serve-json");
     let url = format!("sqlite://{}", dir.0.join("j.db").display());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
-        .args([
-            "serve",
-            "--demo",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &url,
-        ])
-        .env("LATCHKEY_SERVER__LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let address = first
-        .trim_start_matches("Latchkey is listening on http://")
-        .trim_end_matches("/reset")
-        .to_owned();
+    let (mut server, base, _stdout_open) =
+        serve_demo(&url, &[("LATCHKEY_SERVER__LOG_FORMAT", "json")]);
+    let address = base.trim_start_matches("http://").to_owned();
     let secret_path = "/reset/link/0123456789abcdef-a-secret-token";
     assert!(http_get(&address, secret_path).starts_with("HTTP/1.1 403"));
     assert!(http_get(&address, "/healthz").ends_with("ok"));
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
+    let mut stderr_pipe = server.stderr.take().unwrap();
+    terminate(&mut server);
     let mut stderr = String::new();
-    server
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    server.wait().unwrap();
+    stderr_pipe.read_to_string(&mut stderr).unwrap();
     let events: Vec<serde_json::Value> = stderr
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
@@ -278,31 +266,14 @@ async fn serve_speaks_https_with_the_configured_certificate() {
     let cert_file = dir.write("cert.pem", &cert.cert.pem());
     let key_file = dir.write("key.pem", &cert.signing_key.serialize_pem());
     let url = format!("sqlite://{}", dir.0.join("t.db").display());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
-        .args([
-            "serve",
-            "--demo",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &url,
-        ])
-        .env("LATCHKEY_SERVER__TLS_CERT_FILE", &cert_file)
-        .env("LATCHKEY_SERVER__TLS_KEY_FILE", &key_file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    assert!(
-        first.starts_with("Latchkey is listening on https://"),
-        "{first}"
+    let (mut server, base, _stdout_open) = serve_demo(
+        &url,
+        &[
+            ("LATCHKEY_SERVER__TLS_CERT_FILE", &cert_file),
+            ("LATCHKEY_SERVER__TLS_KEY_FILE", &key_file),
+        ],
     );
-    let base = first
-        .trim_start_matches("Latchkey is listening on ")
-        .trim_end_matches("/reset")
-        .to_owned();
+    assert!(base.starts_with("https://"), "{base}");
     let client = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
         .build()
@@ -321,11 +292,7 @@ async fn serve_speaks_https_with_the_configured_certificate() {
     // Plain HTTP to the same port gets no page.
     let plain = reqwest::get(format!("{}/healthz", base.replace("https", "http"))).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert_eq!(server.wait().unwrap().code(), Some(0));
+    assert_eq!(terminate(&mut server).code(), Some(0));
 
     // Half a pair is refused at start, with the key to set.
     let half = latchkey_env_run(
