@@ -37,14 +37,34 @@ pub fn new_challenge() -> Option<Challenge> {
         .chars()
         .filter(|c| font_chars.contains(c))
         .collect();
+    captcha.set_chars(&chars).add_chars(LENGTH);
+    distorted(captcha)
+}
+
+fn distorted(mut captcha: Captcha) -> Option<Challenge> {
     captcha
-        .set_chars(&chars)
-        .add_chars(LENGTH)
         .apply_filter(Noise::new(0.1))
         .apply_filter(Wave::new(2.0, 8.0).horizontal())
         .view(240, 90);
     let (answer, png) = captcha.as_tuple()?;
     Some(Challenge { answer, png })
+}
+
+/// Test builds only (`--features test-hooks`): every challenge shows the
+/// same known answer, drawn and distorted as a real one (so it costs what
+/// a real one costs), for load tests that must get past the CAPTCHA.
+#[cfg(feature = "test-hooks")]
+pub struct KnownAnswer(pub String);
+
+#[cfg(feature = "test-hooks")]
+impl ChallengeSource for KnownAnswer {
+    fn next_challenge(&self) -> Option<Challenge> {
+        let mut captcha = Captcha::new();
+        for c in self.0.chars() {
+            captcha.set_chars(&[c]).add_chars(1);
+        }
+        distorted(captcha)
+    }
 }
 
 /// The characters of `answer` read out, one after another with a pause:

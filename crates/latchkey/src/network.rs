@@ -81,7 +81,8 @@ impl Serialize for Range {
 }
 
 /// Where a request comes from, as far as a laptop is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Location {
     Campus,
     Vpn,

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{Outcome, UsageError};
 use crate::accounts::{NewAccount, unix_now};
-use crate::captcha::RandomChallenges;
+use crate::captcha::{ChallengeSource, RandomChallenges};
 use crate::clock::SystemClock;
 use crate::config::LoadedConfig;
 use crate::directory::{Settled, Writeback, reconcile};
@@ -43,6 +43,19 @@ const DEMO_PASSWORD: &str = "Vt9#qkzP";
 /// grace's authenticator app secret (RFC 6238's test secret), so that
 /// `oathtool --totp -b GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ` stands in for her phone.
 const DEMO_TOTP_SECRET: &[u8] = b"12345678901234567890";
+
+/// Random challenges; in a test-hooks build, a known answer when
+/// `LATCHKEY_TEST_CAPTCHA_ANSWER` names one (said loudly at start).
+fn challenge_source() -> Box<dyn ChallengeSource> {
+    #[cfg(feature = "test-hooks")]
+    if let Ok(answer) = std::env::var("LATCHKEY_TEST_CAPTCHA_ANSWER") {
+        tracing::warn!(
+            "test hooks: every CAPTCHA shows the known answer; never run this build for people"
+        );
+        return Box::new(crate::captcha::KnownAnswer(answer));
+    }
+    Box::new(RandomChallenges)
+}
 
 async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
     Store::open(&config.config.database.url)
@@ -80,7 +93,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             hasher,
             policy,
             key,
-            challenges: Box::new(RandomChallenges),
+            challenges: challenge_source(),
             clock: Arc::new(SystemClock),
             server: server_settings,
             helpdesk: settings.helpdesk.clone(),

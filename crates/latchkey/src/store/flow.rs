@@ -7,8 +7,9 @@ use sqlx::Row;
 use super::{Store, StoreError};
 use crate::notify::Message;
 
-/// Where a reset stands. Stored as its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a reset stands. Stored as its name, and so named in the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Step {
     Identify,
     Captcha,

@@ -2,6 +2,7 @@
 //! security headers that forbid inline script.
 
 mod account;
+mod api;
 mod codes;
 mod helpdesk;
 mod password;
@@ -155,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz_get))
         .route("/metrics", get(metrics_get))
+        .merge(api::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,
@@ -440,6 +442,15 @@ impl WebError {
 /// never shown to the requester.
 fn log_error(message: &str) {
     tracing::error!("{message}");
+}
+
+/// The token of an `Authorization: Bearer` header: how API clients name
+/// their session.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

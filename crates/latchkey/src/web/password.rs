@@ -2,6 +2,8 @@
 //! rules in force and the live check's answer, from the one policy engine.
 
 use latchkey_policy::{Person, Policy, Rule, Violation};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::WebError;
 use crate::accounts::ChangeError;
@@ -22,29 +24,65 @@ pub fn checklist(policy: &Policy, violations: &[Violation]) -> Checklist {
         .collect()
 }
 
-/// The live checklist's answer: which rules this password meets so far.
-/// `history` is left to the submission (`met: null`), the verdict that counts.
+/// The live checklist's answer: which rules a password meets so far.
+#[derive(Serialize, ToSchema)]
+pub struct CheckAnswer {
+    pub accepted: bool,
+    #[schema(value_type = Vec<BrokenRule>)]
+    pub violations: Vec<Violation>,
+    pub requirements: Vec<RequirementMet>,
+    /// The confirmation is typed and matches.
+    pub confirmed: bool,
+}
+
+/// A broken rule (as [`Violation`] serializes): its id and what to do.
+#[derive(Serialize, ToSchema)]
+pub struct BrokenRule {
+    pub rule: String,
+    pub message: String,
+}
+
+impl From<Violation> for BrokenRule {
+    fn from(violation: Violation) -> Self {
+        BrokenRule {
+            rule: violation.rule.id().to_owned(),
+            message: violation.message,
+        }
+    }
+}
+
+/// A rule in force and whether the password meets it; `met` is null for
+/// `history`, which only the submission checks.
+#[derive(Serialize, ToSchema)]
+pub struct RequirementMet {
+    #[schema(value_type = String)]
+    pub rule: Rule,
+    pub description: String,
+    pub met: Option<bool>,
+}
+
 pub fn check_answer(
     policy: &Policy,
     password: &str,
     confirm: &str,
     person: &Person<'_>,
-) -> serde_json::Value {
+) -> CheckAnswer {
     let verdict = policy.check(password, person);
-    let requirements: Vec<serde_json::Value> = policy
+    let requirements = policy
         .requirements()
         .into_iter()
-        .map(|r| {
-            let met = (r.rule != Rule::History).then(|| !verdict.breaks(r.rule));
-            serde_json::json!({"rule": r.rule, "description": r.description, "met": met})
+        .map(|r| RequirementMet {
+            met: (r.rule != Rule::History).then(|| !verdict.breaks(r.rule)),
+            rule: r.rule,
+            description: r.description,
         })
         .collect();
-    serde_json::json!({
-        "accepted": verdict.accepted(),
-        "violations": verdict.violations,
-        "requirements": requirements,
-        "confirmed": !confirm.is_empty() && confirm == password,
-    })
+    CheckAnswer {
+        accepted: verdict.accepted(),
+        violations: verdict.violations,
+        requirements,
+        confirmed: !confirm.is_empty() && confirm == password,
+    }
 }
 
 /// A change the directory took counts as made, even while this store has

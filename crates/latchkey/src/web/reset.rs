@@ -17,7 +17,7 @@ use super::codes::{
     code_from, codes_paused, count_wrong_code, has_a_method, method_options, send_code,
     tries_left_message, typed_code,
 };
-use super::password::{Checklist, check_answer, checklist, made, not_changed};
+use super::password::{CheckAnswer, Checklist, check_answer, checklist, made, not_changed};
 use super::{
     AppState, Laptop, WebError, account_of, audit, client_address, cookie, laptop, notify,
     off_campus_warning, page, render, session_cookie, throttle,
@@ -32,18 +32,25 @@ use crate::store::{ResetSession, Step, StoredChallenge};
 const COOKIE: &str = "latchkey_reset";
 const CAPTCHA_PURPOSE: &str = "captcha";
 
-/// The session a request's cookie names, if it exists and has not expired.
-async fn current_session(
+/// The session a request names, by its cookie (the portal) or its bearer
+/// token (the API), if it exists and has not expired. A form must also
+/// carry the session's CSRF token ([`form_session`]); the API takes the
+/// bearer token alone, which a browser never sends on its own.
+pub(crate) async fn current_session(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<ResetSession>, WebError> {
-    let Some(token) = cookie(headers, COOKIE) else {
+    let Some(token) = cookie(headers, COOKIE).or_else(|| super::bearer(headers)) else {
         return Ok(None);
     };
-    Ok(state
-        .store
-        .reset_session(&token_id(&token), state.clock.now())
-        .await?)
+    session_by_id(state, &token_id(&token)).await
+}
+
+pub(super) async fn session_by_id(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<ResetSession>, WebError> {
+    Ok(state.store.reset_session(id, state.clock.now()).await?)
 }
 
 /// The session a form belongs to: it must exist, and the form must carry
@@ -61,6 +68,47 @@ async fn form_session(
 
 fn back_to_flow() -> Response {
     Redirect::to("/reset").into_response()
+}
+
+/// What a step did with what was sent. The portal and the API each answer
+/// from it: the portal with a redirect or the page again, the API with the
+/// reset's state.
+pub(crate) enum Outcome {
+    /// The reset moved on, or stayed where the step left it: show its step now.
+    Moved,
+    /// Sent for another step than the session's: nothing changed.
+    OtherStep,
+    /// Not done: the step as it is now, with why.
+    Again {
+        error: Option<String>,
+        violations: Vec<Violation>,
+    },
+}
+
+fn again(error: impl Into<String>) -> Outcome {
+    Outcome::Again {
+        error: Some(error.into()),
+        violations: Vec::new(),
+    }
+}
+
+/// The portal's answer to a form: back to `/reset` when the step went
+/// through, or the step's page again with why.
+async fn answer_form(
+    state: &AppState,
+    parts: &Parts,
+    session_id: &str,
+    outcome: Outcome,
+) -> Result<Response, WebError> {
+    match outcome {
+        Outcome::Moved | Outcome::OtherStep => Ok(back_to_flow()),
+        Outcome::Again { error, violations } => {
+            let session = session_by_id(state, session_id)
+                .await?
+                .ok_or(WebError::Expired)?;
+            show_step(state, parts, &session, error, violations).await
+        }
+    }
 }
 
 // ---- GET /reset: the current step's page -------------------------------------------------
@@ -99,6 +147,20 @@ pub async fn start_post(
 
 /// A new session: its cookie, and the identify page.
 async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
+    let (token, session) = new_session(state, parts).await?;
+    let mut response = show_step(state, parts, &session, None, Vec::new()).await?;
+    let lifetime = state.server.reset_minutes * 60;
+    let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+/// A new reset at its first step, and the token that names it (kept by
+/// the client; only its hash is stored).
+pub(crate) async fn new_session(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<(String, ResetSession), WebError> {
     let (token, csrf) = (random_token(), random_token());
     let id = token_id(&token);
     let now = state.clock.now();
@@ -118,10 +180,7 @@ async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
         code_tries: 0,
         expires_at: now + lifetime,
     };
-    let mut response = show_step(state, parts, &session, None, Vec::new()).await?;
-    let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
-    response.headers_mut().append(header::SET_COOKIE, value);
-    Ok(response)
+    Ok((token, session))
 }
 
 /// `GET /reset/link/{token}`: a one-time link the help desk sent. Used once,
@@ -307,7 +366,295 @@ async fn show_step(
     })
 }
 
-// ---- POST handlers ----------------------------------------------------------------------
+// ---- The steps, shared by the portal and the API ------------------------------------------
+
+/// Step 1. Known or not, the next step is the same CAPTCHA: whether an
+/// account exists is never told here.
+pub(crate) async fn identify(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+    identifier: &str,
+) -> Result<Outcome, WebError> {
+    if session.step != Step::Identify {
+        return Ok(Outcome::OtherStep);
+    }
+    let identifier = identifier.trim();
+    if identifier.is_empty() || identifier.len() > 254 {
+        return Ok(again("Type your university email address or username."));
+    }
+    let address = client_address(state, parts);
+    throttle(
+        state,
+        &format!("start:address:{address}"),
+        600,
+        state.throttle.starts_per_address,
+    )
+    .await?;
+    let account = state.store.find_account(identifier).await?;
+    let challenge = fresh_challenge(state)?;
+    let account_id = account.as_ref().map(|a| a.id);
+    state
+        .store
+        .set_reset_identity(&session.id, account_id, &challenge.stored())
+        .await?;
+    audit(state, parts, "reset.started", account_id).await?;
+    state.metrics.reset("started");
+    Ok(Outcome::Moved)
+}
+
+/// Step 2. One answer per challenge: right or wrong, this challenge is used up.
+pub(crate) async fn answer_captcha(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+    answer: &str,
+) -> Result<Outcome, WebError> {
+    if session.step != Step::Captcha {
+        return Ok(Outcome::OtherStep);
+    }
+    let expected = state.store.take_captcha(&session.id).await?;
+    let right = expected.is_some_and(|tag| {
+        state
+            .key
+            .verify(CAPTCHA_PURPOSE, &normalize_answer(answer), &tag)
+    });
+    if !right {
+        let address = client_address(state, parts);
+        let limit = state.throttle.captcha_failures_per_address;
+        throttle(state, &format!("captcha:address:{address}"), 600, limit).await?;
+        let challenge = fresh_challenge(state)?;
+        state
+            .store
+            .set_captcha(&session.id, &challenge.stored())
+            .await?;
+        audit(state, parts, "reset.captcha_failed", session.account_id).await?;
+        return Ok(again(
+            "Those characters did not match. Here is a new set; try again.",
+        ));
+    }
+    // Unknown, without a method, or with online reset locked: one answer,
+    // after the same two queries (id 0 is never an account's), so that
+    // neither the page nor its time tells them apart.
+    let id = session.account_id.unwrap_or(0);
+    let account = state.store.account_by_id(id).await?;
+    let methods = state.store.methods(id).await?;
+    let has_method = match &account {
+        Some(account) if !codes_paused(account, state.clock.now()) => {
+            has_a_method(account, &methods)
+        }
+        _ => false,
+    };
+    let next = if has_method { Step::Method } else { Step::Help };
+    state
+        .store
+        .advance_reset(&session.id, Step::Captcha, next)
+        .await?;
+    let action = if next == Step::Help {
+        "reset.no_method"
+    } else {
+        "reset.captcha_passed"
+    };
+    audit(state, parts, action, session.account_id).await?;
+    if next == Step::Help {
+        state.metrics.reset("no_method");
+    }
+    Ok(Outcome::Moved)
+}
+
+/// Step 3: send a fresh code by the chosen method.
+pub(crate) async fn choose_method(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+    method: &str,
+) -> Result<Outcome, WebError> {
+    if session.step != Step::Method {
+        return Ok(Outcome::OtherStep);
+    }
+    let account = account_of(state, session.account_id).await?;
+    if codes_paused(&account, state.clock.now()) {
+        state
+            .store
+            .advance_reset(&session.id, Step::Method, Step::Help)
+            .await?;
+        return Ok(Outcome::Moved);
+    }
+    let now = state.clock.now();
+    let expires = now + state.server.code_minutes * 60;
+    let (channel, phone) = match choose(state, &account, method).await? {
+        Choice::App => {
+            state
+                .store
+                .set_reset_code(&session.id, "totp", None, expires)
+                .await?;
+            audit(state, parts, "reset.method.totp", Some(account.id)).await?;
+            return Ok(Outcome::Moved);
+        }
+        Choice::Send(channel, phone) => (channel, phone),
+        Choice::NotListed => return Ok(again("Choose one of the ways listed.")),
+    };
+    let tag = match send_code(state, account.id, channel, phone).await? {
+        Ok(tag) => tag,
+        Err(why) => {
+            if why == NotSent::Throttled {
+                audit(state, parts, "reset.send_throttled", Some(account.id)).await?;
+            }
+            return Ok(again(why.message()));
+        }
+    };
+    state
+        .store
+        .set_reset_code(&session.id, channel.as_str(), Some(&tag), expires)
+        .await?;
+    let action = format!("reset.code_sent.{}", channel.as_str());
+    audit(state, parts, &action, Some(account.id)).await?;
+    Ok(Outcome::Moved)
+}
+
+/// From the code step back to choosing a method (no code arrived).
+pub(crate) async fn methods_again(
+    state: &AppState,
+    session: &ResetSession,
+) -> Result<Outcome, WebError> {
+    let moved = state
+        .store
+        .advance_reset(&session.id, Step::Code, Step::Method)
+        .await?;
+    Ok(if moved {
+        Outcome::Moved
+    } else {
+        Outcome::OtherStep
+    })
+}
+
+/// Step 4. Each try counts; after `code_tries` wrong ones, or past its
+/// lifetime, the code is void and a new one must be sent.
+pub(crate) async fn check_code(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+    typed: &str,
+) -> Result<Outcome, WebError> {
+    if session.step != Step::Code {
+        return Ok(Outcome::OtherStep);
+    }
+    let code = typed_code(typed);
+    let max = state.server.code_tries;
+    let now = state.clock.now();
+    let Some(attempt) = state.store.try_reset_code(&session.id, max, now).await? else {
+        state
+            .store
+            .advance_reset(&session.id, Step::Code, Step::Method)
+            .await?;
+        audit(state, parts, "reset.code_void", session.account_id).await?;
+        return Ok(again(
+            "That code can no longer be used: it expired or was tried too many times. Send a new one.",
+        ));
+    };
+    let verdict = match &attempt.code_hash {
+        Some(tag) => state
+            .key
+            .verify(CODE_PURPOSE, &code, tag)
+            .then_some(CodeVerdict::Right),
+        None => {
+            let account_id = session.account_id.ok_or(WebError::Expired)?;
+            authenticator_verdict(state, account_id, &code).await?
+        }
+    };
+    if verdict == Some(CodeVerdict::Replayed) {
+        audit(state, parts, "reset.totp_replayed", session.account_id).await?;
+        return Ok(again(
+            "That code was used already. Wait for your app to show the next one, then type it.",
+        ));
+    }
+    if verdict.is_none() {
+        audit(state, parts, "reset.code_wrong", session.account_id).await?;
+        if let Some(account_id) = session.account_id
+            && count_wrong_code(state, account_id).await?
+        {
+            state
+                .store
+                .advance_reset(&session.id, Step::Code, Step::Help)
+                .await?;
+            audit(state, parts, "reset.locked", Some(account_id)).await?;
+            state.metrics.reset("locked");
+            return Ok(Outcome::Moved);
+        }
+        return Ok(again(tries_left_message(max - session.code_tries - 1)));
+    }
+    if state.store.accept_reset_code(&session.id).await? {
+        audit(state, parts, "reset.code_verified", session.account_id).await?;
+    }
+    Ok(Outcome::Moved)
+}
+
+/// Step 5: the policy, the history, the change in one transaction.
+pub(crate) async fn set_password(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+    password: &str,
+    confirm: &str,
+) -> Result<Outcome, WebError> {
+    if session.step != Step::Password {
+        return Ok(Outcome::OtherStep);
+    }
+    if password != confirm {
+        return Ok(again(
+            "The two passwords are not the same. Type them again.",
+        ));
+    }
+    let account = account_of(state, session.account_id).await?;
+    let now = state.clock.now();
+    let changed =
+        change_password(&state.passwords(), &account, password, now, "self-service").await;
+    if let Err(e) = made(changed) {
+        let refused = not_changed(e)?;
+        let action = format!("reset.password_refused:{}", refused.rules);
+        audit(state, parts, &action, Some(account.id)).await?;
+        for rule in refused.rules.split(',') {
+            state.metrics.reset(&format!("refused:{rule}"));
+        }
+        return Ok(Outcome::Again {
+            error: refused.error,
+            violations: refused.violations,
+        });
+    }
+    state
+        .store
+        .advance_reset(&session.id, Step::Password, Step::Done)
+        .await?;
+    audit(state, parts, "reset.completed", Some(account.id)).await?;
+    state.metrics.reset("completed");
+    // Whoever was signed in with the old password is signed out.
+    state.store.end_sessions_of(account.id, None).await?;
+    notify(state, parts, &account, Notice::PasswordChanged, None).await?;
+    Ok(Outcome::Moved)
+}
+
+/// The live checklist's answer for a password being typed at step 5, or
+/// `None` when the reset is not at that step.
+pub(crate) async fn check_password(
+    state: &AppState,
+    session: &ResetSession,
+    password: &str,
+    confirm: &str,
+) -> Result<Option<CheckAnswer>, WebError> {
+    if session.step != Step::Password {
+        return Ok(None);
+    }
+    let account = account_of(state, session.account_id).await?;
+    let person = account.person();
+    Ok(Some(check_answer(
+        &state.policy,
+        password,
+        confirm,
+        &person,
+    )))
+}
+
+// ---- The portal's forms ----------------------------------------------------------------------
 
 #[derive(Deserialize)]
 pub struct IdentifyForm {
@@ -317,8 +664,6 @@ pub struct IdentifyForm {
     identifier: String,
 }
 
-/// Step 1. Known or not, the next page is the same CAPTCHA: whether an
-/// account exists is never told here.
 pub async fn identify_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -326,32 +671,8 @@ pub async fn identify_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        if session.step != Step::Identify {
-            return Ok(back_to_flow());
-        }
-        let identifier = form.identifier.trim();
-        if identifier.is_empty() || identifier.len() > 254 {
-            let error = Some("Type your university email address or username.".to_owned());
-            return show_step(&state, &parts, &session, error, Vec::new()).await;
-        }
-        let address = client_address(&state, &parts);
-        throttle(
-            &state,
-            &format!("start:address:{address}"),
-            600,
-            state.throttle.starts_per_address,
-        )
-        .await?;
-        let account = state.store.find_account(identifier).await?;
-        let challenge = fresh_challenge(&state)?;
-        let account_id = account.as_ref().map(|a| a.id);
-        state
-            .store
-            .set_reset_identity(&session.id, account_id, &challenge.stored())
-            .await?;
-        audit(&state, &parts, "reset.started", account_id).await?;
-        state.metrics.reset("started");
-        Ok(back_to_flow())
+        let outcome = identify(&state, &parts, &session, &form.identifier).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
     }
     .await;
     page(&state, result)
@@ -379,7 +700,6 @@ pub struct CaptchaForm {
     answer: String,
 }
 
-/// Step 2. One answer per challenge: right or wrong, this challenge is used up.
 pub async fn captcha_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -387,56 +707,8 @@ pub async fn captcha_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        if session.step != Step::Captcha {
-            return Ok(back_to_flow());
-        }
-        let expected = state.store.take_captcha(&session.id).await?;
-        let right = expected.is_some_and(|tag| {
-            state
-                .key
-                .verify(CAPTCHA_PURPOSE, &normalize_answer(&form.answer), &tag)
-        });
-        if !right {
-            let address = client_address(&state, &parts);
-            let limit = state.throttle.captcha_failures_per_address;
-            throttle(&state, &format!("captcha:address:{address}"), 600, limit).await?;
-            let challenge = fresh_challenge(&state)?;
-            state
-                .store
-                .set_captcha(&session.id, &challenge.stored())
-                .await?;
-            audit(&state, &parts, "reset.captcha_failed", session.account_id).await?;
-            let error =
-                Some("Those characters did not match. Here is a new set; try again.".to_owned());
-            return show_step(&state, &parts, &session, error, Vec::new()).await;
-        }
-        // Unknown, without a method, or with online reset locked: one answer,
-        // after the same two queries (id 0 is never an account's), so that
-        // neither the page nor its time tells them apart.
-        let id = session.account_id.unwrap_or(0);
-        let account = state.store.account_by_id(id).await?;
-        let methods = state.store.methods(id).await?;
-        let has_method = match &account {
-            Some(account) if !codes_paused(account, state.clock.now()) => {
-                has_a_method(account, &methods)
-            }
-            _ => false,
-        };
-        let next = if has_method { Step::Method } else { Step::Help };
-        state
-            .store
-            .advance_reset(&session.id, Step::Captcha, next)
-            .await?;
-        let action = if next == Step::Help {
-            "reset.no_method"
-        } else {
-            "reset.captcha_passed"
-        };
-        audit(&state, &parts, action, session.account_id).await?;
-        if next == Step::Help {
-            state.metrics.reset("no_method");
-        }
-        Ok(back_to_flow())
+        let outcome = answer_captcha(&state, &parts, &session, &form.answer).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
     }
     .await;
     page(&state, result)
@@ -450,7 +722,6 @@ pub struct MethodForm {
     method: String,
 }
 
-/// Step 3: send a fresh code by the chosen method.
 pub async fn method_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -458,55 +729,8 @@ pub async fn method_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        if session.step != Step::Method {
-            return Ok(back_to_flow());
-        }
-        let account = account_of(&state, session.account_id).await?;
-        if codes_paused(&account, state.clock.now()) {
-            state
-                .store
-                .advance_reset(&session.id, Step::Method, Step::Help)
-                .await?;
-            return Ok(back_to_flow());
-        }
-        let now = state.clock.now();
-        let expires = now + state.server.code_minutes * 60;
-        let (channel, phone) = match choose(&state, &account, &form.method).await? {
-            Choice::App => {
-                state
-                    .store
-                    .set_reset_code(&session.id, "totp", None, expires)
-                    .await?;
-                audit(&state, &parts, "reset.method.totp", Some(account.id)).await?;
-                return Ok(back_to_flow());
-            }
-            Choice::Send(channel, phone) => (channel, phone),
-            Choice::NotListed => {
-                let error = Some("Choose one of the ways listed.".to_owned());
-                return show_step(&state, &parts, &session, error, Vec::new()).await;
-            }
-        };
-        let tag = match send_code(&state, account.id, channel, phone).await? {
-            Ok(tag) => tag,
-            Err(why) => {
-                if why == NotSent::Throttled {
-                    audit(&state, &parts, "reset.send_throttled", Some(account.id)).await?;
-                }
-                return show_step(&state, &parts, &session, Some(why.message()), Vec::new()).await;
-            }
-        };
-        state
-            .store
-            .set_reset_code(&session.id, channel.as_str(), Some(&tag), expires)
-            .await?;
-        audit(
-            &state,
-            &parts,
-            &format!("reset.code_sent.{}", channel.as_str()),
-            Some(account.id),
-        )
-        .await?;
-        Ok(back_to_flow())
+        let outcome = choose_method(&state, &parts, &session, &form.method).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
     }
     .await;
     page(&state, result)
@@ -518,7 +742,6 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-/// From the code page back to choosing a method (no code arrived).
 pub async fn method_again_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -526,11 +749,8 @@ pub async fn method_again_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        state
-            .store
-            .advance_reset(&session.id, Step::Code, Step::Method)
-            .await?;
-        Ok(back_to_flow())
+        let outcome = methods_again(&state, &session).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
     }
     .await;
     page(&state, result)
@@ -544,8 +764,6 @@ pub struct CodeForm {
     code: String,
 }
 
-/// Step 4. Each try counts; after `code_tries` wrong ones, or past its
-/// lifetime, the code is void and a new one must be sent.
 pub async fn code_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -553,48 +771,8 @@ pub async fn code_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        if session.step != Step::Code {
-            return Ok(back_to_flow());
-        }
-        let code = typed_code(&form.code);
-        let max = state.server.code_tries;
-        let now = state.clock.now();
-        let Some(attempt) = state.store.try_reset_code(&session.id, max, now).await? else {
-            state.store.advance_reset(&session.id, Step::Code, Step::Method).await?;
-            audit(&state, &parts, "reset.code_void", session.account_id).await?;
-            let error = Some("That code can no longer be used: it expired or was tried too many times. Send a new one.".into());
-            let session = ResetSession { step: Step::Method, ..session };
-            return show_step(&state, &parts, &session, error, Vec::new()).await;
-        };
-        let verdict = match &attempt.code_hash {
-            Some(tag) => state.key.verify(CODE_PURPOSE, &code, tag).then_some(CodeVerdict::Right),
-            None => {
-                let account_id = session.account_id.ok_or(WebError::Expired)?;
-                authenticator_verdict(&state, account_id, &code).await?
-            }
-        };
-        if verdict == Some(CodeVerdict::Replayed) {
-            audit(&state, &parts, "reset.totp_replayed", session.account_id).await?;
-            let error = Some("That code was used already. Wait for your app to show the next one, then type it.".to_owned());
-            return show_step(&state, &parts, &session, error, Vec::new()).await;
-        }
-        if verdict.is_none() {
-            audit(&state, &parts, "reset.code_wrong", session.account_id).await?;
-            if let Some(account_id) = session.account_id
-                && count_wrong_code(&state, account_id).await?
-            {
-                state.store.advance_reset(&session.id, Step::Code, Step::Help).await?;
-                audit(&state, &parts, "reset.locked", Some(account_id)).await?;
-                state.metrics.reset("locked");
-                return Ok(back_to_flow());
-            }
-            let error = tries_left_message(max - session.code_tries - 1);
-            return show_step(&state, &parts, &session, Some(error), Vec::new()).await;
-        }
-        if state.store.accept_reset_code(&session.id).await? {
-            audit(&state, &parts, "reset.code_verified", session.account_id).await?;
-        }
-        Ok(back_to_flow())
+        let outcome = check_code(&state, &parts, &session, &form.code).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
     }
     .await;
     page(&state, result)
@@ -610,7 +788,6 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-/// Step 5: the policy, the history, the change in one transaction.
 pub async fn password_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -618,42 +795,8 @@ pub async fn password_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        if session.step != Step::Password {
-            return Ok(back_to_flow());
-        }
-        if form.password != form.confirm {
-            let error = Some("The two passwords are not the same. Type them again.".to_owned());
-            return show_step(&state, &parts, &session, error, Vec::new()).await;
-        }
-        let account = account_of(&state, session.account_id).await?;
-        let now = state.clock.now();
-        let changed = change_password(
-            &state.passwords(),
-            &account,
-            &form.password,
-            now,
-            "self-service",
-        )
-        .await;
-        if let Err(e) = made(changed) {
-            let refused = not_changed(e)?;
-            let action = format!("reset.password_refused:{}", refused.rules);
-            audit(&state, &parts, &action, Some(account.id)).await?;
-            for rule in refused.rules.split(',') {
-                state.metrics.reset(&format!("refused:{rule}"));
-            }
-            return show_step(&state, &parts, &session, refused.error, refused.violations).await;
-        }
-        state
-            .store
-            .advance_reset(&session.id, Step::Password, Step::Done)
-            .await?;
-        audit(&state, &parts, "reset.completed", Some(account.id)).await?;
-        state.metrics.reset("completed");
-        // Whoever was signed in with the old password is signed out.
-        state.store.end_sessions_of(account.id, None).await?;
-        notify(&state, &parts, &account, Notice::PasswordChanged, None).await?;
-        Ok(back_to_flow())
+        let outcome = set_password(&state, &parts, &session, &form.password, &form.confirm).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
     }
     .await;
     page(&state, result)
@@ -726,21 +869,13 @@ pub async fn password_check_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        if session.step != Step::Password {
-            return Err(WebError::Expired);
-        }
-        let account = account_of(&state, session.account_id).await?;
-        let body = check_answer(
-            &state.policy,
-            &form.password,
-            &form.confirm,
-            &account.person(),
-        );
-        Ok(axum::Json(body).into_response())
+        check_password(&state, &session, &form.password, &form.confirm)
+            .await?
+            .ok_or(WebError::Expired)
     }
     .await;
     match result {
-        Ok(response) => response,
+        Ok(body) => axum::Json(body).into_response(),
         Err(_) => StatusCode::FORBIDDEN.into_response(),
     }
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
 
 mod account;
+mod api;
 mod audit;
 mod browser;
 mod cli_directory;

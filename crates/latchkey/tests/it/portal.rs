@@ -209,6 +209,21 @@ impl Browser {
             .await
     }
 
+    /// Posts JSON with this browser's cookies, as a script on another site could.
+    pub async fn post_json(
+        &mut self,
+        portal: &Portal,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Page {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(cookie) = self.cookie() {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(portal, request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
     async fn send(&mut self, portal: &Portal, mut request: Request<Body>) -> Page {
         if let Some(peer) = self.peer {
             request.extensions_mut().insert(ConnectInfo(peer));

@@ -1,0 +1,363 @@
+//! The JSON API over the router as the server runs it: a reset named by
+//! its bearer token, each answer the reset's state, and the OpenAPI
+//! document that describes it.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use latchkey::accounts::verify_password;
+use latchkey::secrets::SecretKey;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::portal::{ANSWER, Browser, NEW_PASSWORD, OLD_PASSWORD, Portal, latest_code, portal};
+use crate::support::{TestDb, count, on_each_backend};
+
+/// A client of the API: the token it was given, if any.
+struct Client<'a> {
+    portal: &'a Portal,
+    token: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    json: Value,
+}
+
+impl<'a> Client<'a> {
+    fn new(portal: &'a Portal) -> Self {
+        Client {
+            portal,
+            token: None,
+        }
+    }
+
+    async fn send(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_owned())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.portal.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer { status, json }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Answer {
+        self.post_as("post", path, body).await
+    }
+
+    /// `body` with any method; a GET goes without it.
+    async fn post_as(&self, method: &str, path: &str, body: Value) -> Answer {
+        let body = (method != "get").then(|| body.to_string());
+        self.send(&method.to_uppercase(), path, body.as_deref())
+            .await
+    }
+
+    /// A new reset; keeps its token.
+    async fn start(&mut self) -> Answer {
+        let answer = self.send("POST", "/api/v1/reset", None).await;
+        assert_eq!(answer.status, StatusCode::CREATED);
+        self.token = Some(answer.json["token"].as_str().unwrap().to_owned());
+        answer
+    }
+
+    /// Start, identify as `who`, solve the CAPTCHA.
+    async fn past_the_captcha(&mut self, who: &str) -> Answer {
+        self.start().await;
+        let answer = self
+            .post("/api/v1/reset/identify", json!({"identifier": who}))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+        assert_eq!(answer.json["step"], "captcha");
+        self.post(
+            "/api/v1/reset/captcha",
+            json!({"answer": ANSWER.to_lowercase()}),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn a_whole_reset_by_text_message() {
+    on_each_backend("api_sms", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut client = Client::new(&portal);
+        let started = client.start().await;
+        assert_eq!(started.json["state"]["step"], "identify");
+        assert_eq!(started.json["state"]["helpdesk"]["phone"], "(555) 010-4357");
+
+        let at_captcha = client
+            .post("/api/v1/reset/identify", json!({"identifier": "ada"}))
+            .await;
+        assert_eq!(
+            at_captcha.json["captcha_image"],
+            "/api/v1/reset/captcha.png"
+        );
+        let image = client.send("GET", "/api/v1/reset/captcha.png", None).await;
+        assert_eq!(image.status, StatusCode::OK);
+
+        let wrong = client
+            .post("/api/v1/reset/captcha", json!({"answer": "nope"}))
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(wrong.json["step"], "captcha");
+        assert!(
+            wrong.json["error"]
+                .as_str()
+                .unwrap()
+                .contains("did not match")
+        );
+
+        let at_method = client
+            .post("/api/v1/reset/captcha", json!({"answer": ANSWER}))
+            .await;
+        assert_eq!(at_method.json["step"], "method");
+        let offered: Vec<&str> = at_method.json["methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["method"].as_str().unwrap())
+            .collect();
+        assert_eq!(offered, ["sms", "voice"]);
+        assert!(
+            at_method.json["methods"][0]["label"]
+                .as_str()
+                .unwrap()
+                .contains("(•••) •••-0143")
+        );
+
+        let not_offered = client
+            .post("/api/v1/reset/method", json!({"method": "totp"}))
+            .await;
+        assert_eq!(not_offered.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(count(&db.url, "outbox").await, 0);
+
+        let at_code = client
+            .post("/api/v1/reset/method", json!({"method": "sms"}))
+            .await;
+        assert_eq!(at_code.json["step"], "code");
+        assert_eq!(at_code.json["code_minutes"], 10);
+        let code = latest_code(&portal.store).await;
+
+        let wrong_code = if code == "000000" { "111111" } else { "000000" };
+        let wrong = client
+            .post("/api/v1/reset/code", json!({"code": wrong_code}))
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            wrong.json["error"]
+                .as_str()
+                .unwrap()
+                .contains("4 more times")
+        );
+
+        let at_password = client
+            .post("/api/v1/reset/code", json!({"code": code}))
+            .await;
+        assert_eq!(at_password.json["step"], "password");
+        let rules: Vec<&str> = at_password.json["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rule"].as_str().unwrap())
+            .collect();
+        assert!(rules.contains(&"min_length") && rules.contains(&"history"));
+
+        let check = client
+            .post(
+                "/api/v1/reset/password/check",
+                json!({"password": "ada", "confirm": ""}),
+            )
+            .await;
+        assert_eq!(check.json["accepted"], false);
+        assert_eq!(check.json["confirmed"], false);
+
+        let refused = client
+            .post(
+                "/api/v1/reset/password",
+                json!({"password": "lovelace", "confirm": "lovelace"}),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let broken: Vec<&str> = refused.json["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["rule"].as_str().unwrap())
+            .collect();
+        assert!(broken.contains(&"contains_name"), "{broken:?}");
+        let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &ada, OLD_PASSWORD)
+                .await
+                .unwrap()
+        );
+
+        let done = client
+            .post(
+                "/api/v1/reset/password",
+                json!({"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+        assert_eq!(done.json["step"], "done");
+        let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &ada, NEW_PASSWORD)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(&portal.store, &portal.hasher, &ada, OLD_PASSWORD)
+                .await
+                .unwrap()
+        );
+        let completed = count(&db.url, "audit_events WHERE action = 'reset.completed'").await;
+        assert_eq!(completed, 1);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_and_unregistered_people_get_the_same_answers() {
+    on_each_backend("api_enumeration", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut answers = Vec::new();
+        for who in ["nobody@example.edu", "alan"] {
+            let mut client = Client::new(&portal);
+            let mut answer = client.past_the_captcha(who).await;
+            assert_eq!(answer.status, StatusCode::OK);
+            assert_eq!(answer.json["step"], "help");
+            answer.json["expires_at"] = Value::Null;
+            answers.push(answer.json);
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(answers[0]["helpdesk"]["email"], "helpdesk@example.edu");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_steps_tokens_and_bodies_change_nothing() {
+    let db = TestDb::sqlite("api_refusals");
+    let portal = portal(&db, &SecretKey::random()).await;
+
+    let mut client = Client::new(&portal);
+    let no_token = client.send("GET", "/api/v1/reset", None).await;
+    assert_eq!(no_token.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(no_token.json["error"], "expired");
+    client.token = Some("not-a-token".into());
+    let forged = client
+        .post("/api/v1/reset/identify", json!({"identifier": "ada"}))
+        .await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+
+    client.start().await;
+    let early = client
+        .post(
+            "/api/v1/reset/password",
+            json!({"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.json["step"], "identify");
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert!(
+        verify_password(&portal.store, &portal.hasher, &ada, OLD_PASSWORD)
+            .await
+            .unwrap()
+    );
+
+    let not_json = client
+        .send("POST", "/api/v1/reset/identify", Some("identifier=ada"))
+        .await;
+    assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_json.json["error"], "bad_request");
+    let missing_field = client.post("/api/v1/reset/identify", json!({})).await;
+    assert_eq!(missing_field.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing_field.json["error"], "bad_request");
+    let still = client.send("GET", "/api/v1/reset", None).await;
+    assert_eq!(still.json["step"], "identify");
+
+    let empty = client
+        .post("/api/v1/reset/identify", json!({"identifier": "  "}))
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.json["step"], "identify");
+}
+
+#[tokio::test]
+async fn the_portal_cookie_does_not_open_the_api() {
+    let db = TestDb::sqlite("api_cookie");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    let page = browser
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    // The same browser, posting JSON with its cookie: a cross-site request would look so.
+    let answer = browser
+        .post_json(&portal, "/api/v1/reset/captcha", &json!({"answer": ANSWER}))
+        .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let page = browser.get(&portal, "/reset").await;
+    assert_eq!(page.heading(), "Type the characters you see");
+}
+
+#[tokio::test]
+async fn the_document_describes_every_route_it_lists() {
+    let db = TestDb::sqlite("api_document");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let client = Client::new(&portal);
+    let document = client.send("GET", "/api/openapi.json", None).await;
+    assert_eq!(document.status, StatusCode::OK);
+    assert!(document.json["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = document.json["paths"].as_object().unwrap();
+    assert!(paths.len() >= 10, "{paths:?}");
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            // Every operation the document lists is routed: without a token it
+            // is refused as expired (401; the images are not found), never 405.
+            let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
+                "code": "x", "password": "x", "confirm": "x"});
+            let answer = client.post_as(method, path, every_field).await;
+            let expected = if path == "/api/v1/reset" && method == "post" {
+                StatusCode::CREATED
+            } else if path.ends_with(".png") || path.ends_with(".wav") {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            assert_eq!(answer.status, expected, "{method} {path}");
+            let with_token = operations[method]["security"].is_array();
+            assert_eq!(
+                with_token,
+                path != "/api/v1/reset" || method == "get",
+                "{method} {path}"
+            );
+        }
+    }
+    let schemas = document.json["components"]["schemas"].as_object().unwrap();
+    for schema in ["ResetState", "Step", "Location", "ApiError", "CheckAnswer"] {
+        assert!(schemas.contains_key(schema), "{schema}");
+    }
+    let steps = &schemas["Step"]["enum"];
+    assert_eq!(
+        steps,
+        &json!([
+            "identify", "captcha", "method", "code", "password", "done", "help"
+        ])
+    );
+}
