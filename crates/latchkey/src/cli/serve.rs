@@ -45,16 +45,26 @@ const DEMO_PASSWORD: &str = "Vt9#qkzP";
 const DEMO_TOTP_SECRET: &[u8] = b"12345678901234567890";
 
 /// Random challenges; in a test-hooks build, a known answer when
-/// `LATCHKEY_TEST_CAPTCHA_ANSWER` names one (said loudly at start).
-fn challenge_source() -> Box<dyn ChallengeSource> {
+/// `LATCHKEY_TEST_CAPTCHA_ANSWER` names one, said loudly, and only on a
+/// loopback address.
+fn challenge_source(bind: &str) -> Result<Box<dyn ChallengeSource>, UsageError> {
     #[cfg(feature = "test-hooks")]
     if let Ok(answer) = std::env::var("LATCHKEY_TEST_CAPTCHA_ANSWER") {
+        let loopback = bind
+            .parse::<SocketAddr>()
+            .is_ok_and(|address| address.ip().is_loopback());
+        if !loopback {
+            return Err(UsageError(format!(
+                "LATCHKEY_TEST_CAPTCHA_ANSWER is for load tests on this machine only, not on {bind}"
+            )));
+        }
         tracing::warn!(
-            "test hooks: every CAPTCHA shows the known answer; never run this build for people"
+            "test hooks: every CAPTCHA shows the known answer; never run this for people"
         );
-        return Box::new(crate::captcha::KnownAnswer(answer));
+        return Ok(Box::new(crate::captcha::KnownAnswer(answer)));
     }
-    Box::new(RandomChallenges)
+    let _ = bind;
+    Ok(Box::new(RandomChallenges))
 }
 
 async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
@@ -93,7 +103,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             hasher,
             policy,
             key,
-            challenges: challenge_source(),
+            challenges: challenge_source(&bind)?,
             clock: Arc::new(SystemClock),
             server: server_settings,
             helpdesk: settings.helpdesk.clone(),

@@ -44,13 +44,21 @@ async fn current(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<AccountSession>, WebError> {
-    let Some(token) = cookie(headers, COOKIE) else {
-        return Ok(None);
-    };
+    match cookie(headers, COOKIE) {
+        Some(token) => session_named(state, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The session `token` names (a cookie's, or an API client's bearer token).
+pub(crate) async fn session_named(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<AccountSession>, WebError> {
     let idle = state.server.session_idle_minutes * 60;
     Ok(state
         .store
-        .account_session(&token_id(&token), state.clock.now(), idle)
+        .account_session(&token_id(token), state.clock.now(), idle)
         .await?)
 }
 
@@ -67,14 +75,14 @@ async fn form_session(
 }
 
 /// A signed-in person, with what they have registered.
-struct SignedIn {
-    session: AccountSession,
-    account: Account,
-    has_authenticator: bool,
+pub(crate) struct SignedIn {
+    pub session: AccountSession,
+    pub account: Account,
+    pub has_authenticator: bool,
 }
 
 impl SignedIn {
-    fn has_methods(&self) -> bool {
+    pub fn has_methods(&self) -> bool {
         self.account.phone.is_some() || self.has_authenticator
     }
 
@@ -85,7 +93,7 @@ impl SignedIn {
 
 /// The signed-in person; someone who is not (yet) is sent to sign in or to
 /// prove their second factor.
-async fn signed_in(
+pub(crate) async fn signed_in(
     state: &AppState,
     session: Option<AccountSession>,
 ) -> Result<SignedIn, WebError> {
@@ -117,7 +125,7 @@ async fn signed_in(
 
 /// Whether this person may change their methods now: they have none yet, or
 /// proved a second factor in the last `fresh_factor_minutes`.
-fn factor_is_fresh(state: &AppState, who: &SignedIn) -> bool {
+pub(crate) fn factor_is_fresh(state: &AppState, who: &SignedIn) -> bool {
     let since = state.clock.now() - state.registration.fresh_factor_minutes * 60;
     !who.has_methods() || who.session.factor_at.is_some_and(|at| at >= since)
 }
@@ -139,7 +147,7 @@ pub enum Next {
 }
 
 impl Next {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Next::Account => "account",
             Next::Phone => "phone",
@@ -253,6 +261,60 @@ fn status_for(error: &Option<String>) -> StatusCode {
     }
 }
 
+// ---- What an action did -------------------------------------------------------------------
+
+/// What an account action did. The portal answers with a redirect or its
+/// page again; the API with the account's state or why not.
+pub(crate) enum Outcome {
+    /// Went through.
+    Done,
+    /// A second factor must be proven first (the portal comes back to `Next`).
+    VerifyFirst(Next),
+    /// Not done, with why.
+    Refused {
+        error: String,
+        violations: Vec<Violation>,
+    },
+}
+
+fn refused(error: impl Into<String>) -> Outcome {
+    Outcome::Refused {
+        error: error.into(),
+        violations: Vec::new(),
+    }
+}
+
+const CODES_PAUSED: &str = "Too many wrong codes were typed for this account, so codes are paused for a while. Try again later, or call the help desk.";
+
+/// The session `id` names now, after an action changed it.
+async fn reloaded(state: &AppState, id: &str) -> Result<AccountSession, WebError> {
+    let idle = state.server.session_idle_minutes * 60;
+    state
+        .store
+        .account_session(id, state.clock.now(), idle)
+        .await?
+        .ok_or(WebError::Expired)
+}
+
+/// The portal's answer to an action on the signed-in person: on to `then`,
+/// or to prove a factor first, or `again` (the form's page) with why.
+async fn answer_form(
+    state: &AppState,
+    who: &SignedIn,
+    outcome: Outcome,
+    then: &str,
+    again: impl AsyncFnOnce(SignedIn, Option<String>, Vec<Violation>) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    match outcome {
+        Outcome::Done => Ok(to(then)),
+        Outcome::VerifyFirst(next) => Ok(verify_first(next)),
+        Outcome::Refused { error, violations } => {
+            let who = signed_in(state, Some(reloaded(state, &who.session.id).await?)).await?;
+            again(who, Some(error), violations).await
+        }
+    }
+}
+
 // ---- Sign-in and sign-out -------------------------------------------------------------------
 
 pub async fn signin_get(State(state): State<AppState>, parts: Parts) -> Response {
@@ -305,6 +367,104 @@ async fn anonymous_session(state: &AppState, parts: &Parts) -> Result<Response, 
     Ok(response)
 }
 
+/// What a sign-in with a password came to.
+pub(crate) enum SignIn {
+    /// A new session at `stage` (a second factor owed, or active), named by `token`.
+    Started {
+        token: String,
+        stage: Stage,
+    },
+    Refused(String),
+}
+
+/// The password. An unknown account costs the same hashing as a wrong
+/// password and gets the same answer.
+pub(crate) async fn sign_in(
+    state: &AppState,
+    parts: &Parts,
+    identifier: &str,
+    password: &str,
+) -> Result<SignIn, WebError> {
+    let identifier = identifier.trim();
+    if identifier.is_empty() || password.is_empty() {
+        return Ok(SignIn::Refused(
+            "Type your username or email address, and your password.".to_owned(),
+        ));
+    }
+    let now = state.clock.now();
+    let address = super::client_address(state, parts);
+    let address_key = format!("signinfail:address:{address}");
+    if state.store.hits(&address_key, ADDRESS_WINDOW, now).await?
+        >= state.throttle.signin_failures_per_address
+    {
+        return Err(WebError::TooMany);
+    }
+    let account = match identifier.len() {
+        0..=254 => state.store.find_account(identifier).await?,
+        _ => None,
+    };
+    let right = match &account {
+        Some(account) if signin_paused(state, account.id).await? => {
+            audit(state, parts, "signin.paused", Some(account.id)).await?;
+            return Ok(SignIn::Refused(format!(
+                "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
+                ACCOUNT_WINDOW / 60
+            )));
+        }
+        Some(account) => verify_password(&state.store, &state.hasher, account, password).await?,
+        None => {
+            // The same work as checking a password, so time tells nothing.
+            let _ = state.hasher.hash(password).await;
+            false
+        }
+    };
+    let account = match account {
+        Some(account) if right => account,
+        _ => {
+            state.store.hit(&address_key, ADDRESS_WINDOW, now).await?;
+            if let Some(account) = &account {
+                state
+                    .store
+                    .hit(&account_failures_key(account.id), ACCOUNT_WINDOW, now)
+                    .await?;
+            }
+            let id = account.as_ref().map(|a| a.id);
+            audit(state, parts, "signin.failed", id).await?;
+            return Ok(SignIn::Refused(
+                "That username or password is not right. Passwords are case sensitive.".to_owned(),
+            ));
+        }
+    };
+    let has_methods = !method_options(state, &account).await?.is_empty();
+    let stage = if has_methods {
+        Stage::Factor
+    } else {
+        Stage::Active
+    };
+    let (token, csrf) = (random_token(), random_token());
+    let lifetime = state.server.session_max_minutes * 60;
+    state
+        .store
+        .create_account_session(&NewSession {
+            id: &token_id(&token),
+            csrf: &csrf,
+            stage,
+            account_id: Some(account.id),
+            factor_at: None,
+            address: &address,
+            now,
+            expires_at: now + lifetime,
+        })
+        .await?;
+    let action = if has_methods {
+        "signin.password_ok"
+    } else {
+        "signin.succeeded"
+    };
+    audit(state, parts, action, Some(account.id)).await?;
+    Ok(SignIn::Started { token, stage })
+}
+
 #[derive(Deserialize)]
 pub struct SigninForm {
     #[serde(default)]
@@ -315,8 +475,6 @@ pub struct SigninForm {
     password: String,
 }
 
-/// The password. An unknown account costs the same hashing as a wrong
-/// password and gets the same answer.
 pub async fn signin_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -327,76 +485,23 @@ pub async fn signin_post(
         if session.stage != Stage::Signin {
             return Ok(to("/account"));
         }
-        let identifier = form.identifier.trim();
-        if identifier.is_empty() || form.password.is_empty() {
-            let error = Some("Type your username or email address, and your password.".to_owned());
-            return Ok(signin_page(&state, &session.csrf, error, identifier));
+        match sign_in(&state, &parts, &form.identifier, &form.password).await? {
+            SignIn::Refused(error) => Ok(signin_page(
+                &state,
+                &session.csrf,
+                Some(error),
+                form.identifier.trim(),
+            )),
+            SignIn::Started { token, .. } => {
+                // A new token for the signed-in session: the anonymous one is dropped.
+                state.store.end_account_session(&session.id).await?;
+                let lifetime = state.server.session_max_minutes * 60;
+                let mut response = to("/account");
+                let value = session_cookie(&state, COOKIE, &token, "/", lifetime)?;
+                response.headers_mut().append(header::SET_COOKIE, value);
+                Ok(response)
+            }
         }
-        let now = state.clock.now();
-        let address = super::client_address(&state, &parts);
-        let address_key = format!("signinfail:address:{address}");
-        if state.store.hits(&address_key, ADDRESS_WINDOW, now).await?
-            >= state.throttle.signin_failures_per_address
-        {
-            return Err(WebError::TooMany);
-        }
-        let account = match identifier.len() {
-            0..=254 => state.store.find_account(identifier).await?,
-            _ => None,
-        };
-        let right = match &account {
-            Some(account) if signin_paused(&state, account.id).await? => {
-                audit(&state, &parts, "signin.paused", Some(account.id)).await?;
-                let error = Some(format!(
-                    "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
-                    ACCOUNT_WINDOW / 60
-                ));
-                return Ok(signin_page(&state, &session.csrf, error, identifier));
-            }
-            Some(account) => verify_password(&state.store, &state.hasher, account, &form.password).await?,
-            None => {
-                // The same work as checking a password, so time tells nothing.
-                let _ = state.hasher.hash(&form.password).await;
-                false
-            }
-        };
-        let account = match account {
-            Some(account) if right => account,
-            _ => {
-                state.store.hit(&address_key, ADDRESS_WINDOW, now).await?;
-                if let Some(account) = &account {
-                    state.store.hit(&account_failures_key(account.id), ACCOUNT_WINDOW, now).await?;
-                }
-                audit(&state, &parts, "signin.failed", account.as_ref().map(|a| a.id)).await?;
-                let error = Some("That username or password is not right. Passwords are case sensitive.".to_owned());
-                return Ok(signin_page(&state, &session.csrf, error, identifier));
-            }
-        };
-        let has_methods = !method_options(&state, &account).await?.is_empty();
-        let stage = if has_methods { Stage::Factor } else { Stage::Active };
-        // A new token for the signed-in session: the anonymous one is dropped.
-        state.store.end_account_session(&session.id).await?;
-        let (token, csrf) = (random_token(), random_token());
-        let lifetime = state.server.session_max_minutes * 60;
-        state
-            .store
-            .create_account_session(&NewSession {
-                id: &token_id(&token),
-                csrf: &csrf,
-                stage,
-                account_id: Some(account.id),
-                factor_at: None,
-                address: &address,
-                now,
-                expires_at: now + lifetime,
-            })
-            .await?;
-        let action = if has_methods { "signin.password_ok" } else { "signin.succeeded" };
-        audit(&state, &parts, action, Some(account.id)).await?;
-        let mut response = to("/account");
-        let value = session_cookie(&state, COOKIE, &token, "/", lifetime)?;
-        response.headers_mut().append(header::SET_COOKIE, value);
-        Ok(response)
     }
     .await;
     page(&state, result)
@@ -448,6 +553,17 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+/// Ends the session (audited).
+pub(crate) async fn sign_out(
+    state: &AppState,
+    parts: &Parts,
+    session: &AccountSession,
+) -> Result<(), WebError> {
+    state.store.end_account_session(&session.id).await?;
+    audit(state, parts, "signin.signed_out", session.account_id).await?;
+    Ok(())
+}
+
 pub async fn signout_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -455,8 +571,7 @@ pub async fn signout_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        state.store.end_account_session(&session.id).await?;
-        audit(&state, &parts, "signin.signed_out", session.account_id).await?;
+        sign_out(&state, &parts, &session).await?;
         let mut response = to("/signin");
         let value = session_cookie(&state, COOKIE, "", "/", 0)?;
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -498,17 +613,11 @@ async fn verify_page(
 ) -> Result<Response, WebError> {
     let account = account_of(state, session.account_id).await?;
     let paused = codes_paused(&account, state.clock.now());
-    let error = error.or_else(|| {
-        paused.then(|| "Too many wrong codes were typed for this account, so codes are paused for a while. Try again later, or call the help desk.".to_owned())
-    });
+    let error = error.or_else(|| paused.then(|| CODES_PAUSED.to_owned()));
     let options = if paused {
         Vec::new()
     } else {
         method_options(state, &account).await?
-    };
-    let code_from = match (session.code_for.as_deref(), session.method.as_deref()) {
-        (Some("factor"), Some(method)) => Some(code_from(method, &account)),
-        _ => None,
     };
     let status = status_for(&error);
     Ok(render(
@@ -519,11 +628,124 @@ async fn verify_page(
             signing_in: session.stage == Stage::Factor,
             next: next.as_str(),
             options,
-            code_from,
+            code_from: factor_code_from(session, &account),
             minutes: state.server.code_minutes,
         },
         status,
     ))
+}
+
+/// Where the second factor's code comes from, once one is on its way.
+pub(crate) fn factor_code_from(session: &AccountSession, account: &Account) -> Option<String> {
+    match (session.code_for.as_deref(), session.method.as_deref()) {
+        (Some("factor"), Some(method)) => Some(code_from(method, account)),
+        _ => None,
+    }
+}
+
+/// Sends a second-factor code by the chosen method (or, for the app, waits
+/// for its code).
+pub(crate) async fn send_factor_code(
+    state: &AppState,
+    parts: &Parts,
+    session: &AccountSession,
+    method: &str,
+) -> Result<Outcome, WebError> {
+    let account = account_of(state, session.account_id).await?;
+    let now = state.clock.now();
+    if codes_paused(&account, now) {
+        return Ok(refused(CODES_PAUSED));
+    }
+    let expires = now + state.server.code_minutes * 60;
+    let (channel, phone) = match choose(state, &account, method).await? {
+        Choice::App => {
+            state
+                .store
+                .set_session_code(&session.id, CodeFor::Factor, "totp", None, expires)
+                .await?;
+            return Ok(Outcome::Done);
+        }
+        Choice::Send(channel, phone) => (channel, phone),
+        Choice::NotListed => return Ok(refused("Choose one of the ways listed.")),
+    };
+    let tag = match send_code(state, account.id, channel, phone).await? {
+        Ok(tag) => tag,
+        Err(why) => {
+            if why == NotSent::Throttled {
+                audit(state, parts, "signin.send_throttled", Some(account.id)).await?;
+            }
+            return Ok(refused(why.message()));
+        }
+    };
+    state
+        .store
+        .set_session_code(
+            &session.id,
+            CodeFor::Factor,
+            channel.as_str(),
+            Some(&tag),
+            expires,
+        )
+        .await?;
+    let action = format!("signin.code_sent.{}", channel.as_str());
+    audit(state, parts, &action, Some(account.id)).await?;
+    Ok(Outcome::Done)
+}
+
+/// The second factor's code: right, and the factor is proven (a session
+/// at sign-in becomes active).
+pub(crate) async fn check_factor_code(
+    state: &AppState,
+    parts: &Parts,
+    session: &AccountSession,
+    typed: &str,
+) -> Result<Outcome, WebError> {
+    let account_id = session.account_id.ok_or(WebError::Expired)?;
+    let code = typed_code(typed);
+    let (max, now) = (state.server.code_tries, state.clock.now());
+    let attempt = state
+        .store
+        .try_session_code(&session.id, CodeFor::Factor, max, now)
+        .await?;
+    let Some(attempt) = attempt else {
+        state.store.clear_session_code(&session.id).await?;
+        return Ok(refused(
+            "That code can no longer be used: it expired or was tried too many times. Send a new one.",
+        ));
+    };
+    let verdict = match &attempt.code_hash {
+        Some(tag) => state
+            .key
+            .verify(CODE_PURPOSE, &code, tag)
+            .then_some(CodeVerdict::Right),
+        None => authenticator_verdict(state, account_id, &code).await?,
+    };
+    match verdict {
+        Some(CodeVerdict::Right) => {}
+        Some(CodeVerdict::Replayed) => {
+            audit(state, parts, "signin.totp_replayed", Some(account_id)).await?;
+            return Ok(refused(
+                "That code was used already. Wait for your app to show the next one, then type it.",
+            ));
+        }
+        None => {
+            audit(state, parts, "signin.code_wrong", Some(account_id)).await?;
+            if count_wrong_code(state, account_id).await? {
+                audit(state, parts, "signin.codes_paused", Some(account_id)).await?;
+                state.store.clear_session_code(&session.id).await?;
+                return Ok(refused(CODES_PAUSED));
+            }
+            return Ok(refused(tries_left_message(max - session.code_tries - 1)));
+        }
+    }
+    state.store.prove_factor(&session.id, now).await?;
+    let action = if session.stage == Stage::Factor {
+        "signin.succeeded"
+    } else {
+        "signin.factor_proven"
+    };
+    audit(state, parts, action, Some(account_id)).await?;
+    Ok(Outcome::Done)
 }
 
 #[derive(Deserialize)]
@@ -536,7 +758,6 @@ pub struct SendForm {
     next: Next,
 }
 
-/// Sends a code by the chosen method (or, for the app, waits for its code).
 pub async fn verify_send_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -544,53 +765,13 @@ pub async fn verify_send_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let account = account_of(&state, session.account_id).await?;
-        let now = state.clock.now();
-        if codes_paused(&account, now) {
-            return verify_page(&state, &session, form.next, None).await;
+        match send_factor_code(&state, &parts, &session, &form.method).await? {
+            Outcome::Refused { error, .. } => {
+                let session = reloaded(&state, &session.id).await?;
+                verify_page(&state, &session, form.next, Some(error)).await
+            }
+            _ => Ok(verify_first(form.next)),
         }
-        let expires = now + state.server.code_minutes * 60;
-        let (channel, phone) = match choose(&state, &account, &form.method).await? {
-            Choice::App => {
-                state
-                    .store
-                    .set_session_code(&session.id, CodeFor::Factor, "totp", None, expires)
-                    .await?;
-                return Ok(verify_first(form.next));
-            }
-            Choice::Send(channel, phone) => (channel, phone),
-            Choice::NotListed => {
-                let error = Some("Choose one of the ways listed.".to_owned());
-                return verify_page(&state, &session, form.next, error).await;
-            }
-        };
-        let tag = match send_code(&state, account.id, channel, phone).await? {
-            Ok(tag) => tag,
-            Err(why) => {
-                if why == NotSent::Throttled {
-                    audit(&state, &parts, "signin.send_throttled", Some(account.id)).await?;
-                }
-                return verify_page(&state, &session, form.next, Some(why.message())).await;
-            }
-        };
-        state
-            .store
-            .set_session_code(
-                &session.id,
-                CodeFor::Factor,
-                channel.as_str(),
-                Some(&tag),
-                expires,
-            )
-            .await?;
-        audit(
-            &state,
-            &parts,
-            &format!("signin.code_sent.{}", channel.as_str()),
-            Some(account.id),
-        )
-        .await?;
-        Ok(verify_first(form.next))
     }
     .await;
     page(&state, result)
@@ -613,42 +794,13 @@ pub async fn verify_code_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
-        let account_id = session.account_id.ok_or(WebError::Expired)?;
-        let code = typed_code(&form.code);
-        let (max, now) = (state.server.code_tries, state.clock.now());
-        let Some(attempt) = state.store.try_session_code(&session.id, CodeFor::Factor, max, now).await? else {
-            state.store.clear_session_code(&session.id).await?;
-            let session = AccountSession { code_for: None, ..session };
-            let error = Some("That code can no longer be used: it expired or was tried too many times. Send a new one.".into());
-            return verify_page(&state, &session, form.next, error).await;
-        };
-        let verdict = match &attempt.code_hash {
-            Some(tag) => state.key.verify(CODE_PURPOSE, &code, tag).then_some(CodeVerdict::Right),
-            None => authenticator_verdict(&state, account_id, &code).await?,
-        };
-        match verdict {
-            Some(CodeVerdict::Right) => {}
-            Some(CodeVerdict::Replayed) => {
-                audit(&state, &parts, "signin.totp_replayed", Some(account_id)).await?;
-                let error = Some("That code was used already. Wait for your app to show the next one, then type it.".to_owned());
-                return verify_page(&state, &session, form.next, error).await;
+        match check_factor_code(&state, &parts, &session, &form.code).await? {
+            Outcome::Refused { error, .. } => {
+                let session = reloaded(&state, &session.id).await?;
+                verify_page(&state, &session, form.next, Some(error)).await
             }
-            None => {
-                audit(&state, &parts, "signin.code_wrong", Some(account_id)).await?;
-                if count_wrong_code(&state, account_id).await? {
-                    audit(&state, &parts, "signin.codes_paused", Some(account_id)).await?;
-                    state.store.clear_session_code(&session.id).await?;
-                    let session = AccountSession { code_for: None, ..session };
-                    return verify_page(&state, &session, form.next, None).await;
-                }
-                let error = Some(tries_left_message(max - session.code_tries - 1));
-                return verify_page(&state, &session, form.next, error).await;
-            }
+            _ => Ok(to(form.next.path())),
         }
-        state.store.prove_factor(&session.id, now).await?;
-        let action = if session.stage == Stage::Factor { "signin.succeeded" } else { "signin.factor_proven" };
-        audit(&state, &parts, action, Some(account_id)).await?;
-        Ok(to(form.next.path()))
     }
     .await;
     page(&state, result)
@@ -728,9 +880,9 @@ fn home_page(
 }
 
 /// Refuses to remove the last method while the policy requires one.
-fn removal_refused(state: &AppState, who: &SignedIn) -> Option<String> {
+fn removal_refused(state: &AppState, who: &SignedIn) -> Option<Outcome> {
     (state.registration.required && who.method_count() <= 1).then(|| {
-        "This is your only way to reset your password, so it cannot be removed. Register another way first, then remove this one.".to_owned()
+        refused("This is your only way to reset your password, so it cannot be removed. Register another way first, then remove this one.")
     })
 }
 
@@ -748,13 +900,17 @@ pub async fn phone_get(State(state): State<AppState>, parts: Parts) -> Response 
     page(&state, result)
 }
 
-fn phone_page(state: &AppState, who: &SignedIn, error: Option<String>, typed: &str) -> Response {
-    let pending = match (&who.session.code_for, &who.session.enrol_phone) {
+/// The number waiting for its code, masked.
+pub(crate) fn pending_phone(session: &AccountSession) -> Option<String> {
+    match (&session.code_for, &session.enrol_phone) {
         (Some(code_for), Some(phone)) if code_for == CodeFor::Phone.as_str() => {
             Some(mask_phone(phone))
         }
         _ => None,
-    };
+    }
+}
+
+fn phone_page(state: &AppState, who: &SignedIn, error: Option<String>, typed: &str) -> Response {
     let status = status_for(&error);
     render(
         &PhonePage {
@@ -762,12 +918,151 @@ fn phone_page(state: &AppState, who: &SignedIn, error: Option<String>, typed: &s
             csrf: &who.session.csrf,
             error,
             current: who.account.phone.as_deref().map(mask_phone),
-            pending,
+            pending: pending_phone(&who.session),
             typed,
             minutes: state.server.code_minutes,
         },
         status,
     )
+}
+
+/// A number to register: checked, then proven by a code sent to it
+/// (`channel` "voice" calls it; anything else texts it).
+pub(crate) async fn start_phone(
+    state: &AppState,
+    parts: &Parts,
+    who: &SignedIn,
+    typed: &str,
+    channel: &str,
+) -> Result<Outcome, WebError> {
+    if !factor_is_fresh(state, who) {
+        return Ok(Outcome::VerifyFirst(Next::Phone));
+    }
+    let phone = match normalize_phone(typed.trim()) {
+        Ok(phone) => phone,
+        Err(why) => return Ok(refused(format!("That number cannot be used: {why}."))),
+    };
+    if who.account.phone.as_deref() == Some(phone.as_str()) {
+        return Ok(refused("That number is already your registered phone."));
+    }
+    let channel = if channel == "voice" {
+        Channel::Voice
+    } else {
+        Channel::Sms
+    };
+    let tag = match send_code(state, who.account.id, channel, &phone).await? {
+        Ok(tag) => tag,
+        Err(why) => return Ok(refused(why.message())),
+    };
+    let expires = state.clock.now() + state.server.code_minutes * 60;
+    let id = &who.session.id;
+    state.store.set_enrol_phone(id, &phone).await?;
+    state
+        .store
+        .set_session_code(id, CodeFor::Phone, channel.as_str(), Some(&tag), expires)
+        .await?;
+    let action = format!("account.phone_code_sent.{}", channel.as_str());
+    audit(state, parts, &action, Some(who.account.id)).await?;
+    Ok(Outcome::Done)
+}
+
+/// The code sent to the new number: right, and the number is registered.
+pub(crate) async fn confirm_phone(
+    state: &AppState,
+    parts: &Parts,
+    who: &SignedIn,
+    typed: &str,
+) -> Result<Outcome, WebError> {
+    if !factor_is_fresh(state, who) {
+        return Ok(Outcome::VerifyFirst(Next::Phone));
+    }
+    let (id, account) = (&who.session.id, &who.account);
+    let (max, now) = (state.server.code_tries, state.clock.now());
+    let attempt = state
+        .store
+        .try_session_code(id, CodeFor::Phone, max, now)
+        .await?;
+    let (Some(attempt), Some(phone)) = (attempt, who.session.enrol_phone.clone()) else {
+        state.store.clear_session_code(id).await?;
+        return Ok(refused(
+            "That code can no longer be used: it expired or was tried too many times. Type the number again to get a new one.",
+        ));
+    };
+    let right = attempt
+        .code_hash
+        .is_some_and(|tag| state.key.verify(CODE_PURPOSE, &typed_code(typed), &tag));
+    if !right {
+        audit(state, parts, "account.phone_code_wrong", Some(account.id)).await?;
+        return Ok(refused(tries_left_message(
+            max - who.session.code_tries - 1,
+        )));
+    }
+    let old = account.phone.clone();
+    state.store.set_phone(account.id, Some(&phone), now).await?;
+    state.store.clear_session_code(id).await?;
+    // Holding the phone just registered is a second factor too.
+    state.store.prove_factor(id, now).await?;
+    let action = if old.is_some() {
+        "account.phone_replaced"
+    } else {
+        "account.phone_added"
+    };
+    audit(state, parts, action, Some(account.id)).await?;
+    let what = match &old {
+        Some(old) => format!(
+            "The mobile phone for resetting your university password was changed from {} to {}",
+            mask_phone(old),
+            mask_phone(&phone)
+        ),
+        None => format!(
+            "The mobile phone {} was added to the ways you can reset your university password",
+            mask_phone(&phone)
+        ),
+    };
+    let account = Account {
+        phone: Some(phone),
+        ..account.clone()
+    };
+    notify(
+        state,
+        parts,
+        &account,
+        Notice::Methods(what),
+        old.as_deref(),
+    )
+    .await?;
+    Ok(Outcome::Done)
+}
+
+pub(crate) async fn remove_phone(
+    state: &AppState,
+    parts: &Parts,
+    who: &SignedIn,
+) -> Result<Outcome, WebError> {
+    let Some(old) = who.account.phone.clone() else {
+        return Ok(refused("There is no registered phone to remove."));
+    };
+    if !factor_is_fresh(state, who) {
+        return Ok(Outcome::VerifyFirst(Next::Account));
+    }
+    if let Some(refusal) = removal_refused(state, who) {
+        return Ok(refusal);
+    }
+    state
+        .store
+        .set_phone(who.account.id, None, state.clock.now())
+        .await?;
+    audit(state, parts, "account.phone_removed", Some(who.account.id)).await?;
+    let what = format!(
+        "The mobile phone {} was removed from the ways you can reset your university password",
+        mask_phone(&old)
+    );
+    let account = Account {
+        phone: None,
+        ..who.account.clone()
+    };
+    notify(state, parts, &account, Notice::Methods(what), Some(&old)).await?;
+    Ok(Outcome::Done)
 }
 
 #[derive(Deserialize)]
@@ -780,111 +1075,45 @@ pub struct PhoneForm {
     channel: String,
 }
 
-/// A number to register: checked, then proven by a code sent to it.
 pub async fn phone_post(
     State(state): State<AppState>,
     parts: Parts,
     Form(form): Form<PhoneForm>,
 ) -> Response {
     let result = async {
-        let who = signed_in(
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = signed_in(&state, Some(session)).await?;
+        let outcome = start_phone(&state, &parts, &who, &form.phone, &form.channel).await?;
+        answer_form(
             &state,
-            Some(form_session(&state, &parts.headers, &form.csrf).await?),
+            &who,
+            outcome,
+            "/account/phone",
+            async |who, error, _| Ok(phone_page(&state, &who, error, form.phone.trim())),
         )
-        .await?;
-        if !factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Phone));
-        }
-        let typed = form.phone.trim();
-        let phone = match normalize_phone(typed) {
-            Ok(phone) => phone,
-            Err(why) => {
-                let error = format!("That number cannot be used: {why}.");
-                return Ok(phone_page(&state, &who, Some(error), typed));
-            }
-        };
-        if who.account.phone.as_deref() == Some(phone.as_str()) {
-            let error = Some("That number is already your registered phone.".to_owned());
-            return Ok(phone_page(&state, &who, error, typed));
-        }
-        let channel = if form.channel == "voice" {
-            Channel::Voice
-        } else {
-            Channel::Sms
-        };
-        let tag = match send_code(&state, who.account.id, channel, &phone).await? {
-            Ok(tag) => tag,
-            Err(why) => return Ok(phone_page(&state, &who, Some(why.message()), typed)),
-        };
-        let expires = state.clock.now() + state.server.code_minutes * 60;
-        let id = &who.session.id;
-        state.store.set_enrol_phone(id, &phone).await?;
-        state
-            .store
-            .set_session_code(id, CodeFor::Phone, channel.as_str(), Some(&tag), expires)
-            .await?;
-        audit(
-            &state,
-            &parts,
-            &format!("account.phone_code_sent.{}", channel.as_str()),
-            Some(who.account.id),
-        )
-        .await?;
-        Ok(to("/account/phone"))
+        .await
     }
     .await;
     page(&state, result)
 }
 
-/// The code sent to the new number: right, and the number is registered.
 pub async fn phone_confirm_post(
     State(state): State<AppState>,
     parts: Parts,
     Form(form): Form<CodeForm>,
 ) -> Response {
     let result = async {
-        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
-        if !factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Phone));
-        }
-        let (id, account) = (&who.session.id, &who.account);
-        let (max, now) = (state.server.code_tries, state.clock.now());
-        let attempt = state.store.try_session_code(id, CodeFor::Phone, max, now).await?;
-        let (Some(attempt), Some(phone)) = (attempt, who.session.enrol_phone.clone()) else {
-            state.store.clear_session_code(id).await?;
-            let who = SignedIn { session: AccountSession { code_for: None, enrol_phone: None, ..who.session }, ..who };
-            let error = Some("That code can no longer be used: it expired or was tried too many times. Type the number again to get a new one.".into());
-            return Ok(phone_page(&state, &who, error, ""));
-        };
-        let right = attempt
-            .code_hash
-            .is_some_and(|tag| state.key.verify(CODE_PURPOSE, &typed_code(&form.code), &tag));
-        if !right {
-            audit(&state, &parts, "account.phone_code_wrong", Some(account.id)).await?;
-            let error = Some(tries_left_message(max - who.session.code_tries - 1));
-            return Ok(phone_page(&state, &who, error, ""));
-        }
-        let old = account.phone.clone();
-        state.store.set_phone(account.id, Some(&phone), now).await?;
-        state.store.clear_session_code(id).await?;
-        // Holding the phone just registered is a second factor too.
-        state.store.prove_factor(id, now).await?;
-        let action = if old.is_some() { "account.phone_replaced" } else { "account.phone_added" };
-        audit(&state, &parts, action, Some(account.id)).await?;
-        let what = match &old {
-            Some(old) => format!(
-                "The mobile phone for resetting your university password was changed from {} to {}",
-                mask_phone(old),
-                mask_phone(&phone)
-            ),
-            None => format!(
-                "The mobile phone {} was added to the ways you can reset your university password",
-                mask_phone(&phone)
-            ),
-        };
-        let account = Account { phone: Some(phone), ..account.clone() };
-        notify(&state, &parts, &account, Notice::Methods(what), old.as_deref()).await?;
-        Ok(to("/account?done=phone"))
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = signed_in(&state, Some(session)).await?;
+        let outcome = confirm_phone(&state, &parts, &who, &form.code).await?;
+        answer_form(
+            &state,
+            &who,
+            outcome,
+            "/account?done=phone",
+            async |who, error, _| Ok(phone_page(&state, &who, error, "")),
+        )
+        .await
     }
     .await;
     page(&state, result)
@@ -911,41 +1140,17 @@ pub async fn phone_remove_post(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let result = async {
-        let who = signed_in(
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = signed_in(&state, Some(session)).await?;
+        let outcome = remove_phone(&state, &parts, &who).await?;
+        answer_form(
             &state,
-            Some(form_session(&state, &parts.headers, &form.csrf).await?),
+            &who,
+            outcome,
+            "/account?done=phone-removed",
+            async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
         )
-        .await?;
-        let Some(old) = who.account.phone.clone() else {
-            return Ok(to("/account"));
-        };
-        if !factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Account));
-        }
-        if let Some(error) = removal_refused(&state, &who) {
-            return Ok(home_page(&state, &parts, &who, None, false, Some(error)));
-        }
-        state
-            .store
-            .set_phone(who.account.id, None, state.clock.now())
-            .await?;
-        audit(
-            &state,
-            &parts,
-            "account.phone_removed",
-            Some(who.account.id),
-        )
-        .await?;
-        let what = format!(
-            "The mobile phone {} was removed from the ways you can reset your university password",
-            mask_phone(&old)
-        );
-        let account = Account {
-            phone: None,
-            ..who.account
-        };
-        notify(&state, &parts, &account, Notice::Methods(what), Some(&old)).await?;
-        Ok(to("/account?done=phone-removed"))
+        .await
     }
     .await;
     page(&state, result)
@@ -953,25 +1158,15 @@ pub async fn phone_remove_post(
 
 // ---- An authenticator app ---------------------------------------------------------------------
 
-/// A fresh secret for this session (kept, sealed, until a first code proves
-/// the app has it), shown as a QR code and as text.
-pub async fn authenticator_get(State(state): State<AppState>, parts: Parts) -> Response {
-    let result = async {
-        let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
-        if !factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Authenticator));
-        }
-        authenticator_page(&state, who, None).await
-    }
-    .await;
-    page(&state, result)
+/// An authenticator app being registered: the secret (kept, sealed, in the
+/// session until a first code proves the app has it) and its `otpauth://` URI.
+pub(crate) struct Enrolment {
+    pub secret: Vec<u8>,
+    pub uri: String,
 }
 
-async fn authenticator_page(
-    state: &AppState,
-    who: SignedIn,
-    error: Option<String>,
-) -> Result<Response, WebError> {
+/// The secret being registered in this session, made on first use.
+pub(crate) async fn enrolment(state: &AppState, who: &SignedIn) -> Result<Enrolment, WebError> {
     let opened = who
         .session
         .enrol_secret
@@ -992,8 +1187,30 @@ async fn authenticator_page(
     };
     let issuer = &state.registration.authenticator_issuer;
     let uri = crate::totp::otpauth_uri(&secret, issuer, &who.account.username);
-    let qr_svg = qr_svg(&uri)?;
-    let base32 = crate::totp::base32(&secret);
+    Ok(Enrolment { secret, uri })
+}
+
+/// A fresh secret for this session, shown as a QR code and as text.
+pub async fn authenticator_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let who = signed_in(&state, current(&state, &parts.headers).await?).await?;
+        if !factor_is_fresh(&state, &who) {
+            return Ok(verify_first(Next::Authenticator));
+        }
+        authenticator_page(&state, who, None).await
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn authenticator_page(
+    state: &AppState,
+    who: SignedIn,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let enrolment = enrolment(state, &who).await?;
+    let qr_svg = qr_svg(&enrolment.uri)?;
+    let base32 = crate::totp::base32(&enrolment.secret);
     let groups: Vec<String> = base32
         .as_bytes()
         .chunks(4)
@@ -1031,39 +1248,120 @@ fn qr_svg(text: &str) -> Result<String, WebError> {
 
 /// The app's first code: right, and the app is registered (in place of any
 /// earlier one).
+pub(crate) async fn confirm_authenticator(
+    state: &AppState,
+    parts: &Parts,
+    who: &SignedIn,
+    typed: &str,
+) -> Result<Outcome, WebError> {
+    if !factor_is_fresh(state, who) {
+        return Ok(Outcome::VerifyFirst(Next::Authenticator));
+    }
+    let Some(sealed) = who.session.enrol_secret.clone() else {
+        return Ok(refused(
+            "Add the app's key first: open the authenticator page to get it.",
+        ));
+    };
+    let now = state.clock.now();
+    let step = crate::totp::open(&state.key, &sealed)
+        .and_then(|secret| crate::totp::matching_step(&secret, &typed_code(typed), now));
+    let account = &who.account;
+    let Some(step) = step else {
+        audit(
+            state,
+            parts,
+            "account.authenticator_code_wrong",
+            Some(account.id),
+        )
+        .await?;
+        return Ok(refused(
+            "That code does not match. Check the app shows the entry you just added, and type the code it shows now.",
+        ));
+    };
+    state
+        .store
+        .replace_authenticator(account.id, &sealed, step, now)
+        .await?;
+    state.store.set_enrol_secret(&who.session.id, None).await?;
+    state.store.prove_factor(&who.session.id, now).await?;
+    let (action, what) = if who.has_authenticator {
+        (
+            "account.authenticator_replaced",
+            "Your authenticator app for resetting your university password was replaced by a new one",
+        )
+    } else {
+        (
+            "account.authenticator_added",
+            "An authenticator app was added to the ways you can reset your university password",
+        )
+    };
+    audit(state, parts, action, Some(account.id)).await?;
+    notify(
+        state,
+        parts,
+        account,
+        Notice::Methods(what.to_owned()),
+        None,
+    )
+    .await?;
+    Ok(Outcome::Done)
+}
+
+pub(crate) async fn remove_authenticator(
+    state: &AppState,
+    parts: &Parts,
+    who: &SignedIn,
+) -> Result<Outcome, WebError> {
+    if !who.has_authenticator {
+        return Ok(refused(
+            "There is no registered authenticator app to remove.",
+        ));
+    }
+    if !factor_is_fresh(state, who) {
+        return Ok(Outcome::VerifyFirst(Next::Account));
+    }
+    if let Some(refusal) = removal_refused(state, who) {
+        return Ok(refusal);
+    }
+    let account = &who.account;
+    state.store.remove_authenticators(account.id).await?;
+    audit(
+        state,
+        parts,
+        "account.authenticator_removed",
+        Some(account.id),
+    )
+    .await?;
+    let what =
+        "Your authenticator app was removed from the ways you can reset your university password";
+    notify(
+        state,
+        parts,
+        account,
+        Notice::Methods(what.to_owned()),
+        None,
+    )
+    .await?;
+    Ok(Outcome::Done)
+}
+
 pub async fn authenticator_post(
     State(state): State<AppState>,
     parts: Parts,
     Form(form): Form<CodeForm>,
 ) -> Response {
     let result = async {
-        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
-        if !factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Authenticator));
-        }
-        let Some(sealed) = who.session.enrol_secret.clone() else {
-            return Ok(to("/account/authenticator"));
-        };
-        let now = state.clock.now();
-        let step = crate::totp::open(&state.key, &sealed)
-            .and_then(|secret| crate::totp::matching_step(&secret, &typed_code(&form.code), now));
-        let Some(step) = step else {
-            audit(&state, &parts, "account.authenticator_code_wrong", Some(who.account.id)).await?;
-            let error = Some("That code does not match. Check the app shows the entry you just added, and type the code it shows now.".to_owned());
-            return authenticator_page(&state, who, error).await;
-        };
-        let account = &who.account;
-        state.store.replace_authenticator(account.id, &sealed, step, now).await?;
-        state.store.set_enrol_secret(&who.session.id, None).await?;
-        state.store.prove_factor(&who.session.id, now).await?;
-        let (action, what) = if who.has_authenticator {
-            ("account.authenticator_replaced", "Your authenticator app for resetting your university password was replaced by a new one")
-        } else {
-            ("account.authenticator_added", "An authenticator app was added to the ways you can reset your university password")
-        };
-        audit(&state, &parts, action, Some(account.id)).await?;
-        notify(&state, &parts, account, Notice::Methods(what.to_owned()), None).await?;
-        Ok(to("/account?done=authenticator"))
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = signed_in(&state, Some(session)).await?;
+        let outcome = confirm_authenticator(&state, &parts, &who, &form.code).await?;
+        answer_form(
+            &state,
+            &who,
+            outcome,
+            "/account?done=authenticator",
+            async |who, error, _| authenticator_page(&state, who, error).await,
+        )
+        .await
     }
     .await;
     page(&state, result)
@@ -1075,21 +1373,14 @@ pub async fn authenticator_remove_post(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let result = async {
-        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
-        if !who.has_authenticator {
-            return Ok(to("/account"));
-        }
-        if !factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Account));
-        }
-        if let Some(error) = removal_refused(&state, &who) {
-            return Ok(home_page(&state, &parts, &who, None, false, Some(error)));
-        }
-        state.store.remove_authenticators(who.account.id).await?;
-        audit(&state, &parts, "account.authenticator_removed", Some(who.account.id)).await?;
-        let what = "Your authenticator app was removed from the ways you can reset your university password";
-        notify(&state, &parts, &who.account, Notice::Methods(what.to_owned()), None).await?;
-        Ok(to("/account?done=authenticator-removed"))
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = signed_in(&state, Some(session)).await?;
+        let outcome = remove_authenticator(&state, &parts, &who).await?;
+        let then = "/account?done=authenticator-removed";
+        answer_form(&state, &who, outcome, then, async |who, error, _| {
+            Ok(home_page(&state, &parts, &who, None, false, error))
+        })
+        .await
     }
     .await;
     page(&state, result)
@@ -1133,6 +1424,62 @@ fn update_page(
     )
 }
 
+/// The current password, then the same policy, history and transaction as
+/// a reset. Every other session of the account ends.
+pub(crate) async fn update_password(
+    state: &AppState,
+    parts: &Parts,
+    who: &SignedIn,
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<Outcome, WebError> {
+    let account = &who.account;
+    if password != confirm {
+        return Ok(refused(
+            "The two new passwords are not the same. Type them again.",
+        ));
+    }
+    if signin_paused(state, account.id).await? {
+        return Ok(refused(format!(
+            "Too many wrong passwords were typed for this account. Wait {} minutes, or reset your password instead.",
+            ACCOUNT_WINDOW / 60
+        )));
+    }
+    if !verify_password(&state.store, &state.hasher, account, current).await? {
+        count_wrong_password(state, parts, account.id).await?;
+        audit(
+            state,
+            parts,
+            "account.current_password_wrong",
+            Some(account.id),
+        )
+        .await?;
+        return Ok(refused(
+            "Your current password is not right. Passwords are case sensitive.",
+        ));
+    }
+    let now = state.clock.now();
+    let changed = change_password(&state.passwords(), account, password, now, "self-service").await;
+    if let Err(e) = made(changed) {
+        let not = not_changed(e)?;
+        let action = format!("account.password_refused:{}", not.rules);
+        audit(state, parts, &action, Some(account.id)).await?;
+        return Ok(Outcome::Refused {
+            error: not.error.unwrap_or_default(),
+            violations: not.violations,
+        });
+    }
+    let ended = state
+        .store
+        .end_sessions_of(account.id, Some(&who.session.id))
+        .await?;
+    let action = format!("account.password_updated:ended_sessions={ended}");
+    audit(state, parts, &action, Some(account.id)).await?;
+    notify(state, parts, account, Notice::PasswordChanged, None).await?;
+    Ok(Outcome::Done)
+}
+
 #[derive(Deserialize)]
 pub struct UpdateForm {
     #[serde(default)]
@@ -1145,45 +1492,35 @@ pub struct UpdateForm {
     confirm: String,
 }
 
-/// The current password, then the same policy, history and transaction as
-/// a reset. Every other session of the account ends.
 pub async fn password_post(
     State(state): State<AppState>,
     parts: Parts,
     Form(form): Form<UpdateForm>,
 ) -> Response {
     let result = async {
-        let who = signed_in(&state, Some(form_session(&state, &parts.headers, &form.csrf).await?)).await?;
-        let account = &who.account;
-        if form.password != form.confirm {
-            let error = Some("The two new passwords are not the same. Type them again.".to_owned());
-            return Ok(update_page(&state, &who, error, Vec::new()));
-        }
-        if signin_paused(&state, account.id).await? {
-            let error = Some(format!(
-                "Too many wrong passwords were typed for this account. Wait {} minutes, or reset your password instead.",
-                ACCOUNT_WINDOW / 60
-            ));
-            return Ok(update_page(&state, &who, error, Vec::new()));
-        }
-        if !verify_password(&state.store, &state.hasher, account, &form.current).await? {
-            count_wrong_password(&state, &parts, account.id).await?;
-            audit(&state, &parts, "account.current_password_wrong", Some(account.id)).await?;
-            let error = Some("Your current password is not right. Passwords are case sensitive.".to_owned());
-            return Ok(update_page(&state, &who, error, Vec::new()));
-        }
-        let now = state.clock.now();
-        let changed = change_password(&state.passwords(), account, &form.password, now, "self-service").await;
-        if let Err(e) = made(changed) {
-            let refused = not_changed(e)?;
-            let action = format!("account.password_refused:{}", refused.rules);
-            audit(&state, &parts, &action, Some(account.id)).await?;
-            return Ok(update_page(&state, &who, refused.error, refused.violations));
-        }
-        let ended = state.store.end_sessions_of(account.id, Some(&who.session.id)).await?;
-        audit(&state, &parts, &format!("account.password_updated:ended_sessions={ended}"), Some(account.id)).await?;
-        notify(&state, &parts, account, Notice::PasswordChanged, None).await?;
-        Ok(to("/account?done=password"))
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = signed_in(&state, Some(session)).await?;
+        let outcome = update_password(
+            &state,
+            &parts,
+            &who,
+            &form.current,
+            &form.password,
+            &form.confirm,
+        )
+        .await?;
+        answer_form(
+            &state,
+            &who,
+            outcome,
+            "/account?done=password",
+            async |who, error, violations| {
+                // A refusal by the rules lists them; the sentence is for everything else.
+                let error = error.filter(|e| !e.is_empty());
+                Ok(update_page(&state, &who, error, violations))
+            },
+        )
+        .await
     }
     .await;
     page(&state, result)

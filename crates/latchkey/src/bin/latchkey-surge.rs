@@ -1,0 +1,674 @@
+//! The start-of-term surge, simulated. N people each reset their password
+//! through the JSON API of two `latchkey serve` instances that share one
+//! PostgreSQL database, while one instance is killed with SIGKILL and
+//! started again. It reports completed resets per second, latency and
+//! errors, then checks every account: a completed reset's new password
+//! works; any other account still has its old password or the new one,
+//! never neither, and its reset goes through when tried again.
+//!
+//! Built only with `--features test-hooks`: the instances show a known
+//! CAPTCHA answer, and codes are read from the outbox table. Loopback only,
+//! bounded in people and in time. `scripts/surge` runs it.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use latchkey::accounts::{NewAccount, verify_password};
+use latchkey::hashing::{Hasher, HashingConfig};
+use latchkey::store::Store;
+use serde_json::{Value, json};
+use sqlx::postgres::PgPool;
+use tokio::process::{Child, Command};
+use tokio::sync::{Mutex, Semaphore};
+
+const ANSWER: &str = "K7MPQ";
+const OLD_PASSWORD: &str = "Vt9#qkzP";
+/// Requests one person's reset may take before it counts as stuck.
+const MAX_REQUESTS: usize = 40;
+
+#[derive(Parser)]
+#[command(about = "Simulate a reset surge against two instances on one PostgreSQL database")]
+struct Args {
+    /// An empty PostgreSQL database on this machine.
+    #[arg(long)]
+    database_url: String,
+    /// How many people reset (at most 20,000).
+    #[arg(long, default_value_t = 300)]
+    people: usize,
+    /// How many reset at the same moment.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Earlier passwords each person has besides the current one: a new
+    /// password is checked against all of them (the policy keeps 24 in all).
+    #[arg(long, default_value_t = 23)]
+    history: usize,
+    /// Kill one instance once this share of the people are done.
+    #[arg(long, default_value_t = 0.3)]
+    kill_at: f64,
+    /// Stop waiting after this many seconds.
+    #[arg(long, default_value_t = 900)]
+    time_limit: u64,
+    /// Cheap Argon2id (256 KiB, one pass): checks the harness, not the speed.
+    #[arg(long)]
+    cheap_hashing: bool,
+    /// The `latchkey` binary, built with `--features test-hooks` (default: beside this one).
+    #[arg(long)]
+    latchkey: Option<PathBuf>,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("runtime: {e}")),
+    };
+    match runtime.block_on(run(args)) {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::from(1),
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(message: &str) -> std::process::ExitCode {
+    eprintln!("latchkey-surge: {message}");
+    std::process::ExitCode::from(2)
+}
+
+/// One simulated person.
+struct Person {
+    username: String,
+    phone: String,
+    new_password: String,
+    /// The address the load balancer says they come from.
+    address: String,
+}
+
+impl Person {
+    fn new(i: usize) -> Person {
+        Person {
+            username: format!("s{i:05}"),
+            phone: format!("+1617{:03}{:04}", 200 + i / 10_000, i % 10_000),
+            new_password: format!("Nw{i}%jx{}Q", 10 + (i * 7919) % 90),
+            address: format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255),
+        }
+    }
+}
+
+/// One `latchkey serve`, on its own port.
+struct Instance {
+    port: u16,
+    child: Option<Child>,
+}
+
+struct Cluster {
+    binary: PathBuf,
+    config: PathBuf,
+    log_dir: PathBuf,
+    secret: String,
+    instances: Vec<Mutex<Instance>>,
+}
+
+impl Cluster {
+    fn url(port: u16) -> String {
+        format!("http://127.0.0.1:{port}")
+    }
+
+    async fn start(&self, index: usize) -> Result<(), String> {
+        let mut instance = self.instances[index].lock().await;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_dir.join(format!("instance-{index}.log")))
+            .map_err(|e| format!("instance log: {e}"))?;
+        let child = Command::new(&self.binary)
+            .arg("--config")
+            .arg(&self.config)
+            .arg("serve")
+            .arg("--bind")
+            .arg(format!("127.0.0.1:{}", instance.port))
+            .env("LATCHKEY_SECRET_KEY", &self.secret)
+            .env("LATCHKEY_TEST_CAPTCHA_ANSWER", ANSWER)
+            .env("LATCHKEY_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", self.binary.display()))?;
+        instance.child = Some(child);
+        let ready = format!("{}/readyz", Cluster::url(instance.port));
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Ok(answer) = client.get(&ready).send().await
+                && answer.status().is_success()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!(
+            "instance {index} did not become ready (see its log in {})",
+            self.log_dir.display()
+        ))
+    }
+
+    /// SIGKILL: no graceful stop, requests in flight are cut off.
+    async fn kill(&self, index: usize) -> Result<(), String> {
+        let mut instance = self.instances[index].lock().await;
+        if let Some(mut child) = instance.child.take() {
+            child.kill().await.map_err(|e| format!("kill: {e}"))?;
+        }
+        Ok(())
+    }
+
+    async fn port(&self, index: usize) -> u16 {
+        self.instances[index].lock().await.port
+    }
+}
+
+/// What the run saw, shared by the tasks.
+#[derive(Default)]
+struct Tally {
+    completed: AtomicUsize,
+    failovers: AtomicUsize,
+    refusals: AtomicUsize,
+    request_ms: Mutex<Vec<f64>>,
+    reset_ms: Mutex<Vec<f64>>,
+}
+
+struct Ctx {
+    cluster: Cluster,
+    http: reqwest::Client,
+    db: PgPool,
+    tally: Tally,
+}
+
+impl Ctx {
+    /// One API request; a connection that fails (an instance down) moves
+    /// the person to the other instance and tries again: no stickiness.
+    async fn call(
+        &self,
+        instance: &mut usize,
+        person: &Person,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<(u16, Value), String> {
+        for _ in 0..20 {
+            let port = self.cluster.port(*instance).await;
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{path}", Cluster::url(port)))
+                .header("x-forwarded-for", &person.address);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = &body {
+                request = request
+                    .header("content-type", "application/json")
+                    .body(body.to_string());
+            }
+            let started = Instant::now();
+            match request.send().await {
+                Ok(answer) => {
+                    let status = answer.status().as_u16();
+                    let bytes = answer.bytes().await.map_err(|e| e.to_string());
+                    let Ok(bytes) = bytes else {
+                        // Cut off mid-answer: the request may or may not have been applied.
+                        self.tally.failovers.fetch_add(1, Ordering::Relaxed);
+                        *instance = 1 - *instance;
+                        continue;
+                    };
+                    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+                    self.tally.request_ms.lock().await.push(elapsed);
+                    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                    return Ok((status, json));
+                }
+                Err(_) => {
+                    self.tally.failovers.fetch_add(1, Ordering::Relaxed);
+                    *instance = 1 - *instance;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        Err(format!("{path}: no instance answered"))
+    }
+
+    /// The newest code texted to `phone`, from the outbox table.
+    async fn code_for(&self, phone: &str) -> Result<String, String> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE recipient = $1 AND channel = 'sms' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(phone)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(|e| format!("outbox: {e}"))?;
+        let body = body.ok_or("no code in the outbox")?;
+        Ok(body.chars().filter(char::is_ascii_digit).take(6).collect())
+    }
+
+    /// One person's whole reset, step by step as the state says, from
+    /// whichever instance answers.
+    async fn reset(&self, person: &Person, mut instance: usize) -> Result<(), String> {
+        use reqwest::Method;
+        let (status, started) = self
+            .call(
+                &mut instance,
+                person,
+                Method::POST,
+                "/api/v1/reset",
+                None,
+                None,
+            )
+            .await?;
+        if status != 201 {
+            return Err(format!("start: {status} {started}"));
+        }
+        let token = started["token"].as_str().ok_or("no token")?.to_owned();
+        let mut state = started["state"].clone();
+        for _ in 0..MAX_REQUESTS {
+            let step = state["step"].as_str().unwrap_or("").to_owned();
+            let (path, body) = match step.as_str() {
+                "identify" => (
+                    "/api/v1/reset/identify",
+                    json!({"identifier": person.username}),
+                ),
+                "captcha" => (
+                    "/api/v1/reset/captcha",
+                    json!({"answer": ANSWER.to_lowercase()}),
+                ),
+                "method" => ("/api/v1/reset/method", json!({"method": "sms"})),
+                "code" => (
+                    "/api/v1/reset/code",
+                    json!({"code": self.code_for(&person.phone).await?}),
+                ),
+                "password" => (
+                    "/api/v1/reset/password",
+                    json!({"password": person.new_password, "confirm": person.new_password}),
+                ),
+                "done" => return Ok(()),
+                other => return Err(format!("stopped at step {other:?}: {state}")),
+            };
+            let (status, answer) = self
+                .call(
+                    &mut instance,
+                    person,
+                    Method::POST,
+                    path,
+                    Some(&token),
+                    Some(body),
+                )
+                .await?;
+            match status {
+                // 409: a retry of a request the killed instance had applied.
+                200 | 409 => {}
+                422 => {
+                    self.tally.refusals.fetch_add(1, Ordering::Relaxed);
+                    if step == "password" {
+                        return Err(format!("password refused: {answer}"));
+                    }
+                }
+                _ => return Err(format!("{path}: {status} {answer}")),
+            }
+            state = answer;
+        }
+        Err("too many requests for one reset".into())
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn loopback_only(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+        .ok_or("the database must be PostgreSQL (postgres://…)")?;
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    if ["127.0.0.1", "localhost", "[::1]"].contains(&host) {
+        Ok(())
+    } else {
+        Err(format!("loopback only: {host} is not this machine"))
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// The people, each with the old password current and `history` earlier ones.
+async fn load_people(
+    store: &Store,
+    db: &PgPool,
+    hasher: &Hasher,
+    people: &[Person],
+    history: usize,
+) -> Result<(), String> {
+    let accounts: Vec<(NewAccount, Option<String>)> = people
+        .iter()
+        .map(|p| {
+            let email = format!("{}@example.edu", p.username);
+            NewAccount::parse(&p.username, &email, "Pat Rowe", Some(&p.phone))
+                .map(|account| (account, None))
+                .map_err(|e| format!("{}: {e:?}", p.username))
+        })
+        .collect::<Result<_, _>>()?;
+    for chunk in accounts.chunks(1000) {
+        store
+            .insert_accounts(chunk, 1)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    // Earlier passwords first, the current one last: the newest row is current.
+    let mut hashes = Vec::new();
+    for k in 0..history {
+        hashes.push(
+            hasher
+                .hash(&format!("Old{k}#Zq9xT"))
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    hashes.push(hasher.hash(OLD_PASSWORD).await.map_err(|e| e.to_string())?);
+    for (at, hash) in hashes.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO password_history (account_id, hash, created_at)
+             SELECT id, $1, $2 FROM accounts ORDER BY id",
+        )
+        .bind(hash)
+        .bind(at as i64 + 1)
+        .execute(db)
+        .await
+        .map_err(|e| format!("history: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn run(args: Args) -> Result<bool, String> {
+    loopback_only(&args.database_url)?;
+    if args.people == 0 || args.people > 20_000 || args.concurrency == 0 {
+        return Err("--people must be 1 to 20000 and --concurrency at least 1".into());
+    }
+    let binary = match args.latchkey {
+        Some(path) => path,
+        None => std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name("latchkey"),
+    };
+    let hashing = if args.cheap_hashing {
+        HashingConfig {
+            memory_kib: 256,
+            iterations: 1,
+            ..HashingConfig::default()
+        }
+    } else {
+        HashingConfig::default()
+    };
+    let hasher = Hasher::new(&hashing).map_err(|e| e.to_string())?;
+
+    let store = Store::open(&args.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let db = PgPool::connect(&args.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if existing > 0 {
+        return Err("the database already has accounts: give the surge an empty one".into());
+    }
+    let people: Vec<Person> = (0..args.people).map(Person::new).collect();
+    println!(
+        "loading {} people, {} passwords each …",
+        args.people,
+        args.history + 1
+    );
+    load_people(&store, &db, &hasher, &people, args.history).await?;
+
+    // One Argon2id evaluation on one core, for the hash-bound limit.
+    let timed = Instant::now();
+    for k in 0..10 {
+        hasher
+            .hash(&format!("Probe{k}#x"))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let hash_ms = timed.elapsed().as_secs_f64() * 1000.0 / 10.0;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_reset = (args.history + 2) as f64; // every stored hash checked, one new hash
+    let bound = cores as f64 * 1000.0 / (per_reset * hash_ms);
+
+    let dir = std::env::temp_dir().join(format!("latchkey-surge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let config = dir.join("latchkey.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\nurl = {:?}\n\n[hashing]\nmemory_kib = {}\niterations = {}\n\n\
+             [network]\ncampus = [\"10.0.0.0/8\"]\ntrusted_proxies = [\"127.0.0.1\"]\n",
+            args.database_url, hashing.memory_kib, hashing.iterations
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let secret = latchkey::secrets::random_token();
+    let cluster = Cluster {
+        binary,
+        config,
+        log_dir: dir.clone(),
+        secret,
+        instances: vec![
+            Mutex::new(Instance {
+                port: free_port()?,
+                child: None,
+            }),
+            Mutex::new(Instance {
+                port: free_port()?,
+                child: None,
+            }),
+        ],
+    };
+    cluster.start(0).await?;
+    cluster.start(1).await?;
+    let ctx = Arc::new(Ctx {
+        cluster,
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| e.to_string())?,
+        db,
+        tally: Tally::default(),
+    });
+    println!(
+        "two instances on ports {} and {}; {} people, {} at a time",
+        ctx.cluster.port(0).await,
+        ctx.cluster.port(1).await,
+        args.people,
+        args.concurrency
+    );
+
+    let people = Arc::new(people);
+    let began = Instant::now();
+    let killer = {
+        let ctx = ctx.clone();
+        let kill_after = ((args.people as f64 * args.kill_at) as usize).max(1);
+        tokio::spawn(async move {
+            while ctx.tally.completed.load(Ordering::Relaxed) < kill_after {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let at = began.elapsed();
+            ctx.cluster.kill(1).await?;
+            let down = Instant::now();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            ctx.cluster.start(1).await?;
+            Ok::<_, String>((at, down.elapsed()))
+        })
+    };
+    let gate = Arc::new(Semaphore::new(args.concurrency));
+    let mut tasks = Vec::new();
+    for i in 0..args.people {
+        let (ctx, people, gate) = (ctx.clone(), people.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.map_err(|e| e.to_string())?;
+            let started = Instant::now();
+            let result = ctx.reset(&people[i], i % 2).await;
+            if result.is_ok() {
+                ctx.tally.completed.fetch_add(1, Ordering::Relaxed);
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                ctx.tally.reset_ms.lock().await.push(ms);
+            }
+            Ok::<_, String>(result.err())
+        }));
+    }
+    let mut failed = Vec::new();
+    let deadline = began + Duration::from_secs(args.time_limit);
+    for (i, task) in tasks.into_iter().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, task).await {
+            Ok(Ok(Ok(None))) => {}
+            Ok(Ok(Ok(Some(error)))) => failed.push((i, error)),
+            Ok(Ok(Err(e))) => failed.push((i, e)),
+            Ok(Err(e)) => failed.push((i, format!("task: {e}"))),
+            Err(_) => failed.push((i, "out of time".into())),
+        }
+    }
+    let elapsed = began.elapsed().as_secs_f64();
+    let kill = match killer.await {
+        Ok(Ok(kill)) => Some(kill),
+        Ok(Err(e)) => return Err(e),
+        Err(_) => None,
+    };
+
+    let tally = &ctx.tally;
+    let completed = tally.completed.load(Ordering::Relaxed);
+    let mut resets = tally.reset_ms.lock().await.clone();
+    let mut requests = tally.request_ms.lock().await.clone();
+    resets.sort_by(f64::total_cmp);
+    requests.sort_by(f64::total_cmp);
+    println!();
+    println!("people                 {}", args.people);
+    println!(
+        "completed              {completed} in {elapsed:.1} s: {:.2} resets/s",
+        completed as f64 / elapsed
+    );
+    println!(
+        "hash-bound limit       {bound:.2} resets/s ({cores} cores ÷ ({per_reset} Argon2id × {hash_ms:.1} ms)); reached {:.0} %",
+        100.0 * completed as f64 / elapsed / bound
+    );
+    println!(
+        "whole reset            p50 {:.0} ms, p99 {:.0} ms",
+        percentile(&resets, 50.0),
+        percentile(&resets, 99.0)
+    );
+    println!(
+        "one request            p50 {:.1} ms, p99 {:.1} ms ({} requests)",
+        percentile(&requests, 50.0),
+        percentile(&requests, 99.0),
+        requests.len()
+    );
+    if let Some((at, down)) = kill {
+        println!(
+            "instance killed        SIGKILL at {:.1} s, serving again {:.1} s later",
+            at.as_secs_f64(),
+            down.as_secs_f64()
+        );
+    }
+    println!(
+        "failovers              {} requests moved to the other instance",
+        tally.failovers.load(Ordering::Relaxed)
+    );
+    println!(
+        "refused on the way     {} (422 answers)",
+        tally.refusals.load(Ordering::Relaxed)
+    );
+    println!("errors                 {}", failed.len());
+    for (i, error) in failed.iter().take(10) {
+        println!("  {}: {error}", people[*i].username);
+    }
+
+    // Every account: the new password for a completed reset; for the rest,
+    // the old or the new one, and a second try must go through.
+    let mut neither = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let Some(account) = store
+            .find_account(&person.username)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Err(format!("{} is gone", person.username));
+        };
+        let new = verify_password(&store, &hasher, &account, &person.new_password)
+            .await
+            .map_err(|e| e.to_string())?;
+        let was_failed = failed.iter().any(|(f, _)| *f == i);
+        if new {
+            continue;
+        }
+        let old = verify_password(&store, &hasher, &account, OLD_PASSWORD)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !old {
+            neither.push(person.username.clone());
+        } else if !was_failed {
+            neither.push(format!(
+                "{} (reported done, but the old password is current)",
+                person.username
+            ));
+        }
+    }
+    let mut retried_ok = 0;
+    let mut still_failing = Vec::new();
+    for (i, _) in &failed {
+        let person = &people[*i];
+        let account = store
+            .find_account(&person.username)
+            .await
+            .map_err(|e| e.to_string())?;
+        let already = match &account {
+            Some(account) => verify_password(&store, &hasher, account, &person.new_password)
+                .await
+                .map_err(|e| e.to_string())?,
+            None => false,
+        };
+        match ctx.reset(person, 0).await {
+            Ok(()) => retried_ok += 1,
+            // Already changed by the first try: the history refuses it again, rightly.
+            Err(_) if already => retried_ok += 1,
+            Err(e) => still_failing.push(format!("{}: {e}", person.username)),
+        }
+    }
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM directory_pending")
+        .fetch_one(&ctx.db)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("accounts with neither  {}", neither.len());
+    for name in neither.iter().take(10) {
+        println!("  {name}");
+    }
+    println!(
+        "retried                {retried_ok} of {} went through",
+        failed.len()
+    );
+    for line in still_failing.iter().take(10) {
+        println!("  {line}");
+    }
+    println!("pending writes         {pending}");
+    println!("instance logs          {}", dir.display());
+    ctx.cluster.kill(0).await?;
+    ctx.cluster.kill(1).await?;
+    Ok(neither.is_empty() && still_failing.is_empty() && pending == 0)
+}
