@@ -6,8 +6,9 @@ use sqlx::Row;
 
 use super::{CodeAttempt, Store, StoreError};
 
-/// How far a session has come. Stored as its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How far a session has come. Stored as its name, and so named in the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Stage {
     /// Not signed in: the sign-in form and its CSRF token.
     Signin,

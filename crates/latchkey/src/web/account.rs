@@ -369,10 +369,9 @@ async fn anonymous_session(state: &AppState, parts: &Parts) -> Result<Response, 
 
 /// What a sign-in with a password came to.
 pub(crate) enum SignIn {
-    /// A new session at `stage` (a second factor owed, or active), named by `token`.
+    /// A new session (a second factor owed, or active), named by `token`.
     Started {
         token: String,
-        stage: Stage,
     },
     Refused(String),
 }
@@ -462,7 +461,7 @@ pub(crate) async fn sign_in(
         "signin.succeeded"
     };
     audit(state, parts, action, Some(account.id)).await?;
-    Ok(SignIn::Started { token, stage })
+    Ok(SignIn::Started { token })
 }
 
 #[derive(Deserialize)]
@@ -492,7 +491,7 @@ pub async fn signin_post(
                 Some(error),
                 form.identifier.trim(),
             )),
-            SignIn::Started { token, .. } => {
+            SignIn::Started { token } => {
                 // A new token for the signed-in session: the anonymous one is dropped.
                 state.store.end_account_session(&session.id).await?;
                 let lifetime = state.server.session_max_minutes * 60;

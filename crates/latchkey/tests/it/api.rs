@@ -325,16 +325,20 @@ async fn the_document_describes_every_route_it_lists() {
     assert_eq!(document.status, StatusCode::OK);
     assert!(document.json["openapi"].as_str().unwrap().starts_with("3."));
     let paths = document.json["paths"].as_object().unwrap();
-    assert!(paths.len() >= 10, "{paths:?}");
+    assert!(paths.len() >= 20, "{paths:?}");
     for (path, operations) in paths {
         for method in operations.as_object().unwrap().keys() {
             // Every operation the document lists is routed: without a token it
             // is refused as expired (401; the images are not found), never 405.
             let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
-                "code": "x", "password": "x", "confirm": "x"});
+                "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x"});
             let answer = client.post_as(method, path, every_field).await;
-            let expected = if path == "/api/v1/reset" && method == "post" {
+            let starts =
+                method == "post" && ["/api/v1/reset", "/api/v1/session"].contains(&path.as_str());
+            let expected = if starts && path == "/api/v1/reset" {
                 StatusCode::CREATED
+            } else if starts {
+                StatusCode::UNPROCESSABLE_ENTITY // no such person
             } else if path.ends_with(".png") || path.ends_with(".wav") {
                 StatusCode::NOT_FOUND
             } else {
@@ -342,11 +346,7 @@ async fn the_document_describes_every_route_it_lists() {
             };
             assert_eq!(answer.status, expected, "{method} {path}");
             let with_token = operations[method]["security"].is_array();
-            assert_eq!(
-                with_token,
-                path != "/api/v1/reset" || method == "get",
-                "{method} {path}"
-            );
+            assert_eq!(with_token, !starts, "{method} {path}");
         }
     }
     let schemas = document.json["components"]["schemas"].as_object().unwrap();
@@ -360,4 +360,216 @@ async fn the_document_describes_every_route_it_lists() {
             "identify", "captcha", "method", "code", "password", "done", "help"
         ])
     );
+}
+
+// ---- A person's own account -------------------------------------------------------------------
+
+impl Client<'_> {
+    /// Signs in; keeps the session's token.
+    async fn sign_in(&mut self, who: &str, password: &str) -> Answer {
+        self.token = None;
+        let answer = self
+            .post(
+                "/api/v1/session",
+                json!({"identifier": who, "password": password}),
+            )
+            .await;
+        if answer.status == StatusCode::CREATED {
+            self.token = Some(answer.json["token"].as_str().unwrap().to_owned());
+        }
+        answer
+    }
+}
+
+#[tokio::test]
+async fn sign_in_register_a_phone_and_change_the_password() {
+    on_each_backend("api_account", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut client = Client::new(&portal);
+
+        let wrong = client.sign_in("alan", "not his password").await;
+        let unknown = client.sign_in("nobody", "not his password").await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(wrong.json, unknown.json, "the same answer for both");
+        assert_eq!(wrong.json["error"], "refused");
+
+        let signed_in = client.sign_in("alan", OLD_PASSWORD).await;
+        assert_eq!(signed_in.status, StatusCode::CREATED, "{}", signed_in.json);
+        let account = &signed_in.json["account"];
+        assert_eq!(account["stage"], "active");
+        assert_eq!(account["registration_required"], true);
+        assert_eq!(
+            account["factor_fresh"], true,
+            "no method yet: nothing to prove"
+        );
+
+        let bad_number = client
+            .post("/api/v1/account/phone", json!({"phone": "12"}))
+            .await;
+        assert_eq!(bad_number.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad_number.json["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot be used")
+        );
+
+        let pending = client
+            .post("/api/v1/account/phone", json!({"phone": "(202) 555-0177"}))
+            .await;
+        assert_eq!(pending.status, StatusCode::OK, "{}", pending.json);
+        assert_eq!(pending.json["pending_phone"], "(•••) •••-0177");
+        assert_eq!(pending.json["phone"], Value::Null);
+        let code = latest_code(&portal.store).await;
+        let wrong_code = if code == "000000" { "111111" } else { "000000" };
+        let refused = client
+            .post("/api/v1/account/phone/confirm", json!({"code": wrong_code}))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let registered = client
+            .post("/api/v1/account/phone/confirm", json!({"code": code}))
+            .await;
+        assert_eq!(registered.status, StatusCode::OK, "{}", registered.json);
+        assert_eq!(registered.json["phone"], "(•••) •••-0177");
+        assert_eq!(registered.json["registration_required"], false);
+        let alan = portal.store.find_account("alan").await.unwrap().unwrap();
+        assert_eq!(alan.phone.as_deref(), Some("+12025550177"));
+
+        let last_one = client.send("DELETE", "/api/v1/account/phone", None).await;
+        assert_eq!(last_one.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            last_one.json["message"]
+                .as_str()
+                .unwrap()
+                .contains("only way")
+        );
+
+        let wrong_current = client
+            .post(
+                "/api/v1/account/password",
+                json!({"current": "nope", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+            )
+            .await;
+        assert_eq!(wrong_current.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let weak = client
+            .post(
+                "/api/v1/account/password",
+                json!({"current": OLD_PASSWORD, "password": "turing", "confirm": "turing"}),
+            )
+            .await;
+        assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let broken: Vec<&str> = weak.json["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["rule"].as_str().unwrap())
+            .collect();
+        assert!(broken.contains(&"min_length"), "{broken:?}");
+        let alan = portal.store.find_account("alan").await.unwrap().unwrap();
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &alan, OLD_PASSWORD)
+                .await
+                .unwrap()
+        );
+
+        let changed = client
+            .post(
+                "/api/v1/account/password",
+                json!({"current": OLD_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &alan, NEW_PASSWORD)
+                .await
+                .unwrap()
+        );
+
+        let out = client.send("DELETE", "/api/v1/session", None).await;
+        assert_eq!(out.status, StatusCode::NO_CONTENT);
+        let gone = client.send("GET", "/api/v1/account", None).await;
+        assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_factor_comes_first_and_an_app_is_registered_with_its_first_code() {
+    let db = TestDb::sqlite("api_factor");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut client = Client::new(&portal);
+    let signed_in = client.sign_in("ada", OLD_PASSWORD).await;
+    let account = &signed_in.json["account"];
+    assert_eq!(account["stage"], "factor");
+    assert_eq!(account["factor_methods"][0]["method"], "sms");
+
+    for (method, path) in [
+        ("POST", "/api/v1/account/phone"),
+        ("POST", "/api/v1/account/authenticator"),
+        ("POST", "/api/v1/account/password"),
+        ("DELETE", "/api/v1/account/phone"),
+    ] {
+        let body = json!({"phone": "+44 20 7946 0958", "current": OLD_PASSWORD,
+            "password": NEW_PASSWORD, "confirm": NEW_PASSWORD});
+        let answer = client.send(method, path, Some(&body.to_string())).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{method} {path}");
+        assert_eq!(answer.json["error"], "factor_required");
+    }
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert_eq!(
+        ada.phone.as_deref(),
+        Some("+12025550143"),
+        "nothing changed"
+    );
+
+    let sent = client
+        .post("/api/v1/account/factor", json!({"method": "sms"}))
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(
+        sent.json["factor_code_from"]
+            .as_str()
+            .unwrap()
+            .contains("0143")
+    );
+    let code = latest_code(&portal.store).await;
+    let active = client
+        .post("/api/v1/account/factor/code", json!({"code": code}))
+        .await;
+    assert_eq!(active.json["stage"], "active");
+    assert_eq!(active.json["factor_fresh"], true);
+
+    let enrolment = client
+        .send("POST", "/api/v1/account/authenticator", None)
+        .await;
+    assert_eq!(enrolment.status, StatusCode::OK);
+    let uri = enrolment.json["otpauth_uri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/"), "{uri}");
+    let again = client
+        .send("POST", "/api/v1/account/authenticator", None)
+        .await;
+    assert_eq!(
+        again.json["secret"], enrolment.json["secret"],
+        "the same key until confirmed"
+    );
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(enrolment.json["secret"].as_str().unwrap().as_bytes())
+        .unwrap();
+    let now = latchkey::clock::Clock::now(portal.clock.as_ref());
+    let first = latchkey::totp::code_at(&secret, now).unwrap();
+    let registered = client
+        .post(
+            "/api/v1/account/authenticator/confirm",
+            json!({"code": first}),
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::OK, "{}", registered.json);
+    assert_eq!(registered.json["authenticator"], true);
+    let events = count(
+        &db.url,
+        "audit_events WHERE action = 'account.authenticator_added'",
+    )
+    .await;
+    assert_eq!(events, 1);
 }

@@ -1,40 +1,28 @@
-//! The JSON API: the reset flow for clients that are not a browser (a
-//! kiosk, a mobile app, a load generator), the same steps the portal runs,
-//! described by the OpenAPI document at `/api/openapi.json`.
-//!
-//! A client starts a reset with `POST /api/v1/reset` and names it from then
-//! on with `Authorization: Bearer <token>`. Every answer about a reset is
-//! its state: the step it is at, what that step needs, and why the last
-//! request did not go through. The API never reads the portal's cookie, so
-//! another site cannot drive it from someone's browser, and it needs no
-//! CSRF token.
+//! The reset flow over the API: `POST /api/v1/reset` starts one and gives
+//! its token; each answer after that is the reset's state.
 
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use latchkey_policy::Violation;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::ToSchema;
 
-use super::codes::{code_from, method_options};
-use super::password::{BrokenRule, CheckAnswer, RequirementMet};
-use super::reset::{self, Outcome};
-use super::{AppState, WebError, account_of, bearer, client_ip, log_error};
+use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_response};
 use crate::network::Location;
 use crate::secrets::token_id;
 use crate::store::{ResetSession, Step};
+use crate::web::codes::{code_from, method_options};
+use crate::web::password::{BrokenRule, CheckAnswer};
+use crate::web::reset::{self, Outcome};
+use crate::web::{AppState, WebError, account_of, bearer, client_ip};
 
-/// Every URL of the API, the OpenAPI document included.
-pub fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(openapi_get))
         .route("/api/v1/reset", post(start).get(current))
         .route("/api/v1/reset/identify", post(identify))
         .route("/api/v1/reset/captcha", post(captcha))
@@ -47,83 +35,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reset/password/check", post(password_check))
 }
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Latchkey",
-        description = "Self-service password reset. Start a reset, then name it with its bearer \
-            token in each request. Each answer is the reset's state: the step it is at and what \
-            that step needs. A request for another step than the current one changes nothing \
-            (409).",
-    ),
-    paths(
-        start,
-        current,
-        identify,
-        captcha,
-        captcha_image,
-        captcha_audio,
-        method,
-        method_again,
-        code,
-        password,
-        password_check
-    ),
-    components(schemas(
-        Started,
-        ResetState,
-        ApiError,
-        Identify,
-        CaptchaAnswer,
-        MethodChoice,
-        CodeEntry,
-        NewPassword,
-        CheckAnswer,
-        RequirementMet,
-        Requirement,
-        BrokenRule,
-        MethodOffer,
-        Helpdesk,
-        Step,
-        Location
-    )),
-    modifiers(&BearerToken),
-    tags((name = "reset", description = "Forgot the password: identify, CAPTCHA, a code, a new password."))
-)]
-struct Document;
-
-/// Declares the `reset_token` bearer scheme the paths refer to.
-struct BearerToken;
-
-impl Modify for BearerToken {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "reset_token",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("The token `POST /api/v1/reset` returned."))
-                    .build(),
-            ),
-        );
-    }
-}
-
-/// The document, generated from this module's annotations.
-pub fn document() -> utoipa::openapi::OpenApi {
-    Document::openapi()
-}
-
-async fn openapi_get() -> Response {
-    Json(document()).into_response()
-}
-
 // ---- What the API says -------------------------------------------------------------------
 
 /// A new reset: the token that names it from now on, and its state.
 #[derive(Serialize, ToSchema)]
-struct Started {
+pub(super) struct Started {
     /// Send as `Authorization: Bearer <token>`. Shown once; only its hash is kept.
     token: String,
     state: ResetState,
@@ -131,7 +47,7 @@ struct Started {
 
 /// Where a reset stands and what its step needs.
 #[derive(Serialize, ToSchema)]
-struct ResetState {
+pub(super) struct ResetState {
     step: Step,
     /// Why the last request did not go through, in words for the person.
     error: Option<String>,
@@ -157,105 +73,9 @@ struct ResetState {
 }
 
 #[derive(Serialize, ToSchema)]
-struct MethodOffer {
-    /// What to send as `method`: `sms`, `voice` or `totp`.
-    method: String,
-    /// The offer as the portal words it, the phone number masked.
-    label: String,
-}
-
-#[derive(Serialize, ToSchema)]
-struct Requirement {
+pub(super) struct Requirement {
     rule: String,
     description: String,
-}
-
-#[derive(Serialize, ToSchema)]
-struct Helpdesk {
-    phone: String,
-    email: String,
-    chat_url: String,
-}
-
-/// What went wrong, when the answer is not a reset's state.
-#[derive(Serialize, ToSchema)]
-struct ApiError {
-    /// `bad_request`, `expired`, `forbidden`, `too_many` or `internal`.
-    error: String,
-    message: String,
-    /// For `internal`: the reference under which the details are logged.
-    reference: Option<String>,
-}
-
-fn error_response(
-    status: StatusCode,
-    error: &str,
-    message: &str,
-    reference: Option<String>,
-) -> Response {
-    let body = ApiError {
-        error: error.to_owned(),
-        message: message.to_owned(),
-        reference,
-    };
-    (status, Json(body)).into_response()
-}
-
-/// The API's answer to a failure: the portal's error pages, as JSON.
-fn api_error(error: WebError) -> Response {
-    match error {
-        WebError::Expired | WebError::Redirect(_) => error_response(
-            StatusCode::UNAUTHORIZED,
-            "expired",
-            "This reset has expired or was never started. Start a new one.",
-            None,
-        ),
-        WebError::TooMany => error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many",
-            "Too many attempts came from this network in a short time. Wait ten minutes and try again.",
-            None,
-        ),
-        WebError::Forbidden => error_response(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Not allowed for this role.",
-            None,
-        ),
-        WebError::Internal(detail) => {
-            let reference = crate::secrets::random_token()[..8].to_uppercase();
-            log_error(&format!("reference {reference}: {detail}"));
-            error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on our side. Nothing was changed; try again in a few minutes.",
-                Some(reference),
-            )
-        }
-    }
-}
-
-/// A JSON request body; one that does not parse is a 400 in the API's own form.
-struct Body<T>(T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(bad_body(&rejection)),
-        }
-    }
-}
-
-fn bad_body(rejection: &JsonRejection) -> Response {
-    error_response(
-        rejection.status(),
-        "bad_request",
-        &rejection.body_text(),
-        None,
-    )
 }
 
 // ---- The reset's state --------------------------------------------------------------------
@@ -283,10 +103,7 @@ async fn reset_state(
             methods = method_options(state, &account)
                 .await?
                 .into_iter()
-                .map(|o| MethodOffer {
-                    method: o.value.to_owned(),
-                    label: o.label,
-                })
+                .map(MethodOffer::from)
                 .collect();
         }
         Step::Code => {
@@ -321,11 +138,7 @@ async fn reset_state(
         captcha_audio: captcha("captcha.wav"),
         requirements,
         location: state.network.locate(client_ip(state, parts)),
-        helpdesk: Helpdesk {
-            phone: state.helpdesk.phone.clone(),
-            email: state.helpdesk.email.clone(),
-            chat_url: state.helpdesk.chat_url.clone(),
-        },
+        helpdesk: Helpdesk::of(state),
         expires_at: session.expires_at,
     })
 }
@@ -369,7 +182,7 @@ async fn step(
 /// Start a reset.
 #[utoipa::path(post, path = "/api/v1/reset", tag = "reset",
     responses((status = 201, description = "A new reset, at `identify`", body = Started)))]
-async fn start(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn start(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
         let (token, session) = reset::new_session(&state, &parts).await?;
         let state = reset_state(&state, &parts, &session, None, Vec::new()).await?;
@@ -385,12 +198,12 @@ async fn start(State(state): State<AppState>, parts: Parts) -> Response {
     responses(
         (status = 200, body = ResetState),
         (status = 401, description = "No such reset, or it expired", body = ApiError)))]
-async fn current(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn current(State(state): State<AppState>, parts: Parts) -> Response {
     step(&state, &parts, async |_| Ok(Outcome::Moved)).await
 }
 
 #[derive(Deserialize, ToSchema)]
-struct Identify {
+pub(super) struct Identify {
     /// The university email address or username.
     identifier: String,
 }
@@ -403,7 +216,7 @@ struct Identify {
         (status = 422, description = "Not a username or address", body = ResetState),
         (status = 409, description = "The reset is at another step", body = ResetState),
         (status = 429, body = ApiError)))]
-async fn identify(
+pub(super) async fn identify(
     State(state): State<AppState>,
     parts: Parts,
     Body(body): Body<Identify>,
@@ -415,7 +228,7 @@ async fn identify(
 }
 
 #[derive(Deserialize, ToSchema)]
-struct CaptchaAnswer {
+pub(super) struct CaptchaAnswer {
     /// The characters in the image, in any case.
     answer: String,
 }
@@ -428,7 +241,7 @@ struct CaptchaAnswer {
         (status = 422, description = "Wrong: a new challenge", body = ResetState),
         (status = 409, body = ResetState),
         (status = 429, body = ApiError)))]
-async fn captcha(
+pub(super) async fn captcha(
     State(state): State<AppState>,
     parts: Parts,
     Body(body): Body<CaptchaAnswer>,
@@ -443,7 +256,7 @@ async fn captcha(
 #[utoipa::path(get, path = "/api/v1/reset/captcha.png", tag = "reset",
     security(("reset_token" = [])),
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404)))]
-async fn captcha_image(state: State<AppState>, parts: Parts) -> Response {
+pub(super) async fn captcha_image(state: State<AppState>, parts: Parts) -> Response {
     reset::captcha_png_get(state, parts).await
 }
 
@@ -451,12 +264,12 @@ async fn captcha_image(state: State<AppState>, parts: Parts) -> Response {
 #[utoipa::path(get, path = "/api/v1/reset/captcha.wav", tag = "reset",
     security(("reset_token" = [])),
     responses((status = 200, content_type = "audio/wav", body = Vec<u8>), (status = 404)))]
-async fn captcha_audio(state: State<AppState>, parts: Parts) -> Response {
+pub(super) async fn captcha_audio(state: State<AppState>, parts: Parts) -> Response {
     reset::captcha_wav_get(state, parts).await
 }
 
 #[derive(Deserialize, ToSchema)]
-struct MethodChoice {
+pub(super) struct MethodChoice {
     /// One of the state's `methods`: `sms`, `voice` or `totp`.
     method: String,
 }
@@ -468,7 +281,7 @@ struct MethodChoice {
         (status = 200, description = "At `code`", body = ResetState),
         (status = 422, description = "Not offered, or not sent (too many codes, provider down)", body = ResetState),
         (status = 409, body = ResetState)))]
-async fn method(
+pub(super) async fn method(
     State(state): State<AppState>,
     parts: Parts,
     Body(body): Body<MethodChoice>,
@@ -483,7 +296,7 @@ async fn method(
 #[utoipa::path(post, path = "/api/v1/reset/method-again", tag = "reset",
     security(("reset_token" = [])),
     responses((status = 200, body = ResetState), (status = 409, body = ResetState)))]
-async fn method_again(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn method_again(State(state): State<AppState>, parts: Parts) -> Response {
     step(&state, &parts, async |s| {
         reset::methods_again(&state, s).await
     })
@@ -491,7 +304,7 @@ async fn method_again(State(state): State<AppState>, parts: Parts) -> Response {
 }
 
 #[derive(Deserialize, ToSchema)]
-struct CodeEntry {
+pub(super) struct CodeEntry {
     /// The 6-digit code; spaces and dashes are ignored.
     code: String,
 }
@@ -503,7 +316,7 @@ struct CodeEntry {
         (status = 200, description = "At `password` (or `help` once locked)", body = ResetState),
         (status = 422, description = "Wrong, used, or void: see `error`", body = ResetState),
         (status = 409, body = ResetState)))]
-async fn code(
+pub(super) async fn code(
     State(state): State<AppState>,
     parts: Parts,
     Body(body): Body<CodeEntry>,
@@ -515,7 +328,7 @@ async fn code(
 }
 
 #[derive(Deserialize, ToSchema)]
-struct NewPassword {
+pub(super) struct NewPassword {
     password: String,
     /// The password again.
     confirm: String,
@@ -528,7 +341,7 @@ struct NewPassword {
         (status = 200, description = "At `done`: the new password works", body = ResetState),
         (status = 422, description = "Refused: `violations` or `error` say why; nothing changed", body = ResetState),
         (status = 409, body = ResetState)))]
-async fn password(
+pub(super) async fn password(
     State(state): State<AppState>,
     parts: Parts,
     Body(body): Body<NewPassword>,
@@ -543,7 +356,7 @@ async fn password(
 #[utoipa::path(post, path = "/api/v1/reset/password/check", tag = "reset",
     security(("reset_token" = [])), request_body = NewPassword,
     responses((status = 200, body = CheckAnswer), (status = 409, body = ApiError)))]
-async fn password_check(
+pub(super) async fn password_check(
     State(state): State<AppState>,
     parts: Parts,
     Body(body): Body<NewPassword>,
@@ -557,7 +370,6 @@ async fn password_check(
                     StatusCode::CONFLICT,
                     "other_step",
                     "This reset is not at the password step.",
-                    None,
                 ),
             },
         )

@@ -1,0 +1,266 @@
+//! The JSON API: the reset flow and a person's own account (sign-in,
+//! registering methods, updating a known password) for clients that are
+//! not a browser (a kiosk, a mobile app, a load generator). The same steps
+//! as the portal run behind it; the OpenAPI document at `/api/openapi.json`
+//! is generated from these modules.
+//!
+//! A client names its reset or its session with `Authorization: Bearer
+//! <token>`. The API never reads the portal's cookies, so another site
+//! cannot drive it from someone's browser, and it needs no CSRF token.
+
+mod account;
+mod reset;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::codes::MethodOption;
+use super::password::{BrokenRule, CheckAnswer, RequirementMet};
+use super::{AppState, WebError, log_error};
+use crate::network::Location;
+use crate::store::{Stage, Step};
+
+/// Every URL of the API, the OpenAPI document included.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_get))
+        .merge(reset::routes())
+        .merge(account::routes())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Latchkey",
+        description = "Self-service password reset. A reset, or a signed-in session, is named by \
+            its bearer token in each request. A reset's answers are its state: the step it is at \
+            and what that step needs; a request for another step than the current one changes \
+            nothing (409). A session's answers are the account's state; an action that needs a \
+            second factor proven in the last minutes says so (403 `factor_required`).",
+    ),
+    paths(
+        reset::start,
+        reset::current,
+        reset::identify,
+        reset::captcha,
+        reset::captcha_image,
+        reset::captcha_audio,
+        reset::method,
+        reset::method_again,
+        reset::code,
+        reset::password,
+        reset::password_check,
+        account::sign_in,
+        account::sign_out,
+        account::current,
+        account::factor_send,
+        account::factor_code,
+        account::phone_start,
+        account::phone_confirm,
+        account::phone_cancel,
+        account::phone_remove,
+        account::authenticator_start,
+        account::authenticator_confirm,
+        account::authenticator_remove,
+        account::password,
+        account::password_check,
+    ),
+    components(schemas(
+        reset::Started,
+        reset::ResetState,
+        reset::Identify,
+        reset::CaptchaAnswer,
+        reset::MethodChoice,
+        reset::CodeEntry,
+        reset::NewPassword,
+        reset::Requirement,
+        account::Credentials,
+        account::SignedIn,
+        account::AccountState,
+        account::PhoneNumber,
+        account::Enrolment,
+        account::PasswordUpdate,
+        ApiError,
+        CheckAnswer,
+        RequirementMet,
+        BrokenRule,
+        MethodOffer,
+        Helpdesk,
+        Step,
+        Stage,
+        Location
+    )),
+    modifiers(&BearerTokens),
+    tags(
+        (name = "reset", description = "Forgot the password: identify, CAPTCHA, a code, a new password."),
+        (name = "account", description = "Knows the password: sign in, register a phone or an authenticator app, change the password.")
+    )
+)]
+struct Document;
+
+/// Declares the two bearer schemes the paths refer to.
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let schemes = [
+            ("reset_token", "The token `POST /api/v1/reset` returned."),
+            (
+                "session_token",
+                "The token `POST /api/v1/session` returned.",
+            ),
+        ];
+        for (name, description) in schemes {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// The document, generated from the modules' annotations.
+pub fn document() -> utoipa::openapi::OpenApi {
+    Document::openapi()
+}
+
+async fn openapi_get() -> Response {
+    Json(document()).into_response()
+}
+
+// ---- What both parts say ------------------------------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct MethodOffer {
+    /// What to send as `method`: `sms`, `voice` or `totp`.
+    method: String,
+    /// The offer as the portal words it, the phone number masked.
+    label: String,
+}
+
+impl From<MethodOption> for MethodOffer {
+    fn from(option: MethodOption) -> Self {
+        MethodOffer {
+            method: option.value.to_owned(),
+            label: option.label,
+        }
+    }
+}
+
+/// Who to call when self-service cannot go on.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Helpdesk {
+    phone: String,
+    email: String,
+    chat_url: String,
+}
+
+impl Helpdesk {
+    fn of(state: &AppState) -> Helpdesk {
+        Helpdesk {
+            phone: state.helpdesk.phone.clone(),
+            email: state.helpdesk.email.clone(),
+            chat_url: state.helpdesk.chat_url.clone(),
+        }
+    }
+}
+
+/// What went wrong, when the answer is not a reset's or an account's state.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ApiError {
+    /// `bad_request`, `expired`, `forbidden`, `too_many`, `internal`,
+    /// `other_step`, `refused` or `factor_required`.
+    error: String,
+    message: String,
+    /// For `refused` by the password policy: each broken rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    violations: Vec<BrokenRule>,
+    /// For `internal`: the reference under which the details are logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
+}
+
+fn error_response(status: StatusCode, error: &str, message: &str) -> Response {
+    error_body(status, error, message, Vec::new(), None)
+}
+
+fn error_body(
+    status: StatusCode,
+    error: &str,
+    message: &str,
+    violations: Vec<BrokenRule>,
+    reference: Option<String>,
+) -> Response {
+    let body = ApiError {
+        error: error.to_owned(),
+        message: message.to_owned(),
+        violations,
+        reference,
+    };
+    (status, Json(body)).into_response()
+}
+
+/// The API's answer to a failure: the portal's error pages, as JSON.
+fn api_error(error: WebError) -> Response {
+    match error {
+        WebError::Expired | WebError::Redirect(_) => error_response(
+            StatusCode::UNAUTHORIZED,
+            "expired",
+            "This token names no reset or session, or it has expired. Start again, or sign in again.",
+        ),
+        WebError::TooMany => error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many",
+            "Too many attempts came from this network in a short time. Wait ten minutes and try again.",
+        ),
+        WebError::Forbidden => error_response(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Not allowed for this role.",
+        ),
+        WebError::Internal(detail) => {
+            let reference = crate::secrets::random_token()[..8].to_uppercase();
+            log_error(&format!("reference {reference}: {detail}"));
+            error_body(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side. Nothing was changed; try again in a few minutes.",
+                Vec::new(),
+                Some(reference),
+            )
+        }
+    }
+}
+
+/// A JSON request body; one that does not parse is refused in the API's own form.
+struct Body<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(bad_body(&rejection)),
+        }
+    }
+}
+
+fn bad_body(rejection: &JsonRejection) -> Response {
+    error_response(rejection.status(), "bad_request", &rejection.body_text())
+}
