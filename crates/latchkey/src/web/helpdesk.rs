@@ -28,14 +28,14 @@ const FAILURES_PER_ADDRESS: i64 = 20;
 const FAILURES_PER_STAFF: i64 = 5;
 
 /// A signed-in member of staff and their session.
-struct OnDuty {
-    session: StaffSession,
-    staff: Staff,
+pub(crate) struct OnDuty {
+    pub session: StaffSession,
+    pub staff: Staff,
 }
 
 impl OnDuty {
     /// Whether the caller of `account_id` was verified in this session recently.
-    fn verified(&self, state: &AppState, account_id: i64) -> bool {
+    pub fn verified(&self, state: &AppState, account_id: i64) -> bool {
         let fresh_since = state.clock.now() - state.helpdesk.verification_minutes * 60;
         self.session.caller_id == Some(account_id)
             && self
@@ -73,13 +73,21 @@ impl OnDuty {
 }
 
 async fn current(state: &AppState, parts: &Parts) -> Result<Option<StaffSession>, WebError> {
-    let Some(token) = cookie(&parts.headers, COOKIE) else {
-        return Ok(None);
-    };
+    match cookie(&parts.headers, COOKIE) {
+        Some(token) => staff_session_named(state, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The staff session `token` names (a cookie's, or an API client's bearer token).
+pub(crate) async fn staff_session_named(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<StaffSession>, WebError> {
     let idle = state.helpdesk.session_idle_minutes * 60;
     Ok(state
         .store
-        .staff_session(&token_id(&token), state.clock.now(), idle)
+        .staff_session(&token_id(token), state.clock.now(), idle)
         .await?)
 }
 
@@ -96,7 +104,10 @@ async fn form_session(
 }
 
 /// Signed in, password and authenticator both, and still allowed to be.
-async fn on_duty(state: &AppState, session: Option<StaffSession>) -> Result<OnDuty, WebError> {
+pub(crate) async fn on_duty(
+    state: &AppState,
+    session: Option<StaffSession>,
+) -> Result<OnDuty, WebError> {
     let session = session.ok_or(WebError::Redirect("/helpdesk"))?;
     if session.stage != Stage::Active {
         return Err(WebError::Redirect("/helpdesk"));
@@ -283,6 +294,55 @@ async fn search_page(state: &AppState, on: &OnDuty, query: &str) -> Result<Respo
     ))
 }
 
+
+/// The password. A wrong one, an unknown or a disabled member of staff get
+/// the same answer after the same work (one Argon2id verification).
+/// `Ok(token)` names a new session that still owes the authenticator code.
+pub(crate) async fn staff_sign_in(
+    state: &AppState,
+    parts: &Parts,
+    username: &str,
+    password: &str,
+) -> Result<Result<String, String>, WebError> {
+    if too_many_failures(state, parts, username).await? {
+        return Ok(Err(
+            "Too many wrong tries. Wait 15 minutes, or ask an admin.".into(),
+        ));
+    }
+    let staff = state.store.staff_by_username(username).await?;
+    let right = match &staff {
+        Some(staff) => state.hasher.verify(password, &staff.password_hash).await?,
+        // As long as a wrong password takes: one Argon2id computation.
+        None => {
+            state.hasher.hash(password).await?;
+            false
+        }
+    };
+    let Some(staff) = staff.filter(|s| right && s.disabled_at.is_none()) else {
+        count_failure(state, parts, username).await?;
+        let actor = format!("staff:{}", username.trim().to_lowercase());
+        staff_event(state, parts, &actor, "helpdesk.signin_failed", None, "").await?;
+        return Ok(Err("That username and password do not match.".into()));
+    };
+    let (token, csrf) = (random_token(), random_token());
+    let now = state.clock.now();
+    let lifetime = state.helpdesk.session_max_minutes * 60;
+    state
+        .store
+        .create_staff_session(
+            &token_id(&token),
+            &csrf,
+            Stage::Factor,
+            Some(staff.id),
+            now,
+            now + lifetime,
+        )
+        .await?;
+    let actor = staff.actor();
+    staff_event(state, parts, &actor, "helpdesk.password_ok", None, "").await?;
+    Ok(Ok(token))
+}
+
 #[derive(Deserialize)]
 pub struct SigninForm {
     #[serde(default)]
@@ -293,8 +353,6 @@ pub struct SigninForm {
     password: String,
 }
 
-/// The password. A wrong one, an unknown or a disabled member of staff get
-/// the same answer after the same work (one Argon2id verification).
 pub async fn signin_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -302,70 +360,24 @@ pub async fn signin_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts, &form.csrf).await?;
-        let refused = |error: &str| {
-            render(
+        match staff_sign_in(&state, &parts, &form.username, &form.password).await? {
+            Err(error) => Ok(render(
                 &SigninPage {
                     helpdesk: &state.helpdesk,
                     csrf: &session.csrf,
-                    error: Some(error.to_owned()),
+                    error: Some(error),
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        };
-        if too_many_failures(&state, &parts, &form.username).await? {
-            return Ok(refused(
-                "Too many wrong tries. Wait 15 minutes, or ask an admin.",
-            ));
+            )),
+            Ok(token) => {
+                // A new session for the signed-in stage: no fixation.
+                state.store.end_staff_session(&session.id).await?;
+                let lifetime = state.helpdesk.session_max_minutes * 60;
+                let mut response = to("/helpdesk".into());
+                set_cookie(&state, &mut response, &token, lifetime)?;
+                Ok(response)
+            }
         }
-        let staff = state.store.staff_by_username(&form.username).await?;
-        let right = match &staff {
-            Some(staff) => {
-                state
-                    .hasher
-                    .verify(&form.password, &staff.password_hash)
-                    .await?
-            }
-            // As long as a wrong password takes: one Argon2id computation.
-            None => {
-                state.hasher.hash(&form.password).await?;
-                false
-            }
-        };
-        let Some(staff) = staff.filter(|s| right && s.disabled_at.is_none()) else {
-            count_failure(&state, &parts, &form.username).await?;
-            let actor = format!("staff:{}", form.username.trim().to_lowercase());
-            staff_event(&state, &parts, &actor, "helpdesk.signin_failed", None, "").await?;
-            return Ok(refused("That username and password do not match."));
-        };
-        // A new session for the signed-in stage: no fixation.
-        state.store.end_staff_session(&session.id).await?;
-        let (token, csrf) = (random_token(), random_token());
-        let now = state.clock.now();
-        let lifetime = state.helpdesk.session_max_minutes * 60;
-        let id = token_id(&token);
-        state
-            .store
-            .create_staff_session(
-                &id,
-                &csrf,
-                Stage::Factor,
-                Some(staff.id),
-                now,
-                now + lifetime,
-            )
-            .await?;
-        staff_event(
-            &state,
-            &parts,
-            &staff.actor(),
-            "helpdesk.password_ok",
-            None,
-            "",
-        )
-        .await?;
-        let mut response = to("/helpdesk".into());
-        set_cookie(&state, &mut response, &token, lifetime)?;
-        Ok(response)
     }
     .await;
     page(&state, result)
@@ -405,6 +417,48 @@ async fn count_failure(state: &AppState, parts: &Parts, username: &str) -> Resul
     Ok(())
 }
 
+
+/// The authenticator code: always owed, a step never accepted twice.
+/// `Err` is for the member of staff; too many tries end the session.
+pub(crate) async fn staff_factor(
+    state: &AppState,
+    parts: &Parts,
+    session: &StaffSession,
+    typed: &str,
+) -> Result<Result<(), String>, WebError> {
+    let staff_id = session.staff_id.filter(|_| session.stage == Stage::Factor);
+    let staff = match staff_id {
+        Some(id) => state.store.staff_by_id(id).await?,
+        None => None,
+    };
+    let Some(staff) = staff.filter(|s| s.disabled_at.is_none()) else {
+        return Err(WebError::Redirect("/helpdesk"));
+    };
+    if too_many_failures(state, parts, &staff.username).await? {
+        state.store.end_staff_session(&session.id).await?;
+        return Err(WebError::TooMany);
+    }
+    let secret = crate::totp::open(&state.key, &staff.totp_secret)
+        .ok_or_else(|| WebError::Internal("a staff authenticator key cannot be opened".into()))?;
+    let step = crate::totp::matching_step(&secret, &typed_code(typed), state.clock.now());
+    let fresh = match step {
+        Some(step) => state.store.claim_staff_step(staff.id, step).await?,
+        None => false,
+    };
+    let actor = staff.actor();
+    if !fresh {
+        count_failure(state, parts, &staff.username).await?;
+        staff_event(state, parts, &actor, "helpdesk.factor_failed", None, "").await?;
+        return Ok(Err(
+            "That code is not right, or was used already. Type the code your app shows now."
+                .into(),
+        ));
+    }
+    state.store.activate_staff_session(&session.id).await?;
+    staff_event(state, parts, &actor, "helpdesk.signed_in", None, "").await?;
+    Ok(Ok(()))
+}
+
 #[derive(Deserialize)]
 pub struct CodeForm {
     #[serde(default)]
@@ -413,7 +467,6 @@ pub struct CodeForm {
     code: String,
 }
 
-/// The authenticator code: always owed, a step never accepted twice.
 pub async fn factor_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -421,54 +474,10 @@ pub async fn factor_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts, &form.csrf).await?;
-        let staff_id = session.staff_id.filter(|_| session.stage == Stage::Factor);
-        let staff = match staff_id {
-            Some(id) => state.store.staff_by_id(id).await?,
-            None => None,
-        };
-        let Some(staff) = staff.filter(|s| s.disabled_at.is_none()) else {
-            return Err(WebError::Redirect("/helpdesk"));
-        };
-        if too_many_failures(&state, &parts, &staff.username).await? {
-            state.store.end_staff_session(&session.id).await?;
-            return Err(WebError::TooMany);
+        match staff_factor(&state, &parts, &session, &form.code).await? {
+            Err(error) => Ok(factor_page(Some(&session), Some(error))),
+            Ok(()) => Ok(to("/helpdesk".into())),
         }
-        let secret = crate::totp::open(&state.key, &staff.totp_secret).ok_or_else(|| {
-            WebError::Internal("a staff authenticator key cannot be opened".into())
-        })?;
-        let step = crate::totp::matching_step(&secret, &typed_code(&form.code), state.clock.now());
-        let fresh = match step {
-            Some(step) => state.store.claim_staff_step(staff.id, step).await?,
-            None => false,
-        };
-        if !fresh {
-            count_failure(&state, &parts, &staff.username).await?;
-            staff_event(
-                &state,
-                &parts,
-                &staff.actor(),
-                "helpdesk.factor_failed",
-                None,
-                "",
-            )
-            .await?;
-            let error = Some(
-                "That code is not right, or was used already. Type the code your app shows now."
-                    .into(),
-            );
-            return Ok(factor_page(Some(&session), error));
-        }
-        state.store.activate_staff_session(&session.id).await?;
-        staff_event(
-            &state,
-            &parts,
-            &staff.actor(),
-            "helpdesk.signed_in",
-            None,
-            "",
-        )
-        .await?;
-        Ok(to("/helpdesk".into()))
     }
     .await;
     page(&state, result)
@@ -487,20 +496,30 @@ pub async fn signout_post(
 ) -> Response {
     let result = async {
         let session = form_session(&state, &parts, &form.csrf).await?;
-        state.store.end_staff_session(&session.id).await?;
-        if let Some(staff) = session.staff_id {
-            let actor = match state.store.staff_by_id(staff).await? {
-                Some(staff) => staff.actor(),
-                None => "staff".to_owned(),
-            };
-            staff_event(&state, &parts, &actor, "helpdesk.signed_out", None, "").await?;
-        }
+        staff_sign_out(&state, &parts, &session).await?;
         let mut response = to("/helpdesk".into());
         set_cookie(&state, &mut response, "", 0)?;
         Ok(response)
     }
     .await;
     page(&state, result)
+}
+
+/// Ends the session (audited).
+pub(crate) async fn staff_sign_out(
+    state: &AppState,
+    parts: &Parts,
+    session: &StaffSession,
+) -> Result<(), WebError> {
+    state.store.end_staff_session(&session.id).await?;
+    if let Some(staff) = session.staff_id {
+        let actor = match state.store.staff_by_id(staff).await? {
+            Some(staff) => staff.actor(),
+            None => "staff".to_owned(),
+        };
+        staff_event(state, parts, &actor, "helpdesk.signed_out", None, "").await?;
+    }
+    Ok(())
 }
 
 // ---- one account ---------------------------------------------------------------------------
@@ -590,7 +609,7 @@ pub async fn account_get(
 }
 
 /// What the page says after each action.
-fn done_notice(done: &str) -> Option<&'static str> {
+pub(crate) fn done_notice(done: &str) -> Option<&'static str> {
     Some(match done {
         "verified" => {
             "The caller is verified. The actions below are open for the next few minutes."
@@ -605,27 +624,69 @@ fn done_notice(done: &str) -> Option<&'static str> {
     })
 }
 
+/// What an action on an account takes, each field for the actions that use it.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub(crate) struct ActionInput {
+    /// `send-code`: `sms` or `voice`.
+    #[serde(default)]
+    pub method: String,
+    /// `check-code`: the code the caller reads out.
+    #[serde(default)]
+    pub code: String,
+    /// `record-check`: one of `helpdesk.verification_reasons`…
+    #[serde(default)]
+    pub reason: String,
+    /// …and what the agent saw (5 to 500 characters).
+    #[serde(default)]
+    pub note: String,
+    /// `phone`: the new number.
+    #[serde(default)]
+    pub phone: String,
+    /// `reset-link`: `email` or `sms`.
+    #[serde(default)]
+    pub channel: String,
+}
+
 #[derive(Deserialize)]
 pub struct ActionForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    channel: String,
+    #[serde(flatten)]
+    input: ActionInput,
 }
 
-/// `POST /helpdesk/accounts/{id}/{action}`: one handler, one place where
-/// every action is checked: a signed-in member of staff, the form's token,
-/// and (for changes) a caller verified in this session.
+/// One place where every action on an account is checked and done: the
+/// caller's verification first, then (for changes) a caller verified in
+/// this session. An unknown action is `None`.
+pub(crate) async fn act_on(
+    state: &AppState,
+    parts: &Parts,
+    on: &OnDuty,
+    account: &Account,
+    action: &str,
+    input: &ActionInput,
+) -> Result<Option<Outcome>, WebError> {
+    Ok(Some(match action {
+        "send-code" => send_caller_code(state, parts, on, account, &input.method).await?,
+        "check-code" => check_caller_code(state, parts, on, account, &input.code).await?,
+        "record-check" => record_check(state, parts, on, account, input).await?,
+        "phone" | "phone-remove" | "unlock" | "must-change" | "reset-link" => {
+            if !on.verified(state, account.id) {
+                let refused = "helpdesk.refused_unverified";
+                on.record(state, parts, refused, Some(account.id), action)
+                    .await?;
+                Err("Verify the caller first: send them a code, or record the check you made."
+                    .to_owned())
+            } else {
+                change_account(state, parts, on, account, action, input).await?
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// `POST /helpdesk/accounts/{id}/{action}`: a signed-in member of staff and
+/// the form's token, then [`act_on`].
 pub async fn action_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -636,29 +697,9 @@ pub async fn action_post(
         let session = form_session(&state, &parts, &form.csrf).await?;
         let on = on_duty(&state, Some(session)).await?;
         let account = account_of(&state, Some(id)).await?;
-        let outcome = match action.as_str() {
-            "send-code" => send_caller_code(&state, &parts, &on, &account, &form.method).await?,
-            "check-code" => check_caller_code(&state, &parts, &on, &account, &form.code).await?,
-            "record-check" => record_check(&state, &parts, &on, &account, &form).await?,
-            change => {
-                if !on.verified(&state, account.id) {
-                    on.record(
-                        &state,
-                        &parts,
-                        "helpdesk.refused_unverified",
-                        Some(account.id),
-                        change,
-                    )
-                    .await?;
-                    Err(
-                        "Verify the caller first: send them a code, or record the check you made."
-                            .to_owned(),
-                    )
-                } else {
-                    change_account(&state, &parts, &on, &account, change, &form).await?
-                }
-            }
-        };
+        let outcome = act_on(&state, &parts, &on, &account, &action, &form.input)
+            .await?
+            .ok_or(WebError::Redirect("/helpdesk"))?;
         match outcome {
             Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
             Err(error) => account_page(&state, &on, id, None, Some(error)).await,
@@ -669,7 +710,7 @@ pub async fn action_post(
 }
 
 /// `Ok(the notice's key)` or `Err(what to tell the agent)`.
-type Outcome = Result<&'static str, String>;
+pub(crate) type Outcome = Result<&'static str, String>;
 
 async fn send_caller_code(
     state: &AppState,
@@ -760,7 +801,7 @@ async fn record_check(
     parts: &Parts,
     on: &OnDuty,
     account: &Account,
-    form: &ActionForm,
+    form: &ActionInput,
 ) -> Result<Outcome, WebError> {
     if !state.helpdesk.verification_reasons.contains(&form.reason) {
         return Ok(Err("Choose the check you made from the list.".into()));
@@ -794,7 +835,7 @@ async fn change_account(
     on: &OnDuty,
     account: &Account,
     change: &str,
-    form: &ActionForm,
+    form: &ActionInput,
 ) -> Result<Outcome, WebError> {
     let now = state.clock.now();
     let (action, done, notice, also_phone) = match change {
