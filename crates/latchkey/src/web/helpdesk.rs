@@ -294,7 +294,6 @@ async fn search_page(state: &AppState, on: &OnDuty, query: &str) -> Result<Respo
     ))
 }
 
-
 /// The password. A wrong one, an unknown or a disabled member of staff get
 /// the same answer after the same work (one Argon2id verification).
 /// `Ok(token)` names a new session that still owes the authenticator code.
@@ -417,7 +416,6 @@ async fn count_failure(state: &AppState, parts: &Parts, username: &str) -> Resul
     Ok(())
 }
 
-
 /// The authenticator code: always owed, a step never accepted twice.
 /// `Err` is for the member of staff; too many tries end the session.
 pub(crate) async fn staff_factor(
@@ -450,8 +448,7 @@ pub(crate) async fn staff_factor(
         count_failure(state, parts, &staff.username).await?;
         staff_event(state, parts, &actor, "helpdesk.factor_failed", None, "").await?;
         return Ok(Err(
-            "That code is not right, or was used already. Type the code your app shows now."
-                .into(),
+            "That code is not right, or was used already. Type the code your app shows now.".into(),
         ));
     }
     state.store.activate_staff_session(&session.id).await?;
@@ -675,8 +672,10 @@ pub(crate) async fn act_on(
                 let refused = "helpdesk.refused_unverified";
                 on.record(state, parts, refused, Some(account.id), action)
                     .await?;
-                Err("Verify the caller first: send them a code, or record the check you made."
-                    .to_owned())
+                Err(
+                    "Verify the caller first: send them a code, or record the check you made."
+                        .to_owned(),
+                )
             } else {
                 change_account(state, parts, on, account, action, input).await?
             }

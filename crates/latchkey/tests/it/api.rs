@@ -331,10 +331,17 @@ async fn the_document_describes_every_route_it_lists() {
             // Every operation the document lists is routed: without a token it
             // is refused as expired (401; the images are not found), never 405.
             let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
-                "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x"});
-            let answer = client.post_as(method, path, every_field).await;
-            let starts =
-                method == "post" && ["/api/v1/reset", "/api/v1/session"].contains(&path.as_str());
+                "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x",
+                "username": "x"});
+            let concrete = path.replace("{id}", "1").replace("{action}", "unlock");
+            let answer = client.post_as(method, &concrete, every_field).await;
+            let starts = method == "post"
+                && [
+                    "/api/v1/reset",
+                    "/api/v1/session",
+                    "/api/v1/helpdesk/session",
+                ]
+                .contains(&path.as_str());
             let expected = if starts && path == "/api/v1/reset" {
                 StatusCode::CREATED
             } else if starts {
@@ -572,4 +579,126 @@ async fn a_second_factor_comes_first_and_an_app_is_registered_with_its_first_cod
     )
     .await;
     assert_eq!(events, 1);
+}
+
+// ---- The help desk ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_help_desk_verifies_the_caller_before_changing_a_phone() {
+    use crate::helpdesk::{REASON, STAFF_PASSWORD, add_staff};
+    use latchkey::clock::Clock;
+    use latchkey::store::Role;
+
+    on_each_backend("api_helpdesk", |db: TestDb| async move {
+        let key = SecretKey::random();
+        let portal = portal(&db, &key).await;
+        let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+        let mut desk = Client::new(&portal);
+
+        let wrong = desk
+            .post(
+                "/api/v1/helpdesk/session",
+                json!({"username": "kim", "password": "Nope#1234"}),
+            )
+            .await;
+        let unknown = desk
+            .post(
+                "/api/v1/helpdesk/session",
+                json!({"username": "nobody", "password": "Nope#1234"}),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(wrong.json, unknown.json);
+
+        let started = desk
+            .post(
+                "/api/v1/helpdesk/session",
+                json!({"username": "kim", "password": STAFF_PASSWORD}),
+            )
+            .await;
+        assert_eq!(started.status, StatusCode::CREATED, "{}", started.json);
+        assert_eq!(started.json["stage"], "factor");
+        desk.token = Some(started.json["token"].as_str().unwrap().to_owned());
+        let too_soon = desk
+            .send("GET", "/api/v1/helpdesk/accounts?q=ada", None)
+            .await;
+        assert_eq!(
+            too_soon.status,
+            StatusCode::UNAUTHORIZED,
+            "the password alone opens nothing"
+        );
+
+        portal.clock.advance(30);
+        let code = latchkey::totp::code_at(&secret, portal.clock.now()).unwrap();
+        let on_duty = desk
+            .post("/api/v1/helpdesk/session/factor", json!({"code": code}))
+            .await;
+        assert_eq!(on_duty.status, StatusCode::OK, "{}", on_duty.json);
+        assert_eq!(on_duty.json["role"], "agent");
+
+        let found = desk
+            .send("GET", "/api/v1/helpdesk/accounts?q=ada", None)
+            .await;
+        let ada = &found.json[0];
+        assert_eq!(ada["username"], "ada");
+        assert_eq!(ada["phone"], "(•••) •••-0143");
+        let path = format!("/api/v1/helpdesk/accounts/{}", ada["id"]);
+
+        let unverified = desk
+            .post(&format!("{path}/phone"), json!({"phone": "(202) 555-0188"}))
+            .await;
+        assert_eq!(unverified.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            unverified.json["message"]
+                .as_str()
+                .unwrap()
+                .contains("Verify the caller first")
+        );
+        let refusals = count(
+            &db.url,
+            "audit_events WHERE action = 'helpdesk.refused_unverified'",
+        )
+        .await;
+        assert_eq!(refusals, 1);
+
+        let no_note = desk
+            .post(
+                &format!("{path}/record-check"),
+                json!({"reason": REASON, "note": ""}),
+            )
+            .await;
+        assert_eq!(no_note.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let verified = desk
+            .post(
+                &format!("{path}/record-check"),
+                json!({"reason": REASON, "note": "Matched the ID card on camera"}),
+            )
+            .await;
+        assert_eq!(verified.status, StatusCode::OK, "{}", verified.json);
+        assert_eq!(verified.json["done"], "verified");
+        assert_eq!(verified.json["account"]["caller_verified"], true);
+
+        let changed = desk
+            .post(&format!("{path}/phone"), json!({"phone": "(202) 555-0188"}))
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
+        assert_eq!(changed.json["account"]["phone"], "(•••) •••-0188");
+        let newest = &changed.json["account"]["events"][0];
+        assert_eq!(newest["actor"], "staff:kim");
+        assert_eq!(newest["action"], "helpdesk.phone_set");
+        let stored = portal.store.find_account("ada").await.unwrap().unwrap();
+        assert_eq!(stored.phone.as_deref(), Some("+12025550188"));
+
+        let nonsense = desk
+            .post(&format!("{path}/delete-everything"), json!({}))
+            .await;
+        assert_eq!(nonsense.status, StatusCode::NOT_FOUND);
+
+        let out = desk.send("DELETE", "/api/v1/helpdesk/session", None).await;
+        assert_eq!(out.status, StatusCode::NO_CONTENT);
+        let gone = desk.send("GET", &path, None).await;
+        assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+        db
+    })
+    .await;
 }

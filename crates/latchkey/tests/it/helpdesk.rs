@@ -10,11 +10,11 @@ use latchkey::totp;
 use crate::portal::{Browser, OLD_PASSWORD, Page, Portal, latest_code, portal};
 use crate::support::{TestDb, count, on_each_backend};
 
-const STAFF_PASSWORD: &str = "Desk#shift-42x";
-const REASON: &str = "Photo ID shown on a video call";
+pub const STAFF_PASSWORD: &str = "Desk#shift-42x";
+pub const REASON: &str = "Photo ID shown on a video call";
 
 /// Adds a member of staff; their authenticator secret.
-async fn add_staff(portal: &Portal, key: &SecretKey, username: &str, role: Role) -> Vec<u8> {
+pub async fn add_staff(portal: &Portal, key: &SecretKey, username: &str, role: Role) -> Vec<u8> {
     let secret = totp::new_secret();
     let hash = portal.hasher.hash(STAFF_PASSWORD).await.unwrap();
     let sealed = totp::seal(key, &secret).unwrap();

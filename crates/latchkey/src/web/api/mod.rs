@@ -1,6 +1,6 @@
-//! The JSON API: the reset flow and a person's own account (sign-in,
-//! registering methods, updating a known password) for clients that are
-//! not a browser (a kiosk, a mobile app, a load generator). The same steps
+//! The JSON API: the reset flow, a person's own account (sign-in,
+//! registering methods, updating a known password) and the help desk's
+//! work on an account, for clients that are not a browser (a kiosk, a mobile app, a load generator). The same steps
 //! as the portal run behind it; the OpenAPI document at `/api/openapi.json`
 //! is generated from these modules.
 //!
@@ -9,6 +9,7 @@
 //! cannot drive it from someone's browser, and it needs no CSRF token.
 
 mod account;
+mod helpdesk;
 mod reset;
 
 use axum::Json;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi_get))
         .merge(reset::routes())
         .merge(account::routes())
+        .merge(helpdesk::routes())
 }
 
 #[derive(OpenApi)]
@@ -73,6 +75,12 @@ pub fn routes() -> Router<AppState> {
         account::authenticator_remove,
         account::password,
         account::password_check,
+        helpdesk::sign_in,
+        helpdesk::factor,
+        helpdesk::sign_out,
+        helpdesk::search,
+        helpdesk::account,
+        helpdesk::action,
     ),
     components(schemas(
         reset::Started,
@@ -102,7 +110,8 @@ pub fn routes() -> Router<AppState> {
     modifiers(&BearerTokens),
     tags(
         (name = "reset", description = "Forgot the password: identify, CAPTCHA, a code, a new password."),
-        (name = "account", description = "Knows the password: sign in, register a phone or an authenticator app, change the password.")
+        (name = "account", description = "Knows the password: sign in, register a phone or an authenticator app, change the password."),
+        (name = "helpdesk", description = "Staff: sign in with an authenticator code, find an account, verify the caller, then act. Every step is audited.")
     )
 )]
 struct Document;

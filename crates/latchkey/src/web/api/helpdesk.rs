@@ -1,0 +1,341 @@
+//! The help desk over the API: staff sign in with a password and, always,
+//! an authenticator code; look an account up; verify the caller; then act.
+//! The same checks and audit events as the console, through the same
+//! dispatcher ([`act_on`]).
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{ApiError, Body, api_error, error_response};
+use crate::accounts::{Account, mask_phone, normalize_phone};
+use crate::store::{StaffSession, Stage};
+use crate::web::codes::codes_paused;
+use crate::web::helpdesk::{
+    ActionInput, OnDuty, act_on, done_notice, on_duty, staff_factor, staff_session_named,
+    staff_sign_in, staff_sign_out,
+};
+use crate::web::{AppState, WebError, account_of, bearer};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/helpdesk/session", post(sign_in).delete(sign_out))
+        .route("/api/v1/helpdesk/session/factor", post(factor))
+        .route("/api/v1/helpdesk/accounts", get(search))
+        .route("/api/v1/helpdesk/accounts/{id}", get(account))
+        .route("/api/v1/helpdesk/accounts/{id}/{action}", post(action))
+}
+
+/// The staff session the bearer token names, whatever its stage.
+async fn session(state: &AppState, parts: &Parts) -> Result<StaffSession, WebError> {
+    let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
+    staff_session_named(state, &token)
+        .await?
+        .ok_or(WebError::Expired)
+}
+
+/// Signed in with both factors, and not disabled since.
+async fn signed_in(state: &AppState, parts: &Parts) -> Result<OnDuty, WebError> {
+    let session = session(state, parts).await?;
+    on_duty(state, Some(session))
+        .await
+        .map_err(|_| WebError::Expired)
+}
+
+// ---- Signing in ---------------------------------------------------------------------------
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct StaffCredentials {
+    username: String,
+    password: String,
+}
+
+/// A staff session that still owes the authenticator code.
+#[derive(Serialize, ToSchema)]
+pub(super) struct StaffStarted {
+    /// Send as `Authorization: Bearer <token>`. Shown once; only its hash is kept.
+    token: String,
+    stage: Stage,
+}
+
+/// Sign in with the password; the authenticator code comes next.
+#[utoipa::path(post, path = "/api/v1/helpdesk/session", tag = "helpdesk",
+    request_body = StaffCredentials,
+    responses(
+        (status = 201, body = StaffStarted),
+        (status = 422, description = "Wrong, unknown or disabled: one answer", body = ApiError)))]
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    Body(body): Body<StaffCredentials>,
+) -> Response {
+    let result = async {
+        Ok::<_, WebError>(
+            match staff_sign_in(&state, &parts, &body.username, &body.password).await? {
+                Ok(token) => {
+                    let started = StaffStarted {
+                        token,
+                        stage: Stage::Factor,
+                    };
+                    (StatusCode::CREATED, Json(started)).into_response()
+                }
+                Err(message) => {
+                    error_response(StatusCode::UNPROCESSABLE_ENTITY, "refused", &message)
+                }
+            },
+        )
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct AuthenticatorCode {
+    code: String,
+}
+
+/// Who is on duty.
+#[derive(Serialize, ToSchema)]
+pub(super) struct OnDutyState {
+    username: String,
+    /// `agent` or `admin`.
+    role: String,
+    stage: Stage,
+}
+
+/// The authenticator's code: the session is signed in. A code is never accepted twice.
+#[utoipa::path(post, path = "/api/v1/helpdesk/session/factor", tag = "helpdesk",
+    security(("staff_token" = [])), request_body = AuthenticatorCode,
+    responses(
+        (status = 200, body = OnDutyState),
+        (status = 422, body = ApiError),
+        (status = 429, description = "Too many tries: the session is ended", body = ApiError)))]
+pub(super) async fn factor(
+    State(state): State<AppState>,
+    parts: Parts,
+    Body(body): Body<AuthenticatorCode>,
+) -> Response {
+    let result = async {
+        let session = session(&state, &parts).await?;
+        if let Err(message) = staff_factor(&state, &parts, &session, &body.code).await? {
+            return Ok(error_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "refused",
+                &message,
+            ));
+        }
+        let on = signed_in(&state, &parts).await?;
+        let body = OnDutyState {
+            username: on.staff.username,
+            role: on.staff.role.as_str().to_owned(),
+            stage: on.session.stage,
+        };
+        Ok(Json(body).into_response())
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+/// Sign out: the token stops working.
+#[utoipa::path(delete, path = "/api/v1/helpdesk/session", tag = "helpdesk",
+    security(("staff_token" = [])),
+    responses((status = 204), (status = 401, body = ApiError)))]
+pub(super) async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        let session = session(&state, &parts).await?;
+        staff_sign_out(&state, &parts, &session).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+// ---- Accounts -----------------------------------------------------------------------------
+
+/// An account as a search lists it.
+#[derive(Serialize, ToSchema)]
+pub(super) struct AccountSummary {
+    id: i64,
+    username: String,
+    name: String,
+    email: String,
+    /// Masked.
+    phone: Option<String>,
+}
+
+impl From<&Account> for AccountSummary {
+    fn from(account: &Account) -> Self {
+        AccountSummary {
+            id: account.id,
+            username: account.username.clone(),
+            name: account.name.clone(),
+            email: account.email.clone(),
+            phone: account.phone.as_deref().map(mask_phone),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(super) struct SearchQuery {
+    /// A username or email (or their start), or a phone number in any accepted form.
+    #[serde(default)]
+    q: String,
+}
+
+/// Find accounts (at most 25).
+#[utoipa::path(get, path = "/api/v1/helpdesk/accounts", tag = "helpdesk",
+    security(("staff_token" = [])), params(SearchQuery),
+    responses((status = 200, body = Vec<AccountSummary>), (status = 401, body = ApiError)))]
+pub(super) async fn search(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let result = async {
+        signed_in(&state, &parts).await?;
+        let q = query.q.trim();
+        let phone = normalize_phone(q).ok();
+        let found = match q.is_empty() {
+            true => Vec::new(),
+            false => state.store.search_accounts(q, phone.as_deref(), 25).await?,
+        };
+        let list: Vec<AccountSummary> = found.iter().map(AccountSummary::from).collect();
+        Ok(Json(list).into_response())
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+/// One event of the account's recent history.
+#[derive(Serialize, ToSchema)]
+pub(super) struct RecentEvent {
+    /// Seconds since 1970.
+    at: i64,
+    actor: String,
+    action: String,
+    detail: String,
+}
+
+/// An account as the agent sees it.
+#[derive(Serialize, ToSchema)]
+pub(super) struct AccountView {
+    #[serde(flatten)]
+    summary: AccountSummary,
+    authenticator: bool,
+    /// Online reset is locked after too many wrong codes.
+    reset_locked: bool,
+    must_change_password: bool,
+    /// The caller was verified in this session in the last minutes: changes are open.
+    caller_verified: bool,
+    /// The last 15 events, newest first.
+    events: Vec<RecentEvent>,
+}
+
+async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountView, WebError> {
+    let account = account_of(state, Some(id)).await?;
+    let methods = state.store.methods(account.id).await?;
+    let events = state
+        .store
+        .events_of(account.id, 15)
+        .await?
+        .into_iter()
+        .map(|e| RecentEvent {
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            detail: e.detail,
+        })
+        .collect();
+    Ok(AccountView {
+        summary: AccountSummary::from(&account),
+        authenticator: methods.iter().any(|m| m.kind == "totp"),
+        reset_locked: codes_paused(&account, state.clock.now()),
+        must_change_password: account.must_change_password,
+        caller_verified: on.verified(state, account.id),
+        events,
+    })
+}
+
+/// An account, its methods masked, its lock state and recent events.
+#[utoipa::path(get, path = "/api/v1/helpdesk/accounts/{id}", tag = "helpdesk",
+    security(("staff_token" = [])), params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = AccountView),
+        (status = 401, description = "Not signed in, or no such account", body = ApiError)))]
+pub(super) async fn account(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(id): Path<i64>,
+) -> Response {
+    let result = async {
+        let on = signed_in(&state, &parts).await?;
+        Ok(Json(account_view(&state, &on, id).await?).into_response())
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+/// What an action did.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ActionDone {
+    /// `verified`, `sent`, `phone`, `phone-removed`, `unlocked`, `link` or `must-change`.
+    done: String,
+    /// The console's words for it.
+    notice: String,
+    account: AccountView,
+}
+
+/// Act on an account: `send-code`, `check-code` or `record-check` verify
+/// the caller; `phone`, `phone-remove`, `unlock`, `reset-link` and
+/// `must-change` need a caller verified in this session. Each is audited
+/// and told to the person.
+#[utoipa::path(post, path = "/api/v1/helpdesk/accounts/{id}/{action}", tag = "helpdesk",
+    security(("staff_token" = [])), request_body = ActionInput,
+    params(("id" = i64, Path), ("action" = String, Path)),
+    responses(
+        (status = 200, body = ActionDone),
+        (status = 404, description = "No such action", body = ApiError),
+        (status = 422, description = "Refused, the caller not verified among the reasons", body = ApiError)))]
+pub(super) async fn action(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path((id, action)): Path<(i64, String)>,
+    Body(input): Body<ActionInput>,
+) -> Response {
+    let result = async {
+        let on = signed_in(&state, &parts).await?;
+        let account = account_of(&state, Some(id)).await?;
+        let Some(outcome) = act_on(&state, &parts, &on, &account, &action, &input).await? else {
+            return Ok(error_response(
+                StatusCode::NOT_FOUND,
+                "no_such_action",
+                "No such action.",
+            ));
+        };
+        match outcome {
+            Err(message) => Ok(error_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "refused",
+                &message,
+            )),
+            Ok(done) => {
+                // The session changed (a verified caller, a code in flight): read it again.
+                let on = signed_in(&state, &parts).await?;
+                let body = ActionDone {
+                    done: done.to_owned(),
+                    notice: done_notice(done).unwrap_or_default().to_owned(),
+                    account: account_view(&state, &on, id).await?,
+                };
+                Ok(Json(body).into_response())
+            }
+        }
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
