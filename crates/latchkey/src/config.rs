@@ -259,11 +259,12 @@ impl LoadedConfig {
         };
         let table: toml::Table = toml::from_str(&source).map_err(located)?;
         let config: Config = toml::from_str(&source).map_err(located)?;
-        let loaded = LoadedConfig {
+        let mut loaded = LoadedConfig {
             config,
             file: Some((path.to_owned(), source)),
             table,
         };
+        loaded.anchor_files();
         loaded.validate()?;
         Ok(loaded)
     }
@@ -312,8 +313,30 @@ impl LoadedConfig {
             .try_into()
             .map_err(|e: toml::de::Error| refused("environment", e.message().to_owned()))?;
         self.table = table;
+        self.anchor_files();
         self.validate()?;
         Ok(self)
+    }
+
+    /// Certificate and key files named by a relative path are taken from
+    /// the config file's folder, as the policy's files are, so a service
+    /// finds them whatever its working directory.
+    fn anchor_files(&mut self) {
+        let Some(folder) = self.file.as_ref().and_then(|(path, _)| path.parent()) else {
+            return;
+        };
+        let config = &mut self.config;
+        let files = [
+            &mut config.server.tls_cert_file,
+            &mut config.server.tls_key_file,
+            &mut config.mail.smtp.ca_file,
+            &mut config.directory.ca_file,
+        ];
+        for file in files.into_iter().flatten() {
+            if file.is_relative() {
+                *file = folder.join(&*file);
+            }
+        }
     }
 
     /// Settings that parse but cannot work.
@@ -536,6 +559,28 @@ mod tests {
             config.directory.attributes.mobile.as_deref(),
             Some("telephoneNumber")
         );
+    }
+
+    #[test]
+    fn certificate_files_are_found_beside_the_config_file() {
+        let source = "[server]\ntls_cert_file = \"tls/cert.pem\"\ntls_key_file = \"/srv/key.pem\"\n\
+                      [mail.smtp]\nca_file = \"campus-ca.pem\"\n";
+        let folder = Path::new("/etc/latchkey");
+        let loaded = LoadedConfig::parse(&folder.join("latchkey.toml"), source.to_owned()).unwrap();
+        let config = &loaded.config;
+        let cert = config.server.tls_cert_file.as_deref();
+        assert_eq!(cert, Some(folder.join("tls/cert.pem").as_path()));
+        let key = config.server.tls_key_file.as_deref();
+        assert_eq!(key, Some(Path::new("/srv/key.pem")), "absolute stays");
+        let ca = config.mail.smtp.ca_file.clone();
+        assert_eq!(ca, Some(folder.join("campus-ca.pem")));
+        // Set from the environment, a relative path means the same folder.
+        let loaded = loaded
+            .with_environment(vars(&[("LATCHKEY_SERVER__TLS_CERT_FILE", "renewed.pem")]))
+            .unwrap();
+        let cert = loaded.config.server.tls_cert_file.as_deref();
+        assert_eq!(cert, Some(folder.join("renewed.pem").as_path()));
+        assert_eq!(loaded.config.mail.smtp.ca_file, ca, "still anchored");
     }
 
     #[test]

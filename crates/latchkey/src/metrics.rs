@@ -60,6 +60,8 @@ impl Default for HistogramHandle {
 pub struct WritebackStats {
     pub latency: HistogramHandle,
     pub failures: Family<ReasonLabels, Counter>,
+    /// Changes the directory took that this store has yet to take (read at each scrape).
+    pub pending: Gauge,
 }
 
 pub struct Metrics {
@@ -108,6 +110,11 @@ impl Metrics {
                 "directory_writeback_failures",
                 "Directory writes that failed, by reason",
                 writeback.failures.clone(),
+            );
+            registry.register(
+                "directory_pending",
+                "Password changes in the directory not yet stored here (the reconciler settles them)",
+                writeback.pending.clone(),
             );
         }
         Metrics {

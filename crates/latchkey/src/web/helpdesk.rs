@@ -19,7 +19,7 @@ use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::config::HelpdeskConfig;
 use crate::notify::{Channel, Message, Notice};
 use crate::secrets::{random_token, same, token_id};
-use crate::store::{AuditEvent, NewEvent, Role, Staff, StaffSession, Stage};
+use crate::store::{AuditEvent, NewEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
 const COOKIE: &str = "latchkey_staff";
 /// Wrong passwords or codes per address, and per member of staff, in 15 minutes.
@@ -532,9 +532,20 @@ struct AccountPage<'a> {
     has_app: bool,
     locked: bool,
     verified: bool,
+    /// A change the directory took that this store has yet to take.
+    pending_write: Option<PendingWrite>,
     notice: Option<String>,
     error: Option<String>,
     events: Vec<(String, AuditEvent)>,
+}
+
+/// The account's directory write still waiting for the reconciler, if any.
+pub(crate) async fn pending_write_of(
+    state: &AppState,
+    account_id: i64,
+) -> Result<Option<PendingWrite>, WebError> {
+    let pending = state.store.pending_writes().await?;
+    Ok(pending.into_iter().find(|w| w.account_id == account_id))
 }
 
 async fn account_page(
@@ -572,6 +583,7 @@ async fn account_page(
             has_app,
             locked: codes_paused(&account, state.clock.now()),
             verified: on.verified(state, account.id),
+            pending_write: pending_write_of(state, account.id).await?,
             account: &account,
             notice,
             error,

@@ -190,6 +190,14 @@ async fn count_requests(State(state): State<AppState>, request: Request, next: N
 }
 
 async fn metrics_get(State(state): State<AppState>) -> Response {
+    if let Some(writeback) = &state.writeback {
+        match state.store.pending_writes().await {
+            Ok(pending) => {
+                writeback.stats.pending.set(pending.len() as i64);
+            }
+            Err(e) => log_error(&format!("metrics: pending directory writes: {e}")),
+        }
+    }
     match state.metrics.encode() {
         Ok(text) => (
             [(

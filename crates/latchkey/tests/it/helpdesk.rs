@@ -27,7 +27,12 @@ pub async fn add_staff(portal: &Portal, key: &SecretKey, username: &str, role: R
 }
 
 /// Password, then the authenticator's code of a fresh time step.
-async fn sign_in(browser: &mut Browser, portal: &Portal, username: &str, secret: &[u8]) -> Page {
+pub async fn sign_in(
+    browser: &mut Browser,
+    portal: &Portal,
+    username: &str,
+    secret: &[u8],
+) -> Page {
     portal.clock.advance(30);
     assert_eq!(
         browser.get(portal, "/helpdesk").await.heading(),
@@ -47,7 +52,7 @@ async fn sign_in(browser: &mut Browser, portal: &Portal, username: &str, secret:
         .await
 }
 
-async fn account_path(portal: &Portal, username: &str) -> String {
+pub async fn account_path(portal: &Portal, username: &str) -> String {
     let account = portal.store.find_account(username).await.unwrap().unwrap();
     format!("/helpdesk/accounts/{}", account.id)
 }

@@ -9,8 +9,9 @@ use latchkey::clock::Clock;
 use latchkey::directory::{Settled, reconcile};
 use latchkey::network::NetworkConfig;
 use latchkey::secrets::SecretKey;
-use latchkey::store::Backend;
+use latchkey::store::{Backend, Role};
 
+use crate::helpdesk::{account_path, add_staff, sign_in as helpdesk_sign_in};
 use crate::ldap::{LONG_PASSWORD, Slapd, person_dn};
 use crate::portal::{
     Browser, Extras, NEW_PASSWORD, OLD_PASSWORD, Portal, latest_code, portal_extras, up_to_the_code,
@@ -197,6 +198,11 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             let pending = portal.store.pending_writes().await.unwrap();
             assert_eq!(pending.len(), 1, "{}", db.label);
             assert_eq!(pending[0].username, "ada");
+            let metrics = browser.get(&portal, "/metrics").await.body;
+            assert!(
+                metrics.contains("latchkey_directory_pending 1"),
+                "{metrics}"
+            );
 
             repair_password_storage(&db, backend).await;
             let writeback = slapd.writeback();
@@ -213,6 +219,12 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             .await
             .unwrap();
             assert!(early.is_empty(), "{early:?}");
+            // The help desk sees it beside the account (its sign-in moves the clock on).
+            let staff_secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+            let mut desk = Browser::default();
+            helpdesk_sign_in(&mut desk, &portal, "kim", &staff_secret).await;
+            let page = desk.get(&portal, &account_path(&portal, "ada").await).await;
+            assert!(page.body.contains("not yet stored here"), "{}", page.body);
             let later = now + writeback.settle_after;
             let settled = reconcile(
                 &portal.store,
@@ -233,6 +245,13 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             assert!(has_password(&portal, LONG_PASSWORD).await);
             assert!(!has_password(&portal, OLD_PASSWORD).await);
             assert!(portal.store.pending_writes().await.unwrap().is_empty());
+            let metrics = browser.get(&portal, "/metrics").await.body;
+            assert!(
+                metrics.contains("latchkey_directory_pending 0"),
+                "{metrics}"
+            );
+            let page = desk.get(&portal, &account_path(&portal, "ada").await).await;
+            assert!(!page.body.contains("not yet stored here"));
             // The history holds both, so the old one cannot come back.
             let ada = portal.store.find_account("ada").await.unwrap().unwrap();
             assert_eq!(portal.store.password_hashes(ada.id).await.unwrap().len(), 2);

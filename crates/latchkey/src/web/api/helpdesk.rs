@@ -18,8 +18,8 @@ use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::store::{StaffSession, Stage};
 use crate::web::codes::codes_paused;
 use crate::web::helpdesk::{
-    ActionInput, OnDuty, act_on, done_notice, on_duty, staff_factor, staff_session_named,
-    staff_sign_in, staff_sign_out,
+    ActionInput, OnDuty, act_on, done_notice, on_duty, pending_write_of, staff_factor,
+    staff_session_named, staff_sign_in, staff_sign_out,
 };
 use crate::web::{AppState, WebError, account_of, bearer};
 
@@ -233,6 +233,8 @@ pub(super) struct AccountView {
     must_change_password: bool,
     /// The caller was verified in this session in the last minutes: changes are open.
     caller_verified: bool,
+    /// A new password is in the campus directory but not yet stored here (settled within minutes).
+    directory_pending: bool,
     /// The last 15 events, newest first.
     events: Vec<RecentEvent>,
 }
@@ -258,6 +260,7 @@ async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountV
         reset_locked: codes_paused(&account, state.clock.now()),
         must_change_password: account.must_change_password,
         caller_verified: on.verified(state, account.id),
+        directory_pending: pending_write_of(state, account.id).await?.is_some(),
         events,
     })
 }
