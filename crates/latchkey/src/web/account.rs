@@ -286,8 +286,9 @@ fn refused(error: impl Into<String>) -> Outcome {
 
 const CODES_PAUSED: &str = "Too many wrong codes were typed for this account, so codes are paused for a while. Try again later, or call the help desk.";
 
-/// The session `id` names now, after an action changed it.
-async fn reloaded(state: &AppState, id: &str) -> Result<AccountSession, WebError> {
+/// The session whose stored id (the token's hash) is `id`, as it is now
+/// that an action changed it.
+pub(crate) async fn reloaded(state: &AppState, id: &str) -> Result<AccountSession, WebError> {
     let idle = state.server.session_idle_minutes * 60;
     state
         .store

@@ -170,7 +170,7 @@ async fn answer(
 ) -> Result<Response, WebError> {
     Ok(match outcome {
         Outcome::Done => {
-            let session = session_named_by_id(state, session_id).await?;
+            let session = account::reloaded(state, session_id).await?;
             Json(account_state(state, parts, session).await?).into_response()
         }
         Outcome::VerifyFirst(_) => factor_required(),
@@ -182,16 +182,6 @@ async fn answer(
             None,
         ),
     })
-}
-
-/// The session by its stored id (the token's hash), after an action.
-async fn session_named_by_id(state: &AppState, id: &str) -> Result<AccountSession, WebError> {
-    let idle = state.server.session_idle_minutes * 60;
-    state
-        .store
-        .account_session(id, state.clock.now(), idle)
-        .await?
-        .ok_or(WebError::Expired)
 }
 
 // ---- Paths ------------------------------------------------------------------------------
