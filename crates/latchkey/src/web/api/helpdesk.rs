@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiError, Body, api_error, error_response};
+use super::{ApiError, Body, PathOf, api_error, error_response};
 use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::store::{StaffSession, Stage};
 use crate::web::codes::codes_paused;
@@ -274,7 +274,7 @@ async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountV
 pub(super) async fn account(
     State(state): State<AppState>,
     parts: Parts,
-    Path(id): Path<i64>,
+    PathOf(id): PathOf<i64>,
 ) -> Response {
     let result = async {
         let on = signed_in(&state, &parts).await?;
@@ -308,7 +308,7 @@ pub(super) struct ActionDone {
 pub(super) async fn action(
     State(state): State<AppState>,
     parts: Parts,
-    Path((id, action)): Path<(i64, String)>,
+    PathOf((id, action)): PathOf<(i64, String)>,
     Body(input): Body<ActionInput>,
 ) -> Response {
     let result = async {

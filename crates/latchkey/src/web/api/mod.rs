@@ -14,9 +14,10 @@ mod reset;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
@@ -271,5 +272,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 fn bad_body(rejection: &JsonRejection) -> Response {
+    error_response(rejection.status(), "bad_request", &rejection.body_text())
+}
+
+/// Path parameters; ones that do not parse (a word for an id) are refused
+/// in the API's own form.
+struct PathOf<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathOf<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(PathOf(value)),
+            Err(rejection) => Err(bad_path(&rejection)),
+        }
+    }
+}
+
+fn bad_path(rejection: &PathRejection) -> Response {
     error_response(rejection.status(), "bad_request", &rejection.body_text())
 }
