@@ -104,7 +104,7 @@ fn main() {
             for (n, hash) in hashes.iter().enumerate() {
                 let current = store.find_account(&username).await.unwrap().unwrap();
                 store
-                    .commit_password_change(&current, hash, 24, 2 + n as i64, "load")
+                    .commit_password_change(&current, hash, 24, 2 + n as i64, "load", None)
                     .await
                     .unwrap();
             }

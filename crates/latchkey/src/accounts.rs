@@ -233,6 +233,39 @@ pub async fn change_password(
     now: i64,
     actor: &str,
 ) -> Result<(), ChangeError> {
+    change(passwords, account, password, now, actor, None).await
+}
+
+/// A reset's last step: [`change_password`], with the reset session
+/// `session_id` moved to `done` in the change's own transaction, so that a
+/// crash leaves the reset either done with the new password or at its
+/// password step with the old one.
+pub async fn finish_reset(
+    passwords: &Passwords<'_>,
+    account: &Account,
+    password: &str,
+    now: i64,
+    session_id: &str,
+) -> Result<(), ChangeError> {
+    change(
+        passwords,
+        account,
+        password,
+        now,
+        "self-service",
+        Some(session_id),
+    )
+    .await
+}
+
+async fn change(
+    passwords: &Passwords<'_>,
+    account: &Account,
+    password: &str,
+    now: i64,
+    actor: &str,
+    finishing: Option<&str>,
+) -> Result<(), ChangeError> {
     let Passwords {
         store,
         hasher,
@@ -256,13 +289,13 @@ pub async fn change_password(
     let hash = hasher.hash(password).await?;
     let Some(writeback) = writeback else {
         store
-            .commit_password_change(account, &hash, depth, now, actor)
+            .commit_password_change(account, &hash, depth, now, actor, finishing)
             .await?;
         return Ok(());
     };
     write_to_directory(store, *writeback, account, password, &hash, now, actor).await?;
     store
-        .commit_password_change(account, &hash, depth, now, actor)
+        .commit_password_change(account, &hash, depth, now, actor, finishing)
         .await
         .map_err(ChangeError::NotStoredHere)
 }

@@ -236,8 +236,23 @@ impl Store {
         keep: usize,
         now: i64,
         actor: &str,
+        finishing: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // A reset's session moves to `done` with the change, or neither
+        // happens: a retry after a crash finds the reset done, and one
+        // session changes the password once (a second request conflicts).
+        if let Some(session) = finishing {
+            let finished = sqlx::query(
+                "UPDATE reset_sessions SET step = 'done' WHERE id = $1 AND step = 'password'",
+            )
+            .bind(session)
+            .execute(&mut *tx)
+            .await?;
+            if finished.rows_affected() != 1 {
+                return Err(StoreError::Conflict);
+            }
+        }
         write_password(&mut tx, account, new_hash, keep, now, actor).await?;
         sqlx::query("DELETE FROM directory_pending WHERE account_id = $1 AND new_hash = $2")
             .bind(account.id)

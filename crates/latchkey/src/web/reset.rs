@@ -22,7 +22,7 @@ use super::{
     AppState, Laptop, WebError, account_of, audit, client_address, cookie, laptop, notify,
     off_campus_warning, page, render, session_cookie, throttle,
 };
-use crate::accounts::change_password;
+use crate::accounts::finish_reset;
 use crate::captcha::normalize_answer;
 use crate::config::HelpdeskConfig;
 use crate::notify::Notice;
@@ -607,8 +607,7 @@ pub(crate) async fn set_password(
     }
     let account = account_of(state, session.account_id).await?;
     let now = state.clock.now();
-    let changed =
-        change_password(&state.passwords(), &account, password, now, "self-service").await;
+    let changed = finish_reset(&state.passwords(), &account, password, now, &session.id).await;
     if let Err(e) = made(changed) {
         let refused = not_changed(e)?;
         let action = format!("reset.password_refused:{}", refused.rules);
@@ -621,6 +620,8 @@ pub(crate) async fn set_password(
             violations: refused.violations,
         });
     }
+    // Done with the change itself; this is for a change the directory took
+    // and this store did not (yet), which the reconciler settles.
     state
         .store
         .advance_reset(&session.id, Step::Password, Step::Done)

@@ -702,3 +702,52 @@ async fn the_help_desk_verifies_the_caller_before_changing_a_phone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_reset_changes_the_password_once_even_when_asked_twice_at_once() {
+    on_each_backend("api_twice", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut client = Client::new(&portal);
+        client.past_the_captcha("ada").await;
+        client
+            .post("/api/v1/reset/method", json!({"method": "sms"}))
+            .await;
+        let code = latest_code(&portal.store).await;
+        let at_password = client
+            .post("/api/v1/reset/code", json!({"code": code}))
+            .await;
+        assert_eq!(at_password.json["step"], "password");
+        let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+        let before = portal.store.password_hashes(ada.id).await.unwrap().len();
+
+        let other = "Qz7%mtxW";
+        let (first, second) = tokio::join!(
+            client.post(
+                "/api/v1/reset/password",
+                json!({"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+            ),
+            client.post(
+                "/api/v1/reset/password",
+                json!({"password": other, "confirm": other}),
+            ),
+        );
+        let statuses = [first.status, second.status];
+        let won: Vec<&str> = [(&first, NEW_PASSWORD), (&second, other)]
+            .iter()
+            .filter(|(answer, _)| answer.status == StatusCode::OK)
+            .map(|(_, password)| *password)
+            .collect();
+        assert_eq!(won.len(), 1, "{statuses:?} {} {}", first.json, second.json);
+        let after = portal.store.password_hashes(ada.id).await.unwrap().len();
+        assert_eq!(after, before + 1, "one change, {}", db.label);
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &ada, won[0])
+                .await
+                .unwrap()
+        );
+        let state = client.send("GET", "/api/v1/reset", None).await;
+        assert_eq!(state.json["step"], "done");
+        db
+    })
+    .await;
+}

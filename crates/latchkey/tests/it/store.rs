@@ -420,3 +420,50 @@ fn passwords<'a>(store: &'a Store, hasher: &'a Hasher, policy: &'a Policy) -> Pa
         writeback: None,
     }
 }
+
+#[tokio::test]
+async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
+    use latchkey::accounts::finish_reset;
+    use latchkey::store::Step;
+
+    on_each_backend("finish_reset", |db: TestDb| async move {
+        let (store, hasher, policy) = (
+            Store::open(&db.url).await.unwrap(),
+            cheap_hasher(),
+            policy(),
+        );
+        let account = add(
+            &store,
+            john(),
+            Some(hasher.hash(&password(0)).await.unwrap()),
+        )
+        .await;
+        // A reset at its password step (as a help desk link opens one).
+        store
+            .create_linked_reset_session("s1", "csrf", "10.0.0.1", account.id, 2_000, 9_000)
+            .await
+            .unwrap();
+        let passwords = passwords(&store, &hasher, &policy);
+        finish_reset(&passwords, &account, &password(1), 2_001, "s1")
+            .await
+            .unwrap();
+        let session = store.reset_session("s1", 2_002).await.unwrap().unwrap();
+        assert_eq!(session.step, Step::Done, "no second statement needed");
+
+        // The same reset again: refused, and nothing changes.
+        let account = store.find_account("jdoe").await.unwrap().unwrap();
+        let again = finish_reset(&passwords, &account, &password(2), 2_003, "s1").await;
+        assert!(
+            matches!(again, Err(ChangeError::Store(StoreError::Conflict))),
+            "{again:?}"
+        );
+        assert_eq!(store.password_hashes(account.id).await.unwrap().len(), 2);
+        assert!(
+            verify_password(&store, &hasher, &account, &password(1))
+                .await
+                .unwrap()
+        );
+        db
+    })
+    .await;
+}
