@@ -17,9 +17,8 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, Choice, CodeVerdict, MethodOption, NotSent, authenticator_verdict, choose,
-    code_from, codes_paused, count_wrong_code, method_options, send_code, tries_left_message,
-    typed_code,
+    CODE_PURPOSE, CodeVerdict, MethodOption, authenticator_verdict, code_from, codes_paused,
+    count_wrong_code, method_options, send_chosen, send_code, tries_left_message, typed_code,
 };
 use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
@@ -657,38 +656,15 @@ pub(crate) async fn send_factor_code(
         return Ok(refused(CODES_PAUSED));
     }
     let expires = now + state.server.code_minutes * 60;
-    let (channel, phone) = match choose(state, &account, method).await? {
-        Choice::App => {
-            state
-                .store
-                .set_session_code(&session.id, CodeFor::Factor, "totp", None, expires)
-                .await?;
-            return Ok(Outcome::Done);
-        }
-        Choice::Send(channel, phone) => (channel, phone),
-        Choice::NotListed => return Ok(refused("Choose one of the ways listed.")),
+    let chosen = match send_chosen(state, parts, &account, method, "signin").await? {
+        Ok(chosen) => chosen,
+        Err(why) => return Ok(refused(why)),
     };
-    let tag = match send_code(state, account.id, channel, phone).await? {
-        Ok(tag) => tag,
-        Err(why) => {
-            if why == NotSent::Throttled {
-                audit(state, parts, "signin.send_throttled", Some(account.id)).await?;
-            }
-            return Ok(refused(why.message()));
-        }
-    };
+    let (id, tag) = (&session.id, chosen.tag.as_deref());
     state
         .store
-        .set_session_code(
-            &session.id,
-            CodeFor::Factor,
-            channel.as_str(),
-            Some(&tag),
-            expires,
-        )
+        .set_session_code(id, CodeFor::Factor, chosen.method, tag, expires)
         .await?;
-    let action = format!("signin.code_sent.{}", channel.as_str());
-    audit(state, parts, &action, Some(account.id)).await?;
     Ok(Outcome::Done)
 }
 

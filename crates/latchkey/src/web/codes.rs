@@ -1,7 +1,9 @@
 //! One-time codes, for every flow that sends or checks one: resets, the
 //! second factor at sign-in, and a phone being registered.
 
-use super::{AppState, WebError};
+use axum::http::request::Parts;
+
+use super::{AppState, WebError, audit};
 use crate::accounts::{Account, mask_phone};
 use crate::notify::{Channel, code_message};
 use crate::secrets::random_code;
@@ -179,8 +181,56 @@ pub fn tries_left_message(left: i64) -> String {
     }
 }
 
+/// A method chosen and acted on: how the code comes (`sms`, `voice`, or
+/// `totp` for the app) and, for a code sent, the HMAC to check answers against.
+pub struct Chosen {
+    pub method: &'static str,
+    pub tag: Option<String>,
+}
+
+/// Acts on `method`, chosen from the listed ones by a person proving
+/// themselves in `flow` (`reset`, `signin`): nothing to send for the app, a
+/// fresh code by text or call otherwise, within the send limits. A code sent
+/// is audited as `FLOW.code_sent.CHANNEL`, a send over the limits as
+/// `FLOW.send_throttled`. `Ok(Err(why))`: nothing sent, in words for the person.
+pub async fn send_chosen(
+    state: &AppState,
+    parts: &Parts,
+    account: &Account,
+    method: &str,
+    flow: &str,
+) -> Result<Result<Chosen, String>, WebError> {
+    let (channel, phone) = match choose(state, account, method).await? {
+        Choice::App => {
+            return Ok(Ok(Chosen {
+                method: "totp",
+                tag: None,
+            }));
+        }
+        Choice::Send(channel, phone) => (channel, phone),
+        Choice::NotListed => return Ok(Err("Choose one of the ways listed.".to_owned())),
+    };
+    match send_code(state, account.id, channel, phone).await? {
+        Ok(tag) => {
+            let action = format!("{flow}.code_sent.{}", channel.as_str());
+            audit(state, parts, &action, Some(account.id)).await?;
+            Ok(Ok(Chosen {
+                method: channel.as_str(),
+                tag: Some(tag),
+            }))
+        }
+        Err(why) => {
+            if why == NotSent::Throttled {
+                let action = format!("{flow}.send_throttled");
+                audit(state, parts, &action, Some(account.id)).await?;
+            }
+            Ok(Err(why.message()))
+        }
+    }
+}
+
 /// What a person chose from the listed methods.
-pub enum Choice<'a> {
+enum Choice<'a> {
     /// The authenticator app: nothing to send, the app makes the code.
     App,
     /// Send a code over `Channel` to this phone.
@@ -190,7 +240,7 @@ pub enum Choice<'a> {
 }
 
 /// Reads `method` (a form's value) against the ways `account` may use.
-pub async fn choose<'a>(
+async fn choose<'a>(
     state: &AppState,
     account: &'a Account,
     method: &str,

@@ -13,9 +13,8 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, Choice, CodeVerdict, MethodOption, NotSent, authenticator_verdict, choose,
-    code_from, codes_paused, count_wrong_code, has_a_method, method_options, send_code,
-    tries_left_message, typed_code,
+    CODE_PURPOSE, CodeVerdict, MethodOption, authenticator_verdict, code_from, codes_paused,
+    count_wrong_code, has_a_method, method_options, send_chosen, tries_left_message, typed_code,
 };
 use super::password::{CheckAnswer, Checklist, check_answer, checklist, made, not_changed};
 use super::{
@@ -482,33 +481,17 @@ pub(crate) async fn choose_method(
     }
     let now = state.clock.now();
     let expires = now + state.server.code_minutes * 60;
-    let (channel, phone) = match choose(state, &account, method).await? {
-        Choice::App => {
-            state
-                .store
-                .set_reset_code(&session.id, "totp", None, expires)
-                .await?;
-            audit(state, parts, "reset.method.totp", Some(account.id)).await?;
-            return Ok(Outcome::Moved);
-        }
-        Choice::Send(channel, phone) => (channel, phone),
-        Choice::NotListed => return Ok(again("Choose one of the ways listed.")),
-    };
-    let tag = match send_code(state, account.id, channel, phone).await? {
-        Ok(tag) => tag,
-        Err(why) => {
-            if why == NotSent::Throttled {
-                audit(state, parts, "reset.send_throttled", Some(account.id)).await?;
-            }
-            return Ok(again(why.message()));
-        }
+    let chosen = match send_chosen(state, parts, &account, method, "reset").await? {
+        Ok(chosen) => chosen,
+        Err(why) => return Ok(again(why)),
     };
     state
         .store
-        .set_reset_code(&session.id, channel.as_str(), Some(&tag), expires)
+        .set_reset_code(&session.id, chosen.method, chosen.tag.as_deref(), expires)
         .await?;
-    let action = format!("reset.code_sent.{}", channel.as_str());
-    audit(state, parts, &action, Some(account.id)).await?;
+    if chosen.tag.is_none() {
+        audit(state, parts, "reset.method.totp", Some(account.id)).await?;
+    }
     Ok(Outcome::Moved)
 }
 
