@@ -54,10 +54,16 @@ pub(crate) async fn session_named(
     state: &AppState,
     token: &str,
 ) -> Result<Option<AccountSession>, WebError> {
+    session_by_id(state, &token_id(token)).await
+}
+
+/// The session whose stored id (the token's hash) is `id`, unless it has
+/// ended or timed out.
+async fn session_by_id(state: &AppState, id: &str) -> Result<Option<AccountSession>, WebError> {
     let idle = state.server.session_idle_minutes * 60;
     Ok(state
         .store
-        .account_session(&token_id(token), state.clock.now(), idle)
+        .account_session(id, state.clock.now(), idle)
         .await?)
 }
 
@@ -288,12 +294,7 @@ const CODES_PAUSED: &str = "Too many wrong codes were typed for this account, so
 /// The session whose stored id (the token's hash) is `id`, as it is now
 /// that an action changed it.
 pub(crate) async fn reloaded(state: &AppState, id: &str) -> Result<AccountSession, WebError> {
-    let idle = state.server.session_idle_minutes * 60;
-    state
-        .store
-        .account_session(id, state.clock.now(), idle)
-        .await?
-        .ok_or(WebError::Expired)
+    session_by_id(state, id).await?.ok_or(WebError::Expired)
 }
 
 /// The portal's answer to an action on the signed-in person: on to `then`,

@@ -539,13 +539,36 @@ struct AccountPage<'a> {
     events: Vec<(String, AuditEvent)>,
 }
 
-/// The account's directory write still waiting for the reconciler, if any.
-pub(crate) async fn pending_write_of(
+/// What an agent sees of an account, on the console's page and in the API.
+pub(crate) struct AccountFacts {
+    pub account: Account,
+    pub has_app: bool,
+    /// Online reset is locked after too many wrong codes.
+    pub locked: bool,
+    /// The caller was verified in this session lately: changes are open.
+    pub verified: bool,
+    /// A change the directory took that this store has yet to take.
+    pub pending_write: Option<PendingWrite>,
+    /// The last 15 events, newest first.
+    pub events: Vec<AuditEvent>,
+}
+
+pub(crate) async fn account_facts(
     state: &AppState,
+    on: &OnDuty,
     account_id: i64,
-) -> Result<Option<PendingWrite>, WebError> {
+) -> Result<AccountFacts, WebError> {
+    let account = account_of(state, Some(account_id)).await?;
+    let methods = state.store.methods(account.id).await?;
     let pending = state.store.pending_writes().await?;
-    Ok(pending.into_iter().find(|w| w.account_id == account_id))
+    Ok(AccountFacts {
+        has_app: methods.iter().any(|m| m.kind == "totp"),
+        locked: codes_paused(&account, state.clock.now()),
+        verified: on.verified(state, account.id),
+        pending_write: pending.into_iter().find(|w| w.account_id == account.id),
+        events: state.store.events_of(account.id, 15).await?,
+        account,
+    })
 }
 
 async fn account_page(
@@ -555,17 +578,9 @@ async fn account_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let account = account_of(state, Some(account_id)).await?;
-    let has_app = state
-        .store
-        .methods(account.id)
-        .await?
-        .iter()
-        .any(|m| m.kind == "totp");
-    let events = state
-        .store
-        .events_of(account.id, 15)
-        .await?
+    let facts = account_facts(state, on, account_id).await?;
+    let events = facts
+        .events
         .into_iter()
         .map(|e| (crate::notify::format_time(e.at), e))
         .collect();
@@ -579,12 +594,12 @@ async fn account_page(
             helpdesk: &state.helpdesk,
             csrf: &on.session.csrf,
             staff: &on.staff,
-            phone: account.phone.as_deref().map(mask_phone),
-            has_app,
-            locked: codes_paused(&account, state.clock.now()),
-            verified: on.verified(state, account.id),
-            pending_write: pending_write_of(state, account.id).await?,
-            account: &account,
+            phone: facts.account.phone.as_deref().map(mask_phone),
+            has_app: facts.has_app,
+            locked: facts.locked,
+            verified: facts.verified,
+            pending_write: facts.pending_write,
+            account: &facts.account,
             notice,
             error,
             events,

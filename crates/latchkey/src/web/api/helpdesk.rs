@@ -16,9 +16,8 @@ use utoipa::ToSchema;
 use super::{ApiError, Body, PathOf, api_error, error_response};
 use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::store::{StaffSession, Stage};
-use crate::web::codes::codes_paused;
 use crate::web::helpdesk::{
-    ActionInput, OnDuty, act_on, done_notice, on_duty, pending_write_of, staff_factor,
+    ActionInput, OnDuty, account_facts, act_on, done_notice, on_duty, staff_factor,
     staff_session_named, staff_sign_in, staff_sign_out,
 };
 use crate::web::{AppState, WebError, account_of, bearer};
@@ -240,12 +239,9 @@ pub(super) struct AccountView {
 }
 
 async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountView, WebError> {
-    let account = account_of(state, Some(id)).await?;
-    let methods = state.store.methods(account.id).await?;
-    let events = state
-        .store
-        .events_of(account.id, 15)
-        .await?
+    let facts = account_facts(state, on, id).await?;
+    let events = facts
+        .events
         .into_iter()
         .map(|e| RecentEvent {
             at: e.at,
@@ -255,12 +251,12 @@ async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountV
         })
         .collect();
     Ok(AccountView {
-        summary: AccountSummary::from(&account),
-        authenticator: methods.iter().any(|m| m.kind == "totp"),
-        reset_locked: codes_paused(&account, state.clock.now()),
-        must_change_password: account.must_change_password,
-        caller_verified: on.verified(state, account.id),
-        directory_pending: pending_write_of(state, account.id).await?.is_some(),
+        summary: AccountSummary::from(&facts.account),
+        authenticator: facts.has_app,
+        reset_locked: facts.locked,
+        must_change_password: facts.account.must_change_password,
+        caller_verified: facts.verified,
+        directory_pending: facts.pending_write.is_some(),
         events,
     })
 }
