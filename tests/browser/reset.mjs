@@ -37,7 +37,11 @@ await page.getByLabel("New password").fill("");
 await page.getByLabel("New password").pressSequentially("Nw4%jxrQ", { delay: 20 });
 await page.waitForSelector('li[data-rule="min_length"].met');
 await page.waitForSelector('li[data-rule="contains_name"].met');
+// A confirmation that strays is flagged as it is typed, and cleared once it matches.
+await page.getByLabel("Type it again").pressSequentially("Nw5", { delay: 20 });
+await page.waitForFunction(() => document.getElementById("confirm-status").textContent.includes("do not match"));
 await page.getByLabel("Type it again").fill("Nw4%jxrQ");
+await page.waitForFunction(() => document.getElementById("confirm-status").textContent === "");
 await page.waitForFunction(() => document.getElementById("rules-status").textContent.includes("both passwords match"));
 await screenshot("password-live");
 await page.getByRole("button", { name: "Change my password" }).click();

@@ -19,7 +19,7 @@ use http_body_util::BodyExt;
 use latchkey::accounts::NewAccount;
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::SystemClock;
-use latchkey::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
@@ -146,7 +146,7 @@ fn main() {
             challenges: Box::new(KnownChallenges),
             clock: Arc::new(SystemClock),
             server: ServerConfig::default(),
-            helpdesk: HelpdeskConfig::default(),
+            site: latchkey::web::Site::default(),
             // One client address makes every try: no per-address limit here.
             throttle: ThrottleConfig {
                 starts_per_address: i64::MAX,

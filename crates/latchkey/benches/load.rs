@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use latchkey::accounts::NewAccount;
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::SystemClock;
-use latchkey::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
@@ -123,7 +123,7 @@ fn main() {
             challenges: Box::new(KnownImages),
             clock: Arc::new(SystemClock),
             server: ServerConfig::default(),
-            helpdesk: HelpdeskConfig::default(),
+            site: latchkey::web::Site::default(),
             // Every client is 127.0.0.1: raise the per-address limits as behind a campus NAT.
             throttle: ThrottleConfig {
                 starts_per_address: i64::MAX,

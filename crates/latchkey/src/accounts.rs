@@ -169,6 +169,30 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
     Ok(e164)
 }
 
+/// A number in full, as its owner reads it: `(202) 555-0143` for US
+/// numbers, `+44 20 7946 0958` for others. Only for the person who typed it.
+pub fn display_phone(e164: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(number) if number.code().value() == 1 => {
+            let national = number.national().value().to_string();
+            match national.len() {
+                10 => format!(
+                    "({}) {}-{}",
+                    &national[..3],
+                    &national[3..6],
+                    &national[6..]
+                ),
+                _ => e164.to_owned(),
+            }
+        }
+        Ok(number) => number
+            .format()
+            .mode(phonenumber::Mode::International)
+            .to_string(),
+        Err(_) => e164.to_owned(),
+    }
+}
+
 /// `(•••) •••-0143` for US numbers, `+44 •••••• 0958` for others: enough to
 /// recognise one's own phone, not enough to learn someone else's.
 pub fn mask_phone(e164: &str) -> String {
@@ -385,6 +409,12 @@ pub fn unix_now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_is_shown_in_full_as_its_owner_would_write_it() {
+        assert_eq!(display_phone("+12025550177"), "(202) 555-0177");
+        assert_eq!(display_phone("+442079460958"), "+44 20 7946 0958");
+    }
 
     #[test]
     fn us_and_international_phones_become_e164() {

@@ -26,6 +26,7 @@ pub struct Config {
     pub registration: RegistrationConfig,
     pub directory: crate::directory::DirectoryConfig,
     pub network: crate::network::NetworkConfig,
+    pub branding: crate::web::site::BrandingConfig,
 }
 
 /// `[registration]`: the methods people register to reset with.
@@ -108,6 +109,10 @@ pub struct ServerConfig {
     pub secret_key: Option<String>,
     /// Mark cookies `Secure`: on whenever people reach the portal over HTTPS.
     pub secure_cookies: bool,
+    /// `Strict-Transport-Security` max-age, sent whenever people reach the
+    /// portal over HTTPS: served here (`tls_cert_file`) or at a proxy in
+    /// front (`public_url` is `https://…`). 0 sends none.
+    pub hsts_max_age_seconds: u64,
     /// How long a reset may take from start to finish, in minutes.
     pub reset_minutes: i64,
     /// Lifetime of a verification code, in minutes.
@@ -130,12 +135,26 @@ impl Default for ServerConfig {
             tls_key_file: None,
             secret_key: None,
             secure_cookies: false,
+            hsts_max_age_seconds: 31_536_000,
             reset_minutes: 30,
             code_minutes: 10,
             code_tries: 5,
             session_idle_minutes: 15,
             session_max_minutes: 60,
         }
+    }
+}
+
+impl ServerConfig {
+    /// Whether people reach the portal over HTTPS, here or through a proxy.
+    pub fn https(&self) -> bool {
+        self.tls_cert_file.is_some() || self.public_url.starts_with("https://")
+    }
+
+    /// The `Strict-Transport-Security` value, when one is due.
+    pub fn hsts(&self) -> Option<String> {
+        (self.https() && self.hsts_max_age_seconds > 0)
+            .then(|| format!("max-age={}; includeSubDomains", self.hsts_max_age_seconds))
     }
 }
 
@@ -331,6 +350,7 @@ impl LoadedConfig {
             &mut config.server.tls_key_file,
             &mut config.mail.smtp.ca_file,
             &mut config.directory.ca_file,
+            &mut config.branding.logo_file,
         ];
         for file in files.into_iter().flatten() {
             if file.is_relative() {
@@ -347,6 +367,12 @@ impl LoadedConfig {
             .map_err(|problem| self.error(&["policy", problem.key], format!("policy.{problem}")))?;
         if let Some((key, reason)) = self.config.directory.problem() {
             return Err(self.error(&["directory", key], format!("directory.{key}: {reason}")));
+        }
+        if let Some((key, reason)) = self.config.branding.problem() {
+            return Err(self.error(&["branding", key], format!("branding.{key}: {reason}")));
+        }
+        if let Some((key, reason)) = self.config.network.problem() {
+            return Err(self.error(&["network", key], format!("network.{key}: {reason}")));
         }
         let server = &self.config.server;
         if server.tls_cert_file.is_some() != server.tls_key_file.is_some() {
@@ -445,16 +471,20 @@ fn fit(table: &toml::Table, name: &str, value: &str) -> Result<toml::Table, Stri
         tried.push(v.clone());
     }
     tried.push(toml::Value::String(value.to_owned()));
-    let mut last_error = String::new();
+    // The first reading's error is the one to show: a value that is TOML
+    // (`["10.0.0.0/33"]`) was meant as that, not as text.
+    let mut first_error = None;
     for candidate in tried {
         let mut attempt = table.clone();
         set_path(&mut attempt, &path, candidate)?;
         match toml::Value::Table(attempt.clone()).try_into::<Config>() {
             Ok(_) => return Ok(attempt),
-            Err(e) => last_error = e.message().trim().to_owned(),
+            Err(e) => {
+                first_error.get_or_insert_with(|| e.message().trim().to_owned());
+            }
         }
     }
-    Err(last_error)
+    Err(first_error.unwrap_or_default())
 }
 
 /// Sets `path` in `table`, making the tables on the way.
@@ -652,5 +682,23 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(contradiction.contains("only over TLS"), "{contradiction}");
+        // A list that is TOML gets the precise message a file gets.
+        let in_file = LoadedConfig::parse(
+            Path::new("latchkey.toml"),
+            "[network]\ncampus = [\"10.0.0.0/33\"]\n".to_owned(),
+        )
+        .err()
+        .unwrap()
+        .reason;
+        let from_env = LoadedConfig::defaults()
+            .with_environment(vars(&[("LATCHKEY_NETWORK__CAMPUS", "[\"10.0.0.0/33\"]")]))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(in_file.contains("is not an address range"), "{in_file}");
+        assert_eq!(
+            from_env,
+            format!("environment: LATCHKEY_NETWORK__CAMPUS: {in_file}")
+        );
     }
 }

@@ -18,12 +18,67 @@ pub struct NetworkConfig {
     pub campus: Vec<Range>,
     /// The addresses the VPN hands out.
     pub vpn: Vec<Range>,
-    /// Reverse proxies and load balancers whose `X-Forwarded-For` is believed.
+    /// Reverse proxies and load balancers whose forwarding header is believed.
     pub trusted_proxies: Vec<Range>,
+    /// The header those proxies write the client's address in:
+    /// `x-forwarded-for` (the default) or `forwarded` (RFC 7239). Only that
+    /// one is read: a client could write the other itself.
+    pub forwarded_header: ForwardedHeader,
     /// What to connect to, by group of people ("Students": `vpn.example.edu`).
     pub vpn_hosts: Vec<VpnHost>,
     /// How to connect the VPN, one entry per operating system.
     pub vpn_steps: Vec<VpnSteps>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    #[default]
+    XForwardedFor,
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    pub fn name(self) -> &'static str {
+        match self {
+            ForwardedHeader::XForwardedFor => "x-forwarded-for",
+            ForwardedHeader::Forwarded => "forwarded",
+        }
+    }
+
+    /// The hops one header value lists, oldest first, each as written
+    /// (`203.0.113.7`, `203.0.113.7:5555`, `[2001:db8::1]:443`, or for
+    /// `Forwarded` the `for=` parameter of each element, quotes and all).
+    fn hops(self, value: &str) -> Vec<&str> {
+        let elements = value.split(',');
+        match self {
+            ForwardedHeader::XForwardedFor => elements.collect(),
+            ForwardedHeader::Forwarded => elements
+                .map(|element| {
+                    element
+                        .split(';')
+                        .find_map(|pair| {
+                            let (name, value) = pair.split_once('=')?;
+                            name.trim().eq_ignore_ascii_case("for").then_some(value)
+                        })
+                        .unwrap_or("")
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A hop's address, with or without a port, IPv6 in brackets or not;
+/// `None` for anything else (`unknown`, an obfuscated name, garbage).
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim().trim_matches('"');
+    if let Ok(address) = hop.parse::<IpAddr>() {
+        return Some(address);
+    }
+    if let Ok(socket) = hop.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    hop.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,8 +165,8 @@ impl NetworkConfig {
         !self.campus.is_empty() || !self.vpn.is_empty()
     }
 
-    /// The client's address. `X-Forwarded-For` (`forwarded`, each header's
-    /// value in order) counts only when the direct peer is a trusted proxy,
+    /// The client's address. The forwarding header (`forwarded`, each of
+    /// its values in order) counts only when the direct peer is a trusted proxy,
     /// and is read from the right: each hop that is itself a trusted proxy
     /// hands over to the one before it. The first hop that is not a proxy
     /// is the client; anything further left was written by the client and
@@ -125,9 +180,10 @@ impl NetworkConfig {
         if !self.is_proxy(address) {
             return Some(address);
         }
-        let hops: Vec<&str> = forwarded.flat_map(|value| value.split(',')).collect();
+        let header = self.forwarded_header;
+        let hops: Vec<&str> = forwarded.flat_map(|value| header.hops(value)).collect();
         for hop in hops.iter().rev() {
-            let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+            let Some(hop) = hop_address(hop) else {
                 break;
             };
             address = canonical(hop);
@@ -138,20 +194,41 @@ impl NetworkConfig {
         Some(address)
     }
 
+    /// Campus, VPN or outside. Where ranges nest (a VPN pool carved out of
+    /// the campus block), the most specific range that holds the address
+    /// decides; the same range in both lists is refused by [`Self::problem`].
     pub fn locate(&self, address: Option<IpAddr>) -> Location {
         let Some(address) = address.map(canonical) else {
             return Location::Unknown;
         };
-        let within = |ranges: &[Range]| ranges.iter().any(|range| range.0.contains(&address));
+        // The longest prefix among the ranges that hold the address.
+        let best = |ranges: &[Range]| {
+            ranges
+                .iter()
+                .filter(|range| range.0.contains(&address))
+                .map(|range| range.0.prefix_len())
+                .max()
+        };
         if !self.configured() {
-            Location::Unknown
-        } else if within(&self.campus) {
-            Location::Campus
-        } else if within(&self.vpn) {
-            Location::Vpn
-        } else {
-            Location::Outside
+            return Location::Unknown;
         }
+        match (best(&self.campus), best(&self.vpn)) {
+            (Some(campus), Some(vpn)) if vpn > campus => Location::Vpn,
+            (Some(_), _) => Location::Campus,
+            (None, Some(_)) => Location::Vpn,
+            (None, None) => Location::Outside,
+        }
+    }
+
+    /// A setting that cannot mean anything: one range both campus and VPN.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let both = self.vpn.iter().find(|range| self.campus.contains(range))?;
+        Some((
+            "vpn",
+            format!(
+                "{both} is listed as campus and as VPN: list it once (a VPN pool inside a campus range is fine)"
+            ),
+        ))
     }
 
     fn is_proxy(&self, address: IpAddr) -> bool {
@@ -236,6 +313,74 @@ mod tests {
             ip("127.0.0.1")
         );
         assert_eq!(network.client_address(None, xff("10.1.1.1")), None);
+    }
+
+    #[test]
+    fn a_vpn_pool_inside_the_campus_range_counts_as_vpn() {
+        let ranges = |list: &[&str]| list.iter().map(|r| r.parse().unwrap()).collect();
+        let network = NetworkConfig {
+            campus: ranges(&["10.0.0.0/8"]),
+            vpn: ranges(&["10.200.0.0/16"]),
+            ..NetworkConfig::default()
+        };
+        assert_eq!(network.locate(ip("10.200.3.4")), Location::Vpn);
+        assert_eq!(network.locate(ip("10.20.3.4")), Location::Campus);
+        // And the other way round: a campus subnet inside a VPN block.
+        let network = NetworkConfig {
+            campus: ranges(&["172.16.5.0/24"]),
+            vpn: ranges(&["172.16.0.0/12"]),
+            ..NetworkConfig::default()
+        };
+        assert_eq!(network.locate(ip("172.16.5.9")), Location::Campus);
+        assert_eq!(network.locate(ip("172.17.0.1")), Location::Vpn);
+        assert!(network.problem().is_none());
+        let same = NetworkConfig {
+            campus: ranges(&["10.0.0.0/8"]),
+            vpn: ranges(&["10.0.0.0/8"]),
+            ..NetworkConfig::default()
+        };
+        assert!(same.problem().unwrap().1.contains("10.0.0.0/8"));
+    }
+
+    #[test]
+    fn forwarded_hops_may_carry_ports_and_the_standard_header_is_read_when_chosen() {
+        let network = config();
+        let xff = |value: &'static str| std::iter::once(value);
+        let proxy = ip("127.0.0.1");
+        assert_eq!(
+            network.client_address(proxy, xff("203.0.113.7:5555")),
+            ip("203.0.113.7")
+        );
+        assert_eq!(
+            network.client_address(proxy, xff("[2001:db8:e5::1]:443")),
+            ip("2001:db8:e5::1")
+        );
+        assert_eq!(
+            network.client_address(proxy, xff("[2001:db8:e5::1]")),
+            ip("2001:db8:e5::1")
+        );
+        // X-Forwarded-For is the default: a Forwarded value there is garbage.
+        assert_eq!(network.client_address(proxy, xff("for=203.0.113.7")), proxy);
+        let standard = NetworkConfig {
+            forwarded_header: ForwardedHeader::Forwarded,
+            ..config()
+        };
+        assert_eq!(
+            standard.client_address(
+                proxy,
+                xff("for=10.9.9.9;proto=https, for=\"[2001:db8:cafe::17]:4711\";by=10.0.0.5")
+            ),
+            ip("2001:db8:cafe::17")
+        );
+        assert_eq!(
+            standard.client_address(proxy, xff("proto=https;For=198.51.100.2")),
+            ip("198.51.100.2")
+        );
+        assert_eq!(
+            standard.client_address(proxy, xff("for=unknown")),
+            proxy,
+            "an unknown hop stops the walk"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
   const password = form.querySelector("#password");
   const confirm = form.querySelector("#confirm");
   const status = document.getElementById("rules-status");
+  const confirmStatus = document.getElementById("confirm-status");
   let timer = null;
   let asked = 0;
 
@@ -49,7 +50,16 @@
     }
   }
 
+  // The two fields are compared here, at once: nothing to ask the server.
+  function compare() {
+    const mismatch = confirm.value !== "" && confirm.value !== password.value;
+    const partial = mismatch && password.value.startsWith(confirm.value);
+    confirm.setAttribute("aria-invalid", mismatch && !partial ? "true" : "false");
+    confirmStatus.textContent = mismatch && !partial ? "The two passwords do not match yet." : "";
+  }
+
   function soon() {
+    compare();
     clearTimeout(timer);
     timer = setTimeout(check, 150);
   }

@@ -12,7 +12,11 @@ use crate::store::{AuditEvent, ChainCheck, Store};
 pub enum AuditCommand {
     /// Walk the chain: exit 0 when intact, 1 naming the first event that
     /// was altered, removed or reordered.
-    Verify,
+    Verify {
+        /// Name every such event, not just the first.
+        #[arg(long)]
+        all: bool,
+    },
     /// Write the events since a date to standard output, oldest first.
     Export {
         /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
@@ -38,15 +42,20 @@ pub fn run(command: AuditCommand, config: &LoadedConfig) -> Result<Outcome, Usag
             .await
             .map_err(|e| UsageError(e.to_string()))?;
         let result = match command {
-            AuditCommand::Verify => {
-                let check = store
-                    .verify_audit()
+            AuditCommand::Verify { all } => {
+                let mut checks = store
+                    .audit_breaks()
                     .await
                     .map_err(|e| UsageError(e.to_string()))?;
-                println!("{check}");
-                Ok(match check {
-                    ChainCheck::Intact { .. } => Outcome::Success,
-                    ChainCheck::Broken { .. } => Outcome::Refused,
+                if !all {
+                    checks.truncate(1);
+                }
+                for check in &checks {
+                    println!("{check}");
+                }
+                Ok(match checks.first() {
+                    Some(ChainCheck::Broken { .. }) => Outcome::Refused,
+                    _ => Outcome::Success,
                 })
             }
             AuditCommand::Export { since, format } => {

@@ -1,7 +1,7 @@
 //! `latchkey config check FILE`: everything `serve` checks at start, without
 //! serving; then the settings in force, secrets redacted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
@@ -14,15 +14,34 @@ use crate::store::Store;
 pub enum ConfigCommand {
     /// Check a configuration file (with the LATCHKEY_… environment over it)
     /// and print the settings in force. Exit 0 when it can run, 2 otherwise.
-    Check { file: PathBuf },
+    /// The file is FILE or the global --config; both forms are the same check.
+    Check { file: Option<PathBuf> },
+}
+
+impl ConfigCommand {
+    /// The file to check: the one named after `check`, else `--config`.
+    pub fn file(&self, global: Option<&Path>) -> Result<PathBuf, UsageError> {
+        let ConfigCommand::Check { file } = self;
+        match (file, global) {
+            (Some(file), Some(global)) if file != global => Err(UsageError(format!(
+                "config check: two files named ({} and --config {}); name one",
+                file.display(),
+                global.display()
+            ))),
+            (Some(file), _) => Ok(file.clone()),
+            (None, Some(global)) => Ok(global.to_owned()),
+            (None, None) => Err(UsageError(
+                "config check: name the file (latchkey config check FILE)".into(),
+            )),
+        }
+    }
 }
 
 const REDACTED: &str = "(set; redacted)";
 
-pub fn run(command: ConfigCommand) -> Result<Outcome, UsageError> {
-    let ConfigCommand::Check { file } = command;
-    let loaded = LoadedConfig::load(&file)?.with_environment(std::env::vars())?;
-    let problems = super::runtime()?.block_on(problems(&loaded));
+/// `loaded` is `file` (as `ConfigCommand::file` chose it) with the environment over it.
+pub fn run(file: &Path, loaded: &LoadedConfig) -> Result<Outcome, UsageError> {
+    let problems = super::runtime()?.block_on(problems(loaded));
     let mut shown = loaded.config.clone();
     if shown.server.secret_key.is_some() {
         shown.server.secret_key = Some(REDACTED.into());

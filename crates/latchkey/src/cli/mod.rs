@@ -11,7 +11,7 @@ mod staff;
 mod user;
 
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -91,7 +91,13 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<Outcome, UsageError> {
-    let mut config = match &cli.config {
+    // `config check FILE` names its file itself; it must meet the
+    // environment on top of that file, not on top of the defaults.
+    let file = match &cli.command {
+        Command::Config(command) => Some(command.file(cli.config.as_deref())?),
+        _ => cli.config.clone(),
+    };
+    let mut config = match &file {
         Some(path) => LoadedConfig::load(path)?,
         None => LoadedConfig::defaults(),
     }
@@ -107,7 +113,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Directory(command) => directory::run(command, &config),
         Command::Audit(command) => audit::run(command, &config),
         Command::Staff(command) => staff::run(command, &config),
-        Command::Config(command) => config::run(command),
+        Command::Config(_) => config::run(file.as_deref().unwrap_or(Path::new("")), &config),
     }
 }
 

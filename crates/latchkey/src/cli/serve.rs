@@ -15,7 +15,8 @@ use crate::hashing::Hasher;
 use crate::secrets::SecretKey;
 use crate::store::Store;
 use crate::totp;
-use crate::web::{App, AppState, router};
+use crate::web::site::BrandingConfig;
+use crate::web::{App, AppState, Site, router};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -106,7 +107,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             challenges: challenge_source(&bind)?,
             clock: Arc::new(SystemClock),
             server: server_settings,
-            helpdesk: settings.helpdesk.clone(),
+            site: site(settings, args.demo)?,
             throttle: settings.throttle.clone(),
             registration: settings.registration.clone(),
             writeback,
@@ -271,6 +272,31 @@ async fn reconcile_forever(state: AppState) {
             Err(e) => tracing::error!("settling directory writes: {e}"),
         }
     }
+}
+
+/// Every page's surroundings. The demo shows a sample university's look
+/// unless the configuration names one.
+fn site(settings: &crate::config::Config, demo: bool) -> Result<Site, UsageError> {
+    let mut branding = settings.branding.clone();
+    let sample = demo && branding == BrandingConfig::default();
+    if sample {
+        branding.name = "Example University".into();
+        branding.primary_color = "#7a0019".into();
+        branding.support_links = vec![crate::web::site::SupportLink {
+            label: "IT service status (sample link)".into(),
+            url: "https://status.example.edu".into(),
+        }];
+    }
+    let mut site = Site::new(settings.helpdesk.clone(), branding, demo)
+        .with_logo()
+        .map_err(UsageError)?;
+    if sample {
+        site.logo = Some(crate::web::site::Logo {
+            bytes: include_bytes!("../../static/sample-logo.svg").to_vec(),
+            content_type: "image/svg+xml",
+        });
+    }
+    Ok(site)
 }
 
 async fn add_demo_accounts(

@@ -263,8 +263,9 @@ async fn show(
 async fn import(services: &Services, file: &std::path::Path) -> Result<Outcome, UsageError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
-    let rows = parse_import(&text).map_err(|problems| nothing_imported(file, &problems))?;
-    let mut problems = Vec::new();
+    // Every problem in one pass: the file's own, and the rows that name
+    // someone who has an account already.
+    let (rows, mut problems) = parse_import(&text);
     for row in &rows {
         for identifier in [&row.account.username, &row.account.email] {
             let existing = services.store.find_account(identifier).await;
@@ -278,6 +279,7 @@ async fn import(services: &Services, file: &std::path::Path) -> Result<Outcome, 
         }
     }
     if !problems.is_empty() {
+        problems.sort_by_key(|problem| problem.line);
         return Err(nothing_imported(file, &problems));
     }
     let accounts: Vec<(NewAccount, Option<String>)> =
@@ -319,8 +321,9 @@ fn nothing_imported(file: &std::path::Path, problems: &[RowProblem]) -> UsageErr
     ))
 }
 
-/// Every row validated, with its line number; every problem reported.
-fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<RowProblem>> {
+/// The rows that are valid, with their line numbers, and every problem
+/// with the others.
+fn parse_import(text: &str) -> (Vec<ImportRow>, Vec<RowProblem>) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -331,7 +334,7 @@ fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<RowProblem>> {
     });
     if !header_ok {
         let reason = "the header must be exactly: username,email,name,phone".to_owned();
-        return Err(vec![RowProblem { line: 1, reason }]);
+        return (Vec::new(), vec![RowProblem { line: 1, reason }]);
     }
     let (mut rows, mut problems) = (Vec::new(), Vec::new());
     let mut seen_usernames = std::collections::HashMap::new();
@@ -369,11 +372,7 @@ fn parse_import(text: &str) -> Result<Vec<ImportRow>, Vec<RowProblem>> {
             }
         }
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    (rows, problems)
 }
 
 async fn find(services: &Services, identifier: &str) -> Result<Account, UsageError> {

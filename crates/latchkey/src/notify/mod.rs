@@ -104,20 +104,52 @@ impl MessageProvider for Outbox {
     }
 }
 
+/// What a code proves, which decides the words around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeUse {
+    Reset,
+    SignIn,
+    /// A phone being registered: the code proves the number is theirs.
+    Registration,
+    /// The help desk checking a caller, who reads the code out to the agent.
+    CallerCheck,
+}
+
 /// The words of a message with a code: the same for a text and a call, but a
-/// call spells the digits out so the voice reads them one by one.
-pub fn code_message(channel: Channel, recipient: &str, code: &str, minutes: i64) -> Message {
-    let body = match channel {
+/// call spells the digits out so the voice reads them one by one. `service`
+/// is the university's name.
+pub fn code_message(
+    channel: Channel,
+    recipient: &str,
+    code: &str,
+    minutes: i64,
+    usage: CodeUse,
+    service: &str,
+) -> Message {
+    let shown = match channel {
         Channel::Voice => {
             let spelled: Vec<String> = code.chars().map(String::from).collect();
-            format!(
-                "This is the university password service. Your code is {}. Again: {}.",
-                spelled.join(", "),
-                spelled.join(", ")
-            )
+            format!("{}. Again: {}", spelled.join(", "), spelled.join(", "))
         }
-        _ => format!(
-            "Your university password reset code is {code}. It expires in {minutes} minutes. Never share it."
+        _ => code.to_owned(),
+    };
+    let body = match usage {
+        CodeUse::Reset => format!(
+            "Your {service} password reset code is {shown}. It expires in {minutes} minutes. \
+             Never share it: nobody from {service} will ask for it."
+        ),
+        CodeUse::SignIn => format!(
+            "Your {service} sign-in code is {shown}. It expires in {minutes} minutes. \
+             Never share it: nobody from {service} will ask for it."
+        ),
+        CodeUse::Registration => format!(
+            "Your code to register this phone for {service} password reset is {shown}. \
+             It expires in {minutes} minutes."
+        ),
+        CodeUse::CallerCheck => format!(
+            "The {service} help desk is checking it is you. If you are on the phone with them \
+             now, read them this code: {shown}. If you did not contact the help desk, do not \
+             share it, and call them on their published number."
         ),
     };
     Message {
@@ -135,6 +167,12 @@ pub enum Notice {
     PasswordChanged,
     /// A method was added, replaced or removed: the sentence that says which.
     Methods(String),
+    /// Another change to how the account works (unlocked, a change
+    /// required): the mail's subject and the sentence that says what.
+    Account {
+        subject: &'static str,
+        what: String,
+    },
 }
 
 /// Where and when a change was made, and who to call about it.
@@ -157,6 +195,7 @@ pub fn notice_messages(
             "Your university password was changed".to_owned(),
         ),
         Notice::Methods(what) => ("The ways you can reset your password changed", what.clone()),
+        Notice::Account { subject, what } => (*subject, what.clone()),
     };
     let body = format!(
         "{what} on {} from {}. If this was not you, call the help desk at {} now.",
@@ -258,13 +297,54 @@ mod tests {
 
     #[test]
     fn a_call_reads_the_digits_one_by_one() {
-        let call = code_message(Channel::Voice, "+12025550143", "123456", 10);
+        let call = code_message(
+            Channel::Voice,
+            "+12025550143",
+            "123456",
+            10,
+            CodeUse::Reset,
+            "University",
+        );
         assert!(call.body.contains("1, 2, 3, 4, 5, 6"), "{}", call.body);
-        let text = code_message(Channel::Sms, "+12025550143", "123456", 10);
+        let text = code_message(
+            Channel::Sms,
+            "+12025550143",
+            "123456",
+            10,
+            CodeUse::Reset,
+            "University",
+        );
         assert!(
             text.body.contains("123456") && text.body.contains("10 minutes"),
             "{}",
             text.body
         );
+    }
+
+    #[test]
+    fn each_code_says_what_it_is_for() {
+        let words = |usage| {
+            code_message(
+                Channel::Sms,
+                "+12025550143",
+                "123456",
+                10,
+                usage,
+                "Example University",
+            )
+            .body
+        };
+        assert!(words(CodeUse::Reset).starts_with("Your Example University password reset code"));
+        assert!(words(CodeUse::SignIn).contains("sign-in code"));
+        let registration = words(CodeUse::Registration);
+        assert!(
+            registration.contains("register this phone"),
+            "{registration}"
+        );
+        assert!(!registration.contains("reset code"), "{registration}");
+        // The caller reads this one out to the agent: it must not forbid that.
+        let caller = words(CodeUse::CallerCheck);
+        assert!(caller.contains("read them this code: 123456"), "{caller}");
+        assert!(!caller.contains("Never share"), "{caller}");
     }
 }

@@ -258,16 +258,22 @@ impl Store {
     /// Walks the whole chain, a page at a time, and names the first event
     /// that was altered, removed or reordered.
     pub async fn verify_audit(&self) -> Result<ChainCheck, StoreError> {
-        let outside: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(id) FROM audit_events WHERE seq IS NULL")
-                .fetch_one(&self.pool)
+        let mut checks = self.audit_breaks().await?;
+        Ok(checks.remove(0))
+    }
+
+    /// Walks the whole chain and names every event that was altered,
+    /// removed or reordered, in chain order: after each break the walk picks
+    /// the chain up again from the event as stored. One `Intact` when none.
+    pub async fn audit_breaks(&self) -> Result<Vec<ChainCheck>, StoreError> {
+        let outside: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM audit_events WHERE seq IS NULL ORDER BY id")
+                .fetch_all(&self.pool)
                 .await?;
-        if let Some(id) = outside {
-            return Ok(ChainCheck::Broken {
-                seq: 0,
-                problem: Break::Unchained { id },
-            });
-        }
+        let mut breaks: Vec<ChainCheck> = outside
+            .into_iter()
+            .map(|id| broken(0, Break::Unchained { id }))
+            .collect();
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
@@ -280,7 +286,11 @@ impl Store {
             }
             for event in page {
                 if event.seq != expected {
-                    return Ok(broken(expected, Break::Removed));
+                    breaks.extend((expected..event.seq).map(|seq| broken(seq, Break::Removed)));
+                    // What came before the gap is gone: pick the chain up
+                    // from what this event says it follows.
+                    expected = event.seq;
+                    prev = event.prev_hash.clone();
                 }
                 if event.prev_hash != prev {
                     let intact = event.chained_hash(&event.prev_hash) == event.hash;
@@ -289,10 +299,9 @@ impl Store {
                     } else {
                         Break::Altered
                     };
-                    return Ok(broken(expected, problem));
-                }
-                if event.chained_hash(&prev) != event.hash {
-                    return Ok(broken(expected, Break::Altered));
+                    breaks.push(broken(expected, problem));
+                } else if event.chained_hash(&prev) != event.hash {
+                    breaks.push(broken(expected, Break::Altered));
                 }
                 prev = event.hash;
                 expected += 1;
@@ -300,13 +309,15 @@ impl Store {
         }
         let events = expected - 1;
         if head_seq > events {
-            return Ok(broken(expected, Break::Removed));
-        }
-        if head_seq < events || head_hash != prev {
+            breaks.extend((expected..=head_seq).map(|seq| broken(seq, Break::Removed)));
+        } else if head_seq < events || head_hash != prev {
             // The head was moved back or rewritten: the last event is suspect.
-            return Ok(broken(events.max(1), Break::Altered));
+            breaks.push(broken(events.max(1), Break::Altered));
         }
-        Ok(ChainCheck::Intact { events, head: prev })
+        if breaks.is_empty() {
+            breaks.push(ChainCheck::Intact { events, head: prev });
+        }
+        Ok(breaks)
     }
 
     /// Chains the events written before the chain existed, in id order,

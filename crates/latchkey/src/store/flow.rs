@@ -19,6 +19,10 @@ pub enum Step {
     Done,
     /// Unknown account or no registered method: the help desk's page.
     Help,
+    /// Online reset paused for this account after too many wrong codes. Only
+    /// reached after a code step, where the account's existence is no
+    /// secret to this person any more: they are told when to try again.
+    Paused,
 }
 
 impl Step {
@@ -31,6 +35,7 @@ impl Step {
             Step::Password => "password",
             Step::Done => "done",
             Step::Help => "help",
+            Step::Paused => "paused",
         }
     }
 
@@ -42,6 +47,7 @@ impl Step {
             "password" => Step::Password,
             "done" => Step::Done,
             "help" => Step::Help,
+            "paused" => Step::Paused,
             _ => Step::Identify,
         }
     }

@@ -412,10 +412,12 @@ impl Store {
         phone: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Account>, StoreError> {
-        let key = query.trim().to_lowercase().replace(['%', '_', '\\'], "");
+        // What staff type is literal text: LIKE's wildcards are escaped.
+        let key = query.trim().to_lowercase().replace('\\', "\\\\");
+        let key = key.replace('%', "\\%").replace('_', "\\_");
         let rows = sqlx::query(&format!(
             "SELECT {} FROM accounts
-             WHERE username_key LIKE $1 OR email_key LIKE $1 OR phone = $2
+             WHERE username_key LIKE $1 ESCAPE '\\' OR email_key LIKE $1 ESCAPE '\\' OR phone = $2
              ORDER BY username_key LIMIT $3",
             super::ACCOUNT_COLUMNS
         ))

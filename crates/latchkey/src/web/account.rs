@@ -22,12 +22,13 @@ use super::codes::{
 };
 use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
-    AppState, Laptop, WebError, account_of, audit, cookie, laptop, notify, off_campus_warning,
-    page, render, session_cookie,
+    AppState, Laptop, Site, WebError, account_of, audit, cookie, laptop, notify,
+    off_campus_warning, page, render, session_cookie,
 };
-use crate::accounts::{Account, change_password, mask_phone, normalize_phone, verify_password};
-use crate::config::HelpdeskConfig;
-use crate::notify::{Channel, Notice};
+use crate::accounts::{
+    Account, change_password, display_phone, mask_phone, normalize_phone, verify_password,
+};
+use crate::notify::{Channel, CodeUse, Notice};
 use crate::secrets::{random_token, same, token_id};
 use crate::store::{AccountSession, CodeFor, NewSession, Stage};
 
@@ -178,7 +179,7 @@ fn to(path: &str) -> Response {
 #[derive(Template)]
 #[template(path = "account/signin.html")]
 struct SigninPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     identifier: &'a str,
@@ -187,7 +188,7 @@ struct SigninPage<'a> {
 #[derive(Template)]
 #[template(path = "account/verify.html")]
 struct VerifyPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     signing_in: bool,
@@ -195,13 +196,12 @@ struct VerifyPage<'a> {
     options: Vec<MethodOption>,
     /// Set once a code is on its way (or the app is chosen): how to get it.
     code_from: Option<String>,
-    minutes: i64,
 }
 
 #[derive(Template)]
 #[template(path = "account/home.html")]
 struct HomePage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     notice: Option<&'static str>,
@@ -215,7 +215,7 @@ struct HomePage<'a> {
 #[derive(Template)]
 #[template(path = "account/register.html")]
 struct RegisterPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     name: &'a str,
 }
@@ -223,12 +223,14 @@ struct RegisterPage<'a> {
 #[derive(Template)]
 #[template(path = "account/phone.html")]
 struct PhonePage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     current: Option<String>,
-    /// The number waiting for its code, masked.
+    /// The number waiting for its code, in full: its owner just typed it.
     pending: Option<String>,
+    /// The code for it comes by a call, not a text.
+    by_call: bool,
     typed: &'a str,
     minutes: i64,
 }
@@ -236,7 +238,7 @@ struct PhonePage<'a> {
 #[derive(Template)]
 #[template(path = "account/authenticator.html")]
 struct AuthenticatorPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     replacing: bool,
@@ -249,7 +251,7 @@ struct AuthenticatorPage<'a> {
 #[derive(Template)]
 #[template(path = "account/password.html")]
 struct UpdatePage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     /// The help desk asked for a new password at this sign-in.
     required: bool,
@@ -335,7 +337,7 @@ fn signin_page(state: &AppState, csrf: &str, error: Option<String>, identifier: 
     let status = status_for(&error);
     render(
         &SigninPage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf,
             error,
             identifier,
@@ -622,23 +624,26 @@ async fn verify_page(
     let status = status_for(&error);
     Ok(render(
         &VerifyPage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &session.csrf,
             error,
             signing_in: session.stage == Stage::Factor,
             next: next.as_str(),
             options,
-            code_from: factor_code_from(session, &account),
-            minutes: state.server.code_minutes,
+            code_from: factor_code_from(session, &account, state.server.code_minutes),
         },
         status,
     ))
 }
 
 /// Where the second factor's code comes from, once one is on its way.
-pub(crate) fn factor_code_from(session: &AccountSession, account: &Account) -> Option<String> {
+pub(crate) fn factor_code_from(
+    session: &AccountSession,
+    account: &Account,
+    minutes: i64,
+) -> Option<String> {
     match (session.code_for.as_deref(), session.method.as_deref()) {
-        (Some("factor"), Some(method)) => Some(code_from(method, account)),
+        (Some("factor"), Some(method)) => Some(code_from(method, account, minutes)),
         _ => None,
     }
 }
@@ -707,12 +712,14 @@ pub(crate) async fn check_factor_code(
         }
         None => {
             audit(state, parts, "signin.code_wrong", Some(account_id)).await?;
-            if count_wrong_code(state, account_id).await? {
+            let wrong = count_wrong_code(state, account_id).await?;
+            if wrong.locked() {
                 audit(state, parts, "signin.codes_paused", Some(account_id)).await?;
                 state.store.clear_session_code(&session.id).await?;
                 return Ok(refused(CODES_PAUSED));
             }
-            return Ok(refused(tries_left_message(max - session.code_tries - 1)));
+            let left = wrong.tries_left(max - session.code_tries - 1);
+            return Ok(refused(tries_left_message(left)));
         }
     }
     state.store.prove_factor(&session.id, now).await?;
@@ -804,7 +811,7 @@ pub async fn home_get(
         if !who.has_methods() && state.registration.required {
             return Ok(render(
                 &RegisterPage {
-                    helpdesk: &state.helpdesk,
+                    site: &state.site,
                     csrf: &who.session.csrf,
                     name: &who.account.name,
                 },
@@ -842,7 +849,7 @@ fn home_page(
     let status = status_for(&error);
     render(
         &HomePage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &who.session.csrf,
             error,
             notice,
@@ -880,8 +887,9 @@ pub async fn phone_get(State(state): State<AppState>, parts: Parts) -> Response 
 /// The number waiting for its code, masked.
 pub(crate) fn pending_phone(session: &AccountSession) -> Option<String> {
     match (&session.code_for, &session.enrol_phone) {
+        // Shown in full to the person who just typed it, so a typo shows.
         (Some(code_for), Some(phone)) if code_for == CodeFor::Phone.as_str() => {
-            Some(mask_phone(phone))
+            Some(display_phone(phone))
         }
         _ => None,
     }
@@ -891,11 +899,12 @@ fn phone_page(state: &AppState, who: &SignedIn, error: Option<String>, typed: &s
     let status = status_for(&error);
     render(
         &PhonePage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &who.session.csrf,
             error,
             current: who.account.phone.as_deref().map(mask_phone),
             pending: pending_phone(&who.session),
+            by_call: who.session.method.as_deref() == Some("voice"),
             typed,
             minutes: state.server.code_minutes,
         },
@@ -927,7 +936,15 @@ pub(crate) async fn start_phone(
     } else {
         Channel::Sms
     };
-    let tag = match send_code(state, who.account.id, channel, &phone).await? {
+    let tag = match send_code(
+        state,
+        who.account.id,
+        channel,
+        &phone,
+        CodeUse::Registration,
+    )
+    .await?
+    {
         Ok(tag) => tag,
         Err(why) => return Ok(refused(why.message())),
     };
@@ -1196,7 +1213,7 @@ async fn authenticator_page(
     let status = status_for(&error);
     Ok(render(
         &AuthenticatorPage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &who.session.csrf,
             error,
             replacing: who.has_authenticator,
@@ -1390,7 +1407,7 @@ fn update_page(
     };
     render(
         &UpdatePage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &who.session.csrf,
             required: who.account.must_change_password,
             error,

@@ -5,7 +5,7 @@ use axum::http::request::Parts;
 
 use super::{AppState, WebError, audit};
 use crate::accounts::{Account, mask_phone};
-use crate::notify::{Channel, code_message};
+use crate::notify::{Channel, CodeUse, code_message};
 use crate::secrets::random_code;
 use crate::store::Method;
 
@@ -39,6 +39,7 @@ pub async fn send_code(
     account_id: i64,
     channel: Channel,
     phone: &str,
+    usage: CodeUse,
 ) -> Result<Result<String, NotSent>, WebError> {
     let now = state.clock.now();
     let per_account = state
@@ -55,7 +56,9 @@ pub async fn send_code(
     }
     let code = random_code(6);
     let tag = state.key.tag(CODE_PURPOSE, &code);
-    let message = code_message(channel, phone, &code, state.server.code_minutes);
+    let service = &state.site.branding.name;
+    let minutes = state.server.code_minutes;
+    let message = code_message(channel, phone, &code, minutes, usage, service);
     if let Err(e) = state.messages.send(&message, now).await {
         super::log_error(&format!("sending a code: {e}"));
         return Ok(Err(NotSent::Failed));
@@ -152,18 +155,43 @@ pub fn has_a_method(account: &Account, methods: &[Method]) -> bool {
     account.phone.is_some() || has_app(methods)
 }
 
-pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<bool, WebError> {
+/// What a wrong code did to the account's count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongCode {
+    /// That one was the last allowed: codes are paused now.
+    Locked,
+    /// Counted; this many more wrong codes are allowed before the pause.
+    BeforeLock(i64),
+}
+
+impl WrongCode {
+    pub fn locked(self) -> bool {
+        self == WrongCode::Locked
+    }
+
+    /// The tries a person is told they have: the code's own, or fewer when
+    /// the account's pause comes first.
+    pub fn tries_left(self, for_this_code: i64) -> i64 {
+        match self {
+            WrongCode::Locked => 0,
+            WrongCode::BeforeLock(left) => for_this_code.min(left),
+        }
+    }
+}
+
+pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<WrongCode, WebError> {
     let now = state.clock.now();
     let failures = state
         .store
         .hit(&format!("codefail:account:{account_id}"), 3600, now)
         .await?;
-    if failures >= state.throttle.code_failures_before_lock {
+    let limit = state.throttle.code_failures_before_lock;
+    if failures >= limit {
         let until = now + state.throttle.lock_minutes * 60;
         state.store.lock_reset(account_id, until).await?;
-        return Ok(true);
+        return Ok(WrongCode::Locked);
     }
-    Ok(false)
+    Ok(WrongCode::BeforeLock(limit - failures))
 }
 
 /// Codes are paused for this account after too many wrong ones.
@@ -210,7 +238,12 @@ pub async fn send_chosen(
         Choice::Send(channel, phone) => (channel, phone),
         Choice::NotListed => return Ok(Err("Choose one of the ways listed.".to_owned())),
     };
-    match send_code(state, account.id, channel, phone).await? {
+    let usage = if flow == "reset" {
+        CodeUse::Reset
+    } else {
+        CodeUse::SignIn
+    };
+    match send_code(state, account.id, channel, phone, usage).await? {
         Ok(tag) => {
             let action = format!("{flow}.code_sent.{}", channel.as_str());
             audit(state, parts, &action, Some(account.id)).await?;
@@ -259,14 +292,18 @@ async fn choose<'a>(
 
 /// Where the code to type comes from, for a code sent by `method` ("sms",
 /// "voice" or "totp") to the account's phone.
-pub fn code_from(method: &str, account: &Account) -> String {
+pub fn code_from(method: &str, account: &Account, minutes: i64) -> String {
     let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
     match method {
-        "totp" => {
-            "Open your authenticator app and type the 6-digit code it shows for the university."
-                .to_owned()
-        }
-        "voice" => format!("We are calling {phone}; the automated message reads your code."),
-        _ => format!("We texted a code to {phone}."),
+        // An app's code is not sent and does not last minutes: a new one
+        // shows every 30 seconds.
+        "totp" => "Open your authenticator app and type the 6-digit code it shows now \
+                   (it changes every 30 seconds)."
+            .to_owned(),
+        "voice" => format!(
+            "We are calling {phone}; the automated message reads your code. \
+             It is valid for {minutes} minutes."
+        ),
+        _ => format!("We texted a code to {phone}. It is valid for {minutes} minutes."),
     }
 }

@@ -14,10 +14,9 @@ use super::codes::{
     CODE_PURPOSE, CodeVerdict, authenticator_verdict, codes_paused, count_wrong_code, send_code,
     typed_code,
 };
-use super::{AppState, WebError, account_of, client_address, cookie, notify, page, render};
+use super::{AppState, Site, WebError, account_of, client_address, cookie, notify, page, render};
 use crate::accounts::{Account, mask_phone, normalize_phone};
-use crate::config::HelpdeskConfig;
-use crate::notify::{Channel, Message, Notice};
+use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::{random_token, same, token_id};
 use crate::store::{AuditEvent, NewEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
@@ -36,7 +35,7 @@ pub(crate) struct OnDuty {
 impl OnDuty {
     /// Whether the caller of `account_id` was verified in this session recently.
     pub fn verified(&self, state: &AppState, account_id: i64) -> bool {
-        let fresh_since = state.clock.now() - state.helpdesk.verification_minutes * 60;
+        let fresh_since = state.clock.now() - state.site.helpdesk.verification_minutes * 60;
         self.session.caller_id == Some(account_id)
             && self
                 .session
@@ -84,7 +83,7 @@ pub(crate) async fn staff_session_named(
     state: &AppState,
     token: &str,
 ) -> Result<Option<StaffSession>, WebError> {
-    let idle = state.helpdesk.session_idle_minutes * 60;
+    let idle = state.site.helpdesk.session_idle_minutes * 60;
     Ok(state
         .store
         .staff_session(&token_id(token), state.clock.now(), idle)
@@ -152,7 +151,7 @@ fn to(path: String) -> Response {
 #[derive(Template)]
 #[template(path = "helpdesk/signin.html")]
 struct SigninPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
 }
@@ -160,6 +159,7 @@ struct SigninPage<'a> {
 #[derive(Template)]
 #[template(path = "helpdesk/factor.html")]
 struct FactorPage<'a> {
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
 }
@@ -167,6 +167,7 @@ struct FactorPage<'a> {
 #[derive(Template)]
 #[template(path = "helpdesk/search.html")]
 struct SearchPage<'a> {
+    site: &'a Site,
     csrf: &'a str,
     staff: &'a Staff,
     query: String,
@@ -190,7 +191,7 @@ pub async fn helpdesk_get(
         let session = current(&state, &parts).await?;
         match session.as_ref().map(|s| s.stage) {
             None | Some(Stage::Signin) => anonymous(&state, session).await,
-            Some(Stage::Factor) => Ok(factor_page(session.as_ref(), None)),
+            Some(Stage::Factor) => Ok(factor_page(&state, session.as_ref(), None)),
             Some(Stage::Active) => {
                 let on = on_duty(&state, session).await?;
                 search_page(&state, &on, query.q.trim()).await
@@ -205,7 +206,7 @@ async fn anonymous(state: &AppState, session: Option<StaffSession>) -> Result<Re
     if let Some(session) = session {
         return Ok(render(
             &SigninPage {
-                helpdesk: &state.helpdesk,
+                site: &state.site,
                 csrf: &session.csrf,
                 error: None,
             },
@@ -214,7 +215,7 @@ async fn anonymous(state: &AppState, session: Option<StaffSession>) -> Result<Re
     }
     let (token, csrf) = (random_token(), random_token());
     let now = state.clock.now();
-    let lifetime = state.helpdesk.session_max_minutes * 60;
+    let lifetime = state.site.helpdesk.session_max_minutes * 60;
     state
         .store
         .create_staff_session(
@@ -228,7 +229,7 @@ async fn anonymous(state: &AppState, session: Option<StaffSession>) -> Result<Re
         .await?;
     let mut response = render(
         &SigninPage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &csrf,
             error: None,
         },
@@ -249,7 +250,11 @@ fn set_cookie(
     Ok(())
 }
 
-fn factor_page(session: Option<&StaffSession>, error: Option<String>) -> Response {
+fn factor_page(
+    state: &AppState,
+    session: Option<&StaffSession>,
+    error: Option<String>,
+) -> Response {
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -257,6 +262,7 @@ fn factor_page(session: Option<&StaffSession>, error: Option<String>) -> Respons
     };
     render(
         &FactorPage {
+            site: &state.site,
             csrf: session.map_or("", |s| s.csrf.as_str()),
             error,
         },
@@ -285,6 +291,7 @@ async fn search_page(state: &AppState, on: &OnDuty, query: &str) -> Result<Respo
     };
     Ok(render(
         &SearchPage {
+            site: &state.site,
             csrf: &on.session.csrf,
             staff: &on.staff,
             query: query.to_owned(),
@@ -325,7 +332,7 @@ pub(crate) async fn staff_sign_in(
     };
     let (token, csrf) = (random_token(), random_token());
     let now = state.clock.now();
-    let lifetime = state.helpdesk.session_max_minutes * 60;
+    let lifetime = state.site.helpdesk.session_max_minutes * 60;
     state
         .store
         .create_staff_session(
@@ -362,7 +369,7 @@ pub async fn signin_post(
         match staff_sign_in(&state, &parts, &form.username, &form.password).await? {
             Err(error) => Ok(render(
                 &SigninPage {
-                    helpdesk: &state.helpdesk,
+                    site: &state.site,
                     csrf: &session.csrf,
                     error: Some(error),
                 },
@@ -371,7 +378,7 @@ pub async fn signin_post(
             Ok(token) => {
                 // A new session for the signed-in stage: no fixation.
                 state.store.end_staff_session(&session.id).await?;
-                let lifetime = state.helpdesk.session_max_minutes * 60;
+                let lifetime = state.site.helpdesk.session_max_minutes * 60;
                 let mut response = to("/helpdesk".into());
                 set_cookie(&state, &mut response, &token, lifetime)?;
                 Ok(response)
@@ -472,7 +479,7 @@ pub async fn factor_post(
     let result = async {
         let session = form_session(&state, &parts, &form.csrf).await?;
         match staff_factor(&state, &parts, &session, &form.code).await? {
-            Err(error) => Ok(factor_page(Some(&session), Some(error))),
+            Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
             Ok(()) => Ok(to("/helpdesk".into())),
         }
     }
@@ -524,7 +531,7 @@ pub(crate) async fn staff_sign_out(
 #[derive(Template)]
 #[template(path = "helpdesk/account.html")]
 struct AccountPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     staff: &'a Staff,
     account: &'a Account,
@@ -591,7 +598,7 @@ async fn account_page(
     };
     Ok(render(
         &AccountPage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             csrf: &on.session.csrf,
             staff: &on.staff,
             phone: facts.account.phone.as_deref().map(mask_phone),
@@ -753,7 +760,7 @@ async fn send_caller_code(
     let Some(phone) = account.phone.as_deref() else {
         return Ok(Err("This account has no phone to send a code to.".into()));
     };
-    let tag = match send_code(state, account.id, channel, phone).await? {
+    let tag = match send_code(state, account.id, channel, phone, CodeUse::CallerCheck).await? {
         Ok(tag) => tag,
         Err(why) => return Ok(Err(why.message())),
     };
@@ -802,7 +809,7 @@ async fn check_caller_code(
         )
         .await?;
         // Counted like a wrong code in a reset: guessing here locks online reset too.
-        if count_wrong_code(state, account.id).await? {
+        if count_wrong_code(state, account.id).await?.locked() {
             on.record(state, parts, "helpdesk.locked", Some(account.id), "")
                 .await?;
         }
@@ -829,7 +836,12 @@ async fn record_check(
     account: &Account,
     form: &ActionInput,
 ) -> Result<Outcome, WebError> {
-    if !state.helpdesk.verification_reasons.contains(&form.reason) {
+    if !state
+        .site
+        .helpdesk
+        .verification_reasons
+        .contains(&form.reason)
+    {
         return Ok(Err("Choose the check you made from the list.".into()));
     }
     let note = form.note.trim();
@@ -872,6 +884,7 @@ async fn change_account(
             };
             state.store.set_phone(account.id, Some(&phone), now).await?;
             let told = "The help desk changed the mobile phone you reset your password with";
+            let told = Notice::Methods(told.into());
             ("helpdesk.phone_set", "phone", told, account.phone.clone())
         }
         "phone-remove" => {
@@ -880,6 +893,7 @@ async fn change_account(
             }
             state.store.set_phone(account.id, None, now).await?;
             let told = "The help desk removed the mobile phone you reset your password with";
+            let told = Notice::Methods(told.into());
             (
                 "helpdesk.phone_removed",
                 "phone-removed",
@@ -889,19 +903,22 @@ async fn change_account(
         }
         "unlock" => {
             state.store.unlock_reset(account.id).await?;
-            (
-                "helpdesk.unlocked",
-                "unlocked",
-                "The help desk unlocked online reset of your password",
-                None,
-            )
+            let told = Notice::Account {
+                subject: "Online reset of your password is unlocked",
+                what: "The help desk unlocked online reset of your password".into(),
+            };
+            ("helpdesk.unlocked", "unlocked", told, None)
         }
         "must-change" => {
             state
                 .store
                 .set_must_change_password(account.id, true)
                 .await?;
-            let told = "The help desk asked that you change your password at your next sign-in";
+            let told = Notice::Account {
+                subject: "Change your password at your next sign-in",
+                what: "The help desk asked that you change your password at your next sign-in"
+                    .into(),
+            };
             ("helpdesk.must_change_password", "must-change", told, None)
         }
         "reset-link" => return send_reset_link(state, parts, on, account, &form.channel).await,
@@ -911,14 +928,7 @@ async fn change_account(
         .await?;
     // Told with the account as it is now, and on the number it had before.
     let account = account_of(state, Some(account.id)).await?;
-    notify(
-        state,
-        parts,
-        &account,
-        Notice::Methods(notice.to_owned()),
-        also_phone.as_deref(),
-    )
-    .await?;
+    notify(state, parts, &account, notice, also_phone.as_deref()).await?;
     Ok(Ok(done))
 }
 
@@ -933,7 +943,7 @@ async fn send_reset_link(
 ) -> Result<Outcome, WebError> {
     let token = random_token();
     let now = state.clock.now();
-    let minutes = state.helpdesk.reset_link_minutes;
+    let minutes = state.site.helpdesk.reset_link_minutes;
     let url = format!(
         "{}/reset/link/{token}",
         state.server.public_url.trim_end_matches('/')
@@ -993,6 +1003,7 @@ async fn send_reset_link(
 #[derive(Template)]
 #[template(path = "helpdesk/staff.html")]
 struct StaffPage<'a> {
+    site: &'a Site,
     csrf: &'a str,
     staff: &'a Staff,
     members: Vec<Staff>,
@@ -1004,6 +1015,7 @@ pub async fn staff_get(State(state): State<AppState>, parts: Parts) -> Response 
         on.require_admin()?;
         Ok(render(
             &StaffPage {
+                site: &state.site,
                 csrf: &on.session.csrf,
                 staff: &on.staff,
                 members: state.store.all_staff().await?,
@@ -1049,6 +1061,7 @@ pub async fn staff_post(
 #[derive(Template)]
 #[template(path = "helpdesk/audit.html")]
 struct AuditPage<'a> {
+    site: &'a Site,
     csrf: &'a str,
     staff: &'a Staff,
     filter: AuditFilter,
@@ -1098,6 +1111,7 @@ pub async fn audit_get(
             .await?;
         Ok(render(
             &AuditPage {
+                site: &state.site,
                 csrf: &on.session.csrf,
                 staff: &on.staff,
                 filter,

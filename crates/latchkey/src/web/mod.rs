@@ -4,9 +4,11 @@
 mod account;
 mod api;
 mod codes;
+mod demo;
 mod helpdesk;
 mod password;
 mod reset;
+pub mod site;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -24,7 +26,7 @@ use latchkey_policy::Policy;
 use crate::accounts::{Account, Passwords};
 use crate::captcha::ChallengeSource;
 use crate::clock::Clock;
-use crate::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
+use crate::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::directory::Writeback;
 use crate::hashing::Hasher;
 use crate::metrics::{Metrics, RequestLabels};
@@ -32,6 +34,7 @@ use crate::network::{Location, NetworkConfig};
 use crate::notify::{MessageProvider, Notice, NoticeContext, Notifier};
 use crate::secrets::SecretKey;
 use crate::store::Store;
+pub use site::Site;
 
 /// Everything a request may need. Cheap to clone.
 #[derive(Clone)]
@@ -52,7 +55,8 @@ pub struct App {
     pub challenges: Box<dyn ChallengeSource>,
     pub clock: Arc<dyn Clock>,
     pub server: ServerConfig,
-    pub helpdesk: HelpdeskConfig,
+    /// Every page's surroundings: help desk, branding, demo.
+    pub site: Site,
     pub throttle: ThrottleConfig,
     pub registration: RegistrationConfig,
     /// The directory new passwords are written to; `None`: only here.
@@ -98,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reset/start", post(reset::start_post))
         .route("/reset/identify", post(reset::identify_post))
         .route("/reset/captcha", post(reset::captcha_post))
+        .route("/reset/captcha/new", post(reset::captcha_new_post))
         .route("/reset/captcha.png", get(reset::captcha_png_get))
         .route("/reset/captcha.wav", get(reset::captcha_wav_get))
         .route("/reset/method", post(reset::method_post))
@@ -105,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reset/code", post(reset::code_post))
         .route("/reset/password", post(reset::password_post))
         .route("/reset/password/check", post(reset::password_check_post))
+        .route("/reset/done", get(reset::done_get))
         .route(
             "/signin",
             get(account::signin_get).post(account::signin_post),
@@ -153,6 +159,9 @@ pub fn router(state: AppState) -> Router {
         .route("/helpdesk/audit/export", get(helpdesk::audit_export_get))
         .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/style.css", get(style_get))
+        .route("/static/brand.css", get(brand_css_get))
+        .route("/static/logo", get(logo_get))
+        .route("/demo/phone", get(demo::phone_get))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz_get))
         .route("/metrics", get(metrics_get))
@@ -161,7 +170,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             count_requests,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state
+                .server
+                .hsts()
+                .and_then(|v| HeaderValue::from_str(&v).ok()),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -261,10 +276,43 @@ async fn style_get() -> impl IntoResponse {
     )
 }
 
-/// No inline script or style, no framing, no referrer, no caching of pages.
-async fn security_headers(request: Request, next: Next) -> Response {
+/// The university's colour, as a stylesheet: the CSP allows no inline style.
+async fn brand_css_get(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        state.site.brand_css(),
+    )
+}
+
+async fn logo_get(State(state): State<AppState>) -> Response {
+    match &state.site.logo {
+        Some(logo) => (
+            [
+                (header::CONTENT_TYPE, logo.content_type),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            logo.bytes.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// No inline script or style, no framing, no referrer, no caching of pages;
+/// over HTTPS, `hsts` keeps browsers on it.
+async fn security_headers(
+    State(hsts): State<Option<HeaderValue>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if let Some(hsts) = hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts);
+    }
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -285,7 +333,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 /// The client's address: the socket's peer, or what a trusted proxy says
-/// in `X-Forwarded-For` (see [`NetworkConfig::client_address`]).
+/// in its forwarding header (see [`NetworkConfig::client_address`]).
 fn client_ip(state: &AppState, request: &Parts) -> Option<IpAddr> {
     let peer = request
         .extensions
@@ -293,7 +341,7 @@ fn client_ip(state: &AppState, request: &Parts) -> Option<IpAddr> {
         .map(|ConnectInfo(addr)| addr.ip());
     let forwarded = request
         .headers
-        .get_all("x-forwarded-for")
+        .get_all(state.network.forwarded_header.name())
         .iter()
         .filter_map(|value| value.to_str().ok());
     state.network.client_address(peer, forwarded)
@@ -320,7 +368,7 @@ pub(crate) fn laptop<'a>(state: &'a AppState, request: &Parts) -> Laptop<'a> {
 #[derive(Template)]
 #[template(path = "off_campus.html")]
 struct OffCampusPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     laptop: Laptop<'a>,
     /// This page again, to check once the VPN is on.
     again: &'a str,
@@ -343,7 +391,7 @@ pub(crate) fn off_campus_warning(state: &AppState, request: &Parts) -> Option<Re
     let again = request.uri.path();
     Some(render(
         &OffCampusPage {
-            helpdesk: &state.helpdesk,
+            site: &state.site,
             laptop,
             again,
             anyway: format!("{again}?anyway=1"),
@@ -369,7 +417,7 @@ fn render(template: &impl Template, status: StatusCode) -> Response {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     heading: &'a str,
     message: &'a str,
     reference: Option<String>,
@@ -379,6 +427,8 @@ struct ErrorPage<'a> {
 pub enum WebError {
     /// The form's session is gone or its CSRF token does not match.
     Expired,
+    /// A one-time reset link that was used already or ran out.
+    LinkSpent,
     /// Too many attempts from one address in a short time.
     TooMany,
     /// Signed in, but this needs another role.
@@ -399,13 +449,24 @@ where
 }
 
 impl WebError {
-    fn into_page(self, helpdesk: &HelpdeskConfig) -> Response {
+    fn into_page(self, site: &Site) -> Response {
         match self {
             WebError::Expired => render(
                 &ErrorPage {
-                    helpdesk,
+                    site,
                     heading: "This page has expired",
                     message: "For your safety a reset must be finished within a set time, in one browser. Start again; it only takes a minute.",
+                    reference: None,
+                },
+                StatusCode::FORBIDDEN,
+            ),
+            WebError::LinkSpent => render(
+                &ErrorPage {
+                    site,
+                    heading: "This link was used already",
+                    message: "A reset link works once, for a limited time: this one was used \
+                              already or has run out. Start a reset here, or ask the help desk \
+                              for a new link.",
                     reference: None,
                 },
                 StatusCode::FORBIDDEN,
@@ -413,7 +474,7 @@ impl WebError {
             WebError::Redirect(path) => Redirect::to(path).into_response(),
             WebError::Forbidden => render(
                 &ErrorPage {
-                    helpdesk,
+                    site,
                     heading: "Not for your role",
                     message: "Only a help desk admin can do this. Ask an admin if it needs doing.",
                     reference: None,
@@ -422,7 +483,7 @@ impl WebError {
             ),
             WebError::TooMany => render(
                 &ErrorPage {
-                    helpdesk,
+                    site,
                     heading: "Too many tries",
                     message: "Too many attempts came from your network in a short time. Wait ten minutes and try again, or call the help desk.",
                     reference: None,
@@ -434,7 +495,7 @@ impl WebError {
                 log_error(&format!("reference {reference}: {detail}"));
                 render(
                     &ErrorPage {
-                        helpdesk,
+                        site,
                         heading: "Something went wrong on our side",
                         message: "Nothing was changed. Please try again in a few minutes.",
                         reference: Some(reference),
@@ -474,7 +535,7 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Answers with the error page when `result` failed.
 pub(crate) fn page(state: &AppState, result: Result<Response, WebError>) -> Response {
-    result.unwrap_or_else(|e| e.into_page(&state.helpdesk))
+    result.unwrap_or_else(|e| e.into_page(&state.site))
 }
 
 /// Appends an audit event for a request of a person (not staff).
@@ -546,7 +607,7 @@ pub(crate) async fn notify(
     let context = NoticeContext {
         now: state.clock.now(),
         address: &address,
-        helpdesk_phone: &state.helpdesk.phone,
+        helpdesk_phone: &state.site.helpdesk.phone,
     };
     let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
     phones.extend(also_phone.filter(|p| !phones.contains(p)));

@@ -13,17 +13,17 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, CodeVerdict, MethodOption, authenticator_verdict, code_from, codes_paused,
-    count_wrong_code, has_a_method, method_options, send_chosen, tries_left_message, typed_code,
+    CODE_PURPOSE, CodeVerdict, MethodOption, WrongCode, authenticator_verdict, code_from,
+    codes_paused, count_wrong_code, has_a_method, method_options, send_chosen, tries_left_message,
+    typed_code,
 };
 use super::password::{CheckAnswer, Checklist, check_answer, checklist, made, not_changed};
 use super::{
-    AppState, Laptop, WebError, account_of, audit, client_address, cookie, laptop, notify,
+    AppState, Laptop, Site, WebError, account_of, audit, client_address, cookie, laptop, notify,
     off_campus_warning, page, render, session_cookie, throttle,
 };
 use crate::accounts::finish_reset;
 use crate::captcha::normalize_answer;
-use crate::config::HelpdeskConfig;
 use crate::notify::Notice;
 use crate::secrets::{random_token, same, token_id};
 use crate::store::{ResetSession, Step, StoredChallenge};
@@ -115,8 +115,11 @@ async fn answer_form(
 pub async fn reset_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
         match current_session(&state, &parts.headers).await? {
-            Some(session) => show_step(&state, &parts, &session, None, Vec::new()).await,
-            None => match off_campus_warning(&state, &parts) {
+            // A finished reset is over: coming back here begins a new one.
+            Some(session) if session.step != Step::Done => {
+                show_step(&state, &parts, &session, None, Vec::new()).await
+            }
+            _ => match off_campus_warning(&state, &parts) {
                 Some(warning) => Ok(warning),
                 None => start(&state, &parts).await,
             },
@@ -194,7 +197,7 @@ pub async fn link_get(
         let now = state.clock.now();
         let Some(account_id) = state.store.take_reset_link(&token_id(&token), now).await? else {
             audit(&state, &parts, "reset.link_refused", None).await?;
-            return Err(WebError::Expired);
+            return Err(WebError::LinkSpent);
         };
         let (session_token, csrf) = (random_token(), random_token());
         let lifetime = state.server.reset_minutes * 60;
@@ -221,9 +224,18 @@ pub async fn link_get(
 }
 
 #[derive(Template)]
+#[template(path = "reset/paused.html")]
+struct PausedPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    /// When online reset works again, as a person reads a time.
+    until: String,
+}
+
+#[derive(Template)]
 #[template(path = "reset/identify.html")]
 struct IdentifyPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
 }
@@ -231,7 +243,7 @@ struct IdentifyPage<'a> {
 #[derive(Template)]
 #[template(path = "reset/captcha.html")]
 struct CaptchaPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     /// Changes with each challenge so the browser does not show a cached image.
@@ -241,7 +253,7 @@ struct CaptchaPage<'a> {
 #[derive(Template)]
 #[template(path = "reset/method.html")]
 struct MethodPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     options: Vec<MethodOption>,
@@ -250,17 +262,18 @@ struct MethodPage<'a> {
 #[derive(Template)]
 #[template(path = "reset/code.html")]
 struct CodePage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     sent_to: String,
-    minutes: i64,
+    /// The code was tried as often as it may be: no box to type it in.
+    spent: bool,
 }
 
 #[derive(Template)]
 #[template(path = "reset/password.html")]
 struct PasswordPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
     violations: Vec<Violation>,
@@ -270,7 +283,7 @@ struct PasswordPage<'a> {
 #[derive(Template)]
 #[template(path = "reset/done.html")]
 struct DonePage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
     laptop: Laptop<'a>,
 }
@@ -278,7 +291,7 @@ struct DonePage<'a> {
 #[derive(Template)]
 #[template(path = "reset/help.html")]
 struct HelpPage<'a> {
-    helpdesk: &'a HelpdeskConfig,
+    site: &'a Site,
     csrf: &'a str,
 }
 
@@ -290,24 +303,17 @@ async fn show_step(
     error: Option<String>,
     violations: Vec<Violation>,
 ) -> Result<Response, WebError> {
-    let (helpdesk, csrf) = (&state.helpdesk, session.csrf.as_str());
+    let (site, csrf) = (&state.site, session.csrf.as_str());
     let status = if error.is_some() || !violations.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     Ok(match session.step {
-        Step::Identify => render(
-            &IdentifyPage {
-                helpdesk,
-                csrf,
-                error,
-            },
-            status,
-        ),
+        Step::Identify => render(&IdentifyPage { site, csrf, error }, status),
         Step::Captcha => render(
             &CaptchaPage {
-                helpdesk,
+                site,
                 csrf,
                 error,
                 nonce: random_token()[..8].to_owned(),
@@ -318,7 +324,7 @@ async fn show_step(
             let account = account_of(state, session.account_id).await?;
             render(
                 &MethodPage {
-                    helpdesk,
+                    site,
                     csrf,
                     error,
                     options: method_options(state, &account).await?,
@@ -328,14 +334,15 @@ async fn show_step(
         }
         Step::Code => {
             let account = account_of(state, session.account_id).await?;
-            let sent_to = code_from(session.method.as_deref().unwrap_or("sms"), &account);
+            let method = session.method.as_deref().unwrap_or("sms");
+            let sent_to = code_from(method, &account, state.server.code_minutes);
             render(
                 &CodePage {
-                    helpdesk,
+                    site,
                     csrf,
                     error,
                     sent_to,
-                    minutes: state.server.code_minutes,
+                    spent: session.code_tries >= state.server.code_tries,
                 },
                 status,
             )
@@ -344,7 +351,7 @@ async fn show_step(
             let checklist = checklist(&state.policy, &violations);
             render(
                 &PasswordPage {
-                    helpdesk,
+                    site,
                     csrf,
                     error,
                     violations,
@@ -355,13 +362,25 @@ async fn show_step(
         }
         Step::Done => render(
             &DonePage {
-                helpdesk,
+                site,
                 csrf,
                 laptop: laptop(state, parts),
             },
             status,
         ),
-        Step::Help => render(&HelpPage { helpdesk, csrf }, status),
+        Step::Help => render(&HelpPage { site, csrf }, status),
+        Step::Paused => {
+            let account = account_of(state, session.account_id).await?;
+            let until = account.locked_until.unwrap_or_else(|| state.clock.now());
+            render(
+                &PausedPage {
+                    site,
+                    csrf,
+                    until: crate::notify::format_time(until),
+                },
+                status,
+            )
+        }
     })
 }
 
@@ -458,6 +477,38 @@ pub(crate) async fn answer_captcha(
     if next == Step::Help {
         state.metrics.reset("no_method");
     }
+    // With the authenticator app as the only way there is nothing to
+    // choose and nothing to send: straight to its code.
+    if has_method && account.is_some_and(|a| a.phone.is_none()) {
+        let at_method = ResetSession {
+            step: Step::Method,
+            ..session.clone()
+        };
+        return choose_method(state, parts, &at_method, "totp").await;
+    }
+    Ok(Outcome::Moved)
+}
+
+/// Step 2 again with another image: for one that cannot be read. Each new
+/// challenge counts as a failed answer from the address, so fetching
+/// images until an easy one comes costs what guessing does.
+pub(crate) async fn new_captcha(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+) -> Result<Outcome, WebError> {
+    if session.step != Step::Captcha {
+        return Ok(Outcome::OtherStep);
+    }
+    let address = client_address(state, parts);
+    let limit = state.throttle.captcha_failures_per_address;
+    throttle(state, &format!("captcha:address:{address}"), 600, limit).await?;
+    let challenge = fresh_challenge(state)?;
+    state
+        .store
+        .set_captcha(&session.id, &challenge.stored())
+        .await?;
+    audit(state, parts, "reset.captcha_renewed", session.account_id).await?;
     Ok(Outcome::Moved)
 }
 
@@ -475,7 +526,7 @@ pub(crate) async fn choose_method(
     if codes_paused(&account, state.clock.now()) {
         state
             .store
-            .advance_reset(&session.id, Step::Method, Step::Help)
+            .advance_reset(&session.id, Step::Method, Step::Paused)
             .await?;
         return Ok(Outcome::Moved);
     }
@@ -553,18 +604,22 @@ pub(crate) async fn check_code(
     }
     if verdict.is_none() {
         audit(state, parts, "reset.code_wrong", session.account_id).await?;
-        if let Some(account_id) = session.account_id
-            && count_wrong_code(state, account_id).await?
-        {
+        let counted = match session.account_id {
+            Some(account_id) => Some((account_id, count_wrong_code(state, account_id).await?)),
+            None => None,
+        };
+        if let Some((account_id, WrongCode::Locked)) = counted {
             state
                 .store
-                .advance_reset(&session.id, Step::Code, Step::Help)
+                .advance_reset(&session.id, Step::Code, Step::Paused)
                 .await?;
             audit(state, parts, "reset.locked", Some(account_id)).await?;
             state.metrics.reset("locked");
             return Ok(Outcome::Moved);
         }
-        return Ok(again(tries_left_message(max - session.code_tries - 1)));
+        let for_this_code = max - session.code_tries - 1;
+        let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));
+        return Ok(again(tries_left_message(left)));
     }
     if state.store.accept_reset_code(&session.id).await? {
         audit(state, parts, "reset.code_verified", session.account_id).await?;
@@ -726,6 +781,20 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+pub async fn captcha_new_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let outcome = new_captcha(&state, &parts, &session).await?;
+        answer_form(&state, &parts, &session.id, outcome).await
+    }
+    .await;
+    page(&state, result)
+}
+
 pub async fn method_again_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -780,7 +849,25 @@ pub async fn password_post(
     let result = async {
         let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome = set_password(&state, &parts, &session, &form.password, &form.confirm).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
+        match outcome {
+            Outcome::Moved => Ok(Redirect::to("/reset/done").into_response()),
+            outcome => answer_form(&state, &parts, &session.id, outcome).await,
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+/// `GET /reset/done`: the finished reset's page, for as long as its
+/// session lasts; anything else goes back to `/reset`.
+pub async fn done_get(State(state): State<AppState>, parts: Parts) -> Response {
+    let result = async {
+        match current_session(&state, &parts.headers).await? {
+            Some(session) if session.step == Step::Done => {
+                show_step(&state, &parts, &session, None, Vec::new()).await
+            }
+            _ => Ok(back_to_flow()),
+        }
     }
     .await;
     page(&state, result)

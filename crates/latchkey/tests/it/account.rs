@@ -245,10 +245,20 @@ async fn someone_without_a_method_is_interrupted_and_registers_a_phone() {
             )
             .await;
         assert_eq!(page.heading(), "Enter the code we sent", "{}", page.body);
+        assert!(
+            page.body.contains("We are calling (202) 555-0199"),
+            "a call, and the number in full to who typed it: {}",
+            page.body
+        );
         let call = portal.store.outbox(1).await.unwrap().remove(0);
         assert_eq!(
             (call.channel.as_str(), call.recipient.as_str()),
             ("voice", "+12025550199")
+        );
+        assert!(
+            call.body.contains("register this phone") && !call.body.contains("reset code"),
+            "{}",
+            call.body
         );
         let code = latest_code(&portal.store).await;
         let wrong = if code == "000000" { "111111" } else { "000000" };

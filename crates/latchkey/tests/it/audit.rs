@@ -106,6 +106,38 @@ async fn verify_names_the_first_event_changed_deleted_or_moved() {
 }
 
 #[tokio::test]
+async fn verify_all_names_every_event_changed_deleted_or_moved() {
+    on_each_backend("audit_all", |db: TestDb| async move {
+        let store = chain_of_events(&db).await;
+        store.close().await;
+        for statement in [
+            "UPDATE audit_events SET action = 'reset.completed' WHERE seq = 7",
+            "DELETE FROM audit_events WHERE seq = 12",
+            "UPDATE audit_events SET detail = 'edited' WHERE seq = 25",
+            "INSERT INTO audit_events (at, actor, action) VALUES (1, 'someone', 'reset.completed')",
+        ] {
+            sql(&db.url, statement).await;
+        }
+        let (code, first) = verify(&db);
+        assert_eq!(code, 1);
+        assert_eq!(first.lines().count(), 1, "{first}");
+        let run = latchkey(
+            &["--database-url", &db.url, "audit", "verify", "--all"],
+            b"",
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 4, "{}", run.stdout);
+        assert!(lines[0].contains("outside the chain"), "{}", run.stdout);
+        assert!(lines[1].contains("event 7 was altered"), "{}", run.stdout);
+        assert!(lines[2].contains("event 12 was removed"), "{}", run.stdout);
+        assert!(lines[3].contains("event 25 was altered"), "{}", run.stdout);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_altered_event_put_back_verifies_again_and_the_head_names_the_chain() {
     on_each_backend("audit_restore", |db: TestDb| async move {
         let store = chain_of_events(&db).await;

@@ -141,6 +141,35 @@ async fn a_person_resets_by_text_message_in_chromium() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_newcomer_finishes_the_demo_with_the_browser_alone() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_demo");
+    let extras = crate::portal::Extras {
+        site: latchkey::web::Site::new(Default::default(), Default::default(), true),
+        ..Default::default()
+    };
+    let portal = crate::portal::portal_extras(&db, &SecretKey::random(), extras).await;
+    let base = serve(&portal).await;
+    let stdout = run_script("demo.mjs", &base, "demo").await;
+    assert!(
+        stdout.contains("completed in the browser alone"),
+        "{stdout}"
+    );
+    let alan = portal.store.find_account("alan").await.unwrap().unwrap();
+    assert_eq!(
+        alan.phone.as_deref(),
+        Some("+12025550177"),
+        "the phone whose code was read off the demo phone counts"
+    );
+    assert_screenshots(
+        "demo",
+        &["01-identify", "02-code", "05-phone", "07-phone-code"],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_person_registers_an_authenticator_and_resets_with_it_in_chromium() {
     if !browser_tools_present() {
         return;

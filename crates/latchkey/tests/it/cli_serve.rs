@@ -129,8 +129,14 @@ async fn outbox_lists_the_newest_messages() {
     .into_iter()
     .enumerate()
     {
-        let message =
-            latchkey::notify::code_message(channel, "+12025550143", &format!("12345{i}"), 10);
+        let message = latchkey::notify::code_message(
+            channel,
+            "+12025550143",
+            &format!("12345{i}"),
+            10,
+            latchkey::notify::CodeUse::Reset,
+            "University",
+        );
         store.append_outbox(&message, 100 + i as i64).await.unwrap();
     }
     store.close().await;
@@ -289,6 +295,10 @@ async fn serve_speaks_https_with_the_configured_certificate() {
         cookie.contains("; Secure"),
         "over HTTPS cookies are Secure: {cookie}"
     );
+    let hsts = page.headers()[reqwest::header::STRICT_TRANSPORT_SECURITY]
+        .to_str()
+        .unwrap();
+    assert_eq!(hsts, "max-age=31536000; includeSubDomains");
     // Plain HTTP to the same port gets no page.
     let plain = reqwest::get(format!("{}/healthz", base.replace("https", "http"))).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
@@ -311,4 +321,63 @@ async fn serve_speaks_https_with_the_configured_certificate() {
 fn latchkey_env_run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let run = crate::support::latchkey_with_env(args, b"", env);
     (run.code, run.stderr)
+}
+
+/// The systemd unit's own `ExecStartPre` line, with the binary and the
+/// file swapped for this test's: the check the service runs before start.
+fn unit_check_command(file: &str) -> Vec<String> {
+    let unit = include_str!("../../../../deploy/latchkey.service");
+    let line = unit
+        .lines()
+        .find_map(|line| line.strip_prefix("ExecStartPre="))
+        .expect("the unit checks its configuration before start");
+    line.split_whitespace()
+        .skip(1)
+        .map(|word| {
+            if word == "/etc/latchkey/latchkey.toml" {
+                file.to_owned()
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn config_check_gives_one_verdict_whether_the_file_is_named_after_check_or_by_config() {
+    use crate::support::latchkey_with_env;
+    let dir = TempDir::new("config-check-forms");
+    let file = dir.write(
+        "latchkey.toml",
+        "[server]\nsecret_key = \"0123456789abcdef0123456789abcdef-very-secret\"\n\
+         [directory]\nbind_dn = \"cn=latchkey,dc=example,dc=edu\"\nbase_dn = \"ou=people,dc=example,dc=edu\"\n\
+         [messages.twilio]\naccount_sid = \"AC0123\"\nfrom = \"+15550100000\"\n",
+    );
+    let unit: Vec<String> = unit_check_command(&file);
+    let unit: Vec<&str> = unit.iter().map(String::as_str).collect();
+    let flag = ["--config", file.as_str(), "config", "check"];
+    let environments: [&[(&str, &str)]; 2] = [
+        &[
+            ("LATCHKEY_DIRECTORY__URL", "ldap://127.0.0.1:1"),
+            ("LATCHKEY_DIRECTORY_PASSWORD", "service secret"),
+        ],
+        &[
+            ("LATCHKEY_MESSAGES__PROVIDER", "twilio"),
+            ("LATCHKEY_TWILIO_AUTH_TOKEN", "token"),
+        ],
+    ];
+    for env in environments {
+        let by_unit = latchkey_with_env(&unit, b"", env);
+        let by_flag = latchkey_with_env(&flag, b"", env);
+        assert_eq!(by_unit.code, 0, "{env:?}: {}", by_unit.stderr);
+        assert_eq!(by_flag.code, 0, "{env:?}: {}", by_flag.stderr);
+        assert_eq!(by_unit.stdout, by_flag.stdout);
+    }
+    let both = latchkey_with_env(
+        &["--config", "/elsewhere.toml", "config", "check", &file],
+        b"",
+        &[],
+    );
+    assert_eq!(both.code, 2);
+    assert!(both.stderr.contains("name one"), "{}", both.stderr);
 }

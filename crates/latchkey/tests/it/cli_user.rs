@@ -257,6 +257,28 @@ fn import_is_all_or_nothing_with_every_bad_row_reported() {
         "{}",
         again.stderr
     );
+    // A file with problems of both kinds: all of them at once.
+    let mixed = dir.write(
+        "mixed.csv",
+        "username,email,name,phone\n\
+         amy,amy2@example.edu,Amy Again,\n\
+         danny,danny@example.edu,Danny Pink,not a phone\n\
+         clara,clara@example.edu,Clara Oswald,\n\
+         clara,clara2@example.edu,Clara Again,\n",
+    );
+    let refused = run(&config, &url, &["user", "import", &mixed], "");
+    assert_eq!(refused.code, 2);
+    for expected in [
+        "line 2: amy already has an account",
+        "line 3: phone",
+        "line 5: username clara is also on line 4",
+    ] {
+        assert!(
+            refused.stderr.contains(expected),
+            "{expected}: {}",
+            refused.stderr
+        );
+    }
 }
 
 #[tokio::test]

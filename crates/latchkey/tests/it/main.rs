@@ -14,6 +14,7 @@ mod crash;
 mod helpdesk;
 mod ldap;
 mod portal;
+mod readme;
 mod smtp;
 mod store;
 mod support;

@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use latchkey::accounts::{NewAccount, verify_password};
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::{Clock, ManualClock};
-use latchkey::config::{HelpdeskConfig, RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use latchkey::directory::Writeback;
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::network::NetworkConfig;
@@ -20,7 +20,7 @@ use latchkey::notify::{MessageProvider, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
 use latchkey::totp;
-use latchkey::web::{App, AppState, router};
+use latchkey::web::{App, AppState, Site, router};
 use latchkey_policy::{Policy, PolicyConfig};
 use tower::ServiceExt;
 
@@ -72,6 +72,8 @@ pub struct Extras {
     pub mail: Option<Box<dyn MessageProvider>>,
     pub writeback: Option<Writeback>,
     pub network: NetworkConfig,
+    pub server: ServerConfig,
+    pub site: Site,
 }
 
 pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
@@ -118,8 +120,8 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         key: key.clone(),
         challenges: Box::new(KnownChallenges),
         clock: clock.clone(),
-        server: ServerConfig::default(),
-        helpdesk: HelpdeskConfig::default(),
+        server: extras.server,
+        site: extras.site,
         throttle: ThrottleConfig::default(),
         registration: RegistrationConfig::default(),
         writeback: extras.writeback,
@@ -301,6 +303,10 @@ pub async fn up_to_the_code(
             &[("answer", &ANSWER.to_lowercase())],
         )
         .await;
+    if method == "totp" && page.heading() == "Enter your code" {
+        // The app is the account's only way: no choice is asked for.
+        return page;
+    }
     assert_eq!(
         page.heading(),
         "How should we send your code?",
@@ -504,7 +510,10 @@ async fn unknown_and_unregistered_accounts_get_the_same_help_desk_page() {
             "We cannot reset this password online",
             "{who}"
         );
-        assert!(page.body.contains(&HelpdeskConfig::default().phone));
+        assert!(
+            page.body
+                .contains(&latchkey::config::HelpdeskConfig::default().phone)
+        );
         answers.push((
             page.status,
             page.body
@@ -533,6 +542,13 @@ async fn five_wrong_codes_void_the_code() {
                 "{left}: {}",
                 page.body
             );
+        } else {
+            assert!(
+                !page.body.contains("action=\"/reset/code\"")
+                    && page.body.contains("Get a new code"),
+                "a spent code gets no box to type in: {}",
+                page.body
+            );
         }
     }
     // The right code no longer works: it is void, and a new one must be sent.
@@ -541,6 +557,74 @@ async fn five_wrong_codes_void_the_code() {
         .await;
     assert!(page.body.contains("can no longer be used"), "{}", page.body);
     assert_eq!(page.heading(), "How should we send your code?");
+}
+
+#[tokio::test]
+async fn the_tries_told_count_down_to_the_accounts_pause_when_it_comes_first() {
+    let db = TestDb::sqlite("portal_tries_to_lock");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let wrong_code = async |browser: &mut Browser| {
+        let code = latest_code(&portal.store).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        browser
+            .post(&portal, "/reset/code", &[("code", wrong)])
+            .await
+    };
+    // 5 wrong on the first code, 3 on a second, 1 on a third: 9 of the 10
+    // the account may have, so one try is left, not the third code's four.
+    for wrongs in [5, 3, 1] {
+        let mut page = None;
+        for _ in 0..wrongs {
+            page = Some(wrong_code(&mut browser).await);
+        }
+        if wrongs == 1 {
+            let page = page.unwrap();
+            assert!(page.body.contains("try 1 more time."), "{}", page.body);
+            break;
+        }
+        browser.post(&portal, "/reset/method-again", &[]).await;
+        let page = browser
+            .post(&portal, "/reset/method", &[("method", "sms")])
+            .await;
+        assert_eq!(page.heading(), "Enter your code", "{}", page.body);
+    }
+    let page = wrong_code(&mut browser).await;
+    assert_ne!(page.heading(), "Enter your code", "the tenth locks");
+}
+
+#[tokio::test]
+async fn new_captcha_characters_can_be_asked_for_and_count_against_the_address() {
+    let db = TestDb::sqlite("portal_captcha_new");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    browser.get(&portal, "/reset").await;
+    let page = browser
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert!(
+        page.body.contains("action=\"/reset/captcha/new\""),
+        "{}",
+        page.body
+    );
+    let page = browser.post(&portal, "/reset/captcha/new", &[]).await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    assert_eq!(
+        count(
+            &db.url,
+            "audit_events WHERE action = 'reset.captcha_renewed'"
+        )
+        .await,
+        1
+    );
+    // Asking again and again is throttled like wrong answers.
+    let limit = ThrottleConfig::default().captcha_failures_per_address;
+    let mut last = page;
+    for _ in 1..=limit {
+        last = browser.post(&portal, "/reset/captcha/new", &[]).await;
+    }
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS, "{}", last.body);
 }
 
 #[tokio::test]
@@ -682,6 +766,78 @@ async fn forms_without_the_csrf_token_change_nothing() {
 }
 
 #[tokio::test]
+async fn the_demo_phone_shows_the_outbox_newest_first_and_only_in_the_demo() {
+    let db = TestDb::sqlite("portal_demo_phone");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    let page = browser.get(&portal, "/demo/phone").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "not outside the demo");
+    let page = browser.get(&portal, "/reset").await;
+    assert!(!page.body.contains("demo-banner"));
+
+    let db = TestDb::sqlite("portal_demo_phone_on");
+    let extras = Extras {
+        site: Site::new(Default::default(), Default::default(), true),
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    let mut browser = Browser::default();
+    let page = browser.get(&portal, "/reset").await;
+    assert!(
+        page.body.contains("href=\"/demo/phone\""),
+        "the banner links it"
+    );
+    let page = browser.get(&portal, "/demo/phone").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Nothing has arrived yet."));
+    for (n, to) in [(1, "+12025550101"), (2, "+12025550102")] {
+        let message = latchkey::notify::code_message(
+            latchkey::notify::Channel::Sms,
+            to,
+            &format!("00000{n}"),
+            10,
+            latchkey::notify::CodeUse::Reset,
+            "University",
+        );
+        portal
+            .store
+            .append_outbox(&message, 1_800_000_000)
+            .await
+            .unwrap();
+    }
+    let page = browser.get(&portal, "/demo/phone").await;
+    let (first, second) = (
+        page.body.find("000002").unwrap(),
+        page.body.find("000001").unwrap(),
+    );
+    assert!(first < second, "newest first");
+    assert!(page.body.contains("Text to +12025550102"));
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_pages_carry_hsts() {
+    let db = TestDb::sqlite("portal_hsts");
+    let extras = Extras {
+        server: ServerConfig {
+            public_url: "https://password.example.edu".into(),
+            ..ServerConfig::default()
+        },
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    let response = portal
+        .router
+        .clone()
+        .oneshot(Request::get("/reset").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+#[tokio::test]
 async fn pages_carry_the_security_headers_and_a_strict_cookie() {
     let db = TestDb::sqlite("portal_headers");
     let portal = portal(&db, &SecretKey::random()).await;
@@ -700,6 +856,10 @@ async fn pages_carry_the_security_headers_and_a_strict_cookie() {
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "plain HTTP: no HSTS"
+    );
     let cookie = headers[header::SET_COOKIE].to_str().unwrap();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
@@ -727,7 +887,13 @@ async fn reset_with_an_authenticator_app() {
         let portal = portal(&db, &SecretKey::random()).await;
         let mut browser = Browser::default();
         let page = up_to_the_code(&mut browser, &portal, "grace", "totp").await;
+        assert_eq!(page.heading(), "Enter your code", "no choice of one way");
         assert!(page.body.contains("authenticator app"), "{}", page.body);
+        assert!(
+            page.body.contains("changes every 30 seconds") && !page.body.contains("10 minutes"),
+            "an app's code is not valid for minutes: {}",
+            page.body
+        );
         assert_eq!(
             count(&db.url, "outbox").await,
             0,
@@ -867,14 +1033,19 @@ async fn repeated_wrong_codes_lock_online_reset_but_not_sign_in() {
         }
     }
     let page = last.unwrap();
+    // Past the code step the account is no secret to this person: the truth,
+    // and when to try again.
     assert_eq!(
         page.heading(),
-        "We cannot reset this password online",
+        "Online reset is paused for this account",
         "{}",
         page.body
     );
     let grace = portal.store.find_account("grace").await.unwrap().unwrap();
     assert!(grace.locked_until.unwrap() > portal.clock.now());
+    let until = latchkey::notify::format_time(grace.locked_until.unwrap());
+    assert!(page.body.contains(&until), "{until}: {}", page.body);
+    assert!(page.body.contains("still sign in"), "{}", page.body);
     // A new attempt, with the right code even, ends at the help desk page.
     let mut browser = Browser::default();
     browser.get(&portal, "/reset").await;
@@ -1081,7 +1252,7 @@ async fn throttles_and_lockouts_hold_across_two_instances() {
                 .post(instance, "/reset/code", &[("code", "000000")])
                 .await;
             match page.heading().as_str() {
-                "We cannot reset this password online" => {
+                "Online reset is paused for this account" => {
                     locked = true;
                     break;
                 }

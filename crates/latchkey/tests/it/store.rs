@@ -77,6 +77,34 @@ async fn accounts_are_found_by_username_in_any_case_or_by_email() {
 }
 
 #[tokio::test]
+async fn the_help_desk_search_takes_wildcards_literally() {
+    on_each_backend("search_literal", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        add(&store, john(), None).await;
+        let underscored = NewAccount::parse("j_doe", "j_doe@example.edu", "Jay Doe", None).unwrap();
+        add(&store, underscored, None).await;
+        let names = |found: Vec<Account>| -> Vec<String> {
+            found.into_iter().map(|a| a.username).collect()
+        };
+        for wildcard in ["%", "_", "\\", "j%", "%doe"] {
+            let found = store.search_accounts(wildcard, None, 25).await.unwrap();
+            assert!(
+                found.is_empty(),
+                "{}: {wildcard:?} matched {:?}",
+                db.label,
+                names(found)
+            );
+        }
+        let found = store.search_accounts("j_", None, 25).await.unwrap();
+        assert_eq!(names(found), ["j_doe"], "{}", db.label);
+        let found = store.search_accounts("jd", None, 25).await.unwrap();
+        assert_eq!(names(found), ["jdoe"], "{}", db.label);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn duplicates_are_refused_and_nothing_is_written() {
     on_each_backend("duplicates", |db: TestDb| async move {
         let store = Store::open(&db.url).await.unwrap();

@@ -53,6 +53,11 @@ fn latchkey_full(dir: Option<&Path>, args: &[&str], stdin: &[u8], env: &[(&str, 
     }
 }
 
+/// The repository's root.
+pub fn workspace() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 /// A fresh temporary folder, removed when dropped.
 pub struct TempDir(pub std::path::PathBuf);
 

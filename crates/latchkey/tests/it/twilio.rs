@@ -74,12 +74,29 @@ async fn texts_and_calls_reach_the_api_as_twilio_expects() {
     let (base, log) = start_fake_twilio().await;
     let provider = twilio(&base);
     provider
-        .send(&code_message(Channel::Sms, "+12025550143", "123456", 10), 0)
+        .send(
+            &code_message(
+                Channel::Sms,
+                "+12025550143",
+                "123456",
+                10,
+                latchkey::notify::CodeUse::Reset,
+                "University",
+            ),
+            0,
+        )
         .await
         .unwrap();
     provider
         .send(
-            &code_message(Channel::Voice, "+12025550143", "654321", 10),
+            &code_message(
+                Channel::Voice,
+                "+12025550143",
+                "654321",
+                10,
+                latchkey::notify::CodeUse::Reset,
+                "University",
+            ),
             0,
         )
         .await
@@ -110,7 +127,17 @@ async fn texts_and_calls_reach_the_api_as_twilio_expects() {
 async fn refusals_and_outages_are_told_apart() {
     let (base, _log) = start_fake_twilio().await;
     let refused = twilio(&base)
-        .send(&code_message(Channel::Sms, "+15005550001", "1", 10), 0)
+        .send(
+            &code_message(
+                Channel::Sms,
+                "+15005550001",
+                "1",
+                10,
+                latchkey::notify::CodeUse::Reset,
+                "University",
+            ),
+            0,
+        )
         .await;
     match refused {
         Err(SendError::Refused(detail)) => assert!(detail.contains("21211"), "{detail}"),
@@ -118,7 +145,17 @@ async fn refusals_and_outages_are_told_apart() {
     }
     // Nothing listens on port 9 of loopback.
     let down = twilio("http://127.0.0.1:9")
-        .send(&code_message(Channel::Sms, "+12025550143", "1", 10), 0)
+        .send(
+            &code_message(
+                Channel::Sms,
+                "+12025550143",
+                "1",
+                10,
+                latchkey::notify::CodeUse::Reset,
+                "University",
+            ),
+            0,
+        )
         .await;
     assert!(matches!(down, Err(SendError::Unreachable(_))), "{down:?}");
     let mail = twilio(&base)

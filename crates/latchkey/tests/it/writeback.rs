@@ -309,12 +309,22 @@ async fn people_outside_the_campus_and_the_vpn_are_warned_first_and_may_go_on() 
 
     // The whole reset from outside: the done page says what to do now.
     crate::portal::reset_by_sms(&mut outside, &portal, "ada", NEW_PASSWORD).await;
-    let done = outside.get(&portal, "/reset").await;
+    let done = outside.get(&portal, "/reset/done").await;
     assert!(
-        done.body.contains("still") && done.body.contains("old</em> password"),
+        done.body.contains("still") && done.body.contains("If you remember your old password"),
         "{}",
         done.body
     );
+    assert!(
+        done.body
+            .contains("If you don't remember your old password")
+            && done.body.contains("Start Before Logon"),
+        "advice for someone who forgot the old one too: {}",
+        done.body
+    );
+    // The reset is over: the portal's link to /reset begins a new one.
+    let again = outside.get(&portal, "/reset").await;
+    assert_eq!(again.heading(), "Connect to the VPN first");
     assert!(done.body.contains("Connect the VPN on macOS"));
 
     for (peer, heading) in [
@@ -347,6 +357,16 @@ async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
         proxied.get(&portal, "/reset").await.heading(),
         "Reset your password"
     );
+    // Proxies that write the client's port too.
+    for hop in ["10.1.2.3:5555", "[2001:db8:c::9]:443"] {
+        let mut proxied = browser_at("127.0.0.1:50000");
+        proxied.headers.push(("x-forwarded-for", hop.into()));
+        assert_eq!(
+            proxied.get(&portal, "/reset").await.heading(),
+            "Reset your password",
+            "{hop}"
+        );
+    }
     let mut proxied = browser_at("127.0.0.1:50000");
     proxied
         .headers
@@ -384,7 +404,7 @@ async fn an_update_from_outside_is_warned_too_and_the_campus_done_page_says_so()
 
     let mut campus = browser_at("10.9.9.9:50000");
     crate::portal::reset_by_sms(&mut campus, &portal, "ada", NEW_PASSWORD).await;
-    let done = campus.get(&portal, "/reset").await;
+    let done = campus.get(&portal, "/reset/done").await;
     assert!(
         done.body.contains("You are on the campus network"),
         "{}",

@@ -99,7 +99,7 @@ async fn account_state(
     };
     let methods = state.store.methods(account.id).await?;
     let has_authenticator = methods.iter().any(|m| m.kind == "totp");
-    let code_from = factor_code_from(&session, &account);
+    let code_from = factor_code_from(&session, &account, state.server.code_minutes);
     let pending = pending_phone(&session);
     let stage = session.stage;
     let who = account::SignedIn {

@@ -183,9 +183,9 @@ pub(super) struct Helpdesk {
 impl Helpdesk {
     fn of(state: &AppState) -> Helpdesk {
         Helpdesk {
-            phone: state.helpdesk.phone.clone(),
-            email: state.helpdesk.email.clone(),
-            chat_url: state.helpdesk.chat_url.clone(),
+            phone: state.site.helpdesk.phone.clone(),
+            email: state.site.helpdesk.email.clone(),
+            chat_url: state.site.helpdesk.chat_url.clone(),
         }
     }
 }
@@ -228,7 +228,7 @@ fn error_body(
 /// The API's answer to a failure: the portal's error pages, as JSON.
 fn api_error(error: WebError) -> Response {
     match error {
-        WebError::Expired | WebError::Redirect(_) => error_response(
+        WebError::Expired | WebError::LinkSpent | WebError::Redirect(_) => error_response(
             StatusCode::UNAUTHORIZED,
             "expired",
             "This token names no reset or session, or it has expired. Start again, or sign in again.",

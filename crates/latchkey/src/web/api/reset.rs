@@ -66,8 +66,10 @@ pub(super) struct ResetState {
     requirements: Vec<Requirement>,
     /// Where the client is: a laptop takes a new password only on campus or the VPN.
     location: Location,
-    /// Who to call when the reset cannot go on (the `help` step).
+    /// Who to call when the reset cannot go on (the `help` and `paused` steps).
     helpdesk: Helpdesk,
+    /// At `paused`: when online reset works again, in seconds since 1970.
+    paused_until: Option<i64>,
     /// When the reset expires, in seconds since 1970.
     expires_at: i64,
 }
@@ -111,6 +113,7 @@ async fn reset_state(
             code = Some(code_from(
                 session.method.as_deref().unwrap_or("sms"),
                 &account,
+                state.server.code_minutes,
             ));
         }
         Step::Password => {
@@ -126,6 +129,10 @@ async fn reset_state(
         }
         _ => {}
     }
+    let paused_until = match step {
+        Step::Paused => account_of(state, session.account_id).await?.locked_until,
+        _ => None,
+    };
     let captcha = |file: &str| (step == Step::Captcha).then(|| format!("/api/v1/reset/{file}"));
     Ok(ResetState {
         step,
@@ -139,6 +146,7 @@ async fn reset_state(
         requirements,
         location: state.network.locate(client_ip(state, parts)),
         helpdesk: Helpdesk::of(state),
+        paused_until,
         expires_at: session.expires_at,
     })
 }
