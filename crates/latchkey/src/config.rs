@@ -57,7 +57,10 @@ impl Default for RegistrationConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ThrottleConfig {
-    /// Resets one address may start in 10 minutes.
+    /// Resets one address may open in 10 minutes (each is a row, whether it
+    /// goes on or not: the portal's first page, `POST /api/v1/reset`).
+    pub resets_per_address: i64,
+    /// Resets one address may take past the first step in 10 minutes.
     pub starts_per_address: i64,
     /// Wrong CAPTCHA answers one address may give in 10 minutes.
     pub captcha_failures_per_address: i64,
@@ -79,6 +82,7 @@ pub struct ThrottleConfig {
 impl Default for ThrottleConfig {
     fn default() -> Self {
         ThrottleConfig {
+            resets_per_address: 60,
             starts_per_address: 30,
             captcha_failures_per_address: 30,
             codes_per_account: 5,

@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::{Outcome, UsageError};
 use crate::config::LoadedConfig;
-use crate::directory::Writeback;
+use crate::directory::{DirectoryError, Writeback};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -15,13 +15,19 @@ pub enum ConfigCommand {
     /// Check a configuration file (with the LATCHKEY_… environment over it)
     /// and print the settings in force. Exit 0 when it can run, 2 otherwise.
     /// The file is FILE or the global --config; both forms are the same check.
-    Check { file: Option<PathBuf> },
+    /// With a directory configured, the service account's bind is tried.
+    Check {
+        file: Option<PathBuf>,
+        /// Skip the checks that reach other servers (the directory's bind).
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 impl ConfigCommand {
     /// The file to check: the one named after `check`, else `--config`.
     pub fn file(&self, global: Option<&Path>) -> Result<PathBuf, UsageError> {
-        let ConfigCommand::Check { file } = self;
+        let ConfigCommand::Check { file, .. } = self;
         match (file, global) {
             (Some(file), Some(global)) if file != global => Err(UsageError(format!(
                 "config check: two files named ({} and --config {}); name one",
@@ -40,8 +46,16 @@ impl ConfigCommand {
 const REDACTED: &str = "(set; redacted)";
 
 /// `loaded` is `file` (as `ConfigCommand::file` chose it) with the environment over it.
-pub fn run(file: &Path, loaded: &LoadedConfig) -> Result<Outcome, UsageError> {
-    let problems = super::runtime()?.block_on(problems(loaded));
+pub fn run(
+    command: &ConfigCommand,
+    file: &Path,
+    loaded: &LoadedConfig,
+) -> Result<Outcome, UsageError> {
+    let ConfigCommand::Check { offline, .. } = command;
+    let (problems, warnings) = super::runtime()?.block_on(problems(loaded, !offline));
+    for warning in &warnings {
+        eprintln!("latchkey: warning: {warning}");
+    }
     let mut shown = loaded.config.clone();
     if shown.server.secret_key.is_some() {
         shown.server.secret_key = Some(REDACTED.into());
@@ -62,10 +76,12 @@ pub fn run(file: &Path, loaded: &LoadedConfig) -> Result<Outcome, UsageError> {
     )))
 }
 
-/// Every setting that would stop `serve` at start, each with its key.
-async fn problems(loaded: &LoadedConfig) -> Vec<String> {
+/// Every setting that would stop `serve` at start, each with its key; then
+/// what works but deserves a look. `online`: also try the directory's bind.
+async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<String>) {
     let settings = &loaded.config;
     let mut problems = Vec::new();
+    let mut warnings = settings.directory.warnings();
     if let Err(e) = loaded.policy() {
         problems.push(e.to_string());
     }
@@ -75,8 +91,21 @@ async fn problems(loaded: &LoadedConfig) -> Vec<String> {
     if let Err(e) = crate::hashing::Hasher::new(&settings.hashing) {
         problems.push(format!("hashing: {e}"));
     }
-    if let Err(e) = Writeback::from_config(&settings.directory) {
-        problems.push(e);
+    match Writeback::from_config(&settings.directory) {
+        Err(e) => problems.push(e),
+        Ok(Some(writeback)) if online => match writeback.directory.check().await {
+            Ok(()) => println!(
+                "# directory: the service account bound to {}.",
+                settings.directory.url
+            ),
+            Err(DirectoryError::Unreachable(why)) => warnings.push(format!(
+                "directory: {} cannot be reached now ({why}); serve starts anyway and \
+                 retries, but nothing can be written there until it answers",
+                settings.directory.url
+            )),
+            Err(e) => problems.push(format!("directory: {e}")),
+        },
+        Ok(_) => {}
     }
     // The providers need a store only for the outbox: an in-memory one does.
     match Store::open("sqlite::memory:").await {
@@ -90,5 +119,5 @@ async fn problems(loaded: &LoadedConfig) -> Vec<String> {
         }
         Err(e) => problems.push(e.to_string()),
     }
-    problems
+    (problems, warnings)
 }

@@ -113,7 +113,9 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Directory(command) => directory::run(command, &config),
         Command::Audit(command) => audit::run(command, &config),
         Command::Staff(command) => staff::run(command, &config),
-        Command::Config(_) => config::run(file.as_deref().unwrap_or(Path::new("")), &config),
+        Command::Config(command) => {
+            config::run(&command, file.as_deref().unwrap_or(Path::new("")), &config)
+        }
     }
 }
 

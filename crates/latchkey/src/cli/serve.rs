@@ -77,6 +77,9 @@ async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
 pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageError> {
     let settings = &config.config;
     init_logging(&settings.server.log_format)?;
+    for warning in settings.directory.warnings() {
+        tracing::warn!("{warning}");
+    }
     let key = super::secret_key(settings, args.demo)?;
     let bind = args.bind.unwrap_or_else(|| settings.server.bind.clone());
     let tls = match (

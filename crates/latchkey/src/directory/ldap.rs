@@ -191,8 +191,20 @@ impl Directory for Ldap {
         }
     }
 
+    /// The service bind. A refused one is `Failed` (the settings are wrong),
+    /// an unreachable directory `Unreachable` (it may come back).
     async fn check(&self) -> Result<(), DirectoryError> {
-        let mut ldap = self.service().await?;
+        let mut ldap = match self.bind_as(&self.config.bind_dn, &self.password).await {
+            Ok(ldap) => ldap,
+            Err(BindError::Unreachable(why)) => return Err(DirectoryError::Unreachable(why)),
+            Err(BindError::Refused(_)) => {
+                return Err(DirectoryError::Failed(format!(
+                    "the service account {} cannot bind: check directory.bind_dn and LATCHKEY_DIRECTORY_PASSWORD",
+                    self.config.bind_dn
+                )));
+            }
+            Err(BindError::Failed(why)) => return Err(DirectoryError::Failed(why)),
+        };
         let _ = ldap.unbind().await;
         Ok(())
     }

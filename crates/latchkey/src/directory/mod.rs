@@ -153,6 +153,27 @@ impl DirectoryConfig {
     }
 
     /// Settings that parse but cannot work: the dotted key and the reason.
+    /// Settings that work but should not be used as they are.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let host = self
+            .url
+            .strip_prefix("ldap://")
+            .map(|rest| rest.split(['/', '?']).next().unwrap_or(""));
+        if let Some(host) = host
+            && self.enabled()
+            && !self.starttls
+            && !is_loopback(host)
+        {
+            warnings.push(format!(
+                "directory.url: {} sends the service password and people's new passwords \
+                 unencrypted; use ldaps:// or set directory.starttls = true",
+                self.url
+            ));
+        }
+        warnings
+    }
+
     pub fn problem(&self) -> Option<(&'static str, String)> {
         if !self.enabled() {
             return None;
@@ -238,6 +259,20 @@ impl Refusal {
             }
         }
     }
+}
+
+/// `localhost`, `127.0.0.1:389`, `[::1]`: traffic that never leaves the machine.
+fn is_loopback(host_port: &str) -> bool {
+    let host = match host_port.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host_port
+            .rsplit_once(':')
+            .map_or(host_port, |(host, _)| host),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -515,4 +550,37 @@ pub enum SyncError {
     Directory(#[from] DirectoryError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory(url: &str, starttls: bool) -> DirectoryConfig {
+        DirectoryConfig {
+            url: url.into(),
+            starttls,
+            bind_dn: "cn=latchkey,dc=example,dc=edu".into(),
+            base_dn: "dc=example,dc=edu".into(),
+            ..DirectoryConfig::default()
+        }
+    }
+
+    #[test]
+    fn plain_ldap_to_another_host_is_warned_about() {
+        assert_eq!(
+            directory("ldap://dc.example.edu", false).warnings().len(),
+            1
+        );
+        assert!(directory("ldap://dc.example.edu:389/", false).warnings()[0].contains("ldaps://"));
+        for quiet in [
+            directory("ldap://dc.example.edu", true),
+            directory("ldaps://dc.example.edu", false),
+            directory("ldap://127.0.0.1:3890", false),
+            directory("ldap://localhost", false),
+            directory("ldap://[::1]:389", false),
+        ] {
+            assert!(quiet.warnings().is_empty(), "{}", quiet.url);
+        }
+    }
 }

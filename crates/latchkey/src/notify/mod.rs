@@ -51,6 +51,16 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// How a code reaches a phone, as a form or a request names it: `sms`
+    /// or `voice`, exactly. Anything else (`fax`, `VOICE`, empty) is `None`.
+    pub fn for_phone(text: &str) -> Option<Channel> {
+        match text {
+            "sms" => Some(Channel::Sms),
+            "voice" => Some(Channel::Voice),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Sms => "sms",

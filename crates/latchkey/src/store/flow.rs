@@ -118,6 +118,17 @@ impl Store {
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
+        self.sweep_reset_sessions(now).await
+    }
+
+    /// Forgets resets that expired an hour ago or more (an hour of grace
+    /// for a page still open to say "expired" rather than "unknown").
+    /// Indexed: cheap enough to run with every new reset.
+    pub async fn sweep_reset_sessions(&self, now: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM reset_sessions WHERE expires_at < $1")
+            .bind(now - 3600)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -913,7 +913,7 @@ fn phone_page(state: &AppState, who: &SignedIn, error: Option<String>, typed: &s
 }
 
 /// A number to register: checked, then proven by a code sent to it
-/// (`channel` "voice" calls it; anything else texts it).
+/// (`channel`: `sms` texts it, `voice` calls it).
 pub(crate) async fn start_phone(
     state: &AppState,
     parts: &Parts,
@@ -931,10 +931,10 @@ pub(crate) async fn start_phone(
     if who.account.phone.as_deref() == Some(phone.as_str()) {
         return Ok(refused("That number is already your registered phone."));
     }
-    let channel = if channel == "voice" {
-        Channel::Voice
-    } else {
-        Channel::Sms
+    let Some(channel) = Channel::for_phone(channel) else {
+        return Ok(refused(
+            "Choose how the code comes: a text message or a phone call.",
+        ));
     };
     let tag = match send_code(
         state,

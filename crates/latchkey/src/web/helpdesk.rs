@@ -560,12 +560,18 @@ pub(crate) struct AccountFacts {
     pub events: Vec<AuditEvent>,
 }
 
+/// The account staff named by its id, or `NotFound`.
+pub(crate) async fn existing_account(state: &AppState, id: i64) -> Result<Account, WebError> {
+    let account = state.store.account_by_id(id).await?;
+    account.ok_or(WebError::NotFound)
+}
+
 pub(crate) async fn account_facts(
     state: &AppState,
     on: &OnDuty,
     account_id: i64,
 ) -> Result<AccountFacts, WebError> {
-    let account = account_of(state, Some(account_id)).await?;
+    let account = existing_account(state, account_id).await?;
     let methods = state.store.methods(account.id).await?;
     let pending = state.store.pending_writes().await?;
     Ok(AccountFacts {
@@ -729,7 +735,7 @@ pub async fn action_post(
     let result = async {
         let session = form_session(&state, &parts, &form.csrf).await?;
         let on = on_duty(&state, Some(session)).await?;
-        let account = account_of(&state, Some(id)).await?;
+        let account = existing_account(&state, id).await?;
         let outcome = act_on(&state, &parts, &on, &account, &action, &form.input)
             .await?
             .ok_or(WebError::Redirect("/helpdesk"))?;

@@ -433,6 +433,8 @@ pub enum WebError {
     TooMany,
     /// Signed in, but this needs another role.
     Forbidden,
+    /// Staff asked for an account that does not exist.
+    NotFound,
     /// Not for this page yet (not signed in, a second factor owed): go there.
     Redirect(&'static str),
     /// Anything else: logged with a reference the person can quote.
@@ -480,6 +482,15 @@ impl WebError {
                     reference: None,
                 },
                 StatusCode::FORBIDDEN,
+            ),
+            WebError::NotFound => render(
+                &ErrorPage {
+                    site,
+                    heading: "No such account",
+                    message: "There is no account with this number. Search for it again.",
+                    reference: None,
+                },
+                StatusCode::NOT_FOUND,
             ),
             WebError::TooMany => render(
                 &ErrorPage {

@@ -168,6 +168,9 @@ pub(crate) async fn new_session(
     let now = state.clock.now();
     let lifetime = state.server.reset_minutes * 60;
     let address = client_address(state, parts);
+    // Every new reset is a row: one address cannot fill the database.
+    let limit = state.throttle.resets_per_address;
+    throttle(state, &format!("reset:address:{address}"), 600, limit).await?;
     state
         .store
         .create_reset_session(&id, &csrf, &address, now, now + lifetime)
@@ -398,7 +401,8 @@ pub(crate) async fn identify(
         return Ok(Outcome::OtherStep);
     }
     let identifier = identifier.trim();
-    if identifier.is_empty() || identifier.len() > 254 {
+    let readable = !identifier.chars().any(char::is_control);
+    if identifier.is_empty() || identifier.chars().count() > 254 || !readable {
         return Ok(again("Type your university email address or username."));
     }
     let address = client_address(state, parts);
@@ -722,13 +726,41 @@ pub async fn captcha_png_get(State(state): State<AppState>, parts: Parts) -> Res
         let Some(session) = current_session(&state, &parts.headers).await? else {
             return Ok(StatusCode::NOT_FOUND.into_response());
         };
-        Ok(match state.store.captcha_png(&session.id).await? {
+        Ok(match captcha_png(&state, &session).await? {
             Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
             None => StatusCode::NOT_FOUND.into_response(),
         })
     }
     .await;
     page(&state, result)
+}
+
+/// The reset's current challenge as an image; `None` past the CAPTCHA.
+pub(crate) async fn captcha_png(
+    state: &AppState,
+    session: &ResetSession,
+) -> Result<Option<Vec<u8>>, WebError> {
+    Ok(state.store.captcha_png(&session.id).await?)
+}
+
+/// The reset's current challenge read out, as WAV; `None` past the CAPTCHA.
+pub(crate) async fn captcha_wav(
+    state: &AppState,
+    session: &ResetSession,
+) -> Result<Option<Vec<u8>>, WebError> {
+    let answer = state
+        .store
+        .captcha_sealed(&session.id)
+        .await?
+        .and_then(|sealed| state.key.open(CAPTCHA_PURPOSE, &sealed));
+    let Some(answer) = answer.and_then(|a| String::from_utf8(a).ok()) else {
+        return Ok(None);
+    };
+    let wav = tokio::task::spawn_blocking(move || crate::captcha::audio(&answer))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .ok_or_else(|| WebError::Internal("CAPTCHA audio".into()))?;
+    Ok(Some(wav))
 }
 
 #[derive(Deserialize)]
@@ -912,19 +944,10 @@ pub async fn captcha_wav_get(State(state): State<AppState>, parts: Parts) -> Res
         let Some(session) = current_session(&state, &parts.headers).await? else {
             return Ok(StatusCode::NOT_FOUND.into_response());
         };
-        let answer = state
-            .store
-            .captcha_sealed(&session.id)
-            .await?
-            .and_then(|sealed| state.key.open(CAPTCHA_PURPOSE, &sealed));
-        let Some(answer) = answer.and_then(|a| String::from_utf8(a).ok()) else {
-            return Ok(StatusCode::NOT_FOUND.into_response());
-        };
-        let wav = tokio::task::spawn_blocking(move || crate::captcha::audio(&answer))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
-            .ok_or_else(|| WebError::Internal("CAPTCHA audio".into()))?;
-        Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
+        Ok(match captcha_wav(&state, &session).await? {
+            Some(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        })
     }
     .await;
     page(&state, result)

@@ -285,7 +285,7 @@ async fn wrong_steps_tokens_and_bodies_change_nothing() {
     assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
     assert_eq!(not_json.json["error"], "bad_request");
     let missing_field = client.post("/api/v1/reset/identify", json!({})).await;
-    assert_eq!(missing_field.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing_field.status, StatusCode::BAD_REQUEST);
     assert_eq!(missing_field.json["error"], "bad_request");
     let still = client.send("GET", "/api/v1/reset", None).await;
     assert_eq!(still.json["step"], "identify");
@@ -295,6 +295,33 @@ async fn wrong_steps_tokens_and_bodies_change_nothing() {
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(empty.json["step"], "identify");
+    let control = client
+        .post("/api/v1/reset/identify", json!({"identifier": "a\u{0}da"}))
+        .await;
+    assert_eq!(control.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(control.json["step"], "identify");
+}
+
+#[tokio::test]
+async fn new_resets_are_throttled_per_address_and_expired_ones_swept() {
+    let db = TestDb::sqlite("api_reset_flood");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let client = Client::new(&portal);
+    let limit = latchkey::config::ThrottleConfig::default().resets_per_address;
+    for _ in 0..limit {
+        let started = client.send("POST", "/api/v1/reset", None).await;
+        assert_eq!(started.status, StatusCode::CREATED);
+    }
+    let flooded = client.send("POST", "/api/v1/reset", None).await;
+    assert_eq!(flooded.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(flooded.json["error"], "too_many");
+    assert_eq!(count(&db.url, "reset_sessions").await, limit);
+    // Past their lifetime and an hour's grace, they go with the next new one.
+    let reset_minutes = latchkey::config::ServerConfig::default().reset_minutes;
+    portal.clock.advance(reset_minutes * 60 + 3600 + 1);
+    let started = client.send("POST", "/api/v1/reset", None).await;
+    assert_eq!(started.status, StatusCode::CREATED);
+    assert_eq!(count(&db.url, "reset_sessions").await, 1);
 }
 
 #[tokio::test]
@@ -342,12 +369,9 @@ async fn the_document_describes_every_route_it_lists() {
                     "/api/v1/helpdesk/session",
                 ]
                 .contains(&path.as_str());
+            // Without a token, or as no such person: 401 either way.
             let expected = if starts && path == "/api/v1/reset" {
                 StatusCode::CREATED
-            } else if starts {
-                StatusCode::UNPROCESSABLE_ENTITY // no such person
-            } else if path.ends_with(".png") || path.ends_with(".wav") {
-                StatusCode::NOT_FOUND
             } else {
                 StatusCode::UNAUTHORIZED
             };
@@ -360,6 +384,17 @@ async fn the_document_describes_every_route_it_lists() {
     for schema in ["ResetState", "Step", "Location", "ApiError", "CheckAnswer"] {
         assert!(schemas.contains_key(schema), "{schema}");
     }
+    let schemes = document.json["components"]["securitySchemes"]
+        .as_object()
+        .unwrap();
+    for scheme in ["reset_token", "session_token", "staff_token"] {
+        assert!(schemes.contains_key(scheme), "{scheme} is used, so defined");
+    }
+    let search = &paths["/api/v1/helpdesk/accounts"]["get"]["parameters"][0];
+    assert_eq!(
+        (search["name"].as_str(), search["in"].as_str()),
+        (Some("q"), Some("query"))
+    );
     let steps = &schemas["Step"]["enum"];
     assert_eq!(
         steps,
@@ -396,7 +431,7 @@ async fn sign_in_register_a_phone_and_change_the_password() {
 
         let wrong = client.sign_in("alan", "not his password").await;
         let unknown = client.sign_in("nobody", "not his password").await;
-        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(wrong.json, unknown.json, "the same answer for both");
         assert_eq!(wrong.json["error"], "refused");
 
@@ -420,6 +455,17 @@ async fn sign_in_register_a_phone_and_change_the_password() {
                 .unwrap()
                 .contains("cannot be used")
         );
+
+        for channel in ["fax", "VOICE", ""] {
+            let odd = client
+                .post(
+                    "/api/v1/account/phone",
+                    json!({"phone": "(202) 555-0177", "channel": channel}),
+                )
+                .await;
+            assert_eq!(odd.status, StatusCode::BAD_REQUEST, "{channel:?}");
+        }
+        assert_eq!(count(&db.url, "outbox").await, 0, "nothing sent");
 
         let pending = client
             .post("/api/v1/account/phone", json!({"phone": "(202) 555-0177"}))
@@ -610,7 +656,7 @@ async fn the_help_desk_verifies_the_caller_before_changing_a_phone() {
                 json!({"username": "nobody", "password": "Nope#1234"}),
             )
             .await;
-        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(wrong.json, unknown.json);
 
         let started = desk
@@ -696,6 +742,15 @@ async fn the_help_desk_verifies_the_caller_before_changing_a_phone() {
             .post(&format!("{path}/delete-everything"), json!({}))
             .await;
         assert_eq!(nonsense.status, StatusCode::NOT_FOUND);
+        for missing in [
+            desk.send("GET", "/api/v1/helpdesk/accounts/999999", None)
+                .await,
+            desk.post("/api/v1/helpdesk/accounts/999999/unlock", json!({}))
+                .await,
+        ] {
+            assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
+            assert_eq!(missing.json["error"], "not_found");
+        }
 
         let out = desk.send("DELETE", "/api/v1/helpdesk/session", None).await;
         assert_eq!(out.status, StatusCode::NO_CONTENT);

@@ -31,6 +31,48 @@ const ENV: [(&str, &str); 2] = [
 ];
 
 #[test]
+fn config_check_tries_the_service_bind_unless_offline() {
+    let Some(slapd) = Slapd::start("cli_config_bind") else {
+        return;
+    };
+    let dir = TempDir::new("cli-config-bind");
+    let config = config_for(&dir, &slapd);
+    let good = with_config(&config, &["config", "check"], b"");
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    assert!(
+        good.stdout.contains("the service account bound"),
+        "{}",
+        good.stdout
+    );
+    let wrong_password = [
+        ("LATCHKEY_DIRECTORY_PASSWORD", "not the service password"),
+        ENV[1],
+    ];
+    let wrong = latchkey_with_env(
+        &["--config", &config, "config", "check"],
+        b"",
+        &wrong_password,
+    );
+    assert_eq!(wrong.code, 2, "{}", wrong.stdout);
+    assert!(wrong.stderr.contains("cannot bind"), "{}", wrong.stderr);
+    let offline = latchkey_with_env(
+        &["--config", &config, "config", "check", "--offline"],
+        b"",
+        &wrong_password,
+    );
+    assert_eq!(offline.code, 0, "{}", offline.stderr);
+    // A directory that is down is a warning: the service may start before it.
+    drop(slapd);
+    let down = with_config(&config, &["config", "check"], b"");
+    assert_eq!(down.code, 0, "{}", down.stderr);
+    assert!(
+        down.stderr.contains("cannot be reached now"),
+        "{}",
+        down.stderr
+    );
+}
+
+#[test]
 fn sync_imports_updates_and_says_what_it_skipped() {
     let Some(slapd) = Slapd::start("cli_sync") else {
         return;

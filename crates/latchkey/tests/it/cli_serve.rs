@@ -21,7 +21,10 @@ fn http_get(address: &str, path: &str) -> String {
 
 /// `latchkey serve --demo` on a free loopback port with `env`: the process,
 /// the base URL it announces (`http://127.0.0.1:PORT`), and the rest of its output.
-fn serve_demo(url: &str, env: &[(&str, &str)]) -> (Child, String, Lines<BufReader<ChildStdout>>) {
+pub(crate) fn serve_demo(
+    url: &str,
+    env: &[(&str, &str)],
+) -> (Child, String, Lines<BufReader<ChildStdout>>) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_latchkey"))
         .args([
             "serve",
@@ -46,7 +49,7 @@ fn serve_demo(url: &str, env: &[(&str, &str)]) -> (Child, String, Lines<BufReade
 }
 
 /// SIGTERM, as systemd or a container runtime stops it; how it exited.
-fn terminate(server: &mut Child) -> std::process::ExitStatus {
+pub(crate) fn terminate(server: &mut Child) -> std::process::ExitStatus {
     let sent = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()

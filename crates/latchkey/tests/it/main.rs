@@ -10,6 +10,7 @@ mod cli_directory;
 mod cli_policy;
 mod cli_serve;
 mod cli_user;
+mod conformance;
 mod crash;
 mod helpdesk;
 mod ldap;

@@ -189,7 +189,9 @@ async fn answer(
 #[derive(Deserialize, ToSchema)]
 pub(super) struct Credentials {
     /// The username or university email address.
+    #[schema(min_length = 1)]
     identifier: String,
+    #[schema(min_length = 1)]
     password: String,
 }
 
@@ -198,7 +200,7 @@ pub(super) struct Credentials {
 #[utoipa::path(post, path = "/api/v1/session", tag = "account", request_body = Credentials,
     responses(
         (status = 201, body = SignedIn),
-        (status = 422, description = "Wrong username or password (the same answer for both), or paused", body = ApiError),
+        (status = 401, description = "Wrong username or password (the same answer for both), or paused (`refused`)", body = ApiError),
         (status = 429, body = ApiError)))]
 pub(super) async fn sign_in(
     State(state): State<AppState>,
@@ -208,7 +210,7 @@ pub(super) async fn sign_in(
     let result = async {
         match account::sign_in(&state, &parts, &body.identifier, &body.password).await? {
             SignIn::Refused(message) => Ok(error_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::UNAUTHORIZED,
                 "refused",
                 &message,
             )),
@@ -313,9 +315,27 @@ pub(super) async fn factor_code(
 pub(super) struct PhoneNumber {
     /// A 10-digit US number, or `+CountryCode Number`.
     phone: String,
-    /// `sms` (the default) or `voice`: how the code reaches the number.
+    /// How the code reaches the number; a text when left out.
     #[serde(default)]
-    channel: String,
+    channel: PhoneChannel,
+}
+
+/// `sms` or `voice`, exactly.
+#[derive(Deserialize, ToSchema, Default, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum PhoneChannel {
+    #[default]
+    Sms,
+    Voice,
+}
+
+impl PhoneChannel {
+    fn as_str(self) -> &'static str {
+        match self {
+            PhoneChannel::Sms => "sms",
+            PhoneChannel::Voice => "voice",
+        }
+    }
 }
 
 /// Register a mobile phone: a code goes to it, to be typed back.
@@ -331,7 +351,7 @@ pub(super) async fn phone_start(
     Body(body): Body<PhoneNumber>,
 ) -> Response {
     act(&state, &parts, async |who| {
-        account::start_phone(&state, &parts, who, &body.phone, &body.channel).await
+        account::start_phone(&state, &parts, who, &body.phone, body.channel.as_str()).await
     })
     .await
 }

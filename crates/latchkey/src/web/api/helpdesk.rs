@@ -17,10 +17,10 @@ use super::{ApiError, Body, PathOf, api_error, error_response};
 use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::store::{StaffSession, Stage};
 use crate::web::helpdesk::{
-    ActionInput, OnDuty, account_facts, act_on, done_notice, on_duty, staff_factor,
-    staff_session_named, staff_sign_in, staff_sign_out,
+    ActionInput, OnDuty, account_facts, act_on, done_notice, existing_account, on_duty,
+    staff_factor, staff_session_named, staff_sign_in, staff_sign_out,
 };
-use crate::web::{AppState, WebError, account_of, bearer};
+use crate::web::{AppState, WebError, bearer};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -51,7 +51,9 @@ async fn signed_in(state: &AppState, parts: &Parts) -> Result<OnDuty, WebError> 
 
 #[derive(Deserialize, ToSchema)]
 pub(super) struct StaffCredentials {
+    #[schema(min_length = 1)]
     username: String,
+    #[schema(min_length = 1)]
     password: String,
 }
 
@@ -68,7 +70,7 @@ pub(super) struct StaffStarted {
     request_body = StaffCredentials,
     responses(
         (status = 201, body = StaffStarted),
-        (status = 422, description = "Wrong, unknown or disabled: one answer", body = ApiError)))]
+        (status = 401, description = "Wrong, unknown or disabled: one answer (`refused`)", body = ApiError)))]
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     parts: Parts,
@@ -84,9 +86,7 @@ pub(super) async fn sign_in(
                     };
                     (StatusCode::CREATED, Json(started)).into_response()
                 }
-                Err(message) => {
-                    error_response(StatusCode::UNPROCESSABLE_ENTITY, "refused", &message)
-                }
+                Err(message) => error_response(StatusCode::UNAUTHORIZED, "refused", &message),
             },
         )
     }
@@ -181,6 +181,7 @@ impl From<&Account> for AccountSummary {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct SearchQuery {
     /// A username or email (or their start), or a phone number in any accepted form.
     #[serde(default)]
@@ -266,7 +267,8 @@ async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountV
     security(("staff_token" = [])), params(("id" = i64, Path)),
     responses(
         (status = 200, body = AccountView),
-        (status = 401, description = "Not signed in, or no such account", body = ApiError)))]
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 404, description = "No such account", body = ApiError)))]
 pub(super) async fn account(
     State(state): State<AppState>,
     parts: Parts,
@@ -309,7 +311,7 @@ pub(super) async fn action(
 ) -> Response {
     let result = async {
         let on = signed_in(&state, &parts).await?;
-        let account = account_of(&state, Some(id)).await?;
+        let account = existing_account(&state, id).await?;
         let Some(outcome) = act_on(&state, &parts, &on, &account, &action, &input).await? else {
             return Ok(error_response(
                 StatusCode::NOT_FOUND,

@@ -96,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         account::SignedIn,
         account::AccountState,
         account::PhoneNumber,
+        account::PhoneChannel,
         account::Enrolment,
         account::PasswordUpdate,
         ApiError,
@@ -108,7 +109,7 @@ pub fn routes() -> Router<AppState> {
         Stage,
         Location
     )),
-    modifiers(&BearerTokens),
+    modifiers(&BearerTokens, &CommonAnswers),
     tags(
         (name = "reset", description = "Forgot the password: identify, CAPTCHA, a code, a new password."),
         (name = "account", description = "Knows the password: sign in, register a phone or an authenticator app, change the password."),
@@ -117,7 +118,7 @@ pub fn routes() -> Router<AppState> {
 )]
 struct Document;
 
-/// Declares the two bearer schemes the paths refer to.
+/// Declares the bearer schemes the paths refer to.
 struct BearerTokens;
 
 impl Modify for BearerTokens {
@@ -128,6 +129,10 @@ impl Modify for BearerTokens {
             (
                 "session_token",
                 "The token `POST /api/v1/session` returned.",
+            ),
+            (
+                "staff_token",
+                "The token `POST /api/v1/helpdesk/session` returned.",
             ),
         ];
         for (name, description) in schemes {
@@ -140,6 +145,63 @@ impl Modify for BearerTokens {
                         .build(),
                 ),
             );
+        }
+    }
+}
+
+/// The answers any operation may give besides its own, written once: a
+/// request that does not parse or fit (400), a body that is not JSON
+/// (415), a missing or expired token (401), too many requests
+/// from one address (429), and a failure on our side (500). An operation's
+/// own description of a status, where it has one, stands.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let answer = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ApiError")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut common = vec![
+                    ("400", "The request does not parse (`bad_request`)"),
+                    ("429", "Too many requests from this address (`too_many`)"),
+                    (
+                        "500",
+                        "A failure on our side, logged under `reference` (`internal`)",
+                    ),
+                ];
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    common.push(("401", "No token, or it names nothing live (`expired`)"));
+                }
+                if operation.request_body.is_some() {
+                    common.push(("415", "The body is not JSON (`bad_request`)"));
+                }
+                for (status, description) in common {
+                    let responses = &mut operation.responses.responses;
+                    if !responses.contains_key(status) {
+                        responses.insert(status.to_owned(), answer(description));
+                    }
+                }
+            }
         }
     }
 }
@@ -193,7 +255,7 @@ impl Helpdesk {
 /// What went wrong, when the answer is not a reset's or an account's state.
 #[derive(Serialize, ToSchema)]
 pub(super) struct ApiError {
-    /// `bad_request`, `expired`, `forbidden`, `too_many`, `internal`,
+    /// `bad_request`, `expired`, `forbidden`, `not_found`, `too_many`, `internal`,
     /// `other_step`, `refused` or `factor_required`.
     error: String,
     message: String,
@@ -243,6 +305,11 @@ fn api_error(error: WebError) -> Response {
             "forbidden",
             "Not allowed for this role.",
         ),
+        WebError::NotFound => error_response(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is no such account.",
+        ),
         WebError::Internal(detail) => {
             let reference = crate::secrets::random_token()[..8].to_uppercase();
             log_error(&format!("reference {reference}: {detail}"));
@@ -271,8 +338,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
+/// 415 for a body that is not JSON; 400 for one that does not parse or fit.
+/// (422 is left to the steps: a well-formed request refused, with why.)
 fn bad_body(rejection: &JsonRejection) -> Response {
-    error_response(rejection.status(), "bad_request", &rejection.body_text())
+    let status = match rejection {
+        JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    error_response(status, "bad_request", &rejection.body_text())
 }
 
 /// Path parameters; ones that do not parse (a word for an id) are refused

@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use latchkey_policy::Violation;
@@ -212,7 +212,13 @@ pub(super) async fn current(State(state): State<AppState>, parts: Parts) -> Resp
 
 #[derive(Deserialize, ToSchema)]
 pub(super) struct Identify {
-    /// The university email address or username.
+    /// The university email address or username: up to 254 characters, not
+    /// blank, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     identifier: String,
 }
 
@@ -263,17 +269,43 @@ pub(super) async fn captcha(
 /// The CAPTCHA's image.
 #[utoipa::path(get, path = "/api/v1/reset/captcha.png", tag = "reset",
     security(("reset_token" = [])),
-    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404)))]
-pub(super) async fn captcha_image(state: State<AppState>, parts: Parts) -> Response {
-    reset::captcha_png_get(state, parts).await
+    responses(
+        (status = 200, content_type = "image/png", body = Vec<u8>),
+        (status = 404, description = "The reset is past its CAPTCHA", body = ApiError)))]
+pub(super) async fn captcha_image(State(state): State<AppState>, parts: Parts) -> Response {
+    challenge(&state, &parts, "image/png", reset::captcha_png).await
 }
 
 /// The CAPTCHA's characters read out.
 #[utoipa::path(get, path = "/api/v1/reset/captcha.wav", tag = "reset",
     security(("reset_token" = [])),
-    responses((status = 200, content_type = "audio/wav", body = Vec<u8>), (status = 404)))]
-pub(super) async fn captcha_audio(state: State<AppState>, parts: Parts) -> Response {
-    reset::captcha_wav_get(state, parts).await
+    responses(
+        (status = 200, content_type = "audio/wav", body = Vec<u8>),
+        (status = 404, description = "The reset is past its CAPTCHA", body = ApiError)))]
+pub(super) async fn captcha_audio(State(state): State<AppState>, parts: Parts) -> Response {
+    challenge(&state, &parts, "audio/wav", reset::captcha_wav).await
+}
+
+/// The challenge of the reset the token names, in one of its forms.
+async fn challenge(
+    state: &AppState,
+    parts: &Parts,
+    content_type: &'static str,
+    form: impl AsyncFnOnce(&AppState, &ResetSession) -> Result<Option<Vec<u8>>, WebError>,
+) -> Response {
+    let result = async {
+        let session = session(state, parts).await?;
+        Ok::<_, WebError>(match form(state, &session).await? {
+            Some(bytes) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
+            None => error_response(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "This reset has no challenge now: it is past the CAPTCHA step.",
+            ),
+        })
+    }
+    .await;
+    result.unwrap_or_else(api_error)
 }
 
 #[derive(Deserialize, ToSchema)]
