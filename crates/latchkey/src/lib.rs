@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod network;
 pub mod notify;
 pub mod secrets;
+pub mod staff;
 pub mod store;
 pub mod totp;
 pub mod web;

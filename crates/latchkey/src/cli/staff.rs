@@ -2,13 +2,13 @@
 //! admin is made here; the console cannot make one from nothing).
 
 use clap::Subcommand;
-use latchkey_policy::Person;
 
 use super::{Outcome, UsageError, print_verdict, read_one_password};
 use crate::accounts::unix_now;
 use crate::config::LoadedConfig;
 use crate::hashing::Hasher;
-use crate::store::{Role, Store};
+use crate::staff;
+use crate::store::{Role, Staff, Store};
 use crate::totp;
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +30,19 @@ pub enum StaffCommand {
     Disable { username: String },
     /// Let a disabled member of staff sign in again.
     Enable { username: String },
+    /// Give a member of staff a new password, read from standard input (the
+    /// policy applies). Their sessions end.
+    ResetPassword { username: String },
+    /// Give a member of staff a new authenticator key, printed once. Their
+    /// sessions end and the old key stops working.
+    ResetAuthenticator { username: String },
+    /// Make a member of staff an agent or an admin. Their sessions end. The
+    /// last active admin stays one.
+    Role {
+        username: String,
+        #[arg(long, value_enum)]
+        role: Role,
+    },
 }
 
 pub fn run(command: StaffCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
@@ -65,14 +78,48 @@ pub fn run(command: StaffCommand, config: &LoadedConfig) -> Result<Outcome, Usag
                 }
                 Ok(Outcome::Success)
             }
-            StaffCommand::Disable { ref username } | StaffCommand::Enable { ref username } => {
-                let member = store
-                    .staff_by_username(username)
+            StaffCommand::ResetPassword { username } => {
+                let member = member(&store, &username).await?;
+                let password = read_one_password(std::io::stdin().lock())?;
+                let hasher = Hasher::new(&settings.hashing)
+                    .map_err(|e| UsageError(format!("hashing: {e}")))?;
+                let policy = config.policy()?;
+                let now = unix_now();
+                let changed =
+                    staff::reset_password(&store, &hasher, &policy, &member, &password, "cli", now)
+                        .await
+                        .map_err(|e| UsageError(e.to_string()))?;
+                match changed {
+                    Ok(()) => {
+                        println!("{username} has a new password; their sessions ended.");
+                        Ok(Outcome::Success)
+                    }
+                    Err(verdict) => {
+                        print_verdict(&verdict, false, std::io::stdout().lock())
+                            .map_err(super::output_error)?;
+                        Ok(Outcome::Refused)
+                    }
+                }
+            }
+            StaffCommand::ResetAuthenticator { username } => {
+                let member = member(&store, &username).await?;
+                let key = super::secret_key(settings, false)?;
+                let secret = staff::reset_authenticator(&store, &key, &member, "cli", unix_now())
                     .await
-                    .map_err(failed)?
-                    .ok_or_else(|| {
-                        UsageError(format!("no member of staff is called {username}"))
-                    })?;
+                    .map_err(|e| UsageError(e.to_string()))?;
+                print_key(settings, &username, &secret);
+                Ok(Outcome::Success)
+            }
+            StaffCommand::Role { username, role } => {
+                let member = member(&store, &username).await?;
+                staff::set_role(&store, &member, role, "cli", unix_now())
+                    .await
+                    .map_err(|e| UsageError(e.to_string()))?;
+                println!("{username} is now {}; their sessions ended.", role.as_str());
+                Ok(Outcome::Success)
+            }
+            StaffCommand::Disable { ref username } | StaffCommand::Enable { ref username } => {
+                let member = member(&store, username).await?;
                 let now = unix_now();
                 let disabled = matches!(command, StaffCommand::Disable { .. }).then_some(now);
                 store
@@ -107,12 +154,7 @@ async fn add(
     }
     let key = super::secret_key(settings, false)?;
     let password = read_one_password(std::io::stdin().lock())?;
-    let person = Person {
-        username,
-        name: username,
-        email: None,
-    };
-    let verdict = config.policy()?.check(&password, &person);
+    let verdict = staff::staff_verdict(&config.policy()?, username, &password);
     if !verdict.accepted() {
         print_verdict(&verdict, false, std::io::stdout().lock()).map_err(super::output_error)?;
         return Ok(Outcome::Refused);
@@ -128,10 +170,24 @@ async fn add(
         .insert_staff(username, role, &hash, &sealed, "cli", unix_now())
         .await
         .map_err(|e| UsageError(e.to_string()))?;
-    let issuer = format!("{} help desk", settings.registration.authenticator_issuer);
     println!("Added {username} ({}).", role.as_str());
-    println!("Add this key to {username}'s authenticator app now; it is not shown again:");
-    println!("  {}", totp::base32(&secret));
-    println!("  {}", totp::otpauth_uri(&secret, &issuer, username));
+    print_key(settings, username, &secret);
     Ok(Outcome::Success)
+}
+
+/// The member of staff called `username`, or a usage error naming them.
+async fn member(store: &Store, username: &str) -> Result<Staff, UsageError> {
+    store
+        .staff_by_username(username)
+        .await
+        .map_err(|e| UsageError(e.to_string()))?
+        .ok_or_else(|| UsageError(format!("no member of staff is called {username}")))
+}
+
+/// An authenticator key, shown this once, as text and as an `otpauth://` URI.
+fn print_key(settings: &crate::config::Config, username: &str, secret: &[u8]) {
+    let issuer = format!("{} help desk", settings.registration.authenticator_issuer);
+    println!("Add this key to {username}'s authenticator app now; it is not shown again:");
+    println!("  {}", totp::base32(secret));
+    println!("  {}", totp::otpauth_uri(secret, &issuer, username));
 }

@@ -21,7 +21,7 @@ pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use directory::PendingWrite;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
 pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
-pub use staff::{Role, Staff, StaffSession};
+pub use staff::{Role, Staff, StaffChange, StaffSession};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -38,6 +38,8 @@ pub enum StoreError {
     Duplicate { field: &'static str, value: String },
     #[error("the account changed meanwhile; try again")]
     Conflict,
+    #[error("{0} is the last active admin: make another admin first")]
+    LastAdmin(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

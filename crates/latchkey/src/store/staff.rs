@@ -57,6 +57,27 @@ impl Staff {
     }
 }
 
+/// What an admin (or the operator) changes about a member of staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffChange {
+    Role(Role),
+    /// A new password's hash.
+    Password(String),
+    /// A new authenticator secret, sealed.
+    Authenticator(String),
+}
+
+impl StaffChange {
+    /// The audit action, naming the member (never a secret).
+    fn action(&self, username: &str) -> String {
+        match self {
+            StaffChange::Role(role) => format!("staff.role:{username}:{}", role.as_str()),
+            StaffChange::Password(_) => format!("staff.password_reset:{username}"),
+            StaffChange::Authenticator(_) => format!("staff.authenticator_reset:{username}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffSession {
     pub id: String,
@@ -181,6 +202,50 @@ impl Store {
             }
         );
         super::audit(&mut tx, now, actor, &action, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a member's role, password or authenticator, ends their
+    /// sessions (what they signed in with or as is no longer so), and
+    /// audits it, in one transaction. The last active admin keeps the role.
+    pub async fn change_staff(
+        &self,
+        member: &Staff,
+        change: &StaffChange,
+        actor: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let statement = match change {
+            StaffChange::Role(role) => {
+                let other_admins: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM staff
+                     WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1",
+                )
+                .bind(member.id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if *role == Role::Agent && member.role == Role::Admin && other_admins == 0 {
+                    return Err(StoreError::LastAdmin(member.username.clone()));
+                }
+                sqlx::query("UPDATE staff SET role = $1 WHERE id = $2").bind(role.as_str())
+            }
+            StaffChange::Password(hash) => {
+                sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2").bind(hash)
+            }
+            // A new secret starts its own count of used steps.
+            StaffChange::Authenticator(sealed) => sqlx::query(
+                "UPDATE staff SET totp_secret = $1, totp_last_step = NULL WHERE id = $2",
+            )
+            .bind(sealed),
+        };
+        statement.bind(member.id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+            .bind(member.id)
+            .execute(&mut *tx)
+            .await?;
+        super::audit(&mut tx, now, actor, &change.action(&member.username), None).await?;
         tx.commit().await?;
         Ok(())
     }

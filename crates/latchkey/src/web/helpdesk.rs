@@ -18,6 +18,7 @@ use super::{AppState, Site, WebError, account_of, client_address, cookie, notify
 use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::{random_token, same, token_id};
+use crate::staff;
 use crate::store::{AuditEvent, NewEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
 const COOKIE: &str = "latchkey_staff";
@@ -63,11 +64,20 @@ impl OnDuty {
         .await
     }
 
-    fn require_admin(&self) -> Result<(), WebError> {
-        match self.staff.role {
-            Role::Admin => Ok(()),
-            Role::Agent => Err(WebError::Forbidden),
+    /// Admins pass; anyone else's try is audited (with `what` they tried)
+    /// and refused with the console's own page.
+    async fn require_admin(
+        &self,
+        state: &AppState,
+        parts: &Parts,
+        what: &str,
+    ) -> Result<(), WebError> {
+        if self.staff.role == Role::Admin {
+            return Ok(());
         }
+        self.record(state, parts, "helpdesk.refused_not_admin", None, what)
+            .await?;
+        Err(WebError::Forbidden)
     }
 }
 
@@ -1018,7 +1028,7 @@ struct StaffPage<'a> {
 pub async fn staff_get(State(state): State<AppState>, parts: Parts) -> Response {
     let result = async {
         let on = on_duty(&state, current(&state, &parts).await?).await?;
-        on.require_admin()?;
+        on.require_admin(&state, &parts, "staff").await?;
         Ok(render(
             &StaffPage {
                 site: &state.site,
@@ -1033,7 +1043,10 @@ pub async fn staff_get(State(state): State<AppState>, parts: Parts) -> Response 
     page(&state, result)
 }
 
-/// `POST /helpdesk/staff/{id}/{disable|enable}`: admins only, never oneself.
+/// `POST /helpdesk/staff/{id}/{change}`: admins only. `disable` (never
+/// oneself), `enable`, `role-admin`, `role-agent`, `reset-password` and
+/// `reset-authenticator`; a new password or key is shown to the admin once,
+/// to hand over. Every change is audited and ends the member's sessions.
 pub async fn staff_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -1043,25 +1056,91 @@ pub async fn staff_post(
     let result = async {
         let session = form_session(&state, &parts, &form.csrf).await?;
         let on = on_duty(&state, Some(session)).await?;
-        if on.require_admin().is_err() {
-            on.record(&state, &parts, "helpdesk.refused_not_admin", None, &change)
-                .await?;
-            return Err(WebError::Forbidden);
-        }
+        on.require_admin(&state, &parts, &change).await?;
         let now = state.clock.now();
-        let disabled = match change.as_str() {
-            "disable" if id != on.staff.id => Some(now),
-            "enable" => None,
+        let actor = on.staff.actor();
+        let member = state
+            .store
+            .staff_by_id(id)
+            .await?
+            .ok_or(WebError::Redirect("/helpdesk/staff"))?;
+        let failed = |e: staff::StaffAdminError| WebError::Internal(e.to_string());
+        let handed_over = match change.as_str() {
+            "disable" if id != on.staff.id => {
+                let store = &state.store;
+                store.set_staff_disabled(id, Some(now), &actor, now).await?;
+                None
+            }
+            "enable" => {
+                state
+                    .store
+                    .set_staff_disabled(id, None, &actor, now)
+                    .await?;
+                None
+            }
+            "role-admin" | "role-agent" if id != on.staff.id => {
+                // Never oneself: so another admin, the one acting, always remains.
+                let role = if change == "role-admin" {
+                    Role::Admin
+                } else {
+                    Role::Agent
+                };
+                staff::set_role(&state.store, &member, role, &actor, now)
+                    .await
+                    .map_err(failed)?;
+                None
+            }
+            "reset-password" if id != on.staff.id => {
+                let password = staff::temporary_password(&state.policy, &member.username)
+                    .ok_or_else(|| WebError::Internal("no temporary password fits".into()))?;
+                let (store, hasher, policy) = (&state.store, &state.hasher, &state.policy);
+                staff::reset_password(store, hasher, policy, &member, &password, &actor, now)
+                    .await
+                    .map_err(failed)?
+                    .map_err(|_| WebError::Internal("temporary password refused".into()))?;
+                Some(Secret::Password(password))
+            }
+            "reset-authenticator" if id != on.staff.id => {
+                let secret =
+                    staff::reset_authenticator(&state.store, &state.key, &member, &actor, now)
+                        .await
+                        .map_err(failed)?;
+                Some(Secret::Key(crate::totp::base32(&secret)))
+            }
             _ => return Err(WebError::Redirect("/helpdesk/staff")),
         };
-        state
-            .store
-            .set_staff_disabled(id, disabled, &on.staff.actor(), now)
-            .await?;
-        Ok(to("/helpdesk/staff".into()))
+        let Some(secret) = handed_over else {
+            return Ok(to("/helpdesk/staff".into()));
+        };
+        Ok(render(
+            &HandOverPage {
+                site: &state.site,
+                csrf: &on.session.csrf,
+                staff: &on.staff,
+                member: &member.username,
+                secret,
+            },
+            StatusCode::OK,
+        ))
     }
     .await;
     page(&state, result)
+}
+
+/// What an admin hands over to a member of staff, shown once.
+enum Secret {
+    Password(String),
+    Key(String),
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/hand_over.html")]
+struct HandOverPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    staff: &'a Staff,
+    member: &'a str,
+    secret: Secret,
 }
 
 #[derive(Template)]
@@ -1094,7 +1173,7 @@ pub async fn audit_get(
 ) -> Response {
     let result = async {
         let on = on_duty(&state, current(&state, &parts).await?).await?;
-        on.require_admin()?;
+        on.require_admin(&state, &parts, "audit").await?;
         let account_id = match filter.account.trim() {
             "" => None,
             who => Some(state.store.find_account(who).await?.map_or(-1, |a| a.id)),
@@ -1144,7 +1223,7 @@ pub async fn audit_export_get(
 ) -> Response {
     let result = async {
         let on = on_duty(&state, current(&state, &parts).await?).await?;
-        on.require_admin()?;
+        on.require_admin(&state, &parts, "audit-export").await?;
         let since = parse_day(&query.since).unwrap_or(0);
         let mut body = String::new();
         let mut after = 0;

@@ -423,6 +423,14 @@ struct ErrorPage<'a> {
     reference: Option<String>,
 }
 
+/// The help desk's refusal of a page an agent's role does not open, in
+/// the console's look.
+#[derive(Template)]
+#[template(path = "helpdesk/forbidden.html")]
+struct ConsoleForbiddenPage<'a> {
+    site: &'a Site,
+}
+
 /// What went wrong, for the person (plain words) and for the log (details).
 pub enum WebError {
     /// The form's session is gone or its CSRF token does not match.
@@ -474,15 +482,7 @@ impl WebError {
                 StatusCode::FORBIDDEN,
             ),
             WebError::Redirect(path) => Redirect::to(path).into_response(),
-            WebError::Forbidden => render(
-                &ErrorPage {
-                    site,
-                    heading: "Not for your role",
-                    message: "Only a help desk admin can do this. Ask an admin if it needs doing.",
-                    reference: None,
-                },
-                StatusCode::FORBIDDEN,
-            ),
+            WebError::Forbidden => render(&ConsoleForbiddenPage { site }, StatusCode::FORBIDDEN),
             WebError::NotFound => render(
                 &ErrorPage {
                     site,

@@ -451,12 +451,24 @@ async fn agents_cannot_manage_staff_or_read_the_trail_and_admins_can() {
     ] {
         let page = agent.get(&portal, path).await;
         assert_eq!(page.status, 403, "{path}");
+        // The console's own refusal, not the public portal's "start again".
+        assert!(
+            page.body.contains("class=\"console\""),
+            "{path}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("href=\"/reset\""),
+            "{path}: {}",
+            page.body
+        );
     }
     let page = agent
         .post(&portal, &format!("/helpdesk/staff/{}/disable", kim.id), &[])
         .await;
     assert_eq!(page.status, 403);
-    assert_eq!(events(&db, "helpdesk.refused_not_admin").await, 1);
+    // Looking is audited as trying is: three pages and one change.
+    assert_eq!(events(&db, "helpdesk.refused_not_admin").await, 4);
 
     let mut admin = Browser::default();
     sign_in(&mut admin, &portal, "lee", &admin_secret).await;
@@ -560,4 +572,136 @@ fn the_first_admin_is_made_on_the_command_line() {
         "added and disabled: {}",
         verify.stdout
     );
+    assert_eq!(run(&["enable", "lee"], b"", &env).code, 0);
+
+    // An existing member: a new password, a new key, another role.
+    let weak = run(&["reset-password", "lee"], b"password\n", &env);
+    assert_eq!(weak.code, 1, "{}", weak.stdout);
+    let reset = run(&["reset-password", "lee"], b"Wx8#pqrTz-55m\n", &env);
+    assert_eq!(reset.code, 0, "{}", reset.stderr);
+    let missing = run(&["reset-password", "nobody"], b"Wx8#pqrTz-55m\n", &env);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("no member of staff is called nobody")
+    );
+    let new_key = run(&["reset-authenticator", "lee"], b"", &env);
+    assert_eq!(new_key.code, 0, "{}", new_key.stderr);
+    assert!(
+        new_key.stdout.contains("otpauth://totp/"),
+        "{}",
+        new_key.stdout
+    );
+    assert_ne!(new_key.stdout, added.stdout, "a key of its own");
+    let last = run(&["role", "lee", "--role", "agent"], b"", &env);
+    assert_eq!(last.code, 2, "the last admin stays one");
+    assert!(last.stderr.contains("last active admin"), "{}", last.stderr);
+    let kim = run(
+        &["add", "--username", "kim", "--role", "agent"],
+        b"Qz7#vbnMx-41k\n",
+        &env,
+    );
+    assert_eq!(kim.code, 0, "{}", kim.stderr);
+    assert_eq!(run(&["role", "kim", "--role", "admin"], b"", &env).code, 0);
+    assert_eq!(run(&["role", "lee", "--role", "agent"], b"", &env).code, 0);
+    let listed = run(&["list"], b"", &env).stdout;
+    assert!(listed.contains("kim                  admin"), "{listed}");
+    assert!(listed.contains("lee                  agent"), "{listed}");
+    let trail = latchkey_with_env(
+        &[
+            "--database-url",
+            &db,
+            "audit",
+            "export",
+            "--since",
+            "1970-01-01",
+        ],
+        b"",
+        &[],
+    );
+    for action in [
+        "staff.password_reset:lee",
+        "staff.authenticator_reset:lee",
+        "staff.role:kim:admin",
+        "staff.role:lee:agent",
+    ] {
+        assert!(trail.stdout.contains(action), "{action}: {}", trail.stdout);
+    }
+    assert!(
+        !trail.stdout.contains("Wx8#pqrTz"),
+        "no password in the trail"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_hands_a_member_a_new_key_password_and_role_in_the_console() {
+    let db = TestDb::sqlite("helpdesk_staff_admin");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let kim_secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let admin_secret = add_staff(&portal, &key, "lee", Role::Admin).await;
+    let kim = portal
+        .store
+        .staff_by_username("kim")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut agent = Browser::default();
+    sign_in(&mut agent, &portal, "kim", &kim_secret).await;
+    let mut admin = Browser::default();
+    sign_in(&mut admin, &portal, "lee", &admin_secret).await;
+    admin.get(&portal, "/helpdesk/staff").await;
+
+    let page = admin
+        .post(
+            &portal,
+            &format!("/helpdesk/staff/{}/reset-authenticator", kim.id),
+            &[],
+        )
+        .await;
+    assert_eq!(page.heading(), "Hand it over to kim", "{}", page.body);
+    let at = page.body.find("id=\"secret\">").unwrap() + "id=\"secret\">".len();
+    let shown: String = page.body[at..].chars().take_while(|c| *c != '<').collect();
+    let new_secret = data_encoding::BASE32_NOPAD
+        .decode(shown.replace(' ', "").trim_end_matches('=').as_bytes())
+        .unwrap();
+    // kim's session ended, the old key no longer opens the console, the new one does.
+    assert_eq!(
+        agent.get(&portal, "/helpdesk").await.heading(),
+        "Help desk sign-in"
+    );
+    let page = sign_in(&mut Browser::default(), &portal, "kim", &kim_secret).await;
+    assert_eq!(page.heading(), "Your authenticator code");
+    let page = sign_in(&mut agent, &portal, "kim", &new_secret).await;
+    assert_eq!(page.heading(), "Find an account", "{}", page.body);
+
+    admin.get(&portal, "/helpdesk/staff").await;
+    admin
+        .post(
+            &portal,
+            &format!("/helpdesk/staff/{}/role-admin", kim.id),
+            &[],
+        )
+        .await;
+    let kim_now = portal.store.staff_by_id(kim.id).await.unwrap().unwrap();
+    assert_eq!(kim_now.role, Role::Admin);
+    let page = admin
+        .post(
+            &portal,
+            &format!("/helpdesk/staff/{}/reset-password", kim.id),
+            &[],
+        )
+        .await;
+    assert_eq!(page.heading(), "Hand it over to kim");
+    let kim_now = portal.store.staff_by_id(kim.id).await.unwrap().unwrap();
+    assert_ne!(kim_now.password_hash, kim.password_hash);
+    for action in [
+        "staff.authenticator_reset:kim",
+        "staff.role:kim:admin",
+        "staff.password_reset:kim",
+    ] {
+        assert_eq!(events(&db, action).await, 1, "{action}");
+    }
+    db.drop_db().await;
 }
