@@ -12,10 +12,67 @@ use hmac::{Hmac, Mac};
 use rand::RngExt;
 use sha2::{Digest, Sha256};
 
-/// The server's secret key for HMACs (`server.secret_key`), kept as a
-/// keyed HMAC ready to be cloned for each use.
+/// The server's secret key for HMACs and sealed secrets
+/// (`LATCHKEY_SECRET_KEY`), with the keys it replaced (retired) so that a
+/// leaked key can be changed without losing what was sealed or tagged under
+/// it. New tags and seals use the current key; a sealed value names the key
+/// that sealed it by its id; checks and opens accept any key of the ring.
+/// `latchkey secrets rotate` re-seals everything under the current key.
 #[derive(Clone)]
-pub struct SecretKey(Hmac<Sha256>);
+pub struct SecretKey {
+    current: RingKey,
+    retired: Vec<RingKey>,
+}
+
+/// One key: its id (a fingerprint, never the key) and its keyed HMAC.
+#[derive(Clone)]
+struct RingKey {
+    id: String,
+    mac: Hmac<Sha256>,
+}
+
+impl RingKey {
+    fn new(bytes: &[u8]) -> Option<RingKey> {
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(bytes).ok()?;
+        let mut fingerprint = mac.clone();
+        fingerprint.update(b"latchkey key id");
+        let id = hex::encode(&fingerprint.finalize().into_bytes()[..4]);
+        Some(RingKey { id, mac })
+    }
+
+    fn mac(&self, purpose: &str, value: &str) -> Hmac<Sha256> {
+        let mut mac = self.mac.clone();
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        mac
+    }
+
+    fn cipher(&self, purpose: &str) -> ChaCha20Poly1305 {
+        let key: [u8; 32] = self.mac("derive", purpose).finalize().into_bytes().into();
+        ChaCha20Poly1305::new(Key::from_slice(&key))
+    }
+
+    fn open(&self, purpose: &str, hex_sealed: &str) -> Option<Vec<u8>> {
+        let bytes = hex::decode(hex_sealed).ok()?;
+        let (nonce, sealed) = bytes.split_at_checked(12)?;
+        self.cipher(purpose)
+            .decrypt(Nonce::from_slice(nonce), sealed)
+            .ok()
+    }
+}
+
+/// What re-sealing found a stored value to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resealed {
+    /// Sealed under the current key already.
+    Current,
+    /// Sealed under a retired key (or before keys had ids): here it is
+    /// under the current one.
+    Moved(String),
+    /// No key of the ring opens it.
+    Unreadable,
+}
 
 impl SecretKey {
     /// At least 32 bytes: shorter keys are refused at start.
@@ -23,68 +80,98 @@ impl SecretKey {
         if bytes.len() < 32 {
             return None;
         }
-        <Hmac<Sha256> as Mac>::new_from_slice(bytes)
-            .ok()
-            .map(SecretKey)
+        Some(SecretKey {
+            current: RingKey::new(bytes)?,
+            retired: Vec::new(),
+        })
     }
 
     pub fn random() -> SecretKey {
-        let bytes = random_bytes(32);
-        match <Hmac<Sha256> as Mac>::new_from_slice(&bytes) {
-            Ok(mac) => SecretKey(mac),
-            Err(_) => unreachable_hmac(),
+        match SecretKey::new(&random_bytes(32)) {
+            Some(key) => key,
+            None => unreachable_hmac(),
         }
+    }
+
+    /// The same current key, with `retired` ones still accepted.
+    pub fn with_retired(mut self, retired: Vec<SecretKey>) -> SecretKey {
+        self.retired = retired.into_iter().map(|key| key.current).collect();
+        self
+    }
+
+    /// The current key's id: a fingerprint that names it in sealed values
+    /// and in `latchkey secrets` output, and says nothing of the key.
+    pub fn id(&self) -> &str {
+        &self.current.id
+    }
+
+    /// The ids of the retired keys, in the order given.
+    pub fn retired_ids(&self) -> Vec<&str> {
+        self.retired.iter().map(|key| key.id.as_str()).collect()
+    }
+
+    fn ring(&self) -> impl Iterator<Item = &RingKey> {
+        std::iter::once(&self.current).chain(&self.retired)
     }
 
     /// HMAC-SHA-256 of `purpose` and `value`, hex. The purpose keeps a code's
     /// hash from standing in for a CAPTCHA answer's.
     pub fn tag(&self, purpose: &str, value: &str) -> String {
-        hex::encode(self.mac(purpose, value).finalize().into_bytes())
+        hex::encode(self.current.mac(purpose, value).finalize().into_bytes())
     }
 
-    /// A 32-byte key for another purpose (encryption), derived from this one.
-    pub fn derive(&self, purpose: &str) -> [u8; 32] {
-        self.mac("derive", purpose).finalize().into_bytes().into()
-    }
-
-    /// `nonce ‖ ciphertext` (ChaCha20-Poly1305 under a key derived for
+    /// `ID:nonce ‖ ciphertext` (ChaCha20-Poly1305 under a key derived for
     /// `purpose`), hex: secrets that must be read back, stored unreadable.
     pub fn seal(&self, purpose: &str, plaintext: &[u8]) -> Option<String> {
         let nonce = random_bytes(12);
         let sealed = self
+            .current
             .cipher(purpose)
             .encrypt(Nonce::from_slice(&nonce), plaintext)
             .ok()?;
-        Some(hex::encode([nonce, sealed].concat()))
+        Some(format!(
+            "{}:{}",
+            self.current.id,
+            hex::encode([nonce, sealed].concat())
+        ))
     }
 
-    /// What [`SecretKey::seal`] sealed, if this key and purpose sealed it.
+    /// What [`SecretKey::seal`] sealed, if a key of the ring and this
+    /// purpose sealed it. Values sealed before keys had ids name none: each
+    /// key is tried.
     pub fn open(&self, purpose: &str, stored: &str) -> Option<Vec<u8>> {
-        let bytes = hex::decode(stored).ok()?;
-        let (nonce, sealed) = bytes.split_at_checked(12)?;
-        self.cipher(purpose)
-            .decrypt(Nonce::from_slice(nonce), sealed)
-            .ok()
+        match stored.split_once(':') {
+            Some((id, sealed)) => self.ring().find(|key| key.id == id)?.open(purpose, sealed),
+            None => self.ring().find_map(|key| key.open(purpose, stored)),
+        }
     }
 
-    fn cipher(&self, purpose: &str) -> ChaCha20Poly1305 {
-        ChaCha20Poly1305::new(Key::from_slice(&self.derive(purpose)))
+    /// `stored` under the current key, for `latchkey secrets rotate`.
+    pub fn reseal(&self, purpose: &str, stored: &str) -> Resealed {
+        if stored
+            .split_once(':')
+            .is_some_and(|(id, _)| id == self.current.id)
+            && self.open(purpose, stored).is_some()
+        {
+            return Resealed::Current;
+        }
+        match self
+            .open(purpose, stored)
+            .and_then(|plain| self.seal(purpose, &plain))
+        {
+            Some(sealed) => Resealed::Moved(sealed),
+            None => Resealed::Unreadable,
+        }
     }
 
-    /// Whether `value` is what `tag` was made from, in constant time.
+    /// Whether `value` is what `tag` was made from, under any key of the
+    /// ring, in constant time for each.
     pub fn verify(&self, purpose: &str, value: &str, tag: &str) -> bool {
         let Ok(expected) = hex::decode(tag) else {
             return false;
         };
-        self.mac(purpose, value).verify_slice(&expected).is_ok()
-    }
-
-    fn mac(&self, purpose: &str, value: &str) -> Hmac<Sha256> {
-        let mut mac = self.0.clone();
-        mac.update(purpose.as_bytes());
-        mac.update(&[0]);
-        mac.update(value.as_bytes());
-        mac
+        self.ring()
+            .any(|key| key.mac(purpose, value).verify_slice(&expected).is_ok())
     }
 }
 
@@ -144,6 +231,42 @@ mod tests {
         assert!(!key.verify("captcha", "123456", &tag));
         assert!(!SecretKey::random().verify("code", "123456", &tag));
         assert!(!key.verify("code", "123456", "not hex"));
+    }
+
+    #[test]
+    fn a_rotated_key_still_opens_and_verifies_what_the_old_one_made() {
+        let old = SecretKey::new(b"the old key, which leaked, 32 bytes+").unwrap();
+        let sealed = old.seal("totp", b"an app secret").unwrap();
+        assert!(sealed.starts_with(&format!("{}:", old.id())), "{sealed}");
+        let tag = old.tag("code", "123456");
+        let new = SecretKey::new(b"the new key, fresh from openssl rand").unwrap();
+        assert_ne!(new.id(), old.id());
+        assert_eq!(new.open("totp", &sealed), None, "without the old key");
+        let ring = new.clone().with_retired(vec![old.clone()]);
+        assert_eq!(ring.retired_ids(), [old.id()]);
+        assert_eq!(ring.open("totp", &sealed).unwrap(), b"an app secret");
+        assert!(
+            ring.verify("code", "123456", &tag),
+            "codes sent before the switch"
+        );
+        // Re-sealing moves the value to the new key, which then opens it alone.
+        let Resealed::Moved(moved) = ring.reseal("totp", &sealed) else {
+            panic!("not moved");
+        };
+        assert_eq!(new.open("totp", &moved).unwrap(), b"an app secret");
+        assert_eq!(ring.reseal("totp", &moved), Resealed::Current);
+        assert_eq!(new.reseal("totp", &sealed), Resealed::Unreadable);
+        // New tags are the new key's only.
+        assert!(!old.verify("code", "1", &ring.tag("code", "1")));
+    }
+
+    #[test]
+    fn values_sealed_before_keys_had_ids_still_open() {
+        let key = SecretKey::new(b"a key from before the keyring, 32b+").unwrap();
+        let with_id = key.seal("totp", b"secret").unwrap();
+        let legacy = with_id.split_once(':').unwrap().1;
+        assert_eq!(key.open("totp", legacy).unwrap(), b"secret");
+        assert!(matches!(key.reseal("totp", legacy), Resealed::Moved(_)));
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn open(key: &SecretKey, stored: &str) -> Option<Vec<u8>> {
     key.open(SEAL_PURPOSE, stored)
 }
 
-const SEAL_PURPOSE: &str = "totp secret encryption";
+pub const SEAL_PURPOSE: &str = "totp secret encryption";
 
 #[cfg(test)]
 mod tests {

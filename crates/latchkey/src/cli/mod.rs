@@ -6,6 +6,7 @@ mod audit;
 mod config;
 mod directory;
 mod policy;
+mod secrets;
 mod serve;
 mod staff;
 mod user;
@@ -58,6 +59,10 @@ enum Command {
     /// Accounts: add, import, show, set a password.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// The server's secret key: which keys are in use, and re-sealing
+    /// everything under the current one after a rotation.
+    #[command(subcommand)]
+    Secrets(secrets::SecretsCommand),
 }
 
 /// How a command ended, as the process exit code says it.
@@ -113,6 +118,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Directory(command) => directory::run(command, &config),
         Command::Audit(command) => audit::run(command, &config),
         Command::Staff(command) => staff::run(command, &config),
+        Command::Secrets(command) => secrets::run(command, &config),
         Command::Config(command) => {
             config::run(&command, file.as_deref().unwrap_or(Path::new("")), &config)
         }
@@ -128,27 +134,47 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
 }
 
 /// The key of the HMACs and sealed secrets: `LATCHKEY_SECRET_KEY`, else
-/// `server.secret_key`; in the demo, a fixed public one.
+/// `server.secret_key`; in the demo, a fixed public one. With it, the keys
+/// it replaced: `LATCHKEY_RETIRED_SECRET_KEYS` (separated by white space),
+/// or one a line in the file `LATCHKEY_RETIRED_SECRET_KEYS_FILE` names.
 pub(crate) fn secret_key(
     settings: &crate::config::Config,
     demo: bool,
 ) -> Result<crate::secrets::SecretKey, UsageError> {
     use crate::secrets::SecretKey;
     let from_env = crate::config::secret_from_env("LATCHKEY_SECRET_KEY").map_err(UsageError)?;
-    match from_env.or_else(|| settings.server.secret_key.clone()) {
+    let current = match from_env.or_else(|| settings.server.secret_key.clone()) {
         Some(key) => SecretKey::new(key.as_bytes()).ok_or_else(|| {
             UsageError("server.secret_key (LATCHKEY_SECRET_KEY) must be 32 bytes or more".into())
-        }),
+        })?,
         // A fixed, public key: the demo's sealed secrets survive a restart.
         // Never run --demo against real accounts.
         None if demo => SecretKey::new(b"latchkey demo key: public, for demo data only")
-            .ok_or_else(|| UsageError("demo key".into())),
-        None => Err(UsageError(
-            "server.secret_key is not set: set LATCHKEY_SECRET_KEY to 32 or more random bytes \
-             (for example the output of `openssl rand -hex 32`), the same on every instance"
-                .into(),
-        )),
-    }
+            .ok_or_else(|| UsageError("demo key".into()))?,
+        None => {
+            return Err(UsageError(
+                "server.secret_key is not set: set LATCHKEY_SECRET_KEY to 32 or more random bytes \
+                 (for example the output of `openssl rand -hex 32`), the same on every instance"
+                    .into(),
+            ));
+        }
+    };
+    let retired = crate::config::secret_from_env("LATCHKEY_RETIRED_SECRET_KEYS")
+        .map_err(UsageError)?
+        .unwrap_or_default();
+    let retired = retired
+        .split_whitespace()
+        .enumerate()
+        .map(|(n, key)| {
+            SecretKey::new(key.as_bytes()).ok_or_else(|| {
+                UsageError(format!(
+                    "LATCHKEY_RETIRED_SECRET_KEYS: key {} is shorter than 32 bytes",
+                    n + 1
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(current.with_retired(retired))
 }
 
 /// The whole of standard input is one password; one trailing newline is not part of it.

@@ -81,6 +81,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         tracing::warn!("{warning}");
     }
     let key = super::secret_key(settings, args.demo)?;
+    tracing::info!(key = key.id(), retired = ?key.retired_ids(), "secret key");
     let bind = args.bind.unwrap_or_else(|| settings.server.bind.clone());
     let tls = match (
         &settings.server.tls_cert_file,

@@ -14,12 +14,14 @@ use crate::accounts::{Account, NewAccount};
 mod audit;
 mod directory;
 mod flow;
+mod sealed;
 mod sessions;
 mod staff;
 mod throttle;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use directory::PendingWrite;
 pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
+pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};
 

@@ -705,3 +705,97 @@ async fn an_admin_hands_a_member_a_new_key_password_and_role_in_the_console() {
     }
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn a_leaked_secret_key_is_replaced_without_losing_authenticators() {
+    use crate::support::{TempDir, latchkey_with_env};
+    let dir = TempDir::new("cli-rotate");
+    let db = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+    const OLD: &str = "the-old-key-which-leaked-0123456789";
+    const NEW: &str = "the-new-key-from-openssl-rand-0123456789";
+    let run = |args: &[&str], stdin: &[u8], env: &[(&str, &str)]| {
+        let mut all = vec!["--database-url", db.as_str()];
+        all.extend_from_slice(args);
+        latchkey_with_env(&all, stdin, env)
+    };
+    let old = [("LATCHKEY_SECRET_KEY", OLD)];
+    let added = run(
+        &["staff", "add", "--username", "lee", "--role", "admin"],
+        b"Qz7#vbnMx-41k\n",
+        &old,
+    );
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let shown = added.stdout.lines().nth(2).unwrap().trim().to_owned();
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(shown.as_bytes())
+        .unwrap();
+
+    let status = run(&["secrets", "status"], b"", &old);
+    assert!(
+        status
+            .stdout
+            .contains("staff authenticators: 1 under the current key"),
+        "{}",
+        status.stdout
+    );
+    // The new key alone cannot read what the old one sealed: rotate says so.
+    let new_only = [("LATCHKEY_SECRET_KEY", NEW)];
+    let lost = run(&["secrets", "rotate"], b"", &new_only);
+    assert_eq!(lost.code, 1, "{}", lost.stdout);
+    assert!(
+        lost.stdout.contains("1 opened by no key given"),
+        "{}",
+        lost.stdout
+    );
+    // The new key current, the old one retired: everything moves over.
+    let both = [
+        ("LATCHKEY_SECRET_KEY", NEW),
+        ("LATCHKEY_RETIRED_SECRET_KEYS", OLD),
+    ];
+    let status = run(&["secrets", "status"], b"", &both);
+    assert!(status.stdout.contains("Retired key: "), "{}", status.stdout);
+    assert!(
+        status.stdout.contains("1 under a retired one"),
+        "{}",
+        status.stdout
+    );
+    let rotated = run(&["secrets", "rotate"], b"", &both);
+    assert_eq!(rotated.code, 0, "{}", rotated.stdout);
+    assert!(
+        rotated.stdout.contains("staff authenticators: 1 moved"),
+        "{}",
+        rotated.stdout
+    );
+    assert!(
+        !rotated.stdout.contains(OLD) && !rotated.stdout.contains(NEW),
+        "ids, never keys"
+    );
+    // Now the new key alone opens it, and it is the same authenticator.
+    let status = run(&["secrets", "status"], b"", &new_only);
+    assert!(
+        status
+            .stdout
+            .contains("staff authenticators: 1 under the current key"),
+        "{}",
+        status.stdout
+    );
+    let store = latchkey::store::Store::open(&db).await.unwrap();
+    let lee = store.staff_by_username("lee").await.unwrap().unwrap();
+    let new_key = SecretKey::new(NEW.as_bytes()).unwrap();
+    assert_eq!(totp::open(&new_key, &lee.totp_secret).unwrap(), secret);
+    store.close().await;
+    let short = run(
+        &["secrets", "status"],
+        b"",
+        &[
+            ("LATCHKEY_SECRET_KEY", NEW),
+            ("LATCHKEY_RETIRED_SECRET_KEYS", "short"),
+        ],
+    );
+    assert_eq!(short.code, 2);
+    assert!(
+        short.stderr.contains("LATCHKEY_RETIRED_SECRET_KEYS"),
+        "{}",
+        short.stderr
+    );
+}
