@@ -207,6 +207,7 @@ async fn tell_password_changed(
         now,
         address: "the help desk's command line",
         helpdesk_phone: &services.config.helpdesk.phone,
+        service: &services.config.branding.name,
     };
     let phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
     let notice = notify::Notice::PasswordChanged;

@@ -190,6 +190,8 @@ pub struct NoticeContext<'a> {
     pub now: i64,
     pub address: &'a str,
     pub helpdesk_phone: &'a str,
+    /// The university's name (`branding.name`): mails are signed with it.
+    pub service: &'a str,
 }
 
 /// The messages telling of `notice`: a mail to `email`, a text to each phone.
@@ -217,7 +219,7 @@ pub fn notice_messages(
         channel: Channel::Email,
         recipient: email.to_owned(),
         subject: subject.to_owned(),
-        body: body.clone(),
+        body: format!("{body}\n\n{} password service", context.service),
     };
     let texts = phones.iter().map(|phone| Message {
         channel: Channel::Sms,
@@ -276,6 +278,7 @@ mod tests {
             now: 1_800_000_000,
             address: "203.0.113.9",
             helpdesk_phone: "(555) 010-4357",
+            service: "Example University",
         };
         let messages = notice_messages(
             &Notice::PasswordChanged,
@@ -296,12 +299,15 @@ mod tests {
             ]
         );
         assert_eq!(messages[0].subject, "Your university password was changed");
-        for message in &messages {
-            assert_eq!(
-                message.body,
-                "Your university password was changed on 2027-01-15 08:00 UTC from 203.0.113.9. \
-                 If this was not you, call the help desk at (555) 010-4357 now."
-            );
+        let told = "Your university password was changed on 2027-01-15 08:00 UTC from 203.0.113.9. \
+                    If this was not you, call the help desk at (555) 010-4357 now.";
+        assert_eq!(
+            messages[0].body,
+            format!("{told}\n\nExample University password service"),
+            "a mail is signed with the university's name"
+        );
+        for text in &messages[1..] {
+            assert_eq!(text.body, told);
         }
     }
 

@@ -619,6 +619,7 @@ pub(crate) async fn notify(
         now: state.clock.now(),
         address: &address,
         helpdesk_phone: &state.site.helpdesk.phone,
+        service: &state.site.branding.name,
     };
     let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
     phones.extend(also_phone.filter(|p| !phones.contains(p)));

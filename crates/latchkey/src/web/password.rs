@@ -10,16 +10,25 @@ use crate::accounts::ChangeError;
 use crate::directory::DirectoryError;
 use crate::store::StoreError;
 
-/// Each rule in force: its id, its line, and whether the last try broke it.
-pub type Checklist = Vec<(&'static str, String, bool)>;
+/// Each rule in force: its id, its line, and how the last try fared
+/// against it, as the line's class: `rule` (nothing tried yet), `met` or
+/// `unmet`.
+pub type Checklist = Vec<(&'static str, String, &'static str)>;
 
+/// The checklist before a try (`violations` empty), or after a refused one:
+/// then every rule is marked, the broken ones and the kept ones alike.
 pub fn checklist(policy: &Policy, violations: &[Violation]) -> Checklist {
     policy
         .requirements()
         .into_iter()
         .map(|r| {
             let broken = violations.iter().any(|v| v.rule == r.rule);
-            (r.rule.id(), r.description, broken)
+            let class = match (violations.is_empty(), broken) {
+                (true, _) => "rule",
+                (false, true) => "unmet",
+                (false, false) => "met",
+            };
+            (r.rule.id(), r.description, class)
         })
         .collect()
 }

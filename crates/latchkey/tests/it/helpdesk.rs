@@ -289,6 +289,11 @@ async fn a_caller_verified_by_a_texted_code_is_unlocked_and_gets_a_one_time_rese
         .post(&portal, &format!("{ada}/send-code"), &[("method", "sms")])
         .await;
     assert!(page.body.contains("A code is on its way"), "{}", page.body);
+    // The caller reads this code out to the agent: the text says so, and
+    // does not forbid it.
+    let text = portal.store.outbox(1).await.unwrap().remove(0);
+    assert!(text.body.contains("read them this code"), "{}", text.body);
+    assert!(!text.body.contains("Never share"), "{}", text.body);
     let page = browser
         .post(&portal, &format!("{ada}/check-code"), &[("code", "999999")])
         .await;
@@ -316,6 +321,13 @@ async fn a_caller_verified_by_a_texted_code_is_unlocked_and_gets_a_one_time_rese
         told.iter()
             .all(|m| m.body.contains("The help desk unlocked online reset")),
         "mail and text: {told:?}"
+    );
+    let mail = told.iter().find(|m| m.channel == "email").unwrap();
+    assert!(
+        mail.body
+            .starts_with("Subject: Online reset of your password is unlocked"),
+        "{}",
+        mail.body
     );
     assert_eq!(events(&db, "helpdesk.unlocked").await, 1);
     assert_eq!(events(&db, "helpdesk.caller_verified:sent_code").await, 1);
@@ -397,6 +409,20 @@ async fn a_required_password_change_comes_first_at_the_next_sign_in() {
             .contains("change your password at your next sign-in"),
         "{}",
         told.body
+    );
+    let mail = portal
+        .store
+        .outbox(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.channel == "email")
+        .unwrap();
+    assert!(
+        mail.body
+            .starts_with("Subject: Change your password at your next sign-in"),
+        "not \"the ways you can reset … changed\": {}",
+        mail.body
     );
 
     let mut person = Browser::default();

@@ -702,6 +702,18 @@ async fn policy_and_history_refusals_say_which_rules() {
         page.body
     );
     assert!(page.body.contains("(not met)"));
+    // Every rule says how the refused try fared: broken and kept alike.
+    assert!(
+        page.body
+            .contains("data-rule=\"uppercase\" class=\"unmet\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("data-rule=\"lowercase\" class=\"met\""),
+        "{}",
+        page.body
+    );
 
     let page = browser
         .post(
@@ -812,6 +824,67 @@ async fn the_demo_phone_shows_the_outbox_newest_first_and_only_in_the_demo() {
     );
     assert!(first < second, "newest first");
     assert!(page.body.contains("Text to +12025550102"));
+}
+
+#[tokio::test]
+async fn every_page_wears_the_universitys_name_logo_and_colour() {
+    use latchkey::web::site::{BrandingConfig, SupportLink};
+    let dir = crate::support::TempDir::new("branding");
+    let logo = dir.0.join("crest.svg");
+    std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let branding = BrandingConfig {
+        name: "Riverside University".into(),
+        logo_file: Some(logo),
+        primary_color: "#006633".into(),
+        support_links: vec![SupportLink {
+            label: "IT status".into(),
+            url: "https://status.riverside.example".into(),
+        }],
+    };
+    let site = Site::new(Default::default(), branding, false)
+        .with_logo()
+        .unwrap();
+    let db = TestDb::sqlite("portal_branding");
+    let extras = Extras {
+        site,
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    let mut browser = Browser::default();
+    for path in ["/reset", "/signin", "/helpdesk"] {
+        let page = browser.get(&portal, path).await;
+        assert!(
+            page.body.contains("Riverside University password service"),
+            "{path}"
+        );
+        assert!(page.body.contains("href=\"/static/brand.css\""), "{path}");
+    }
+    let page = browser.get(&portal, "/reset").await;
+    assert!(page.body.contains("src=\"/static/logo\""));
+    assert!(
+        page.body
+            .contains("href=\"https://status.riverside.example\"")
+    );
+    // The help desk is dialled in international form.
+    assert!(
+        page.body.contains("href=\"tel:+15550104357\""),
+        "{}",
+        page.body
+    );
+    let css = browser.get(&portal, "/static/brand.css").await;
+    assert!(css.body.contains("--brand: #006633"), "{}", css.body);
+    let logo = browser.get(&portal, "/static/logo").await;
+    assert_eq!(logo.status, StatusCode::OK);
+    assert!(logo.body.starts_with("<svg"));
+    // A text with a code carries the name too.
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let text = portal.store.outbox(1).await.unwrap().remove(0);
+    assert!(
+        text.body
+            .starts_with("Your Riverside University password reset code"),
+        "{}",
+        text.body
+    );
 }
 
 #[tokio::test]

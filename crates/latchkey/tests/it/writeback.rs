@@ -298,6 +298,13 @@ async fn people_outside_the_campus_and_the_vpn_are_warned_first_and_may_go_on() 
     let page = outside.get(&portal, "/reset").await;
     assert_eq!(page.heading(), "Connect to the VPN first");
     assert!(page.body.contains("vpn.example.edu") && page.body.contains("macOS"));
+    // Headings in order: an h2 comes before any h3.
+    let (h2, h3) = (page.body.find("<h2"), page.body.find("<h3"));
+    assert!(
+        h2.is_some() && h2 < h3.or(Some(usize::MAX)),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("href=\"/reset?anyway=1\""));
     assert_eq!(
         count(&db.url, "reset_sessions").await,
