@@ -442,15 +442,7 @@ pub(crate) async fn answer_captcha(
             .verify(CAPTCHA_PURPOSE, &normalize_answer(answer), &tag)
     });
     if !right {
-        let address = client_address(state, parts);
-        let limit = state.throttle.captcha_failures_per_address;
-        throttle(state, &format!("captcha:address:{address}"), 600, limit).await?;
-        let challenge = fresh_challenge(state)?;
-        state
-            .store
-            .set_captcha(&session.id, &challenge.stored())
-            .await?;
-        audit(state, parts, "reset.captcha_failed", session.account_id).await?;
+        next_challenge(state, parts, session, "reset.captcha_failed").await?;
         return Ok(again(
             "Those characters did not match. Here is a new set; try again.",
         ));
@@ -504,6 +496,18 @@ pub(crate) async fn new_captcha(
     if session.step != Step::Captcha {
         return Ok(Outcome::OtherStep);
     }
+    next_challenge(state, parts, session, "reset.captcha_renewed").await?;
+    Ok(Outcome::Moved)
+}
+
+/// A new challenge in place of the session's, after a wrong answer or on
+/// request: counted against the address either way, and audited as `action`.
+async fn next_challenge(
+    state: &AppState,
+    parts: &Parts,
+    session: &ResetSession,
+    action: &str,
+) -> Result<(), WebError> {
     let address = client_address(state, parts);
     let limit = state.throttle.captcha_failures_per_address;
     throttle(state, &format!("captcha:address:{address}"), 600, limit).await?;
@@ -512,8 +516,8 @@ pub(crate) async fn new_captcha(
         .store
         .set_captcha(&session.id, &challenge.stored())
         .await?;
-    audit(state, parts, "reset.captcha_renewed", session.account_id).await?;
-    Ok(Outcome::Moved)
+    audit(state, parts, action, session.account_id).await?;
+    Ok(())
 }
 
 /// Step 3: send a fresh code by the chosen method.
