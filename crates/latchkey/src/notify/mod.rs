@@ -125,6 +125,20 @@ pub enum CodeUse {
     CallerCheck,
 }
 
+impl CodeUse {
+    /// The name its send limits are counted under: each use has its own, so
+    /// the texts a stranger makes a reset send never use up the ones the
+    /// owner needs to sign in.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeUse::Reset => "reset",
+            CodeUse::SignIn => "signin",
+            CodeUse::Registration => "registration",
+            CodeUse::CallerCheck => "caller",
+        }
+    }
+}
+
 /// The words of a message with a code: the same for a text and a call, but a
 /// call spells the digits out so the voice reads them one by one. `service`
 /// is the university's name.

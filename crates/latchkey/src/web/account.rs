@@ -17,8 +17,9 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::codes::{
-    CODE_PURPOSE, CodeVerdict, MethodOption, authenticator_verdict, code_from, codes_paused,
-    count_wrong_code, method_options, send_chosen, send_code, tries_left_message, typed_code,
+    CODE_PURPOSE, CodeVerdict, MethodOption, authenticator_verdict, code_from,
+    count_wrong_signin_code, method_options, send_chosen, send_code, signin_codes_paused,
+    tries_left_message, typed_code,
 };
 use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
@@ -291,7 +292,7 @@ fn refused(error: impl Into<String>) -> Outcome {
     }
 }
 
-const CODES_PAUSED: &str = "Too many wrong codes were typed for this account, so codes are paused for a while. Try again later, or call the help desk.";
+const CODES_PAUSED: &str = "Too many wrong codes were typed for this account, so sign-in codes are paused for up to an hour. Try again later, or call the help desk.";
 
 /// The session whose stored id (the token's hash) is `id`, as it is now
 /// that an action changed it.
@@ -405,32 +406,38 @@ pub(crate) async fn sign_in(
         0..=254 => state.store.find_account(identifier).await?,
         _ => None,
     };
+    // Wrong passwords count against the account, or for a name that is
+    // none against that name: an unknown name pauses as a real one does.
+    let failures_key = match &account {
+        Some(account) => account_failures_key(account.id),
+        None => format!("signinfail:name:{}", identifier.to_lowercase()),
+    };
+    let paused = state.store.hits(&failures_key, ACCOUNT_WINDOW, now).await?
+        >= state.throttle.signin_failures_per_account;
     let right = match &account {
-        Some(account) if signin_paused(state, account.id).await? => {
-            audit(state, parts, "signin.paused", Some(account.id)).await?;
-            return Ok(SignIn::Refused(format!(
-                "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
-                ACCOUNT_WINDOW / 60
-            )));
+        Some(account) if !paused => {
+            verify_password(&state.store, &state.hasher, account, password).await?
         }
-        Some(account) => verify_password(&state.store, &state.hasher, account, password).await?,
-        None => {
-            // The same work as checking a password, so time tells nothing.
+        _ => {
+            // The same work as checking a password, paused or unknown, so
+            // time tells nothing.
             let _ = state.hasher.hash(password).await;
             false
         }
     };
+    let id = account.as_ref().map(|a| a.id);
+    if paused {
+        audit(state, parts, "signin.paused", id).await?;
+        return Ok(SignIn::Refused(format!(
+            "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
+            ACCOUNT_WINDOW / 60
+        )));
+    }
     let account = match account {
         Some(account) if right => account,
         _ => {
             state.store.hit(&address_key, ADDRESS_WINDOW, now).await?;
-            if let Some(account) = &account {
-                state
-                    .store
-                    .hit(&account_failures_key(account.id), ACCOUNT_WINDOW, now)
-                    .await?;
-            }
-            let id = account.as_ref().map(|a| a.id);
+            state.store.hit(&failures_key, ACCOUNT_WINDOW, now).await?;
             audit(state, parts, "signin.failed", id).await?;
             return Ok(SignIn::Refused(
                 "That username or password is not right. Passwords are case sensitive.".to_owned(),
@@ -614,7 +621,7 @@ async fn verify_page(
     error: Option<String>,
 ) -> Result<Response, WebError> {
     let account = account_of(state, session.account_id).await?;
-    let paused = codes_paused(&account, state.clock.now());
+    let paused = signin_codes_paused(state, account.id).await?;
     let error = error.or_else(|| paused.then(|| CODES_PAUSED.to_owned()));
     let options = if paused {
         Vec::new()
@@ -658,7 +665,7 @@ pub(crate) async fn send_factor_code(
 ) -> Result<Outcome, WebError> {
     let account = account_of(state, session.account_id).await?;
     let now = state.clock.now();
-    if codes_paused(&account, now) {
+    if signin_codes_paused(state, account.id).await? {
         return Ok(refused(CODES_PAUSED));
     }
     let expires = now + state.server.code_minutes * 60;
@@ -712,7 +719,7 @@ pub(crate) async fn check_factor_code(
         }
         None => {
             audit(state, parts, "signin.code_wrong", Some(account_id)).await?;
-            let wrong = count_wrong_code(state, account_id).await?;
+            let wrong = count_wrong_signin_code(state, account_id).await?;
             if wrong.locked() {
                 audit(state, parts, "signin.codes_paused", Some(account_id)).await?;
                 state.store.clear_session_code(&session.id).await?;

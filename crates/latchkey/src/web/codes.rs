@@ -42,13 +42,14 @@ pub async fn send_code(
     usage: CodeUse,
 ) -> Result<Result<String, NotSent>, WebError> {
     let now = state.clock.now();
+    let flow = usage.as_str();
     let per_account = state
         .store
-        .hit(&format!("send:account:{account_id}"), 3600, now)
+        .hit(&format!("send:{flow}:account:{account_id}"), 3600, now)
         .await?;
     let per_phone = state
         .store
-        .hit(&format!("send:phone:{phone}"), 3600, now)
+        .hit(&format!("send:{flow}:phone:{phone}"), 3600, now)
         .await?;
     if per_account > state.throttle.codes_per_account || per_phone > state.throttle.codes_per_phone
     {
@@ -194,9 +195,38 @@ pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<Wrong
     Ok(WrongCode::BeforeLock(limit - failures))
 }
 
-/// Codes are paused for this account after too many wrong ones.
+/// Codes are paused for this account's online reset after too many wrong ones.
 pub fn codes_paused(account: &Account, now: i64) -> bool {
     account.locked_until.is_some_and(|until| until > now)
+}
+
+/// Wrong second-factor codes at sign-in are counted apart from a reset's:
+/// a stranger's guesses in a reset never stop the owner, who knows the
+/// password, signing in with a factor they hold.
+fn signin_code_failures_key(account_id: i64) -> String {
+    format!("signin-codefail:account:{account_id}")
+}
+
+/// Counts a wrong sign-in code; past the limit in an hour, sign-in codes
+/// pause for the account (its online reset does not).
+pub async fn count_wrong_signin_code(
+    state: &AppState,
+    account_id: i64,
+) -> Result<WrongCode, WebError> {
+    let key = signin_code_failures_key(account_id);
+    let failures = state.store.hit(&key, 3600, state.clock.now()).await?;
+    let limit = state.throttle.code_failures_before_lock;
+    Ok(match failures >= limit {
+        true => WrongCode::Locked,
+        false => WrongCode::BeforeLock(limit - failures),
+    })
+}
+
+/// Sign-in codes are paused for this account after too many wrong ones.
+pub async fn signin_codes_paused(state: &AppState, account_id: i64) -> Result<bool, WebError> {
+    let key = signin_code_failures_key(account_id);
+    let failures = state.store.hits(&key, 3600, state.clock.now()).await?;
+    Ok(failures >= state.throttle.code_failures_before_lock)
 }
 
 /// "You can try 2 more times", or that the code is used up.

@@ -165,6 +165,62 @@ async fn an_authenticator_code_signs_in_once() {
 }
 
 #[tokio::test]
+async fn a_strangers_reset_never_stops_the_owner_signing_in() {
+    use crate::portal::up_to_the_code;
+    let wrong_code = async |portal: &Portal, stranger: &mut Browser| {
+        let code = latest_code(&portal.store).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        stranger
+            .post(portal, "/reset/code", &[("code", wrong)])
+            .await
+    };
+    // A stranger types wrong codes in a reset for ada until it locks.
+    let db = TestDb::sqlite("signin_despite_reset_lock");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut stranger = Browser::default();
+    up_to_the_code(&mut stranger, &portal, "ada", "sms").await;
+    for _ in 0..5 {
+        wrong_code(&portal, &mut stranger).await;
+    }
+    stranger.post(&portal, "/reset/method-again", &[]).await;
+    stranger
+        .post(&portal, "/reset/method", &[("method", "sms")])
+        .await;
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(wrong_code(&portal, &mut stranger).await);
+    }
+    let last = last.unwrap();
+    assert_eq!(last.heading(), "Online reset is paused for this account");
+    // ada knows her password and holds her phone: she signs in.
+    let mut ada = Browser::default();
+    let page = sign_in_ada(&mut ada, &portal).await;
+    assert_eq!(page.heading(), "Your account", "{}", page.body);
+
+    // Another stranger uses up the texts a reset may send her this hour.
+    let db = TestDb::sqlite("signin_despite_reset_sends");
+    let portal = crate::portal::portal(&db, &SecretKey::random()).await;
+    let mut stranger = Browser::default();
+    up_to_the_code(&mut stranger, &portal, "ada", "sms").await;
+    let limit = latchkey::config::ThrottleConfig::default().codes_per_account;
+    for _ in 1..limit {
+        stranger.post(&portal, "/reset/method-again", &[]).await;
+        let page = stranger
+            .post(&portal, "/reset/method", &[("method", "sms")])
+            .await;
+        assert_eq!(page.heading(), "Enter your code");
+    }
+    stranger.post(&portal, "/reset/method-again", &[]).await;
+    let refused = stranger
+        .post(&portal, "/reset/method", &[("method", "sms")])
+        .await;
+    assert!(refused.body.contains("several codes"), "{}", refused.body);
+    let mut ada = Browser::default();
+    let page = sign_in_ada(&mut ada, &portal).await;
+    assert_eq!(page.heading(), "Your account", "{}", page.body);
+}
+
+#[tokio::test]
 async fn a_wrong_password_and_an_unknown_account_get_the_same_answer_and_are_throttled() {
     let db = TestDb::sqlite("signin_wrong");
     let portal = portal(&db, &SecretKey::random()).await;
@@ -187,6 +243,26 @@ async fn a_wrong_password_and_an_unknown_account_get_the_same_answer_and_are_thr
     portal.clock.advance(900);
     let page = sign_in(&mut browser, &portal, "ada", OLD_PASSWORD).await;
     assert_eq!(page.heading(), "Confirm it is you");
+
+    // An unknown name pauses the same way, with the same words: the pause
+    // does not tell a real account from a name that is none.
+    portal.clock.advance(900);
+    let mut pages = Vec::new();
+    let mut browser = Browser::default();
+    for who in ["alan", "nobody"] {
+        for _ in 0..10 {
+            sign_in(&mut browser, &portal, who, "Wrong#pass1").await;
+        }
+        let page = sign_in(&mut browser, &portal, who, "Wrong#pass1").await;
+        assert!(
+            page.body.contains("paused for 15 minutes"),
+            "{who}: {}",
+            page.body
+        );
+        pages.push(page.body.replace(&format!("value=\"{who}\""), ""));
+    }
+    assert_eq!(pages[0], pages[1]);
+    portal.clock.advance(900);
 
     // Thirty failures from one address in ten minutes: refused outright.
     let mut browser = Browser::default();

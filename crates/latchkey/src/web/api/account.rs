@@ -21,7 +21,7 @@ use crate::web::account::{
     self, Outcome, SignIn, factor_code_from, factor_is_fresh, pending_phone, session_named,
     signed_in,
 };
-use crate::web::codes::{codes_paused, method_options};
+use crate::web::codes::{method_options, signin_codes_paused};
 use crate::web::password::{BrokenRule, CheckAnswer, check_answer};
 use crate::web::{AppState, WebError, account_of, bearer, client_ip};
 
@@ -92,7 +92,7 @@ async fn account_state(
     session: AccountSession,
 ) -> Result<AccountState, WebError> {
     let account = account_of(state, session.account_id).await?;
-    let factor_methods = if codes_paused(&account, state.clock.now()) {
+    let factor_methods = if signin_codes_paused(state, account.id).await? {
         Vec::new()
     } else {
         method_options(state, &account).await?
