@@ -291,7 +291,7 @@ impl Ctx {
         if status != 201 {
             return Err(format!("start: {status} {started}"));
         }
-        let token = started["token"].as_str().ok_or("no token")?.to_owned();
+        let mut token = started["token"].as_str().ok_or("no token")?.to_owned();
         let mut state = started["state"].clone();
         for _ in 0..MAX_REQUESTS {
             let step = state["step"].as_str().unwrap_or("").to_owned();
@@ -336,6 +336,10 @@ impl Ctx {
                     }
                 }
                 _ => return Err(format!("{path}: {status} {answer}")),
+            }
+            // The code step renews the reset's token: the old one is dead.
+            if let Some(renewed) = answer["token"].as_str() {
+                token = renewed.to_owned();
             }
             state = answer;
         }

@@ -325,11 +325,17 @@ impl Store {
     }
 
     /// The right code: it is used up, and the session may choose a password.
-    pub async fn accept_reset_code(&self, id: &str) -> Result<bool, StoreError> {
+    /// The code was right: the reset moves to its password step under a new
+    /// id (a rise in privilege), in one guarded statement, so a token
+    /// planted before the code opens nothing after it. (The form token may
+    /// stay: without the session's token it is worth nothing.)
+    pub async fn accept_reset_code(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
         let updated = sqlx::query(
-            "UPDATE reset_sessions SET code_hash = NULL, step = 'password' WHERE id = $1 AND step = 'code'",
+            "UPDATE reset_sessions SET id = $2, code_hash = NULL, step = 'password'
+             WHERE id = $1 AND step = 'code'",
         )
         .bind(id)
+        .bind(new_id)
         .execute(&self.pool)
         .await?;
         Ok(updated.rows_affected() == 1)

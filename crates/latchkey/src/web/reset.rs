@@ -75,6 +75,9 @@ fn back_to_flow() -> Response {
 pub(crate) enum Outcome {
     /// The reset moved on, or stayed where the step left it: show its step now.
     Moved,
+    /// The reset moved on under a new token (the code was right): the
+    /// client must hold this one from now on; the old one opens nothing.
+    Renewed(String),
     /// Sent for another step than the session's: nothing changed.
     OtherStep,
     /// Not done: the step as it is now, with why.
@@ -101,6 +104,13 @@ async fn answer_form(
 ) -> Result<Response, WebError> {
     match outcome {
         Outcome::Moved | Outcome::OtherStep => Ok(back_to_flow()),
+        Outcome::Renewed(token) => {
+            let mut response = back_to_flow();
+            let lifetime = state.server.reset_minutes * 60;
+            let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
+            response.headers_mut().append(header::SET_COOKIE, value);
+            Ok(response)
+        }
         Outcome::Again { error, violations } => {
             let session = session_by_id(state, session_id)
                 .await?
@@ -629,10 +639,17 @@ pub(crate) async fn check_code(
         let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));
         return Ok(again(tries_left_message(left)));
     }
-    if state.store.accept_reset_code(&session.id).await? {
-        audit(state, parts, "reset.code_verified", session.account_id).await?;
+    let token = random_token();
+    let renamed = state
+        .store
+        .accept_reset_code(&session.id, &token_id(&token))
+        .await?;
+    if !renamed {
+        // Another request took this code first; it holds the new token.
+        return Ok(Outcome::Moved);
     }
-    Ok(Outcome::Moved)
+    audit(state, parts, "reset.code_verified", session.account_id).await?;
+    Ok(Outcome::Renewed(token))
 }
 
 /// Step 5: the policy, the history, the change in one transaction.

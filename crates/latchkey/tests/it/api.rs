@@ -164,6 +164,7 @@ async fn a_whole_reset_by_text_message() {
             .post("/api/v1/reset/code", json!({"code": code}))
             .await;
         assert_eq!(at_password.json["step"], "password");
+        client.token = Some(at_password.json["token"].as_str().unwrap().to_owned());
         let rules: Vec<&str> = at_password.json["requirements"]
             .as_array()
             .unwrap()
@@ -771,10 +772,17 @@ async fn one_reset_changes_the_password_once_even_when_asked_twice_at_once() {
             .post("/api/v1/reset/method", json!({"method": "sms"}))
             .await;
         let code = latest_code(&portal.store).await;
+        let old_token = client.token.clone();
         let at_password = client
             .post("/api/v1/reset/code", json!({"code": code}))
             .await;
         assert_eq!(at_password.json["step"], "password");
+        // The code renews the reset's token: the old one is dead.
+        let renewed = at_password.json["token"].as_str().unwrap().to_owned();
+        assert_ne!(Some(&renewed), old_token.as_ref());
+        let dead = client.send("GET", "/api/v1/reset", None).await;
+        assert_eq!(dead.status, StatusCode::UNAUTHORIZED);
+        client.token = Some(renewed);
         let ada = portal.store.find_account("ada").await.unwrap().unwrap();
         let before = portal.store.password_hashes(ada.id).await.unwrap().len();
 

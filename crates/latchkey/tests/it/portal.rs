@@ -168,6 +168,16 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Another browser holding this one's cookies and form token: a cookie
+    /// an attacker planted in a victim's browser.
+    pub fn planted(from: &Browser) -> Browser {
+        Browser {
+            cookies: from.cookies.clone(),
+            csrf: from.csrf.clone(),
+            ..Browser::default()
+        }
+    }
+
     fn cookie(&self) -> Option<String> {
         (!self.cookies.is_empty()).then(|| {
             let pairs: Vec<String> = self
@@ -625,6 +635,51 @@ async fn new_captcha_characters_can_be_asked_for_and_count_against_the_address()
         last = browser.post(&portal, "/reset/captcha/new", &[]).await;
     }
     assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS, "{}", last.body);
+}
+
+#[tokio::test]
+async fn a_planted_reset_cookie_opens_nothing_once_the_code_is_accepted() {
+    on_each_backend("portal_fixation", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut attacker = Browser::default();
+        attacker.get(&portal, "/reset").await;
+        // The victim's browser carries the attacker's cookie, and the victim
+        // proves who they are with it.
+        let mut victim = Browser::planted(&attacker);
+        let page = up_to_the_code(&mut victim, &portal, "ada", "sms").await;
+        assert_eq!(page.heading(), "Enter your code");
+        let code = latest_code(&portal.store).await;
+        let page = victim
+            .post(&portal, "/reset/code", &[("code", &code)])
+            .await;
+        assert_eq!(page.heading(), "Choose a new password", "{}", db.label);
+        // The attacker's copy of the old cookie and form token: dead.
+        let page = attacker
+            .post(
+                &portal,
+                "/reset/password",
+                &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", db.label);
+        let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+        assert!(
+            verify_password(&portal.store, &portal.hasher, &ada, OLD_PASSWORD)
+                .await
+                .unwrap()
+        );
+        // The victim goes on under the new one.
+        let page = victim
+            .post(
+                &portal,
+                "/reset/password",
+                &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.heading(), "Your password is changed", "{}", db.label);
+        db
+    })
+    .await;
 }
 
 #[tokio::test]

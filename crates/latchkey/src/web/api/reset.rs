@@ -72,6 +72,9 @@ pub(super) struct ResetState {
     paused_until: Option<i64>,
     /// When the reset expires, in seconds since 1970.
     expires_at: i64,
+    /// Set once, when the code is accepted: the reset's new token. The one
+    /// sent so far opens nothing any more; send this one from now on.
+    token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -148,6 +151,7 @@ async fn reset_state(
         helpdesk: Helpdesk::of(state),
         paused_until,
         expires_at: session.expires_at,
+        token: None,
     })
 }
 
@@ -161,8 +165,13 @@ async fn step(
 ) -> Response {
     let result = async {
         let before = session(state, parts).await?;
+        let mut renewed = None;
         let (status, error, violations) = match run(&before).await? {
             Outcome::Moved => (StatusCode::OK, None, Vec::new()),
+            Outcome::Renewed(token) => {
+                renewed = Some(token);
+                (StatusCode::OK, None, Vec::new())
+            }
             Outcome::OtherStep => (
                 StatusCode::CONFLICT,
                 Some(format!(
@@ -175,10 +184,12 @@ async fn step(
                 (StatusCode::UNPROCESSABLE_ENTITY, error, violations)
             }
         };
-        let now = reset::session_by_id(state, &before.id)
+        let id = renewed.as_deref().map_or(before.id.clone(), token_id);
+        let now = reset::session_by_id(state, &id)
             .await?
             .ok_or(WebError::Expired)?;
-        let body = reset_state(state, parts, &now, error, violations).await?;
+        let mut body = reset_state(state, parts, &now, error, violations).await?;
+        body.token = renewed;
         Ok::<_, WebError>((status, Json(body)).into_response())
     }
     .await;
