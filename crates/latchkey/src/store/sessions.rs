@@ -167,14 +167,17 @@ impl Store {
     }
 
     /// A second factor was proven: the session is active, the code used up.
-    pub async fn prove_factor(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+    /// A second factor is proven: the session is active under a new id (a
+    /// rise in privilege, so a token planted before opens nothing after).
+    pub async fn prove_factor(&self, id: &str, new_id: &str, now: i64) -> Result<bool, StoreError> {
         let updated = sqlx::query(
-            "UPDATE account_sessions SET stage = 'active', factor_at = $1, code_for = NULL, method = NULL,
-             code_hash = NULL, code_expires_at = NULL, code_tries = 0
+            "UPDATE account_sessions SET id = $3, stage = 'active', factor_at = $1, code_for = NULL,
+             method = NULL, code_hash = NULL, code_expires_at = NULL, code_tries = 0
              WHERE id = $2 AND stage IN ('factor', 'active')",
         )
         .bind(now)
         .bind(id)
+        .bind(new_id)
         .execute(&self.pool)
         .await?;
         Ok(updated.rows_affected() == 1)

@@ -322,11 +322,14 @@ impl Store {
     }
 
     /// The second factor was right: the session is signed in.
-    pub async fn activate_staff_session(&self, id: &str) -> Result<bool, StoreError> {
+    /// The authenticator's code was right: the session is active under a
+    /// new id (a rise in privilege: a token from before opens nothing).
+    pub async fn activate_staff_session(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
         let updated = sqlx::query(
-            "UPDATE staff_sessions SET stage = 'active' WHERE id = $1 AND stage = 'factor'",
+            "UPDATE staff_sessions SET id = $2, stage = 'active' WHERE id = $1 AND stage = 'factor'",
         )
         .bind(id)
+        .bind(new_id)
         .execute(&self.pool)
         .await?;
         Ok(updated.rows_affected() == 1)

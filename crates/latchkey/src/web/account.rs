@@ -23,8 +23,8 @@ use super::codes::{
 };
 use super::password::{Checklist, check_answer, checklist, made, not_changed};
 use super::{
-    AppState, Laptop, Site, WebError, account_of, audit, cookie, laptop, notify,
-    off_campus_warning, page, render, session_cookie,
+    AppState, Laptop, Site, WebError, account_of, audit, laptop, notify, off_campus_warning, page,
+    render, session_cookie,
 };
 use crate::accounts::{
     Account, change_password, display_phone, mask_phone, normalize_phone, verify_password,
@@ -45,7 +45,7 @@ async fn current(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<AccountSession>, WebError> {
-    match cookie(headers, COOKIE) {
+    match super::session_token(state, headers, COOKIE) {
         Some(token) => session_named(state, &token).await,
         None => Ok(None),
     }
@@ -276,6 +276,9 @@ fn status_for(error: &Option<String>) -> StatusCode {
 pub(crate) enum Outcome {
     /// Went through.
     Done,
+    /// Went through, and a factor was proven: the session goes on under
+    /// this new token; the old one opens nothing.
+    Renewed(String),
     /// A second factor must be proven first (the portal comes back to `Next`).
     VerifyFirst(Next),
     /// Not done, with why.
@@ -311,12 +314,32 @@ async fn answer_form(
 ) -> Result<Response, WebError> {
     match outcome {
         Outcome::Done => Ok(to(then)),
+        Outcome::Renewed(token) => renewed(state, to(then), &token),
         Outcome::VerifyFirst(next) => Ok(verify_first(next)),
         Outcome::Refused { error, violations } => {
             let who = signed_in(state, Some(reloaded(state, &who.session.id).await?)).await?;
             again(who, Some(error), violations).await
         }
     }
+}
+
+/// `response` with the session's new cookie.
+fn renewed(state: &AppState, mut response: Response, token: &str) -> Result<Response, WebError> {
+    let lifetime = state.server.session_max_minutes * 60;
+    let value = session_cookie(state, COOKIE, token, "/", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+/// Proves a second factor for the session, renaming it; its new token.
+async fn prove_factor(state: &AppState, session_id: &str) -> Result<String, WebError> {
+    let token = random_token();
+    let now = state.clock.now();
+    state
+        .store
+        .prove_factor(session_id, &token_id(&token), now)
+        .await?;
+    Ok(token)
 }
 
 // ---- Sign-in and sign-out -------------------------------------------------------------------
@@ -729,14 +752,14 @@ pub(crate) async fn check_factor_code(
             return Ok(refused(tries_left_message(left)));
         }
     }
-    state.store.prove_factor(&session.id, now).await?;
+    let token = prove_factor(state, &session.id).await?;
     let action = if session.stage == Stage::Factor {
         "signin.succeeded"
     } else {
         "signin.factor_proven"
     };
     audit(state, parts, action, Some(account_id)).await?;
-    Ok(Outcome::Done)
+    Ok(Outcome::Renewed(token))
 }
 
 #[derive(Deserialize)]
@@ -790,6 +813,7 @@ pub async fn verify_code_post(
                 let session = reloaded(&state, &session.id).await?;
                 verify_page(&state, &session, form.next, Some(error)).await
             }
+            Outcome::Renewed(token) => renewed(&state, to(form.next.path()), &token),
             _ => Ok(to(form.next.path())),
         }
     }
@@ -1002,7 +1026,7 @@ pub(crate) async fn confirm_phone(
     state.store.set_phone(account.id, Some(&phone), now).await?;
     state.store.clear_session_code(id).await?;
     // Holding the phone just registered is a second factor too.
-    state.store.prove_factor(id, now).await?;
+    let token = prove_factor(state, id).await?;
     let action = if old.is_some() {
         "account.phone_replaced"
     } else {
@@ -1032,7 +1056,7 @@ pub(crate) async fn confirm_phone(
         old.as_deref(),
     )
     .await?;
-    Ok(Outcome::Done)
+    Ok(Outcome::Renewed(token))
 }
 
 pub(crate) async fn remove_phone(
@@ -1284,7 +1308,7 @@ pub(crate) async fn confirm_authenticator(
         .replace_authenticator(account.id, &sealed, step, now)
         .await?;
     state.store.set_enrol_secret(&who.session.id, None).await?;
-    state.store.prove_factor(&who.session.id, now).await?;
+    let token = prove_factor(state, &who.session.id).await?;
     let (action, what) = if who.has_authenticator {
         (
             "account.authenticator_replaced",
@@ -1305,7 +1329,7 @@ pub(crate) async fn confirm_authenticator(
         None,
     )
     .await?;
-    Ok(Outcome::Done)
+    Ok(Outcome::Renewed(token))
 }
 
 pub(crate) async fn remove_authenticator(

@@ -14,7 +14,7 @@ use super::codes::{
     CODE_PURPOSE, CodeVerdict, authenticator_verdict, codes_paused, count_wrong_code, send_code,
     typed_code,
 };
-use super::{AppState, Site, WebError, account_of, client_address, cookie, notify, page, render};
+use super::{AppState, Site, WebError, account_of, client_address, notify, page, render};
 use crate::accounts::{Account, mask_phone, normalize_phone};
 use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::{random_token, same, token_id};
@@ -82,7 +82,7 @@ impl OnDuty {
 }
 
 async fn current(state: &AppState, parts: &Parts) -> Result<Option<StaffSession>, WebError> {
-    match cookie(&parts.headers, COOKIE) {
+    match super::session_token(state, &parts.headers, COOKIE) {
         Some(token) => staff_session_named(state, &token).await,
         None => Ok(None),
     }
@@ -440,7 +440,7 @@ pub(crate) async fn staff_factor(
     parts: &Parts,
     session: &StaffSession,
     typed: &str,
-) -> Result<Result<(), String>, WebError> {
+) -> Result<Result<String, String>, WebError> {
     let staff_id = session.staff_id.filter(|_| session.stage == Stage::Factor);
     let staff = match staff_id {
         Some(id) => state.store.staff_by_id(id).await?,
@@ -468,9 +468,16 @@ pub(crate) async fn staff_factor(
             "That code is not right, or was used already. Type the code your app shows now.".into(),
         ));
     }
-    state.store.activate_staff_session(&session.id).await?;
+    let token = random_token();
+    let activated = state
+        .store
+        .activate_staff_session(&session.id, &token_id(&token))
+        .await?;
+    if !activated {
+        return Err(WebError::Redirect("/helpdesk"));
+    }
     staff_event(state, parts, &actor, "helpdesk.signed_in", None, "").await?;
-    Ok(Ok(()))
+    Ok(Ok(token))
 }
 
 #[derive(Deserialize)]
@@ -490,7 +497,12 @@ pub async fn factor_post(
         let session = form_session(&state, &parts, &form.csrf).await?;
         match staff_factor(&state, &parts, &session, &form.code).await? {
             Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
-            Ok(()) => Ok(to("/helpdesk".into())),
+            Ok(token) => {
+                let mut response = to("/helpdesk".into());
+                let lifetime = state.site.helpdesk.session_max_minutes * 60;
+                set_cookie(&state, &mut response, &token, lifetime)?;
+                Ok(response)
+            }
         }
     }
     .await;

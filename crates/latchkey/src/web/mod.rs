@@ -583,8 +583,31 @@ pub(crate) async fn throttle(
     Ok(())
 }
 
+/// Whether cookies are marked `Secure` and `__Host-` named: whenever people
+/// reach the portal over HTTPS, served here or through a proxy.
+fn secure_cookies(state: &AppState) -> bool {
+    state.server.secure_cookies || state.server.https()
+}
+
+/// A session cookie's name as set and read: `__Host-NAME` under HTTPS (only
+/// this host can set it, on `/`, `Secure`), `NAME` otherwise.
+fn cookie_name(state: &AppState, name: &str) -> String {
+    if secure_cookies(state) {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// A session token from its cookie; under HTTPS only the `__Host-` one
+/// counts, so a cookie a neighbouring host wrote is never read.
+pub(crate) fn session_token(state: &AppState, headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie(headers, &cookie_name(state, name))
+}
+
 /// A `Set-Cookie` value for a session token: never readable by script,
-/// never sent by another site, `Secure` when configured.
+/// never sent by another site; under HTTPS `Secure` with a `__Host-` name,
+/// which also means `Path=/` (`path` applies over plain HTTP only).
 pub(crate) fn session_cookie(
     state: &AppState,
     name: &str,
@@ -592,10 +615,9 @@ pub(crate) fn session_cookie(
     path: &str,
     max_age: i64,
 ) -> Result<HeaderValue, WebError> {
-    let secure = if state.server.secure_cookies {
-        "; Secure"
-    } else {
-        ""
+    let (name, path, secure) = match secure_cookies(state) {
+        true => (cookie_name(state, name), "/", "; Secure"),
+        false => (name.to_owned(), path, ""),
     };
     let cookie = format!(
         "{name}={token}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"

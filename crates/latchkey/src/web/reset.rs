@@ -19,7 +19,7 @@ use super::codes::{
 };
 use super::password::{CheckAnswer, Checklist, check_answer, checklist, made, not_changed};
 use super::{
-    AppState, Laptop, Site, WebError, account_of, audit, client_address, cookie, laptop, notify,
+    AppState, Laptop, Site, WebError, account_of, audit, client_address, laptop, notify,
     off_campus_warning, page, render, session_cookie, throttle,
 };
 use crate::accounts::finish_reset;
@@ -39,7 +39,9 @@ pub(crate) async fn current_session(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<ResetSession>, WebError> {
-    let Some(token) = cookie(headers, COOKIE).or_else(|| super::bearer(headers)) else {
+    let Some(token) =
+        super::session_token(state, headers, COOKIE).or_else(|| super::bearer(headers))
+    else {
         return Ok(None);
     };
     session_by_id(state, &token_id(&token)).await

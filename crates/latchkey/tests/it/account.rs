@@ -165,6 +165,27 @@ async fn an_authenticator_code_signs_in_once() {
 }
 
 #[tokio::test]
+async fn the_session_id_is_renewed_when_the_second_factor_is_proven() {
+    let db = TestDb::sqlite("signin_renewal");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    let page = sign_in(&mut browser, &portal, "ada", OLD_PASSWORD).await;
+    assert_eq!(page.heading(), "Confirm it is you");
+    // A copy of the cookie as it was before the factor.
+    let mut copy = Browser::planted(&browser);
+    browser
+        .post(&portal, "/account/verify/send", &[("method", "sms")])
+        .await;
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(&portal, "/account/verify/code", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Your account");
+    let page = copy.get(&portal, "/account").await;
+    assert_eq!(page.heading(), "Sign in", "the old id opens nothing");
+}
+
+#[tokio::test]
 async fn a_strangers_reset_never_stops_the_owner_signing_in() {
     use crate::portal::up_to_the_code;
     let wrong_code = async |portal: &Portal, stranger: &mut Browser| {

@@ -62,6 +62,16 @@ impl<'a> Client<'a> {
             .await
     }
 
+    /// Takes the session's new token from an answer that proved a factor,
+    /// after checking the old one is dead.
+    async fn renew(&mut self, answer: &Answer) {
+        let renewed = answer.json["token"].as_str().expect("a new token");
+        assert_ne!(Some(renewed), self.token.as_deref());
+        let dead = self.send("GET", "/api/v1/account", None).await;
+        assert_eq!(dead.status, StatusCode::UNAUTHORIZED, "the old token");
+        self.token = Some(renewed.to_owned());
+    }
+
     /// A new reset; keeps its token.
     async fn start(&mut self) -> Answer {
         let answer = self.send("POST", "/api/v1/reset", None).await;
@@ -487,6 +497,7 @@ async fn sign_in_register_a_phone_and_change_the_password() {
             .post("/api/v1/account/phone/confirm", json!({"code": code}))
             .await;
         assert_eq!(registered.status, StatusCode::OK, "{}", registered.json);
+        client.renew(&registered).await;
         assert_eq!(registered.json["phone"], "(•••) •••-0177");
         assert_eq!(registered.json["registration_required"], false);
         let alan = portal.store.find_account("alan").await.unwrap().unwrap();
@@ -595,6 +606,7 @@ async fn a_second_factor_comes_first_and_an_app_is_registered_with_its_first_cod
         .post("/api/v1/account/factor/code", json!({"code": code}))
         .await;
     assert_eq!(active.json["stage"], "active");
+    client.renew(&active).await;
     assert_eq!(active.json["factor_fresh"], true);
 
     let enrolment = client
@@ -622,6 +634,7 @@ async fn a_second_factor_comes_first_and_an_app_is_registered_with_its_first_cod
         )
         .await;
     assert_eq!(registered.status, StatusCode::OK, "{}", registered.json);
+    client.renew(&registered).await;
     assert_eq!(registered.json["authenticator"], true);
     let events = count(
         &db.url,
@@ -685,6 +698,14 @@ async fn the_help_desk_verifies_the_caller_before_changing_a_phone() {
             .await;
         assert_eq!(on_duty.status, StatusCode::OK, "{}", on_duty.json);
         assert_eq!(on_duty.json["role"], "agent");
+        // The second factor renews the token: the password step's is dead.
+        let renewed = on_duty.json["token"].as_str().unwrap().to_owned();
+        assert_ne!(Some(&renewed), desk.token.as_ref());
+        let dead = desk
+            .send("GET", "/api/v1/helpdesk/accounts?q=ada", None)
+            .await;
+        assert_eq!(dead.status, StatusCode::UNAUTHORIZED);
+        desk.token = Some(renewed);
 
         let found = desk
             .send("GET", "/api/v1/helpdesk/accounts?q=ada", None)

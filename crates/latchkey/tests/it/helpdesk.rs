@@ -825,3 +825,34 @@ async fn a_leaked_secret_key_is_replaced_without_losing_authenticators() {
         short.stderr
     );
 }
+
+#[tokio::test]
+async fn a_staff_session_id_is_renewed_at_the_authenticator_code() {
+    let db = TestDb::sqlite("helpdesk_renewal");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let mut browser = Browser::default();
+    portal.clock.advance(30);
+    browser.get(&portal, "/helpdesk").await;
+    let page = browser
+        .post(
+            &portal,
+            "/helpdesk/signin",
+            &[("username", "kim"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.heading(), "Your authenticator code");
+    let mut copy = Browser::planted(&browser);
+    let code = totp::code_at(&secret, portal.clock.now()).unwrap();
+    let page = browser
+        .post(&portal, "/helpdesk/factor", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Find an account");
+    let page = copy.get(&portal, "/helpdesk").await;
+    assert_eq!(
+        page.heading(),
+        "Help desk sign-in",
+        "the old id opens nothing"
+    );
+}

@@ -963,6 +963,26 @@ async fn behind_a_tls_proxy_pages_carry_hsts() {
         response.headers()[header::STRICT_TRANSPORT_SECURITY],
         "max-age=31536000; includeSubDomains"
     );
+    // Behind TLS, session cookies are `__Host-` and `Secure`, even with
+    // `secure_cookies` left off: and the flow goes on with them.
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-latchkey_reset="), "{cookie}");
+    assert!(
+        cookie.contains("; Path=/;") && cookie.ends_with("; Secure"),
+        "{cookie}"
+    );
+    let mut browser = Browser::default();
+    let page = up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    assert_eq!(page.heading(), "Enter your code");
+    // A plain-named cookie (one a neighbouring host could write) counts for nothing.
+    let mut planted = Browser::default();
+    planted.get(&portal, "/reset").await;
+    let token = planted.cookies.remove("__Host-latchkey_reset").unwrap();
+    planted.cookies.insert("latchkey_reset".into(), token);
+    let page = planted
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_body, error_response};
 use crate::accounts::mask_phone;
 use crate::network::Location;
+use crate::secrets::token_id;
 use crate::store::{AccountSession, Stage};
 use crate::web::account::{
     self, Outcome, SignIn, factor_code_from, factor_is_fresh, pending_phone, session_named,
@@ -84,6 +85,9 @@ pub(super) struct AccountState {
     /// Where the client is: a laptop takes a new password only on campus or the VPN.
     location: Location,
     helpdesk: Helpdesk,
+    /// Set when this request proved a second factor: the session's new
+    /// token. The one sent so far opens nothing any more.
+    token: Option<String>,
 }
 
 async fn account_state(
@@ -122,6 +126,7 @@ async fn account_state(
         pending_phone: pending,
         location: state.network.locate(client_ip(state, parts)),
         helpdesk: Helpdesk::of(state),
+        token: None,
     })
 }
 
@@ -172,6 +177,12 @@ async fn answer(
         Outcome::Done => {
             let session = account::reloaded(state, session_id).await?;
             Json(account_state(state, parts, session).await?).into_response()
+        }
+        Outcome::Renewed(token) => {
+            let session = account::reloaded(state, &token_id(&token)).await?;
+            let mut body = account_state(state, parts, session).await?;
+            body.token = Some(token);
+            Json(body).into_response()
         }
         Outcome::VerifyFirst(_) => factor_required(),
         Outcome::Refused { error, violations } => error_body(

@@ -106,6 +106,9 @@ pub(super) struct OnDutyState {
     /// `agent` or `admin`.
     role: String,
     stage: Stage,
+    /// The session's new token, from now on: the one the password step
+    /// gave opens nothing any more.
+    token: String,
 }
 
 /// The authenticator's code: the session is signed in. A code is never accepted twice.
@@ -122,18 +125,25 @@ pub(super) async fn factor(
 ) -> Response {
     let result = async {
         let session = session(&state, &parts).await?;
-        if let Err(message) = staff_factor(&state, &parts, &session, &body.code).await? {
-            return Ok(error_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "refused",
-                &message,
-            ));
-        }
-        let on = signed_in(&state, &parts).await?;
+        let token = match staff_factor(&state, &parts, &session, &body.code).await? {
+            Ok(token) => token,
+            Err(message) => {
+                return Ok(error_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "refused",
+                    &message,
+                ));
+            }
+        };
+        let renewed = staff_session_named(&state, &token).await?;
+        let on = on_duty(&state, renewed)
+            .await
+            .map_err(|_| WebError::Expired)?;
         let body = OnDutyState {
             username: on.staff.username,
             role: on.staff.role.as_str().to_owned(),
             stage: on.session.stage,
+            token,
         };
         Ok(Json(body).into_response())
     }
