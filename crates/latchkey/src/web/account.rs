@@ -435,8 +435,10 @@ pub(crate) async fn sign_in(
         Some(account) => account_failures_key(account.id),
         None => format!("signinfail:name:{}", identifier.to_lowercase()),
     };
-    let paused = state.store.hits(&failures_key, ACCOUNT_WINDOW, now).await?
-        >= state.throttle.signin_failures_per_account;
+    let limit = state.throttle.signin_failures_per_account;
+    let paused = (state.store)
+        .paused(&failures_key, limit, ACCOUNT_WINDOW, now)
+        .await?;
     let right = match &account {
         Some(account) if !paused => {
             verify_password(&state.store, &state.hasher, account, password).await?
@@ -545,15 +547,10 @@ fn account_failures_key(account_id: i64) -> String {
 
 /// Too many wrong passwords for this account lately (sign-in and update).
 async fn signin_paused(state: &AppState, account_id: i64) -> Result<bool, WebError> {
-    let hits = state
-        .store
-        .hits(
-            &account_failures_key(account_id),
-            ACCOUNT_WINDOW,
-            state.clock.now(),
-        )
-        .await?;
-    Ok(hits >= state.throttle.signin_failures_per_account)
+    let key = account_failures_key(account_id);
+    let limit = state.throttle.signin_failures_per_account;
+    let now = state.clock.now();
+    Ok(state.store.paused(&key, limit, ACCOUNT_WINDOW, now).await?)
 }
 
 /// Counts a wrong password against the address and the account.

@@ -225,8 +225,11 @@ pub async fn count_wrong_signin_code(
 /// Sign-in codes are paused for this account after too many wrong ones.
 pub async fn signin_codes_paused(state: &AppState, account_id: i64) -> Result<bool, WebError> {
     let key = signin_code_failures_key(account_id);
-    let failures = state.store.hits(&key, 3600, state.clock.now()).await?;
-    Ok(failures >= state.throttle.code_failures_before_lock)
+    let limit = state.throttle.code_failures_before_lock;
+    Ok(state
+        .store
+        .paused(&key, limit, 3600, state.clock.now())
+        .await?)
 }
 
 /// "You can try 2 more times", or that the code is used up.

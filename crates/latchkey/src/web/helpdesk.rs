@@ -406,19 +406,15 @@ async fn too_many_failures(
 ) -> Result<bool, WebError> {
     let now = state.clock.now();
     let address = client_address(state, parts);
-    let by_address = state
-        .store
-        .hits(&format!("stafffail:address:{address}"), FAILURE_WINDOW, now)
-        .await?;
-    let by_staff = state
-        .store
-        .hits(
-            &format!("stafffail:staff:{}", username.trim().to_lowercase()),
-            FAILURE_WINDOW,
-            now,
-        )
-        .await?;
-    Ok(by_address >= FAILURES_PER_ADDRESS || by_staff >= FAILURES_PER_STAFF)
+    let by_address = format!("stafffail:address:{address}");
+    let by_staff = format!("stafffail:staff:{}", username.trim().to_lowercase());
+    let store = &state.store;
+    Ok(store
+        .paused(&by_address, FAILURES_PER_ADDRESS, FAILURE_WINDOW, now)
+        .await?
+        || store
+            .paused(&by_staff, FAILURES_PER_STAFF, FAILURE_WINDOW, now)
+            .await?)
 }
 
 async fn count_failure(state: &AppState, parts: &Parts, username: &str) -> Result<(), WebError> {

@@ -186,6 +186,40 @@ async fn the_session_id_is_renewed_when_the_second_factor_is_proven() {
 }
 
 #[tokio::test]
+async fn wrong_passwords_cannot_straddle_a_window_and_a_pause_lasts_a_whole_one() {
+    let db = TestDb::sqlite("signin_sliding");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let throttle = latchkey::config::ThrottleConfig::default();
+    // The last second of a window aligned to the clock, then two seconds
+    // on: a fixed window would start counting again; a sliding one does not.
+    portal.clock.advance(599);
+    let mut browser = Browser::default();
+    for n in 0..throttle.signin_failures_per_address {
+        let page = sign_in(&mut browser, &portal, &format!("nobody{n}"), "x").await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}");
+    }
+    portal.clock.advance(2);
+    let page = sign_in(&mut browser, &portal, "nobody-else", "x").await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // One wrong password for ada, nine more ten minutes later: paused, and
+    // for fifteen minutes from the tenth, not until the first ages out.
+    portal.clock.advance(600);
+    let mut browser = Browser::default();
+    sign_in(&mut browser, &portal, "ada", "Wrong#pass1").await;
+    portal.clock.advance(600);
+    for _ in 1..throttle.signin_failures_per_account {
+        sign_in(&mut browser, &portal, "ada", "Wrong#pass1").await;
+    }
+    portal.clock.advance(301);
+    let page = sign_in(&mut browser, &portal, "ada", OLD_PASSWORD).await;
+    assert!(page.body.contains("paused for 15 minutes"), "{}", page.body);
+    portal.clock.advance(600);
+    let page = sign_in(&mut browser, &portal, "ada", OLD_PASSWORD).await;
+    assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
+}
+
+#[tokio::test]
 async fn a_strangers_reset_never_stops_the_owner_signing_in() {
     use crate::portal::up_to_the_code;
     let wrong_code = async |portal: &Portal, stranger: &mut Browser| {
