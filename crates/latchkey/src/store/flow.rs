@@ -39,8 +39,11 @@ impl Step {
         }
     }
 
-    fn parse(text: &str) -> Step {
-        match text {
+    /// A stored step. Anything else is damage, said so: never read as a
+    /// step (the first one would quietly restart the reset).
+    fn parse(text: &str) -> Result<Step, StoreError> {
+        Ok(match text {
+            "identify" => Step::Identify,
             "captcha" => Step::Captcha,
             "method" => Step::Method,
             "code" => Step::Code,
@@ -48,8 +51,12 @@ impl Step {
             "done" => Step::Done,
             "help" => Step::Help,
             "paused" => Step::Paused,
-            _ => Step::Identify,
-        }
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "reset_sessions.step holds {other:?}, which is no step"
+                )));
+            }
+        })
     }
 }
 
@@ -177,7 +184,7 @@ impl Store {
         Ok(Some(ResetSession {
             id: row.try_get("id")?,
             csrf: row.try_get("csrf")?,
-            step: Step::parse(&row.try_get::<String, _>("step")?),
+            step: Step::parse(&row.try_get::<String, _>("step")?)?,
             account_id: row.try_get("account_id")?,
             method: row.try_get("method")?,
             code_expires_at: row.try_get("code_expires_at")?,

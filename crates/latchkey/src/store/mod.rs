@@ -42,6 +42,8 @@ pub enum StoreError {
     Conflict,
     #[error("{0} is the last active admin: make another admin first")]
     LastAdmin(String),
+    #[error("the database holds what this version cannot read: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -105,6 +105,28 @@ async fn the_help_desk_search_takes_wildcards_literally() {
 }
 
 #[tokio::test]
+async fn a_reset_at_a_step_that_is_none_is_an_error_not_a_fresh_start() {
+    let db = TestDb::sqlite("unknown_step");
+    let store = Store::open(&db.url).await.unwrap();
+    store
+        .create_reset_session("r1", "csrf", "127.0.0.1", 1, 1_000)
+        .await
+        .unwrap();
+    assert!(store.reset_session("r1", 2).await.unwrap().is_some());
+    sql(
+        &db.url,
+        "UPDATE reset_sessions SET step = 'bogus' WHERE id = 'r1'",
+    )
+    .await;
+    let read = store.reset_session("r1", 2).await;
+    assert!(
+        matches!(&read, Err(StoreError::Corrupt(why)) if why.contains("\"bogus\"")),
+        "{:?}",
+        read.map(|s| s.map(|s| s.step))
+    );
+}
+
+#[tokio::test]
 async fn duplicates_are_refused_and_nothing_is_written() {
     on_each_backend("duplicates", |db: TestDb| async move {
         let store = Store::open(&db.url).await.unwrap();
