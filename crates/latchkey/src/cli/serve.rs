@@ -90,9 +90,6 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
         _ => None,
     };
-    // Over HTTPS, cookies are marked Secure whatever the setting says.
-    let mut server_settings = settings.server.clone();
-    server_settings.secure_cookies |= tls.is_some();
     let policy = config.policy()?;
     let hasher = Hasher::new(&settings.hashing).map_err(|e| UsageError(format!("hashing: {e}")))?;
     super::runtime()?.block_on(async {
@@ -110,7 +107,9 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             key,
             challenges: challenge_source(&bind)?,
             clock: Arc::new(SystemClock),
-            server: server_settings,
+            // Over HTTPS cookies are Secure whatever the setting says:
+            // `ServerConfig::https` knows `tls_cert_file`.
+            server: settings.server.clone(),
             site: site(settings, args.demo)?,
             throttle: settings.throttle.clone(),
             registration: settings.registration.clone(),

@@ -144,9 +144,6 @@ pub async fn method_options(
     Ok(options)
 }
 
-/// Counts a wrong code for the account; once there have been too many in an
-/// hour, codes are paused for it (online reset and sign-in's second factor)
-/// and this answers true.
 fn has_app(methods: &[Method]) -> bool {
     methods.iter().any(|m| m.kind == "totp")
 }
@@ -180,19 +177,26 @@ impl WrongCode {
     }
 }
 
-pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<WrongCode, WebError> {
-    let now = state.clock.now();
-    let failures = state
-        .store
-        .hit(&format!("codefail:account:{account_id}"), 3600, now)
-        .await?;
+/// Counts a wrong code under `key` over the last hour, against
+/// `throttle.code_failures_before_lock`.
+async fn count_wrong(state: &AppState, key: &str) -> Result<WrongCode, WebError> {
+    let failures = state.store.hit(key, 3600, state.clock.now()).await?;
     let limit = state.throttle.code_failures_before_lock;
-    if failures >= limit {
-        let until = now + state.throttle.lock_minutes * 60;
+    Ok(match failures >= limit {
+        true => WrongCode::Locked,
+        false => WrongCode::BeforeLock(limit - failures),
+    })
+}
+
+/// Counts a wrong reset (or caller-check) code for the account; the one
+/// that reaches the limit locks its online reset for `lock_minutes`.
+pub async fn count_wrong_code(state: &AppState, account_id: i64) -> Result<WrongCode, WebError> {
+    let wrong = count_wrong(state, &format!("codefail:account:{account_id}")).await?;
+    if wrong.locked() {
+        let until = state.clock.now() + state.throttle.lock_minutes * 60;
         state.store.lock_reset(account_id, until).await?;
-        return Ok(WrongCode::Locked);
     }
-    Ok(WrongCode::BeforeLock(limit - failures))
+    Ok(wrong)
 }
 
 /// Codes are paused for this account's online reset after too many wrong ones.
@@ -213,13 +217,7 @@ pub async fn count_wrong_signin_code(
     state: &AppState,
     account_id: i64,
 ) -> Result<WrongCode, WebError> {
-    let key = signin_code_failures_key(account_id);
-    let failures = state.store.hit(&key, 3600, state.clock.now()).await?;
-    let limit = state.throttle.code_failures_before_lock;
-    Ok(match failures >= limit {
-        true => WrongCode::Locked,
-        false => WrongCode::BeforeLock(limit - failures),
-    })
+    count_wrong(state, &signin_code_failures_key(account_id)).await
 }
 
 /// Sign-in codes are paused for this account after too many wrong ones.

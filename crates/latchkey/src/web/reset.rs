@@ -106,13 +106,7 @@ async fn answer_form(
 ) -> Result<Response, WebError> {
     match outcome {
         Outcome::Moved | Outcome::OtherStep => Ok(back_to_flow()),
-        Outcome::Renewed(token) => {
-            let mut response = back_to_flow();
-            let lifetime = state.server.reset_minutes * 60;
-            let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
-            response.headers_mut().append(header::SET_COOKIE, value);
-            Ok(response)
-        }
+        Outcome::Renewed(token) => with_cookie(state, back_to_flow(), &token),
         Outcome::Again { error, violations } => {
             let session = session_by_id(state, session_id)
                 .await?
@@ -162,9 +156,19 @@ pub async fn start_post(
 /// A new session: its cookie, and the identify page.
 async fn start(state: &AppState, parts: &Parts) -> Result<Response, WebError> {
     let (token, session) = new_session(state, parts).await?;
-    let mut response = show_step(state, parts, &session, None, Vec::new()).await?;
+    let response = show_step(state, parts, &session, None, Vec::new()).await?;
+    with_cookie(state, response, &token)
+}
+
+/// `response` with the cookie that names the reset `token` names, for the
+/// reset's whole lifetime.
+fn with_cookie(
+    state: &AppState,
+    mut response: Response,
+    token: &str,
+) -> Result<Response, WebError> {
     let lifetime = state.server.reset_minutes * 60;
-    let value = session_cookie(state, COOKIE, &token, "/reset", lifetime)?;
+    let value = session_cookie(state, COOKIE, token, "/reset", lifetime)?;
     response.headers_mut().append(header::SET_COOKIE, value);
     Ok(response)
 }
@@ -229,10 +233,7 @@ pub async fn link_get(
             )
             .await?;
         audit(&state, &parts, "reset.link_used", Some(account_id)).await?;
-        let mut response = back_to_flow();
-        let value = session_cookie(&state, COOKIE, &session_token, "/reset", lifetime)?;
-        response.headers_mut().append(header::SET_COOKIE, value);
-        Ok(response)
+        with_cookie(&state, back_to_flow(), &session_token)
     }
     .await;
     page(&state, result)
