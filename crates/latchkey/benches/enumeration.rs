@@ -16,15 +16,16 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use latchkey::accounts::NewAccount;
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::SystemClock;
 use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::domain::account::NewAccount;
+use latchkey::domain::{Core, Services};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
-use latchkey::web::{App, AppState, router};
+use latchkey::web::router;
 use latchkey_policy::{Policy, PolicyConfig};
 use tower::ServiceExt;
 
@@ -136,7 +137,7 @@ fn main() {
             .insert_accounts(&[(alan, Some(hasher.hash("Vt9#qkzP").await.unwrap()))], 1)
             .await
             .unwrap();
-        let state = AppState::new(App {
+        let state = Core::new(Services {
             store: store.clone(),
             hasher,
             policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),

@@ -15,15 +15,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use latchkey::accounts::NewAccount;
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::SystemClock;
 use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::domain::account::NewAccount;
+use latchkey::domain::{Core, Services};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::notify::Outbox;
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
-use latchkey::web::{App, AppState, router};
+use latchkey::web::router;
 use latchkey_policy::{Policy, PolicyConfig};
 
 const ACCOUNTS: usize = 16;
@@ -110,7 +111,7 @@ fn main() {
             }
             assert_eq!(store.password_hashes(account.id).await.unwrap().len(), 24);
         }
-        let state = AppState::new(App {
+        let state = Core::new(Services {
             store: store.clone(),
             hasher,
             policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),

@@ -2,18 +2,18 @@
 //! only calls [`cli::run`]; everything else lives here so tests and other
 //! binaries can reuse it.
 
-pub mod accounts;
 pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod directory;
+pub mod domain;
 pub mod hashing;
 pub mod metrics;
 pub mod network;
 pub mod notify;
 pub mod secrets;
-pub mod staff;
+pub mod site;
 pub mod store;
 pub mod totp;
 pub mod web;

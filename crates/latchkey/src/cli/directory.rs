@@ -3,7 +3,7 @@
 use clap::Subcommand;
 
 use super::{Outcome, UsageError};
-use crate::accounts::unix_now;
+use crate::clock::unix_now;
 use crate::config::LoadedConfig;
 use crate::directory::{Settled, Writeback, reconcile, sync};
 use crate::notify::format_time;

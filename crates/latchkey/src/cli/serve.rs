@@ -6,17 +6,19 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::{Outcome, UsageError};
-use crate::accounts::{NewAccount, unix_now};
 use crate::captcha::{ChallengeSource, RandomChallenges};
 use crate::clock::SystemClock;
+use crate::clock::unix_now;
 use crate::config::LoadedConfig;
 use crate::directory::{Settled, Writeback, reconcile};
+use crate::domain::account::NewAccount;
+use crate::domain::{Core, Services};
 use crate::hashing::Hasher;
 use crate::secrets::SecretKey;
+use crate::site::{BrandingConfig, Site};
 use crate::store::Store;
 use crate::totp;
-use crate::web::site::BrandingConfig;
-use crate::web::{App, AppState, Site, router};
+use crate::web::router;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -98,7 +100,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             add_demo_accounts(&store, &hasher, &key).await?;
         }
         let writeback = Writeback::from_config(&settings.directory).map_err(UsageError)?;
-        let state = AppState::new(App {
+        let state = Core::new(Services {
             messages: crate::notify::provider(&settings.messages, &store).map_err(UsageError)?,
             mail: crate::notify::mail::provider(&settings.mail, &store).map_err(UsageError)?,
             store,
@@ -246,7 +248,7 @@ async fn stop_requested() {
 
 /// Settles pending directory writes every `retry_seconds`, for as long as
 /// the server runs. Every instance may run it: each write is claimed first.
-async fn reconcile_forever(state: AppState) {
+async fn reconcile_forever(state: Core) {
     let Some(writeback) = &state.writeback else {
         return;
     };
@@ -285,7 +287,7 @@ fn site(settings: &crate::config::Config, demo: bool) -> Result<Site, UsageError
     if sample {
         branding.name = "Example University".into();
         branding.primary_color = "#7a0019".into();
-        branding.support_links = vec![crate::web::site::SupportLink {
+        branding.support_links = vec![crate::site::SupportLink {
             label: "IT service status (sample link)".into(),
             url: "https://status.example.edu".into(),
         }];
@@ -294,7 +296,7 @@ fn site(settings: &crate::config::Config, demo: bool) -> Result<Site, UsageError
         .with_logo()
         .map_err(UsageError)?;
     if sample {
-        site.logo = Some(crate::web::site::Logo {
+        site.logo = Some(crate::site::Logo {
             bytes: include_bytes!("../../static/sample-logo.svg").to_vec(),
             content_type: "image/svg+xml",
         });

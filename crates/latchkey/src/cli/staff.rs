@@ -4,10 +4,10 @@
 use clap::Subcommand;
 
 use super::{Outcome, UsageError, print_verdict, read_one_password};
-use crate::accounts::unix_now;
+use crate::clock::unix_now;
 use crate::config::LoadedConfig;
+use crate::domain::staff;
 use crate::hashing::Hasher;
-use crate::staff;
 use crate::store::{Role, Staff, Store};
 use crate::totp;
 

@@ -6,9 +6,12 @@ use clap::{Args, Subcommand};
 use latchkey_policy::Policy;
 
 use super::{Outcome, UsageError, print_verdict, read_one_password};
-use crate::accounts::{self, Account, ChangeError, FieldError, NewAccount, mask_phone, unix_now};
+use crate::clock::unix_now;
 use crate::config::LoadedConfig;
 use crate::directory::{DirectoryError, Writeback};
+use crate::domain::Told;
+use crate::domain::account::{Account, FieldError, NewAccount, mask_phone};
+use crate::domain::change::{self, ChangeError};
 use crate::hashing::Hasher;
 use crate::notify;
 use crate::store::Store;
@@ -154,24 +157,35 @@ async fn set_password(
         Some(_) => Some(super::secret_key(config, false)?),
         None => None,
     };
-    let passwords = accounts::Passwords {
+    let passwords = change::Passwords {
         store: &services.store,
         hasher: &services.hasher,
         policy: &services.policy,
         writeback: writeback.as_ref().zip(key.as_ref()),
     };
-    let changed =
-        accounts::change_password(&passwords, &account, &password, unix_now(), "cli").await;
+    let changed = change::change_password(&passwords, &account, &password, unix_now(), "cli").await;
     match changed {
         Ok(()) => {
-            // Whoever was signed in with the old password is signed out, and
-            // the person is told on every channel they have.
-            services
-                .store
-                .end_sessions_of(account.id, None)
+            let context = notify::NoticeContext {
+                now: unix_now(),
+                address: "the help desk's command line",
+                helpdesk_phone: &config.helpdesk.phone,
+                service: &config.branding.name,
+            };
+            let told = Told {
+                notifier: &notifier,
+                context: &context,
+                actor: "cli",
+            };
+            let (_, failed) = change::after_change(&services.store, &told, &account, None)
                 .await
                 .map_err(|e| UsageError(e.to_string()))?;
-            tell_password_changed(services, &notifier, &account).await?;
+            for channel in failed {
+                eprintln!(
+                    "latchkey: warning: the notice by {} was not delivered",
+                    channel.as_str()
+                );
+            }
             if !json {
                 println!("Password changed for {}.", account.username);
             } else {
@@ -192,41 +206,6 @@ async fn set_password(
         }
         Err(e) => Err(UsageError(e.to_string())),
     }
-}
-
-/// The notice of a password changed from the command line. A notice that
-/// cannot be delivered is reported on standard error and audited; the change
-/// stands.
-async fn tell_password_changed(
-    services: &Services,
-    notifier: &notify::Notifier<'_>,
-    account: &Account,
-) -> Result<(), UsageError> {
-    let now = unix_now();
-    let context = notify::NoticeContext {
-        now,
-        address: "the help desk's command line",
-        helpdesk_phone: &services.config.helpdesk.phone,
-        service: &services.config.branding.name,
-    };
-    let phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
-    let notice = notify::Notice::PasswordChanged;
-    for (channel, e) in notifier
-        .tell(&notice, &account.email, &phones, &context)
-        .await
-    {
-        eprintln!(
-            "latchkey: warning: the notice by {} was not delivered: {e}",
-            channel.as_str()
-        );
-        let action = format!("notice_failed.{}", channel.as_str());
-        services
-            .store
-            .record_event(now, "cli", &action, Some(account.id), "")
-            .await
-            .map_err(|e| UsageError(e.to_string()))?;
-    }
-    Ok(())
 }
 
 async fn show(

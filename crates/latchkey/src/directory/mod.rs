@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{Account, NewAccount};
+use crate::domain::account::{Account, NewAccount};
 use crate::secrets::SecretKey;
 use crate::store::{PendingWrite, Store, StoreError};
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{Store, StoreError, audit, write_password};
-use crate::accounts::Account;
+use crate::domain::account::Account;
 
 /// A password change the directory may have taken and this store has not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

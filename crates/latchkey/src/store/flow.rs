@@ -89,7 +89,7 @@ pub struct CodeAttempt {
 
 /// A registered verification method. `value` is the sealed secret for `totp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Method {
+pub struct StoredMethod {
     pub id: i64,
     pub kind: String,
     pub value: String,
@@ -367,7 +367,7 @@ impl Store {
     }
 
     /// The account's verified methods, oldest first.
-    pub async fn methods(&self, account_id: i64) -> Result<Vec<Method>, StoreError> {
+    pub async fn methods(&self, account_id: i64) -> Result<Vec<StoredMethod>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, kind, value FROM methods WHERE account_id = $1 AND verified_at IS NOT NULL ORDER BY id",
         )
@@ -376,7 +376,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                Ok(Method {
+                Ok(StoredMethod {
                     id: row.try_get("id")?,
                     kind: row.try_get("kind")?,
                     value: row.try_get("value")?,

@@ -9,7 +9,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
-use crate::accounts::{Account, NewAccount};
+use crate::domain::account::{Account, NewAccount};
 
 mod audit;
 mod directory;
@@ -20,7 +20,7 @@ mod staff;
 mod throttle;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use directory::PendingWrite;
-pub use flow::{CodeAttempt, Method, OutboxEntry, ResetSession, Step, StoredChallenge};
+pub use flow::{CodeAttempt, OutboxEntry, ResetSession, Step, StoredChallenge, StoredMethod};
 pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};

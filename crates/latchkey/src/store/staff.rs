@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{Stage, Store, StoreError};
-use crate::accounts::Account;
+use crate::domain::account::Account;
 
 /// What a member of staff may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{AppState, Site, WebError, page, render};
+use super::{Core, Site, WebError, page, render};
 use crate::store::OutboxEntry;
 
 #[derive(Template)]
@@ -21,7 +21,7 @@ struct PhonePage<'a> {
 /// How many of the newest messages the page shows.
 const SHOWN: i64 = 30;
 
-pub async fn phone_get(State(state): State<AppState>) -> Response {
+pub async fn phone_get(State(state): State<Core>) -> Response {
     if !state.site.demo {
         return StatusCode::NOT_FOUND.into_response();
     }

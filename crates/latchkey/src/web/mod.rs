@@ -3,99 +3,32 @@
 
 mod account;
 mod api;
-mod codes;
 mod demo;
 mod helpdesk;
-mod password;
 mod reset;
-pub mod site;
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use latchkey_policy::Policy;
 
-use crate::accounts::{Account, Passwords};
-use crate::captcha::ChallengeSource;
-use crate::clock::Clock;
-use crate::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
-use crate::directory::Writeback;
-use crate::hashing::Hasher;
-use crate::metrics::{Metrics, RequestLabels};
+use crate::domain::{Caller, log_error};
+pub use crate::domain::{Core, Services};
+use crate::metrics::RequestLabels;
 use crate::network::{Location, NetworkConfig};
-use crate::notify::{MessageProvider, Notice, NoticeContext, Notifier};
-use crate::secrets::SecretKey;
-use crate::store::Store;
-pub use site::Site;
+pub use crate::site::{self, Site};
 
-/// Everything a request may need. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    app: Arc<App>,
-    pub metrics: Arc<Metrics>,
-}
-
-pub struct App {
-    pub store: Store,
-    pub hasher: Hasher,
-    pub policy: Policy,
-    /// Texts and calls.
-    pub messages: Box<dyn MessageProvider>,
-    /// Mail (notices of changes).
-    pub mail: Box<dyn MessageProvider>,
-    pub key: SecretKey,
-    pub challenges: Box<dyn ChallengeSource>,
-    pub clock: Arc<dyn Clock>,
-    pub server: ServerConfig,
-    /// Every page's surroundings: help desk, branding, demo.
-    pub site: Site,
-    pub throttle: ThrottleConfig,
-    pub registration: RegistrationConfig,
-    /// The directory new passwords are written to; `None`: only here.
-    pub writeback: Option<Writeback>,
-    pub network: NetworkConfig,
-}
-
-impl App {
-    /// What a password change works with.
-    pub fn passwords(&self) -> Passwords<'_> {
-        Passwords {
-            store: &self.store,
-            hasher: &self.hasher,
-            policy: &self.policy,
-            writeback: self.writeback.as_ref().map(|w| (w, &self.key)),
-        }
-    }
-}
-
-impl AppState {
-    pub fn new(app: App) -> AppState {
-        let writeback = app.writeback.as_ref().map(|w| &w.stats);
-        let metrics = Arc::new(Metrics::new(&app.hasher.stats, writeback));
-        AppState {
-            app: Arc::new(app),
-            metrics,
-        }
-    }
-}
-
-impl std::ops::Deref for AppState {
-    type Target = App;
-    fn deref(&self) -> &App {
-        &self.app
-    }
-}
+/// The domain's error as the portal answers it (the API has its own JSON).
+pub(crate) use crate::domain::Error as WebError;
 
 /// Every URL of the portal.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: Core) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/reset") }))
         .route("/reset", get(reset::reset_get))
@@ -168,6 +101,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            render_failures,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             count_requests,
         ))
         .layer(middleware::from_fn_with_state(
@@ -182,7 +119,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Counts each answer by its route (as written in the router, so an id in
 /// a path never becomes a label) and status.
-async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn count_requests(State(state): State<Core>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -204,7 +141,7 @@ async fn count_requests(State(state): State<AppState>, request: Request, next: N
     response
 }
 
-async fn metrics_get(State(state): State<AppState>) -> Response {
+async fn metrics_get(State(state): State<Core>) -> Response {
     if let Some(writeback) = &state.writeback {
         match state.store.pending_writes().await {
             Ok(pending) => {
@@ -228,7 +165,7 @@ async fn metrics_get(State(state): State<AppState>) -> Response {
 
 /// Ready when the database answers and, if there is one, the directory
 /// takes the service account's bind: 200, or 503 naming what is not.
-async fn readyz_get(State(state): State<AppState>) -> Response {
+async fn readyz_get(State(state): State<Core>) -> Response {
     let database = match state.store.ping().await {
         Ok(()) => "ok",
         Err(e) => {
@@ -277,7 +214,7 @@ async fn style_get() -> impl IntoResponse {
 }
 
 /// The university's colour, as a stylesheet: the CSP allows no inline style.
-async fn brand_css_get(State(state): State<AppState>) -> impl IntoResponse {
+async fn brand_css_get(State(state): State<Core>) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -287,7 +224,7 @@ async fn brand_css_get(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-async fn logo_get(State(state): State<AppState>) -> Response {
+async fn logo_get(State(state): State<Core>) -> Response {
     match &state.site.logo {
         Some(logo) => (
             [
@@ -334,7 +271,7 @@ async fn security_headers(
 
 /// The client's address: the socket's peer, or what a trusted proxy says
 /// in its forwarding header (see [`NetworkConfig::client_address`]).
-fn client_ip(state: &AppState, request: &Parts) -> Option<IpAddr> {
+fn client_ip(state: &Core, request: &Parts) -> Option<IpAddr> {
     let peer = request
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -347,9 +284,23 @@ fn client_ip(state: &AppState, request: &Parts) -> Option<IpAddr> {
     state.network.client_address(peer, forwarded)
 }
 
-/// The client's address as the audit trail and the throttles write it.
-fn client_address(state: &AppState, request: &Parts) -> String {
-    client_ip(state, request).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+/// Any handler may take the [`Caller`] the domain needs.
+impl FromRequestParts<Core> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Core) -> Result<Self, Self::Rejection> {
+        Ok(caller(state, parts))
+    }
+}
+
+/// Who is asking, for the domain: the client's address as the audit
+/// trail and the throttles write it, and where it is.
+pub(crate) fn caller(state: &Core, request: &Parts) -> Caller {
+    let ip = client_ip(state, request);
+    Caller {
+        address: ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        location: state.network.locate(ip),
+    }
 }
 
 /// What to tell a person about their laptop, for where they are now.
@@ -358,7 +309,7 @@ pub(crate) struct Laptop<'a> {
     pub network: &'a NetworkConfig,
 }
 
-pub(crate) fn laptop<'a>(state: &'a AppState, request: &Parts) -> Laptop<'a> {
+pub(crate) fn laptop<'a>(state: &'a Core, request: &Parts) -> Laptop<'a> {
     Laptop {
         location: state.network.locate(client_ip(state, request)),
         network: &state.network,
@@ -379,7 +330,7 @@ struct OffCampusPage<'a> {
 /// Before a reset or an update from outside the campus network and the VPN:
 /// the warning, with the VPN steps and a way to go on anyway. `None` when
 /// the person is inside, or already chose to go on (`?anyway=1`).
-pub(crate) fn off_campus_warning(state: &AppState, request: &Parts) -> Option<Response> {
+pub(crate) fn off_campus_warning(state: &Core, request: &Parts) -> Option<Response> {
     let laptop = laptop(state, request);
     let anyway = request
         .uri
@@ -431,33 +382,6 @@ struct ConsoleForbiddenPage<'a> {
     site: &'a Site,
 }
 
-/// What went wrong, for the person (plain words) and for the log (details).
-pub enum WebError {
-    /// The form's session is gone or its CSRF token does not match.
-    Expired,
-    /// A one-time reset link that was used already or ran out.
-    LinkSpent,
-    /// Too many attempts from one address in a short time.
-    TooMany,
-    /// Signed in, but this needs another role.
-    Forbidden,
-    /// Staff asked for an account that does not exist.
-    NotFound,
-    /// Not for this page yet (not signed in, a second factor owed): go there.
-    Redirect(&'static str),
-    /// Anything else: logged with a reference the person can quote.
-    Internal(String),
-}
-
-impl<E: std::fmt::Display> From<E> for WebError
-where
-    E: Into<Box<dyn std::error::Error>>,
-{
-    fn from(e: E) -> Self {
-        WebError::Internal(e.to_string())
-    }
-}
-
 impl WebError {
     fn into_page(self, site: &Site) -> Response {
         match self {
@@ -481,7 +405,10 @@ impl WebError {
                 },
                 StatusCode::FORBIDDEN,
             ),
-            WebError::Redirect(path) => Redirect::to(path).into_response(),
+            WebError::NotSignedIn => Redirect::to("/signin").into_response(),
+            WebError::FactorOwed => Redirect::to("/account/verify").into_response(),
+            WebError::NotOnDuty => Redirect::to("/helpdesk").into_response(),
+            WebError::NoSuchStaff => Redirect::to("/helpdesk/staff").into_response(),
             WebError::Forbidden => render(&ConsoleForbiddenPage { site }, StatusCode::FORBIDDEN),
             WebError::NotFound => render(
                 &ErrorPage {
@@ -518,12 +445,6 @@ impl WebError {
     }
 }
 
-/// Logged for staff (`tracing`: text or JSON lines on standard error);
-/// never shown to the requester.
-fn log_error(message: &str) {
-    tracing::error!("{message}");
-}
-
 /// The token of an `Authorization: Bearer` header: how API clients name
 /// their session.
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -544,54 +465,41 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// Answers with the error page when `result` failed.
-pub(crate) fn page(state: &AppState, result: Result<Response, WebError>) -> Response {
-    result.unwrap_or_else(|e| e.into_page(&state.site))
-}
+/// A failure on its way out: [`render_failures`] turns it into the error
+/// page in the university's look, so a handler may simply return `Err`.
+#[derive(Clone)]
+struct Failure(WebError);
 
-/// Appends an audit event for a request of a person (not staff).
-pub(crate) async fn audit(
-    state: &AppState,
-    parts: &Parts,
-    action: &str,
-    account_id: Option<i64>,
-) -> Result<(), WebError> {
-    let address = client_address(state, parts);
-    state
-        .store
-        .record_event(
-            state.clock.now(),
-            "self-service",
-            action,
-            account_id,
-            &address,
-        )
-        .await?;
-    Ok(())
-}
-
-/// Counts a hit and refuses with 429 once `key` is over `limit` in its window.
-pub(crate) async fn throttle(
-    state: &AppState,
-    key: &str,
-    window: i64,
-    limit: i64,
-) -> Result<(), WebError> {
-    if state.store.hit(key, window, state.clock.now()).await? > limit {
-        return Err(WebError::TooMany);
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        response.extensions_mut().insert(Failure(self));
+        response
     }
-    Ok(())
+}
+
+async fn render_failures(State(state): State<Core>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<Failure>() {
+        Some(Failure(error)) => error.into_page(&state.site),
+        None => response,
+    }
+}
+
+/// Answers with the error page when `result` failed.
+pub(crate) fn page(state: &Core, result: Result<Response, WebError>) -> Response {
+    result.unwrap_or_else(|e| e.into_page(&state.site))
 }
 
 /// Whether cookies are marked `Secure` and `__Host-` named: whenever people
 /// reach the portal over HTTPS, served here or through a proxy.
-fn secure_cookies(state: &AppState) -> bool {
+fn secure_cookies(state: &Core) -> bool {
     state.server.secure_cookies || state.server.https()
 }
 
 /// A session cookie's name as set and read: `__Host-NAME` under HTTPS (only
 /// this host can set it, on `/`, `Secure`), `NAME` otherwise.
-fn cookie_name(state: &AppState, name: &str) -> String {
+fn cookie_name(state: &Core, name: &str) -> String {
     if secure_cookies(state) {
         format!("__Host-{name}")
     } else {
@@ -601,7 +509,7 @@ fn cookie_name(state: &AppState, name: &str) -> String {
 
 /// A session token from its cookie; under HTTPS only the `__Host-` one
 /// counts, so a cookie a neighbouring host wrote is never read.
-pub(crate) fn session_token(state: &AppState, headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn session_token(state: &Core, headers: &HeaderMap, name: &str) -> Option<String> {
     cookie(headers, &cookie_name(state, name))
 }
 
@@ -609,7 +517,7 @@ pub(crate) fn session_token(state: &AppState, headers: &HeaderMap, name: &str) -
 /// never sent by another site; under HTTPS `Secure` with a `__Host-` name,
 /// which also means `Path=/` (`path` applies over plain HTTP only).
 pub(crate) fn session_cookie(
-    state: &AppState,
+    state: &Core,
     name: &str,
     token: &str,
     path: &str,
@@ -623,53 +531,4 @@ pub(crate) fn session_cookie(
         "{name}={token}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     );
     HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))
-}
-
-/// Tells the person about a change on every channel they have: a mail, and
-/// a text to the account's phone and to `also_phone` (a number just
-/// replaced or removed). A failed delivery is logged and audited; the change
-/// it reports stands.
-pub(crate) async fn notify(
-    state: &AppState,
-    parts: &Parts,
-    account: &Account,
-    notice: Notice,
-    also_phone: Option<&str>,
-) -> Result<(), WebError> {
-    let address = client_address(state, parts);
-    let context = NoticeContext {
-        now: state.clock.now(),
-        address: &address,
-        helpdesk_phone: &state.site.helpdesk.phone,
-        service: &state.site.branding.name,
-    };
-    let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
-    phones.extend(also_phone.filter(|p| !phones.contains(p)));
-    let notifier = Notifier {
-        messages: state.messages.as_ref(),
-        mail: state.mail.as_ref(),
-    };
-    for (channel, e) in notifier
-        .tell(&notice, &account.email, &phones, &context)
-        .await
-    {
-        log_error(&format!("notice by {}: {e}", channel.as_str()));
-        let action = format!("notice_failed.{}", channel.as_str());
-        audit(state, parts, &action, Some(account.id)).await?;
-    }
-    Ok(())
-}
-
-/// The account a session is for; a session without one (or whose account is
-/// gone) is treated as expired.
-pub(crate) async fn account_of(
-    state: &AppState,
-    account_id: Option<i64>,
-) -> Result<Account, WebError> {
-    let id = account_id.ok_or(WebError::Expired)?;
-    state
-        .store
-        .account_by_id(id)
-        .await?
-        .ok_or(WebError::Expired)
 }

@@ -2,7 +2,7 @@
 //! notices every change sends, over HTTP against the real router.
 
 use axum::http::StatusCode;
-use latchkey::accounts::verify_password;
+use latchkey::domain::change::verify_password;
 use latchkey::notify::mail::{MailConfig, MailTransport, Security, Smtp, SmtpConfig};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use latchkey::accounts::verify_password;
+use latchkey::domain::change::verify_password;
 use latchkey::secrets::SecretKey;
 use serde_json::{Value, json};
 use tower::ServiceExt;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use latchkey::accounts::verify_password;
+use latchkey::domain::change::verify_password;
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::store::Store;
 use rand::{RngExt, SeedableRng};
@@ -51,9 +51,13 @@ async fn sigkill_mid_change_leaves_the_old_or_the_new_password() {
         let config = dir.write("latchkey.toml", "");
         let hasher = Hasher::new(&HashingConfig::default()).unwrap();
         let store = Store::open(&db.url).await.unwrap();
-        let account =
-            latchkey::accounts::NewAccount::parse("jdoe", "jdoe@example.edu", "John Doe", None)
-                .unwrap();
+        let account = latchkey::domain::account::NewAccount::parse(
+            "jdoe",
+            "jdoe@example.edu",
+            "John Doe",
+            None,
+        )
+        .unwrap();
         store
             .insert_accounts(
                 &[(account, Some(hasher.hash(&password(0)).await.unwrap()))],

@@ -9,18 +9,19 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use latchkey::accounts::{NewAccount, verify_password};
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::{Clock, ManualClock};
 use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use latchkey::directory::Writeback;
+use latchkey::domain::{Core, Services};
+use latchkey::domain::{account::NewAccount, change::verify_password};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::network::NetworkConfig;
 use latchkey::notify::{MessageProvider, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
 use latchkey::totp;
-use latchkey::web::{App, AppState, Site, router};
+use latchkey::web::{Site, router};
 use latchkey_policy::{Policy, PolicyConfig};
 use tower::ServiceExt;
 
@@ -109,7 +110,7 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
             .unwrap();
     }
     let clock = Arc::new(ManualClock::new(1_800_000_000));
-    let state = AppState::new(App {
+    let state = Core::new(Services {
         store: store.clone(),
         hasher: hasher.clone(),
         policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
@@ -883,7 +884,7 @@ async fn the_demo_phone_shows_the_outbox_newest_first_and_only_in_the_demo() {
 
 #[tokio::test]
 async fn every_page_wears_the_universitys_name_logo_and_colour() {
-    use latchkey::web::site::{BrandingConfig, SupportLink};
+    use latchkey::site::{BrandingConfig, SupportLink};
     let dir = crate::support::TempDir::new("branding");
     let logo = dir.0.join("crest.svg");
     std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();

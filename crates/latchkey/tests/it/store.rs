@@ -1,8 +1,7 @@
 //! The account store and password changes, on SQLite and on PostgreSQL.
 
-use latchkey::accounts::{
-    Account, ChangeError, NewAccount, Passwords, change_password, verify_password,
-};
+use latchkey::domain::account::{Account, NewAccount};
+use latchkey::domain::change::{ChangeError, Passwords, change_password, verify_password};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::store::{Store, StoreError};
 use latchkey_policy::{Policy, PolicyConfig, Rule};
@@ -473,7 +472,7 @@ fn passwords<'a>(store: &'a Store, hasher: &'a Hasher, policy: &'a Policy) -> Pa
 
 #[tokio::test]
 async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
-    use latchkey::accounts::finish_reset;
+    use latchkey::domain::change::finish_reset;
     use latchkey::store::Step;
 
     on_each_backend("finish_reset", |db: TestDb| async move {

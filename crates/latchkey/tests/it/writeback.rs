@@ -4,9 +4,9 @@
 //! trusted networks: who is warned about their laptop, and who is believed
 //! about where they are.
 
-use latchkey::accounts::verify_password;
 use latchkey::clock::Clock;
 use latchkey::directory::{Settled, reconcile};
+use latchkey::domain::change::verify_password;
 use latchkey::network::NetworkConfig;
 use latchkey::secrets::SecretKey;
 use latchkey::store::{Backend, Role};

@@ -14,19 +14,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_body, error_response};
-use crate::accounts::mask_phone;
+use crate::domain::account::mask_phone;
+use crate::domain::checklist::{BrokenRule, CheckAnswer, check_answer};
+use crate::domain::code::{method_options, signin_codes_paused};
+use crate::domain::person::{self, Outcome, SignIn};
+use crate::domain::{Core, account_of};
 use crate::network::Location;
 use crate::secrets::token_id;
 use crate::store::{AccountSession, Stage};
-use crate::web::account::{
-    self, Outcome, SignIn, factor_code_from, factor_is_fresh, pending_phone, session_named,
-    signed_in,
-};
-use crate::web::codes::{method_options, signin_codes_paused};
-use crate::web::password::{BrokenRule, CheckAnswer, check_answer};
-use crate::web::{AppState, WebError, account_of, bearer, client_ip};
 
-pub(super) fn routes() -> Router<AppState> {
+use crate::web::account::session_named;
+use crate::web::{WebError, bearer, caller};
+
+pub(super) fn routes() -> Router<Core> {
     Router::new()
         .route("/api/v1/session", post(sign_in).delete(sign_out))
         .route("/api/v1/account", get(current))
@@ -91,7 +91,7 @@ pub(super) struct AccountState {
 }
 
 async fn account_state(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
     session: AccountSession,
 ) -> Result<AccountState, WebError> {
@@ -103,15 +103,15 @@ async fn account_state(
     };
     let methods = state.store.methods(account.id).await?;
     let has_authenticator = methods.iter().any(|m| m.kind == "totp");
-    let code_from = factor_code_from(&session, &account, state.server.code_minutes);
-    let pending = pending_phone(&session);
+    let code_from = person::factor_code_from(&session, &account, state.server.code_minutes);
+    let pending = person::pending_phone(&session);
     let stage = session.stage;
-    let who = account::SignedIn {
+    let who = person::SignedIn {
         session,
         account,
         has_authenticator,
     };
-    let fresh = stage == Stage::Active && factor_is_fresh(state, &who);
+    let fresh = stage == Stage::Active && person::factor_is_fresh(state, &who);
     Ok(AccountState {
         username: who.account.username.clone(),
         name: who.account.name.clone(),
@@ -124,14 +124,14 @@ async fn account_state(
         factor_methods: factor_methods.into_iter().map(MethodOffer::from).collect(),
         factor_code_from: code_from,
         pending_phone: pending,
-        location: state.network.locate(client_ip(state, parts)),
+        location: caller(state, parts).location,
         helpdesk: Helpdesk::of(state),
         token: None,
     })
 }
 
 /// The session the bearer token names, at the factor stage or signed in.
-async fn session(state: &AppState, parts: &Parts) -> Result<AccountSession, WebError> {
+async fn session(state: &Core, parts: &Parts) -> Result<AccountSession, WebError> {
     let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
     session_named(state, &token)
         .await?
@@ -150,9 +150,9 @@ fn factor_required() -> Response {
 /// Runs an action for the signed-in person and answers with the account's
 /// state (200), or why not: 422 refused, 403 a factor first.
 async fn act(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
-    run: impl AsyncFnOnce(&account::SignedIn) -> Result<Outcome, WebError>,
+    run: impl AsyncFnOnce(&person::SignedIn) -> Result<Outcome, WebError>,
 ) -> Response {
     let result = async {
         let session = session(state, parts).await?;
@@ -160,7 +160,7 @@ async fn act(
             return Ok(factor_required());
         }
         let id = session.id.clone();
-        let who = signed_in(state, Some(session)).await?;
+        let who = person::signed_in(state, Some(session)).await?;
         answer(state, parts, &id, run(&who).await?).await
     }
     .await;
@@ -168,18 +168,18 @@ async fn act(
 }
 
 async fn answer(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
     session_id: &str,
     outcome: Outcome,
 ) -> Result<Response, WebError> {
     Ok(match outcome {
         Outcome::Done => {
-            let session = account::reloaded(state, session_id).await?;
+            let session = person::reloaded(state, session_id).await?;
             Json(account_state(state, parts, session).await?).into_response()
         }
         Outcome::Renewed(token) => {
-            let session = account::reloaded(state, &token_id(&token)).await?;
+            let session = person::reloaded(state, &token_id(&token)).await?;
             let mut body = account_state(state, parts, session).await?;
             body.token = Some(token);
             Json(body).into_response()
@@ -214,12 +214,19 @@ pub(super) struct Credentials {
         (status = 401, description = "Wrong username or password (the same answer for both), or paused (`refused`)", body = ApiError),
         (status = 429, body = ApiError)))]
 pub(super) async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Credentials>,
 ) -> Response {
     let result = async {
-        match account::sign_in(&state, &parts, &body.identifier, &body.password).await? {
+        match person::sign_in(
+            &state,
+            &caller(&state, &parts),
+            &body.identifier,
+            &body.password,
+        )
+        .await?
+        {
             SignIn::Refused(message) => Ok(error_response(
                 StatusCode::UNAUTHORIZED,
                 "refused",
@@ -242,10 +249,10 @@ pub(super) async fn sign_in(
 #[utoipa::path(delete, path = "/api/v1/session", tag = "account",
     security(("session_token" = [])),
     responses((status = 204), (status = 401, body = ApiError)))]
-pub(super) async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn sign_out(State(state): State<Core>, parts: Parts) -> Response {
     let result = async {
         let session = session(&state, &parts).await?;
-        account::sign_out(&state, &parts, &session).await?;
+        person::sign_out(&state, &caller(&state, &parts), &session).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;
@@ -256,7 +263,7 @@ pub(super) async fn sign_out(State(state): State<AppState>, parts: Parts) -> Res
 #[utoipa::path(get, path = "/api/v1/account", tag = "account",
     security(("session_token" = [])),
     responses((status = 200, body = AccountState), (status = 401, body = ApiError)))]
-pub(super) async fn current(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn current(State(state): State<Core>, parts: Parts) -> Response {
     let result = async {
         let session = session(&state, &parts).await?;
         Ok(Json(account_state(&state, &parts, session).await?).into_response())
@@ -267,7 +274,7 @@ pub(super) async fn current(State(state): State<AppState>, parts: Parts) -> Resp
 
 /// Runs a second-factor step: allowed at the `factor` stage as well as signed in.
 async fn factor_step(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
     run: impl AsyncFnOnce(&AccountSession) -> Result<Outcome, WebError>,
 ) -> Response {
@@ -291,12 +298,12 @@ pub(super) struct Method {
     security(("session_token" = [])), request_body = Method,
     responses((status = 200, body = AccountState), (status = 422, body = ApiError)))]
 pub(super) async fn factor_send(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Method>,
 ) -> Response {
     factor_step(&state, &parts, async |s| {
-        account::send_factor_code(&state, &parts, s, &body.method).await
+        person::send_factor_code(&state, &caller(&state, &parts), s, &body.method).await
     })
     .await
 }
@@ -312,12 +319,12 @@ pub(super) struct Code {
     security(("session_token" = [])), request_body = Code,
     responses((status = 200, body = AccountState), (status = 422, body = ApiError)))]
 pub(super) async fn factor_code(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Code>,
 ) -> Response {
     factor_step(&state, &parts, async |s| {
-        account::check_factor_code(&state, &parts, s, &body.code).await
+        person::check_factor_code(&state, &caller(&state, &parts), s, &body.code).await
     })
     .await
 }
@@ -357,12 +364,19 @@ impl PhoneChannel {
         (status = 403, description = "`factor_required`", body = ApiError),
         (status = 422, body = ApiError)))]
 pub(super) async fn phone_start(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<PhoneNumber>,
 ) -> Response {
     act(&state, &parts, async |who| {
-        account::start_phone(&state, &parts, who, &body.phone, body.channel.as_str()).await
+        person::start_phone(
+            &state,
+            &caller(&state, &parts),
+            who,
+            &body.phone,
+            body.channel.as_str(),
+        )
+        .await
     })
     .await
 }
@@ -375,12 +389,12 @@ pub(super) async fn phone_start(
         (status = 403, body = ApiError),
         (status = 422, body = ApiError)))]
 pub(super) async fn phone_confirm(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Code>,
 ) -> Response {
     act(&state, &parts, async |who| {
-        account::confirm_phone(&state, &parts, who, &body.code).await
+        person::confirm_phone(&state, &caller(&state, &parts), who, &body.code).await
     })
     .await
 }
@@ -389,7 +403,7 @@ pub(super) async fn phone_confirm(
 #[utoipa::path(post, path = "/api/v1/account/phone/cancel", tag = "account",
     security(("session_token" = [])),
     responses((status = 200, body = AccountState), (status = 403, body = ApiError)))]
-pub(super) async fn phone_cancel(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn phone_cancel(State(state): State<Core>, parts: Parts) -> Response {
     act(&state, &parts, async |who| {
         state.store.clear_session_code(&who.session.id).await?;
         Ok(Outcome::Done)
@@ -404,9 +418,9 @@ pub(super) async fn phone_cancel(State(state): State<AppState>, parts: Parts) ->
         (status = 200, body = AccountState),
         (status = 403, body = ApiError),
         (status = 422, body = ApiError)))]
-pub(super) async fn phone_remove(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn phone_remove(State(state): State<Core>, parts: Parts) -> Response {
     act(&state, &parts, async |who| {
-        account::remove_phone(&state, &parts, who).await
+        person::remove_phone(&state, &caller(&state, &parts), who).await
     })
     .await
 }
@@ -426,17 +440,17 @@ pub(super) struct Enrolment {
     responses(
         (status = 200, body = Enrolment),
         (status = 403, body = ApiError)))]
-pub(super) async fn authenticator_start(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn authenticator_start(State(state): State<Core>, parts: Parts) -> Response {
     let result = async {
         let session = session(&state, &parts).await?;
         if session.stage != Stage::Active {
             return Ok(factor_required());
         }
-        let who = signed_in(&state, Some(session)).await?;
-        if !factor_is_fresh(&state, &who) {
+        let who = person::signed_in(&state, Some(session)).await?;
+        if !person::factor_is_fresh(&state, &who) {
             return Ok(factor_required());
         }
-        let enrolment = account::enrolment(&state, &who).await?;
+        let enrolment = person::enrolment(&state, &who).await?;
         let body = Enrolment {
             secret: crate::totp::base32(&enrolment.secret),
             otpauth_uri: enrolment.uri,
@@ -455,12 +469,12 @@ pub(super) async fn authenticator_start(State(state): State<AppState>, parts: Pa
         (status = 403, body = ApiError),
         (status = 422, body = ApiError)))]
 pub(super) async fn authenticator_confirm(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Code>,
 ) -> Response {
     act(&state, &parts, async |who| {
-        account::confirm_authenticator(&state, &parts, who, &body.code).await
+        person::confirm_authenticator(&state, &caller(&state, &parts), who, &body.code).await
     })
     .await
 }
@@ -472,9 +486,9 @@ pub(super) async fn authenticator_confirm(
         (status = 200, body = AccountState),
         (status = 403, body = ApiError),
         (status = 422, body = ApiError)))]
-pub(super) async fn authenticator_remove(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn authenticator_remove(State(state): State<Core>, parts: Parts) -> Response {
     act(&state, &parts, async |who| {
-        account::remove_authenticator(&state, &parts, who).await
+        person::remove_authenticator(&state, &caller(&state, &parts), who).await
     })
     .await
 }
@@ -496,14 +510,14 @@ pub(super) struct PasswordUpdate {
         (status = 403, body = ApiError),
         (status = 422, description = "Refused: `violations` or `message` say why; nothing changed", body = ApiError)))]
 pub(super) async fn password(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<PasswordUpdate>,
 ) -> Response {
     act(&state, &parts, async |who| {
-        account::update_password(
+        person::update_password(
             &state,
-            &parts,
+            &caller(&state, &parts),
             who,
             &body.current,
             &body.password,
@@ -526,7 +540,7 @@ pub(super) struct Candidate {
     security(("session_token" = [])), request_body = Candidate,
     responses((status = 200, body = CheckAnswer), (status = 403, body = ApiError)))]
 pub(super) async fn password_check(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Candidate>,
 ) -> Response {
@@ -535,7 +549,7 @@ pub(super) async fn password_check(
         if session.stage != Stage::Active {
             return Ok(factor_required());
         }
-        let who = signed_in(&state, Some(session)).await?;
+        let who = person::signed_in(&state, Some(session)).await?;
         let person = who.account.person();
         let answer = check_answer(&state.policy, &body.password, &body.confirm, &person);
         Ok(Json(answer).into_response())

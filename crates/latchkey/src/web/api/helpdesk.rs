@@ -14,15 +14,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, PathOf, api_error, error_response};
-use crate::accounts::{Account, mask_phone, normalize_phone};
+use crate::domain::Core;
+use crate::domain::account::{Account, mask_phone, normalize_phone};
+use crate::domain::helpdesk::{self, ActionInput, OnDuty};
 use crate::store::{StaffSession, Stage};
-use crate::web::helpdesk::{
-    ActionInput, OnDuty, account_facts, act_on, done_notice, existing_account, on_duty,
-    staff_factor, staff_session_named, staff_sign_in, staff_sign_out,
-};
-use crate::web::{AppState, WebError, bearer};
+use crate::web::helpdesk::done_notice;
+use crate::web::{WebError, bearer, caller};
 
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<Core> {
     Router::new()
         .route("/api/v1/helpdesk/session", post(sign_in).delete(sign_out))
         .route("/api/v1/helpdesk/session/factor", post(factor))
@@ -32,17 +31,17 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// The staff session the bearer token names, whatever its stage.
-async fn session(state: &AppState, parts: &Parts) -> Result<StaffSession, WebError> {
+async fn session(state: &Core, parts: &Parts) -> Result<StaffSession, WebError> {
     let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
-    staff_session_named(state, &token)
+    helpdesk::staff_session_named(state, &token)
         .await?
         .ok_or(WebError::Expired)
 }
 
 /// Signed in with both factors, and not disabled since.
-async fn signed_in(state: &AppState, parts: &Parts) -> Result<OnDuty, WebError> {
+async fn signed_in(state: &Core, parts: &Parts) -> Result<OnDuty, WebError> {
     let session = session(state, parts).await?;
-    on_duty(state, Some(session))
+    helpdesk::on_duty(state, Some(session))
         .await
         .map_err(|_| WebError::Expired)
 }
@@ -72,13 +71,20 @@ pub(super) struct StaffStarted {
         (status = 201, body = StaffStarted),
         (status = 401, description = "Wrong, unknown or disabled: one answer (`refused`)", body = ApiError)))]
 pub(super) async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<StaffCredentials>,
 ) -> Response {
     let result = async {
         Ok::<_, WebError>(
-            match staff_sign_in(&state, &parts, &body.username, &body.password).await? {
+            match helpdesk::staff_sign_in(
+                &state,
+                &caller(&state, &parts),
+                &body.username,
+                &body.password,
+            )
+            .await?
+            {
                 Ok(token) => {
                     let started = StaffStarted {
                         token,
@@ -119,24 +125,27 @@ pub(super) struct OnDutyState {
         (status = 422, body = ApiError),
         (status = 429, description = "Too many tries: the session is ended", body = ApiError)))]
 pub(super) async fn factor(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<AuthenticatorCode>,
 ) -> Response {
     let result = async {
         let session = session(&state, &parts).await?;
-        let token = match staff_factor(&state, &parts, &session, &body.code).await? {
-            Ok(token) => token,
-            Err(message) => {
-                return Ok(error_response(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "refused",
-                    &message,
-                ));
-            }
-        };
-        let renewed = staff_session_named(&state, &token).await?;
-        let on = on_duty(&state, renewed)
+        let token =
+            match helpdesk::staff_factor(&state, &caller(&state, &parts), &session, &body.code)
+                .await?
+            {
+                Ok(token) => token,
+                Err(message) => {
+                    return Ok(error_response(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "refused",
+                        &message,
+                    ));
+                }
+            };
+        let renewed = helpdesk::staff_session_named(&state, &token).await?;
+        let on = helpdesk::on_duty(&state, renewed)
             .await
             .map_err(|_| WebError::Expired)?;
         let body = OnDutyState {
@@ -155,10 +164,10 @@ pub(super) async fn factor(
 #[utoipa::path(delete, path = "/api/v1/helpdesk/session", tag = "helpdesk",
     security(("staff_token" = [])),
     responses((status = 204), (status = 401, body = ApiError)))]
-pub(super) async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn sign_out(State(state): State<Core>, parts: Parts) -> Response {
     let result = async {
         let session = session(&state, &parts).await?;
-        staff_sign_out(&state, &parts, &session).await?;
+        helpdesk::staff_sign_out(&state, &caller(&state, &parts), &session).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;
@@ -203,7 +212,7 @@ pub(super) struct SearchQuery {
     security(("staff_token" = [])), params(SearchQuery),
     responses((status = 200, body = Vec<AccountSummary>), (status = 401, body = ApiError)))]
 pub(super) async fn search(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Query(query): Query<SearchQuery>,
 ) -> Response {
@@ -249,8 +258,8 @@ pub(super) struct AccountView {
     events: Vec<RecentEvent>,
 }
 
-async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountView, WebError> {
-    let facts = account_facts(state, on, id).await?;
+async fn account_view(state: &Core, on: &OnDuty, id: i64) -> Result<AccountView, WebError> {
+    let facts = helpdesk::account_facts(state, on, id).await?;
     let events = facts
         .events
         .into_iter()
@@ -280,7 +289,7 @@ async fn account_view(state: &AppState, on: &OnDuty, id: i64) -> Result<AccountV
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 404, description = "No such account", body = ApiError)))]
 pub(super) async fn account(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     PathOf(id): PathOf<i64>,
 ) -> Response {
@@ -314,15 +323,24 @@ pub(super) struct ActionDone {
         (status = 404, description = "No such action", body = ApiError),
         (status = 422, description = "Refused, the caller not verified among the reasons", body = ApiError)))]
 pub(super) async fn action(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     PathOf((id, action)): PathOf<(i64, String)>,
     Body(input): Body<ActionInput>,
 ) -> Response {
     let result = async {
         let on = signed_in(&state, &parts).await?;
-        let account = existing_account(&state, id).await?;
-        let Some(outcome) = act_on(&state, &parts, &on, &account, &action, &input).await? else {
+        let account = helpdesk::existing_account(&state, id).await?;
+        let Some(outcome) = helpdesk::act_on(
+            &state,
+            &caller(&state, &parts),
+            &on,
+            &account,
+            &action,
+            &input,
+        )
+        .await?
+        else {
             return Ok(error_response(
                 StatusCode::NOT_FOUND,
                 "no_such_action",

@@ -25,14 +25,15 @@ use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::codes::MethodOption;
-use super::password::{BrokenRule, CheckAnswer, RequirementMet};
-use super::{AppState, WebError, log_error};
+use super::WebError;
+use crate::domain::checklist::{BrokenRule, CheckAnswer, RequirementMet};
+use crate::domain::code::MethodOption;
+use crate::domain::{Core, log_error};
 use crate::network::Location;
 use crate::store::{Stage, Step};
 
 /// Every URL of the API, the OpenAPI document included.
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<Core> {
     Router::new()
         .route("/api/openapi.json", get(openapi_get))
         .merge(reset::routes())
@@ -243,7 +244,7 @@ pub(super) struct Helpdesk {
 }
 
 impl Helpdesk {
-    fn of(state: &AppState) -> Helpdesk {
+    fn of(state: &Core) -> Helpdesk {
         Helpdesk {
             phone: state.site.helpdesk.phone.clone(),
             email: state.site.helpdesk.email.clone(),
@@ -290,7 +291,11 @@ fn error_body(
 /// The API's answer to a failure: the portal's error pages, as JSON.
 fn api_error(error: WebError) -> Response {
     match error {
-        WebError::Expired | WebError::LinkSpent | WebError::Redirect(_) => error_response(
+        WebError::Expired
+        | WebError::LinkSpent
+        | WebError::NotSignedIn
+        | WebError::FactorOwed
+        | WebError::NotOnDuty => error_response(
             StatusCode::UNAUTHORIZED,
             "expired",
             "This token names no reset or session, or it has expired. Start again, or sign in again.",
@@ -305,7 +310,7 @@ fn api_error(error: WebError) -> Response {
             "forbidden",
             "Not allowed for this role.",
         ),
-        WebError::NotFound => error_response(
+        WebError::NotFound | WebError::NoSuchStaff => error_response(
             StatusCode::NOT_FOUND,
             "not_found",
             "There is no such account.",

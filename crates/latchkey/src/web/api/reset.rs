@@ -13,15 +13,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_response};
+use crate::domain::checklist::{BrokenRule, CheckAnswer};
+use crate::domain::code::{code_from, method_options};
+use crate::domain::reset::{self, Outcome};
+use crate::domain::{Core, account_of};
 use crate::network::Location;
 use crate::secrets::token_id;
 use crate::store::{ResetSession, Step};
-use crate::web::codes::{code_from, method_options};
-use crate::web::password::{BrokenRule, CheckAnswer};
-use crate::web::reset::{self, Outcome};
-use crate::web::{AppState, WebError, account_of, bearer, client_ip};
+use crate::web::{WebError, bearer, caller};
 
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<Core> {
     Router::new()
         .route("/api/v1/reset", post(start).get(current))
         .route("/api/v1/reset/identify", post(identify))
@@ -86,7 +87,7 @@ pub(super) struct Requirement {
 // ---- The reset's state --------------------------------------------------------------------
 
 /// The reset the bearer token names; the API never reads the portal's cookie.
-async fn session(state: &AppState, parts: &Parts) -> Result<ResetSession, WebError> {
+async fn session(state: &Core, parts: &Parts) -> Result<ResetSession, WebError> {
     let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
     reset::session_by_id(state, &token_id(&token))
         .await?
@@ -94,7 +95,7 @@ async fn session(state: &AppState, parts: &Parts) -> Result<ResetSession, WebErr
 }
 
 async fn reset_state(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
     session: &ResetSession,
     error: Option<String>,
@@ -147,7 +148,7 @@ async fn reset_state(
         captcha_image: captcha("captcha.png"),
         captcha_audio: captcha("captcha.wav"),
         requirements,
-        location: state.network.locate(client_ip(state, parts)),
+        location: caller(state, parts).location,
         helpdesk: Helpdesk::of(state),
         paused_until,
         expires_at: session.expires_at,
@@ -159,7 +160,7 @@ async fn reset_state(
 /// state: 200 when the step went through, 422 with why when it did not,
 /// 409 when the reset is at another step.
 async fn step(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
     run: impl AsyncFnOnce(&ResetSession) -> Result<Outcome, WebError>,
 ) -> Response {
@@ -201,9 +202,9 @@ async fn step(
 /// Start a reset.
 #[utoipa::path(post, path = "/api/v1/reset", tag = "reset",
     responses((status = 201, description = "A new reset, at `identify`", body = Started)))]
-pub(super) async fn start(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn start(State(state): State<Core>, parts: Parts) -> Response {
     let result = async {
-        let (token, session) = reset::new_session(&state, &parts).await?;
+        let (token, session) = reset::new_session(&state, &caller(&state, &parts)).await?;
         let state = reset_state(&state, &parts, &session, None, Vec::new()).await?;
         Ok::<_, WebError>((StatusCode::CREATED, Json(Started { token, state })).into_response())
     }
@@ -217,7 +218,7 @@ pub(super) async fn start(State(state): State<AppState>, parts: Parts) -> Respon
     responses(
         (status = 200, body = ResetState),
         (status = 401, description = "No such reset, or it expired", body = ApiError)))]
-pub(super) async fn current(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn current(State(state): State<Core>, parts: Parts) -> Response {
     step(&state, &parts, async |_| Ok(Outcome::Moved)).await
 }
 
@@ -242,12 +243,12 @@ pub(super) struct Identify {
         (status = 409, description = "The reset is at another step", body = ResetState),
         (status = 429, body = ApiError)))]
 pub(super) async fn identify(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<Identify>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::identify(&state, &parts, s, &body.identifier).await
+        reset::identify(&state, &caller(&state, &parts), s, &body.identifier).await
     })
     .await
 }
@@ -267,12 +268,12 @@ pub(super) struct CaptchaAnswer {
         (status = 409, body = ResetState),
         (status = 429, body = ApiError)))]
 pub(super) async fn captcha(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<CaptchaAnswer>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::answer_captcha(&state, &parts, s, &body.answer).await
+        reset::answer_captcha(&state, &caller(&state, &parts), s, &body.answer).await
     })
     .await
 }
@@ -283,7 +284,7 @@ pub(super) async fn captcha(
     responses(
         (status = 200, content_type = "image/png", body = Vec<u8>),
         (status = 404, description = "The reset is past its CAPTCHA", body = ApiError)))]
-pub(super) async fn captcha_image(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn captcha_image(State(state): State<Core>, parts: Parts) -> Response {
     challenge(&state, &parts, "image/png", reset::captcha_png).await
 }
 
@@ -293,16 +294,16 @@ pub(super) async fn captcha_image(State(state): State<AppState>, parts: Parts) -
     responses(
         (status = 200, content_type = "audio/wav", body = Vec<u8>),
         (status = 404, description = "The reset is past its CAPTCHA", body = ApiError)))]
-pub(super) async fn captcha_audio(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn captcha_audio(State(state): State<Core>, parts: Parts) -> Response {
     challenge(&state, &parts, "audio/wav", reset::captcha_wav).await
 }
 
 /// The challenge of the reset the token names, in one of its forms.
 async fn challenge(
-    state: &AppState,
+    state: &Core,
     parts: &Parts,
     content_type: &'static str,
-    form: impl AsyncFnOnce(&AppState, &ResetSession) -> Result<Option<Vec<u8>>, WebError>,
+    form: impl AsyncFnOnce(&Core, &ResetSession) -> Result<Option<Vec<u8>>, WebError>,
 ) -> Response {
     let result = async {
         let session = session(state, parts).await?;
@@ -333,12 +334,12 @@ pub(super) struct MethodChoice {
         (status = 422, description = "Not offered, or not sent (too many codes, provider down)", body = ResetState),
         (status = 409, body = ResetState)))]
 pub(super) async fn method(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<MethodChoice>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::choose_method(&state, &parts, s, &body.method).await
+        reset::choose_method(&state, &caller(&state, &parts), s, &body.method).await
     })
     .await
 }
@@ -347,7 +348,7 @@ pub(super) async fn method(
 #[utoipa::path(post, path = "/api/v1/reset/method-again", tag = "reset",
     security(("reset_token" = [])),
     responses((status = 200, body = ResetState), (status = 409, body = ResetState)))]
-pub(super) async fn method_again(State(state): State<AppState>, parts: Parts) -> Response {
+pub(super) async fn method_again(State(state): State<Core>, parts: Parts) -> Response {
     step(&state, &parts, async |s| {
         reset::methods_again(&state, s).await
     })
@@ -368,12 +369,12 @@ pub(super) struct CodeEntry {
         (status = 422, description = "Wrong, used, or void: see `error`", body = ResetState),
         (status = 409, body = ResetState)))]
 pub(super) async fn code(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<CodeEntry>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::check_code(&state, &parts, s, &body.code).await
+        reset::check_code(&state, &caller(&state, &parts), s, &body.code).await
     })
     .await
 }
@@ -393,12 +394,19 @@ pub(super) struct NewPassword {
         (status = 422, description = "Refused: `violations` or `error` say why; nothing changed", body = ResetState),
         (status = 409, body = ResetState)))]
 pub(super) async fn password(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<NewPassword>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::set_password(&state, &parts, s, &body.password, &body.confirm).await
+        reset::set_password(
+            &state,
+            &caller(&state, &parts),
+            s,
+            &body.password,
+            &body.confirm,
+        )
+        .await
     })
     .await
 }
@@ -408,7 +416,7 @@ pub(super) async fn password(
     security(("reset_token" = [])), request_body = NewPassword,
     responses((status = 200, body = CheckAnswer), (status = 409, body = ApiError)))]
 pub(super) async fn password_check(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     parts: Parts,
     Body(body): Body<NewPassword>,
 ) -> Response {

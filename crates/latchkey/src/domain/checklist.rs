@@ -5,8 +5,8 @@ use latchkey_policy::{Person, Policy, Rule, Violation};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::WebError;
-use crate::accounts::ChangeError;
+use super::change::ChangeError;
+use super::{Error, log_error};
 use crate::directory::DirectoryError;
 use crate::store::StoreError;
 
@@ -100,7 +100,7 @@ pub fn check_answer(
 pub fn made(result: Result<(), ChangeError>) -> Result<(), ChangeError> {
     match result {
         Err(ChangeError::NotStoredHere(e)) => {
-            super::log_error(&format!(
+            log_error(&format!(
                 "a change is in the directory only until settled: {e}"
             ));
             Ok(())
@@ -119,7 +119,7 @@ pub struct NotChanged {
 
 /// The one mapping of a failed change to the password page. Failures that
 /// are ours, not the person's, become the error page with a reference.
-pub fn not_changed(error: ChangeError) -> Result<NotChanged, WebError> {
+pub fn not_changed(error: ChangeError) -> Result<NotChanged, Error> {
     let said = |rules: &str, message: &str| {
         Ok(NotChanged {
             rules: rules.to_owned(),
@@ -152,19 +152,19 @@ pub fn not_changed(error: ChangeError) -> Result<NotChanged, WebError> {
             "Your account is not in the campus directory, so its password cannot be changed here. Call the help desk.",
         ),
         ChangeError::Directory(DirectoryError::Unreachable(detail)) => {
-            super::log_error(&format!("directory unreachable: {detail}"));
+            log_error(&format!("directory unreachable: {detail}"));
             said(
                 "directory_unreachable",
                 "The campus directory cannot be reached right now, so your password was not changed. Try again in a few minutes.",
             )
         }
         ChangeError::Directory(DirectoryError::Unanswered(detail)) => {
-            super::log_error(&format!("directory did not answer a change: {detail}"));
+            log_error(&format!("directory did not answer a change: {detail}"));
             said(
                 "directory_unanswered",
                 "The campus directory did not confirm the change in time. It may have taken your new password: in five minutes, try signing in with it; if it does not work, your old password still does, and you can try again.",
             )
         }
-        other => Err(WebError::Internal(other.to_string())),
+        other => Err(Error::Internal(other.to_string())),
     }
 }

@@ -10,6 +10,9 @@
 //! CAPTCHA answer, and codes are read from the outbox table. Loopback only,
 //! bounded in people and in time. `scripts/surge` runs it.
 
+mod cluster;
+mod people;
+
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -17,13 +20,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use latchkey::accounts::{NewAccount, verify_password};
+use latchkey::domain::{account::NewAccount, change::verify_password};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::store::Store;
 use serde_json::{Value, json};
 use sqlx::postgres::PgPool;
 use tokio::process::{Child, Command};
 use tokio::sync::{Mutex, Semaphore};
+
+use cluster::{Cluster, Instance, free_port};
+use people::{Person, load_people};
 
 const ANSWER: &str = "K7MPQ";
 const OLD_PASSWORD: &str = "Vt9#qkzP";
@@ -76,114 +82,6 @@ fn main() -> std::process::ExitCode {
 fn fail(message: &str) -> std::process::ExitCode {
     eprintln!("latchkey-surge: {message}");
     std::process::ExitCode::from(2)
-}
-
-/// One simulated person.
-struct Person {
-    username: String,
-    phone: String,
-    new_password: String,
-    /// The address the load balancer says they come from.
-    address: String,
-}
-
-impl Person {
-    fn new(i: usize) -> Person {
-        Person {
-            username: format!("s{i:05}"),
-            phone: format!("+1617{:03}{:04}", 200 + i / 10_000, i % 10_000),
-            new_password: format!("Vq%{}Tk", consonants(i)),
-            address: format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255),
-        }
-    }
-}
-
-/// `i` spelt in consonants, four at least: no digit the dictionary check
-/// reads as a letter and no vowel, so no person's password holds a word.
-fn consonants(mut i: usize) -> String {
-    const LETTERS: &[u8] = b"bcdfghjkmnpqrstvwxz";
-    let mut out = String::new();
-    for _ in 0..4 {
-        out.push(char::from(LETTERS[i % LETTERS.len()]));
-        i /= LETTERS.len();
-    }
-    while i > 0 {
-        out.push(char::from(LETTERS[i % LETTERS.len()]));
-        i /= LETTERS.len();
-    }
-    out
-}
-
-/// One `latchkey serve`, on its own port.
-struct Instance {
-    port: u16,
-    child: Option<Child>,
-}
-
-struct Cluster {
-    binary: PathBuf,
-    config: PathBuf,
-    log_dir: PathBuf,
-    secret: String,
-    instances: Vec<Mutex<Instance>>,
-}
-
-impl Cluster {
-    fn url(port: u16) -> String {
-        format!("http://127.0.0.1:{port}")
-    }
-
-    async fn start(&self, index: usize) -> Result<(), String> {
-        let mut instance = self.instances[index].lock().await;
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_dir.join(format!("instance-{index}.log")))
-            .map_err(|e| format!("instance log: {e}"))?;
-        let child = Command::new(&self.binary)
-            .arg("--config")
-            .arg(&self.config)
-            .arg("serve")
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{}", instance.port))
-            .env("LATCHKEY_SECRET_KEY", &self.secret)
-            .env("LATCHKEY_TEST_CAPTCHA_ANSWER", ANSWER)
-            .env("LATCHKEY_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| format!("starting {}: {e}", self.binary.display()))?;
-        instance.child = Some(child);
-        let ready = format!("{}/readyz", Cluster::url(instance.port));
-        let client = reqwest::Client::new();
-        for _ in 0..300 {
-            if let Ok(answer) = client.get(&ready).send().await
-                && answer.status().is_success()
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!(
-            "instance {index} did not become ready (see its log in {})",
-            self.log_dir.display()
-        ))
-    }
-
-    /// SIGKILL: no graceful stop, requests in flight are cut off.
-    async fn kill(&self, index: usize) -> Result<(), String> {
-        let mut instance = self.instances[index].lock().await;
-        if let Some(mut child) = instance.child.take() {
-            child.kill().await.map_err(|e| format!("kill: {e}"))?;
-        }
-        Ok(())
-    }
-
-    async fn port(&self, index: usize) -> u16 {
-        self.instances[index].lock().await.port
-    }
 }
 
 /// What the run saw, shared by the tasks.
@@ -368,59 +266,6 @@ fn loopback_only(url: &str) -> Result<(), String> {
     } else {
         Err(format!("loopback only: {host} is not this machine"))
     }
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
-}
-
-/// The people, each with the old password current and `history` earlier ones.
-async fn load_people(
-    store: &Store,
-    db: &PgPool,
-    hasher: &Hasher,
-    people: &[Person],
-    history: usize,
-) -> Result<(), String> {
-    let accounts: Vec<(NewAccount, Option<String>)> = people
-        .iter()
-        .map(|p| {
-            let email = format!("{}@example.edu", p.username);
-            NewAccount::parse(&p.username, &email, "Pat Rowe", Some(&p.phone))
-                .map(|account| (account, None))
-                .map_err(|e| format!("{}: {e:?}", p.username))
-        })
-        .collect::<Result<_, _>>()?;
-    for chunk in accounts.chunks(1000) {
-        store
-            .insert_accounts(chunk, 1)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    // Earlier passwords first, the current one last: the newest row is current.
-    let mut hashes = Vec::new();
-    for k in 0..history {
-        hashes.push(
-            hasher
-                .hash(&format!("Old{k}#Zq9xT"))
-                .await
-                .map_err(|e| e.to_string())?,
-        );
-    }
-    hashes.push(hasher.hash(OLD_PASSWORD).await.map_err(|e| e.to_string())?);
-    for (at, hash) in hashes.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO password_history (account_id, hash, created_at)
-             SELECT id, $1, $2 FROM accounts ORDER BY id",
-        )
-        .bind(hash)
-        .bind(at as i64 + 1)
-        .execute(db)
-        .await
-        .map_err(|e| format!("history: {e}"))?;
-    }
-    Ok(())
 }
 
 async fn run(args: Args) -> Result<bool, String> {

@@ -91,7 +91,7 @@ pub fn logo_type(file: &std::path::Path) -> Option<&'static str> {
 /// others (such as the 555 numbers of examples), its digits, with `+1`
 /// before ten of them, as the US plan has it.
 fn tel(phone: &str) -> String {
-    if let Ok(e164) = crate::accounts::normalize_phone(phone) {
+    if let Ok(e164) = crate::domain::account::normalize_phone(phone) {
         return e164;
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();

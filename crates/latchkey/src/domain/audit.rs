@@ -1,0 +1,183 @@
+//! Every action the audit trail records, named once. An event's `action`
+//! column holds [`Action::name`]: a step or a rule id, never a password or
+//! a code. Reports and tests read these names, so a name, once written,
+//! stays.
+
+use std::borrow::Cow;
+
+use crate::notify::{Channel, CodeUse};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    // The reset flow.
+    ResetStarted,
+    ResetCaptchaFailed,
+    ResetCaptchaRenewed,
+    ResetCaptchaPassed,
+    /// Unknown, without a method, or with online reset locked: help desk.
+    ResetNoMethod,
+    ResetMethodApp,
+    ResetCodeVoid,
+    ResetCodeWrong,
+    ResetAppCodeReplayed,
+    ResetLocked,
+    ResetCodeVerified,
+    /// The broken rules, comma-separated.
+    ResetPasswordRefused(String),
+    ResetCompleted,
+    ResetLinkUsed,
+    ResetLinkRefused,
+    /// A code sent for a reset or a sign-in, by text or call.
+    CodeSent(CodeUse, Channel),
+    /// A send over the per-account or per-phone limits.
+    SendThrottled(CodeUse),
+
+    // Sign-in and the person's own account.
+    SignInFailed,
+    SignInPaused,
+    SignInPasswordOk,
+    SignInSucceeded,
+    SignInFactorProven,
+    SignInCodeWrong,
+    SignInCodesPaused,
+    SignInAppCodeReplayed,
+    SignedOut,
+    PhoneCodeSent(Channel),
+    PhoneCodeWrong,
+    PhoneAdded,
+    PhoneReplaced,
+    PhoneRemoved,
+    AuthenticatorCodeWrong,
+    AuthenticatorAdded,
+    AuthenticatorReplaced,
+    AuthenticatorRemoved,
+    CurrentPasswordWrong,
+    /// The broken rules, comma-separated.
+    PasswordRefused(String),
+    PasswordUpdated {
+        ended_sessions: u64,
+    },
+
+    // The help desk.
+    StaffSignInFailed,
+    StaffPasswordOk,
+    StaffFactorFailed,
+    StaffSignedIn,
+    StaffSignedOut,
+    RefusedNotAdmin,
+    RefusedUnverified,
+    CallerCodeSent(Channel),
+    CallerCodeWrong,
+    /// Too many wrong caller codes: the account's online reset is locked.
+    CallerLocked,
+    /// `code`, or `manual` (a recorded out-of-band check).
+    CallerVerified(&'static str),
+    HelpdeskPhoneSet,
+    HelpdeskPhoneRemoved,
+    HelpdeskUnlocked,
+    HelpdeskMustChangePassword,
+    ResetLinkSent(Channel),
+    AuditViewed,
+    AuditExported,
+
+    // Anywhere.
+    NoticeFailed(Channel),
+}
+
+impl Action {
+    pub fn name(&self) -> Cow<'static, str> {
+        use Action::*;
+        let fixed = match self {
+            ResetStarted => "reset.started",
+            ResetCaptchaFailed => "reset.captcha_failed",
+            ResetCaptchaRenewed => "reset.captcha_renewed",
+            ResetCaptchaPassed => "reset.captcha_passed",
+            ResetNoMethod => "reset.no_method",
+            ResetMethodApp => "reset.method.totp",
+            ResetCodeVoid => "reset.code_void",
+            ResetCodeWrong => "reset.code_wrong",
+            ResetAppCodeReplayed => "reset.totp_replayed",
+            ResetLocked => "reset.locked",
+            ResetCodeVerified => "reset.code_verified",
+            ResetCompleted => "reset.completed",
+            ResetLinkUsed => "reset.link_used",
+            ResetLinkRefused => "reset.link_refused",
+            SignInFailed => "signin.failed",
+            SignInPaused => "signin.paused",
+            SignInPasswordOk => "signin.password_ok",
+            SignInSucceeded => "signin.succeeded",
+            SignInFactorProven => "signin.factor_proven",
+            SignInCodeWrong => "signin.code_wrong",
+            SignInCodesPaused => "signin.codes_paused",
+            SignInAppCodeReplayed => "signin.totp_replayed",
+            SignedOut => "signin.signed_out",
+            PhoneCodeWrong => "account.phone_code_wrong",
+            PhoneAdded => "account.phone_added",
+            PhoneReplaced => "account.phone_replaced",
+            PhoneRemoved => "account.phone_removed",
+            AuthenticatorCodeWrong => "account.authenticator_code_wrong",
+            AuthenticatorAdded => "account.authenticator_added",
+            AuthenticatorReplaced => "account.authenticator_replaced",
+            AuthenticatorRemoved => "account.authenticator_removed",
+            CurrentPasswordWrong => "account.current_password_wrong",
+            StaffSignInFailed => "helpdesk.signin_failed",
+            StaffPasswordOk => "helpdesk.password_ok",
+            StaffFactorFailed => "helpdesk.factor_failed",
+            StaffSignedIn => "helpdesk.signed_in",
+            StaffSignedOut => "helpdesk.signed_out",
+            RefusedNotAdmin => "helpdesk.refused_not_admin",
+            RefusedUnverified => "helpdesk.refused_unverified",
+            CallerCodeWrong => "helpdesk.caller_code_wrong",
+            CallerLocked => "helpdesk.locked",
+            HelpdeskPhoneSet => "helpdesk.phone_set",
+            HelpdeskPhoneRemoved => "helpdesk.phone_removed",
+            HelpdeskUnlocked => "helpdesk.unlocked",
+            HelpdeskMustChangePassword => "helpdesk.must_change_password",
+            AuditViewed => "helpdesk.audit_viewed",
+            AuditExported => "helpdesk.audit_exported",
+            ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),
+            PasswordRefused(rules) => return format!("account.password_refused:{rules}").into(),
+            PasswordUpdated { ended_sessions } => {
+                return format!("account.password_updated:ended_sessions={ended_sessions}").into();
+            }
+            CodeSent(usage, channel) => {
+                return format!("{}.code_sent.{}", usage.as_str(), channel.as_str()).into();
+            }
+            SendThrottled(usage) => return format!("{}.send_throttled", usage.as_str()).into(),
+            PhoneCodeSent(channel) => {
+                return format!("account.phone_code_sent.{}", channel.as_str()).into();
+            }
+            CallerCodeSent(channel) => {
+                return format!("helpdesk.code_sent.{}", channel.as_str()).into();
+            }
+            CallerVerified(how) => return format!("helpdesk.caller_verified:{how}").into(),
+            ResetLinkSent(channel) => {
+                return format!("helpdesk.reset_link_sent.{}", channel.as_str()).into();
+            }
+            NoticeFailed(channel) => return format!("notice_failed.{}", channel.as_str()).into(),
+        };
+        Cow::Borrowed(fixed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_the_form_reports_read() {
+        assert_eq!(Action::ResetStarted.name(), "reset.started");
+        assert_eq!(
+            Action::CodeSent(CodeUse::SignIn, Channel::Voice).name(),
+            "signin.code_sent.voice"
+        );
+        assert_eq!(
+            Action::PasswordUpdated { ended_sessions: 2 }.name(),
+            "account.password_updated:ended_sessions=2"
+        );
+        assert_eq!(
+            Action::NoticeFailed(Channel::Email).name(),
+            "notice_failed.email"
+        );
+    }
+}

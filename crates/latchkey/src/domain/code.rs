@@ -1,0 +1,301 @@
+//! One-time codes, for every flow that sends or checks one: resets, the
+//! second factor at sign-in, and a phone being registered.
+
+use super::account::Account;
+use super::audit::Action;
+use super::limits::Limit;
+use super::method::Method;
+use super::{Caller, Core, Error, audit, log_error};
+use crate::notify::{Channel, CodeUse, code_message};
+use crate::secrets::random_code;
+use crate::store::{CodeAttempt, StoredMethod};
+
+/// The HMAC purpose of codes sent by text or call.
+pub const CODE_PURPOSE: &str = "code";
+
+/// Why a code was not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSent {
+    /// Over the per-account or per-phone limit.
+    Throttled,
+    /// The provider refused it or could not be reached (logged).
+    Failed,
+}
+
+impl NotSent {
+    /// In words for the person.
+    pub fn message(self) -> String {
+        match self {
+            NotSent::Throttled => "We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.",
+            NotSent::Failed => "We could not send the code just now. Try again in a few minutes, or choose another way.",
+        }
+        .to_owned()
+    }
+}
+
+/// Sends a fresh code to `phone`, within the per-account and per-phone
+/// limits. `Ok(Ok(tag))`: sent, and the tag to check answers against.
+pub async fn send_code(
+    core: &Core,
+    account_id: i64,
+    channel: Channel,
+    phone: &str,
+    usage: CodeUse,
+) -> Result<Result<String, NotSent>, Error> {
+    let now = core.clock.now();
+    let per_account = Limit::CodesSentPerAccount(usage)
+        .hit(core, &account_id.to_string())
+        .await?;
+    let per_phone = Limit::CodesSentPerPhone(usage).hit(core, phone).await?;
+    if !per_account.allowed() || !per_phone.allowed() {
+        return Ok(Err(NotSent::Throttled));
+    }
+    let code = random_code(6);
+    let tag = core.key.tag(CODE_PURPOSE, &code);
+    let service = &core.site.branding.name;
+    let minutes = core.server.code_minutes;
+    let message = code_message(channel, phone, &code, minutes, usage, service);
+    if let Err(e) = core.messages.send(&message, now).await {
+        log_error(&format!("sending a code: {e}"));
+        return Ok(Err(NotSent::Failed));
+    }
+    let channel = crate::metrics::ChannelLabels {
+        channel: channel.as_str().to_owned(),
+    };
+    core.metrics.codes_sent.get_or_create(&channel).inc();
+    Ok(Ok(tag))
+}
+
+/// The code typed, without the spaces people put in to read it.
+pub fn typed_code(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeVerdict {
+    Right,
+    /// An authenticator code for a time step that was used already.
+    Replayed,
+}
+
+/// Checks an authenticator code against each of the account's apps, and
+/// claims its time step so it is never accepted again.
+pub async fn authenticator_verdict(
+    core: &Core,
+    account_id: i64,
+    code: &str,
+) -> Result<Option<CodeVerdict>, Error> {
+    let now = core.clock.now();
+    for method in core
+        .store
+        .methods(account_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.kind == "totp")
+    {
+        let Some(secret) = crate::totp::open(&core.key, &method.value) else {
+            continue;
+        };
+        if let Some(step) = crate::totp::matching_step(&secret, code, now) {
+            let fresh = core.store.claim_totp_step(method.id, step).await?;
+            return Ok(Some(if fresh {
+                CodeVerdict::Right
+            } else {
+                CodeVerdict::Replayed
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A way to send or get a code, as a page offers it.
+pub struct MethodOption {
+    pub value: &'static str,
+    pub label: String,
+}
+
+/// The ways this account can prove itself, as the method page offers them.
+pub async fn method_options(core: &Core, account: &Account) -> Result<Vec<MethodOption>, Error> {
+    let stored = core.store.methods(account.id).await?;
+    Ok(Method::of(account, &stored)
+        .into_iter()
+        .map(|method| MethodOption {
+            value: method.as_str(),
+            label: method.offer(account),
+        })
+        .collect())
+}
+
+/// Whether the account can be sent or asked for a code at all.
+pub fn has_a_method(account: &Account, stored: &[StoredMethod]) -> bool {
+    !Method::of(account, stored).is_empty()
+}
+
+/// What a wrong code did to the account's count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongCode {
+    /// That one was the last allowed: codes are paused now.
+    Locked,
+    /// Counted; this many more wrong codes are allowed before the pause.
+    BeforeLock(i64),
+}
+
+impl WrongCode {
+    pub fn locked(self) -> bool {
+        self == WrongCode::Locked
+    }
+
+    /// The tries a person is told they have: the code's own, or fewer when
+    /// the account's pause comes first.
+    pub fn tries_left(self, for_this_code: i64) -> i64 {
+        match self {
+            WrongCode::Locked => 0,
+            WrongCode::BeforeLock(left) => for_this_code.min(left),
+        }
+    }
+}
+
+/// Counts a wrong code under `key` over the last hour, against
+/// `throttle.code_failures_before_lock`.
+async fn count_wrong(core: &Core, limit: Limit, account_id: i64) -> Result<WrongCode, Error> {
+    let count = limit.hit(core, &account_id.to_string()).await?;
+    Ok(match count.reached() {
+        true => WrongCode::Locked,
+        false => WrongCode::BeforeLock(count.left()),
+    })
+}
+
+/// Counts a wrong reset (or caller-check) code for the account; the one
+/// that reaches the limit locks its online reset for `lock_minutes`.
+pub async fn count_wrong_code(core: &Core, account_id: i64) -> Result<WrongCode, Error> {
+    let wrong = count_wrong(core, Limit::ResetCodeFailures, account_id).await?;
+    if wrong.locked() {
+        let until = core.clock.now() + core.throttle.lock_minutes * 60;
+        core.store.lock_reset(account_id, until).await?;
+    }
+    Ok(wrong)
+}
+
+/// Codes are paused for this account's online reset after too many wrong ones.
+pub fn codes_paused(account: &Account, now: i64) -> bool {
+    account.locked_until.is_some_and(|until| until > now)
+}
+
+/// Counts a wrong sign-in code; past the limit, sign-in codes pause for
+/// the account (its online reset does not). Wrong second-factor codes at
+/// sign-in are counted apart from a reset's: a stranger's guesses in a
+/// reset never stop the owner, who knows the password, signing in with a
+/// factor they hold.
+pub async fn count_wrong_signin_code(core: &Core, account_id: i64) -> Result<WrongCode, Error> {
+    count_wrong(core, Limit::SignInCodeFailures, account_id).await
+}
+
+/// Sign-in codes are paused for this account after too many wrong ones.
+pub async fn signin_codes_paused(core: &Core, account_id: i64) -> Result<bool, Error> {
+    Limit::SignInCodeFailures
+        .paused(core, &account_id.to_string())
+        .await
+}
+
+/// "You can try 2 more times", or that the code is used up.
+pub fn tries_left_message(left: i64) -> String {
+    if left > 0 {
+        let plural = if left == 1 { "" } else { "s" };
+        format!("That code is not right. You can try {left} more time{plural}.")
+    } else {
+        "That code is not right, and it cannot be tried again. Send a new one.".to_owned()
+    }
+}
+
+/// A method chosen and acted on: how the code comes and, for a code
+/// sent, the HMAC to check answers against.
+pub struct Chosen {
+    pub method: Method,
+    pub tag: Option<String>,
+}
+
+/// Acts on `method` (a form's value), chosen from the listed ones by a
+/// person proving themselves for `usage` (a reset, a sign-in): nothing to
+/// send for the app, a fresh code by text or call otherwise, within the
+/// send limits. `Ok(Err(why))`: nothing sent, in words for the person.
+pub async fn send_chosen(
+    core: &Core,
+    caller: &Caller,
+    account: &Account,
+    method: &str,
+    usage: CodeUse,
+) -> Result<Result<Chosen, String>, Error> {
+    let stored = core.store.methods(account.id).await?;
+    let listed = Method::parse(method).filter(|m| Method::of(account, &stored).contains(m));
+    let Some(method) = listed else {
+        return Ok(Err("Choose one of the ways listed.".to_owned()));
+    };
+    let (Some(channel), Some(phone)) = (method.channel(), account.phone.as_deref()) else {
+        return Ok(Ok(Chosen { method, tag: None }));
+    };
+    match send_code(core, account.id, channel, phone, usage).await? {
+        Ok(tag) => {
+            let action = Action::CodeSent(usage, channel);
+            audit(core, caller, action, Some(account.id)).await?;
+            Ok(Ok(Chosen {
+                method,
+                tag: Some(tag),
+            }))
+        }
+        Err(why) => {
+            if why == NotSent::Throttled {
+                let action = Action::SendThrottled(usage);
+                audit(core, caller, action, Some(account.id)).await?;
+            }
+            Ok(Err(why.message()))
+        }
+    }
+}
+
+/// Where the code to type comes from, for a code sent by `method` (its
+/// name as stored) to the account's phone.
+pub fn code_from(method: &str, account: &Account, minutes: i64) -> String {
+    Method::parse(method)
+        .unwrap_or(Method::Text)
+        .code_from(account, minutes)
+}
+
+/// What a try at a one-time code came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The code in flight expired, was tried too often or was used: none to try.
+    Void,
+    Right,
+    /// An authenticator code for a time step that was used already.
+    Replayed,
+    Wrong,
+}
+
+/// The one check of a one-time code, for every flow: `attempt` is what the
+/// store returned for this try (`None`: the code is void), holding the
+/// sent code's HMAC, or none for an authenticator app's code, checked
+/// against `account_id`'s apps.
+pub async fn judge(
+    core: &Core,
+    attempt: Option<CodeAttempt>,
+    account_id: Option<i64>,
+    typed: &str,
+) -> Result<Verdict, Error> {
+    let Some(attempt) = attempt else {
+        return Ok(Verdict::Void);
+    };
+    let code = typed_code(typed);
+    let verdict = match (&attempt.code_hash, account_id) {
+        (Some(tag), _) => core
+            .key
+            .verify(CODE_PURPOSE, &code, tag)
+            .then_some(CodeVerdict::Right),
+        (None, Some(account_id)) => authenticator_verdict(core, account_id, &code).await?,
+        (None, None) => None,
+    };
+    Ok(match verdict {
+        Some(CodeVerdict::Right) => Verdict::Right,
+        Some(CodeVerdict::Replayed) => Verdict::Replayed,
+        None => Verdict::Wrong,
+    })
+}

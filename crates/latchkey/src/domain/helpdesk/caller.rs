@@ -1,0 +1,331 @@
+//! What an agent does for a caller: verify them first (a code to a method
+//! the account has, or a recorded out-of-band check), then change what they
+//! ask for. One dispatcher, [`act_on`], for the console and the API.
+
+use serde::Deserialize;
+
+use super::OnDuty;
+use crate::domain::account::Account;
+use crate::domain::account::normalize_phone;
+use crate::domain::audit::Action;
+use crate::domain::code::{Verdict, count_wrong_code, judge, send_code};
+use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
+use crate::notify::{Channel, CodeUse, Message, Notice};
+use crate::secrets::{random_token, token_id};
+use crate::store::CodeAttempt;
+
+/// What an action on an account takes, each field for the actions that use it.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct ActionInput {
+    /// `send-code`: `sms` or `voice`.
+    #[serde(default)]
+    pub method: String,
+    /// `check-code`: the code the caller reads out.
+    #[serde(default)]
+    pub code: String,
+    /// `record-check`: one of `helpdesk.verification_reasons`…
+    #[serde(default)]
+    pub reason: String,
+    /// …and what the agent saw (5 to 500 characters).
+    #[serde(default)]
+    pub note: String,
+    /// `phone`: the new number.
+    #[serde(default)]
+    pub phone: String,
+    /// `reset-link`: `email` or `sms`.
+    #[serde(default)]
+    pub channel: String,
+}
+
+/// One place where every action on an account is checked and done: the
+/// caller's verification first, then (for changes) a caller verified in
+/// this session. An unknown action is `None`.
+pub async fn act_on(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+    action: &str,
+    input: &ActionInput,
+) -> Result<Option<Outcome>, Error> {
+    Ok(Some(match action {
+        "send-code" => send_caller_code(core, caller, on, account, &input.method).await?,
+        "check-code" => check_caller_code(core, caller, on, account, &input.code).await?,
+        "record-check" => record_check(core, caller, on, account, input).await?,
+        "phone" | "phone-remove" | "unlock" | "must-change" | "reset-link" => {
+            if !on.verified(core, account.id) {
+                let refused = Action::RefusedUnverified;
+                on.record(core, caller, refused, Some(account.id), action)
+                    .await?;
+                Err(
+                    "Verify the caller first: send them a code, or record the check you made."
+                        .to_owned(),
+                )
+            } else {
+                change_account(core, caller, on, account, action, input).await?
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// `Ok(the notice's key)` or `Err(what to tell the agent)`.
+pub type Outcome = Result<&'static str, String>;
+
+async fn send_caller_code(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+    method: &str,
+) -> Result<Outcome, Error> {
+    let channel = match method {
+        "sms" => Channel::Sms,
+        "voice" => Channel::Voice,
+        _ => return Ok(Err("Choose a text or a call.".into())),
+    };
+    let Some(phone) = account.phone.as_deref() else {
+        return Ok(Err("This account has no phone to send a code to.".into()));
+    };
+    let tag = match send_code(core, account.id, channel, phone, CodeUse::CallerCheck).await? {
+        Ok(tag) => tag,
+        Err(why) => return Ok(Err(why.message())),
+    };
+    let expires = core.clock.now() + core.server.code_minutes * 60;
+    core.store
+        .set_staff_code(&on.session.id, account.id, Some(&tag), expires)
+        .await?;
+    let action = Action::CallerCodeSent(channel);
+    on.record(core, caller, action, Some(account.id), "")
+        .await?;
+    Ok(Ok("sent"))
+}
+
+/// The code the caller reads out: the one sent from this session, or the
+/// one their authenticator app shows now.
+async fn check_caller_code(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+    typed: &str,
+) -> Result<Outcome, Error> {
+    let now = core.clock.now();
+    let sent = match on.session.code_account_id == Some(account.id) {
+        true => {
+            let max = core.server.code_tries;
+            let tag = core
+                .store
+                .try_staff_code(&on.session.id, account.id, max, now)
+                .await?;
+            let attempt = tag.map(|tag| CodeAttempt {
+                code_hash: Some(tag),
+            });
+            judge(core, attempt, None, typed).await? == Verdict::Right
+        }
+        false => false,
+    };
+    // Or the app's code, read out: the same check as the account's own.
+    let app = || async {
+        let attempt = Some(CodeAttempt { code_hash: None });
+        judge(core, attempt, Some(account.id), typed).await
+    };
+    let right = sent || app().await? == Verdict::Right;
+    if !right {
+        on.record(core, caller, Action::CallerCodeWrong, Some(account.id), "")
+            .await?;
+        // Counted like a wrong code in a reset: guessing here locks online reset too.
+        if count_wrong_code(core, account.id).await?.locked() {
+            on.record(core, caller, Action::CallerLocked, Some(account.id), "")
+                .await?;
+        }
+        return Ok(Err(
+            "That code is not right. Ask the caller to read it again, or send a new one.".into(),
+        ));
+    }
+    core.store
+        .set_caller_verified(&on.session.id, account.id, now)
+        .await?;
+    let how = if sent { "sent_code" } else { "app_code" };
+    let action = Action::CallerVerified(how);
+    on.record(core, caller, action, Some(account.id), "")
+        .await?;
+    Ok(Ok("verified"))
+}
+
+/// An out-of-band check: one of the configured reasons, and the agent's note.
+async fn record_check(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+    form: &ActionInput,
+) -> Result<Outcome, Error> {
+    if !core
+        .site
+        .helpdesk
+        .verification_reasons
+        .contains(&form.reason)
+    {
+        return Ok(Err("Choose the check you made from the list.".into()));
+    }
+    let note = form.note.trim();
+    if note.len() < 5 || note.len() > 500 {
+        return Ok(Err(
+            "Write a short note of what you saw (5 to 500 characters), for the audit trail.".into(),
+        ));
+    }
+    core.store
+        .set_caller_verified(&on.session.id, account.id, core.clock.now())
+        .await?;
+    let detail = format!("{} — {note}", form.reason);
+    on.record(
+        core,
+        caller,
+        Action::CallerVerified("manual"),
+        Some(account.id),
+        &detail,
+    )
+    .await?;
+    Ok(Ok("verified"))
+}
+
+/// The changes a verified caller may ask for.
+async fn change_account(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+    change: &str,
+    form: &ActionInput,
+) -> Result<Outcome, Error> {
+    let now = core.clock.now();
+    let (action, done, notice, also_phone) = match change {
+        "phone" => {
+            let phone = match normalize_phone(&form.phone) {
+                Ok(phone) => phone,
+                Err(reason) => return Ok(Err(format!("That number cannot be used: {reason}."))),
+            };
+            core.store.set_phone(account.id, Some(&phone), now).await?;
+            let told = "The help desk changed the mobile phone you reset your password with";
+            let told = Notice::Methods(told.into());
+            (
+                Action::HelpdeskPhoneSet,
+                "phone",
+                told,
+                account.phone.clone(),
+            )
+        }
+        "phone-remove" => {
+            if account.phone.is_none() {
+                return Ok(Err("This account has no phone to remove.".into()));
+            }
+            core.store.set_phone(account.id, None, now).await?;
+            let told = "The help desk removed the mobile phone you reset your password with";
+            let told = Notice::Methods(told.into());
+            (
+                Action::HelpdeskPhoneRemoved,
+                "phone-removed",
+                told,
+                account.phone.clone(),
+            )
+        }
+        "unlock" => {
+            core.store.unlock_reset(account.id).await?;
+            let told = Notice::Account {
+                subject: "Online reset of your password is unlocked",
+                what: "The help desk unlocked online reset of your password".into(),
+            };
+            (Action::HelpdeskUnlocked, "unlocked", told, None)
+        }
+        "must-change" => {
+            core.store
+                .set_must_change_password(account.id, true)
+                .await?;
+            let told = Notice::Account {
+                subject: "Change your password at your next sign-in",
+                what: "The help desk asked that you change your password at your next sign-in"
+                    .into(),
+            };
+            (
+                Action::HelpdeskMustChangePassword,
+                "must-change",
+                told,
+                None,
+            )
+        }
+        "reset-link" => return send_reset_link(core, caller, on, account, &form.channel).await,
+        _ => return Err(Error::NotFound),
+    };
+    on.record(core, caller, action, Some(account.id), "")
+        .await?;
+    // Told with the account as it is now, and on the number it had before.
+    let account = account_of(core, Some(account.id)).await?;
+    notify(core, caller, &account, notice, also_phone.as_deref()).await?;
+    Ok(Ok(done))
+}
+
+/// A single-use link to the new-password step, sent to the account's mail
+/// or phone: never shown to the agent.
+async fn send_reset_link(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+    channel: &str,
+) -> Result<Outcome, Error> {
+    let token = random_token();
+    let now = core.clock.now();
+    let minutes = core.site.helpdesk.reset_link_minutes;
+    let url = format!(
+        "{}/reset/link/{token}",
+        core.server.public_url.trim_end_matches('/')
+    );
+    let body = format!(
+        "The university help desk sent you this link to choose a new password. It works once, for {minutes} minutes: {url}"
+    );
+    let (provider, message) = match (channel, account.phone.as_deref()) {
+        ("email", _) => (
+            core.mail.as_ref(),
+            Message {
+                channel: Channel::Email,
+                recipient: account.email.clone(),
+                subject: "Your password reset link".into(),
+                body,
+            },
+        ),
+        ("sms", Some(phone)) => (
+            core.messages.as_ref(),
+            Message {
+                channel: Channel::Sms,
+                recipient: phone.to_owned(),
+                subject: String::new(),
+                body,
+            },
+        ),
+        _ => {
+            return Ok(Err(
+                "Choose the person's email, or a phone the account has.".into(),
+            ));
+        }
+    };
+    core.store
+        .create_reset_link(
+            &token_id(&token),
+            account.id,
+            &on.staff.actor(),
+            now,
+            now + minutes * 60,
+        )
+        .await?;
+    if let Err(e) = provider.send(&message, now).await {
+        log_error(&format!("sending a reset link: {e}"));
+        return Ok(Err(
+            "The link could not be sent just now. Try again, or use the other channel.".into(),
+        ));
+    }
+    let action = Action::ResetLinkSent(message.channel);
+    on.record(core, caller, action, Some(account.id), "")
+        .await?;
+    Ok(Ok("link"))
+}

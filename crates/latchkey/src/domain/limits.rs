@@ -1,0 +1,318 @@
+//! Every throttle, named once: what it counts, under which key, over which
+//! sliding window, up to which maximum (both from `[throttle]`), and what
+//! reaching it does. The table in `docs/operations.md` is generated from
+//! [`Limit::ALL`] and a test keeps the two the same.
+
+use super::{Core, Error};
+use crate::config::ThrottleConfig;
+use crate::notify::CodeUse;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// New resets one address opens (each is a row).
+    ResetsPerAddress,
+    /// Resets one address takes past the first step.
+    StartsPerAddress,
+    /// Wrong (or skipped) CAPTCHA answers from one address.
+    CaptchaFailuresPerAddress,
+    /// Codes sent for one account, for one use.
+    CodesSentPerAccount(CodeUse),
+    /// Codes sent to one phone number, for one use.
+    CodesSentPerPhone(CodeUse),
+    /// Wrong reset and caller-check codes for one account: lock its online reset.
+    ResetCodeFailures,
+    /// Wrong second-factor codes at sign-in for one account, counted apart.
+    SignInCodeFailures,
+    /// Wrong passwords at sign-in from one address.
+    SignInFailuresPerAddress,
+    /// Wrong passwords for one account, or for one unknown name.
+    SignInFailuresPerAccount,
+    /// Wrong staff sign-ins from one address.
+    StaffFailuresPerAddress,
+    /// Wrong staff sign-ins for one staff username.
+    StaffFailuresPerMember,
+}
+
+/// What reaching a limit does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// Each request over the maximum is refused ("too many", 429).
+    Refused,
+    /// The thing counted pauses for a whole window from the hit that reached it.
+    Paused,
+    /// The account's online reset is locked for `lock_minutes`.
+    ResetLocked,
+}
+
+/// A hit counted: how many there are now in the window, against the maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub hits: i64,
+    pub maximum: i64,
+}
+
+impl Count {
+    /// Still within the limit, this hit included.
+    pub fn allowed(self) -> bool {
+        self.hits <= self.maximum
+    }
+
+    /// This hit reached the maximum (for limits that pause or lock at it).
+    pub fn reached(self) -> bool {
+        self.hits >= self.maximum
+    }
+
+    /// How many more hits may come before the maximum is reached.
+    pub fn left(self) -> i64 {
+        (self.maximum - self.hits).max(0)
+    }
+}
+
+impl Limit {
+    /// One of each kind, in the order the docs list them.
+    pub const ALL: [Limit; 11] = [
+        Limit::ResetsPerAddress,
+        Limit::StartsPerAddress,
+        Limit::CaptchaFailuresPerAddress,
+        Limit::CodesSentPerAccount(CodeUse::Reset),
+        Limit::CodesSentPerPhone(CodeUse::Reset),
+        Limit::ResetCodeFailures,
+        Limit::SignInCodeFailures,
+        Limit::SignInFailuresPerAddress,
+        Limit::SignInFailuresPerAccount,
+        Limit::StaffFailuresPerAddress,
+        Limit::StaffFailuresPerMember,
+    ];
+
+    /// The start of its counters' keys; the subject (an address, an account
+    /// id, a phone, a name) follows.
+    fn prefix(self) -> String {
+        match self {
+            Limit::ResetsPerAddress => "reset:address".into(),
+            Limit::StartsPerAddress => "start:address".into(),
+            Limit::CaptchaFailuresPerAddress => "captcha:address".into(),
+            Limit::CodesSentPerAccount(usage) => format!("send:{}:account", usage.as_str()),
+            Limit::CodesSentPerPhone(usage) => format!("send:{}:phone", usage.as_str()),
+            Limit::ResetCodeFailures => "codefail:account".into(),
+            Limit::SignInCodeFailures => "signin-codefail:account".into(),
+            Limit::SignInFailuresPerAddress => "signinfail:address".into(),
+            Limit::SignInFailuresPerAccount => "signinfail".into(),
+            Limit::StaffFailuresPerAddress => "stafffail:address".into(),
+            Limit::StaffFailuresPerMember => "stafffail:staff".into(),
+        }
+    }
+
+    /// The counter's key for `subject`.
+    pub fn key(self, subject: &str) -> String {
+        format!("{}:{subject}", self.prefix())
+    }
+
+    /// Its maximum and window (seconds), from config.
+    pub fn bounds(self, config: &ThrottleConfig) -> (i64, i64) {
+        let minutes = |m: i64| m * 60;
+        match self {
+            Limit::ResetsPerAddress => (
+                config.resets_per_address,
+                minutes(config.address_window_minutes),
+            ),
+            Limit::StartsPerAddress => (
+                config.starts_per_address,
+                minutes(config.address_window_minutes),
+            ),
+            Limit::CaptchaFailuresPerAddress => (
+                config.captcha_failures_per_address,
+                minutes(config.address_window_minutes),
+            ),
+            Limit::CodesSentPerAccount(_) => (
+                config.codes_per_account,
+                minutes(config.send_window_minutes),
+            ),
+            Limit::CodesSentPerPhone(_) => {
+                (config.codes_per_phone, minutes(config.send_window_minutes))
+            }
+            Limit::ResetCodeFailures | Limit::SignInCodeFailures => (
+                config.code_failures_before_lock,
+                minutes(config.code_failure_window_minutes),
+            ),
+            Limit::SignInFailuresPerAddress => (
+                config.signin_failures_per_address,
+                minutes(config.address_window_minutes),
+            ),
+            Limit::SignInFailuresPerAccount => (
+                config.signin_failures_per_account,
+                minutes(config.signin_account_window_minutes),
+            ),
+            Limit::StaffFailuresPerAddress => (
+                config.staff_failures_per_address,
+                minutes(config.staff_window_minutes),
+            ),
+            Limit::StaffFailuresPerMember => (
+                config.staff_failures_per_member,
+                minutes(config.staff_window_minutes),
+            ),
+        }
+    }
+
+    /// The `[throttle]` keys of its maximum and its window.
+    pub fn config_keys(self) -> (&'static str, &'static str) {
+        match self {
+            Limit::ResetsPerAddress => ("resets_per_address", "address_window_minutes"),
+            Limit::StartsPerAddress => ("starts_per_address", "address_window_minutes"),
+            Limit::CaptchaFailuresPerAddress => {
+                ("captcha_failures_per_address", "address_window_minutes")
+            }
+            Limit::CodesSentPerAccount(_) => ("codes_per_account", "send_window_minutes"),
+            Limit::CodesSentPerPhone(_) => ("codes_per_phone", "send_window_minutes"),
+            Limit::ResetCodeFailures | Limit::SignInCodeFailures => {
+                ("code_failures_before_lock", "code_failure_window_minutes")
+            }
+            Limit::SignInFailuresPerAddress => {
+                ("signin_failures_per_address", "address_window_minutes")
+            }
+            Limit::SignInFailuresPerAccount => (
+                "signin_failures_per_account",
+                "signin_account_window_minutes",
+            ),
+            Limit::StaffFailuresPerAddress => {
+                ("staff_failures_per_address", "staff_window_minutes")
+            }
+            Limit::StaffFailuresPerMember => ("staff_failures_per_member", "staff_window_minutes"),
+        }
+    }
+
+    pub fn reached(self) -> Reached {
+        match self {
+            Limit::ResetCodeFailures => Reached::ResetLocked,
+            Limit::SignInCodeFailures
+            | Limit::SignInFailuresPerAccount
+            | Limit::StaffFailuresPerAddress
+            | Limit::StaffFailuresPerMember => Reached::Paused,
+            _ => Reached::Refused,
+        }
+    }
+
+    /// What it counts, for the docs.
+    pub fn counts(self) -> &'static str {
+        match self {
+            Limit::ResetsPerAddress => {
+                "new resets one address opens (the portal's first page, `POST /api/v1/reset`)"
+            }
+            Limit::StartsPerAddress => "resets one address takes past the first step",
+            Limit::CaptchaFailuresPerAddress => {
+                "wrong CAPTCHA answers, and new images asked for, per address"
+            }
+            Limit::CodesSentPerAccount(_) => {
+                "codes sent for one account, counted apart for each use (reset, sign-in, phone registration, help desk caller check)"
+            }
+            Limit::CodesSentPerPhone(_) => "codes sent to one phone number, for each use",
+            Limit::ResetCodeFailures => "wrong reset and caller-check codes for one account",
+            Limit::SignInCodeFailures => {
+                "wrong second-factor codes at sign-in for one account (apart from a reset's)"
+            }
+            Limit::SignInFailuresPerAddress => {
+                "wrong passwords at sign-in and update from one address"
+            }
+            Limit::SignInFailuresPerAccount => {
+                "wrong passwords for one account, or for one unknown name"
+            }
+            Limit::StaffFailuresPerAddress => {
+                "wrong staff sign-ins (password or authenticator) from one address"
+            }
+            Limit::StaffFailuresPerMember => "wrong staff sign-ins for one staff username",
+        }
+    }
+
+    /// Counts one hit for `subject` now.
+    pub async fn hit(self, core: &Core, subject: &str) -> Result<Count, Error> {
+        let (maximum, window) = self.bounds(&core.throttle);
+        let hits = (core.store)
+            .hit(&self.key(subject), window, core.clock.now())
+            .await?;
+        Ok(Count { hits, maximum })
+    }
+
+    /// The hits for `subject` in the window that ends now, without counting one.
+    pub async fn count(self, core: &Core, subject: &str) -> Result<Count, Error> {
+        let (maximum, window) = self.bounds(&core.throttle);
+        let hits = (core.store)
+            .hits(&self.key(subject), window, core.clock.now())
+            .await?;
+        Ok(Count { hits, maximum })
+    }
+
+    /// Whether `subject` is paused: the maximum was reached within one
+    /// window, less than a window ago.
+    pub async fn paused(self, core: &Core, subject: &str) -> Result<bool, Error> {
+        let (maximum, window) = self.bounds(&core.throttle);
+        Ok((core.store)
+            .paused(&self.key(subject), maximum, window, core.clock.now())
+            .await?)
+    }
+}
+
+/// The docs' table of every limit, with `config`'s values.
+pub fn table(config: &ThrottleConfig) -> String {
+    let mut out = String::from(
+        "| limit | counts | maximum / window (`[throttle]` keys) | when reached |\n| --- | --- | --- | --- |\n",
+    );
+    for limit in Limit::ALL {
+        let (maximum, window) = limit.bounds(config);
+        let (max_key, window_key) = limit.config_keys();
+        let reached = match limit.reached() {
+            Reached::Refused => "refused: too many tries (429)".to_owned(),
+            Reached::Paused => "paused for a whole window from the hit that reached it".to_owned(),
+            Reached::ResetLocked => format!(
+                "online reset locked for `lock_minutes` ({} min); sign-in untouched",
+                config.lock_minutes
+            ),
+        };
+        let name = format!("{limit:?}");
+        let name = name.split('(').next().unwrap_or_default();
+        out.push_str(&format!(
+            "| `{name}` | {} | {maximum} in {} min (`{max_key}`, `{window_key}`) | {reached} |\n",
+            limit.counts(),
+            window / 60,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table in `docs/operations.md` is this one; with
+    /// `LATCHKEY_BLESS=1` the test writes it there instead.
+    #[test]
+    fn the_operations_guide_lists_every_limit_as_defined() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/operations.md");
+        let doc = std::fs::read_to_string(path).unwrap();
+        let (begin, end) = ("<!-- limits:begin -->\n", "<!-- limits:end -->");
+        let start = doc.find(begin).expect("the limits table's begin marker") + begin.len();
+        let stop = doc.find(end).expect("the limits table's end marker");
+        let generated = table(&ThrottleConfig::default());
+        if std::env::var_os("LATCHKEY_BLESS").is_some() {
+            let written = format!("{}{generated}{}", &doc[..start], &doc[stop..]);
+            std::fs::write(path, written).unwrap();
+            return;
+        }
+        assert_eq!(
+            doc[start..stop],
+            generated,
+            "docs/operations.md's limits differ: run LATCHKEY_BLESS=1 cargo test -p latchkey the_operations_guide"
+        );
+    }
+
+    #[test]
+    fn every_limit_has_its_own_keys() {
+        let mut prefixes: Vec<String> = Limit::ALL.iter().map(|l| l.prefix()).collect();
+        prefixes.sort();
+        prefixes.dedup();
+        assert_eq!(prefixes.len(), Limit::ALL.len());
+        assert_ne!(
+            Limit::CodesSentPerAccount(CodeUse::Reset).key("7"),
+            Limit::CodesSentPerAccount(CodeUse::SignIn).key("7"),
+            "a reset's sends never use up sign-in's"
+        );
+    }
+}

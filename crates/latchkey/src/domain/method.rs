@@ -1,0 +1,99 @@
+//! The ways a person proves they hold their account. One enum: a new kind
+//! (a passkey, a recovery code, a mail) is added here, and the compiler
+//! lists every place that must learn it.
+
+use super::account::{Account, mask_phone};
+use crate::notify::Channel;
+use crate::store::StoredMethod;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A code texted to the registered phone.
+    Text,
+    /// An automated call to the registered phone reads the code out.
+    Call,
+    /// The code an authenticator app shows (RFC 6238).
+    App,
+}
+
+impl Method {
+    /// Every kind, in the order pages offer them.
+    pub const ALL: [Method; 3] = [Method::Text, Method::Call, Method::App];
+
+    /// Its name in forms, the API and the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Text => "sms",
+            Method::Call => "voice",
+            Method::App => "totp",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// How a code is sent for it; `None` when nothing is sent (the app
+    /// makes its own codes).
+    pub fn channel(self) -> Option<Channel> {
+        match self {
+            Method::Text => Some(Channel::Sms),
+            Method::Call => Some(Channel::Voice),
+            Method::App => None,
+        }
+    }
+
+    /// The methods `account` has, given its stored ones.
+    pub fn of(account: &Account, stored: &[StoredMethod]) -> Vec<Method> {
+        let has_app = stored.iter().any(|m| m.kind == Method::App.as_str());
+        Method::ALL
+            .into_iter()
+            .filter(|m| match m {
+                Method::Text | Method::Call => account.phone.is_some(),
+                Method::App => has_app,
+            })
+            .collect()
+    }
+
+    /// How the method page offers it.
+    pub fn offer(self, account: &Account) -> String {
+        let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+        match self {
+            Method::Text => format!("Text a code to {phone}"),
+            Method::Call => format!("Call {phone} and read the code out"),
+            Method::App => "Use the code in my authenticator app".to_owned(),
+        }
+    }
+
+    /// Where the code to type comes from, once chosen.
+    pub fn code_from(self, account: &Account, minutes: i64) -> String {
+        let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+        match self {
+            // An app's code is not sent and does not last minutes: a new one
+            // shows every 30 seconds.
+            Method::App => "Open your authenticator app and type the 6-digit code it shows now \
+                            (it changes every 30 seconds)."
+                .to_owned(),
+            Method::Call => format!(
+                "We are calling {phone}; the automated message reads your code. \
+                 It is valid for {minutes} minutes."
+            ),
+            Method::Text => {
+                format!("We texted a code to {phone}. It is valid for {minutes} minutes.")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back() {
+        for method in Method::ALL {
+            assert_eq!(Method::parse(method.as_str()), Some(method));
+        }
+        assert_eq!(Method::parse("passkey"), None);
+    }
+}

@@ -1,0 +1,289 @@
+//! The design's nouns and rules: accounts, methods, one-time codes,
+//! throttles, sessions, the reset and sign-in steps, the help desk's
+//! actions, the audit trail's actions. No axum and no sqlx here: the web
+//! portal, the JSON API and the CLI are adapters that call these
+//! functions, and the store is reached through its port-shaped methods.
+//! Time comes from [`Services::clock`], randomness from [`crate::secrets`].
+
+pub mod account;
+pub mod audit;
+pub mod change;
+pub mod checklist;
+pub mod code;
+pub mod helpdesk;
+pub mod limits;
+pub mod method;
+pub mod person;
+pub mod reset;
+pub mod session;
+pub mod staff;
+
+use std::sync::Arc;
+
+use latchkey_policy::Policy;
+
+use crate::captcha::ChallengeSource;
+use crate::clock::Clock;
+use crate::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
+use crate::directory::Writeback;
+use crate::hashing::Hasher;
+use crate::metrics::Metrics;
+use crate::network::{Location, NetworkConfig};
+use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, Notifier};
+use crate::secrets::SecretKey;
+use crate::site::Site;
+use crate::store::{Store, StoreError};
+use account::Account;
+use audit::Action;
+use change::Passwords;
+use limits::Limit;
+
+/// What the domain works with: the ports (store, messages, directory,
+/// clock) and the rules in force.
+pub struct Services {
+    pub store: Store,
+    pub hasher: Hasher,
+    pub policy: Policy,
+    /// Texts and calls.
+    pub messages: Box<dyn MessageProvider>,
+    /// Mail (notices of changes).
+    pub mail: Box<dyn MessageProvider>,
+    pub key: SecretKey,
+    pub challenges: Box<dyn ChallengeSource>,
+    pub clock: Arc<dyn Clock>,
+    pub server: ServerConfig,
+    /// Every page's and message's surroundings: help desk, branding, demo.
+    pub site: Site,
+    pub throttle: ThrottleConfig,
+    pub registration: RegistrationConfig,
+    /// The directory new passwords are written to; `None`: only here.
+    pub writeback: Option<Writeback>,
+    pub network: NetworkConfig,
+}
+
+impl Services {
+    /// What a password change works with.
+    pub fn passwords(&self) -> Passwords<'_> {
+        Passwords {
+            store: &self.store,
+            hasher: &self.hasher,
+            policy: &self.policy,
+            writeback: self.writeback.as_ref().map(|w| (w, &self.key)),
+        }
+    }
+}
+
+/// The services and the counters every step reports to. Cheap to clone:
+/// each request of the portal holds one.
+#[derive(Clone)]
+pub struct Core {
+    services: Arc<Services>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Core {
+    pub fn new(services: Services) -> Core {
+        let writeback = services.writeback.as_ref().map(|w| &w.stats);
+        let metrics = Arc::new(Metrics::new(&services.hasher.stats, writeback));
+        Core {
+            services: Arc::new(services),
+            metrics,
+        }
+    }
+}
+
+impl std::ops::Deref for Core {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.services
+    }
+}
+
+/// Who is asking, as far as the rules care: the address the throttles
+/// and the audit trail write, and where it is (campus, VPN, outside).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub address: String,
+    pub location: Location,
+}
+
+impl Caller {
+    /// The operator at the server's own console (the CLI).
+    pub fn operator() -> Caller {
+        Caller {
+            address: "cli".to_owned(),
+            location: Location::Campus,
+        }
+    }
+}
+
+/// Why a step could not be taken, in the domain's words; each adapter
+/// says it its own way (a page, a JSON error, a CLI message).
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// The session is gone, or a form's CSRF token does not match it.
+    Expired,
+    /// A one-time reset link that was used already or ran out.
+    LinkSpent,
+    /// Too many attempts from one address in a short time.
+    TooMany,
+    /// Signed in, but this needs another role.
+    Forbidden,
+    /// Staff asked for an account that does not exist.
+    NotFound,
+    /// Staff asked for a member of staff who does not exist.
+    NoSuchStaff,
+    /// No person is signed in.
+    NotSignedIn,
+    /// Signed in, with a second factor still owed.
+    FactorOwed,
+    /// No member of staff is on duty (signed in with both factors).
+    NotOnDuty,
+    /// Anything else: logged with a reference the person can quote.
+    Internal(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Error
+where
+    E: Into<Box<dyn std::error::Error>>,
+{
+    fn from(e: E) -> Self {
+        Error::Internal(e.to_string())
+    }
+}
+
+/// Logged for staff (`tracing`: text or JSON lines on standard error);
+/// never shown to the requester.
+pub fn log_error(message: &str) {
+    tracing::error!("{message}");
+}
+
+/// Appends an audit event for a request of a person (not staff).
+pub async fn audit(
+    core: &Core,
+    caller: &Caller,
+    action: Action,
+    account_id: Option<i64>,
+) -> Result<(), Error> {
+    core.store
+        .record_event(
+            core.clock.now(),
+            "self-service",
+            &action.name(),
+            account_id,
+            &caller.address,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Counts a hit against `limit` for `subject` and refuses with
+/// [`Error::TooMany`] once it is over.
+pub async fn throttle(core: &Core, limit: Limit, subject: &str) -> Result<(), Error> {
+    if !limit.hit(core, subject).await?.allowed() {
+        return Err(Error::TooMany);
+    }
+    Ok(())
+}
+
+/// Tells the person about a change on every channel they have: a mail, and
+/// a text to the account's phone and to `also_phone` (a number just
+/// replaced or removed). A failed delivery is logged and audited; the change
+/// it reports stands.
+pub async fn notify(
+    core: &Core,
+    caller: &Caller,
+    account: &Account,
+    notice: Notice,
+    also_phone: Option<&str>,
+) -> Result<(), Error> {
+    let (notifier, context) = (notifier(core), notice_context(core, caller));
+    let told = Told {
+        notifier: &notifier,
+        context: &context,
+        actor: "self-service",
+    };
+    told.tell(&core.store, account, &notice, also_phone).await?;
+    Ok(())
+}
+
+/// [`change::after_change`] for a person's own request (a reset, an
+/// update): sessions but `keep` end, the person is told. How many ended.
+pub async fn after_change(
+    core: &Core,
+    caller: &Caller,
+    account: &Account,
+    keep: Option<&str>,
+) -> Result<u64, Error> {
+    let (notifier, context) = (notifier(core), notice_context(core, caller));
+    let told = Told {
+        notifier: &notifier,
+        context: &context,
+        actor: "self-service",
+    };
+    Ok(change::after_change(&core.store, &told, account, keep)
+        .await?
+        .0)
+}
+
+fn notifier(core: &Core) -> Notifier<'_> {
+    Notifier {
+        messages: core.messages.as_ref(),
+        mail: core.mail.as_ref(),
+    }
+}
+
+fn notice_context<'a>(core: &'a Core, caller: &'a Caller) -> NoticeContext<'a> {
+    NoticeContext {
+        now: core.clock.now(),
+        address: &caller.address,
+        helpdesk_phone: &core.site.helpdesk.phone,
+        service: &core.site.branding.name,
+    }
+}
+
+/// How people are told of changes, and by whom the trail says they were made.
+pub struct Told<'a> {
+    pub notifier: &'a Notifier<'a>,
+    pub context: &'a NoticeContext<'a>,
+    pub actor: &'a str,
+}
+
+impl Told<'_> {
+    /// The one way a notice goes out, for the portal, the API and the CLI:
+    /// every channel the account has (and `also_phone`); each failed
+    /// delivery is logged and audited, and returned, while the change it
+    /// reports stands.
+    pub async fn tell(
+        &self,
+        store: &Store,
+        account: &Account,
+        notice: &Notice,
+        also_phone: Option<&str>,
+    ) -> Result<Vec<Channel>, StoreError> {
+        let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
+        phones.extend(also_phone.filter(|p| !phones.contains(p)));
+        let mut failed = Vec::new();
+        for (channel, e) in self
+            .notifier
+            .tell(notice, &account.email, &phones, self.context)
+            .await
+        {
+            log_error(&format!("notice by {}: {e}", channel.as_str()));
+            let action = Action::NoticeFailed(channel).name();
+            let (now, address) = (self.context.now, self.context.address);
+            store
+                .record_event(now, self.actor, &action, Some(account.id), address)
+                .await?;
+            failed.push(channel);
+        }
+        Ok(failed)
+    }
+}
+
+/// The account a session is for; a session without one (or whose account is
+/// gone) is treated as expired.
+pub async fn account_of(core: &Core, account_id: Option<i64>) -> Result<Account, Error> {
+    let id = account_id.ok_or(Error::Expired)?;
+    core.store.account_by_id(id).await?.ok_or(Error::Expired)
+}

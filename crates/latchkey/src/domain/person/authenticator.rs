@@ -1,0 +1,131 @@
+//! An authenticator app registered by its owner: a secret sealed in the
+//! session until a first code from the app proves it was set up.
+
+use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
+use crate::domain::audit::Action;
+use crate::domain::code::typed_code;
+use crate::domain::{Caller, Core, Error, audit, notify};
+use crate::notify::Notice;
+
+/// An authenticator app being registered: the secret (kept, sealed, in the
+/// session until a first code proves the app has it) and its `otpauth://` URI.
+pub struct Enrolment {
+    pub secret: Vec<u8>,
+    pub uri: String,
+}
+
+/// The secret being registered in this session, made on first use.
+pub async fn enrolment(core: &Core, who: &SignedIn) -> Result<Enrolment, Error> {
+    let opened = who
+        .session
+        .enrol_secret
+        .as_deref()
+        .and_then(|sealed| crate::totp::open(&core.key, sealed));
+    let secret = match opened {
+        Some(secret) => secret,
+        None => {
+            let secret = crate::totp::new_secret();
+            let sealed = crate::totp::seal(&core.key, &secret)
+                .ok_or_else(|| Error::Internal("sealing an authenticator secret".into()))?;
+            core.store
+                .set_enrol_secret(&who.session.id, Some(&sealed))
+                .await?;
+            secret
+        }
+    };
+    let issuer = &core.registration.authenticator_issuer;
+    let uri = crate::totp::otpauth_uri(&secret, issuer, &who.account.username);
+    Ok(Enrolment { secret, uri })
+}
+
+/// The app's first code: right, and the app is registered (in place of any
+/// earlier one).
+pub async fn confirm_authenticator(
+    core: &Core,
+    caller: &Caller,
+    who: &SignedIn,
+    typed: &str,
+) -> Result<Outcome, Error> {
+    if !factor_is_fresh(core, who) {
+        return Ok(Outcome::VerifyFirst(Next::Authenticator));
+    }
+    let Some(sealed) = who.session.enrol_secret.clone() else {
+        return Ok(refused(
+            "Add the app's key first: open the authenticator page to get it.",
+        ));
+    };
+    let now = core.clock.now();
+    let step = crate::totp::open(&core.key, &sealed)
+        .and_then(|secret| crate::totp::matching_step(&secret, &typed_code(typed), now));
+    let account = &who.account;
+    let Some(step) = step else {
+        audit(
+            core,
+            caller,
+            Action::AuthenticatorCodeWrong,
+            Some(account.id),
+        )
+        .await?;
+        return Ok(refused(
+            "That code does not match. Check the app shows the entry you just added, and type the code it shows now.",
+        ));
+    };
+    core.store
+        .replace_authenticator(account.id, &sealed, step, now)
+        .await?;
+    core.store.set_enrol_secret(&who.session.id, None).await?;
+    let token = prove_factor(core, &who.session.id).await?;
+    let (action, what) = if who.has_authenticator {
+        (
+            Action::AuthenticatorReplaced,
+            "Your authenticator app for resetting your university password was replaced by a new one",
+        )
+    } else {
+        (
+            Action::AuthenticatorAdded,
+            "An authenticator app was added to the ways you can reset your university password",
+        )
+    };
+    audit(core, caller, action, Some(account.id)).await?;
+    notify(
+        core,
+        caller,
+        account,
+        Notice::Methods(what.to_owned()),
+        None,
+    )
+    .await?;
+    Ok(Outcome::Renewed(token))
+}
+
+pub async fn remove_authenticator(
+    core: &Core,
+    caller: &Caller,
+    who: &SignedIn,
+) -> Result<Outcome, Error> {
+    if !who.has_authenticator {
+        return Ok(refused(
+            "There is no registered authenticator app to remove.",
+        ));
+    }
+    if !factor_is_fresh(core, who) {
+        return Ok(Outcome::VerifyFirst(Next::Account));
+    }
+    if let Some(refusal) = removal_refused(core, who) {
+        return Ok(refusal);
+    }
+    let account = &who.account;
+    core.store.remove_authenticators(account.id).await?;
+    audit(core, caller, Action::AuthenticatorRemoved, Some(account.id)).await?;
+    let what =
+        "Your authenticator app was removed from the ways you can reset your university password";
+    notify(
+        core,
+        caller,
+        account,
+        Notice::Methods(what.to_owned()),
+        None,
+    )
+    .await?;
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,157 @@
+//! A phone registered by its owner: a code to the new number proves it.
+
+use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
+use crate::domain::account::{Account, display_phone, mask_phone, normalize_phone};
+use crate::domain::audit::Action;
+use crate::domain::code::{Verdict, judge, send_code, tries_left_message};
+use crate::domain::{Caller, Core, Error, audit, notify};
+use crate::notify::{Channel, CodeUse, Notice};
+use crate::store::{AccountSession, CodeFor};
+
+/// The number waiting for its code, masked.
+pub fn pending_phone(session: &AccountSession) -> Option<String> {
+    match (&session.code_for, &session.enrol_phone) {
+        // Shown in full to the person who just typed it, so a typo shows.
+        (Some(code_for), Some(phone)) if code_for == CodeFor::Phone.as_str() => {
+            Some(display_phone(phone))
+        }
+        _ => None,
+    }
+}
+
+/// A number to register: checked, then proven by a code sent to it
+/// (`channel`: `sms` texts it, `voice` calls it).
+pub async fn start_phone(
+    core: &Core,
+    caller: &Caller,
+    who: &SignedIn,
+    typed: &str,
+    channel: &str,
+) -> Result<Outcome, Error> {
+    if !factor_is_fresh(core, who) {
+        return Ok(Outcome::VerifyFirst(Next::Phone));
+    }
+    let phone = match normalize_phone(typed.trim()) {
+        Ok(phone) => phone,
+        Err(why) => return Ok(refused(format!("That number cannot be used: {why}."))),
+    };
+    if who.account.phone.as_deref() == Some(phone.as_str()) {
+        return Ok(refused("That number is already your registered phone."));
+    }
+    let Some(channel) = Channel::for_phone(channel) else {
+        return Ok(refused(
+            "Choose how the code comes: a text message or a phone call.",
+        ));
+    };
+    let tag = match send_code(core, who.account.id, channel, &phone, CodeUse::Registration).await? {
+        Ok(tag) => tag,
+        Err(why) => return Ok(refused(why.message())),
+    };
+    let expires = core.clock.now() + core.server.code_minutes * 60;
+    let id = &who.session.id;
+    core.store.set_enrol_phone(id, &phone).await?;
+    core.store
+        .set_session_code(id, CodeFor::Phone, channel.as_str(), Some(&tag), expires)
+        .await?;
+    let action = Action::PhoneCodeSent(channel);
+    audit(core, caller, action, Some(who.account.id)).await?;
+    Ok(Outcome::Done)
+}
+
+/// The code sent to the new number: right, and the number is registered.
+pub async fn confirm_phone(
+    core: &Core,
+    caller: &Caller,
+    who: &SignedIn,
+    typed: &str,
+) -> Result<Outcome, Error> {
+    if !factor_is_fresh(core, who) {
+        return Ok(Outcome::VerifyFirst(Next::Phone));
+    }
+    let (id, account) = (&who.session.id, &who.account);
+    let (max, now) = (core.server.code_tries, core.clock.now());
+    let attempt = core
+        .store
+        .try_session_code(id, CodeFor::Phone, max, now)
+        .await?;
+    let verdict = match who.session.enrol_phone.clone() {
+        // A phone's code is always one sent (never an app's): no account to check apps of.
+        Some(phone) => (judge(core, attempt, None, typed).await?, phone),
+        None => (Verdict::Void, String::new()),
+    };
+    let (verdict, phone) = verdict;
+    if verdict == Verdict::Void {
+        core.store.clear_session_code(id).await?;
+        return Ok(refused(
+            "That code can no longer be used: it expired or was tried too many times. Type the number again to get a new one.",
+        ));
+    }
+    let right = verdict == Verdict::Right;
+    if !right {
+        audit(core, caller, Action::PhoneCodeWrong, Some(account.id)).await?;
+        return Ok(refused(tries_left_message(
+            max - who.session.code_tries - 1,
+        )));
+    }
+    let old = account.phone.clone();
+    core.store.set_phone(account.id, Some(&phone), now).await?;
+    core.store.clear_session_code(id).await?;
+    // Holding the phone just registered is a second factor too.
+    let token = prove_factor(core, id).await?;
+    let action = if old.is_some() {
+        Action::PhoneReplaced
+    } else {
+        Action::PhoneAdded
+    };
+    audit(core, caller, action, Some(account.id)).await?;
+    let what = match &old {
+        Some(old) => format!(
+            "The mobile phone for resetting your university password was changed from {} to {}",
+            mask_phone(old),
+            mask_phone(&phone)
+        ),
+        None => format!(
+            "The mobile phone {} was added to the ways you can reset your university password",
+            mask_phone(&phone)
+        ),
+    };
+    let account = Account {
+        phone: Some(phone),
+        ..account.clone()
+    };
+    notify(
+        core,
+        caller,
+        &account,
+        Notice::Methods(what),
+        old.as_deref(),
+    )
+    .await?;
+    Ok(Outcome::Renewed(token))
+}
+
+pub async fn remove_phone(core: &Core, caller: &Caller, who: &SignedIn) -> Result<Outcome, Error> {
+    let Some(old) = who.account.phone.clone() else {
+        return Ok(refused("There is no registered phone to remove."));
+    };
+    if !factor_is_fresh(core, who) {
+        return Ok(Outcome::VerifyFirst(Next::Account));
+    }
+    if let Some(refusal) = removal_refused(core, who) {
+        return Ok(refusal);
+    }
+    core.store
+        .set_phone(who.account.id, None, core.clock.now())
+        .await?;
+    audit(core, caller, Action::PhoneRemoved, Some(who.account.id)).await?;
+    let what = format!(
+        "The mobile phone {} was removed from the ways you can reset your university password",
+        mask_phone(&old)
+    );
+    let account = Account {
+        phone: None,
+        ..who.account.clone()
+    };
+    notify(core, caller, &account, Notice::Methods(what), Some(&old)).await?;
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,248 @@
+//! Sign-in: the password (throttled per address and per account or
+//! unknown name, with the same work and answers either way), then the
+//! second factor, counted apart from a reset's codes.
+
+use super::{CODES_PAUSED, Outcome, prove_factor, refused};
+use crate::domain::account::Account;
+use crate::domain::audit::Action;
+use crate::domain::change::verify_password;
+use crate::domain::code::{
+    Verdict, code_from, count_wrong_signin_code, judge, method_options, send_chosen,
+    signin_codes_paused, tries_left_message,
+};
+use crate::domain::limits::Limit;
+use crate::domain::{Caller, Core, Error, account_of, audit};
+use crate::notify::CodeUse;
+use crate::secrets::{random_token, token_id};
+use crate::store::{AccountSession, CodeFor, NewSession, Stage};
+
+/// What a sign-in with a password came to.
+pub enum SignIn {
+    /// A new session (a second factor owed, or active), named by `token`.
+    Started {
+        token: String,
+    },
+    Refused(String),
+}
+
+/// The password. An unknown account costs the same hashing as a wrong
+/// password and gets the same answer.
+pub async fn sign_in(
+    core: &Core,
+    caller: &Caller,
+    identifier: &str,
+    password: &str,
+) -> Result<SignIn, Error> {
+    let identifier = identifier.trim();
+    if identifier.is_empty() || password.is_empty() {
+        return Ok(SignIn::Refused(
+            "Type your username or email address, and your password.".to_owned(),
+        ));
+    }
+    let now = core.clock.now();
+    let address = &caller.address;
+    if Limit::SignInFailuresPerAddress
+        .count(core, address)
+        .await?
+        .reached()
+    {
+        return Err(Error::TooMany);
+    }
+    let account = match identifier.len() {
+        0..=254 => core.store.find_account(identifier).await?,
+        _ => None,
+    };
+    // Wrong passwords count against the account, or for a name that is
+    // none against that name: an unknown name pauses as a real one does.
+    let failures = match &account {
+        Some(account) => account_subject(account.id),
+        None => format!("name:{}", identifier.to_lowercase()),
+    };
+    let per_account = Limit::SignInFailuresPerAccount;
+    let paused = per_account.paused(core, &failures).await?;
+    let right = match &account {
+        Some(account) if !paused => {
+            verify_password(&core.store, &core.hasher, account, password).await?
+        }
+        _ => {
+            // The same work as checking a password, paused or unknown, so
+            // time tells nothing.
+            let _ = core.hasher.hash(password).await;
+            false
+        }
+    };
+    let id = account.as_ref().map(|a| a.id);
+    if paused {
+        audit(core, caller, Action::SignInPaused, id).await?;
+        return Ok(SignIn::Refused(format!(
+            "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
+            per_account.bounds(&core.throttle).1 / 60
+        )));
+    }
+    let account = match account {
+        Some(account) if right => account,
+        _ => {
+            Limit::SignInFailuresPerAddress.hit(core, address).await?;
+            per_account.hit(core, &failures).await?;
+            audit(core, caller, Action::SignInFailed, id).await?;
+            return Ok(SignIn::Refused(
+                "That username or password is not right. Passwords are case sensitive.".to_owned(),
+            ));
+        }
+    };
+    let has_methods = !method_options(core, &account).await?.is_empty();
+    let stage = if has_methods {
+        Stage::Factor
+    } else {
+        Stage::Active
+    };
+    let (token, csrf) = (random_token(), random_token());
+    let lifetime = core.server.session_max_minutes * 60;
+    core.store
+        .create_account_session(&NewSession {
+            id: &token_id(&token),
+            csrf: &csrf,
+            stage,
+            account_id: Some(account.id),
+            factor_at: None,
+            address,
+            now,
+            expires_at: now + lifetime,
+        })
+        .await?;
+    let action = if has_methods {
+        Action::SignInPasswordOk
+    } else {
+        Action::SignInSucceeded
+    };
+    audit(core, caller, action, Some(account.id)).await?;
+    Ok(SignIn::Started { token })
+}
+
+/// Wrong passwords are counted per account as `account:ID`, per unknown
+/// name as `name:NAME`.
+fn account_subject(account_id: i64) -> String {
+    format!("account:{account_id}")
+}
+
+/// Too many wrong passwords for this account lately (sign-in and update).
+pub(super) async fn signin_paused(core: &Core, account_id: i64) -> Result<bool, Error> {
+    Limit::SignInFailuresPerAccount
+        .paused(core, &account_subject(account_id))
+        .await
+}
+
+/// Counts a wrong password against the address and the account.
+pub(super) async fn count_wrong_password(
+    core: &Core,
+    caller: &Caller,
+    account_id: i64,
+) -> Result<(), Error> {
+    Limit::SignInFailuresPerAddress
+        .hit(core, &caller.address)
+        .await?;
+    Limit::SignInFailuresPerAccount
+        .hit(core, &account_subject(account_id))
+        .await?;
+    Ok(())
+}
+
+/// Ends the session (audited).
+pub async fn sign_out(core: &Core, caller: &Caller, session: &AccountSession) -> Result<(), Error> {
+    core.store.end_account_session(&session.id).await?;
+    audit(core, caller, Action::SignedOut, session.account_id).await?;
+    Ok(())
+}
+
+/// Where the second factor's code comes from, once one is on its way.
+pub fn factor_code_from(
+    session: &AccountSession,
+    account: &Account,
+    minutes: i64,
+) -> Option<String> {
+    match (session.code_for.as_deref(), session.method.as_deref()) {
+        (Some("factor"), Some(method)) => Some(code_from(method, account, minutes)),
+        _ => None,
+    }
+}
+
+/// Sends a second-factor code by the chosen method (or, for the app, waits
+/// for its code).
+pub async fn send_factor_code(
+    core: &Core,
+    caller: &Caller,
+    session: &AccountSession,
+    method: &str,
+) -> Result<Outcome, Error> {
+    let account = account_of(core, session.account_id).await?;
+    let now = core.clock.now();
+    if signin_codes_paused(core, account.id).await? {
+        return Ok(refused(CODES_PAUSED));
+    }
+    let expires = now + core.server.code_minutes * 60;
+    let chosen = match send_chosen(core, caller, &account, method, CodeUse::SignIn).await? {
+        Ok(chosen) => chosen,
+        Err(why) => return Ok(refused(why)),
+    };
+    let (id, tag) = (&session.id, chosen.tag.as_deref());
+    core.store
+        .set_session_code(id, CodeFor::Factor, chosen.method.as_str(), tag, expires)
+        .await?;
+    Ok(Outcome::Done)
+}
+
+/// The second factor's code: right, and the factor is proven (a session
+/// at sign-in becomes active).
+pub async fn check_factor_code(
+    core: &Core,
+    caller: &Caller,
+    session: &AccountSession,
+    typed: &str,
+) -> Result<Outcome, Error> {
+    let account_id = session.account_id.ok_or(Error::Expired)?;
+    let (max, now) = (core.server.code_tries, core.clock.now());
+    let attempt = core
+        .store
+        .try_session_code(&session.id, CodeFor::Factor, max, now)
+        .await?;
+    match judge(core, attempt, Some(account_id), typed).await? {
+        Verdict::Right => {}
+        Verdict::Void => {
+            core.store.clear_session_code(&session.id).await?;
+            return Ok(refused(
+                "That code can no longer be used: it expired or was tried too many times. Send a new one.",
+            ));
+        }
+        Verdict::Replayed => {
+            audit(
+                core,
+                caller,
+                Action::SignInAppCodeReplayed,
+                Some(account_id),
+            )
+            .await?;
+            return Ok(refused(
+                "That code was used already. Wait for your app to show the next one, then type it.",
+            ));
+        }
+        Verdict::Wrong => {
+            audit(core, caller, Action::SignInCodeWrong, Some(account_id)).await?;
+            let wrong = count_wrong_signin_code(core, account_id).await?;
+            if wrong.locked() {
+                audit(core, caller, Action::SignInCodesPaused, Some(account_id)).await?;
+                core.store.clear_session_code(&session.id).await?;
+                return Ok(refused(CODES_PAUSED));
+            }
+            let left = wrong.tries_left(max - session.code_tries - 1);
+            return Ok(refused(tries_left_message(left)));
+        }
+    }
+    let token = prove_factor(core, &session.id).await?;
+    let action = if session.stage == Stage::Factor {
+        Action::SignInSucceeded
+    } else {
+        Action::SignInFactorProven
+    };
+    audit(core, caller, action, Some(account_id)).await?;
+    Ok(Outcome::Renewed(token))
+}

@@ -1,0 +1,58 @@
+//! A change of the password the person knows: the current one first
+//! (throttled as at sign-in), then the same policy and change as a reset.
+
+use super::signin::{count_wrong_password, signin_paused};
+use super::{Outcome, SignedIn, refused};
+use crate::domain::audit::Action;
+use crate::domain::change::{change_password, verify_password};
+use crate::domain::checklist::{made, not_changed};
+use crate::domain::limits::Limit;
+use crate::domain::{Caller, Core, Error, after_change, audit};
+
+/// The current password, then the same policy, history and transaction as
+/// a reset. Every other session of the account ends.
+pub async fn update_password(
+    core: &Core,
+    caller: &Caller,
+    who: &SignedIn,
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<Outcome, Error> {
+    let account = &who.account;
+    if password != confirm {
+        return Ok(refused(
+            "The two new passwords are not the same. Type them again.",
+        ));
+    }
+    if signin_paused(core, account.id).await? {
+        return Ok(refused(format!(
+            "Too many wrong passwords were typed for this account. Wait {} minutes, or reset your password instead.",
+            Limit::SignInFailuresPerAccount.bounds(&core.throttle).1 / 60
+        )));
+    }
+    if !verify_password(&core.store, &core.hasher, account, current).await? {
+        count_wrong_password(core, caller, account.id).await?;
+        audit(core, caller, Action::CurrentPasswordWrong, Some(account.id)).await?;
+        return Ok(refused(
+            "Your current password is not right. Passwords are case sensitive.",
+        ));
+    }
+    let now = core.clock.now();
+    let changed = change_password(&core.passwords(), account, password, now, "self-service").await;
+    if let Err(e) = made(changed) {
+        let not = not_changed(e)?;
+        let action = Action::PasswordRefused(not.rules.clone());
+        audit(core, caller, action, Some(account.id)).await?;
+        return Ok(Outcome::Refused {
+            error: not.error.unwrap_or_default(),
+            violations: not.violations,
+        });
+    }
+    let ended = after_change(core, caller, account, Some(&who.session.id)).await?;
+    let action = Action::PasswordUpdated {
+        ended_sessions: ended,
+    };
+    audit(core, caller, action, Some(account.id)).await?;
+    Ok(Outcome::Done)
+}

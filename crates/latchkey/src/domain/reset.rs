@@ -1,0 +1,455 @@
+//! The reset flow's steps: identify → CAPTCHA → method → code → new
+//! password → done. Each step checks that the reset is at it (a step sent
+//! for another changes nothing) and returns what happened; the portal
+//! answers with a redirect or the page again, the API with the reset's state.
+
+use latchkey_policy::Violation;
+
+use super::audit::Action;
+use super::change::finish_reset;
+use super::checklist::{CheckAnswer, check_answer, made, not_changed};
+use super::code::{
+    Verdict, WrongCode, codes_paused, count_wrong_code, has_a_method, judge, send_chosen,
+    tries_left_message,
+};
+use super::limits::Limit;
+use super::{Caller, Core, Error, account_of, after_change, audit, throttle};
+use crate::captcha::normalize_answer;
+use crate::notify::CodeUse;
+use crate::secrets::{random_token, token_id};
+use crate::store::{ResetSession, Step, StoredChallenge};
+
+const CAPTCHA_PURPOSE: &str = "captcha";
+
+pub async fn session_by_id(core: &Core, id: &str) -> Result<Option<ResetSession>, Error> {
+    Ok(core.store.reset_session(id, core.clock.now()).await?)
+}
+
+/// What a step did with what was sent. The portal and the API each answer
+/// from it: the portal with a redirect or the page again, the API with the
+/// reset's core.
+pub enum Outcome {
+    /// The reset moved on, or stayed where the step left it: show its step now.
+    Moved,
+    /// The reset moved on under a new token (the code was right): the
+    /// client must hold this one from now on; the old one opens nothing.
+    Renewed(String),
+    /// Sent for another step than the session's: nothing changed.
+    OtherStep,
+    /// Not done: the step as it is now, with why.
+    Again {
+        error: Option<String>,
+        violations: Vec<Violation>,
+    },
+}
+
+fn again(error: impl Into<String>) -> Outcome {
+    Outcome::Again {
+        error: Some(error.into()),
+        violations: Vec::new(),
+    }
+}
+
+/// A new reset at its first step, and the token that names it (kept by
+/// the client; only its hash is stored).
+pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetSession), Error> {
+    let (token, csrf) = (random_token(), random_token());
+    let id = token_id(&token);
+    let now = core.clock.now();
+    let lifetime = core.server.reset_minutes * 60;
+    let address = &caller.address;
+    // Every new reset is a row: one address cannot fill the database.
+    throttle(core, Limit::ResetsPerAddress, address).await?;
+    core.store
+        .create_reset_session(&id, &csrf, address, now, now + lifetime)
+        .await?;
+    let session = ResetSession {
+        id,
+        csrf,
+        step: Step::Identify,
+        account_id: None,
+        method: None,
+        code_expires_at: None,
+        code_tries: 0,
+        expires_at: now + lifetime,
+    };
+    Ok((token, session))
+}
+
+/// Step 1. Known or not, the next step is the same CAPTCHA: whether an
+/// account exists is never told here.
+pub async fn identify(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    identifier: &str,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Identify {
+        return Ok(Outcome::OtherStep);
+    }
+    let identifier = identifier.trim();
+    let readable = !identifier.chars().any(char::is_control);
+    if identifier.is_empty() || identifier.chars().count() > 254 || !readable {
+        return Ok(again("Type your university email address or username."));
+    }
+    throttle(core, Limit::StartsPerAddress, &caller.address).await?;
+    let account = core.store.find_account(identifier).await?;
+    let challenge = fresh_challenge(core)?;
+    let account_id = account.as_ref().map(|a| a.id);
+    core.store
+        .set_reset_identity(&session.id, account_id, &challenge.stored())
+        .await?;
+    audit(core, caller, Action::ResetStarted, account_id).await?;
+    core.metrics.reset("started");
+    Ok(Outcome::Moved)
+}
+
+/// Step 2. One answer per challenge: right or wrong, this challenge is used up.
+pub async fn answer_captcha(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    answer: &str,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Captcha {
+        return Ok(Outcome::OtherStep);
+    }
+    let expected = core.store.take_captcha(&session.id).await?;
+    let right = expected.is_some_and(|tag| {
+        core.key
+            .verify(CAPTCHA_PURPOSE, &normalize_answer(answer), &tag)
+    });
+    if !right {
+        next_challenge(core, caller, session, Action::ResetCaptchaFailed).await?;
+        return Ok(again(
+            "Those characters did not match. Here is a new set; try again.",
+        ));
+    }
+    // Unknown, without a method, or with online reset locked: one answer,
+    // after the same two queries (id 0 is never an account's), so that
+    // neither the page nor its time tells them apart.
+    let id = session.account_id.unwrap_or(0);
+    let account = core.store.account_by_id(id).await?;
+    let methods = core.store.methods(id).await?;
+    let has_method = match &account {
+        Some(account) if !codes_paused(account, core.clock.now()) => {
+            has_a_method(account, &methods)
+        }
+        _ => false,
+    };
+    let next = if has_method { Step::Method } else { Step::Help };
+    core.store
+        .advance_reset(&session.id, Step::Captcha, next)
+        .await?;
+    let action = if next == Step::Help {
+        Action::ResetNoMethod
+    } else {
+        Action::ResetCaptchaPassed
+    };
+    audit(core, caller, action, session.account_id).await?;
+    if next == Step::Help {
+        core.metrics.reset("no_method");
+    }
+    // With the authenticator app as the only way there is nothing to
+    // choose and nothing to send: straight to its code.
+    if has_method && account.is_some_and(|a| a.phone.is_none()) {
+        let at_method = ResetSession {
+            step: Step::Method,
+            ..session.clone()
+        };
+        return choose_method(core, caller, &at_method, "totp").await;
+    }
+    Ok(Outcome::Moved)
+}
+
+/// Step 2 again with another image: for one that cannot be read. Each new
+/// challenge counts as a failed answer from the address, so fetching
+/// images until an easy one comes costs what guessing does.
+pub async fn new_captcha(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Captcha {
+        return Ok(Outcome::OtherStep);
+    }
+    next_challenge(core, caller, session, Action::ResetCaptchaRenewed).await?;
+    Ok(Outcome::Moved)
+}
+
+/// A new challenge in place of the session's, after a wrong answer or on
+/// request: counted against the address either way, and audited as `action`.
+async fn next_challenge(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    action: Action,
+) -> Result<(), Error> {
+    throttle(core, Limit::CaptchaFailuresPerAddress, &caller.address).await?;
+    let challenge = fresh_challenge(core)?;
+    core.store
+        .set_captcha(&session.id, &challenge.stored())
+        .await?;
+    audit(core, caller, action, session.account_id).await?;
+    Ok(())
+}
+
+/// Step 3: send a fresh code by the chosen method.
+pub async fn choose_method(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    method: &str,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Method {
+        return Ok(Outcome::OtherStep);
+    }
+    let account = account_of(core, session.account_id).await?;
+    if codes_paused(&account, core.clock.now()) {
+        core.store
+            .advance_reset(&session.id, Step::Method, Step::Paused)
+            .await?;
+        return Ok(Outcome::Moved);
+    }
+    let now = core.clock.now();
+    let expires = now + core.server.code_minutes * 60;
+    let chosen = match send_chosen(core, caller, &account, method, CodeUse::Reset).await? {
+        Ok(chosen) => chosen,
+        Err(why) => return Ok(again(why)),
+    };
+    core.store
+        .set_reset_code(
+            &session.id,
+            chosen.method.as_str(),
+            chosen.tag.as_deref(),
+            expires,
+        )
+        .await?;
+    if chosen.tag.is_none() {
+        audit(core, caller, Action::ResetMethodApp, Some(account.id)).await?;
+    }
+    Ok(Outcome::Moved)
+}
+
+/// From the code step back to choosing a method (no code arrived).
+pub async fn methods_again(core: &Core, session: &ResetSession) -> Result<Outcome, Error> {
+    let moved = core
+        .store
+        .advance_reset(&session.id, Step::Code, Step::Method)
+        .await?;
+    Ok(if moved {
+        Outcome::Moved
+    } else {
+        Outcome::OtherStep
+    })
+}
+
+/// Step 4. Each try counts; after `code_tries` wrong ones, or past its
+/// lifetime, the code is void and a new one must be sent.
+pub async fn check_code(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    typed: &str,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Code {
+        return Ok(Outcome::OtherStep);
+    }
+    let max = core.server.code_tries;
+    let now = core.clock.now();
+    let attempt = core.store.try_reset_code(&session.id, max, now).await?;
+    let verdict = judge(core, attempt, session.account_id, typed).await?;
+    if verdict == Verdict::Void {
+        core.store
+            .advance_reset(&session.id, Step::Code, Step::Method)
+            .await?;
+        audit(core, caller, Action::ResetCodeVoid, session.account_id).await?;
+        return Ok(again(
+            "That code can no longer be used: it expired or was tried too many times. Send a new one.",
+        ));
+    }
+    if verdict == Verdict::Replayed {
+        audit(
+            core,
+            caller,
+            Action::ResetAppCodeReplayed,
+            session.account_id,
+        )
+        .await?;
+        return Ok(again(
+            "That code was used already. Wait for your app to show the next one, then type it.",
+        ));
+    }
+    if verdict == Verdict::Wrong {
+        audit(core, caller, Action::ResetCodeWrong, session.account_id).await?;
+        let counted = match session.account_id {
+            Some(account_id) => Some((account_id, count_wrong_code(core, account_id).await?)),
+            None => None,
+        };
+        if let Some((account_id, WrongCode::Locked)) = counted {
+            core.store
+                .advance_reset(&session.id, Step::Code, Step::Paused)
+                .await?;
+            audit(core, caller, Action::ResetLocked, Some(account_id)).await?;
+            core.metrics.reset("locked");
+            return Ok(Outcome::Moved);
+        }
+        let for_this_code = max - session.code_tries - 1;
+        let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));
+        return Ok(again(tries_left_message(left)));
+    }
+    let token = random_token();
+    let renamed = core
+        .store
+        .accept_reset_code(&session.id, &token_id(&token))
+        .await?;
+    if !renamed {
+        // Another request took this code first; it holds the new token.
+        return Ok(Outcome::Moved);
+    }
+    audit(core, caller, Action::ResetCodeVerified, session.account_id).await?;
+    Ok(Outcome::Renewed(token))
+}
+
+/// Step 5: the policy, the history, the change in one transaction.
+pub async fn set_password(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    password: &str,
+    confirm: &str,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Password {
+        return Ok(Outcome::OtherStep);
+    }
+    if password != confirm {
+        return Ok(again(
+            "The two passwords are not the same. Type them again.",
+        ));
+    }
+    let account = account_of(core, session.account_id).await?;
+    let now = core.clock.now();
+    let changed = finish_reset(&core.passwords(), &account, password, now, &session.id).await;
+    if let Err(e) = made(changed) {
+        let refused = not_changed(e)?;
+        let action = Action::ResetPasswordRefused(refused.rules.clone());
+        audit(core, caller, action, Some(account.id)).await?;
+        for rule in refused.rules.split(',') {
+            core.metrics.reset(&format!("refused:{rule}"));
+        }
+        return Ok(Outcome::Again {
+            error: refused.error,
+            violations: refused.violations,
+        });
+    }
+    // Done with the change itself; this is for a change the directory took
+    // and this store did not (yet), which the reconciler settles.
+    core.store
+        .advance_reset(&session.id, Step::Password, Step::Done)
+        .await?;
+    audit(core, caller, Action::ResetCompleted, Some(account.id)).await?;
+    core.metrics.reset("completed");
+    // Whoever was signed in with the old password is signed out.
+    after_change(core, caller, &account, None).await?;
+    Ok(Outcome::Moved)
+}
+
+/// The live checklist's answer for a password being typed at step 5, or
+/// `None` when the reset is not at that step.
+pub async fn check_password(
+    core: &Core,
+    session: &ResetSession,
+    password: &str,
+    confirm: &str,
+) -> Result<Option<CheckAnswer>, Error> {
+    if session.step != Step::Password {
+        return Ok(None);
+    }
+    let account = account_of(core, session.account_id).await?;
+    let person = account.person();
+    Ok(Some(check_answer(&core.policy, password, confirm, &person)))
+}
+
+/// The reset's current challenge as an image; `None` past the CAPTCHA.
+pub async fn captcha_png(core: &Core, session: &ResetSession) -> Result<Option<Vec<u8>>, Error> {
+    Ok(core.store.captcha_png(&session.id).await?)
+}
+
+/// The reset's current challenge read out, as WAV; `None` past the CAPTCHA.
+pub async fn captcha_wav(core: &Core, session: &ResetSession) -> Result<Option<Vec<u8>>, Error> {
+    let answer = core
+        .store
+        .captcha_sealed(&session.id)
+        .await?
+        .and_then(|sealed| core.key.open(CAPTCHA_PURPOSE, &sealed));
+    let Some(answer) = answer.and_then(|a| String::from_utf8(a).ok()) else {
+        return Ok(None);
+    };
+    let wav = tokio::task::spawn_blocking(move || crate::captcha::audio(&answer))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .ok_or_else(|| Error::Internal("CAPTCHA audio".into()))?;
+    Ok(Some(wav))
+}
+
+/// A new challenge, ready to store: its answer hashed (to check) and sealed (to read out).
+struct FreshChallenge {
+    answer_hash: String,
+    png: Vec<u8>,
+    sealed_answer: String,
+}
+
+impl FreshChallenge {
+    fn stored(&self) -> StoredChallenge<'_> {
+        StoredChallenge {
+            answer_hash: &self.answer_hash,
+            png: &self.png,
+            sealed_answer: &self.sealed_answer,
+        }
+    }
+}
+
+fn fresh_challenge(core: &Core) -> Result<FreshChallenge, Error> {
+    let challenge = core
+        .challenges
+        .next_challenge()
+        .ok_or_else(|| Error::Internal("CAPTCHA image".into()))?;
+    let answer = normalize_answer(&challenge.answer);
+    Ok(FreshChallenge {
+        answer_hash: core.key.tag(CAPTCHA_PURPOSE, &answer),
+        png: challenge.png,
+        sealed_answer: core
+            .key
+            .seal(CAPTCHA_PURPOSE, answer.as_bytes())
+            .ok_or_else(|| Error::Internal("sealing the CAPTCHA answer".into()))?,
+    })
+}
+
+/// A one-time link the help desk sent: used once, while live, it opens a
+/// reset at the new-password step for its account. Returns the new
+/// reset's token; a used, expired or unknown link is [`Error::LinkSpent`].
+pub async fn open_link(core: &Core, caller: &Caller, link_token: &str) -> Result<String, Error> {
+    let now = core.clock.now();
+    let Some(account_id) = core
+        .store
+        .take_reset_link(&token_id(link_token), now)
+        .await?
+    else {
+        audit(core, caller, Action::ResetLinkRefused, None).await?;
+        return Err(Error::LinkSpent);
+    };
+    let (session_token, csrf) = (random_token(), random_token());
+    let lifetime = core.server.reset_minutes * 60;
+    core.store
+        .create_linked_reset_session(
+            &token_id(&session_token),
+            &csrf,
+            &caller.address,
+            account_id,
+            now,
+            now + lifetime,
+        )
+        .await?;
+    audit(core, caller, Action::ResetLinkUsed, Some(account_id)).await?;
+    Ok(session_token)
+}

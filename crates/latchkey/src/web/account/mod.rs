@@ -1,0 +1,501 @@
+//! Signed in: sign-in (the password, then a second factor when the account
+//! has one), registering a phone or an authenticator app, updating a known
+//! password, and sign-out.
+//!
+//! A session starts anonymous (it carries the sign-in form's CSRF token);
+//! the right password replaces it with a new one (no fixation) in stage
+//! `factor` or, for an account without methods, `active`. Adding, replacing
+//! or removing a method needs a second factor proven in the last few
+//! minutes, unless the account has none yet.
+
+mod authenticator;
+mod password;
+mod phone;
+pub use authenticator::*;
+pub use password::*;
+pub use phone::*;
+
+use askama::Template;
+use axum::extract::{Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use latchkey_policy::Violation;
+use serde::Deserialize;
+
+use super::{
+    Laptop, Site, WebError, caller, laptop, off_campus_warning, page, render, session_cookie,
+};
+use crate::domain::account::mask_phone;
+use crate::domain::checklist::{Checklist, check_answer, checklist};
+use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
+use crate::domain::person::CODES_PAUSED;
+use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
+use crate::domain::{Core, account_of};
+use crate::secrets::{random_token, same, token_id};
+use crate::store::{AccountSession, NewSession, Stage};
+
+const COOKIE: &str = "latchkey_session";
+
+// ---- Sessions ------------------------------------------------------------------------------
+
+/// The session a request's cookie names, unless it has ended or timed out.
+async fn current(state: &Core, headers: &HeaderMap) -> Result<Option<AccountSession>, WebError> {
+    match super::session_token(state, headers, COOKIE) {
+        Some(token) => session_named(state, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The session `token` names (a cookie's, or an API client's bearer token).
+pub(crate) async fn session_named(
+    state: &Core,
+    token: &str,
+) -> Result<Option<AccountSession>, WebError> {
+    person::session_by_id(state, &token_id(token)).await
+}
+
+/// A page for the signed-in person only: anyone else is sent to sign in,
+/// or to prove their second factor first.
+impl FromRequestParts<Core> for SignedIn {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Core) -> Result<Self, WebError> {
+        person::signed_in(state, current(state, &parts.headers).await?).await
+    }
+}
+
+/// The session a form belongs to: it must carry the session's CSRF token.
+async fn form_session(
+    state: &Core,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<AccountSession, WebError> {
+    match current(state, headers).await? {
+        Some(session) if same(&session.csrf, csrf) => Ok(session),
+        _ => Err(WebError::Expired),
+    }
+}
+
+/// To `/account/verify`, coming back to `next` afterwards.
+fn verify_first(next: Next) -> Response {
+    Redirect::to(&format!("/account/verify?next={}", next.as_str())).into_response()
+}
+
+/// Where the portal shows `next`.
+fn next_path(next: Next) -> &'static str {
+    match next {
+        Next::Account => "/account",
+        Next::Phone => "/account/phone",
+        Next::Authenticator => "/account/authenticator",
+    }
+}
+
+fn to(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+// ---- Pages ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account/signin.html")]
+struct SigninPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    error: Option<String>,
+    identifier: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "account/verify.html")]
+struct VerifyPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    error: Option<String>,
+    signing_in: bool,
+    next: &'static str,
+    options: Vec<MethodOption>,
+    /// Set once a code is on its way (or the app is chosen): how to get it.
+    code_from: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/home.html")]
+struct HomePage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    password_changed: bool,
+    name: &'a str,
+    phone: Option<String>,
+    has_authenticator: bool,
+    laptop: Laptop<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "account/register.html")]
+struct RegisterPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    name: &'a str,
+}
+
+fn status_for(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+// ---- What an action did -------------------------------------------------------------------
+
+/// The portal's answer to an action on the signed-in person: on to `then`,
+/// or to prove a factor first, or `again` (the form's page) with why.
+async fn answer_form(
+    state: &Core,
+    who: &SignedIn,
+    outcome: Outcome,
+    then: &str,
+    again: impl AsyncFnOnce(SignedIn, Option<String>, Vec<Violation>) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    match outcome {
+        Outcome::Done => Ok(to(then)),
+        Outcome::Renewed(token) => renewed(state, to(then), &token),
+        Outcome::VerifyFirst(next) => Ok(verify_first(next)),
+        Outcome::Refused { error, violations } => {
+            let who =
+                person::signed_in(state, Some(person::reloaded(state, &who.session.id).await?))
+                    .await?;
+            again(who, Some(error), violations).await
+        }
+    }
+}
+
+/// `response` with the session's new cookie.
+fn renewed(state: &Core, mut response: Response, token: &str) -> Result<Response, WebError> {
+    let lifetime = state.server.session_max_minutes * 60;
+    let value = session_cookie(state, COOKIE, token, "/", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+// ---- Sign-in and sign-out -------------------------------------------------------------------
+
+pub async fn signin_get(State(state): State<Core>, parts: Parts) -> Response {
+    let result = async {
+        match current(&state, &parts.headers).await? {
+            Some(s) if s.stage == Stage::Active => Ok(to("/account")),
+            Some(s) if s.stage == Stage::Factor => Ok(to("/account/verify")),
+            Some(s) => Ok(signin_page(&state, &s.csrf, None, "")),
+            None => anonymous_session(&state, &parts).await,
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+fn signin_page(state: &Core, csrf: &str, error: Option<String>, identifier: &str) -> Response {
+    let status = status_for(&error);
+    render(
+        &SigninPage {
+            site: &state.site,
+            csrf,
+            error,
+            identifier,
+        },
+        status,
+    )
+}
+
+/// A session for the sign-in form alone, so the form carries a CSRF token.
+async fn anonymous_session(state: &Core, parts: &Parts) -> Result<Response, WebError> {
+    let (token, csrf) = (random_token(), random_token());
+    let now = state.clock.now();
+    let lifetime = state.server.reset_minutes * 60;
+    state
+        .store
+        .create_account_session(&NewSession {
+            id: &token_id(&token),
+            csrf: &csrf,
+            stage: Stage::Signin,
+            account_id: None,
+            factor_at: None,
+            address: &caller(state, parts).address,
+            now,
+            expires_at: now + lifetime,
+        })
+        .await?;
+    let mut response = signin_page(state, &csrf, None, "");
+    let value = session_cookie(state, COOKIE, &token, "/", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn signin_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<SigninForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        if session.stage != Stage::Signin {
+            return Ok(to("/account"));
+        }
+        match person::sign_in(
+            &state,
+            &caller(&state, &parts),
+            &form.identifier,
+            &form.password,
+        )
+        .await?
+        {
+            SignIn::Refused(error) => Ok(signin_page(
+                &state,
+                &session.csrf,
+                Some(error),
+                form.identifier.trim(),
+            )),
+            SignIn::Started { token } => {
+                // A new token for the signed-in session: the anonymous one is dropped.
+                state.store.end_account_session(&session.id).await?;
+                let lifetime = state.server.session_max_minutes * 60;
+                let mut response = to("/account");
+                let value = session_cookie(&state, COOKIE, &token, "/", lifetime)?;
+                response.headers_mut().append(header::SET_COOKIE, value);
+                Ok(response)
+            }
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn signout_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        person::sign_out(&state, &caller(&state, &parts), &session).await?;
+        let mut response = to("/signin");
+        let value = session_cookie(&state, COOKIE, "", "/", 0)?;
+        response.headers_mut().append(header::SET_COOKIE, value);
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- The second factor (at sign-in, and again before changing methods) ---------------------
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: Next,
+}
+
+pub async fn verify_get(
+    State(state): State<Core>,
+    parts: Parts,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let result = async {
+        let session = current(&state, &parts.headers).await?;
+        let Some(session) = session.filter(|s| s.stage != Stage::Signin) else {
+            return Ok(to("/signin"));
+        };
+        verify_page(&state, &session, query.next, None).await
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn verify_page(
+    state: &Core,
+    session: &AccountSession,
+    next: Next,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let account = account_of(state, session.account_id).await?;
+    let paused = signin_codes_paused(state, account.id).await?;
+    let error = error.or_else(|| paused.then(|| CODES_PAUSED.to_owned()));
+    let options = if paused {
+        Vec::new()
+    } else {
+        method_options(state, &account).await?
+    };
+    let status = status_for(&error);
+    Ok(render(
+        &VerifyPage {
+            site: &state.site,
+            csrf: &session.csrf,
+            error,
+            signing_in: session.stage == Stage::Factor,
+            next: next.as_str(),
+            options,
+            code_from: person::factor_code_from(session, &account, state.server.code_minutes),
+        },
+        status,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    next: Next,
+}
+
+pub async fn verify_send_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<SendForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        match person::send_factor_code(&state, &caller(&state, &parts), &session, &form.method)
+            .await?
+        {
+            Outcome::Refused { error, .. } => {
+                let session = person::reloaded(&state, &session.id).await?;
+                verify_page(&state, &session, form.next, Some(error)).await
+            }
+            _ => Ok(verify_first(form.next)),
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: Next,
+}
+
+pub async fn verify_code_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        match person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code)
+            .await?
+        {
+            Outcome::Refused { error, .. } => {
+                let session = person::reloaded(&state, &session.id).await?;
+                verify_page(&state, &session, form.next, Some(error)).await
+            }
+            Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
+            _ => Ok(to(next_path(form.next))),
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- The account page, and the interruption for those with no method ----------------------
+
+#[derive(Deserialize, Default)]
+pub struct HomeQuery {
+    done: Option<String>,
+}
+
+pub async fn home_get(
+    State(state): State<Core>,
+    parts: Parts,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    let result = async {
+        let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
+        // The help desk asked for a new password: that comes first.
+        if who.account.must_change_password {
+            return Ok(to("/account/password?required=1"));
+        }
+        if !who.has_methods() && state.registration.required {
+            return Ok(render(
+                &RegisterPage {
+                    site: &state.site,
+                    csrf: &who.session.csrf,
+                    name: &who.account.name,
+                },
+                StatusCode::OK,
+            ));
+        }
+        let notice = match query.done.as_deref() {
+            Some("phone") => Some("Your mobile phone is registered."),
+            Some("phone-removed") => Some("Your mobile phone was removed."),
+            Some("authenticator") => Some("Your authenticator app is registered."),
+            Some("authenticator-removed") => Some("Your authenticator app was removed."),
+            _ => None,
+        };
+        Ok(home_page(
+            &state,
+            &parts,
+            &who,
+            notice,
+            query.done.as_deref() == Some("password"),
+            None,
+        ))
+    }
+    .await;
+    page(&state, result)
+}
+
+fn home_page(
+    state: &Core,
+    parts: &Parts,
+    who: &SignedIn,
+    notice: Option<&'static str>,
+    password_changed: bool,
+    error: Option<String>,
+) -> Response {
+    let status = status_for(&error);
+    render(
+        &HomePage {
+            site: &state.site,
+            csrf: &who.session.csrf,
+            error,
+            notice,
+            password_changed,
+            name: &who.account.name,
+            phone: who.account.phone.as_deref().map(mask_phone),
+            has_authenticator: who.has_authenticator,
+            laptop: laptop(state, parts),
+        },
+        status,
+    )
+}
+
+// ---- A mobile phone ---------------------------------------------------------------------------
+
+// ---- An authenticator app ---------------------------------------------------------------------
+
+// ---- Updating a known password ------------------------------------------------------------

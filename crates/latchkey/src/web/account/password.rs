@@ -1,0 +1,118 @@
+//! `/account/password`: change a known password, with the live checklist.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct UpdatePage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    /// The help desk asked for a new password at this sign-in.
+    required: bool,
+    error: Option<String>,
+    violations: Vec<Violation>,
+    checklist: Checklist,
+}
+
+pub async fn password_get(State(state): State<Core>, parts: Parts) -> Response {
+    let result = async {
+        let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
+        if let Some(warning) = off_campus_warning(&state, &parts) {
+            return Ok(warning);
+        }
+        Ok(update_page(&state, &who, None, Vec::new()))
+    }
+    .await;
+    page(&state, result)
+}
+
+fn update_page(
+    state: &Core,
+    who: &SignedIn,
+    error: Option<String>,
+    violations: Vec<Violation>,
+) -> Response {
+    let status = if error.is_some() || !violations.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &UpdatePage {
+            site: &state.site,
+            csrf: &who.session.csrf,
+            required: who.account.must_change_password,
+            error,
+            checklist: checklist(&state.policy, &violations),
+            violations,
+        },
+        status,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn password_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<UpdateForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = person::signed_in(&state, Some(session)).await?;
+        let outcome = person::update_password(
+            &state,
+            &caller(&state, &parts),
+            &who,
+            &form.current,
+            &form.password,
+            &form.confirm,
+        )
+        .await?;
+        answer_form(
+            &state,
+            &who,
+            outcome,
+            "/account?done=password",
+            async |who, error, violations| {
+                // A refusal by the rules lists them; the sentence is for everything else.
+                let error = error.filter(|e| !e.is_empty());
+                Ok(update_page(&state, &who, error, violations))
+            },
+        )
+        .await
+    }
+    .await;
+    page(&state, result)
+}
+
+/// The live checklist for the update form.
+pub async fn password_check_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<UpdateForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts.headers, &form.csrf).await?;
+        let who = person::signed_in(&state, Some(session)).await?;
+        let body = check_answer(
+            &state.policy,
+            &form.password,
+            &form.confirm,
+            &who.account.person(),
+        );
+        Ok(axum::Json(body).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|_: WebError| StatusCode::FORBIDDEN.into_response())
+}

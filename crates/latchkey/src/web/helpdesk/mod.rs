@@ -1,0 +1,442 @@
+//! The help desk console (`/helpdesk`): staff sign in with a password and
+//! an authenticator code, look an account up, verify the caller (a code to a
+//! method the account has, or a recorded out-of-band check), and only then
+//! act on it. Every step is an audit event naming the member of staff.
+
+mod audit;
+mod members;
+pub use audit::*;
+pub use members::*;
+
+use askama::Template;
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Site, WebError, caller, page, render};
+use crate::domain::Core;
+use crate::domain::account::{Account, mask_phone, normalize_phone};
+use crate::domain::audit::Action;
+use crate::domain::helpdesk::{self, ActionInput, OnDuty};
+use crate::secrets::{random_token, same, token_id};
+use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
+
+const COOKIE: &str = "latchkey_staff";
+
+async fn current(state: &Core, parts: &Parts) -> Result<Option<StaffSession>, WebError> {
+    match super::session_token(state, &parts.headers, COOKIE) {
+        Some(token) => helpdesk::staff_session_named(state, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// A console page for a member of staff on duty only: anyone else is sent
+/// to the console's sign-in.
+impl FromRequestParts<Core> for OnDuty {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Core) -> Result<Self, WebError> {
+        helpdesk::on_duty(state, current(state, parts).await?).await
+    }
+}
+
+/// The form's session, checked against its CSRF token.
+async fn form_session(state: &Core, parts: &Parts, csrf: &str) -> Result<StaffSession, WebError> {
+    match current(state, parts).await? {
+        Some(session) if same(&session.csrf, csrf) => Ok(session),
+        _ => Err(WebError::NotOnDuty),
+    }
+}
+
+fn to(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
+
+// ---- signing in --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "helpdesk/signin.html")]
+struct SigninPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/factor.html")]
+struct FactorPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/search.html")]
+struct SearchPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    staff: &'a Staff,
+    query: String,
+    results: Option<Vec<(Account, String)>>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// The console's front door: the sign-in form, the authenticator form, or
+/// the account search, by how far the session has come.
+pub async fn helpdesk_get(
+    State(state): State<Core>,
+    parts: Parts,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let result = async {
+        let session = current(&state, &parts).await?;
+        match session.as_ref().map(|s| s.stage) {
+            None | Some(Stage::Signin) => anonymous(&state, session).await,
+            Some(Stage::Factor) => Ok(factor_page(&state, session.as_ref(), None)),
+            Some(Stage::Active) => {
+                let on = helpdesk::on_duty(&state, session).await?;
+                search_page(&state, &on, query.q.trim()).await
+            }
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+async fn anonymous(state: &Core, session: Option<StaffSession>) -> Result<Response, WebError> {
+    if let Some(session) = session {
+        return Ok(render(
+            &SigninPage {
+                site: &state.site,
+                csrf: &session.csrf,
+                error: None,
+            },
+            StatusCode::OK,
+        ));
+    }
+    let (token, csrf) = (random_token(), random_token());
+    let now = state.clock.now();
+    let lifetime = state.site.helpdesk.session_max_minutes * 60;
+    state
+        .store
+        .create_staff_session(
+            &token_id(&token),
+            &csrf,
+            Stage::Signin,
+            None,
+            now,
+            now + lifetime,
+        )
+        .await?;
+    let mut response = render(
+        &SigninPage {
+            site: &state.site,
+            csrf: &csrf,
+            error: None,
+        },
+        StatusCode::OK,
+    );
+    set_cookie(state, &mut response, &token, lifetime)?;
+    Ok(response)
+}
+
+fn set_cookie(
+    state: &Core,
+    response: &mut Response,
+    token: &str,
+    lifetime: i64,
+) -> Result<(), WebError> {
+    let value = super::session_cookie(state, COOKIE, token, "/helpdesk", lifetime)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(())
+}
+
+fn factor_page(state: &Core, session: Option<&StaffSession>, error: Option<String>) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        &FactorPage {
+            site: &state.site,
+            csrf: session.map_or("", |s| s.csrf.as_str()),
+            error,
+        },
+        status,
+    )
+}
+
+async fn search_page(state: &Core, on: &OnDuty, query: &str) -> Result<Response, WebError> {
+    let results = if query.is_empty() {
+        None
+    } else {
+        let phone = normalize_phone(query).ok();
+        let found = state
+            .store
+            .search_accounts(query, phone.as_deref(), 25)
+            .await?;
+        Some(
+            found
+                .into_iter()
+                .map(|a| {
+                    let phone = a.phone.as_deref().map(mask_phone).unwrap_or_default();
+                    (a, phone)
+                })
+                .collect(),
+        )
+    };
+    Ok(render(
+        &SearchPage {
+            site: &state.site,
+            csrf: &on.session.csrf,
+            staff: &on.staff,
+            query: query.to_owned(),
+            results,
+        },
+        StatusCode::OK,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn signin_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<SigninForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        match helpdesk::staff_sign_in(
+            &state,
+            &caller(&state, &parts),
+            &form.username,
+            &form.password,
+        )
+        .await?
+        {
+            Err(error) => Ok(render(
+                &SigninPage {
+                    site: &state.site,
+                    csrf: &session.csrf,
+                    error: Some(error),
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )),
+            Ok(token) => {
+                // A new session for the signed-in stage: no fixation.
+                state.store.end_staff_session(&session.id).await?;
+                let lifetime = state.site.helpdesk.session_max_minutes * 60;
+                let mut response = to("/helpdesk".into());
+                set_cookie(&state, &mut response, &token, lifetime)?;
+                Ok(response)
+            }
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn factor_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        match helpdesk::staff_factor(&state, &caller(&state, &parts), &session, &form.code).await? {
+            Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
+            Ok(token) => {
+                let mut response = to("/helpdesk".into());
+                let lifetime = state.site.helpdesk.session_max_minutes * 60;
+                set_cookie(&state, &mut response, &token, lifetime)?;
+                Ok(response)
+            }
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn signout_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        helpdesk::staff_sign_out(&state, &caller(&state, &parts), &session).await?;
+        let mut response = to("/helpdesk".into());
+        set_cookie(&state, &mut response, "", 0)?;
+        Ok(response)
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- one account ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "helpdesk/account.html")]
+struct AccountPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    staff: &'a Staff,
+    account: &'a Account,
+    phone: Option<String>,
+    has_app: bool,
+    locked: bool,
+    verified: bool,
+    /// A change the directory took that this store has yet to take.
+    pending_write: Option<PendingWrite>,
+    notice: Option<String>,
+    error: Option<String>,
+    events: Vec<(String, AuditEvent)>,
+}
+
+async fn account_page(
+    state: &Core,
+    on: &OnDuty,
+    account_id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let facts = helpdesk::account_facts(state, on, account_id).await?;
+    let events = facts
+        .events
+        .into_iter()
+        .map(|e| (crate::notify::format_time(e.at), e))
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        &AccountPage {
+            site: &state.site,
+            csrf: &on.session.csrf,
+            staff: &on.staff,
+            phone: facts.account.phone.as_deref().map(mask_phone),
+            has_app: facts.has_app,
+            locked: facts.locked,
+            verified: facts.verified,
+            pending_write: facts.pending_write,
+            account: &facts.account,
+            notice,
+            error,
+            events,
+        },
+        status,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    done: Option<String>,
+}
+
+pub async fn account_get(
+    State(state): State<Core>,
+    parts: Parts,
+    Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let result = async {
+        let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
+        let notice = query
+            .done
+            .as_deref()
+            .and_then(done_notice)
+            .map(str::to_owned);
+        account_page(&state, &on, id, notice, None).await
+    }
+    .await;
+    page(&state, result)
+}
+
+/// What the page says after each action.
+pub(crate) fn done_notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "verified" => {
+            "The caller is verified. The actions below are open for the next few minutes."
+        }
+        "sent" => "A code is on its way to the caller. Ask them to read it out.",
+        "phone" => "The phone number is updated, and the person was told on every channel.",
+        "phone-removed" => "The phone number is removed, and the person was told.",
+        "unlocked" => "Online reset is unlocked.",
+        "link" => "A one-time reset link was sent.",
+        "must-change" => "The person must change their password at their next sign-in.",
+        _ => return None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    input: ActionInput,
+}
+
+/// `POST /helpdesk/accounts/{id}/{action}`: a signed-in member of staff and
+/// the form's token, then [`act_on`].
+pub async fn action_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Path((id, action)): Path<(i64, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let result = async {
+        let session = form_session(&state, &parts, &form.csrf).await?;
+        let on = helpdesk::on_duty(&state, Some(session)).await?;
+        let account = helpdesk::existing_account(&state, id).await?;
+        let outcome = helpdesk::act_on(
+            &state,
+            &caller(&state, &parts),
+            &on,
+            &account,
+            &action,
+            &form.input,
+        )
+        .await?
+        .ok_or(WebError::NotOnDuty)?;
+        match outcome {
+            Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
+            Err(error) => account_page(&state, &on, id, None, Some(error)).await,
+        }
+    }
+    .await;
+    page(&state, result)
+}
+
+// ---- admin: staff and the audit trail ----------------------------------------------------------
