@@ -287,3 +287,32 @@ pub async fn account_of(core: &Core, account_id: Option<i64>) -> Result<Account,
     let id = account_id.ok_or(Error::Expired)?;
     core.store.account_by_id(id).await?.ok_or(Error::Expired)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The domain speaks the design's nouns: the web framework and the
+    /// database driver stay in their adapters.
+    #[test]
+    fn the_domain_names_neither_axum_nor_sqlx() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/domain");
+        let mut pending = vec![std::path::PathBuf::from(root)];
+        let mut checked = 0;
+        while let Some(path) = pending.pop() {
+            if path.is_dir() {
+                pending.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for word in ["axum", "sqlx"].map(|name| format!("{name}::")) {
+                let here = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+                assert!(
+                    !here.clone().any(|l| l.contains(word.as_str())),
+                    "{} uses {word}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 10, "the domain's files were found");
+    }
+}

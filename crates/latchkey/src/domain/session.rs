@@ -58,6 +58,15 @@ impl Lifetime {
     }
 }
 
+/// The one reader's rule, for a kind: the bounds a store reads a live
+/// session of `kind` with at `now` (`expires_at > now`, `last_seen_at >`
+/// the second).
+pub fn live_bounds(core: &super::Core, kind: SessionKind) -> (i64, i64) {
+    let now = core.clock.now();
+    let lifetime = Lifetime::of(kind, &core.server, &core.site);
+    (now, lifetime.idle_cutoff(now))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,23 +110,24 @@ impl Store {
         Ok(())
     }
 
-    /// The session, unless it is past its absolute timeout or has been idle
-    /// longer than `idle_seconds`; reading it counts as activity.
+    /// The session, unless it is past its absolute timeout or was last
+    /// used at or before `idle_cutoff` (`domain::session::live_bounds`);
+    /// reading it counts as activity.
     pub async fn account_session(
         &self,
         id: &str,
         now: i64,
-        idle_seconds: i64,
+        idle_cutoff: i64,
     ) -> Result<Option<AccountSession>, StoreError> {
         // One statement: the touch and the read cannot be split by a sign-out.
         let row = sqlx::query(
             "UPDATE account_sessions SET last_seen_at = $1
-             WHERE id = $2 AND expires_at > $1 AND last_seen_at >= $3
+             WHERE id = $2 AND expires_at > $1 AND last_seen_at > $3
              RETURNING id, csrf, stage, account_id, factor_at, code_for, method, code_tries, enrol_phone, enrol_secret",
         )
         .bind(now)
         .bind(id)
-        .bind(now - idle_seconds)
+        .bind(idle_cutoff)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

@@ -289,12 +289,13 @@ impl Store {
         Ok(())
     }
 
-    /// The session, touched, unless it expired or sat idle `idle` seconds.
+    /// The session, touched, unless it expired or was last used at or
+    /// before `idle_cutoff` (`domain::session::live_bounds`).
     pub async fn staff_session(
         &self,
         id: &str,
         now: i64,
-        idle: i64,
+        idle_cutoff: i64,
     ) -> Result<Option<StaffSession>, StoreError> {
         let row = sqlx::query(
             "UPDATE staff_sessions SET last_seen_at = $1
@@ -304,7 +305,7 @@ impl Store {
         )
         .bind(now)
         .bind(id)
-        .bind(now - idle)
+        .bind(idle_cutoff)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

@@ -12,6 +12,7 @@ pub use signin::{staff_factor, staff_sign_in, staff_sign_out};
 use super::account::Account;
 use super::audit::Action;
 use super::code::codes_paused;
+use super::session::{SessionKind, live_bounds};
 use super::{Caller, Core, Error};
 use crate::secrets::token_id;
 use crate::store::{AuditEvent, NewEvent, PendingWrite, Role, Staff, StaffSession, Stage};
@@ -72,10 +73,10 @@ impl OnDuty {
 
 /// The staff session `token` names (a cookie's, or an API client's bearer token).
 pub async fn staff_session_named(core: &Core, token: &str) -> Result<Option<StaffSession>, Error> {
-    let idle = core.site.helpdesk.session_idle_minutes * 60;
+    let (now, idle_cutoff) = live_bounds(core, SessionKind::Staff);
     Ok(core
         .store
-        .staff_session(&token_id(token), core.clock.now(), idle)
+        .staff_session(&token_id(token), now, idle_cutoff)
         .await?)
 }
 

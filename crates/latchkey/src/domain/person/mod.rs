@@ -17,6 +17,7 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::account::Account;
+use super::session::{SessionKind, live_bounds};
 use super::{Core, Error};
 use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, Stage};
@@ -24,11 +25,8 @@ use crate::store::{AccountSession, Stage};
 /// The session whose stored id (the token's hash) is `id`, unless it has
 /// ended or timed out.
 pub async fn session_by_id(core: &Core, id: &str) -> Result<Option<AccountSession>, Error> {
-    let idle = core.server.session_idle_minutes * 60;
-    Ok(core
-        .store
-        .account_session(id, core.clock.now(), idle)
-        .await?)
+    let (now, idle_cutoff) = live_bounds(core, SessionKind::Person);
+    Ok(core.store.account_session(id, now, idle_cutoff).await?)
 }
 
 /// A signed-in person, with what they have registered.
