@@ -260,6 +260,80 @@ pub fn code_from(method: &str, account: &Account, minutes: i64) -> String {
         .code_from(account, minutes)
 }
 
+/// A one-time code in flight: what it proves (and of which account, where
+/// its holder may prove several), how it came, until when, and how often
+/// it was tried. Stored hashed, one per session, for every flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneTimeCode {
+    pub purpose: CodeUse,
+    pub subject: Option<i64>,
+    pub method: Method,
+    /// The HMAC of the code sent; none for an app's code (and as read back).
+    pub tag: Option<String>,
+    pub expires_at: i64,
+    pub tries: i64,
+}
+
+impl OneTimeCode {
+    /// A code sent (`tag`) or awaited from the app, living `code_minutes`.
+    pub fn new(
+        core: &Core,
+        purpose: CodeUse,
+        subject: Option<i64>,
+        method: Method,
+        tag: Option<String>,
+    ) -> OneTimeCode {
+        OneTimeCode {
+            purpose,
+            subject,
+            method,
+            tag,
+            expires_at: core.clock.now() + core.server.code_minutes * 60,
+            tries: 0,
+        }
+    }
+
+    /// Tries this code has left after the one being made now.
+    pub fn left_after_this_try(code: Option<&OneTimeCode>, max: i64) -> i64 {
+        max - code.map_or(0, |c| c.tries) - 1
+    }
+
+    /// Every try was used.
+    pub fn spent(&self, max: i64) -> bool {
+        self.tries >= max
+    }
+}
+
+/// Puts `code` in flight for `holder` (a session, `SessionKind::holder`).
+pub async fn issue(core: &Core, holder: &str, code: &OneTimeCode) -> Result<(), Error> {
+    Ok(core.store.put_code(holder, code, core.clock.now()).await?)
+}
+
+/// One try at `holder`'s code for `purpose` (of `subject`, when it names
+/// one): counted, then judged; an app's code is checked against
+/// `app_account`'s apps.
+pub async fn attempt(
+    core: &Core,
+    holder: &str,
+    purpose: CodeUse,
+    subject: Option<i64>,
+    app_account: Option<i64>,
+    typed: &str,
+) -> Result<Verdict, Error> {
+    let (max, now) = (core.server.code_tries, core.clock.now());
+    let tried = (core.store)
+        .try_code(holder, purpose, subject, max, now)
+        .await?;
+    judge(core, tried, app_account, typed).await
+}
+
+/// The code an account's authenticator app shows, read out (the help
+/// desk's caller check): judged as the account's own would be.
+pub async fn app_verdict(core: &Core, account_id: i64, typed: &str) -> Result<Verdict, Error> {
+    let awaited = Some(CodeAttempt { code_hash: None });
+    judge(core, awaited, Some(account_id), typed).await
+}
+
 /// What a try at a one-time code came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -275,7 +349,7 @@ pub enum Verdict {
 /// store returned for this try (`None`: the code is void), holding the
 /// sent code's HMAC, or none for an authenticator app's code, checked
 /// against `account_id`'s apps.
-pub async fn judge(
+async fn judge(
     core: &Core,
     attempt: Option<CodeAttempt>,
     account_id: Option<i64>,

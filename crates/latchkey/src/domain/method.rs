@@ -43,6 +43,14 @@ impl Method {
         }
     }
 
+    /// The method a code sent over `channel` counts as.
+    pub fn sent_by(channel: Channel) -> Method {
+        match channel {
+            Channel::Voice => Method::Call,
+            _ => Method::Text,
+        }
+    }
+
     /// The methods `account` has, given its stored ones.
     pub fn of(account: &Account, stored: &[StoredMethod]) -> Vec<Method> {
         let has_app = stored.iter().any(|m| m.kind == Method::App.as_str());

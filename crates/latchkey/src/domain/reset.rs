@@ -9,10 +9,11 @@ use super::audit::Action;
 use super::change::finish_reset;
 use super::checklist::{CheckAnswer, check_answer, made, not_changed};
 use super::code::{
-    Verdict, WrongCode, codes_paused, count_wrong_code, has_a_method, judge, send_chosen,
-    tries_left_message,
+    OneTimeCode, Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method,
+    send_chosen, tries_left_message,
 };
 use super::limits::Limit;
+use super::session::SessionKind;
 use super::{Caller, Core, Error, account_of, after_change, audit, throttle};
 use crate::captcha::normalize_answer;
 use crate::notify::CodeUse;
@@ -68,9 +69,7 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
         csrf,
         step: Step::Identify,
         account_id: None,
-        method: None,
-        code_expires_at: None,
-        code_tries: 0,
+        code: None,
         expires_at: now + lifetime,
     };
     Ok((token, session))
@@ -211,21 +210,16 @@ pub async fn choose_method(
             .await?;
         return Ok(Outcome::Moved);
     }
-    let now = core.clock.now();
-    let expires = now + core.server.code_minutes * 60;
     let chosen = match send_chosen(core, caller, &account, method, CodeUse::Reset).await? {
         Ok(chosen) => chosen,
         Err(why) => return Ok(again(why)),
     };
+    let app = chosen.tag.is_none();
+    let code = OneTimeCode::new(core, CodeUse::Reset, None, chosen.method, chosen.tag);
     core.store
-        .set_reset_code(
-            &session.id,
-            chosen.method.as_str(),
-            chosen.tag.as_deref(),
-            expires,
-        )
+        .set_reset_code(&session.id, &code, core.clock.now())
         .await?;
-    if chosen.tag.is_none() {
+    if app {
         audit(core, caller, Action::ResetMethodApp, Some(account.id)).await?;
     }
     Ok(Outcome::Moved)
@@ -256,9 +250,16 @@ pub async fn check_code(
         return Ok(Outcome::OtherStep);
     }
     let max = core.server.code_tries;
-    let now = core.clock.now();
-    let attempt = core.store.try_reset_code(&session.id, max, now).await?;
-    let verdict = judge(core, attempt, session.account_id, typed).await?;
+    let holder = SessionKind::Reset.holder(&session.id);
+    let verdict = attempt(
+        core,
+        &holder,
+        CodeUse::Reset,
+        None,
+        session.account_id,
+        typed,
+    )
+    .await?;
     if verdict == Verdict::Void {
         core.store
             .advance_reset(&session.id, Step::Code, Step::Method)
@@ -294,7 +295,7 @@ pub async fn check_code(
             core.metrics.reset("locked");
             return Ok(Outcome::Moved);
         }
-        let for_this_code = max - session.code_tries - 1;
+        let for_this_code = OneTimeCode::left_after_this_try(session.code.as_ref(), max);
         let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));
         return Ok(again(tries_left_message(left)));
     }

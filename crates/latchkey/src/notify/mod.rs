@@ -137,6 +137,17 @@ impl CodeUse {
             CodeUse::CallerCheck => "caller",
         }
     }
+
+    pub fn parse(name: &str) -> Option<CodeUse> {
+        [
+            CodeUse::Reset,
+            CodeUse::SignIn,
+            CodeUse::Registration,
+            CodeUse::CallerCheck,
+        ]
+        .into_iter()
+        .find(|usage| usage.as_str() == name)
+    }
 }
 
 /// The words of a message with a code: the same for a text and a call, but a

@@ -5,6 +5,8 @@
 use sqlx::Row;
 
 use super::{Store, StoreError};
+use crate::domain::code::OneTimeCode;
+use crate::domain::session::SessionKind;
 use crate::notify::Message;
 
 /// Where a reset stands. Stored as its name, and so named in the API.
@@ -66,9 +68,8 @@ pub struct ResetSession {
     pub csrf: String,
     pub step: Step,
     pub account_id: Option<i64>,
-    pub method: Option<String>,
-    pub code_expires_at: Option<i64>,
-    pub code_tries: i64,
+    /// The code in flight, sent or awaited from the app.
+    pub code: Option<OneTimeCode>,
     pub expires_at: i64,
 }
 
@@ -78,13 +79,6 @@ pub struct StoredChallenge<'a> {
     pub answer_hash: &'a str,
     pub png: &'a [u8],
     pub sealed_answer: &'a str,
-}
-
-/// A counted try at a code: the HMAC of the code that was sent, or `None`
-/// for an authenticator app's code, which is checked against its secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeAttempt {
-    pub code_hash: Option<String>,
 }
 
 /// A registered verification method. `value` is the sealed secret for `totp`.
@@ -173,7 +167,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<ResetSession>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, csrf, step, account_id, method, code_expires_at, code_tries, expires_at
+            "SELECT id, csrf, step, account_id, expires_at
              FROM reset_sessions WHERE id = $1 AND expires_at > $2",
         )
         .bind(id)
@@ -186,9 +180,7 @@ impl Store {
             csrf: row.try_get("csrf")?,
             step: Step::parse(&row.try_get::<String, _>("step")?)?,
             account_id: row.try_get("account_id")?,
-            method: row.try_get("method")?,
-            code_expires_at: row.try_get("code_expires_at")?,
-            code_tries: row.try_get("code_tries")?,
+            code: self.code_of(&SessionKind::Reset.holder(id)).await?,
             expires_at: row.try_get("expires_at")?,
         }))
     }
@@ -286,49 +278,35 @@ impl Store {
         .bind(from.as_str())
         .execute(&self.pool)
         .await?;
-        Ok(updated.rows_affected() == 1)
+        let moved = updated.rows_affected() == 1;
+        if moved && from == Step::Code {
+            // Leaving the code step spends the code in flight.
+            self.void_code(&SessionKind::Reset.holder(id)).await?;
+        }
+        Ok(moved)
     }
 
-    /// A code was sent: its hash, lifetime and a fresh count of tries.
+    /// A code was sent (or the app's is awaited): the reset is at its code
+    /// step with this code in flight. `false` when it was not at the method
+    /// or code step, and nothing changed.
     pub async fn set_reset_code(
         &self,
         id: &str,
-        method: &str,
-        code_hash: Option<&str>,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE reset_sessions SET method = $1, code_hash = $2, code_expires_at = $3, code_tries = 0, step = 'code'
-             WHERE id = $4 AND step IN ('method', 'code')",
+        code: &OneTimeCode,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let moved = sqlx::query(
+            "UPDATE reset_sessions SET step = 'code' WHERE id = $1 AND step IN ('method', 'code')",
         )
-        .bind(method)
-        .bind(code_hash)
-        .bind(expires_at)
         .bind(id)
         .execute(&self.pool)
         .await?;
-        Ok(())
-    }
-
-    /// Counts one try at the code. `None` when the code is used up, voided by
-    /// too many tries, or expired; otherwise what to check the code against.
-    pub async fn try_reset_code(
-        &self,
-        id: &str,
-        max_tries: i64,
-        now: i64,
-    ) -> Result<Option<CodeAttempt>, StoreError> {
-        let hash: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE reset_sessions SET code_tries = code_tries + 1
-             WHERE id = $1 AND step = 'code' AND code_tries < $2 AND code_expires_at > $3
-             RETURNING code_hash",
-        )
-        .bind(id)
-        .bind(max_tries)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(hash.map(|code_hash| CodeAttempt { code_hash }))
+        if moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        self.put_code(&SessionKind::Reset.holder(id), code, now)
+            .await?;
+        Ok(true)
     }
 
     /// The right code: it is used up, and the session may choose a password.
@@ -337,14 +315,19 @@ impl Store {
     /// planted before the code opens nothing after it. (The form token may
     /// stay: without the session's token it is worth nothing.)
     pub async fn accept_reset_code(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let updated = sqlx::query(
-            "UPDATE reset_sessions SET id = $2, code_hash = NULL, step = 'password'
-             WHERE id = $1 AND step = 'code'",
+            "UPDATE reset_sessions SET id = $2, step = 'password' WHERE id = $1 AND step = 'code'",
         )
         .bind(id)
         .bind(new_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM one_time_codes WHERE holder = $1")
+            .bind(SessionKind::Reset.holder(id))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(updated.rows_affected() == 1)
     }
 

@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use crate::domain::account::{Account, NewAccount};
 
 mod audit;
+mod codes;
 mod directory;
 mod flow;
 mod sealed;
@@ -19,10 +20,11 @@ mod sessions;
 mod staff;
 mod throttle;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
+pub use codes::CodeAttempt;
 pub use directory::PendingWrite;
-pub use flow::{CodeAttempt, OutboxEntry, ResetSession, Step, StoredChallenge, StoredMethod};
+pub use flow::{OutboxEntry, ResetSession, Step, StoredChallenge, StoredMethod};
 pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
-pub use sessions::{AccountSession, CodeFor, NewSession, Stage};
+pub use sessions::{AccountSession, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

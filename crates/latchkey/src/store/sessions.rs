@@ -4,7 +4,9 @@
 
 use sqlx::Row;
 
-use super::{CodeAttempt, Store, StoreError};
+use super::{Store, StoreError};
+use crate::domain::code::OneTimeCode;
+use crate::domain::session::SessionKind;
 
 /// How far a session has come. Stored as its name, and so named in the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -35,24 +37,6 @@ impl Stage {
     }
 }
 
-/// What a code sent in a session proves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeFor {
-    /// The person holds a method the account already has.
-    Factor,
-    /// The person holds the phone being registered.
-    Phone,
-}
-
-impl CodeFor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CodeFor::Factor => "factor",
-            CodeFor::Phone => "phone",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountSession {
     pub id: String,
@@ -61,10 +45,9 @@ pub struct AccountSession {
     pub account_id: Option<i64>,
     /// When a second factor was last proven in this session.
     pub factor_at: Option<i64>,
-    /// The code in flight: what it proves and how it was sent.
-    pub code_for: Option<String>,
-    pub method: Option<String>,
-    pub code_tries: i64,
+    /// The code in flight: what it proves (a factor, a phone being
+    /// registered) and how it was sent.
+    pub code: Option<OneTimeCode>,
     /// A phone number being registered, waiting for its code.
     pub enrol_phone: Option<String>,
     /// A sealed authenticator secret being registered, waiting for a first code.
@@ -123,7 +106,7 @@ impl Store {
         let row = sqlx::query(
             "UPDATE account_sessions SET last_seen_at = $1
              WHERE id = $2 AND expires_at > $1 AND last_seen_at > $3
-             RETURNING id, csrf, stage, account_id, factor_at, code_for, method, code_tries, enrol_phone, enrol_secret",
+             RETURNING id, csrf, stage, account_id, factor_at, enrol_phone, enrol_secret",
         )
         .bind(now)
         .bind(id)
@@ -137,9 +120,7 @@ impl Store {
             stage: Stage::parse(&row.try_get::<String, _>("stage")?),
             account_id: row.try_get("account_id")?,
             factor_at: row.try_get("factor_at")?,
-            code_for: row.try_get("code_for")?,
-            method: row.try_get("method")?,
-            code_tries: row.try_get("code_tries")?,
+            code: self.code_of(&SessionKind::Person.holder(id)).await?,
             enrol_phone: row.try_get("enrol_phone")?,
             enrol_secret: row.try_get("enrol_secret")?,
         }))
@@ -171,76 +152,31 @@ impl Store {
     /// A second factor is proven: the session is active under a new id (a
     /// rise in privilege, so a token planted before opens nothing after).
     pub async fn prove_factor(&self, id: &str, new_id: &str, now: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let updated = sqlx::query(
-            "UPDATE account_sessions SET id = $3, stage = 'active', factor_at = $1, code_for = NULL,
-             method = NULL, code_hash = NULL, code_expires_at = NULL, code_tries = 0
+            "UPDATE account_sessions SET id = $3, stage = 'active', factor_at = $1
              WHERE id = $2 AND stage IN ('factor', 'active')",
         )
         .bind(now)
         .bind(id)
         .bind(new_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM one_time_codes WHERE holder = $1")
+            .bind(SessionKind::Person.holder(id))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(updated.rows_affected() == 1)
-    }
-
-    /// A code is in flight (`code_hash` is `None` for an authenticator):
-    /// its purpose, lifetime and a fresh count of tries.
-    pub async fn set_session_code(
-        &self,
-        id: &str,
-        code_for: CodeFor,
-        method: &str,
-        code_hash: Option<&str>,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE account_sessions SET code_for = $1, method = $2, code_hash = $3, code_expires_at = $4, code_tries = 0
-             WHERE id = $5",
-        )
-        .bind(code_for.as_str())
-        .bind(method)
-        .bind(code_hash)
-        .bind(expires_at)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Counts one try at the code in flight for `code_for`; `None` when there
-    /// is none, it expired, or it was tried `max_tries` times.
-    pub async fn try_session_code(
-        &self,
-        id: &str,
-        code_for: CodeFor,
-        max_tries: i64,
-        now: i64,
-    ) -> Result<Option<CodeAttempt>, StoreError> {
-        let hash: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE account_sessions SET code_tries = code_tries + 1
-             WHERE id = $1 AND code_for = $2 AND code_tries < $3 AND code_expires_at > $4
-             RETURNING code_hash",
-        )
-        .bind(id)
-        .bind(code_for.as_str())
-        .bind(max_tries)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(hash.map(|code_hash| CodeAttempt { code_hash }))
     }
 
     /// Forgets the code in flight and anything being registered.
     pub async fn clear_session_code(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE account_sessions SET code_for = NULL, method = NULL, code_hash = NULL,
-             code_expires_at = NULL, code_tries = 0, enrol_phone = NULL WHERE id = $1",
-        )
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        sqlx::query("UPDATE account_sessions SET enrol_phone = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        self.void_code(&SessionKind::Person.holder(id)).await
     }
 
     /// The phone number being registered (its code is set apart).

@@ -7,6 +7,8 @@ use sqlx::Row;
 
 use super::{Stage, Store, StoreError};
 use crate::domain::account::Account;
+use crate::domain::code::OneTimeCode;
+use crate::domain::session::SessionKind;
 
 /// What a member of staff may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -87,10 +89,9 @@ pub struct StaffSession {
     /// The caller verified in this session, and when.
     pub caller_id: Option<i64>,
     pub caller_verified_at: Option<i64>,
-    /// A code sent to a caller's method from this session.
-    pub code_account_id: Option<i64>,
-    pub code_expires_at: Option<i64>,
-    pub code_tries: i64,
+    /// A code sent to a caller's method from this session (its subject
+    /// is the caller's account).
+    pub code: Option<OneTimeCode>,
 }
 
 const STAFF_COLUMNS: &str =
@@ -300,8 +301,7 @@ impl Store {
         let row = sqlx::query(
             "UPDATE staff_sessions SET last_seen_at = $1
              WHERE id = $2 AND expires_at > $1 AND last_seen_at > $3
-             RETURNING id, csrf, stage, staff_id, caller_id, caller_verified_at, code_account_id,
-                       code_expires_at, code_tries",
+             RETURNING id, csrf, stage, staff_id, caller_id, caller_verified_at",
         )
         .bind(now)
         .bind(id)
@@ -316,9 +316,7 @@ impl Store {
             staff_id: row.try_get("staff_id")?,
             caller_id: row.try_get("caller_id")?,
             caller_verified_at: row.try_get("caller_verified_at")?,
-            code_account_id: row.try_get("code_account_id")?,
-            code_expires_at: row.try_get("code_expires_at")?,
-            code_tries: row.try_get("code_tries")?,
+            code: self.code_of(&SessionKind::Staff.holder(id)).await?,
         }))
     }
 
@@ -353,61 +351,14 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE staff_sessions SET caller_id = $1, caller_verified_at = $2,
-                    code_account_id = NULL, code_hash = NULL, code_expires_at = NULL, code_tries = 0
-             WHERE id = $3",
+            "UPDATE staff_sessions SET caller_id = $1, caller_verified_at = $2 WHERE id = $3",
         )
         .bind(account_id)
         .bind(now)
         .bind(id)
         .execute(&self.pool)
         .await?;
-        Ok(())
-    }
-
-    /// A code sent to a caller's method; `tag` is its HMAC.
-    pub async fn set_staff_code(
-        &self,
-        id: &str,
-        account_id: i64,
-        tag: Option<&str>,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE staff_sessions SET code_account_id = $1, code_hash = $2, code_expires_at = $3,
-                    code_tries = 0
-             WHERE id = $4",
-        )
-        .bind(account_id)
-        .bind(tag)
-        .bind(expires_at)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Counts a try at the code sent to `account_id`: its HMAC, while the
-    /// code is live and has tries left; `None` once it is void.
-    pub async fn try_staff_code(
-        &self,
-        id: &str,
-        account_id: i64,
-        max_tries: i64,
-        now: i64,
-    ) -> Result<Option<String>, StoreError> {
-        let tag: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE staff_sessions SET code_tries = code_tries + 1
-             WHERE id = $1 AND code_account_id = $2 AND code_expires_at > $3 AND code_tries < $4
-             RETURNING code_hash",
-        )
-        .bind(id)
-        .bind(account_id)
-        .bind(now)
-        .bind(max_tries)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(tag.flatten())
+        self.void_code(&SessionKind::Staff.holder(id)).await
     }
 
     /// Lifts the lock on an account's online reset.

@@ -18,7 +18,8 @@ use super::{
 use crate::domain::Core;
 use crate::domain::account_of;
 use crate::domain::checklist::{Checklist, checklist};
-use crate::domain::code::{MethodOption, code_from, method_options};
+use crate::domain::code::{MethodOption, method_options};
+use crate::domain::method::Method;
 use crate::domain::reset::{self, Outcome, session_by_id};
 use crate::secrets::random_token;
 use crate::secrets::{same, token_id};
@@ -258,15 +259,19 @@ async fn show_step(
         }
         Step::Code => {
             let account = account_of(state, session.account_id).await?;
-            let method = session.method.as_deref().unwrap_or("sms");
-            let sent_to = code_from(method, &account, state.server.code_minutes);
+            let method = session
+                .code
+                .as_ref()
+                .map_or(Method::Text, |code| code.method);
+            let sent_to = method.code_from(&account, state.server.code_minutes);
             render(
                 &CodePage {
                     site,
                     csrf,
                     error,
                     sent_to,
-                    spent: session.code_tries >= state.server.code_tries,
+                    spent: (session.code.as_ref())
+                        .is_some_and(|code| code.spent(state.server.code_tries)),
                 },
                 status,
             )

@@ -8,11 +8,14 @@ use super::OnDuty;
 use crate::domain::account::Account;
 use crate::domain::account::normalize_phone;
 use crate::domain::audit::Action;
-use crate::domain::code::{Verdict, count_wrong_code, judge, send_code};
+use crate::domain::code::{
+    OneTimeCode, Verdict, app_verdict, attempt, count_wrong_code, issue, send_code,
+};
+use crate::domain::method::Method;
+use crate::domain::session::SessionKind;
 use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
 use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::{random_token, token_id};
-use crate::store::CodeAttempt;
 
 /// What an action on an account takes, each field for the actions that use it.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -91,10 +94,15 @@ async fn send_caller_code(
         Ok(tag) => tag,
         Err(why) => return Ok(Err(why.message())),
     };
-    let expires = core.clock.now() + core.server.code_minutes * 60;
-    core.store
-        .set_staff_code(&on.session.id, account.id, Some(&tag), expires)
-        .await?;
+    let method = Method::sent_by(channel);
+    let code = OneTimeCode::new(
+        core,
+        CodeUse::CallerCheck,
+        Some(account.id),
+        method,
+        Some(tag),
+    );
+    issue(core, &SessionKind::Staff.holder(&on.session.id), &code).await?;
     let action = Action::CallerCodeSent(channel);
     on.record(core, caller, action, Some(account.id), "")
         .await?;
@@ -111,26 +119,12 @@ async fn check_caller_code(
     typed: &str,
 ) -> Result<Outcome, Error> {
     let now = core.clock.now();
-    let sent = match on.session.code_account_id == Some(account.id) {
-        true => {
-            let max = core.server.code_tries;
-            let tag = core
-                .store
-                .try_staff_code(&on.session.id, account.id, max, now)
-                .await?;
-            let attempt = tag.map(|tag| CodeAttempt {
-                code_hash: Some(tag),
-            });
-            judge(core, attempt, None, typed).await? == Verdict::Right
-        }
-        false => false,
-    };
-    // Or the app's code, read out: the same check as the account's own.
-    let app = || async {
-        let attempt = Some(CodeAttempt { code_hash: None });
-        judge(core, attempt, Some(account.id), typed).await
-    };
-    let right = sent || app().await? == Verdict::Right;
+    let holder = SessionKind::Staff.holder(&on.session.id);
+    let purpose = CodeUse::CallerCheck;
+    // The code sent from this session to this caller, or their app's, read out.
+    let sent = attempt(core, &holder, purpose, Some(account.id), None, typed).await?;
+    let right =
+        sent == Verdict::Right || app_verdict(core, account.id, typed).await? == Verdict::Right;
     if !right {
         on.record(core, caller, Action::CallerCodeWrong, Some(account.id), "")
             .await?;
@@ -146,7 +140,11 @@ async fn check_caller_code(
     core.store
         .set_caller_verified(&on.session.id, account.id, now)
         .await?;
-    let how = if sent { "sent_code" } else { "app_code" };
+    let how = if sent == Verdict::Right {
+        "sent_code"
+    } else {
+        "app_code"
+    };
     let action = Action::CallerVerified(how);
     on.record(core, caller, action, Some(account.id), "")
         .await?;

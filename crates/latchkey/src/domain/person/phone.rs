@@ -3,18 +3,19 @@
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
 use crate::domain::account::{Account, display_phone, mask_phone, normalize_phone};
 use crate::domain::audit::Action;
-use crate::domain::code::{Verdict, judge, send_code, tries_left_message};
+use crate::domain::code::{OneTimeCode, Verdict, attempt, issue, send_code, tries_left_message};
+use crate::domain::method::Method;
+use crate::domain::session::SessionKind;
 use crate::domain::{Caller, Core, Error, audit, notify};
 use crate::notify::{Channel, CodeUse, Notice};
-use crate::store::{AccountSession, CodeFor};
+use crate::store::AccountSession;
 
 /// The number waiting for its code, masked.
 pub fn pending_phone(session: &AccountSession) -> Option<String> {
-    match (&session.code_for, &session.enrol_phone) {
+    let purpose = session.code.as_ref().map(|code| code.purpose);
+    match (purpose, &session.enrol_phone) {
         // Shown in full to the person who just typed it, so a typo shows.
-        (Some(code_for), Some(phone)) if code_for == CodeFor::Phone.as_str() => {
-            Some(display_phone(phone))
-        }
+        (Some(CodeUse::Registration), Some(phone)) => Some(display_phone(phone)),
         _ => None,
     }
 }
@@ -47,12 +48,11 @@ pub async fn start_phone(
         Ok(tag) => tag,
         Err(why) => return Ok(refused(why.message())),
     };
-    let expires = core.clock.now() + core.server.code_minutes * 60;
     let id = &who.session.id;
     core.store.set_enrol_phone(id, &phone).await?;
-    core.store
-        .set_session_code(id, CodeFor::Phone, channel.as_str(), Some(&tag), expires)
-        .await?;
+    let method = Method::sent_by(channel);
+    let code = OneTimeCode::new(core, CodeUse::Registration, None, method, Some(tag));
+    issue(core, &SessionKind::Person.holder(id), &code).await?;
     let action = Action::PhoneCodeSent(channel);
     audit(core, caller, action, Some(who.account.id)).await?;
     Ok(Outcome::Done)
@@ -70,16 +70,18 @@ pub async fn confirm_phone(
     }
     let (id, account) = (&who.session.id, &who.account);
     let (max, now) = (core.server.code_tries, core.clock.now());
-    let attempt = core
-        .store
-        .try_session_code(id, CodeFor::Phone, max, now)
-        .await?;
-    let verdict = match who.session.enrol_phone.clone() {
+    let holder = SessionKind::Person.holder(id);
+    let (verdict, phone) = match who.session.enrol_phone.clone() {
         // A phone's code is always one sent (never an app's): no account to check apps of.
-        Some(phone) => (judge(core, attempt, None, typed).await?, phone),
+        Some(phone) => {
+            let purpose = CodeUse::Registration;
+            (
+                attempt(core, &holder, purpose, None, None, typed).await?,
+                phone,
+            )
+        }
         None => (Verdict::Void, String::new()),
     };
-    let (verdict, phone) = verdict;
     if verdict == Verdict::Void {
         core.store.clear_session_code(id).await?;
         return Ok(refused(
@@ -89,9 +91,8 @@ pub async fn confirm_phone(
     let right = verdict == Verdict::Right;
     if !right {
         audit(core, caller, Action::PhoneCodeWrong, Some(account.id)).await?;
-        return Ok(refused(tries_left_message(
-            max - who.session.code_tries - 1,
-        )));
+        let left = OneTimeCode::left_after_this_try(who.session.code.as_ref(), max);
+        return Ok(refused(tries_left_message(left)));
     }
     let old = account.phone.clone();
     core.store.set_phone(account.id, Some(&phone), now).await?;

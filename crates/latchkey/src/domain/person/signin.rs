@@ -7,14 +7,15 @@ use crate::domain::account::Account;
 use crate::domain::audit::Action;
 use crate::domain::change::verify_password;
 use crate::domain::code::{
-    Verdict, code_from, count_wrong_signin_code, judge, method_options, send_chosen,
+    OneTimeCode, Verdict, attempt, count_wrong_signin_code, issue, method_options, send_chosen,
     signin_codes_paused, tries_left_message,
 };
 use crate::domain::limits::Limit;
+use crate::domain::session::SessionKind;
 use crate::domain::{Caller, Core, Error, account_of, audit};
 use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};
-use crate::store::{AccountSession, CodeFor, NewSession, Stage};
+use crate::store::{AccountSession, NewSession, Stage};
 
 /// What a sign-in with a password came to.
 pub enum SignIn {
@@ -160,8 +161,10 @@ pub fn factor_code_from(
     account: &Account,
     minutes: i64,
 ) -> Option<String> {
-    match (session.code_for.as_deref(), session.method.as_deref()) {
-        (Some("factor"), Some(method)) => Some(code_from(method, account, minutes)),
+    match &session.code {
+        Some(code) if code.purpose == CodeUse::SignIn => {
+            Some(code.method.code_from(account, minutes))
+        }
         _ => None,
     }
 }
@@ -175,19 +178,15 @@ pub async fn send_factor_code(
     method: &str,
 ) -> Result<Outcome, Error> {
     let account = account_of(core, session.account_id).await?;
-    let now = core.clock.now();
     if signin_codes_paused(core, account.id).await? {
         return Ok(refused(CODES_PAUSED));
     }
-    let expires = now + core.server.code_minutes * 60;
     let chosen = match send_chosen(core, caller, &account, method, CodeUse::SignIn).await? {
         Ok(chosen) => chosen,
         Err(why) => return Ok(refused(why)),
     };
-    let (id, tag) = (&session.id, chosen.tag.as_deref());
-    core.store
-        .set_session_code(id, CodeFor::Factor, chosen.method.as_str(), tag, expires)
-        .await?;
+    let code = OneTimeCode::new(core, CodeUse::SignIn, None, chosen.method, chosen.tag);
+    issue(core, &SessionKind::Person.holder(&session.id), &code).await?;
     Ok(Outcome::Done)
 }
 
@@ -200,12 +199,18 @@ pub async fn check_factor_code(
     typed: &str,
 ) -> Result<Outcome, Error> {
     let account_id = session.account_id.ok_or(Error::Expired)?;
-    let (max, now) = (core.server.code_tries, core.clock.now());
-    let attempt = core
-        .store
-        .try_session_code(&session.id, CodeFor::Factor, max, now)
-        .await?;
-    match judge(core, attempt, Some(account_id), typed).await? {
+    let max = core.server.code_tries;
+    let holder = SessionKind::Person.holder(&session.id);
+    match attempt(
+        core,
+        &holder,
+        CodeUse::SignIn,
+        None,
+        Some(account_id),
+        typed,
+    )
+    .await?
+    {
         Verdict::Right => {}
         Verdict::Void => {
             core.store.clear_session_code(&session.id).await?;
@@ -233,7 +238,8 @@ pub async fn check_factor_code(
                 core.store.clear_session_code(&session.id).await?;
                 return Ok(refused(CODES_PAUSED));
             }
-            let left = wrong.tries_left(max - session.code_tries - 1);
+            let left =
+                wrong.tries_left(OneTimeCode::left_after_this_try(session.code.as_ref(), max));
             return Ok(refused(tries_left_message(left)));
         }
     }

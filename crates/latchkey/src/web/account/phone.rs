@@ -1,6 +1,7 @@
 //! `/account/phone`: register, replace or remove the phone codes go to.
 
 use super::*;
+use crate::domain::method::Method;
 
 #[derive(Template)]
 #[template(path = "account/phone.html")]
@@ -37,7 +38,7 @@ fn phone_page(state: &Core, who: &SignedIn, error: Option<String>, typed: &str) 
             error,
             current: who.account.phone.as_deref().map(mask_phone),
             pending: person::pending_phone(&who.session),
-            by_call: who.session.method.as_deref() == Some("voice"),
+            by_call: (who.session.code.as_ref()).is_some_and(|code| code.method == Method::Call),
             typed,
             minutes: state.server.code_minutes,
         },

@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_response};
 use crate::domain::checklist::{BrokenRule, CheckAnswer};
-use crate::domain::code::{code_from, method_options};
+use crate::domain::code::method_options;
+use crate::domain::method::Method;
 use crate::domain::reset::{self, Outcome};
 use crate::domain::{Core, account_of};
 use crate::network::Location;
@@ -114,11 +115,11 @@ async fn reset_state(
         }
         Step::Code => {
             let account = account_of(state, session.account_id).await?;
-            code = Some(code_from(
-                session.method.as_deref().unwrap_or("sms"),
-                &account,
-                state.server.code_minutes,
-            ));
+            let method = session
+                .code
+                .as_ref()
+                .map_or(Method::Text, |code| code.method);
+            code = Some(method.code_from(&account, state.server.code_minutes));
         }
         Step::Password => {
             requirements = state
