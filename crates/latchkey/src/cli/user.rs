@@ -163,7 +163,8 @@ async fn set_password(
         policy: &services.policy,
         writeback: writeback.as_ref().zip(key.as_ref()),
     };
-    let changed = change::change_password(&passwords, &account, &password, unix_now(), "cli").await;
+    let may = change::MayChange::by_operator(&account);
+    let changed = change::change_password(&passwords, may, &password, unix_now()).await;
     match changed {
         Ok(()) => {
             let context = notify::NoticeContext {

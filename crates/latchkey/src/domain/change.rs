@@ -9,7 +9,7 @@ use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback};
 use crate::hashing::{HashError, Hasher};
 use crate::notify::{Channel, Notice};
 use crate::secrets::SecretKey;
-use crate::store::{PendingWrite, Store, StoreError};
+use crate::store::{PendingWrite, ResetSession, Step, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
@@ -44,40 +44,96 @@ pub struct Passwords<'a> {
     pub writeback: Option<(&'a Writeback, &'a SecretKey)>,
 }
 
-/// Checks, hashes and stores a new password for `account`, and writes it to
-/// the directory when there is one. The cheap rules first; the history (one
-/// Argon2 verification per entry, spread over the cores) only when they all
-/// pass; then the directory; then one transaction here.
-pub async fn change_password(
-    passwords: &Passwords<'_>,
-    account: &Account,
-    password: &str,
-    now: i64,
-    actor: &str,
-) -> Result<(), ChangeError> {
-    change(passwords, account, password, now, actor, None).await
+/// The right to change one account's password, and who holds it. Only
+/// three kinds of evidence make one: a reset that proved its code and is at
+/// its password step, a signed-in person who typed their current password,
+/// and the operator at the server's console. The change spends it.
+pub struct MayChange<'a> {
+    account: &'a Account,
+    holder: Holder<'a>,
 }
 
-/// A reset's last step: [`change_password`], with the reset session
-/// `session_id` moved to `done` in the change's own transaction, so that a
-/// crash leaves the reset either done with the new password or at its
-/// password step with the old one.
-pub async fn finish_reset(
+enum Holder<'a> {
+    /// The reset session (its stored id), moved to `done` with the change.
+    Reset(&'a str),
+    Person,
+    Operator,
+}
+
+/// A person's current password, checked: the evidence an update needs.
+pub struct CurrentPassword<'a>(&'a Account);
+
+impl<'a> MayChange<'a> {
+    /// A reset at its password step, for its own account; `None` otherwise.
+    pub fn by_reset(session: &'a ResetSession, account: &'a Account) -> Option<MayChange<'a>> {
+        let ready = session.step == Step::Password && session.account_id == Some(account.id);
+        ready.then_some(MayChange {
+            account,
+            holder: Holder::Reset(&session.id),
+        })
+    }
+
+    /// The signed-in person, who proved their current password.
+    pub fn by_person(current: CurrentPassword<'a>) -> MayChange<'a> {
+        MayChange {
+            account: current.0,
+            holder: Holder::Person,
+        }
+    }
+
+    /// The operator, at the server's own console (`latchkey user set-password`).
+    pub fn by_operator(account: &'a Account) -> MayChange<'a> {
+        MayChange {
+            account,
+            holder: Holder::Operator,
+        }
+    }
+
+    fn actor(&self) -> &'static str {
+        match self.holder {
+            Holder::Reset(_) | Holder::Person => super::SELF_SERVICE,
+            Holder::Operator => "cli",
+        }
+    }
+}
+
+/// Checks, hashes and stores a new password for the account `may` names,
+/// and writes it to the directory when there is one. The cheap rules
+/// first; the history (one Argon2 verification per entry, spread over the
+/// cores) only when they all pass; then the directory; then one
+/// transaction here. A reset's session moves to `done` in that same
+/// transaction, so a crash leaves the reset either done with the new
+/// password or at its password step with the old one.
+pub async fn change_password(
     passwords: &Passwords<'_>,
-    account: &Account,
+    may: MayChange<'_>,
     password: &str,
     now: i64,
-    session_id: &str,
 ) -> Result<(), ChangeError> {
+    let finishing = match may.holder {
+        Holder::Reset(session) => Some(session),
+        _ => None,
+    };
     change(
         passwords,
-        account,
+        may.account,
         password,
         now,
-        "self-service",
-        Some(session_id),
+        may.actor(),
+        finishing,
     )
     .await
+}
+
+/// The person's current password, proven: `None` when it is not right.
+pub async fn prove_current_password<'a>(
+    store: &Store,
+    hasher: &Hasher,
+    account: &'a Account,
+    password: &str,
+) -> Result<Option<CurrentPassword<'a>>, ChangeError> {
+    let right = verify_password(store, hasher, account, password).await?;
+    Ok(right.then_some(CurrentPassword(account)))
 }
 
 async fn change(
@@ -213,4 +269,59 @@ pub async fn after_change(
         .tell(store, account, &Notice::PasswordChanged, None)
         .await?;
     Ok((ended, failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(id: i64) -> Account {
+        Account {
+            id,
+            username: "jdoe".into(),
+            email: "jdoe@example.edu".into(),
+            name: "John Doe".into(),
+            phone: None,
+            status: "active".into(),
+            locked_until: None,
+            must_change_password: false,
+            version: 0,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn reset(step: Step, account_id: Option<i64>) -> ResetSession {
+        ResetSession {
+            id: "s".into(),
+            csrf: "c".into(),
+            step,
+            account_id,
+            code: None,
+            expires_at: 1,
+        }
+    }
+
+    #[test]
+    fn only_a_reset_at_its_password_step_may_change_its_own_account() {
+        let ada = account(7);
+        assert!(MayChange::by_reset(&reset(Step::Password, Some(7)), &ada).is_some());
+        for step in [
+            Step::Identify,
+            Step::Captcha,
+            Step::Method,
+            Step::Code,
+            Step::Done,
+        ] {
+            assert!(
+                MayChange::by_reset(&reset(step, Some(7)), &ada).is_none(),
+                "{step:?}"
+            );
+        }
+        assert!(
+            MayChange::by_reset(&reset(Step::Password, Some(8)), &ada).is_none(),
+            "another account's reset"
+        );
+        assert!(MayChange::by_reset(&reset(Step::Password, None), &ada).is_none());
+    }
 }

@@ -32,7 +32,7 @@ use crate::network::{Location, NetworkConfig};
 use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, Notifier};
 use crate::secrets::SecretKey;
 use crate::site::Site;
-use crate::store::{Store, StoreError};
+use crate::store::{AccountChange, NewEvent, Store, StoreError};
 use account::Account;
 use audit::Action;
 use change::Passwords;
@@ -168,13 +168,41 @@ pub async fn audit(
     core.store
         .record_event(
             core.clock.now(),
-            "self-service",
+            SELF_SERVICE,
             &action.name(),
             account_id,
             &caller.address,
         )
         .await?;
     Ok(())
+}
+
+/// The actor the audit trail names for a person's own request.
+pub const SELF_SERVICE: &str = "self-service";
+
+/// Makes `change` to an account and records it as `action` by `actor`, in
+/// one transaction.
+pub async fn change_account(
+    core: &Core,
+    caller: &Caller,
+    actor: &str,
+    account_id: i64,
+    change: AccountChange<'_>,
+    action: Action,
+) -> Result<u64, Error> {
+    let name = action.name();
+    let event = NewEvent {
+        at: core.clock.now(),
+        actor,
+        action: &name,
+        account_id: Some(account_id),
+        address: &caller.address,
+        detail: "",
+    };
+    Ok(core
+        .store
+        .change_account(account_id, &change, &event)
+        .await?)
 }
 
 /// Counts a hit against `limit` for `subject` and refuses with

@@ -6,7 +6,7 @@
 use latchkey_policy::Violation;
 
 use super::audit::Action;
-use super::change::finish_reset;
+use super::change::{MayChange, change_password};
 use super::checklist::{CheckAnswer, check_answer, made, not_changed};
 use super::code::{
     OneTimeCode, Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method,
@@ -330,7 +330,8 @@ pub async fn set_password(
     }
     let account = account_of(core, session.account_id).await?;
     let now = core.clock.now();
-    let changed = finish_reset(&core.passwords(), &account, password, now, &session.id).await;
+    let may = MayChange::by_reset(session, &account).ok_or(Error::Expired)?;
+    let changed = change_password(&core.passwords(), may, password, now).await;
     if let Err(e) = made(changed) {
         let refused = not_changed(e)?;
         let action = Action::ResetPasswordRefused(refused.rules.clone());

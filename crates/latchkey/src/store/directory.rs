@@ -4,7 +4,8 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreError, audit, write_password};
+use super::passwords::write_password;
+use super::{Store, StoreError, audit};
 use crate::domain::account::Account;
 
 /// A password change the directory may have taken and this store has not.

@@ -7,7 +7,6 @@ use sqlx::Row;
 use super::{Store, StoreError};
 use crate::domain::code::OneTimeCode;
 use crate::domain::session::SessionKind;
-use crate::notify::Message;
 
 /// Where a reset stands. Stored as its name, and so named in the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -79,24 +78,6 @@ pub struct StoredChallenge<'a> {
     pub answer_hash: &'a str,
     pub png: &'a [u8],
     pub sealed_answer: &'a str,
-}
-
-/// A registered verification method. `value` is the sealed secret for `totp`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredMethod {
-    pub id: i64,
-    pub kind: String,
-    pub value: String,
-}
-
-/// One message as the outbox holds it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct OutboxEntry {
-    pub id: i64,
-    pub at: i64,
-    pub channel: String,
-    pub recipient: String,
-    pub body: String,
 }
 
 impl Store {
@@ -329,91 +310,5 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(updated.rows_affected() == 1)
-    }
-
-    pub async fn add_method(
-        &self,
-        account_id: i64,
-        kind: &str,
-        value: &str,
-        now: i64,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO methods (account_id, kind, value, verified_at, created_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(account_id)
-        .bind(kind)
-        .bind(value)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    /// The account's verified methods, oldest first.
-    pub async fn methods(&self, account_id: i64) -> Result<Vec<StoredMethod>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, value FROM methods WHERE account_id = $1 AND verified_at IS NOT NULL ORDER BY id",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(StoredMethod {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    value: row.try_get("value")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Records `step` as used for an authenticator; false if it, or a later
-    /// step, was used already.
-    pub async fn claim_totp_step(&self, method_id: i64, step: i64) -> Result<bool, StoreError> {
-        let claimed = sqlx::query(
-            "UPDATE methods SET last_step = $1 WHERE id = $2 AND (last_step IS NULL OR last_step < $1)",
-        )
-        .bind(step)
-        .bind(method_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(claimed.rows_affected() == 1)
-    }
-
-    pub async fn append_outbox(&self, message: &Message, now: i64) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO outbox (at, channel, recipient, body) VALUES ($1, $2, $3, $4)")
-            .bind(now)
-            .bind(message.channel.as_str())
-            .bind(&message.recipient)
-            .bind(if message.subject.is_empty() {
-                message.body.clone()
-            } else {
-                format!("Subject: {}\n\n{}", message.subject, message.body)
-            })
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The newest `limit` messages, newest first.
-    pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, at, channel, recipient, body FROM outbox ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(OutboxEntry {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    channel: row.try_get("channel")?,
-                    recipient: row.try_get("recipient")?,
-                    body: row.try_get("body")?,
-                })
-            })
-            .collect()
     }
 }

@@ -7,22 +7,28 @@ use std::str::FromStr;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyConnection, AnyPool, Connection, Row};
+use sqlx::{AnyConnection, AnyPool, Connection};
 
-use crate::domain::account::{Account, NewAccount};
-
+mod accounts;
 mod audit;
 mod codes;
 mod directory;
 mod flow;
+mod links;
+mod methods;
+mod outbox;
+mod passwords;
 mod sealed;
 mod sessions;
 mod staff;
 mod throttle;
+pub use accounts::AccountChange;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use codes::CodeAttempt;
 pub use directory::PendingWrite;
-pub use flow::{OutboxEntry, ResetSession, Step, StoredChallenge, StoredMethod};
+pub use flow::{ResetSession, Step, StoredChallenge};
+pub use methods::StoredMethod;
+pub use outbox::OutboxEntry;
 pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};
@@ -63,8 +69,6 @@ pub struct Store {
 }
 
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, version, created_at, updated_at";
 
 impl Store {
     /// Opens (creating an SQLite file if missing) and migrates the database.
@@ -142,65 +146,6 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Adds accounts, each with an optional first password hash, in one
-    /// transaction: all of them or none.
-    pub async fn insert_accounts(
-        &self,
-        accounts: &[(NewAccount, Option<String>)],
-        now: i64,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for (account, hash) in accounts {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO accounts (username, username_key, email, email_key, display_name, phone, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-            )
-            .bind(&account.username)
-            .bind(account.username.to_lowercase())
-            .bind(&account.email)
-            .bind(account.email.to_lowercase())
-            .bind(&account.name)
-            .bind(&account.phone)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| duplicate(e, account))?;
-            if let Some(hash) = hash {
-                sqlx::query("INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            audit(&mut tx, now, "cli", "account.created", Some(id)).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The account with this username (any case) or email address.
-    pub async fn find_account(&self, identifier: &str) -> Result<Option<Account>, StoreError> {
-        let key = identifier.trim().to_lowercase();
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_key = $1 OR email_key = $1"
-        ))
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| account_from_row(&row)).transpose()
-    }
-
-    pub async fn account_by_id(&self, id: i64) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| account_from_row(&row)).transpose()
-    }
-
     /// Appends an audit event: who (`actor`), what (`action`, a rule id or a
     /// step, never a password or a code), for which account, from where.
     pub async fn record_event(
@@ -220,72 +165,6 @@ impl Store {
             detail: "",
         })
         .await
-    }
-
-    /// Password hashes, newest (the current password) first.
-    pub async fn password_hashes(&self, account_id: i64) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT hash FROM password_history WHERE account_id = $1 ORDER BY id DESC",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// The password change itself, one transaction: claim the account at the
-    /// version the change was checked against, add the new hash, trim the
-    /// history to `keep` entries, settle the change's pending directory write
-    /// if it had one, record the event. A crash at any point leaves the old
-    /// password or the new one, with a consistent history.
-    pub async fn commit_password_change(
-        &self,
-        account: &Account,
-        new_hash: &str,
-        keep: usize,
-        now: i64,
-        actor: &str,
-        finishing: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        // A reset's session moves to `done` with the change, or neither
-        // happens: a retry after a crash finds the reset done, and one
-        // session changes the password once (a second request conflicts).
-        if let Some(session) = finishing {
-            let finished = sqlx::query(
-                "UPDATE reset_sessions SET step = 'done' WHERE id = $1 AND step = 'password'",
-            )
-            .bind(session)
-            .execute(&mut *tx)
-            .await?;
-            if finished.rows_affected() != 1 {
-                return Err(StoreError::Conflict);
-            }
-        }
-        write_password(&mut tx, account, new_hash, keep, now, actor).await?;
-        sqlx::query("DELETE FROM directory_pending WHERE account_id = $1 AND new_hash = $2")
-            .bind(account.id)
-            .bind(new_hash)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Replaces the current hash with one at the configured parameters
-    /// (after a successful verification with older ones).
-    pub async fn upgrade_current_hash(
-        &self,
-        account_id: i64,
-        old: &str,
-        new: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE password_history SET hash = $1 WHERE account_id = $2 AND hash = $3")
-            .bind(new)
-            .bind(account_id)
-            .bind(old)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 }
 
@@ -307,47 +186,6 @@ async fn audit(
     audit::append(tx, &event).await
 }
 
-/// Claims the account at the version the change was checked against, adds
-/// the new hash, trims the history and records the event.
-async fn write_password(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    account: &Account,
-    new_hash: &str,
-    keep: usize,
-    now: i64,
-    actor: &str,
-) -> Result<(), StoreError> {
-    // Written first, so SQLite takes its write lock before reading anything.
-    let claimed = sqlx::query(
-        "UPDATE accounts SET version = version + 1, updated_at = $1, must_change_password = 0
-         WHERE id = $2 AND version = $3",
-    )
-    .bind(now)
-    .bind(account.id)
-    .bind(account.version)
-    .execute(&mut **tx)
-    .await?;
-    if claimed.rows_affected() != 1 {
-        return Err(StoreError::Conflict);
-    }
-    sqlx::query("INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)")
-        .bind(account.id)
-        .bind(new_hash)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(
-        "DELETE FROM password_history WHERE account_id = $1 AND id NOT IN
-           (SELECT id FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2)",
-    )
-    .bind(account.id)
-    .bind(i64::try_from(keep.max(1)).unwrap_or(i64::MAX))
-    .execute(&mut **tx)
-    .await?;
-    audit(tx, now, actor, "password.changed", Some(account.id)).await?;
-    Ok(())
-}
-
 /// SQLite: create the file if missing, wait for locks instead of failing,
 /// and use the write-ahead log so readers never block the writer.
 fn sqlite_url(url: &str) -> Result<String, StoreError> {
@@ -361,39 +199,4 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
         url.push_str("mode=rwc");
     }
     Ok(url)
-}
-
-fn duplicate(error: sqlx::Error, account: &NewAccount) -> StoreError {
-    if let sqlx::Error::Database(db) = &error
-        && db.is_unique_violation()
-    {
-        let message = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
-        if message.contains("email_key") {
-            return StoreError::Duplicate {
-                field: "email",
-                value: account.email.clone(),
-            };
-        }
-        return StoreError::Duplicate {
-            field: "username",
-            value: account.username.clone(),
-        };
-    }
-    StoreError::Database(error)
-}
-
-fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
-    Ok(Account {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        email: row.try_get("email")?,
-        name: row.try_get("display_name")?,
-        phone: row.try_get("phone")?,
-        status: row.try_get("status")?,
-        locked_until: row.try_get("locked_until")?,
-        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
 }

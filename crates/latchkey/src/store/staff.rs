@@ -6,7 +6,6 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{Stage, Store, StoreError};
-use crate::domain::account::Account;
 use crate::domain::code::OneTimeCode;
 use crate::domain::session::SessionKind;
 
@@ -359,93 +358,5 @@ impl Store {
         .execute(&self.pool)
         .await?;
         self.void_code(&SessionKind::Staff.holder(id)).await
-    }
-
-    /// Lifts the lock on an account's online reset.
-    pub async fn unlock_reset(&self, account_id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET locked_until = NULL WHERE id = $1")
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Requires (or stops requiring) a password change at the next sign-in.
-    pub async fn set_must_change_password(
-        &self,
-        account_id: i64,
-        required: bool,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET must_change_password = $1 WHERE id = $2")
-            .bind(i64::from(required))
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Stores a one-time reset link by the SHA-256 of its token.
-    pub async fn create_reset_link(
-        &self,
-        token_hash: &str,
-        account_id: i64,
-        created_by: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO reset_links (token_hash, account_id, created_by, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(token_hash)
-        .bind(account_id)
-        .bind(created_by)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Uses a reset link: its account, once, while it is live.
-    pub async fn take_reset_link(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "UPDATE reset_links SET used_at = $1
-             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
-             RETURNING account_id",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// Accounts whose username or email starts with `query`, or whose phone
-    /// is `phone` (E.164), at most `limit`.
-    pub async fn search_accounts(
-        &self,
-        query: &str,
-        phone: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<Account>, StoreError> {
-        // What staff type is literal text: LIKE's wildcards are escaped.
-        let key = query.trim().to_lowercase().replace('\\', "\\\\");
-        let key = key.replace('%', "\\%").replace('_', "\\_");
-        let rows = sqlx::query(&format!(
-            "SELECT {} FROM accounts
-             WHERE username_key LIKE $1 ESCAPE '\\' OR email_key LIKE $1 ESCAPE '\\' OR phone = $2
-             ORDER BY username_key LIMIT $3",
-            super::ACCOUNT_COLUMNS
-        ))
-        .bind(format!("{key}%"))
-        .bind(phone)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(super::account_from_row).collect()
     }
 }

@@ -60,16 +60,6 @@ impl Store {
         .await?;
         Ok(pause_holds(&times, limit, window_seconds, now))
     }
-
-    /// Locks online reset for the account until `until` (its sign-in is untouched).
-    pub async fn lock_reset(&self, account_id: i64, until: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET locked_until = $1 WHERE id = $2")
-            .bind(until)
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
 }
 
 /// `times` ascending: is there a run of `limit` hits within one window

@@ -1,7 +1,9 @@
 //! The account store and password changes, on SQLite and on PostgreSQL.
 
 use latchkey::domain::account::{Account, NewAccount};
-use latchkey::domain::change::{ChangeError, Passwords, change_password, verify_password};
+use latchkey::domain::change::{
+    ChangeError, MayChange, Passwords, change_password, verify_password,
+};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::store::{Store, StoreError};
 use latchkey_policy::{Policy, PolicyConfig, Rule};
@@ -184,10 +186,9 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
             let account = store.find_account("jdoe").await.unwrap().unwrap();
             change_password(
                 &passwords(&store, &hasher, &policy),
-                &account,
+                MayChange::by_operator(&account),
                 &password(i),
                 2_000 + i as i64,
-                "test",
             )
             .await
             .unwrap();
@@ -202,10 +203,9 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
         let account = store.find_account("jdoe").await.unwrap().unwrap();
         let refused = change_password(
             &passwords(&store, &hasher, &policy),
-            &account,
+            MayChange::by_operator(&account),
             &password(2),
             3_000,
-            "test",
         )
         .await;
         match refused {
@@ -220,10 +220,9 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
         // The current password is in the history too.
         let refused = change_password(
             &passwords(&store, &hasher, &policy),
-            &account,
+            MayChange::by_operator(&account),
             &password(25),
             3_000,
-            "test",
         )
         .await;
         assert!(
@@ -233,10 +232,9 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
         );
         change_password(
             &passwords(&store, &hasher, &policy),
-            &account,
+            MayChange::by_operator(&account),
             &password(1),
             3_000,
-            "test",
         )
         .await
         .unwrap();
@@ -266,10 +264,9 @@ async fn a_refused_password_changes_nothing() {
         for bad in [megabyte.as_str(), "", "JohnDoe#2024", "P@ssw0rd!"] {
             let result = change_password(
                 &passwords(&store, &hasher, &policy),
-                &account,
+                MayChange::by_operator(&account),
                 bad,
                 2_000,
-                "test",
             )
             .await;
             assert!(
@@ -309,10 +306,9 @@ async fn fifty_concurrent_changes_leave_one_winner_per_change_and_a_consistent_h
                 let account = store.find_account("jdoe").await.unwrap().unwrap();
                 let result = change_password(
                     &passwords(&store, &hasher, &policy),
-                    &account,
+                    MayChange::by_operator(&account),
                     &password(i),
                     5_000,
-                    "test",
                 )
                 .await;
                 (i, account.version, result)
@@ -472,7 +468,6 @@ fn passwords<'a>(store: &'a Store, hasher: &'a Hasher, policy: &'a Policy) -> Pa
 
 #[tokio::test]
 async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
-    use latchkey::domain::change::finish_reset;
     use latchkey::store::Step;
 
     on_each_backend("finish_reset", |db: TestDb| async move {
@@ -493,7 +488,9 @@ async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
             .await
             .unwrap();
         let passwords = passwords(&store, &hasher, &policy);
-        finish_reset(&passwords, &account, &password(1), 2_001, "s1")
+        let at_password = store.reset_session("s1", 2_001).await.unwrap().unwrap();
+        let may = MayChange::by_reset(&at_password, &account).unwrap();
+        change_password(&passwords, may, &password(1), 2_001)
             .await
             .unwrap();
         let session = store.reset_session("s1", 2_002).await.unwrap().unwrap();
@@ -501,7 +498,10 @@ async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
 
         // The same reset again: refused, and nothing changes.
         let account = store.find_account("jdoe").await.unwrap().unwrap();
-        let again = finish_reset(&passwords, &account, &password(2), 2_003, "s1").await;
+        // As a second request racing with the first would: it read the
+        // reset at its password step too.
+        let may = MayChange::by_reset(&at_password, &account).unwrap();
+        let again = change_password(&passwords, may, &password(2), 2_003).await;
         assert!(
             matches!(again, Err(ChangeError::Store(StoreError::Conflict))),
             "{again:?}"
@@ -511,6 +511,53 @@ async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
             verify_password(&store, &hasher, &account, &password(1))
                 .await
                 .unwrap()
+        );
+        db
+    })
+    .await;
+}
+
+/// A change to an account and its audit event are one transaction: when the
+/// event cannot be written, the change does not happen either.
+#[tokio::test]
+async fn an_account_change_stands_only_with_its_audit_event() {
+    use latchkey::store::{AccountChange, NewEvent};
+
+    on_each_backend("change_audited", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        let account = add(&store, john(), None).await;
+        let event = NewEvent {
+            at: 2_000,
+            actor: "staff:ann",
+            action: "helpdesk.phone_removed",
+            account_id: Some(account.id),
+            address: "10.0.0.1",
+            detail: "",
+        };
+        store
+            .change_account(account.id, &AccountChange::Phone(None), &event)
+            .await
+            .unwrap();
+        let changed = store.account_by_id(account.id).await.unwrap().unwrap();
+        assert_eq!(changed.phone, None, "{}", db.label);
+        let events = store.events_of(account.id, 10).await.unwrap();
+        assert_eq!(events[0].action, "helpdesk.phone_removed", "{}", db.label);
+
+        // The chain's head gone, no event can be appended: nor can the change be made.
+        sql(&db.url, "DELETE FROM audit_head").await;
+        let refused = store
+            .change_account(
+                account.id,
+                &AccountChange::Phone(Some("+12025550177")),
+                &event,
+            )
+            .await;
+        assert!(refused.is_err(), "{}", db.label);
+        let unchanged = store.account_by_id(account.id).await.unwrap().unwrap();
+        assert_eq!(
+            unchanged.phone, None,
+            "rolled back with its event: {}",
+            db.label
         );
         db
     })

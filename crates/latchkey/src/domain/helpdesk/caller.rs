@@ -16,6 +16,7 @@ use crate::domain::session::SessionKind;
 use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
 use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::{random_token, token_id};
+use crate::store::AccountChange;
 
 /// What an action on an account takes, each field for the actions that use it.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -65,7 +66,7 @@ pub async fn act_on(
                         .to_owned(),
                 )
             } else {
-                change_account(core, caller, on, account, action, input).await?
+                change_for_caller(core, caller, on, account, action, input).await?
             }
         }
         _ => return Ok(None),
@@ -189,7 +190,7 @@ async fn record_check(
 }
 
 /// The changes a verified caller may ask for.
-async fn change_account(
+async fn change_for_caller(
     core: &Core,
     caller: &Caller,
     on: &OnDuty,
@@ -197,17 +198,19 @@ async fn change_account(
     change: &str,
     form: &ActionInput,
 ) -> Result<Outcome, Error> {
-    let now = core.clock.now();
-    let (action, done, notice, also_phone) = match change {
+    let new_phone = match change {
+        "phone" => match normalize_phone(&form.phone) {
+            Ok(phone) => Some(phone),
+            Err(reason) => return Ok(Err(format!("That number cannot be used: {reason}."))),
+        },
+        _ => None,
+    };
+    let (made, action, done, notice, also_phone) = match change {
         "phone" => {
-            let phone = match normalize_phone(&form.phone) {
-                Ok(phone) => phone,
-                Err(reason) => return Ok(Err(format!("That number cannot be used: {reason}."))),
-            };
-            core.store.set_phone(account.id, Some(&phone), now).await?;
             let told = "The help desk changed the mobile phone you reset your password with";
             let told = Notice::Methods(told.into());
             (
+                AccountChange::Phone(new_phone.as_deref()),
                 Action::HelpdeskPhoneSet,
                 "phone",
                 told,
@@ -218,10 +221,10 @@ async fn change_account(
             if account.phone.is_none() {
                 return Ok(Err("This account has no phone to remove.".into()));
             }
-            core.store.set_phone(account.id, None, now).await?;
             let told = "The help desk removed the mobile phone you reset your password with";
             let told = Notice::Methods(told.into());
             (
+                AccountChange::Phone(None),
                 Action::HelpdeskPhoneRemoved,
                 "phone-removed",
                 told,
@@ -229,23 +232,21 @@ async fn change_account(
             )
         }
         "unlock" => {
-            core.store.unlock_reset(account.id).await?;
             let told = Notice::Account {
                 subject: "Online reset of your password is unlocked",
                 what: "The help desk unlocked online reset of your password".into(),
             };
-            (Action::HelpdeskUnlocked, "unlocked", told, None)
+            let change = AccountChange::UnlockReset;
+            (change, Action::HelpdeskUnlocked, "unlocked", told, None)
         }
         "must-change" => {
-            core.store
-                .set_must_change_password(account.id, true)
-                .await?;
             let told = Notice::Account {
                 subject: "Change your password at your next sign-in",
                 what: "The help desk asked that you change your password at your next sign-in"
                     .into(),
             };
             (
+                AccountChange::MustChangePassword,
                 Action::HelpdeskMustChangePassword,
                 "must-change",
                 told,
@@ -255,8 +256,8 @@ async fn change_account(
         "reset-link" => return send_reset_link(core, caller, on, account, &form.channel).await,
         _ => return Err(Error::NotFound),
     };
-    on.record(core, caller, action, Some(account.id), "")
-        .await?;
+    let actor = on.staff.actor();
+    crate::domain::change_account(core, caller, &actor, account.id, made, action).await?;
     // Told with the account as it is now, and on the number it had before.
     let account = account_of(core, Some(account.id)).await?;
     notify(core, caller, &account, notice, also_phone.as_deref()).await?;

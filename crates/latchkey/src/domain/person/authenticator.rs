@@ -4,8 +4,9 @@
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
 use crate::domain::audit::Action;
 use crate::domain::code::typed_code;
-use crate::domain::{Caller, Core, Error, audit, notify};
+use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
 use crate::notify::Notice;
+use crate::store::AccountChange;
 
 /// An authenticator app being registered: the secret (kept, sealed, in the
 /// session until a first code proves the app has it) and its `otpauth://` URI.
@@ -70,11 +71,6 @@ pub async fn confirm_authenticator(
             "That code does not match. Check the app shows the entry you just added, and type the code it shows now.",
         ));
     };
-    core.store
-        .replace_authenticator(account.id, &sealed, step, now)
-        .await?;
-    core.store.set_enrol_secret(&who.session.id, None).await?;
-    let token = prove_factor(core, &who.session.id).await?;
     let (action, what) = if who.has_authenticator {
         (
             Action::AuthenticatorReplaced,
@@ -86,7 +82,13 @@ pub async fn confirm_authenticator(
             "An authenticator app was added to the ways you can reset your university password",
         )
     };
-    audit(core, caller, action, Some(account.id)).await?;
+    let change = AccountChange::Authenticator {
+        sealed: &sealed,
+        first_step: step,
+    };
+    change_account(core, caller, SELF_SERVICE, account.id, change, action).await?;
+    core.store.set_enrol_secret(&who.session.id, None).await?;
+    let token = prove_factor(core, &who.session.id).await?;
     notify(
         core,
         caller,
@@ -115,8 +117,8 @@ pub async fn remove_authenticator(
         return Ok(refusal);
     }
     let account = &who.account;
-    core.store.remove_authenticators(account.id).await?;
-    audit(core, caller, Action::AuthenticatorRemoved, Some(account.id)).await?;
+    let (change, action) = (AccountChange::NoAuthenticator, Action::AuthenticatorRemoved);
+    change_account(core, caller, SELF_SERVICE, account.id, change, action).await?;
     let what =
         "Your authenticator app was removed from the ways you can reset your university password";
     notify(

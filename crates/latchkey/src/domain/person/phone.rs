@@ -6,8 +6,9 @@ use crate::domain::audit::Action;
 use crate::domain::code::{OneTimeCode, Verdict, attempt, issue, send_code, tries_left_message};
 use crate::domain::method::Method;
 use crate::domain::session::SessionKind;
-use crate::domain::{Caller, Core, Error, audit, notify};
+use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
 use crate::notify::{Channel, CodeUse, Notice};
+use crate::store::AccountChange;
 use crate::store::AccountSession;
 
 /// The number waiting for its code, masked.
@@ -69,7 +70,7 @@ pub async fn confirm_phone(
         return Ok(Outcome::VerifyFirst(Next::Phone));
     }
     let (id, account) = (&who.session.id, &who.account);
-    let (max, now) = (core.server.code_tries, core.clock.now());
+    let max = core.server.code_tries;
     let holder = SessionKind::Person.holder(id);
     let (verdict, phone) = match who.session.enrol_phone.clone() {
         // A phone's code is always one sent (never an app's): no account to check apps of.
@@ -95,16 +96,16 @@ pub async fn confirm_phone(
         return Ok(refused(tries_left_message(left)));
     }
     let old = account.phone.clone();
-    core.store.set_phone(account.id, Some(&phone), now).await?;
-    core.store.clear_session_code(id).await?;
-    // Holding the phone just registered is a second factor too.
-    let token = prove_factor(core, id).await?;
     let action = if old.is_some() {
         Action::PhoneReplaced
     } else {
         Action::PhoneAdded
     };
-    audit(core, caller, action, Some(account.id)).await?;
+    let change = AccountChange::Phone(Some(&phone));
+    change_account(core, caller, SELF_SERVICE, account.id, change, action).await?;
+    core.store.clear_session_code(id).await?;
+    // Holding the phone just registered is a second factor too.
+    let token = prove_factor(core, id).await?;
     let what = match &old {
         Some(old) => format!(
             "The mobile phone for resetting your university password was changed from {} to {}",
@@ -141,10 +142,8 @@ pub async fn remove_phone(core: &Core, caller: &Caller, who: &SignedIn) -> Resul
     if let Some(refusal) = removal_refused(core, who) {
         return Ok(refusal);
     }
-    core.store
-        .set_phone(who.account.id, None, core.clock.now())
-        .await?;
-    audit(core, caller, Action::PhoneRemoved, Some(who.account.id)).await?;
+    let (change, action) = (AccountChange::Phone(None), Action::PhoneRemoved);
+    change_account(core, caller, SELF_SERVICE, who.account.id, change, action).await?;
     let what = format!(
         "The mobile phone {} was removed from the ways you can reset your university password",
         mask_phone(&old)

@@ -4,7 +4,7 @@
 use super::signin::{count_wrong_password, signin_paused};
 use super::{Outcome, SignedIn, refused};
 use crate::domain::audit::Action;
-use crate::domain::change::{change_password, verify_password};
+use crate::domain::change::{MayChange, change_password, prove_current_password};
 use crate::domain::checklist::{made, not_changed};
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, after_change, audit};
@@ -31,15 +31,17 @@ pub async fn update_password(
             Limit::SignInFailuresPerAccount.bounds(&core.throttle).1 / 60
         )));
     }
-    if !verify_password(&core.store, &core.hasher, account, current).await? {
+    let proven = prove_current_password(&core.store, &core.hasher, account, current).await?;
+    let Some(proven) = proven else {
         count_wrong_password(core, caller, account.id).await?;
         audit(core, caller, Action::CurrentPasswordWrong, Some(account.id)).await?;
         return Ok(refused(
             "Your current password is not right. Passwords are case sensitive.",
         ));
-    }
+    };
     let now = core.clock.now();
-    let changed = change_password(&core.passwords(), account, password, now, "self-service").await;
+    let may = MayChange::by_person(proven);
+    let changed = change_password(&core.passwords(), may, password, now).await;
     if let Err(e) = made(changed) {
         let not = not_changed(e)?;
         let action = Action::PasswordRefused(not.rules.clone());
