@@ -3,7 +3,7 @@
 //! and never shows more than the last four digits.
 #![no_main]
 
-use latchkey::domain::account::{mask_phone, normalize_phone};
+use latchkey::model::account::{mask_phone, normalize_phone};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod domain;
 pub mod hashing;
 pub mod metrics;
+pub mod model;
 pub mod network;
 pub mod notify;
 pub mod secrets;
@@ -17,3 +18,6 @@ pub mod site;
 pub mod store;
 pub mod totp;
 pub mod web;
+
+#[cfg(test)]
+mod layering;

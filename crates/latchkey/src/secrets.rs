@@ -218,6 +218,24 @@ pub fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// A secret from the environment: `NAME`, or the contents of the file that
+/// `NAME_FILE` names (a trailing newline dropped).
+pub fn secret_from_env(name: &str) -> Result<Option<String>, String> {
+    if let Ok(value) = std::env::var(name) {
+        return Ok(Some(value));
+    }
+    let file_var = format!("{name}_FILE");
+    match std::env::var(&file_var) {
+        Ok(path) => std::fs::read_to_string(&path)
+            .map(|text| Some(text.trim_end_matches(['\n', '\r']).to_owned()))
+            .map_err(|e| format!("{file_var}: cannot read {path}: {e}")),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The purpose a directory password waiting to be written is sealed under.
+pub const PENDING_PASSWORD_PURPOSE: &str = "directory-pending";
+
 #[cfg(test)]
 mod tests {
     use super::*;

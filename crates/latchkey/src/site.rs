@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::HelpdeskConfig;
-
 /// `[branding]`: what people look for to trust a password page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -91,7 +89,7 @@ pub fn logo_type(file: &std::path::Path) -> Option<&'static str> {
 /// others (such as the 555 numbers of examples), its digits, with `+1`
 /// before ten of them, as the US plan has it.
 fn tel(phone: &str) -> String {
-    if let Ok(e164) = crate::domain::account::normalize_phone(phone) {
+    if let Ok(e164) = crate::model::account::normalize_phone(phone) {
         return e164;
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
@@ -159,6 +157,44 @@ impl Site {
 impl Default for Site {
     fn default() -> Self {
         Site::new(HelpdeskConfig::default(), BrandingConfig::default(), false)
+    }
+}
+
+/// `[helpdesk]`: who people are sent to when they cannot reset online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HelpdeskConfig {
+    pub phone: String,
+    pub email: String,
+    pub chat_url: String,
+    /// The checks an agent may record to verify a caller without a code.
+    pub verification_reasons: Vec<String>,
+    /// How long a verified caller stays verified in a staff session, in minutes.
+    pub verification_minutes: i64,
+    /// A staff session ends after this many minutes without a request…
+    pub session_idle_minutes: i64,
+    /// …and this many minutes after sign-in in any case.
+    pub session_max_minutes: i64,
+    /// Lifetime of a one-time reset link, in minutes.
+    pub reset_link_minutes: i64,
+}
+
+impl Default for HelpdeskConfig {
+    fn default() -> Self {
+        HelpdeskConfig {
+            phone: "(555) 010-4357".into(),
+            email: "helpdesk@example.edu".into(),
+            chat_url: "https://help.example.edu/chat".into(),
+            verification_reasons: vec![
+                "Photo ID shown on a video call".into(),
+                "Photo ID shown in person at the service desk".into(),
+                "Called back on the number in the HR or student record".into(),
+            ],
+            verification_minutes: 15,
+            session_idle_minutes: 10,
+            session_max_minutes: 60,
+            reset_link_minutes: 30,
+        }
     }
 }
 

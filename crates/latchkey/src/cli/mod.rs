@@ -142,7 +142,7 @@ pub(crate) fn secret_key(
     demo: bool,
 ) -> Result<crate::secrets::SecretKey, UsageError> {
     use crate::secrets::SecretKey;
-    let from_env = crate::config::secret_from_env("LATCHKEY_SECRET_KEY").map_err(UsageError)?;
+    let from_env = crate::secrets::secret_from_env("LATCHKEY_SECRET_KEY").map_err(UsageError)?;
     let current = match from_env.or_else(|| settings.server.secret_key.clone()) {
         Some(key) => SecretKey::new(key.as_bytes()).ok_or_else(|| {
             UsageError("server.secret_key (LATCHKEY_SECRET_KEY) must be 32 bytes or more".into())
@@ -159,7 +159,7 @@ pub(crate) fn secret_key(
             ));
         }
     };
-    let retired = crate::config::secret_from_env("LATCHKEY_RETIRED_SECRET_KEYS")
+    let retired = crate::secrets::secret_from_env("LATCHKEY_RETIRED_SECRET_KEYS")
         .map_err(UsageError)?
         .unwrap_or_default();
     let retired = retired

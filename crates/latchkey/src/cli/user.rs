@@ -10,9 +10,9 @@ use crate::clock::unix_now;
 use crate::config::LoadedConfig;
 use crate::directory::{DirectoryError, Writeback};
 use crate::domain::Told;
-use crate::domain::account::{Account, FieldError, NewAccount, mask_phone};
 use crate::domain::change::{self, ChangeError};
 use crate::hashing::Hasher;
+use crate::model::account::{Account, FieldError, NewAccount, mask_phone};
 use crate::notify;
 use crate::store::Store;
 

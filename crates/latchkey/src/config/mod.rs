@@ -11,6 +11,8 @@ use latchkey_policy::{BreachedList, Dictionary, Policy, PolicyConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::hashing::HashingConfig;
+pub use crate::secrets::secret_from_env;
+pub use crate::site::HelpdeskConfig;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -26,7 +28,7 @@ pub struct Config {
     pub registration: RegistrationConfig,
     pub directory: crate::directory::DirectoryConfig,
     pub network: crate::network::NetworkConfig,
-    pub branding: crate::web::site::BrandingConfig,
+    pub branding: crate::site::BrandingConfig,
 }
 
 /// `[registration]`: the methods people register to reset with.
@@ -185,44 +187,6 @@ pub enum LogFormat {
     #[default]
     Text,
     Json,
-}
-
-/// `[helpdesk]`: who people are sent to when they cannot reset online.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct HelpdeskConfig {
-    pub phone: String,
-    pub email: String,
-    pub chat_url: String,
-    /// The checks an agent may record to verify a caller without a code.
-    pub verification_reasons: Vec<String>,
-    /// How long a verified caller stays verified in a staff session, in minutes.
-    pub verification_minutes: i64,
-    /// A staff session ends after this many minutes without a request…
-    pub session_idle_minutes: i64,
-    /// …and this many minutes after sign-in in any case.
-    pub session_max_minutes: i64,
-    /// Lifetime of a one-time reset link, in minutes.
-    pub reset_link_minutes: i64,
-}
-
-impl Default for HelpdeskConfig {
-    fn default() -> Self {
-        HelpdeskConfig {
-            phone: "(555) 010-4357".into(),
-            email: "helpdesk@example.edu".into(),
-            chat_url: "https://help.example.edu/chat".into(),
-            verification_reasons: vec![
-                "Photo ID shown on a video call".into(),
-                "Photo ID shown in person at the service desk".into(),
-                "Called back on the number in the HR or student record".into(),
-            ],
-            verification_minutes: 15,
-            session_idle_minutes: 10,
-            session_max_minutes: 60,
-            reset_link_minutes: 30,
-        }
-    }
 }
 
 /// `[database]`. `LATCHKEY_DATABASE_URL` and `--database-url` override `url`.
@@ -524,21 +488,6 @@ fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Res
     }
     here.insert(last.clone(), value);
     Ok(())
-}
-
-/// A secret from the environment: `NAME`, or the contents of the file that
-/// `NAME_FILE` names (a trailing newline dropped).
-pub fn secret_from_env(name: &str) -> Result<Option<String>, String> {
-    if let Ok(value) = std::env::var(name) {
-        return Ok(Some(value));
-    }
-    let file_var = format!("{name}_FILE");
-    match std::env::var(&file_var) {
-        Ok(path) => std::fs::read_to_string(&path)
-            .map(|text| Some(text.trim_end_matches(['\n', '\r']).to_owned()))
-            .map_err(|e| format!("{file_var}: cannot read {path}: {e}")),
-        Err(_) => Ok(None),
-    }
 }
 
 /// Where a dotted key (`policy.dictionary_file`) is written in a TOML source.

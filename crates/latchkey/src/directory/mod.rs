@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::account::{Account, NewAccount};
+use crate::model::account::{Account, NewAccount};
 use crate::secrets::SecretKey;
 use crate::store::{PendingWrite, Store, StoreError};
 
@@ -25,7 +25,7 @@ mod ldap;
 pub use ldap::Ldap;
 
 /// The sealing purpose of a pending change's password.
-pub const SEAL_PURPOSE: &str = "directory-pending";
+pub const SEAL_PURPOSE: &str = crate::secrets::PENDING_PASSWORD_PURPOSE;
 
 /// `[directory]`. Without a `url`, passwords live only in Latchkey's store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -353,7 +353,7 @@ impl Writeback {
             return Err(format!("directory.{key}: {reason}"));
         }
         let password =
-            crate::config::secret_from_env("LATCHKEY_DIRECTORY_PASSWORD")?.unwrap_or_default();
+            crate::secrets::secret_from_env("LATCHKEY_DIRECTORY_PASSWORD")?.unwrap_or_default();
         if password.is_empty() {
             return Err(format!(
                 "directory.url is set but LATCHKEY_DIRECTORY_PASSWORD is not: set it to the password of {}",

@@ -4,9 +4,9 @@
 use latchkey_policy::{Policy, Verdict, Violation};
 
 use super::Told;
-use super::account::Account;
 use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback};
 use crate::hashing::{HashError, Hasher};
+use crate::model::account::Account;
 use crate::notify::{Channel, Notice};
 use crate::secrets::SecretKey;
 use crate::store::{PendingWrite, ResetSession, Step, Store, StoreError};

@@ -1,11 +1,12 @@
 //! One-time codes, for every flow that sends or checks one: resets, the
 //! second factor at sign-in, and a phone being registered.
 
-use super::account::Account;
 use super::audit::Action;
 use super::limits::Limit;
-use super::method::Method;
 use super::{Caller, Core, Error, audit, log_error};
+use crate::model::account::Account;
+use crate::model::code::OneTimeCode;
+use crate::model::method::Method;
 use crate::notify::{Channel, CodeUse, code_message};
 use crate::secrets::random_code;
 use crate::store::{CodeAttempt, StoredMethod};
@@ -117,7 +118,7 @@ pub struct MethodOption {
 /// The ways this account can prove itself, as the method page offers them.
 pub async fn method_options(core: &Core, account: &Account) -> Result<Vec<MethodOption>, Error> {
     let stored = core.store.methods(account.id).await?;
-    Ok(Method::of(account, &stored)
+    Ok(Method::of(account, has_app(&stored))
         .into_iter()
         .map(|method| MethodOption {
             value: method.as_str(),
@@ -126,9 +127,14 @@ pub async fn method_options(core: &Core, account: &Account) -> Result<Vec<Method
         .collect())
 }
 
+/// Whether an authenticator app is among the stored methods.
+pub fn has_app(stored: &[StoredMethod]) -> bool {
+    stored.iter().any(|m| m.kind == Method::App.as_str())
+}
+
 /// Whether the account can be sent or asked for a code at all.
 pub fn has_a_method(account: &Account, stored: &[StoredMethod]) -> bool {
-    !Method::of(account, stored).is_empty()
+    !Method::of(account, has_app(stored)).is_empty()
 }
 
 /// What a wrong code did to the account's count.
@@ -226,7 +232,8 @@ pub async fn send_chosen(
     usage: CodeUse,
 ) -> Result<Result<Chosen, String>, Error> {
     let stored = core.store.methods(account.id).await?;
-    let listed = Method::parse(method).filter(|m| Method::of(account, &stored).contains(m));
+    let listed =
+        Method::parse(method).filter(|m| Method::of(account, has_app(&stored)).contains(m));
     let Some(method) = listed else {
         return Ok(Err("Choose one of the ways listed.".to_owned()));
     };
@@ -260,47 +267,21 @@ pub fn code_from(method: &str, account: &Account, minutes: i64) -> String {
         .code_from(account, minutes)
 }
 
-/// A one-time code in flight: what it proves (and of which account, where
-/// its holder may prove several), how it came, until when, and how often
-/// it was tried. Stored hashed, one per session, for every flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OneTimeCode {
-    pub purpose: CodeUse,
-    pub subject: Option<i64>,
-    pub method: Method,
-    /// The HMAC of the code sent; none for an app's code (and as read back).
-    pub tag: Option<String>,
-    pub expires_at: i64,
-    pub tries: i64,
-}
-
-impl OneTimeCode {
-    /// A code sent (`tag`) or awaited from the app, living `code_minutes`.
-    pub fn new(
-        core: &Core,
-        purpose: CodeUse,
-        subject: Option<i64>,
-        method: Method,
-        tag: Option<String>,
-    ) -> OneTimeCode {
-        OneTimeCode {
-            purpose,
-            subject,
-            method,
-            tag,
-            expires_at: core.clock.now() + core.server.code_minutes * 60,
-            tries: 0,
-        }
-    }
-
-    /// Tries this code has left after the one being made now.
-    pub fn left_after_this_try(code: Option<&OneTimeCode>, max: i64) -> i64 {
-        max - code.map_or(0, |c| c.tries) - 1
-    }
-
-    /// Every try was used.
-    pub fn spent(&self, max: i64) -> bool {
-        self.tries >= max
+/// A code sent (`tag`) or awaited from the app, living `code_minutes`.
+pub fn new_code(
+    core: &Core,
+    purpose: CodeUse,
+    subject: Option<i64>,
+    method: Method,
+    tag: Option<String>,
+) -> OneTimeCode {
+    OneTimeCode {
+        purpose,
+        subject,
+        method,
+        tag,
+        expires_at: core.clock.now() + core.server.code_minutes * 60,
+        tries: 0,
     }
 }
 

@@ -5,14 +5,12 @@
 //! functions, and the store is reached through its port-shaped methods.
 //! Time comes from [`Services::clock`], randomness from [`crate::secrets`].
 
-pub mod account;
 pub mod audit;
 pub mod change;
 pub mod checklist;
 pub mod code;
 pub mod helpdesk;
 pub mod limits;
-pub mod method;
 pub mod person;
 pub mod reset;
 pub mod session;
@@ -28,12 +26,12 @@ use crate::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::directory::Writeback;
 use crate::hashing::Hasher;
 use crate::metrics::Metrics;
+use crate::model::account::Account;
 use crate::network::{Location, NetworkConfig};
 use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, Notifier};
 use crate::secrets::SecretKey;
 use crate::site::Site;
 use crate::store::{AccountChange, NewEvent, Store, StoreError};
-use account::Account;
 use audit::Action;
 use change::Passwords;
 use limits::Limit;

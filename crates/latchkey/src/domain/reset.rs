@@ -9,13 +9,14 @@ use super::audit::Action;
 use super::change::{MayChange, change_password};
 use super::checklist::{CheckAnswer, check_answer, made, not_changed};
 use super::code::{
-    OneTimeCode, Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method,
+    Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method, new_code,
     send_chosen, tries_left_message,
 };
 use super::limits::Limit;
 use super::session::SessionKind;
 use super::{Caller, Core, Error, account_of, after_change, audit, throttle};
 use crate::captcha::normalize_answer;
+use crate::model::code::OneTimeCode;
 use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};
 use crate::store::{ResetSession, Step, StoredChallenge};
@@ -215,7 +216,7 @@ pub async fn choose_method(
         Err(why) => return Ok(again(why)),
     };
     let app = chosen.tag.is_none();
-    let code = OneTimeCode::new(core, CodeUse::Reset, None, chosen.method, chosen.tag);
+    let code = new_code(core, CodeUse::Reset, None, chosen.method, chosen.tag);
     core.store
         .set_reset_code(&session.id, &code, core.clock.now())
         .await?;

@@ -6,25 +6,7 @@
 use crate::config::ServerConfig;
 use crate::site::Site;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    Reset,
-    Person,
-    Staff,
-}
-
-impl SessionKind {
-    /// How the session with stored id `id` is named where other tables
-    /// point at it (its one-time code in flight).
-    pub fn holder(self, id: &str) -> String {
-        let kind = match self {
-            SessionKind::Reset => "reset",
-            SessionKind::Person => "person",
-            SessionKind::Staff => "staff",
-        };
-        format!("{kind}:{id}")
-    }
-}
+pub use crate::model::session::SessionKind;
 
 /// How long a session lasts, in seconds: from its start (absolute), and
 /// since it was last used (idle; a reset has none beyond its absolute).

@@ -89,7 +89,7 @@ pub fn provider(config: &MailConfig, store: &Store) -> Result<Box<dyn MessagePro
         MailTransport::Outbox => Ok(Box::new(Outbox::new(store.clone()))),
         MailTransport::Smtp => {
             let password =
-                crate::config::secret_from_env("LATCHKEY_SMTP_PASSWORD")?.unwrap_or_default();
+                crate::secrets::secret_from_env("LATCHKEY_SMTP_PASSWORD")?.unwrap_or_default();
             Ok(Box::new(Smtp::new(config, &password)?))
         }
     }

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::{NewEvent, Store, StoreError, audit};
-use crate::domain::account::{Account, NewAccount};
+use crate::model::account::{Account, NewAccount};
 
 /// A change to one account, as the help desk or the person makes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

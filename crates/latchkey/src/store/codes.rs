@@ -1,14 +1,14 @@
 //! One-time codes in flight, one table for every flow (migration 0011):
 //! each session holds at most one, named by its holder
-//! ([`crate::domain::session::SessionKind::holder`]). A try is counted in
+//! ([`crate::model::session::SessionKind::holder`]). A try is counted in
 //! the same statement that reads the code, so two racing tries both count.
 
 use sqlx::Row;
 
 use super::{Store, StoreError};
-use crate::domain::code::OneTimeCode;
-use crate::domain::method::Method;
-use crate::notify::CodeUse;
+use crate::model::code::OneTimeCode;
+use crate::model::message::CodeUse;
+use crate::model::method::Method;
 
 /// A counted try at a code: the HMAC of the code that was sent, or `None`
 /// for an authenticator app's code, which is checked against its secret.

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::passwords::write_password;
 use super::{Store, StoreError, audit};
-use crate::domain::account::Account;
+use crate::model::account::Account;
 
 /// A password change the directory may have taken and this store has not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::{Store, StoreError};
-use crate::notify::Message;
+use crate::model::message::Message;
 
 /// One message as the outbox holds it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

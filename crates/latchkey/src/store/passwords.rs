@@ -2,7 +2,7 @@
 //! with the account's version, the history's trim and the event.
 
 use super::{Store, StoreError, audit};
-use crate::domain::account::Account;
+use crate::model::account::Account;
 
 impl Store {
     /// Password hashes, newest (the current password) first.

@@ -42,7 +42,7 @@ pub const SEALED_PLACES: [SealedPlace; 3] = [
         id: "account_id",
         column: "sealed_password",
         filter: "1 = 1",
-        purpose: crate::directory::SEAL_PURPOSE,
+        purpose: crate::secrets::PENDING_PASSWORD_PURPOSE,
     },
 ];
 

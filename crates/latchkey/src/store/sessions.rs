@@ -5,8 +5,8 @@
 use sqlx::Row;
 
 use super::{Store, StoreError};
-use crate::domain::code::OneTimeCode;
-use crate::domain::session::SessionKind;
+use crate::model::code::OneTimeCode;
+use crate::model::session::SessionKind;
 
 /// How far a session has come. Stored as its name, and so named in the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

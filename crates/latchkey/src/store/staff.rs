@@ -6,8 +6,8 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{Stage, Store, StoreError};
-use crate::domain::code::OneTimeCode;
-use crate::domain::session::SessionKind;
+use crate::model::code::OneTimeCode;
+use crate::model::session::SessionKind;
 
 /// What a member of staff may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]

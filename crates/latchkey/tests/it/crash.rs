@@ -51,7 +51,7 @@ async fn sigkill_mid_change_leaves_the_old_or_the_new_password() {
         let config = dir.write("latchkey.toml", "");
         let hasher = Hasher::new(&HashingConfig::default()).unwrap();
         let store = Store::open(&db.url).await.unwrap();
-        let account = latchkey::domain::account::NewAccount::parse(
+        let account = latchkey::model::account::NewAccount::parse(
             "jdoe",
             "jdoe@example.edu",
             "John Doe",

@@ -371,7 +371,7 @@ async fn the_directory_lists_its_people_for_sync() {
 
 #[tokio::test]
 async fn a_pending_change_the_directory_never_took_is_dropped() {
-    use latchkey::domain::account::NewAccount;
+    use latchkey::model::account::NewAccount;
     use latchkey::secrets::SecretKey;
     use latchkey::store::{PendingWrite, Store};
     let Some(slapd) = Slapd::start("dropped") else {

@@ -1,10 +1,10 @@
 //! The account store and password changes, on SQLite and on PostgreSQL.
 
-use latchkey::domain::account::{Account, NewAccount};
 use latchkey::domain::change::{
     ChangeError, MayChange, Passwords, change_password, verify_password,
 };
 use latchkey::hashing::{Hasher, HashingConfig};
+use latchkey::model::account::{Account, NewAccount};
 use latchkey::store::{Store, StoreError};
 use latchkey_policy::{Policy, PolicyConfig, Rule};
 

@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use latchkey::domain::{account::NewAccount, change::verify_password};
+use latchkey::domain::change::verify_password;
 use latchkey::hashing::{Hasher, HashingConfig};
+use latchkey::model::account::NewAccount;
 use latchkey::store::Store;
 use serde_json::{Value, json};
 use sqlx::postgres::PgPool;

@@ -5,15 +5,15 @@
 use serde::Deserialize;
 
 use super::OnDuty;
-use crate::domain::account::Account;
-use crate::domain::account::normalize_phone;
 use crate::domain::audit::Action;
 use crate::domain::code::{
-    OneTimeCode, Verdict, app_verdict, attempt, count_wrong_code, issue, send_code,
+    Verdict, app_verdict, attempt, count_wrong_code, issue, new_code, send_code,
 };
-use crate::domain::method::Method;
-use crate::domain::session::SessionKind;
 use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
+use crate::model::account::Account;
+use crate::model::account::normalize_phone;
+use crate::model::method::Method;
+use crate::model::session::SessionKind;
 use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::{random_token, token_id};
 use crate::store::AccountChange;
@@ -96,7 +96,7 @@ async fn send_caller_code(
         Err(why) => return Ok(Err(why.message())),
     };
     let method = Method::sent_by(channel);
-    let code = OneTimeCode::new(
+    let code = new_code(
         core,
         CodeUse::CallerCheck,
         Some(account.id),

@@ -16,9 +16,9 @@ pub use update::update_password;
 use latchkey_policy::Violation;
 use serde::Deserialize;
 
-use super::account::Account;
 use super::session::{SessionKind, live_bounds};
 use super::{Core, Error};
+use crate::model::account::Account;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, Stage};
 

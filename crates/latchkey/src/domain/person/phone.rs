@@ -1,12 +1,13 @@
 //! A phone registered by its owner: a code to the new number proves it.
 
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
-use crate::domain::account::{Account, display_phone, mask_phone, normalize_phone};
 use crate::domain::audit::Action;
-use crate::domain::code::{OneTimeCode, Verdict, attempt, issue, send_code, tries_left_message};
-use crate::domain::method::Method;
-use crate::domain::session::SessionKind;
+use crate::domain::code::{Verdict, attempt, issue, new_code, send_code, tries_left_message};
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
+use crate::model::account::{Account, display_phone, mask_phone, normalize_phone};
+use crate::model::code::OneTimeCode;
+use crate::model::method::Method;
+use crate::model::session::SessionKind;
 use crate::notify::{Channel, CodeUse, Notice};
 use crate::store::AccountChange;
 use crate::store::AccountSession;
@@ -52,7 +53,7 @@ pub async fn start_phone(
     let id = &who.session.id;
     core.store.set_enrol_phone(id, &phone).await?;
     let method = Method::sent_by(channel);
-    let code = OneTimeCode::new(core, CodeUse::Registration, None, method, Some(tag));
+    let code = new_code(core, CodeUse::Registration, None, method, Some(tag));
     issue(core, &SessionKind::Person.holder(id), &code).await?;
     let action = Action::PhoneCodeSent(channel);
     audit(core, caller, action, Some(who.account.id)).await?;

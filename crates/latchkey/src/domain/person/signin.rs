@@ -3,16 +3,17 @@
 //! second factor, counted apart from a reset's codes.
 
 use super::{CODES_PAUSED, Outcome, prove_factor, refused};
-use crate::domain::account::Account;
 use crate::domain::audit::Action;
 use crate::domain::change::verify_password;
 use crate::domain::code::{
-    OneTimeCode, Verdict, attempt, count_wrong_signin_code, issue, method_options, send_chosen,
+    Verdict, attempt, count_wrong_signin_code, issue, method_options, new_code, send_chosen,
     signin_codes_paused, tries_left_message,
 };
 use crate::domain::limits::Limit;
-use crate::domain::session::SessionKind;
 use crate::domain::{Caller, Core, Error, account_of, audit};
+use crate::model::account::Account;
+use crate::model::code::OneTimeCode;
+use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, NewSession, Stage};
@@ -185,7 +186,7 @@ pub async fn send_factor_code(
         Ok(chosen) => chosen,
         Err(why) => return Ok(refused(why)),
     };
-    let code = OneTimeCode::new(core, CodeUse::SignIn, None, chosen.method, chosen.tag);
+    let code = new_code(core, CodeUse::SignIn, None, chosen.method, chosen.tag);
     issue(core, &SessionKind::Person.holder(&session.id), &code).await?;
     Ok(Outcome::Done)
 }

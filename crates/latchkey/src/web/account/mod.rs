@@ -26,12 +26,12 @@ use serde::Deserialize;
 use super::{
     Laptop, Site, WebError, caller, laptop, off_campus_warning, page, render, session_cookie,
 };
-use crate::domain::account::mask_phone;
 use crate::domain::checklist::{Checklist, check_answer, checklist};
 use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
 use crate::domain::person::CODES_PAUSED;
 use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
 use crate::domain::{Core, account_of};
+use crate::model::account::mask_phone;
 use crate::secrets::{random_token, same, token_id};
 use crate::store::{AccountSession, NewSession, Stage};
 

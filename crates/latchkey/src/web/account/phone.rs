@@ -1,7 +1,7 @@
 //! `/account/phone`: register, replace or remove the phone codes go to.
 
 use super::*;
-use crate::domain::method::Method;
+use crate::model::method::Method;
 
 #[derive(Template)]
 #[template(path = "account/phone.html")]

@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_body, error_response};
-use crate::domain::account::mask_phone;
 use crate::domain::checklist::{BrokenRule, CheckAnswer, check_answer};
 use crate::domain::code::{method_options, signin_codes_paused};
 use crate::domain::person::{self, Outcome, SignIn};
 use crate::domain::{Core, account_of};
+use crate::model::account::mask_phone;
 use crate::network::Location;
 use crate::secrets::token_id;
 use crate::store::{AccountSession, Stage};

@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 
 use super::{ApiError, Body, PathOf, api_error, error_response};
 use crate::domain::Core;
-use crate::domain::account::{Account, mask_phone, normalize_phone};
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
+use crate::model::account::{Account, mask_phone, normalize_phone};
 use crate::store::{StaffSession, Stage};
 use crate::web::helpdesk::done_notice;
 use crate::web::{WebError, bearer, caller};

@@ -17,9 +17,9 @@ use serde::Deserialize;
 
 use super::{Site, WebError, caller, page, render};
 use crate::domain::Core;
-use crate::domain::account::{Account, mask_phone, normalize_phone};
 use crate::domain::audit::Action;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
+use crate::model::account::{Account, mask_phone, normalize_phone};
 use crate::secrets::{random_token, same, token_id};
 use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 

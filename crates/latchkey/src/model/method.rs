@@ -3,8 +3,7 @@
 //! lists every place that must learn it.
 
 use super::account::{Account, mask_phone};
-use crate::notify::Channel;
-use crate::store::StoredMethod;
+use super::message::Channel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -51,9 +50,8 @@ impl Method {
         }
     }
 
-    /// The methods `account` has, given its stored ones.
-    pub fn of(account: &Account, stored: &[StoredMethod]) -> Vec<Method> {
-        let has_app = stored.iter().any(|m| m.kind == Method::App.as_str());
+    /// The methods `account` has, given whether an app is registered.
+    pub fn of(account: &Account, has_app: bool) -> Vec<Method> {
         Method::ALL
             .into_iter()
             .filter(|m| match m {
