@@ -3,6 +3,7 @@
 
 mod account;
 mod api;
+mod checked;
 mod demo;
 mod helpdesk;
 mod reset;

@@ -4,6 +4,7 @@
 //! posts to its own URL and, when it succeeds, redirects back to `/reset`.
 //! A form posted for another step than the current one changes nothing.
 
+use crate::web::checked::{Checked, FormSession, with_csrf};
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::request::Parts;
@@ -54,6 +55,25 @@ async fn form_session(
         _ => Err(WebError::Expired),
     }
 }
+
+impl FormSession for ResetSession {
+    async fn current(state: &Core, parts: &Parts) -> Result<Option<Self>, WebError> {
+        current_session(state, &parts.headers).await
+    }
+
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+with_csrf!(
+    IdentifyForm,
+    CaptchaForm,
+    MethodForm,
+    CsrfForm,
+    CodeForm,
+    PasswordForm
+);
 
 fn back_to_flow() -> Response {
     Redirect::to("/reset").into_response()
@@ -328,10 +348,9 @@ pub struct IdentifyForm {
 pub async fn identify_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<IdentifyForm>,
+    Checked { session, form }: Checked<ResetSession, IdentifyForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome =
             reset::identify(&state, &caller(&state, &parts), &session, &form.identifier).await?;
         answer_form(&state, &parts, &session.id, outcome).await
@@ -365,10 +384,9 @@ pub struct CaptchaForm {
 pub async fn captcha_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CaptchaForm>,
+    Checked { session, form }: Checked<ResetSession, CaptchaForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome =
             reset::answer_captcha(&state, &caller(&state, &parts), &session, &form.answer).await?;
         answer_form(&state, &parts, &session.id, outcome).await
@@ -388,10 +406,9 @@ pub struct MethodForm {
 pub async fn method_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<MethodForm>,
+    Checked { session, form }: Checked<ResetSession, MethodForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome =
             reset::choose_method(&state, &caller(&state, &parts), &session, &form.method).await?;
         answer_form(&state, &parts, &session.id, outcome).await
@@ -409,10 +426,9 @@ pub struct CsrfForm {
 pub async fn captcha_new_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<ResetSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome = reset::new_captcha(&state, &caller(&state, &parts), &session).await?;
         answer_form(&state, &parts, &session.id, outcome).await
     }
@@ -423,10 +439,9 @@ pub async fn captcha_new_post(
 pub async fn method_again_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<ResetSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome = reset::methods_again(&state, &session).await?;
         answer_form(&state, &parts, &session.id, outcome).await
     }
@@ -445,10 +460,9 @@ pub struct CodeForm {
 pub async fn code_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CodeForm>,
+    Checked { session, form }: Checked<ResetSession, CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome =
             reset::check_code(&state, &caller(&state, &parts), &session, &form.code).await?;
         answer_form(&state, &parts, &session.id, outcome).await
@@ -470,10 +484,9 @@ pub struct PasswordForm {
 pub async fn password_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<PasswordForm>,
+    Checked { session, form }: Checked<ResetSession, PasswordForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let outcome = reset::set_password(
             &state,
             &caller(&state, &parts),
@@ -526,11 +539,9 @@ pub async fn captcha_wav_get(State(state): State<Core>, parts: Parts) -> Respons
 /// submission (`met: null`), which is the only verdict that counts.
 pub async fn password_check_post(
     State(state): State<Core>,
-    parts: Parts,
-    Form(form): Form<PasswordForm>,
+    Checked { session, form }: Checked<ResetSession, PasswordForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         reset::check_password(&state, &session, &form.password, &form.confirm)
             .await?
             .ok_or(WebError::Expired)

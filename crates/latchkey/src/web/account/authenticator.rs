@@ -74,10 +74,9 @@ fn qr_svg(text: &str) -> Result<String, WebError> {
 pub async fn authenticator_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CodeForm>,
+    Checked { session, form }: Checked<AccountSession, CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let outcome =
             person::confirm_authenticator(&state, &caller(&state, &parts), &who, &form.code)
@@ -98,10 +97,9 @@ pub async fn authenticator_post(
 pub async fn authenticator_remove_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<AccountSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let outcome = person::remove_authenticator(&state, &caller(&state, &parts), &who).await?;
         let then = "/account?done=authenticator-removed";

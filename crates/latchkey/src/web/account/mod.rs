@@ -15,8 +15,9 @@ pub use authenticator::*;
 pub use password::*;
 pub use phone::*;
 
+use crate::web::checked::{Checked, FormSession, with_csrf};
 use askama::Template;
-use axum::extract::{Form, FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,7 +33,7 @@ use crate::domain::person::CODES_PAUSED;
 use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
 use crate::domain::{Core, account_of};
 use crate::model::account::mask_phone;
-use crate::secrets::{random_token, same, token_id};
+use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, NewSession, Stage};
 
 const COOKIE: &str = "latchkey_session";
@@ -65,17 +66,17 @@ impl FromRequestParts<Core> for SignedIn {
     }
 }
 
-/// The session a form belongs to: it must carry the session's CSRF token.
-async fn form_session(
-    state: &Core,
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<AccountSession, WebError> {
-    match current(state, headers).await? {
-        Some(session) if same(&session.csrf, csrf) => Ok(session),
-        _ => Err(WebError::Expired),
+impl FormSession for AccountSession {
+    async fn current(state: &Core, parts: &Parts) -> Result<Option<Self>, WebError> {
+        current(state, &parts.headers).await
+    }
+
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
 }
+
+with_csrf!(SigninForm, CsrfForm, SendForm, CodeForm);
 
 /// To `/account/verify`, coming back to `next` afterwards.
 fn verify_first(next: Next) -> Response {
@@ -246,10 +247,9 @@ pub struct SigninForm {
 pub async fn signin_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<SigninForm>,
+    Checked { session, form }: Checked<AccountSession, SigninForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         if session.stage != Stage::Signin {
             return Ok(to("/account"));
         }
@@ -291,10 +291,9 @@ pub struct CsrfForm {
 pub async fn signout_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<AccountSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         person::sign_out(&state, &caller(&state, &parts), &session).await?;
         let mut response = to("/signin");
         let value = session_cookie(&state, COOKIE, "", "/", 0)?;
@@ -371,10 +370,9 @@ pub struct SendForm {
 pub async fn verify_send_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<SendForm>,
+    Checked { session, form }: Checked<AccountSession, SendForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         match person::send_factor_code(&state, &caller(&state, &parts), &session, &form.method)
             .await?
         {
@@ -402,10 +400,9 @@ pub struct CodeForm {
 pub async fn verify_code_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CodeForm>,
+    Checked { session, form }: Checked<AccountSession, CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         match person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code)
             .await?
         {

@@ -65,10 +65,9 @@ pub struct UpdateForm {
 pub async fn password_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<UpdateForm>,
+    Checked { session, form }: Checked<AccountSession, UpdateForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let outcome = person::update_password(
             &state,
@@ -99,11 +98,9 @@ pub async fn password_post(
 /// The live checklist for the update form.
 pub async fn password_check_post(
     State(state): State<Core>,
-    parts: Parts,
-    Form(form): Form<UpdateForm>,
+    Checked { session, form }: Checked<AccountSession, UpdateForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let body = check_answer(
             &state.policy,
@@ -116,3 +113,5 @@ pub async fn password_check_post(
     .await;
     result.unwrap_or_else(|_: WebError| StatusCode::FORBIDDEN.into_response())
 }
+
+with_csrf!(UpdateForm);

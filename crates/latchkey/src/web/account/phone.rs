@@ -59,10 +59,9 @@ pub struct PhoneForm {
 pub async fn phone_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<PhoneForm>,
+    Checked { session, form }: Checked<AccountSession, PhoneForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let outcome = person::start_phone(
             &state,
@@ -88,10 +87,9 @@ pub async fn phone_post(
 pub async fn phone_confirm_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CodeForm>,
+    Checked { session, form }: Checked<AccountSession, CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let outcome =
             person::confirm_phone(&state, &caller(&state, &parts), &who, &form.code).await?;
@@ -111,11 +109,9 @@ pub async fn phone_confirm_post(
 /// Back from the code to typing a number.
 pub async fn phone_cancel_post(
     State(state): State<Core>,
-    parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<AccountSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         state.store.clear_session_code(&session.id).await?;
         Ok(to("/account/phone"))
     }
@@ -126,10 +122,9 @@ pub async fn phone_cancel_post(
 pub async fn phone_remove_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<AccountSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts.headers, &form.csrf).await?;
         let who = person::signed_in(&state, Some(session)).await?;
         let outcome = person::remove_phone(&state, &caller(&state, &parts), &who).await?;
         answer_form(
@@ -144,3 +139,5 @@ pub async fn phone_remove_post(
     .await;
     page(&state, result)
 }
+
+with_csrf!(PhoneForm);

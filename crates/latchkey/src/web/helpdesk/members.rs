@@ -38,10 +38,9 @@ pub async fn staff_post(
     State(state): State<Core>,
     parts: Parts,
     Path((id, change)): Path<(i64, String)>,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<StaffSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts, &form.csrf).await?;
         let on = helpdesk::on_duty(&state, Some(session)).await?;
         on.require_admin(&state, &caller(&state, &parts), &change)
             .await?;

@@ -8,8 +8,9 @@ mod members;
 pub use audit::*;
 pub use members::*;
 
+use crate::web::checked::{Checked, FormSession, with_csrf};
 use askama::Template;
-use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +21,7 @@ use crate::domain::Core;
 use crate::domain::audit::Action;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
 use crate::model::account::{Account, mask_phone, normalize_phone};
-use crate::secrets::{random_token, same, token_id};
+use crate::secrets::{random_token, token_id};
 use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
 const COOKIE: &str = "latchkey_staff";
@@ -42,13 +43,21 @@ impl FromRequestParts<Core> for OnDuty {
     }
 }
 
-/// The form's session, checked against its CSRF token.
-async fn form_session(state: &Core, parts: &Parts, csrf: &str) -> Result<StaffSession, WebError> {
-    match current(state, parts).await? {
-        Some(session) if same(&session.csrf, csrf) => Ok(session),
-        _ => Err(WebError::NotOnDuty),
+impl FormSession for StaffSession {
+    async fn current(state: &Core, parts: &Parts) -> Result<Option<Self>, WebError> {
+        current(state, parts).await
+    }
+
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn refused() -> WebError {
+        WebError::NotOnDuty
     }
 }
+
+with_csrf!(SigninForm, CodeForm, CsrfForm, ActionForm);
 
 fn to(path: String) -> Response {
     Redirect::to(&path).into_response()
@@ -218,10 +227,9 @@ pub struct SigninForm {
 pub async fn signin_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<SigninForm>,
+    Checked { session, form }: Checked<StaffSession, SigninForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts, &form.csrf).await?;
         match helpdesk::staff_sign_in(
             &state,
             &caller(&state, &parts),
@@ -263,10 +271,9 @@ pub struct CodeForm {
 pub async fn factor_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CodeForm>,
+    Checked { session, form }: Checked<StaffSession, CodeForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts, &form.csrf).await?;
         match helpdesk::staff_factor(&state, &caller(&state, &parts), &session, &form.code).await? {
             Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
             Ok(token) => {
@@ -290,10 +297,9 @@ pub struct CsrfForm {
 pub async fn signout_post(
     State(state): State<Core>,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    Checked { session, .. }: Checked<StaffSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts, &form.csrf).await?;
         helpdesk::staff_sign_out(&state, &caller(&state, &parts), &session).await?;
         let mut response = to("/helpdesk".into());
         set_cookie(&state, &mut response, "", 0)?;
@@ -414,10 +420,9 @@ pub async fn action_post(
     State(state): State<Core>,
     parts: Parts,
     Path((id, action)): Path<(i64, String)>,
-    Form(form): Form<ActionForm>,
+    Checked { session, form }: Checked<StaffSession, ActionForm>,
 ) -> Response {
     let result = async {
-        let session = form_session(&state, &parts, &form.csrf).await?;
         let on = helpdesk::on_duty(&state, Some(session)).await?;
         let account = helpdesk::existing_account(&state, id).await?;
         let outcome = helpdesk::act_on(
