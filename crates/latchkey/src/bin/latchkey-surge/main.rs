@@ -91,6 +91,9 @@ struct Tally {
     completed: AtomicUsize,
     failovers: AtomicUsize,
     refusals: AtomicUsize,
+    /// Resets begun again: the code was taken by the instance that was
+    /// killed before it answered, so the renewed token never arrived.
+    restarts: AtomicUsize,
     /// Each request's time: the password step apart, as it carries the hashing.
     password_ms: Mutex<Vec<f64>>,
     other_ms: Mutex<Vec<f64>>,
@@ -175,7 +178,22 @@ impl Ctx {
 
     /// One person's whole reset, step by step as the state says, from
     /// whichever instance answers.
-    async fn reset(&self, person: &Person, mut instance: usize) -> Result<(), String> {
+    /// One person's reset, begun again (once) when the answer carrying the
+    /// renewed token was lost with a killed instance: as a person would,
+    /// who starts over.
+    async fn reset(&self, person: &Person, instance: usize) -> Result<(), String> {
+        match self.reset_once(person, instance).await {
+            Err(Lost::RenewedToken) => {
+                self.tally.restarts.fetch_add(1, Ordering::Relaxed);
+                self.reset_once(person, instance)
+                    .await
+                    .map_err(|lost| lost.to_string())
+            }
+            other => other.map_err(|lost| lost.to_string()),
+        }
+    }
+
+    async fn reset_once(&self, person: &Person, mut instance: usize) -> Result<(), Lost> {
         use reqwest::Method;
         let (status, started) = self
             .call(
@@ -188,9 +206,12 @@ impl Ctx {
             )
             .await?;
         if status != 201 {
-            return Err(format!("start: {status} {started}"));
+            return Err(Lost::Other(format!("start: {status} {started}")));
         }
-        let mut token = started["token"].as_str().ok_or("no token")?.to_owned();
+        let mut token = started["token"]
+            .as_str()
+            .ok_or(Lost::Other("no token".into()))?
+            .to_owned();
         let mut state = started["state"].clone();
         for _ in 0..MAX_REQUESTS {
             let step = state["step"].as_str().unwrap_or("").to_owned();
@@ -213,7 +234,9 @@ impl Ctx {
                     json!({"password": person.new_password, "confirm": person.new_password}),
                 ),
                 "done" => return Ok(()),
-                other => return Err(format!("stopped at step {other:?}: {state}")),
+                other => {
+                    return Err(Lost::Other(format!("stopped at step {other:?}: {state}")));
+                }
             };
             let (status, answer) = self
                 .call(
@@ -231,10 +254,13 @@ impl Ctx {
                 422 => {
                     self.tally.refusals.fetch_add(1, Ordering::Relaxed);
                     if step == "password" {
-                        return Err(format!("password refused: {answer}"));
+                        return Err(Lost::Other(format!("password refused: {answer}")));
                     }
                 }
-                _ => return Err(format!("{path}: {status} {answer}")),
+                // The code was taken by an instance killed before it answered:
+                // the reset moved on under a token that never arrived.
+                401 if step == "code" => return Err(Lost::RenewedToken),
+                _ => return Err(Lost::Other(format!("{path}: {status} {answer}"))),
             }
             // The code step renews the reset's token: the old one is dead.
             if let Some(renewed) = answer["token"].as_str() {
@@ -242,7 +268,28 @@ impl Ctx {
             }
             state = answer;
         }
-        Err("too many requests for one reset".into())
+        Err(Lost::Other("too many requests for one reset".into()))
+    }
+}
+
+/// Why one try at a reset did not finish.
+enum Lost {
+    RenewedToken,
+    Other(String),
+}
+
+impl From<String> for Lost {
+    fn from(why: String) -> Lost {
+        Lost::Other(why)
+    }
+}
+
+impl std::fmt::Display for Lost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lost::RenewedToken => write!(f, "the renewed token was lost with a killed instance"),
+            Lost::Other(why) => write!(f, "{why}"),
+        }
     }
 }
 
@@ -473,6 +520,10 @@ async fn run(args: Args) -> Result<bool, String> {
     println!(
         "refused on the way     {} (422 answers)",
         tally.refusals.load(Ordering::Relaxed)
+    );
+    println!(
+        "restarted              {} (the renewed token was lost with the killed instance)",
+        tally.restarts.load(Ordering::Relaxed)
     );
     println!("errors                 {}", failed.len());
     for (i, error) in failed.iter().take(10) {

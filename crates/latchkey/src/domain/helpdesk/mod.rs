@@ -13,7 +13,7 @@ use super::audit::Action;
 use super::code::codes_paused;
 use super::session::{SessionKind, live_bounds};
 use super::{Caller, Core, Error};
-use crate::model::account::Account;
+use crate::model::account::{Account, normalize_phone};
 use crate::secrets::token_id;
 use crate::store::{AuditEvent, NewEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
@@ -127,6 +127,21 @@ pub struct AccountFacts {
     pub pending_write: Option<PendingWrite>,
     /// The last 15 events, newest first.
     pub events: Vec<AuditEvent>,
+}
+
+/// The accounts an agent's search finds: by the start of a username or
+/// an email address, or by a phone number in any form people write one
+/// (at most 25; nothing for an empty search).
+pub async fn search(core: &Core, typed: &str) -> Result<Vec<Account>, Error> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let phone = normalize_phone(typed).ok();
+    Ok(core
+        .store
+        .search_accounts(typed, phone.as_deref(), 25)
+        .await?)
 }
 
 /// The account staff named by its id, or `NotFound`.

@@ -7,7 +7,7 @@ mod signin;
 mod update;
 
 pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_authenticator};
-pub use phone::{confirm_phone, pending_phone, remove_phone, start_phone};
+pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
 pub use signin::{
     SignIn, check_factor_code, factor_code_from, send_factor_code, sign_in, sign_out,
 };

@@ -133,6 +133,12 @@ pub async fn confirm_phone(
     Ok(Outcome::Renewed(token))
 }
 
+/// Gives up on the number waiting for its code.
+pub async fn cancel_phone(core: &Core, session: &AccountSession) -> Result<Outcome, Error> {
+    core.store.clear_session_code(&session.id).await?;
+    Ok(Outcome::Done)
+}
+
 pub async fn remove_phone(core: &Core, caller: &Caller, who: &SignedIn) -> Result<Outcome, Error> {
     let Some(old) = who.account.phone.clone() else {
         return Ok(refused("There is no registered phone to remove."));

@@ -112,7 +112,7 @@ pub async fn phone_cancel_post(
     Checked { session, .. }: Checked<AccountSession, CsrfForm>,
 ) -> Response {
     let result = async {
-        state.store.clear_session_code(&session.id).await?;
+        person::cancel_phone(&state, &session).await?;
         Ok(to("/account/phone"))
     }
     .await;

@@ -405,8 +405,7 @@ pub(super) async fn phone_confirm(
     responses((status = 200, body = AccountState), (status = 403, body = ApiError)))]
 pub(super) async fn phone_cancel(State(state): State<Core>, parts: Parts) -> Response {
     act(&state, &parts, async |who| {
-        state.store.clear_session_code(&who.session.id).await?;
-        Ok(Outcome::Done)
+        person::cancel_phone(&state, &who.session).await
     })
     .await
 }

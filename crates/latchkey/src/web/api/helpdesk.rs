@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use super::{ApiError, Body, PathOf, api_error, error_response};
 use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
-use crate::model::account::{Account, mask_phone, normalize_phone};
+use crate::model::account::{Account, mask_phone};
 use crate::store::{StaffSession, Stage};
 use crate::web::helpdesk::done_notice;
 use crate::web::{WebError, bearer, caller};
@@ -218,12 +218,7 @@ pub(super) async fn search(
 ) -> Response {
     let result = async {
         signed_in(&state, &parts).await?;
-        let q = query.q.trim();
-        let phone = normalize_phone(q).ok();
-        let found = match q.is_empty() {
-            true => Vec::new(),
-            false => state.store.search_accounts(q, phone.as_deref(), 25).await?,
-        };
+        let found = helpdesk::search(&state, &query.q).await?;
         let list: Vec<AccountSummary> = found.iter().map(AccountSummary::from).collect();
         Ok(Json(list).into_response())
     }

@@ -20,7 +20,7 @@ use super::{Site, WebError, caller, page, render};
 use crate::domain::Core;
 use crate::domain::audit::Action;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
-use crate::model::account::{Account, mask_phone, normalize_phone};
+use crate::model::account::{Account, mask_phone};
 use crate::secrets::{random_token, token_id};
 use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
@@ -187,11 +187,7 @@ async fn search_page(state: &Core, on: &OnDuty, query: &str) -> Result<Response,
     let results = if query.is_empty() {
         None
     } else {
-        let phone = normalize_phone(query).ok();
-        let found = state
-            .store
-            .search_accounts(query, phone.as_deref(), 25)
-            .await?;
+        let found = helpdesk::search(state, query).await?;
         Some(
             found
                 .into_iter()
