@@ -91,6 +91,53 @@ pub struct ThrottleConfig {
     pub staff_window_minutes: i64,
 }
 
+impl ThrottleConfig {
+    /// A limit or window that is zero or less counts nothing sensibly:
+    /// its key and why.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let values = [
+            ("resets_per_address", self.resets_per_address),
+            ("starts_per_address", self.starts_per_address),
+            (
+                "captcha_failures_per_address",
+                self.captcha_failures_per_address,
+            ),
+            ("codes_per_account", self.codes_per_account),
+            ("codes_per_phone", self.codes_per_phone),
+            ("code_failures_before_lock", self.code_failures_before_lock),
+            ("lock_minutes", self.lock_minutes),
+            (
+                "signin_failures_per_address",
+                self.signin_failures_per_address,
+            ),
+            (
+                "signin_failures_per_account",
+                self.signin_failures_per_account,
+            ),
+            (
+                "staff_failures_per_address",
+                self.staff_failures_per_address,
+            ),
+            ("staff_failures_per_member", self.staff_failures_per_member),
+            ("address_window_minutes", self.address_window_minutes),
+            ("send_window_minutes", self.send_window_minutes),
+            (
+                "code_failure_window_minutes",
+                self.code_failure_window_minutes,
+            ),
+            (
+                "signin_account_window_minutes",
+                self.signin_account_window_minutes,
+            ),
+            ("staff_window_minutes", self.staff_window_minutes),
+        ];
+        values
+            .into_iter()
+            .find(|(_, value)| *value < 1)
+            .map(|(key, value)| (key, format!("must be at least 1, not {value}")))
+    }
+}
+
 impl Default for ThrottleConfig {
     fn default() -> Self {
         ThrottleConfig {
@@ -355,6 +402,9 @@ impl LoadedConfig {
         }
         if let Some((key, reason)) = self.config.branding.problem() {
             return Err(self.error(&["branding", key], format!("branding.{key}: {reason}")));
+        }
+        if let Some((key, reason)) = self.config.throttle.problem() {
+            return Err(self.error(&["throttle", key], format!("throttle.{key}: {reason}")));
         }
         if let Some((key, reason)) = self.config.network.problem() {
             return Err(self.error(&["network", key], format!("network.{key}: {reason}")));

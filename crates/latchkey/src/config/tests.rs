@@ -153,3 +153,16 @@ fn an_unknown_key_or_a_wrong_value_names_the_variable() {
         format!("environment: LATCHKEY_NETWORK__CAMPUS: {in_file}")
     );
 }
+
+#[test]
+fn a_throttle_of_zero_is_refused_with_its_key() {
+    let source = "[throttle]\nstaff_window_minutes = 0\n";
+    let error = LoadedConfig::parse(Path::new("latchkey.toml"), source.to_owned())
+        .err()
+        .unwrap()
+        .reason;
+    assert!(
+        error.contains("throttle.staff_window_minutes: must be at least 1"),
+        "{error}"
+    );
+}
