@@ -28,11 +28,13 @@ impl Stage {
         }
     }
 
-    pub(super) fn parse(text: &str) -> Stage {
+    /// A stored stage; anything else is an error, never a quiet guess.
+    pub(super) fn parse(text: &str) -> Result<Stage, StoreError> {
         match text {
-            "factor" => Stage::Factor,
-            "active" => Stage::Active,
-            _ => Stage::Signin,
+            "signin" => Ok(Stage::Signin),
+            "factor" => Ok(Stage::Factor),
+            "active" => Ok(Stage::Active),
+            other => Err(StoreError::Corrupt(format!("a session stage {other:?}"))),
         }
     }
 }
@@ -117,7 +119,7 @@ impl Store {
         Ok(Some(AccountSession {
             id: row.try_get("id")?,
             csrf: row.try_get("csrf")?,
-            stage: Stage::parse(&row.try_get::<String, _>("stage")?),
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?)?,
             account_id: row.try_get("account_id")?,
             factor_at: row.try_get("factor_at")?,
             code: self.code_of(&SessionKind::Person.holder(id)).await?,

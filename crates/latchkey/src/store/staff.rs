@@ -311,7 +311,7 @@ impl Store {
         Ok(Some(StaffSession {
             id: row.try_get("id")?,
             csrf: row.try_get("csrf")?,
-            stage: Stage::parse(&row.try_get::<String, _>("stage")?),
+            stage: Stage::parse(&row.try_get::<String, _>("stage")?)?,
             staff_id: row.try_get("staff_id")?,
             caller_id: row.try_get("caller_id")?,
             caller_verified_at: row.try_get("caller_verified_at")?,

@@ -563,3 +563,36 @@ async fn an_account_change_stands_only_with_its_audit_event() {
     })
     .await;
 }
+
+/// A session stage this version cannot read is an error, never read as
+/// another stage.
+#[tokio::test]
+async fn an_unknown_session_stage_is_an_error() {
+    use latchkey::store::{NewSession, Stage};
+
+    on_each_backend("unknown_stage", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        store
+            .create_account_session(&NewSession {
+                id: "s1",
+                csrf: "c",
+                stage: Stage::Active,
+                account_id: None,
+                factor_at: None,
+                address: "10.0.0.1",
+                now: 1_000,
+                expires_at: 9_000,
+            })
+            .await
+            .unwrap();
+        sql(&db.url, "UPDATE account_sessions SET stage = 'superuser'").await;
+        let read = store.account_session("s1", 1_001, 0).await;
+        assert!(
+            matches!(read, Err(StoreError::Corrupt(_))),
+            "{read:?} {}",
+            db.label
+        );
+        db
+    })
+    .await;
+}
