@@ -144,6 +144,7 @@ fn main() {
             messages: Box::new(Outbox::new(store.clone())),
             mail: Box::new(Outbox::new(store.clone())),
             key: SecretKey::random(),
+            entropy: Box::new(latchkey::secrets::OsEntropy),
             challenges: Box::new(KnownChallenges),
             clock: Arc::new(SystemClock),
             server: ServerConfig::default(),

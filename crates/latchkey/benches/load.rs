@@ -121,6 +121,7 @@ fn main() {
             writeback: None,
             network: Default::default(),
             key: SecretKey::random(),
+            entropy: Box::new(latchkey::secrets::OsEntropy),
             challenges: Box::new(KnownImages),
             clock: Arc::new(SystemClock),
             server: ServerConfig::default(),

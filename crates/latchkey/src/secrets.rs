@@ -189,6 +189,28 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
     bytes
 }
 
+/// Randomness as a port: where the domain's tokens and codes come from.
+/// The service uses [`OsEntropy`]; a test may hand in its own.
+pub trait Entropy: Send + Sync {
+    /// A session or link token: 256 bits, hex.
+    fn token(&self) -> String;
+    /// A one-time code of `digits` decimal digits.
+    fn code(&self, digits: u32) -> String;
+}
+
+/// The operating system's CSPRNG (through `rand`'s thread generator).
+pub struct OsEntropy;
+
+impl Entropy for OsEntropy {
+    fn token(&self) -> String {
+        random_token()
+    }
+
+    fn code(&self, digits: u32) -> String {
+        random_code(digits)
+    }
+}
+
 /// A token for a cookie or a form: 256 bits, URL-safe hex.
 pub fn random_token() -> String {
     hex::encode(random_bytes(32))

@@ -107,6 +107,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             hasher,
             policy,
             key,
+            entropy: Box::new(crate::secrets::OsEntropy),
             challenges: challenge_source(&bind)?,
             clock: Arc::new(SystemClock),
             // Over HTTPS cookies are Secure whatever the setting says:

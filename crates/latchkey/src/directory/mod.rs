@@ -18,6 +18,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::model::account::{Account, NewAccount};
+use crate::model::audit::Action;
 use crate::secrets::SecretKey;
 use crate::store::{PendingWrite, Store, StoreError};
 
@@ -451,7 +452,7 @@ async fn settle(
                 .record_event(
                     now,
                     "directory",
-                    "directory.settled:dropped",
+                    &Action::DirectorySettled("dropped").name(),
                     Some(account.id),
                     "",
                 )

@@ -1,14 +1,13 @@
 //! One-time codes, for every flow that sends or checks one: resets, the
 //! second factor at sign-in, and a phone being registered.
 
-use super::audit::Action;
 use super::limits::Limit;
 use super::{Caller, Core, Error, audit, log_error};
 use crate::model::account::Account;
+use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::method::Method;
 use crate::notify::{Channel, CodeUse, code_message};
-use crate::secrets::random_code;
 use crate::store::{CodeAttempt, StoredMethod};
 
 /// The HMAC purpose of codes sent by text or call.
@@ -51,7 +50,7 @@ pub async fn send_code(
     if !per_account.allowed() || !per_phone.allowed() {
         return Ok(Err(NotSent::Throttled));
     }
-    let code = random_code(6);
+    let code = core.entropy.code(6);
     let tag = core.key.tag(CODE_PURPOSE, &code);
     let service = &core.site.branding.name;
     let minutes = core.server.code_minutes;

@@ -3,9 +3,8 @@
 //! actions, the audit trail's actions. No axum and no sqlx here: the web
 //! portal, the JSON API and the CLI are adapters that call these
 //! functions, and the store is reached through its port-shaped methods.
-//! Time comes from [`Services::clock`], randomness from [`crate::secrets`].
+//! Time comes from [`Services::clock`], randomness from [`Services::entropy`].
 
-pub mod audit;
 pub mod change;
 pub mod checklist;
 pub mod code;
@@ -27,12 +26,12 @@ use crate::directory::Writeback;
 use crate::hashing::Hasher;
 use crate::metrics::Metrics;
 use crate::model::account::Account;
+use crate::model::audit::Action;
 use crate::network::{Location, NetworkConfig};
 use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, Notifier};
-use crate::secrets::SecretKey;
+use crate::secrets::{Entropy, SecretKey};
 use crate::site::Site;
 use crate::store::{AccountChange, NewEvent, Store, StoreError};
-use audit::Action;
 use change::Passwords;
 use limits::Limit;
 
@@ -47,6 +46,8 @@ pub struct Services {
     /// Mail (notices of changes).
     pub mail: Box<dyn MessageProvider>,
     pub key: SecretKey,
+    /// Where tokens and codes come from.
+    pub entropy: Box<dyn Entropy>,
     pub challenges: Box<dyn ChallengeSource>,
     pub clock: Arc<dyn Clock>,
     pub server: ServerConfig,

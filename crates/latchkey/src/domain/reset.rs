@@ -5,7 +5,6 @@
 
 use latchkey_policy::Violation;
 
-use super::audit::Action;
 use super::change::{MayChange, change_password};
 use super::checklist::{CheckAnswer, check_answer, made, not_changed};
 use super::code::{
@@ -16,9 +15,10 @@ use super::limits::Limit;
 use super::session::SessionKind;
 use super::{Caller, Core, Error, account_of, after_change, audit, throttle};
 use crate::captcha::normalize_answer;
+use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::notify::CodeUse;
-use crate::secrets::{random_token, token_id};
+use crate::secrets::token_id;
 use crate::store::{ResetSession, Step, StoredChallenge};
 
 const CAPTCHA_PURPOSE: &str = "captcha";
@@ -55,7 +55,7 @@ fn again(error: impl Into<String>) -> Outcome {
 /// A new reset at its first step, and the token that names it (kept by
 /// the client; only its hash is stored).
 pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetSession), Error> {
-    let (token, csrf) = (random_token(), random_token());
+    let (token, csrf) = (core.entropy.token(), core.entropy.token());
     let id = token_id(&token);
     let now = core.clock.now();
     let lifetime = core.server.reset_minutes * 60;
@@ -300,7 +300,7 @@ pub async fn check_code(
         let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));
         return Ok(again(tries_left_message(left)));
     }
-    let token = random_token();
+    let token = core.entropy.token();
     let renamed = core
         .store
         .accept_reset_code(&session.id, &token_id(&token))
@@ -441,7 +441,7 @@ pub async fn open_link(core: &Core, caller: &Caller, link_token: &str) -> Result
         audit(core, caller, Action::ResetLinkRefused, None).await?;
         return Err(Error::LinkSpent);
     };
-    let (session_token, csrf) = (random_token(), random_token());
+    let (session_token, csrf) = (core.entropy.token(), core.entropy.token());
     let lifetime = core.server.reset_minutes * 60;
     core.store
         .create_linked_reset_session(

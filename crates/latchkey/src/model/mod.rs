@@ -3,6 +3,7 @@
 //! they use none of the others, so no import cycle runs through them.
 
 pub mod account;
+pub mod audit;
 pub mod code;
 pub mod message;
 pub mod method;

@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::{NewEvent, Store, StoreError, audit};
 use crate::model::account::{Account, NewAccount};
+use crate::model::audit::Action;
 
 /// A change to one account, as the help desk or the person makes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +93,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            audit(&mut tx, now, "cli", "account.created", Some(id)).await?;
+            let created = Action::AccountCreated.name();
+            audit(&mut tx, now, "cli", &created, Some(id)).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::passwords::write_password;
 use super::{Store, StoreError, audit};
 use crate::model::account::Account;
+use crate::model::audit::Action;
 
 /// A password change the directory may have taken and this store has not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -140,7 +141,7 @@ impl Store {
             &mut tx,
             now,
             "directory",
-            "directory.settled:stored",
+            &Action::DirectorySettled("stored").name(),
             Some(account.id),
         )
         .await?;
@@ -184,7 +185,7 @@ impl Store {
             &mut tx,
             now,
             "directory",
-            "account.synced",
+            &Action::AccountSynced.name(),
             Some(account_id),
         )
         .await?;

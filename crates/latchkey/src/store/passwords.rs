@@ -3,6 +3,7 @@
 
 use super::{Store, StoreError, audit};
 use crate::model::account::Account;
+use crate::model::audit::Action;
 
 impl Store {
     /// Password hashes, newest (the current password) first.
@@ -109,6 +110,13 @@ pub(super) async fn write_password(
     .bind(i64::try_from(keep.max(1)).unwrap_or(i64::MAX))
     .execute(&mut **tx)
     .await?;
-    audit(tx, now, actor, "password.changed", Some(account.id)).await?;
+    audit(
+        tx,
+        now,
+        actor,
+        &Action::PasswordChanged.name(),
+        Some(account.id),
+    )
+    .await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{Stage, Store, StoreError};
+use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::session::SessionKind;
 
@@ -70,11 +71,14 @@ pub enum StaffChange {
 
 impl StaffChange {
     /// The audit action, naming the member (never a secret).
-    fn action(&self, username: &str) -> String {
+    fn action(&self, username: &str) -> Action {
         match self {
-            StaffChange::Role(role) => format!("staff.role:{username}:{}", role.as_str()),
-            StaffChange::Password(_) => format!("staff.password_reset:{username}"),
-            StaffChange::Authenticator(_) => format!("staff.authenticator_reset:{username}"),
+            StaffChange::Role(role) => Action::StaffRole {
+                username: username.to_owned(),
+                role: role.as_str(),
+            },
+            StaffChange::Password(_) => Action::StaffPasswordReset(username.to_owned()),
+            StaffChange::Authenticator(_) => Action::StaffAuthenticatorReset(username.to_owned()),
         }
     }
 }
@@ -139,8 +143,11 @@ impl Store {
             },
             _ => StoreError::Database(e),
         })?;
-        let action = format!("staff.added:{username}:{}", role.as_str());
-        super::audit(&mut tx, now, actor, &action, None).await?;
+        let action = Action::StaffAdded {
+            username: username.to_owned(),
+            role: role.as_str(),
+        };
+        super::audit(&mut tx, now, actor, &action.name(), None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -193,15 +200,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let action = format!(
-            "staff.{}:{id}",
-            if disabled_at.is_some() {
-                "disabled"
-            } else {
-                "enabled"
-            }
-        );
-        super::audit(&mut tx, now, actor, &action, None).await?;
+        let action = Action::StaffDisabled {
+            id,
+            disabled: disabled_at.is_some(),
+        };
+        super::audit(&mut tx, now, actor, &action.name(), None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -245,7 +248,8 @@ impl Store {
             .bind(member.id)
             .execute(&mut *tx)
             .await?;
-        super::audit(&mut tx, now, actor, &change.action(&member.username), None).await?;
+        let action = change.action(&member.username);
+        super::audit(&mut tx, now, actor, &action.name(), None).await?;
         tx.commit().await?;
         Ok(())
     }

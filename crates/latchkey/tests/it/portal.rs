@@ -120,6 +120,7 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
             .mail
             .unwrap_or_else(|| Box::new(Outbox::new(store.clone()))),
         key: key.clone(),
+        entropy: Box::new(latchkey::secrets::OsEntropy),
         challenges: Box::new(KnownChallenges),
         clock: clock.clone(),
         server: extras.server,

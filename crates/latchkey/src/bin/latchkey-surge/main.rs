@@ -12,6 +12,7 @@
 
 mod cluster;
 mod people;
+mod report;
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -31,6 +32,7 @@ use tokio::sync::{Mutex, Semaphore};
 
 use cluster::{Cluster, Instance, free_port};
 use people::{Person, load_people};
+use report::{loopback_only, percentile};
 
 const ANSWER: &str = "K7MPQ";
 const OLD_PASSWORD: &str = "Vt9#qkzP";
@@ -290,29 +292,6 @@ impl std::fmt::Display for Lost {
             Lost::RenewedToken => write!(f, "the renewed token was lost with a killed instance"),
             Lost::Other(why) => write!(f, "{why}"),
         }
-    }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn loopback_only(url: &str) -> Result<(), String> {
-    let rest = url
-        .strip_prefix("postgres://")
-        .or_else(|| url.strip_prefix("postgresql://"))
-        .ok_or("the database must be PostgreSQL (postgres://…)")?;
-    let authority = rest.split('/').next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    if ["127.0.0.1", "localhost", "[::1]"].contains(&host) {
-        Ok(())
-    } else {
-        Err(format!("loopback only: {host} is not this machine"))
     }
 }
 

@@ -5,17 +5,17 @@
 use serde::Deserialize;
 
 use super::OnDuty;
-use crate::domain::audit::Action;
 use crate::domain::code::{
     Verdict, app_verdict, attempt, count_wrong_code, issue, new_code, send_code,
 };
 use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
 use crate::model::account::Account;
 use crate::model::account::normalize_phone;
+use crate::model::audit::Action;
 use crate::model::method::Method;
 use crate::model::session::SessionKind;
 use crate::notify::{Channel, CodeUse, Message, Notice};
-use crate::secrets::{random_token, token_id};
+use crate::secrets::token_id;
 use crate::store::AccountChange;
 
 /// What an action on an account takes, each field for the actions that use it.
@@ -273,7 +273,7 @@ async fn send_reset_link(
     account: &Account,
     channel: &str,
 ) -> Result<Outcome, Error> {
-    let token = random_token();
+    let token = core.entropy.token();
     let now = core.clock.now();
     let minutes = core.site.helpdesk.reset_link_minutes;
     let url = format!(

@@ -9,11 +9,11 @@ mod signin;
 pub use caller::{ActionInput, Outcome, act_on};
 pub use signin::{staff_factor, staff_sign_in, staff_sign_out};
 
-use super::audit::Action;
 use super::code::codes_paused;
 use super::session::{SessionKind, live_bounds};
 use super::{Caller, Core, Error};
 use crate::model::account::{Account, normalize_phone};
+use crate::model::audit::Action;
 use crate::secrets::token_id;
 use crate::store::{AuditEvent, NewEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 

@@ -3,11 +3,11 @@
 //! known or not, so the answers and their timing tell nothing.
 
 use super::staff_event;
-use crate::domain::audit::Action;
 use crate::domain::code::typed_code;
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error};
-use crate::secrets::{random_token, token_id};
+use crate::model::audit::Action;
+use crate::secrets::token_id;
 use crate::store::{StaffSession, Stage};
 
 /// The password. A wrong one, an unknown or a disabled member of staff get
@@ -40,7 +40,7 @@ pub async fn staff_sign_in(
         staff_event(core, caller, &actor, Action::StaffSignInFailed, None, "").await?;
         return Ok(Err("That username and password do not match.".into()));
     };
-    let (token, csrf) = (random_token(), random_token());
+    let (token, csrf) = (core.entropy.token(), core.entropy.token());
     let now = core.clock.now();
     let lifetime = core.site.helpdesk.session_max_minutes * 60;
     core.store
@@ -118,7 +118,7 @@ pub async fn staff_factor(
             "That code is not right, or was used already. Type the code your app shows now.".into(),
         ));
     }
-    let token = random_token();
+    let token = core.entropy.token();
     let activated = core
         .store
         .activate_staff_session(&session.id, &token_id(&token))

@@ -2,9 +2,9 @@
 //! session until a first code from the app proves it was set up.
 
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
-use crate::domain::audit::Action;
 use crate::domain::code::typed_code;
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
+use crate::model::audit::Action;
 use crate::notify::Notice;
 use crate::store::AccountChange;
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::session::{SessionKind, live_bounds};
 use super::{Core, Error};
 use crate::model::account::Account;
-use crate::secrets::{random_token, token_id};
+use crate::secrets::token_id;
 use crate::store::{AccountSession, Stage};
 
 /// The session whose stored id (the token's hash) is `id`, unless it has
@@ -137,7 +137,7 @@ pub async fn reloaded(core: &Core, id: &str) -> Result<AccountSession, Error> {
 
 /// Proves a second factor for the session, renaming it; its new token.
 pub(crate) async fn prove_factor(core: &Core, session_id: &str) -> Result<String, Error> {
-    let token = random_token();
+    let token = core.entropy.token();
     let now = core.clock.now();
     core.store
         .prove_factor(session_id, &token_id(&token), now)

@@ -1,10 +1,10 @@
 //! A phone registered by its owner: a code to the new number proves it.
 
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
-use crate::domain::audit::Action;
 use crate::domain::code::{Verdict, attempt, issue, new_code, send_code, tries_left_message};
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
 use crate::model::account::{Account, display_phone, mask_phone, normalize_phone};
+use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::method::Method;
 use crate::model::session::SessionKind;

@@ -3,7 +3,6 @@
 //! second factor, counted apart from a reset's codes.
 
 use super::{CODES_PAUSED, Outcome, prove_factor, refused};
-use crate::domain::audit::Action;
 use crate::domain::change::verify_password;
 use crate::domain::code::{
     Verdict, attempt, count_wrong_signin_code, issue, method_options, new_code, send_chosen,
@@ -12,10 +11,11 @@ use crate::domain::code::{
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, account_of, audit};
 use crate::model::account::Account;
+use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
-use crate::secrets::{random_token, token_id};
+use crate::secrets::token_id;
 use crate::store::{AccountSession, NewSession, Stage};
 
 /// What a sign-in with a password came to.
@@ -98,7 +98,7 @@ pub async fn sign_in(
     } else {
         Stage::Active
     };
-    let (token, csrf) = (random_token(), random_token());
+    let (token, csrf) = (core.entropy.token(), core.entropy.token());
     let lifetime = core.server.session_max_minutes * 60;
     core.store
         .create_account_session(&NewSession {

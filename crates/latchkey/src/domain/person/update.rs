@@ -3,11 +3,11 @@
 
 use super::signin::{count_wrong_password, signin_paused};
 use super::{Outcome, SignedIn, refused};
-use crate::domain::audit::Action;
 use crate::domain::change::{MayChange, change_password, prove_current_password};
 use crate::domain::checklist::{made, not_changed};
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, after_change, audit};
+use crate::model::audit::Action;
 
 /// The current password, then the same policy, history and transaction as
 /// a reset. Every other session of the account ends.

@@ -18,9 +18,9 @@ use serde::Deserialize;
 
 use super::{Site, WebError, caller, page, render};
 use crate::domain::Core;
-use crate::domain::audit::Action;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
 use crate::model::account::{Account, mask_phone};
+use crate::model::audit::Action;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 

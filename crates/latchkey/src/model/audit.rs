@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::notify::{Channel, CodeUse};
+use super::message::{Channel, CodeUse};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -80,6 +80,30 @@ pub enum Action {
     AuditViewed,
     AuditExported,
 
+    // Staff administration (the console's admin page, `latchkey staff`).
+    StaffAdded {
+        username: String,
+        role: &'static str,
+    },
+    StaffRole {
+        username: String,
+        role: &'static str,
+    },
+    StaffPasswordReset(String),
+    StaffAuthenticatorReset(String),
+    /// A member of staff, by id, disabled (`true`) or enabled again.
+    StaffDisabled {
+        id: i64,
+        disabled: bool,
+    },
+
+    // The store and the directory.
+    AccountCreated,
+    AccountSynced,
+    PasswordChanged,
+    /// A pending directory write settled: `stored` here too, or `dropped`.
+    DirectorySettled(&'static str),
+
     // Anywhere.
     NoticeFailed(Channel),
 }
@@ -135,6 +159,9 @@ impl Action {
             HelpdeskMustChangePassword => "helpdesk.must_change_password",
             AuditViewed => "helpdesk.audit_viewed",
             AuditExported => "helpdesk.audit_exported",
+            AccountCreated => "account.created",
+            AccountSynced => "account.synced",
+            PasswordChanged => "password.changed",
             ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),
             PasswordRefused(rules) => return format!("account.password_refused:{rules}").into(),
             PasswordUpdated { ended_sessions } => {
@@ -155,6 +182,21 @@ impl Action {
                 return format!("helpdesk.reset_link_sent.{}", channel.as_str()).into();
             }
             NoticeFailed(channel) => return format!("notice_failed.{}", channel.as_str()).into(),
+            StaffAdded { username, role } => {
+                return format!("staff.added:{username}:{role}").into();
+            }
+            StaffRole { username, role } => return format!("staff.role:{username}:{role}").into(),
+            StaffPasswordReset(username) => {
+                return format!("staff.password_reset:{username}").into();
+            }
+            StaffAuthenticatorReset(username) => {
+                return format!("staff.authenticator_reset:{username}").into();
+            }
+            StaffDisabled { id, disabled } => {
+                let what = if *disabled { "disabled" } else { "enabled" };
+                return format!("staff.{what}:{id}").into();
+            }
+            DirectorySettled(how) => return format!("directory.settled:{how}").into(),
         };
         Cow::Borrowed(fixed)
     }
