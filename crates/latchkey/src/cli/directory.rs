@@ -83,6 +83,9 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                             println!("  {label:<8} {username}");
                         }
                     }
+                    for (entry, field, why) in &report.without {
+                        println!("  without  {entry}'s {field}: {why}");
+                    }
                     for (entry, why) in &report.skipped {
                         println!("  skipped  {entry}: {why}");
                     }

@@ -463,6 +463,10 @@ async fn settle(
     }
 }
 
+/// The fields an account can be imported without: the username stands for
+/// a name, and a phone can be registered later.
+const OPTIONAL: [&str; 2] = ["name", "phone"];
+
 /// What a sync did, person by person.
 #[derive(Debug, Default, Serialize)]
 pub struct SyncReport {
@@ -471,6 +475,9 @@ pub struct SyncReport {
     pub unchanged: usize,
     /// The entry (its username or DN) and why it was left alone.
     pub skipped: Vec<(String, String)>,
+    /// Entries taken without a field that could not be read (a `mobile`,
+    /// a name): the entry, the field and why.
+    pub without: Vec<(String, &'static str, String)>,
 }
 
 /// Imports people the store does not have and brings the mail and name of
@@ -495,6 +502,32 @@ pub async fn sync(
         let name = person.name.as_deref().unwrap_or(username);
         let entry = match NewAccount::parse(username, email, name, person.mobile.as_deref()) {
             Ok(entry) => entry,
+            // Only what the account can do without is bad: taken without it.
+            Err(problems) if problems.iter().all(|p| OPTIONAL.contains(&p.field)) => {
+                let dropped = |field| problems.iter().any(|p| p.field == field);
+                let name = if dropped("name") { username } else { name };
+                let phone = person.mobile.as_deref().filter(|_| !dropped("phone"));
+                match NewAccount::parse(username, email, name, phone) {
+                    Ok(entry) => {
+                        for problem in &problems {
+                            let field = if problem.field == "phone" {
+                                "mobile"
+                            } else {
+                                problem.field
+                            };
+                            report
+                                .without
+                                .push((label.clone(), field, problem.reason.clone()));
+                        }
+                        entry
+                    }
+                    Err(still) => {
+                        let reasons: Vec<String> = still.iter().map(ToString::to_string).collect();
+                        report.skipped.push((label, reasons.join("; ")));
+                        continue;
+                    }
+                }
+            }
             Err(problems) => {
                 let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 report.skipped.push((label, reasons.join("; ")));

@@ -102,14 +102,28 @@ fn sync_imports_updates_and_says_what_it_skipped() {
     assert!(
         synced
             .stdout
-            .starts_with("Added 1, changed 1, unchanged 0, skipped 2."),
+            .starts_with("Added 2, changed 1, unchanged 0, skipped 1."),
         "{}",
         synced.stdout
     );
     assert!(synced.stdout.contains("added    bob"));
     assert!(synced.stdout.contains("changed  ada"));
     assert!(synced.stdout.contains("skipped  nomail: no mail attribute"));
-    assert!(synced.stdout.contains("skipped  badphone: phone:"));
+    // One bad field does not cost the whole person: taken without it, and said.
+    assert!(
+        synced.stdout.contains("added    badphone"),
+        "{}",
+        synced.stdout
+    );
+    assert!(
+        synced.stdout.contains("without  badphone's mobile:"),
+        "{}",
+        synced.stdout
+    );
+    let badphone = run(&["user", "show", "badphone", "--json", "--full"], b"");
+    let badphone: serde_json::Value = serde_json::from_str(&badphone.stdout).unwrap();
+    assert_eq!(badphone["email"], "badphone@example.edu");
+    assert_eq!(badphone["phone"], serde_json::Value::Null);
 
     let bob = run(&["user", "show", "bob", "--json", "--full"], b"");
     let bob: serde_json::Value = serde_json::from_str(&bob.stdout).unwrap();
@@ -125,7 +139,7 @@ fn sync_imports_updates_and_says_what_it_skipped() {
     assert!(
         again
             .stdout
-            .starts_with("Added 0, changed 0, unchanged 2, skipped 2."),
+            .starts_with("Added 0, changed 0, unchanged 3, skipped 1."),
         "{}",
         again.stdout
     );

@@ -21,7 +21,8 @@ pub const SERVICE_PASSWORD: &str = "service-secret";
 pub const LONG_PASSWORD: &str = "Nw4%jxrQ-7vbz";
 
 /// People the directory starts with: ada (the portal's ada, same old
-/// password), bob (only in the directory), and two entries sync must skip.
+/// password), bob (only in the directory), an entry sync must skip (no mail)
+/// and one it takes without its unreadable mobile.
 const PEOPLE: &str = "
 dn: uid=ada,ou=people,dc=example,dc=edu
 objectClass: inetOrgPerson
