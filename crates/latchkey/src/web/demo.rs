@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{Core, Site, WebError, page, render};
+use super::{Core, Site, WebError, render};
 use crate::store::OutboxEntry;
 
 #[derive(Template)]
@@ -21,30 +21,26 @@ struct PhonePage<'a> {
 /// How many of the newest messages the page shows.
 const SHOWN: i64 = 30;
 
-pub async fn phone_get(State(state): State<Core>) -> Response {
+pub async fn phone_get(State(state): State<Core>) -> Result<Response, WebError> {
     if !state.site.demo {
-        return StatusCode::NOT_FOUND.into_response();
+        return Ok(StatusCode::NOT_FOUND.into_response());
     }
-    let result = async {
-        let now = state.clock.now();
-        let messages = state
-            .store
-            .outbox(SHOWN)
-            .await?
-            .into_iter()
-            .map(|entry| (kind(&entry.channel), ago(now - entry.at), entry))
-            .map(|(kind, when, entry)| (kind, entry, when))
-            .collect();
-        Ok::<_, WebError>(render(
-            &PhonePage {
-                site: &state.site,
-                messages,
-            },
-            StatusCode::OK,
-        ))
-    }
-    .await;
-    page(&state, result)
+    let now = state.clock.now();
+    let messages = state
+        .store
+        .outbox(SHOWN)
+        .await?
+        .into_iter()
+        .map(|entry| (kind(&entry.channel), ago(now - entry.at), entry))
+        .map(|(kind, when, entry)| (kind, entry, when))
+        .collect();
+    Ok(render(
+        &PhonePage {
+            site: &state.site,
+            messages,
+        },
+        StatusCode::OK,
+    ))
 }
 
 fn kind(channel: &str) -> &'static str {

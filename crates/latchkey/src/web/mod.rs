@@ -487,11 +487,6 @@ async fn render_failures(State(state): State<Core>, request: Request, next: Next
     }
 }
 
-/// Answers with the error page when `result` failed.
-pub(crate) fn page(state: &Core, result: Result<Response, WebError>) -> Response {
-    result.unwrap_or_else(|e| e.into_page(&state.site))
-}
-
 /// Whether cookies are marked `Secure` and `__Host-` named: whenever people
 /// reach the portal over HTTPS, served here or through a proxy.
 fn secure_cookies(state: &Core) -> bool {

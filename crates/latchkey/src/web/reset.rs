@@ -13,9 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use latchkey_policy::Violation;
 use serde::Deserialize;
 
-use super::{
-    Laptop, Site, WebError, caller, laptop, off_campus_warning, page, render, session_cookie,
-};
+use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
 use crate::domain::Core;
 use crate::domain::account_of;
 use crate::domain::checklist::{Checklist, checklist};
@@ -101,21 +99,17 @@ async fn answer_form(
 
 // ---- GET /reset: the current step's page -------------------------------------------------
 
-pub async fn reset_get(State(state): State<Core>, parts: Parts) -> Response {
-    let result = async {
-        match current_session(&state, &parts.headers).await? {
-            // A finished reset is over: coming back here begins a new one.
-            Some(session) if session.step != Step::Done => {
-                show_step(&state, &parts, &session, None, Vec::new()).await
-            }
-            _ => match off_campus_warning(&state, &parts) {
-                Some(warning) => Ok(warning),
-                None => start(&state, &parts).await,
-            },
+pub async fn reset_get(State(state): State<Core>, parts: Parts) -> Result<Response, WebError> {
+    match current_session(&state, &parts.headers).await? {
+        // A finished reset is over: coming back here begins a new one.
+        Some(session) if session.step != Step::Done => {
+            show_step(&state, &parts, &session, None, Vec::new()).await
         }
+        _ => match off_campus_warning(&state, &parts) {
+            Some(warning) => Ok(warning),
+            None => start(&state, &parts).await,
+        },
     }
-    .await;
-    page(&state, result)
 }
 
 /// `POST /reset/start`: leave the current reset (finished or not) and begin
@@ -125,15 +119,11 @@ pub async fn start_post(
     State(state): State<Core>,
     parts: Parts,
     Form(form): Form<CsrfForm>,
-) -> Response {
-    let result = async {
-        if current_session(&state, &parts.headers).await?.is_some() {
-            form_session(&state, &parts.headers, &form.csrf).await?;
-        }
-        start(&state, &parts).await
+) -> Result<Response, WebError> {
+    if current_session(&state, &parts.headers).await?.is_some() {
+        form_session(&state, &parts.headers, &form.csrf).await?;
     }
-    .await;
-    page(&state, result)
+    start(&state, &parts).await
 }
 
 /// A new session: its cookie, and the identify page.
@@ -159,13 +149,9 @@ pub async fn link_get(
     State(state): State<Core>,
     parts: Parts,
     axum::extract::Path(token): axum::extract::Path<String>,
-) -> Response {
-    let result = async {
-        let session_token = reset::open_link(&state, &caller(&state, &parts), &token).await?;
-        with_cookie(&state, back_to_flow(), &session_token)
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let session_token = reset::open_link(&state, &caller(&state, &parts), &token).await?;
+    with_cookie(&state, back_to_flow(), &session_token)
 }
 
 #[derive(Template)]
@@ -349,28 +335,23 @@ pub async fn identify_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, IdentifyForm>,
-) -> Response {
-    let result = async {
-        let outcome =
-            reset::identify(&state, &caller(&state, &parts), &session, &form.identifier).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let outcome =
+        reset::identify(&state, &caller(&state, &parts), &session, &form.identifier).await?;
+    answer_form(&state, &parts, &session.id, outcome).await
 }
 
-pub async fn captcha_png_get(State(state): State<Core>, parts: Parts) -> Response {
-    let result = async {
-        let Some(session) = current_session(&state, &parts.headers).await? else {
-            return Ok(StatusCode::NOT_FOUND.into_response());
-        };
-        Ok(match reset::captcha_png(&state, &session).await? {
-            Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
-            None => StatusCode::NOT_FOUND.into_response(),
-        })
-    }
-    .await;
-    page(&state, result)
+pub async fn captcha_png_get(
+    State(state): State<Core>,
+    parts: Parts,
+) -> Result<Response, WebError> {
+    let Some(session) = current_session(&state, &parts.headers).await? else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    Ok(match reset::captcha_png(&state, &session).await? {
+        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -385,14 +366,10 @@ pub async fn captcha_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, CaptchaForm>,
-) -> Response {
-    let result = async {
-        let outcome =
-            reset::answer_captcha(&state, &caller(&state, &parts), &session, &form.answer).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let outcome =
+        reset::answer_captcha(&state, &caller(&state, &parts), &session, &form.answer).await?;
+    answer_form(&state, &parts, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -407,14 +384,10 @@ pub async fn method_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, MethodForm>,
-) -> Response {
-    let result = async {
-        let outcome =
-            reset::choose_method(&state, &caller(&state, &parts), &session, &form.method).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let outcome =
+        reset::choose_method(&state, &caller(&state, &parts), &session, &form.method).await?;
+    answer_form(&state, &parts, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -427,26 +400,18 @@ pub async fn captcha_new_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, .. }: Checked<ResetSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        let outcome = reset::new_captcha(&state, &caller(&state, &parts), &session).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let outcome = reset::new_captcha(&state, &caller(&state, &parts), &session).await?;
+    answer_form(&state, &parts, &session.id, outcome).await
 }
 
 pub async fn method_again_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, .. }: Checked<ResetSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        let outcome = reset::methods_again(&state, &session).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let outcome = reset::methods_again(&state, &session).await?;
+    answer_form(&state, &parts, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -461,14 +426,9 @@ pub async fn code_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, CodeForm>,
-) -> Response {
-    let result = async {
-        let outcome =
-            reset::check_code(&state, &caller(&state, &parts), &session, &form.code).await?;
-        answer_form(&state, &parts, &session.id, outcome).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let outcome = reset::check_code(&state, &caller(&state, &parts), &session, &form.code).await?;
+    answer_form(&state, &parts, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -485,53 +445,44 @@ pub async fn password_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, PasswordForm>,
-) -> Response {
-    let result = async {
-        let outcome = reset::set_password(
-            &state,
-            &caller(&state, &parts),
-            &session,
-            &form.password,
-            &form.confirm,
-        )
-        .await?;
-        match outcome {
-            Outcome::Moved => Ok(Redirect::to("/reset/done").into_response()),
-            outcome => answer_form(&state, &parts, &session.id, outcome).await,
-        }
+) -> Result<Response, WebError> {
+    let outcome = reset::set_password(
+        &state,
+        &caller(&state, &parts),
+        &session,
+        &form.password,
+        &form.confirm,
+    )
+    .await?;
+    match outcome {
+        Outcome::Moved => Ok(Redirect::to("/reset/done").into_response()),
+        outcome => answer_form(&state, &parts, &session.id, outcome).await,
     }
-    .await;
-    page(&state, result)
 }
 
 /// `GET /reset/done`: the finished reset's page, for as long as its
 /// session lasts; anything else goes back to `/reset`.
-pub async fn done_get(State(state): State<Core>, parts: Parts) -> Response {
-    let result = async {
-        match current_session(&state, &parts.headers).await? {
-            Some(session) if session.step == Step::Done => {
-                show_step(&state, &parts, &session, None, Vec::new()).await
-            }
-            _ => Ok(back_to_flow()),
+pub async fn done_get(State(state): State<Core>, parts: Parts) -> Result<Response, WebError> {
+    match current_session(&state, &parts.headers).await? {
+        Some(session) if session.step == Step::Done => {
+            show_step(&state, &parts, &session, None, Vec::new()).await
         }
+        _ => Ok(back_to_flow()),
     }
-    .await;
-    page(&state, result)
 }
 
 /// The current challenge read out: the non-visual alternative to the image.
-pub async fn captcha_wav_get(State(state): State<Core>, parts: Parts) -> Response {
-    let result = async {
-        let Some(session) = current_session(&state, &parts.headers).await? else {
-            return Ok(StatusCode::NOT_FOUND.into_response());
-        };
-        Ok(match reset::captcha_wav(&state, &session).await? {
-            Some(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
-            None => StatusCode::NOT_FOUND.into_response(),
-        })
-    }
-    .await;
-    page(&state, result)
+pub async fn captcha_wav_get(
+    State(state): State<Core>,
+    parts: Parts,
+) -> Result<Response, WebError> {
+    let Some(session) = current_session(&state, &parts.headers).await? else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    Ok(match reset::captcha_wav(&state, &session).await? {
+        Some(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    })
 }
 
 /// The live checklist's question: which rules does this password meet so

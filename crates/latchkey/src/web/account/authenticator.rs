@@ -17,15 +17,14 @@ struct AuthenticatorPage<'a> {
 }
 
 /// A fresh secret for this session, shown as a QR code and as text.
-pub async fn authenticator_get(State(state): State<Core>, who: SignedIn) -> Response {
-    let result = async {
-        if !person::factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Authenticator));
-        }
-        authenticator_page(&state, who, None).await
+pub async fn authenticator_get(
+    State(state): State<Core>,
+    who: SignedIn,
+) -> Result<Response, WebError> {
+    if !person::factor_is_fresh(&state, &who) {
+        return Ok(verify_first(Next::Authenticator));
     }
-    .await;
-    page(&state, result)
+    authenticator_page(&state, who, None).await
 }
 
 async fn authenticator_page(
@@ -75,39 +74,30 @@ pub async fn authenticator_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, CodeForm>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, Some(session)).await?;
-        let outcome =
-            person::confirm_authenticator(&state, &caller(&state, &parts), &who, &form.code)
-                .await?;
-        answer_form(
-            &state,
-            &who,
-            outcome,
-            "/account?done=authenticator",
-            async |who, error, _| authenticator_page(&state, who, error).await,
-        )
-        .await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome =
+        person::confirm_authenticator(&state, &caller(&state, &parts), &who, &form.code).await?;
+    answer_form(
+        &state,
+        &who,
+        outcome,
+        "/account?done=authenticator",
+        async |who, error, _| authenticator_page(&state, who, error).await,
+    )
+    .await
 }
 
 pub async fn authenticator_remove_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, .. }: Checked<AccountSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, Some(session)).await?;
-        let outcome = person::remove_authenticator(&state, &caller(&state, &parts), &who).await?;
-        let then = "/account?done=authenticator-removed";
-        answer_form(&state, &who, outcome, then, async |who, error, _| {
-            Ok(home_page(&state, &parts, &who, None, false, error))
-        })
-        .await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome = person::remove_authenticator(&state, &caller(&state, &parts), &who).await?;
+    let then = "/account?done=authenticator-removed";
+    answer_form(&state, &who, outcome, then, async |who, error, _| {
+        Ok(home_page(&state, &parts, &who, None, false, error))
+    })
+    .await
 }

@@ -24,9 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use latchkey_policy::Violation;
 use serde::Deserialize;
 
-use super::{
-    Laptop, Site, WebError, caller, laptop, off_campus_warning, page, render, session_cookie,
-};
+use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
 use crate::domain::checklist::{Checklist, check_answer, checklist};
 use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
 use crate::domain::person::CODES_PAUSED;
@@ -184,17 +182,13 @@ fn renewed(state: &Core, mut response: Response, token: &str) -> Result<Response
 
 // ---- Sign-in and sign-out -------------------------------------------------------------------
 
-pub async fn signin_get(State(state): State<Core>, parts: Parts) -> Response {
-    let result = async {
-        match current(&state, &parts.headers).await? {
-            Some(s) if s.stage == Stage::Active => Ok(to("/account")),
-            Some(s) if s.stage == Stage::Factor => Ok(to("/account/verify")),
-            Some(s) => Ok(signin_page(&state, &s.csrf, None, "")),
-            None => anonymous_session(&state, &parts).await,
-        }
+pub async fn signin_get(State(state): State<Core>, parts: Parts) -> Result<Response, WebError> {
+    match current(&state, &parts.headers).await? {
+        Some(s) if s.stage == Stage::Active => Ok(to("/account")),
+        Some(s) if s.stage == Stage::Factor => Ok(to("/account/verify")),
+        Some(s) => Ok(signin_page(&state, &s.csrf, None, "")),
+        None => anonymous_session(&state, &parts).await,
     }
-    .await;
-    page(&state, result)
 }
 
 fn signin_page(state: &Core, csrf: &str, error: Option<String>, identifier: &str) -> Response {
@@ -248,38 +242,34 @@ pub async fn signin_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, SigninForm>,
-) -> Response {
-    let result = async {
-        if session.stage != Stage::Signin {
-            return Ok(to("/account"));
-        }
-        match person::sign_in(
+) -> Result<Response, WebError> {
+    if session.stage != Stage::Signin {
+        return Ok(to("/account"));
+    }
+    match person::sign_in(
+        &state,
+        &caller(&state, &parts),
+        &form.identifier,
+        &form.password,
+    )
+    .await?
+    {
+        SignIn::Refused(error) => Ok(signin_page(
             &state,
-            &caller(&state, &parts),
-            &form.identifier,
-            &form.password,
-        )
-        .await?
-        {
-            SignIn::Refused(error) => Ok(signin_page(
-                &state,
-                &session.csrf,
-                Some(error),
-                form.identifier.trim(),
-            )),
-            SignIn::Started { token } => {
-                // A new token for the signed-in session: the anonymous one is dropped.
-                state.store.end_account_session(&session.id).await?;
-                let lifetime = state.server.session_max_minutes * 60;
-                let mut response = to("/account");
-                let value = session_cookie(&state, COOKIE, &token, "/", lifetime)?;
-                response.headers_mut().append(header::SET_COOKIE, value);
-                Ok(response)
-            }
+            &session.csrf,
+            Some(error),
+            form.identifier.trim(),
+        )),
+        SignIn::Started { token } => {
+            // A new token for the signed-in session: the anonymous one is dropped.
+            state.store.end_account_session(&session.id).await?;
+            let lifetime = state.server.session_max_minutes * 60;
+            let mut response = to("/account");
+            let value = session_cookie(&state, COOKIE, &token, "/", lifetime)?;
+            response.headers_mut().append(header::SET_COOKIE, value);
+            Ok(response)
         }
     }
-    .await;
-    page(&state, result)
 }
 
 #[derive(Deserialize)]
@@ -292,16 +282,12 @@ pub async fn signout_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, .. }: Checked<AccountSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        person::sign_out(&state, &caller(&state, &parts), &session).await?;
-        let mut response = to("/signin");
-        let value = session_cookie(&state, COOKIE, "", "/", 0)?;
-        response.headers_mut().append(header::SET_COOKIE, value);
-        Ok(response)
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    person::sign_out(&state, &caller(&state, &parts), &session).await?;
+    let mut response = to("/signin");
+    let value = session_cookie(&state, COOKIE, "", "/", 0)?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
 }
 
 // ---- The second factor (at sign-in, and again before changing methods) ---------------------
@@ -316,16 +302,12 @@ pub async fn verify_get(
     State(state): State<Core>,
     parts: Parts,
     Query(query): Query<NextQuery>,
-) -> Response {
-    let result = async {
-        let session = current(&state, &parts.headers).await?;
-        let Some(session) = session.filter(|s| s.stage != Stage::Signin) else {
-            return Ok(to("/signin"));
-        };
-        verify_page(&state, &session, query.next, None).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let session = current(&state, &parts.headers).await?;
+    let Some(session) = session.filter(|s| s.stage != Stage::Signin) else {
+        return Ok(to("/signin"));
+    };
+    verify_page(&state, &session, query.next, None).await
 }
 
 async fn verify_page(
@@ -371,20 +353,14 @@ pub async fn verify_send_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, SendForm>,
-) -> Response {
-    let result = async {
-        match person::send_factor_code(&state, &caller(&state, &parts), &session, &form.method)
-            .await?
-        {
-            Outcome::Refused { error, .. } => {
-                let session = person::reloaded(&state, &session.id).await?;
-                verify_page(&state, &session, form.next, Some(error)).await
-            }
-            _ => Ok(verify_first(form.next)),
+) -> Result<Response, WebError> {
+    match person::send_factor_code(&state, &caller(&state, &parts), &session, &form.method).await? {
+        Outcome::Refused { error, .. } => {
+            let session = person::reloaded(&state, &session.id).await?;
+            verify_page(&state, &session, form.next, Some(error)).await
         }
+        _ => Ok(verify_first(form.next)),
     }
-    .await;
-    page(&state, result)
 }
 
 #[derive(Deserialize)]
@@ -401,21 +377,15 @@ pub async fn verify_code_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, CodeForm>,
-) -> Response {
-    let result = async {
-        match person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code)
-            .await?
-        {
-            Outcome::Refused { error, .. } => {
-                let session = person::reloaded(&state, &session.id).await?;
-                verify_page(&state, &session, form.next, Some(error)).await
-            }
-            Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
-            _ => Ok(to(next_path(form.next))),
+) -> Result<Response, WebError> {
+    match person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code).await? {
+        Outcome::Refused { error, .. } => {
+            let session = person::reloaded(&state, &session.id).await?;
+            verify_page(&state, &session, form.next, Some(error)).await
         }
+        Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
+        _ => Ok(to(next_path(form.next))),
     }
-    .await;
-    page(&state, result)
 }
 
 // ---- The account page, and the interruption for those with no method ----------------------
@@ -429,41 +399,37 @@ pub async fn home_get(
     State(state): State<Core>,
     parts: Parts,
     Query(query): Query<HomeQuery>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
-        // The help desk asked for a new password: that comes first.
-        if who.account.must_change_password {
-            return Ok(to("/account/password?required=1"));
-        }
-        if !who.has_methods() && state.registration.required {
-            return Ok(render(
-                &RegisterPage {
-                    site: &state.site,
-                    csrf: &who.session.csrf,
-                    name: &who.account.name,
-                },
-                StatusCode::OK,
-            ));
-        }
-        let notice = match query.done.as_deref() {
-            Some("phone") => Some("Your mobile phone is registered."),
-            Some("phone-removed") => Some("Your mobile phone was removed."),
-            Some("authenticator") => Some("Your authenticator app is registered."),
-            Some("authenticator-removed") => Some("Your authenticator app was removed."),
-            _ => None,
-        };
-        Ok(home_page(
-            &state,
-            &parts,
-            &who,
-            notice,
-            query.done.as_deref() == Some("password"),
-            None,
-        ))
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
+    // The help desk asked for a new password: that comes first.
+    if who.account.must_change_password {
+        return Ok(to("/account/password?required=1"));
     }
-    .await;
-    page(&state, result)
+    if !who.has_methods() && state.registration.required {
+        return Ok(render(
+            &RegisterPage {
+                site: &state.site,
+                csrf: &who.session.csrf,
+                name: &who.account.name,
+            },
+            StatusCode::OK,
+        ));
+    }
+    let notice = match query.done.as_deref() {
+        Some("phone") => Some("Your mobile phone is registered."),
+        Some("phone-removed") => Some("Your mobile phone was removed."),
+        Some("authenticator") => Some("Your authenticator app is registered."),
+        Some("authenticator-removed") => Some("Your authenticator app was removed."),
+        _ => None,
+    };
+    Ok(home_page(
+        &state,
+        &parts,
+        &who,
+        notice,
+        query.done.as_deref() == Some("password"),
+        None,
+    ))
 }
 
 fn home_page(

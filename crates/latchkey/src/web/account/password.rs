@@ -14,16 +14,12 @@ struct UpdatePage<'a> {
     checklist: Checklist,
 }
 
-pub async fn password_get(State(state): State<Core>, parts: Parts) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
-        if let Some(warning) = off_campus_warning(&state, &parts) {
-            return Ok(warning);
-        }
-        Ok(update_page(&state, &who, None, Vec::new()))
+pub async fn password_get(State(state): State<Core>, parts: Parts) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
+    if let Some(warning) = off_campus_warning(&state, &parts) {
+        return Ok(warning);
     }
-    .await;
-    page(&state, result)
+    Ok(update_page(&state, &who, None, Vec::new()))
 }
 
 fn update_page(
@@ -66,33 +62,29 @@ pub async fn password_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, UpdateForm>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, Some(session)).await?;
-        let outcome = person::update_password(
-            &state,
-            &caller(&state, &parts),
-            &who,
-            &form.current,
-            &form.password,
-            &form.confirm,
-        )
-        .await?;
-        answer_form(
-            &state,
-            &who,
-            outcome,
-            "/account?done=password",
-            async |who, error, violations| {
-                // A refusal by the rules lists them; the sentence is for everything else.
-                let error = error.filter(|e| !e.is_empty());
-                Ok(update_page(&state, &who, error, violations))
-            },
-        )
-        .await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome = person::update_password(
+        &state,
+        &caller(&state, &parts),
+        &who,
+        &form.current,
+        &form.password,
+        &form.confirm,
+    )
+    .await?;
+    answer_form(
+        &state,
+        &who,
+        outcome,
+        "/account?done=password",
+        async |who, error, violations| {
+            // A refusal by the rules lists them; the sentence is for everything else.
+            let error = error.filter(|e| !e.is_empty());
+            Ok(update_page(&state, &who, error, violations))
+        },
+    )
+    .await
 }
 
 /// The live checklist for the update form.

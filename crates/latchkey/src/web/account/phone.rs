@@ -18,15 +18,11 @@ struct PhonePage<'a> {
     minutes: i64,
 }
 
-pub async fn phone_get(State(state): State<Core>, who: SignedIn) -> Response {
-    let result = async {
-        if !person::factor_is_fresh(&state, &who) {
-            return Ok(verify_first(Next::Phone));
-        }
-        Ok(phone_page(&state, &who, None, ""))
+pub async fn phone_get(State(state): State<Core>, who: SignedIn) -> Result<Response, WebError> {
+    if !person::factor_is_fresh(&state, &who) {
+        return Ok(verify_first(Next::Phone));
     }
-    .await;
-    page(&state, result)
+    Ok(phone_page(&state, &who, None, ""))
 }
 
 fn phone_page(state: &Core, who: &SignedIn, error: Option<String>, typed: &str) -> Response {
@@ -60,84 +56,67 @@ pub async fn phone_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, PhoneForm>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, Some(session)).await?;
-        let outcome = person::start_phone(
-            &state,
-            &caller(&state, &parts),
-            &who,
-            &form.phone,
-            &form.channel,
-        )
-        .await?;
-        answer_form(
-            &state,
-            &who,
-            outcome,
-            "/account/phone",
-            async |who, error, _| Ok(phone_page(&state, &who, error, form.phone.trim())),
-        )
-        .await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome = person::start_phone(
+        &state,
+        &caller(&state, &parts),
+        &who,
+        &form.phone,
+        &form.channel,
+    )
+    .await?;
+    answer_form(
+        &state,
+        &who,
+        outcome,
+        "/account/phone",
+        async |who, error, _| Ok(phone_page(&state, &who, error, form.phone.trim())),
+    )
+    .await
 }
 
 pub async fn phone_confirm_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, CodeForm>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, Some(session)).await?;
-        let outcome =
-            person::confirm_phone(&state, &caller(&state, &parts), &who, &form.code).await?;
-        answer_form(
-            &state,
-            &who,
-            outcome,
-            "/account?done=phone",
-            async |who, error, _| Ok(phone_page(&state, &who, error, "")),
-        )
-        .await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome = person::confirm_phone(&state, &caller(&state, &parts), &who, &form.code).await?;
+    answer_form(
+        &state,
+        &who,
+        outcome,
+        "/account?done=phone",
+        async |who, error, _| Ok(phone_page(&state, &who, error, "")),
+    )
+    .await
 }
 
 /// Back from the code to typing a number.
 pub async fn phone_cancel_post(
     State(state): State<Core>,
     Checked { session, .. }: Checked<AccountSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        person::cancel_phone(&state, &session).await?;
-        Ok(to("/account/phone"))
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    person::cancel_phone(&state, &session).await?;
+    Ok(to("/account/phone"))
 }
 
 pub async fn phone_remove_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, .. }: Checked<AccountSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        let who = person::signed_in(&state, Some(session)).await?;
-        let outcome = person::remove_phone(&state, &caller(&state, &parts), &who).await?;
-        answer_form(
-            &state,
-            &who,
-            outcome,
-            "/account?done=phone-removed",
-            async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
-        )
-        .await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome = person::remove_phone(&state, &caller(&state, &parts), &who).await?;
+    answer_form(
+        &state,
+        &who,
+        outcome,
+        "/account?done=phone-removed",
+        async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
+    )
+    .await
 }
 
 with_csrf!(PhoneForm);

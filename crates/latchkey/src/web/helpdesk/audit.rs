@@ -29,50 +29,46 @@ pub async fn audit_get(
     State(state): State<Core>,
     parts: Parts,
     Query(filter): Query<AuditFilter>,
-) -> Response {
-    let result = async {
-        let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
-        on.require_admin(&state, &caller(&state, &parts), "audit")
-            .await?;
-        let account_id = match filter.account.trim() {
-            "" => None,
-            who => Some(state.store.find_account(who).await?.map_or(-1, |a| a.id)),
-        };
-        let since = parse_day(&filter.since).unwrap_or(0);
-        let events = state
-            .store
-            .search_events(
-                account_id,
-                filter.actor.trim(),
-                filter.action.trim(),
-                since,
-                200,
-            )
-            .await?
-            .into_iter()
-            .map(|e| (crate::notify::format_time(e.at), e))
-            .collect();
-        on.record(
-            &state,
-            &caller(&state, &parts),
-            Action::AuditViewed,
-            None,
-            "",
-        )
+) -> Result<Response, WebError> {
+    let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
+    on.require_admin(&state, &caller(&state, &parts), "audit")
         .await?;
-        Ok(render(
-            &AuditPage {
-                site: &state.site,
-                csrf: &on.session.csrf,
-                staff: &on.staff,
-                filter,
-                events,
-            },
-            StatusCode::OK,
-        ))
-    }
-    .await;
-    page(&state, result)
+    let account_id = match filter.account.trim() {
+        "" => None,
+        who => Some(state.store.find_account(who).await?.map_or(-1, |a| a.id)),
+    };
+    let since = parse_day(&filter.since).unwrap_or(0);
+    let events = state
+        .store
+        .search_events(
+            account_id,
+            filter.actor.trim(),
+            filter.action.trim(),
+            since,
+            200,
+        )
+        .await?
+        .into_iter()
+        .map(|e| (crate::notify::format_time(e.at), e))
+        .collect();
+    on.record(
+        &state,
+        &caller(&state, &parts),
+        Action::AuditViewed,
+        None,
+        "",
+    )
+    .await?;
+    Ok(render(
+        &AuditPage {
+            site: &state.site,
+            csrf: &on.session.csrf,
+            staff: &on.staff,
+            filter,
+            events,
+        },
+        StatusCode::OK,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -86,45 +82,41 @@ pub async fn audit_export_get(
     State(state): State<Core>,
     parts: Parts,
     Query(query): Query<ExportQuery>,
-) -> Response {
-    let result = async {
-        let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
-        on.require_admin(&state, &caller(&state, &parts), "audit-export")
-            .await?;
-        let since = parse_day(&query.since).unwrap_or(0);
-        let mut body = String::new();
-        let mut after = 0;
-        loop {
-            let page = state.store.events_page(after, since, 10_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            for event in &page {
-                body.push_str(&serde_json::to_string(event)?);
-                body.push('\n');
-            }
-        }
-        on.record(
-            &state,
-            &caller(&state, &parts),
-            Action::AuditExported,
-            None,
-            &query.since,
-        )
+) -> Result<Response, WebError> {
+    let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
+    on.require_admin(&state, &caller(&state, &parts), "audit-export")
         .await?;
-        Ok((
-            [
-                (header::CONTENT_TYPE, "application/x-ndjson"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"latchkey-audit.jsonl\"",
-                ),
-            ],
-            body,
-        )
-            .into_response())
+    let since = parse_day(&query.since).unwrap_or(0);
+    let mut body = String::new();
+    let mut after = 0;
+    loop {
+        let page = state.store.events_page(after, since, 10_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for event in &page {
+            body.push_str(&serde_json::to_string(event)?);
+            body.push('\n');
+        }
     }
-    .await;
-    page(&state, result)
+    on.record(
+        &state,
+        &caller(&state, &parts),
+        Action::AuditExported,
+        None,
+        &query.since,
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"latchkey-audit.jsonl\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// `YYYY-MM-DD` as Unix seconds at midnight UTC.

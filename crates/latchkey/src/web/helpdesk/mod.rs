@@ -16,7 +16,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Site, WebError, caller, page, render};
+use super::{Site, WebError, caller, render};
 use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
 use crate::model::account::{Account, mask_phone};
@@ -103,20 +103,16 @@ pub async fn helpdesk_get(
     State(state): State<Core>,
     parts: Parts,
     Query(query): Query<SearchQuery>,
-) -> Response {
-    let result = async {
-        let session = current(&state, &parts).await?;
-        match session.as_ref().map(|s| s.stage) {
-            None | Some(Stage::Signin) => anonymous(&state, session).await,
-            Some(Stage::Factor) => Ok(factor_page(&state, session.as_ref(), None)),
-            Some(Stage::Active) => {
-                let on = helpdesk::on_duty(&state, session).await?;
-                search_page(&state, &on, query.q.trim()).await
-            }
+) -> Result<Response, WebError> {
+    let session = current(&state, &parts).await?;
+    match session.as_ref().map(|s| s.stage) {
+        None | Some(Stage::Signin) => anonymous(&state, session).await,
+        Some(Stage::Factor) => Ok(factor_page(&state, session.as_ref(), None)),
+        Some(Stage::Active) => {
+            let on = helpdesk::on_duty(&state, session).await?;
+            search_page(&state, &on, query.q.trim()).await
         }
     }
-    .await;
-    page(&state, result)
 }
 
 async fn anonymous(state: &Core, session: Option<StaffSession>) -> Result<Response, WebError> {
@@ -224,36 +220,32 @@ pub async fn signin_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<StaffSession, SigninForm>,
-) -> Response {
-    let result = async {
-        match helpdesk::staff_sign_in(
-            &state,
-            &caller(&state, &parts),
-            &form.username,
-            &form.password,
-        )
-        .await?
-        {
-            Err(error) => Ok(render(
-                &SigninPage {
-                    site: &state.site,
-                    csrf: &session.csrf,
-                    error: Some(error),
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )),
-            Ok(token) => {
-                // A new session for the signed-in stage: no fixation.
-                state.store.end_staff_session(&session.id).await?;
-                let lifetime = state.site.helpdesk.session_max_minutes * 60;
-                let mut response = to("/helpdesk".into());
-                set_cookie(&state, &mut response, &token, lifetime)?;
-                Ok(response)
-            }
+) -> Result<Response, WebError> {
+    match helpdesk::staff_sign_in(
+        &state,
+        &caller(&state, &parts),
+        &form.username,
+        &form.password,
+    )
+    .await?
+    {
+        Err(error) => Ok(render(
+            &SigninPage {
+                site: &state.site,
+                csrf: &session.csrf,
+                error: Some(error),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Ok(token) => {
+            // A new session for the signed-in stage: no fixation.
+            state.store.end_staff_session(&session.id).await?;
+            let lifetime = state.site.helpdesk.session_max_minutes * 60;
+            let mut response = to("/helpdesk".into());
+            set_cookie(&state, &mut response, &token, lifetime)?;
+            Ok(response)
         }
     }
-    .await;
-    page(&state, result)
 }
 
 #[derive(Deserialize)]
@@ -268,20 +260,16 @@ pub async fn factor_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, form }: Checked<StaffSession, CodeForm>,
-) -> Response {
-    let result = async {
-        match helpdesk::staff_factor(&state, &caller(&state, &parts), &session, &form.code).await? {
-            Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
-            Ok(token) => {
-                let mut response = to("/helpdesk".into());
-                let lifetime = state.site.helpdesk.session_max_minutes * 60;
-                set_cookie(&state, &mut response, &token, lifetime)?;
-                Ok(response)
-            }
+) -> Result<Response, WebError> {
+    match helpdesk::staff_factor(&state, &caller(&state, &parts), &session, &form.code).await? {
+        Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
+        Ok(token) => {
+            let mut response = to("/helpdesk".into());
+            let lifetime = state.site.helpdesk.session_max_minutes * 60;
+            set_cookie(&state, &mut response, &token, lifetime)?;
+            Ok(response)
         }
     }
-    .await;
-    page(&state, result)
 }
 
 #[derive(Deserialize)]
@@ -294,15 +282,11 @@ pub async fn signout_post(
     State(state): State<Core>,
     parts: Parts,
     Checked { session, .. }: Checked<StaffSession, CsrfForm>,
-) -> Response {
-    let result = async {
-        helpdesk::staff_sign_out(&state, &caller(&state, &parts), &session).await?;
-        let mut response = to("/helpdesk".into());
-        set_cookie(&state, &mut response, "", 0)?;
-        Ok(response)
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    helpdesk::staff_sign_out(&state, &caller(&state, &parts), &session).await?;
+    let mut response = to("/helpdesk".into());
+    set_cookie(&state, &mut response, "", 0)?;
+    Ok(response)
 }
 
 // ---- one account ---------------------------------------------------------------------------
@@ -372,18 +356,14 @@ pub async fn account_get(
     parts: Parts,
     Path(id): Path<i64>,
     Query(query): Query<NoticeQuery>,
-) -> Response {
-    let result = async {
-        let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
-        let notice = query
-            .done
-            .as_deref()
-            .and_then(done_notice)
-            .map(str::to_owned);
-        account_page(&state, &on, id, notice, None).await
-    }
-    .await;
-    page(&state, result)
+) -> Result<Response, WebError> {
+    let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
+    let notice = query
+        .done
+        .as_deref()
+        .and_then(done_notice)
+        .map(str::to_owned);
+    account_page(&state, &on, id, notice, None).await
 }
 
 /// What the page says after each action.
@@ -417,27 +397,23 @@ pub async fn action_post(
     parts: Parts,
     Path((id, action)): Path<(i64, String)>,
     Checked { session, form }: Checked<StaffSession, ActionForm>,
-) -> Response {
-    let result = async {
-        let on = helpdesk::on_duty(&state, Some(session)).await?;
-        let account = helpdesk::existing_account(&state, id).await?;
-        let outcome = helpdesk::act_on(
-            &state,
-            &caller(&state, &parts),
-            &on,
-            &account,
-            &action,
-            &form.input,
-        )
-        .await?
-        .ok_or(WebError::NotOnDuty)?;
-        match outcome {
-            Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
-            Err(error) => account_page(&state, &on, id, None, Some(error)).await,
-        }
+) -> Result<Response, WebError> {
+    let on = helpdesk::on_duty(&state, Some(session)).await?;
+    let account = helpdesk::existing_account(&state, id).await?;
+    let outcome = helpdesk::act_on(
+        &state,
+        &caller(&state, &parts),
+        &on,
+        &account,
+        &action,
+        &form.input,
+    )
+    .await?
+    .ok_or(WebError::NotOnDuty)?;
+    match outcome {
+        Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
+        Err(error) => account_page(&state, &on, id, None, Some(error)).await,
     }
-    .await;
-    page(&state, result)
 }
 
 // ---- admin: staff and the audit trail ----------------------------------------------------------
