@@ -43,6 +43,16 @@ macro_rules! with_csrf {
 }
 pub(crate) use with_csrf;
 
+/// A form with nothing but its CSRF token: a button (sign out, start
+/// again, cancel).
+#[derive(serde::Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+with_csrf!(CsrfForm);
+
 /// The session a form was posted from, and the form: only when the form
 /// carries that session's CSRF token.
 pub(crate) struct Checked<S, T> {

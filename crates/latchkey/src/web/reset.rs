@@ -4,7 +4,7 @@
 //! posts to its own URL and, when it succeeds, redirects back to `/reset`.
 //! A form posted for another step than the current one changes nothing.
 
-use crate::web::checked::{Checked, FormSession, with_csrf};
+use crate::web::checked::{Checked, CsrfForm, FormSession, WithCsrf, with_csrf};
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::request::Parts;
@@ -68,7 +68,6 @@ with_csrf!(
     IdentifyForm,
     CaptchaForm,
     MethodForm,
-    CsrfForm,
     CodeForm,
     PasswordForm
 );
@@ -121,7 +120,7 @@ pub async fn start_post(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     if current_session(&state, &parts.headers).await?.is_some() {
-        form_session(&state, &parts.headers, &form.csrf).await?;
+        form_session(&state, &parts.headers, form.csrf()).await?;
     }
     start(&state, &parts).await
 }
@@ -388,12 +387,6 @@ pub async fn method_post(
     let outcome =
         reset::choose_method(&state, &caller(&state, &parts), &session, &form.method).await?;
     answer_form(&state, &parts, &session.id, outcome).await
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn captcha_new_post(

@@ -15,7 +15,7 @@ pub use authenticator::*;
 pub use password::*;
 pub use phone::*;
 
-use crate::web::checked::{Checked, FormSession, with_csrf};
+use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
 use askama::Template;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -74,7 +74,7 @@ impl FormSession for AccountSession {
     }
 }
 
-with_csrf!(SigninForm, CsrfForm, SendForm, CodeForm);
+with_csrf!(SigninForm, SendForm, CodeForm);
 
 /// To `/account/verify`, coming back to `next` afterwards.
 fn verify_first(next: Next) -> Response {
@@ -270,12 +270,6 @@ pub async fn signin_post(
             Ok(response)
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn signout_post(

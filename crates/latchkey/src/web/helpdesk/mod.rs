@@ -8,7 +8,7 @@ mod members;
 pub use audit::*;
 pub use members::*;
 
-use crate::web::checked::{Checked, FormSession, with_csrf};
+use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -57,7 +57,7 @@ impl FormSession for StaffSession {
     }
 }
 
-with_csrf!(SigninForm, CodeForm, CsrfForm, ActionForm);
+with_csrf!(SigninForm, CodeForm, ActionForm);
 
 fn to(path: String) -> Response {
     Redirect::to(&path).into_response()
@@ -270,12 +270,6 @@ pub async fn factor_post(
             Ok(response)
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn signout_post(
