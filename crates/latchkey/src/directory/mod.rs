@@ -38,6 +38,8 @@ pub struct DirectoryConfig {
     /// Upgrade an `ldap://` connection with StartTLS before binding.
     pub starttls: bool,
     pub kind: DirectoryKind,
+    /// Who checks a person's password at sign-in and before an update.
+    pub authority: Authority,
     /// The service account; its password comes from `LATCHKEY_DIRECTORY_PASSWORD`.
     pub bind_dn: String,
     /// Where people are searched for.
@@ -51,6 +53,10 @@ pub struct DirectoryConfig {
     /// the server hashes) or a `userPassword` replace.
     pub password_change: PasswordChange,
     pub attributes: Attributes,
+    /// OpenLDAP: the password policy entry in force (slapd's
+    /// `ppolicy_default`), whose rules join ours. Active Directory reads
+    /// its domain's without it.
+    pub policy_dn: Option<String>,
     /// A campus certificate authority to trust besides the system's.
     pub ca_file: Option<PathBuf>,
     /// Per connection and per operation.
@@ -65,12 +71,14 @@ impl Default for DirectoryConfig {
             url: String::new(),
             starttls: false,
             kind: DirectoryKind::default(),
+            authority: Authority::default(),
             bind_dn: String::new(),
             base_dn: String::new(),
             user_filter: None,
             people_filter: None,
             password_change: PasswordChange::default(),
             attributes: Attributes::default(),
+            policy_dn: None,
             ca_file: None,
             timeout_seconds: 10,
             retry_seconds: 30,
@@ -84,6 +92,18 @@ pub enum DirectoryKind {
     #[default]
     Openldap,
     ActiveDirectory,
+}
+
+/// Whose word decides that a password is right.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// A bind as the person: passwords changed anywhere count, and the
+    /// password that worked joins the history here.
+    #[default]
+    Directory,
+    /// This service's own copy (the directory is written to, never asked).
+    Local,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +122,8 @@ pub struct Attributes {
     pub email: Option<String>,
     pub name: Option<String>,
     pub mobile: Option<String>,
+    /// When the password was last set (Unix seconds), for expiry reminders.
+    pub password_changed_at: Option<i64>,
 }
 
 /// The attribute names in force.
@@ -116,6 +138,12 @@ pub struct AttributeNames {
 impl DirectoryConfig {
     pub fn enabled(&self) -> bool {
         !self.url.is_empty()
+    }
+
+    /// Whether sign-in asks the directory (a directory is configured and
+    /// is the authority).
+    pub fn authenticates(&self) -> bool {
+        self.enabled() && self.authority == Authority::Directory
     }
 
     pub fn user_filter(&self) -> String {
@@ -223,7 +251,8 @@ impl DirectoryConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     History,
-    Length,
+    /// Too short; the directory's minimum when it could be read.
+    Length(Option<usize>),
     Complexity,
     MinimumAge,
     /// Active Directory says only "the password does not meet the restrictions".
@@ -235,29 +264,32 @@ impl Refusal {
     pub fn id(self) -> &'static str {
         match self {
             Refusal::History => "directory_history",
-            Refusal::Length => "directory_length",
+            Refusal::Length(_) => "directory_length",
             Refusal::Complexity => "directory_complexity",
             Refusal::MinimumAge => "directory_minimum_age",
             Refusal::Restrictions => "directory_restrictions",
         }
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn message(self) -> String {
         match self {
             Refusal::History => {
-                "The campus directory remembers this password as one of your recent ones. Choose one you have not used before."
+                "The campus directory remembers this password as one of your recent ones. Choose one you have not used before.".into()
             }
-            Refusal::Length => {
-                "The campus directory asks for a longer password. Add a few more characters."
+            Refusal::Length(Some(minimum)) => format!(
+                "The campus directory asks for at least {minimum} characters. Add a few more."
+            ),
+            Refusal::Length(None) => {
+                "The campus directory asks for a longer password. Add a few more characters.".into()
             }
             Refusal::Complexity => {
-                "The campus directory finds this password too simple. Make it longer, or mix in more kinds of characters."
+                "The campus directory finds this password too simple. Make it longer, or mix in more kinds of characters.".into()
             }
             Refusal::MinimumAge => {
-                "Your password was changed very recently, and the campus directory allows only one change in a while. Try again tomorrow, or call the help desk."
+                "Your password was changed very recently, and the campus directory allows only one change in a while. Try again tomorrow, or call the help desk.".into()
             }
             Refusal::Restrictions => {
-                "The campus directory refused this password under its own rules: it may be one of your recent passwords, too short or too simple, or your password was changed less than a day ago. Try a longer one you have not used before; if that fails too, call the help desk."
+                "The campus directory refused this password under its own rules: it may be one of your recent passwords, too short or too simple, or your password was changed less than a day ago. Try a longer one you have not used before; if that fails too, call the help desk.".into()
             }
         }
     }
@@ -285,6 +317,9 @@ pub enum DirectoryError {
     /// No entry for this person.
     #[error("no directory entry for this person")]
     NoEntry,
+    /// Locked or disabled by a directory administrator: not ours to undo.
+    #[error("the account was locked or disabled by a directory administrator")]
+    Disabled,
     /// No connection or no bind: nothing was asked.
     #[error("the directory cannot be reached: {0}")]
     Unreachable(String),
@@ -302,6 +337,7 @@ impl DirectoryError {
         match self {
             DirectoryError::Refused(refusal) => refusal.id(),
             DirectoryError::NoEntry => "no_entry",
+            DirectoryError::Disabled => "disabled",
             DirectoryError::Unreachable(_) => "unreachable",
             DirectoryError::Unanswered(_) => "unanswered",
             DirectoryError::Failed(_) => "failed",
@@ -317,6 +353,48 @@ pub struct DirectoryPerson {
     pub email: Option<String>,
     pub name: Option<String>,
     pub mobile: Option<String>,
+    /// When the password was last set (Unix seconds), for expiry reminders.
+    pub password_changed_at: Option<i64>,
+}
+
+/// What a bind as the person said about the password typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bind {
+    Accepted,
+    Wrong,
+    /// The right password, expired or to be changed before any other use.
+    Expired,
+    /// The directory locked the account after wrong passwords; whether the
+    /// one typed is right cannot be told until it is unlocked.
+    Locked,
+}
+
+/// Whether the directory lets the person sign in at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    Open,
+    /// Locked after too many wrong passwords: a proven person may unlock it.
+    Locked,
+    /// Locked or disabled by an administrator: only the directory's
+    /// administrators undo that.
+    Disabled,
+}
+
+/// The directory's own password rules, as far as it says them; `None`
+/// where it sets none or could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryPolicy {
+    pub min_length: Option<usize>,
+    /// Passwords remembered, the current one included.
+    pub history: Option<usize>,
+    /// Seconds a password must be kept before it may change again.
+    pub min_age: Option<i64>,
+    /// Seconds a password lives before it expires.
+    pub max_age: Option<i64>,
+    /// Wrong passwords before the directory locks the account.
+    pub max_failures: Option<u32>,
+    /// Active Directory's complexity (three kinds of characters, no name).
+    pub complexity: bool,
 }
 
 /// A directory passwords are written to. One real implementation, [`Ldap`].
@@ -324,12 +402,31 @@ pub struct DirectoryPerson {
 pub trait Directory: Send + Sync {
     /// Sets the password of the person with this username.
     async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError>;
-    /// Whether `password` is the person's password there (a bind as them).
-    async fn has_password(&self, username: &str, password: &str) -> Result<bool, DirectoryError>;
+    /// A bind as the person. An unknown username costs the same: a bind to
+    /// a name no entry has, then `NoEntry`.
+    async fn authenticate(&self, username: &str, password: &str) -> Result<Bind, DirectoryError>;
+    /// Whether the account is locked there.
+    async fn lock(&self, username: &str) -> Result<Lock, DirectoryError>;
+    /// Lifts a lock that wrong passwords set, keeping the password.
+    async fn unlock(&self, username: &str) -> Result<(), DirectoryError>;
+    /// The directory's password rules.
+    async fn policy(&self) -> Result<DirectoryPolicy, DirectoryError>;
     /// Everyone under the base that the people filter finds.
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError>;
     /// Whether the service account can bind now (readiness).
     async fn check(&self) -> Result<(), DirectoryError>;
+
+    /// Whether `password` is the person's password there. A locked account
+    /// cannot tell, and says so as an error.
+    async fn has_password(&self, username: &str, password: &str) -> Result<bool, DirectoryError> {
+        match self.authenticate(username, password).await? {
+            Bind::Accepted | Bind::Expired => Ok(true),
+            Bind::Wrong => Ok(false),
+            Bind::Locked => Err(DirectoryError::Failed(
+                "the account is locked in the directory, so the password cannot be checked".into(),
+            )),
+        }
+    }
 }
 
 /// The directory new passwords are written to, with how long a pending
@@ -340,6 +437,8 @@ pub struct Writeback {
     /// each at its timeout, and the local transaction.
     pub settle_after: i64,
     pub retry_seconds: i64,
+    /// Whether sign-in binds as the person (the directory is the authority).
+    pub authenticates: bool,
     /// Latency and failures, for `/metrics`.
     pub stats: crate::metrics::WritebackStats,
 }
@@ -374,6 +473,7 @@ impl Writeback {
             directory,
             settle_after: 4 * timeout + 10,
             retry_seconds: config.retry_seconds,
+            authenticates: config.authenticates(),
             stats: crate::metrics::WritebackStats::default(),
         }
     }

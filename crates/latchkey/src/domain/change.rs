@@ -4,6 +4,7 @@
 use latchkey_policy::{Policy, Verdict, Violation};
 
 use super::Told;
+use super::authority::Checked;
 use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback};
 use crate::hashing::{HashError, Hasher};
 use crate::model::account::Account;
@@ -125,15 +126,23 @@ pub async fn change_password(
     .await
 }
 
-/// The person's current password, proven: `None` when it is not right.
+/// The person's current password, proven, or what the check said instead.
+/// An expired one is still theirs: changing it is what it needs.
 pub async fn prove_current_password<'a>(
-    store: &Store,
-    hasher: &Hasher,
+    passwords: &Passwords<'_>,
     account: &'a Account,
     password: &str,
-) -> Result<Option<CurrentPassword<'a>>, ChangeError> {
-    let right = verify_password(store, hasher, account, password).await?;
-    Ok(right.then_some(CurrentPassword(account)))
+    now: i64,
+) -> Result<Result<CurrentPassword<'a>, Checked>, ChangeError> {
+    Ok(
+        match passwords
+            .check(Some(account), &account.username, password, now)
+            .await?
+        {
+            Checked::Right | Checked::Expired => Ok(CurrentPassword(account)),
+            other => Err(other),
+        },
+    )
 }
 
 async fn change(

@@ -145,7 +145,7 @@ pub fn not_changed(error: ChangeError) -> Result<NotChanged, Error> {
             "A change of this password is still being written to the campus directory. Wait a few minutes and try again.",
         ),
         ChangeError::Directory(DirectoryError::Refused(refusal)) => {
-            said(refusal.id(), refusal.message())
+            said(refusal.id(), &refusal.message())
         }
         ChangeError::Directory(DirectoryError::NoEntry) => said(
             "directory_no_entry",

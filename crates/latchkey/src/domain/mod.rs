@@ -5,6 +5,7 @@
 //! functions, and the store is reached through its port-shaped methods.
 //! Time comes from [`Services::clock`], randomness from [`Services::entropy`].
 
+pub mod authority;
 pub mod change;
 pub mod checklist;
 pub mod code;
@@ -14,6 +15,7 @@ pub mod person;
 pub mod reset;
 pub mod session;
 pub mod staff;
+pub mod unlock;
 
 use std::sync::Arc;
 

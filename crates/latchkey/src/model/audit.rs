@@ -25,6 +25,8 @@ pub enum Action {
     /// The broken rules, comma-separated.
     ResetPasswordRefused(String),
     ResetCompleted,
+    /// The directory's lock lifted at the password step; the password kept.
+    ResetDirectoryUnlocked,
     ResetLinkUsed,
     ResetLinkRefused,
     /// A code sent for a reset or a sign-in, by text or call.
@@ -34,6 +36,11 @@ pub enum Action {
 
     // Sign-in and the person's own account.
     SignInFailed,
+    /// The directory had locked the account: answered as a wrong password.
+    SignInDirectoryLocked,
+    SignInDirectoryUnreachable,
+    /// The right password, expired in the directory: a change is required.
+    SignInPasswordExpired,
     SignInPaused,
     SignInPasswordOk,
     SignInSucceeded,
@@ -75,6 +82,7 @@ pub enum Action {
     HelpdeskPhoneSet,
     HelpdeskPhoneRemoved,
     HelpdeskUnlocked,
+    HelpdeskDirectoryUnlocked,
     HelpdeskMustChangePassword,
     ResetLinkSent(Channel),
     AuditViewed,
@@ -101,6 +109,8 @@ pub enum Action {
     AccountCreated,
     AccountSynced,
     PasswordChanged,
+    /// A password the directory accepted at sign-in, changed elsewhere.
+    PasswordAdopted,
     /// A pending directory write settled: `stored` here too, or `dropped`.
     DirectorySettled(&'static str),
 
@@ -124,9 +134,13 @@ impl Action {
             ResetLocked => "reset.locked",
             ResetCodeVerified => "reset.code_verified",
             ResetCompleted => "reset.completed",
+            ResetDirectoryUnlocked => "reset.directory_unlocked",
             ResetLinkUsed => "reset.link_used",
             ResetLinkRefused => "reset.link_refused",
             SignInFailed => "signin.failed",
+            SignInDirectoryLocked => "signin.directory_locked",
+            SignInDirectoryUnreachable => "signin.directory_unreachable",
+            SignInPasswordExpired => "signin.password_expired",
             SignInPaused => "signin.paused",
             SignInPasswordOk => "signin.password_ok",
             SignInSucceeded => "signin.succeeded",
@@ -156,12 +170,14 @@ impl Action {
             HelpdeskPhoneSet => "helpdesk.phone_set",
             HelpdeskPhoneRemoved => "helpdesk.phone_removed",
             HelpdeskUnlocked => "helpdesk.unlocked",
+            HelpdeskDirectoryUnlocked => "helpdesk.directory_unlocked",
             HelpdeskMustChangePassword => "helpdesk.must_change_password",
             AuditViewed => "helpdesk.audit_viewed",
             AuditExported => "helpdesk.audit_exported",
             AccountCreated => "account.created",
             AccountSynced => "account.synced",
             PasswordChanged => "password.changed",
+            PasswordAdopted => "password.adopted",
             ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),
             PasswordRefused(rules) => return format!("account.password_refused:{rules}").into(),
             PasswordUpdated { ended_sessions } => {

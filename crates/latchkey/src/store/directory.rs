@@ -136,7 +136,16 @@ impl Store {
         if removed.rows_affected() != 1 {
             return Ok(false);
         }
-        write_password(&mut tx, account, &write.new_hash, keep, now, &write.actor).await?;
+        write_password(
+            &mut tx,
+            account,
+            &write.new_hash,
+            keep,
+            now,
+            &write.actor,
+            Action::PasswordChanged,
+        )
+        .await?;
         audit(
             &mut tx,
             now,

@@ -18,6 +18,9 @@ pub enum Step {
     Code,
     Password,
     Done,
+    /// Ended at the password step by unlocking the directory account,
+    /// the password kept.
+    Unlocked,
     /// Unknown account or no registered method: the help desk's page.
     Help,
     /// Online reset paused for this account after too many wrong codes. Only
@@ -27,6 +30,11 @@ pub enum Step {
 }
 
 impl Step {
+    /// Finished: the password changed, or the account unlocked.
+    pub fn is_over(self) -> bool {
+        matches!(self, Step::Done | Step::Unlocked)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Step::Identify => "identify",
@@ -35,6 +43,7 @@ impl Step {
             Step::Code => "code",
             Step::Password => "password",
             Step::Done => "done",
+            Step::Unlocked => "unlocked",
             Step::Help => "help",
             Step::Paused => "paused",
         }
@@ -50,6 +59,7 @@ impl Step {
             "code" => Step::Code,
             "password" => Step::Password,
             "done" => Step::Done,
+            "unlocked" => Step::Unlocked,
             "help" => Step::Help,
             "paused" => Step::Paused,
             other => {

@@ -45,12 +45,46 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
-        write_password(&mut tx, account, new_hash, keep, now, actor).await?;
+        write_password(
+            &mut tx,
+            account,
+            new_hash,
+            keep,
+            now,
+            actor,
+            Action::PasswordChanged,
+        )
+        .await?;
         sqlx::query("DELETE FROM directory_pending WHERE account_id = $1 AND new_hash = $2")
             .bind(account.id)
             .bind(new_hash)
             .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes `new_hash` the current password: one the directory accepted
+    /// at sign-in, changed there and not here. Recorded as adopted, with
+    /// the history trimmed to `keep`, as a change here would.
+    pub async fn adopt_password(
+        &self,
+        account: &Account,
+        new_hash: &str,
+        keep: usize,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        write_password(
+            &mut tx,
+            account,
+            new_hash,
+            keep,
+            now,
+            "directory",
+            Action::PasswordAdopted,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -82,6 +116,7 @@ pub(super) async fn write_password(
     keep: usize,
     now: i64,
     actor: &str,
+    action: Action,
 ) -> Result<(), StoreError> {
     // Written first, so SQLite takes its write lock before reading anything.
     let claimed = sqlx::query(
@@ -110,13 +145,6 @@ pub(super) async fn write_password(
     .bind(i64::try_from(keep.max(1)).unwrap_or(i64::MAX))
     .execute(&mut **tx)
     .await?;
-    audit(
-        tx,
-        now,
-        actor,
-        &Action::PasswordChanged.name(),
-        Some(account.id),
-    )
-    .await?;
+    audit(tx, now, actor, &action.name(), Some(account.id)).await?;
     Ok(())
 }

@@ -44,6 +44,7 @@ pub fn router(state: Core) -> Router {
         .route("/reset/code", post(reset::code_post))
         .route("/reset/password", post(reset::password_post))
         .route("/reset/password/check", post(reset::password_check_post))
+        .route("/reset/unlock", post(reset::unlock_post))
         .route("/reset/done", get(reset::done_get))
         .route(
             "/signin",

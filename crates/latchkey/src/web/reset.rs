@@ -14,6 +14,7 @@ use latchkey_policy::Violation;
 use serde::Deserialize;
 
 use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
+use crate::directory::Lock;
 use crate::domain::Core;
 use crate::domain::account_of;
 use crate::domain::checklist::{Checklist, checklist};
@@ -101,7 +102,7 @@ async fn answer_form(
 pub async fn reset_get(State(state): State<Core>, parts: Parts) -> Result<Response, WebError> {
     match current_session(&state, &parts.headers).await? {
         // A finished reset is over: coming back here begins a new one.
-        Some(session) if session.step != Step::Done => {
+        Some(session) if !session.step.is_over() => {
             show_step(&state, &parts, &session, None, Vec::new()).await
         }
         _ => match off_campus_warning(&state, &parts) {
@@ -208,6 +209,15 @@ struct PasswordPage<'a> {
     error: Option<String>,
     violations: Vec<Violation>,
     checklist: Checklist,
+    /// The directory locked the account: offer to unlock it instead.
+    locked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reset/unlocked.html")]
+struct UnlockedPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
 }
 
 #[derive(Template)]
@@ -283,6 +293,7 @@ async fn show_step(
         }
         Step::Password => {
             let checklist = checklist(&state.policy, &violations);
+            let lock = crate::domain::unlock::reset_lock(state, session).await?;
             render(
                 &PasswordPage {
                     site,
@@ -290,10 +301,12 @@ async fn show_step(
                     error,
                     violations,
                     checklist,
+                    locked: lock == Some(Lock::Locked),
                 },
                 status,
             )
         }
+        Step::Unlocked => render(&UnlockedPage { site, csrf }, status),
         Step::Done => render(
             &DonePage {
                 site,
@@ -453,11 +466,25 @@ pub async fn password_post(
     }
 }
 
+/// `POST /reset/unlock`: at the password step, unlock the directory
+/// account instead and keep the password.
+pub async fn unlock_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, form: _ }: Checked<ResetSession, CsrfForm>,
+) -> Result<Response, WebError> {
+    let caller = caller(&state, &parts);
+    match crate::domain::unlock::unlock_by_reset(&state, &caller, &session).await? {
+        Outcome::Moved => Ok(Redirect::to("/reset/done").into_response()),
+        outcome => answer_form(&state, &parts, &session.id, outcome).await,
+    }
+}
+
 /// `GET /reset/done`: the finished reset's page, for as long as its
 /// session lasts; anything else goes back to `/reset`.
 pub async fn done_get(State(state): State<Core>, parts: Parts) -> Result<Response, WebError> {
     match current_session(&state, &parts.headers).await? {
-        Some(session) if session.step == Step::Done => {
+        Some(session) if session.step.is_over() => {
             show_step(&state, &parts, &session, None, Vec::new()).await
         }
         _ => Ok(back_to_flow()),

@@ -42,7 +42,7 @@ pub async fn sign_in_ada(browser: &mut Browser, portal: &Portal) -> Page {
 }
 
 /// Registers `number` (by text) for the signed-in person.
-async fn register_phone(browser: &mut Browser, portal: &Portal, number: &str) {
+pub async fn register_phone(browser: &mut Browser, portal: &Portal, number: &str) {
     browser.get(portal, "/account/phone").await;
     browser
         .post(

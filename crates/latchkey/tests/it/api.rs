@@ -410,7 +410,8 @@ async fn the_document_describes_every_route_it_lists() {
     assert_eq!(
         steps,
         &json!([
-            "identify", "captcha", "method", "code", "password", "done", "help", "paused"
+            "identify", "captcha", "method", "code", "password", "done", "unlocked", "help",
+            "paused"
         ])
     );
 }

@@ -19,6 +19,11 @@ pub const SERVICE_DN: &str = "cn=latchkey,dc=example,dc=edu";
 pub const SERVICE_PASSWORD: &str = "service-secret";
 /// Long enough for the directory's own policy (10 characters).
 pub const LONG_PASSWORD: &str = "Nw4%jxrQ-7vbz";
+/// The directory's policy entry, and what it says.
+pub const POLICY_DN: &str = "cn=default,ou=policies,dc=example,dc=edu";
+pub const DIRECTORY_MIN_LENGTH: usize = 10;
+pub const DIRECTORY_MAX_FAILURES: u32 = 3;
+pub const DIRECTORY_MAX_AGE_DAYS: i64 = 90;
 
 /// People the directory starts with: ada (the portal's ada, same old
 /// password), bob (only in the directory), an entry sync must skip (no mail)
@@ -128,6 +133,9 @@ access to attrs=userPassword
   by dn.exact=\"{SERVICE_DN}\" write
   by anonymous auth
   by * none
+access to attrs=pwdAccountLockedTime
+  by dn.exact=\"{SERVICE_DN}\" write
+  by * read
 access to *
   by * read
 "
@@ -157,21 +165,25 @@ dn: ou=policies,{BASE}
 objectClass: organizationalUnit
 ou: policies
 
-dn: cn=default,ou=policies,{BASE}
+dn: {POLICY_DN}
 objectClass: pwdPolicy
 objectClass: applicationProcess
 cn: default
 pwdAttribute: userPassword
-pwdMinLength: 10
+pwdMinLength: {DIRECTORY_MIN_LENGTH}
 pwdCheckQuality: 2
 pwdInHistory: 5
+pwdLockout: TRUE
+pwdMaxFailure: {DIRECTORY_MAX_FAILURES}
+pwdMaxAge: {max_age}
 
 dn: {SERVICE_DN}
 objectClass: simpleSecurityObject
 objectClass: organizationalRole
 cn: latchkey
 userPassword: {SERVICE_PASSWORD}
-{PEOPLE}"
+{PEOPLE}",
+            max_age = DIRECTORY_MAX_AGE_DAYS * 86_400
         ));
         Some(slapd)
     }
@@ -240,6 +252,21 @@ userPassword: {SERVICE_PASSWORD}
         );
     }
 
+    /// Sets `dn`'s password as the directory's administrator would, elsewhere
+    /// than the portal (`ldappasswd`).
+    pub fn set_password(&self, dn: &str, password: &str) {
+        let output = Command::new("ldappasswd")
+            .args(["-x", "-H", &self.url, "-D", ADMIN_DN, "-w", ADMIN_PASSWORD])
+            .args(["-s", password, dn])
+            .output()
+            .expect("ldappasswd runs (package ldap-utils)");
+        assert!(
+            output.status.success(),
+            "ldappasswd: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     /// Whether `dn` can bind with `password`, as `ldapwhoami` says.
     pub fn whoami(&self, dn: &str, password: &str) -> bool {
         Command::new("ldapwhoami")
@@ -255,6 +282,7 @@ userPassword: {SERVICE_PASSWORD}
             url: self.url.clone(),
             bind_dn: SERVICE_DN.into(),
             base_dn: format!("ou=people,{BASE}"),
+            policy_dn: Some(POLICY_DN.into()),
             timeout_seconds: 5,
             ..DirectoryConfig::default()
         }
@@ -298,10 +326,12 @@ async fn the_directory_takes_a_password_and_a_bind_proves_it() {
     assert!(!slapd.whoami(&person_dn("ada"), "Vt9#qkzP"));
     assert!(ldap.has_password("ada", LONG_PASSWORD).await.unwrap());
     assert!(!ldap.has_password("ada", "Vt9#qkzP").await.unwrap());
-    // Its own policy: too short for it, and then the password it has now.
+    // Its own policy: too short for it, with its minimum (slapd's text
+    // says only "fails quality checking"; its response control says which
+    // rule), and then the password it has now.
     assert_eq!(
         ldap.set_password("ada", "Qz8#vbnMx").await,
-        Err(DirectoryError::Refused(Refusal::Complexity))
+        Err(DirectoryError::Refused(Refusal::Length(Some(10))))
     );
     assert_eq!(
         ldap.set_password("ada", LONG_PASSWORD).await,

@@ -5,6 +5,7 @@
 mod account;
 mod api;
 mod audit;
+mod authority;
 mod browser;
 mod cli_directory;
 mod cli_policy;

@@ -8,6 +8,7 @@ use super::OnDuty;
 use crate::domain::code::{
     Verdict, app_verdict, attempt, count_wrong_code, issue, new_code, send_code,
 };
+use crate::domain::unlock::{unlock_for_caller, unlocked_notice};
 use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
 use crate::model::account::Account;
 use crate::model::account::normalize_phone;
@@ -56,7 +57,7 @@ pub async fn act_on(
         "send-code" => send_caller_code(core, caller, on, account, &input.method).await?,
         "check-code" => check_caller_code(core, caller, on, account, &input.code).await?,
         "record-check" => record_check(core, caller, on, account, input).await?,
-        "phone" | "phone-remove" | "unlock" | "must-change" | "reset-link" => {
+        "phone" | "phone-remove" | "unlock" | "directory-unlock" | "must-change" | "reset-link" => {
             if !on.verified(core, account.id) {
                 let refused = Action::RefusedUnverified;
                 on.record(core, caller, refused, Some(account.id), action)
@@ -254,6 +255,7 @@ async fn change_for_caller(
             )
         }
         "reset-link" => return send_reset_link(core, caller, on, account, &form.channel).await,
+        "directory-unlock" => return unlock_in_directory(core, caller, on, account).await,
         _ => return Err(Error::NotFound),
     };
     let actor = on.staff.actor();
@@ -262,6 +264,30 @@ async fn change_for_caller(
     let account = account_of(core, Some(account.id)).await?;
     notify(core, caller, &account, notice, also_phone.as_deref()).await?;
     Ok(Ok(done))
+}
+
+/// The directory's lock lifted for a verified caller; the password kept.
+async fn unlock_in_directory(
+    core: &Core,
+    caller: &Caller,
+    on: &OnDuty,
+    account: &Account,
+) -> Result<Outcome, Error> {
+    if let Err(why) = unlock_for_caller(core, account).await? {
+        return Ok(Err(why));
+    }
+    let action = Action::HelpdeskDirectoryUnlocked;
+    on.record(core, caller, action, Some(account.id), "")
+        .await?;
+    notify(
+        core,
+        caller,
+        account,
+        unlocked_notice("The help desk unlocked"),
+        None,
+    )
+    .await?;
+    Ok(Ok("directory-unlocked"))
 }
 
 /// A single-use link to the new-password step, sent to the account's mail

@@ -12,6 +12,7 @@ pub use signin::{staff_factor, staff_sign_in, staff_sign_out};
 use super::code::codes_paused;
 use super::session::{SessionKind, live_bounds};
 use super::{Caller, Core, Error};
+use crate::directory::Lock;
 use crate::model::account::{Account, normalize_phone};
 use crate::model::audit::Action;
 use crate::secrets::token_id;
@@ -123,6 +124,9 @@ pub struct AccountFacts {
     pub locked: bool,
     /// The caller was verified in this session lately: changes are open.
     pub verified: bool,
+    /// Whether the directory has the account locked (`None`: no directory,
+    /// or it could not say).
+    pub directory_lock: Option<Lock>,
     /// A change the directory took that this store has yet to take.
     pub pending_write: Option<PendingWrite>,
     /// The last 15 events, newest first.
@@ -162,6 +166,7 @@ pub async fn account_facts(
         has_app: methods.iter().any(|m| m.kind == "totp"),
         locked: codes_paused(&account, core.clock.now()),
         verified: on.verified(core, account.id),
+        directory_lock: crate::domain::unlock::directory_lock(core, &account).await,
         pending_write: pending.into_iter().find(|w| w.account_id == account.id),
         events: core.store.events_of(account.id, 15).await?,
         account,

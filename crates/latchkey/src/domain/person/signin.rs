@@ -3,20 +3,20 @@
 //! second factor, counted apart from a reset's codes.
 
 use super::{CODES_PAUSED, Outcome, prove_factor, refused};
-use crate::domain::change::verify_password;
+use crate::domain::authority::Checked;
 use crate::domain::code::{
     Verdict, attempt, count_wrong_signin_code, issue, method_options, new_code, send_chosen,
     signin_codes_paused, tries_left_message,
 };
 use crate::domain::limits::Limit;
-use crate::domain::{Caller, Core, Error, account_of, audit};
+use crate::domain::{Caller, Core, Error, SELF_SERVICE, account_of, audit, change_account};
 use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::token_id;
-use crate::store::{AccountSession, NewSession, Stage};
+use crate::store::{AccountChange, AccountSession, NewSession, Stage};
 
 /// What a sign-in with a password came to.
 pub enum SignIn {
@@ -62,16 +62,15 @@ pub async fn sign_in(
     };
     let per_account = Limit::SignInFailuresPerAccount;
     let paused = per_account.paused(core, &failures).await?;
-    let right = match &account {
-        Some(account) if !paused => {
-            verify_password(&core.store, &core.hasher, account, password).await?
-        }
-        _ => {
-            // The same work as checking a password, paused or unknown, so
-            // time tells nothing.
-            let _ = core.hasher.hash(password).await;
-            false
-        }
+    let checked = if paused {
+        // The same work as checking a password, so time tells nothing;
+        // a directory is not asked, so a pause never feeds its lockout.
+        let _ = core.hasher.hash(password).await;
+        Checked::Wrong
+    } else {
+        core.passwords()
+            .check(account.as_ref(), identifier, password, now)
+            .await?
     };
     let id = account.as_ref().map(|a| a.id);
     if paused {
@@ -81,15 +80,36 @@ pub async fn sign_in(
             per_account.bounds(&core.throttle).1 / 60
         )));
     }
-    let account = match account {
-        Some(account) if right => account,
-        _ => {
+    let account = match (account, checked) {
+        (Some(account), Checked::Right) => account,
+        (Some(account), Checked::Expired) => {
+            // The right password, which the directory will not take for
+            // anything but a change: the portal asks for one first.
+            let change = AccountChange::MustChangePassword;
+            change_account(
+                core,
+                caller,
+                SELF_SERVICE,
+                account.id,
+                change,
+                Action::SignInPasswordExpired,
+            )
+            .await?;
+            account
+        }
+        (_, Checked::Unreachable) => {
+            audit(core, caller, Action::SignInDirectoryUnreachable, id).await?;
+            return Ok(SignIn::Refused(DIRECTORY_UNREACHABLE.to_owned()));
+        }
+        (account, checked) => {
             Limit::SignInFailuresPerAddress.hit(core, address).await?;
             per_account.hit(core, &failures).await?;
-            audit(core, caller, Action::SignInFailed, id).await?;
-            return Ok(SignIn::Refused(
-                "That username or password is not right. Passwords are case sensitive.".to_owned(),
-            ));
+            let action = match checked {
+                Checked::Locked => Action::SignInDirectoryLocked,
+                _ => Action::SignInFailed,
+            };
+            audit(core, caller, action, account.as_ref().map(|a| a.id)).await?;
+            return Ok(SignIn::Refused(wrong_password(core)));
         }
     };
     let has_methods = !method_options(core, &account).await?.is_empty();
@@ -119,6 +139,21 @@ pub async fn sign_in(
     };
     audit(core, caller, action, Some(account.id)).await?;
     Ok(SignIn::Started { token })
+}
+
+pub(super) const DIRECTORY_UNREACHABLE: &str = "The campus directory cannot be reached right now, so your password cannot be checked. Try again in a few minutes.";
+
+/// The answer to a wrong password, an unknown name, and an account the
+/// directory locked alike: telling "locked" to whoever types a name would
+/// tell them the name is real. Proven people hear it plainly on the
+/// reset's way, where they may unlock it.
+fn wrong_password(core: &Core) -> String {
+    let mut said =
+        "That username or password is not right. Passwords are case sensitive.".to_owned();
+    if core.writeback.as_ref().is_some_and(|w| w.authenticates) {
+        said.push_str(" If you are sure it is right, the campus directory may have locked your account after wrong tries (a laptop or phone with an old password does that): “Forgot your password or locked out?” unlocks it.");
+    }
+    said
 }
 
 /// Wrong passwords are counted per account as `account:ID`, per unknown

@@ -1,8 +1,9 @@
 //! A change of the password the person knows: the current one first
 //! (throttled as at sign-in), then the same policy and change as a reset.
 
-use super::signin::{count_wrong_password, signin_paused};
+use super::signin::{DIRECTORY_UNREACHABLE, count_wrong_password, signin_paused};
 use super::{Outcome, SignedIn, refused};
+use crate::domain::authority::Checked;
 use crate::domain::change::{MayChange, change_password, prove_current_password};
 use crate::domain::checklist::{made, not_changed};
 use crate::domain::limits::Limit;
@@ -31,15 +32,19 @@ pub async fn update_password(
             Limit::SignInFailuresPerAccount.bounds(&core.throttle).1 / 60
         )));
     }
-    let proven = prove_current_password(&core.store, &core.hasher, account, current).await?;
-    let Some(proven) = proven else {
-        count_wrong_password(core, caller, account.id).await?;
-        audit(core, caller, Action::CurrentPasswordWrong, Some(account.id)).await?;
-        return Ok(refused(
-            "Your current password is not right. Passwords are case sensitive.",
-        ));
-    };
     let now = core.clock.now();
+    let proven = prove_current_password(&core.passwords(), account, current, now).await?;
+    let proven = match proven {
+        Ok(proven) => proven,
+        Err(Checked::Unreachable) => return Ok(refused(DIRECTORY_UNREACHABLE)),
+        Err(_) => {
+            count_wrong_password(core, caller, account.id).await?;
+            audit(core, caller, Action::CurrentPasswordWrong, Some(account.id)).await?;
+            return Ok(refused(
+                "Your current password is not right. Passwords are case sensitive.",
+            ));
+        }
+    };
     let may = MayChange::by_person(proven);
     let changed = change_password(&core.passwords(), may, password, now).await;
     if let Err(e) = made(changed) {

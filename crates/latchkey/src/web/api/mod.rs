@@ -63,6 +63,7 @@ pub fn routes() -> Router<Core> {
         reset::code,
         reset::password,
         reset::password_check,
+        reset::unlock,
         account::sign_in,
         account::sign_out,
         account::current,

@@ -35,6 +35,7 @@ pub(super) fn routes() -> Router<Core> {
         .route("/api/v1/reset/code", post(code))
         .route("/api/v1/reset/password", post(password))
         .route("/api/v1/reset/password/check", post(password_check))
+        .route("/api/v1/reset/unlock", post(unlock))
 }
 
 // ---- What the API says -------------------------------------------------------------------
@@ -66,6 +67,10 @@ pub(super) struct ResetState {
     captcha_audio: Option<String>,
     /// At `password`: every rule a new password must meet.
     requirements: Vec<Requirement>,
+    /// At `password`: the campus directory has this account locked after
+    /// wrong passwords; `POST /api/v1/reset/unlock` lifts the lock and
+    /// keeps the password. `null` without a directory.
+    directory_locked: Option<bool>,
     /// Where the client is: a laptop takes a new password only on campus or the VPN.
     location: Location,
     /// Who to call when the reset cannot go on (the `help` and `paused` steps).
@@ -104,6 +109,7 @@ async fn reset_state(
 ) -> Result<ResetState, WebError> {
     let step = session.step;
     let (mut methods, mut code, mut requirements) = (Vec::new(), None, Vec::new());
+    let mut directory_locked = None;
     match step {
         Step::Method => {
             let account = account_of(state, session.account_id).await?;
@@ -131,6 +137,8 @@ async fn reset_state(
                     description: r.description,
                 })
                 .collect();
+            let lock = crate::domain::unlock::reset_lock(state, session).await?;
+            directory_locked = lock.map(|lock| lock == crate::directory::Lock::Locked);
         }
         _ => {}
     }
@@ -149,6 +157,7 @@ async fn reset_state(
         captcha_image: captcha("captcha.png"),
         captcha_audio: captcha("captcha.wav"),
         requirements,
+        directory_locked,
         location: caller(state, parts).location,
         helpdesk: Helpdesk::of(state),
         paused_until,
@@ -408,6 +417,21 @@ pub(super) async fn password(
             &body.confirm,
         )
         .await
+    })
+    .await
+}
+
+/// Unlock the account in the campus directory instead of choosing a new
+/// password: the same proof as a reset, the password kept.
+#[utoipa::path(post, path = "/api/v1/reset/unlock", tag = "reset",
+    security(("reset_token" = [])),
+    responses(
+        (status = 200, description = "At `unlocked`: the old password works again", body = ResetState),
+        (status = 422, description = "Not unlocked: `error` says why; nothing changed", body = ResetState),
+        (status = 409, body = ResetState)))]
+pub(super) async fn unlock(State(state): State<Core>, parts: Parts) -> Response {
+    step(&state, &parts, async |s| {
+        crate::domain::unlock::unlock_by_reset(&state, &caller(&state, &parts), s).await
     })
     .await
 }

@@ -8,6 +8,7 @@ mod members;
 pub use audit::*;
 pub use members::*;
 
+use crate::directory::Lock;
 use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -296,6 +297,10 @@ struct AccountPage<'a> {
     has_app: bool,
     locked: bool,
     verified: bool,
+    /// The directory account's state in words, when there is a directory.
+    directory: Option<&'static str>,
+    /// Locked by wrong passwords: the agent may unlock it.
+    directory_locked: bool,
     /// A change the directory took that this store has yet to take.
     pending_write: Option<PendingWrite>,
     notice: Option<String>,
@@ -330,6 +335,16 @@ async fn account_page(
             has_app: facts.has_app,
             locked: facts.locked,
             verified: facts.verified,
+            directory: facts.directory_lock.map(|lock| match lock {
+                Lock::Open => "Open",
+                Lock::Locked => {
+                    "Locked after too many wrong passwords (often a device with an old one)"
+                }
+                Lock::Disabled => {
+                    "Locked or disabled by a directory administrator: not unlockable here"
+                }
+            }),
+            directory_locked: facts.directory_lock == Some(Lock::Locked),
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
@@ -370,6 +385,9 @@ pub(crate) fn done_notice(done: &str) -> Option<&'static str> {
         "phone" => "The phone number is updated, and the person was told on every channel.",
         "phone-removed" => "The phone number is removed, and the person was told.",
         "unlocked" => "Online reset is unlocked.",
+        "directory-unlocked" => {
+            "The account is unlocked in the campus directory, its password unchanged, and the person was told."
+        }
         "link" => "A one-time reset link was sent.",
         "must-change" => "The person must change their password at their next sign-in.",
         _ => return None,

@@ -1,0 +1,179 @@
+//! What Active Directory does its own way: the password attribute, the
+//! control that makes it apply its history to a service's change, the
+//! `data` codes in a refused bind, and its times (100-nanosecond ticks).
+
+use ldap3::controls::RawControl;
+
+use crate::directory::{Bind, DirectoryPolicy};
+
+/// LDAP_SERVER_POLICY_HINTS_OID: without it, Active Directory skips its own
+/// password history when a service account sets a password.
+const POLICY_HINTS_OID: &str = "1.2.840.113556.1.4.2239";
+/// Its value, BER `SEQUENCE { INTEGER 1 }`: enforce the policy.
+const POLICY_HINTS_ENFORCE: [u8; 5] = [0x30, 0x03, 0x02, 0x01, 0x01];
+
+/// Ticks of 100 ns in a second, and seconds from 1601 (Windows' epoch) to 1970.
+const TICKS_PER_SECOND: i64 = 10_000_000;
+const EPOCH_1601_TO_1970: i64 = 11_644_473_600;
+
+/// `userAccountControl` ACCOUNTDISABLE.
+const ACCOUNT_DISABLED: i64 = 0x2;
+/// `pwdProperties` DOMAIN_PASSWORD_COMPLEX.
+const PASSWORD_COMPLEX: i64 = 0x1;
+
+/// The policy-hints control, critical: a directory that does not know it
+/// refuses the change rather than skip its history check silently.
+pub fn policy_hints() -> Vec<RawControl> {
+    vec![RawControl {
+        ctype: POLICY_HINTS_OID.to_owned(),
+        crit: true,
+        val: Some(POLICY_HINTS_ENFORCE.to_vec()),
+    }]
+}
+
+/// Active Directory's `unicodePwd`: the password in double quotes, UTF-16LE.
+pub fn unicode_pwd(password: &str) -> Vec<u8> {
+    format!("\"{password}\"")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect()
+}
+
+/// A refused bind's `data` code: 775 locked out; 532 expired and 773 must
+/// change, both with the right password; anything else (52e) wrong.
+pub fn refused_bind(text: &str) -> Bind {
+    let text = text.to_ascii_lowercase();
+    if text.contains("data 775") {
+        Bind::Locked
+    } else if text.contains("data 532") || text.contains("data 773") {
+        Bind::Expired
+    } else {
+        Bind::Wrong
+    }
+}
+
+/// `pwdLastSet` (ticks since 1601) as Unix seconds; 0 means "must change now".
+pub fn file_time(ticks: &str) -> Option<i64> {
+    let ticks: i64 = ticks.trim().parse().ok()?;
+    (ticks > 0).then(|| ticks / TICKS_PER_SECOND - EPOCH_1601_TO_1970)
+}
+
+/// A domain's interval (negative ticks) as seconds; "never" as `None`.
+fn interval(ticks: &str) -> Option<i64> {
+    let ticks: i64 = ticks.trim().parse().ok()?;
+    (ticks < 0 && ticks != i64::MIN).then(|| -ticks / TICKS_PER_SECOND)
+}
+
+/// Whether `lockoutTime` / `userAccountControl` say locked or disabled.
+pub fn lock(lockout_time: Option<&str>, account_control: Option<&str>) -> crate::directory::Lock {
+    let flag = |value: Option<&str>| value.and_then(|v| v.trim().parse::<i64>().ok());
+    if flag(account_control).is_some_and(|control| control & ACCOUNT_DISABLED != 0) {
+        crate::directory::Lock::Disabled
+    } else if flag(lockout_time).is_some_and(|time| time > 0) {
+        crate::directory::Lock::Locked
+    } else {
+        crate::directory::Lock::Open
+    }
+}
+
+/// The domain object's password settings.
+pub fn policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
+    let number = |name: &str| first(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let positive = |name: &str| number(name).filter(|n| *n > 0);
+    DirectoryPolicy {
+        min_length: positive("minPwdLength").map(|n| n as usize),
+        history: positive("pwdHistoryLength").map(|n| n as usize),
+        min_age: first("minPwdAge").as_deref().and_then(interval),
+        max_age: first("maxPwdAge").as_deref().and_then(interval),
+        max_failures: positive("lockoutThreshold").map(|n| n as u32),
+        complexity: number("pwdProperties").is_some_and(|p| p & PASSWORD_COMPLEX != 0),
+    }
+}
+
+/// The domain's attributes [`policy`] reads.
+pub const POLICY_ATTRIBUTES: [&str; 6] = [
+    "minPwdLength",
+    "pwdHistoryLength",
+    "minPwdAge",
+    "maxPwdAge",
+    "lockoutThreshold",
+    "pwdProperties",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::Lock;
+
+    #[test]
+    fn active_directory_gets_a_quoted_utf16le_password_and_the_policy_hints() {
+        assert_eq!(
+            unicode_pwd("Añ1!"),
+            [b'"', 0, b'A', 0, 0xF1, 0, b'1', 0, b'!', 0, b'"', 0]
+        );
+        let control = &policy_hints()[0];
+        assert_eq!(control.ctype, "1.2.840.113556.1.4.2239");
+        assert!(control.crit);
+        assert_eq!(
+            control.val.as_deref(),
+            Some(&[0x30, 0x03, 0x02, 0x01, 0x01][..])
+        );
+    }
+
+    /// Replies as Active Directory words them (Microsoft's documented
+    /// `AcceptSecurityContext` data codes); no domain controller runs here.
+    #[test]
+    fn a_refused_bind_says_locked_expired_or_wrong() {
+        let said = |data: &str| {
+            refused_bind(&format!(
+                "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data {data}, v4563"
+            ))
+        };
+        assert_eq!(said("773"), Bind::Expired);
+        assert_eq!(said("532"), Bind::Expired);
+        assert_eq!(said("775"), Bind::Locked);
+        assert_eq!(said("52e"), Bind::Wrong);
+        assert_eq!(said("533"), Bind::Wrong);
+    }
+
+    #[test]
+    fn active_directory_times_and_policy_read_as_seconds() {
+        // 2026-12-02T00:00:00Z as a FILETIME.
+        assert_eq!(file_time("134406432000000000"), Some(1_796_169_600));
+        assert_eq!(file_time("0"), None);
+        let domain = |name: &str| {
+            Some(
+                match name {
+                    "minPwdLength" => "12",
+                    "pwdHistoryLength" => "24",
+                    "minPwdAge" => "-864000000000",
+                    "maxPwdAge" => "-77760000000000",
+                    "lockoutThreshold" => "0",
+                    "pwdProperties" => "1",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        };
+        assert_eq!(
+            policy(domain),
+            DirectoryPolicy {
+                min_length: Some(12),
+                history: Some(24),
+                min_age: Some(86_400),
+                max_age: Some(90 * 86_400),
+                max_failures: None,
+                complexity: true,
+            }
+        );
+        // "Never expires" is the most negative number.
+        assert_eq!(interval("-9223372036854775808"), None);
+        assert_eq!(lock(Some("134406432000000000"), Some("512")), Lock::Locked);
+        assert_eq!(lock(Some("0"), Some("512")), Lock::Open);
+        assert_eq!(
+            lock(Some("134406432000000000"), Some("514")),
+            Lock::Disabled
+        );
+        assert_eq!(lock(None, None), Lock::Open);
+    }
+}

@@ -1,0 +1,598 @@
+//! The directory over LDAP (`ldap3`): OpenLDAP-style servers and Active
+//! Directory. Each operation opens its own connection, binds as the service
+//! account and closes: password changes are rare, and a fresh connection
+//! never carries a stale bind or a half-broken socket into a change.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::controls::RawControl;
+use ldap3::exop::PasswordModify;
+use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry};
+
+use super::{
+    Bind, Directory, DirectoryConfig, DirectoryError, DirectoryKind, DirectoryPerson,
+    DirectoryPolicy, Lock, PasswordChange, Refusal,
+};
+
+mod ad;
+mod ppolicy;
+
+const INVALID_CREDENTIALS: u32 = 49;
+const NO_SUCH_ATTRIBUTE: u32 = 16;
+const PAGE_SIZE: i32 = 500;
+
+pub struct Ldap {
+    config: DirectoryConfig,
+    password: String,
+    tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+impl Ldap {
+    /// `password` is the service account's.
+    pub fn new(config: DirectoryConfig, password: String) -> Result<Ldap, String> {
+        let tls = config
+            .ca_file
+            .as_deref()
+            .map(tls_trusting)
+            .transpose()?
+            .map(Arc::new);
+        Ok(Ldap {
+            config,
+            password,
+            tls,
+        })
+    }
+
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.config.timeout_seconds)
+    }
+
+    /// A connection bound as `dn`. Any failure here means nothing was asked.
+    /// A person's bind carries the password-policy control, so that
+    /// OpenLDAP says when it refused because the account is locked.
+    async fn bind_as(&self, dn: &str, password: &str) -> Result<ldap3::Ldap, BindError> {
+        let mut settings = LdapConnSettings::new()
+            .set_conn_timeout(self.timeout())
+            .set_starttls(self.config.starttls);
+        if let Some(tls) = &self.tls {
+            settings = settings.set_config(tls.clone());
+        }
+        let (connection, mut ldap) = LdapConnAsync::with_settings(settings, &self.config.url)
+            .await
+            .map_err(|e| BindError::Unreachable(e.to_string()))?;
+        ldap3::drive!(connection);
+        let result = ldap
+            .with_timeout(self.timeout())
+            .with_controls(self.policy_controls())
+            .simple_bind(dn, password)
+            .await
+            .map_err(|e| BindError::Unreachable(e.to_string()))?;
+        match result.rc {
+            0 => Ok(ldap),
+            INVALID_CREDENTIALS => Err(BindError::Refused(result)),
+            _ => Err(BindError::Failed(result.to_string())),
+        }
+    }
+
+    /// The controls that make a directory say which password rule it applied.
+    fn policy_controls(&self) -> Vec<RawControl> {
+        match self.config.kind {
+            DirectoryKind::Openldap => vec![ppolicy::request()],
+            DirectoryKind::ActiveDirectory => Vec::new(),
+        }
+    }
+
+    /// A connection bound as the service account.
+    async fn service(&self) -> Result<ldap3::Ldap, DirectoryError> {
+        self.bind_as(&self.config.bind_dn, &self.password)
+            .await
+            .map_err(|e| match e {
+                BindError::Unreachable(why) => DirectoryError::Unreachable(why),
+                BindError::Refused(_) => DirectoryError::Unreachable(self.service_refused()),
+                BindError::Failed(why) => DirectoryError::Unreachable(why),
+            })
+    }
+
+    fn service_refused(&self) -> String {
+        format!(
+            "the service account {} cannot bind: check directory.bind_dn and LATCHKEY_DIRECTORY_PASSWORD",
+            self.config.bind_dn
+        )
+    }
+
+    /// The one entry the user filter finds for `username`, with `attributes`.
+    async fn entry(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        username: &str,
+        attributes: Vec<&str>,
+    ) -> Result<SearchEntry, DirectoryError> {
+        let filter = self
+            .config
+            .user_filter()
+            .replace("{username}", &ldap3::ldap_escape(username));
+        let (entries, _) = ldap
+            .with_timeout(self.timeout())
+            .search(&self.config.base_dn, Scope::Subtree, &filter, attributes)
+            .await
+            .map_err(|e| DirectoryError::Unreachable(e.to_string()))?
+            .success()
+            .map_err(|e| DirectoryError::Failed(e.to_string()))?;
+        match entries.len() {
+            0 => Err(DirectoryError::NoEntry),
+            1 => Ok(SearchEntry::construct(
+                entries.into_iter().next().ok_or(DirectoryError::NoEntry)?,
+            )),
+            n => Err(DirectoryError::Failed(format!(
+                "{n} entries match the user filter for one username; make directory.user_filter unique"
+            ))),
+        }
+    }
+
+    /// The DN of the one entry the user filter finds for `username`.
+    async fn find(&self, ldap: &mut ldap3::Ldap, username: &str) -> Result<String, DirectoryError> {
+        Ok(self.entry(ldap, username, vec!["1.1"]).await?.dn)
+    }
+
+    /// A modification of one entry by the service account, with `controls`.
+    async fn modify(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        dn: &str,
+        change: Mod<Vec<u8>>,
+        controls: Vec<RawControl>,
+    ) -> Result<LdapResult, LdapError> {
+        ldap.with_timeout(self.timeout())
+            .with_controls(controls)
+            .modify(dn, vec![change])
+            .await
+    }
+}
+
+enum BindError {
+    Unreachable(String),
+    Refused(LdapResult),
+    Failed(String),
+}
+
+/// The first value of `name` in `entry`, the name's case aside.
+fn first_value(entry: &SearchEntry, name: &str) -> Option<String> {
+    entry
+        .attrs
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .and_then(|(_, values)| values.first().cloned())
+}
+
+#[async_trait]
+impl Directory for Ldap {
+    async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError> {
+        let mut ldap = self.service().await?;
+        let dn = self.find(&mut ldap, username).await?;
+        // From here on the request may reach the server: a lost answer is
+        // `Unanswered`, never "nothing changed".
+        let sent = match (self.config.kind, self.config.password_change) {
+            (DirectoryKind::ActiveDirectory, _) => {
+                let value = HashSet::from([ad::unicode_pwd(password)]);
+                let change = Mod::Replace(b"unicodePwd".to_vec(), value);
+                self.modify(&mut ldap, &dn, change, ad::policy_hints())
+                    .await
+            }
+            (DirectoryKind::Openldap, PasswordChange::Exop) => ldap
+                .with_timeout(self.timeout())
+                .with_controls(self.policy_controls())
+                .extended(PasswordModify {
+                    user_id: Some(&dn),
+                    old_pass: None,
+                    new_pass: Some(password),
+                })
+                .await
+                .map(|result| result.1),
+            (DirectoryKind::Openldap, PasswordChange::Replace) => {
+                let value = HashSet::from([password.as_bytes().to_vec()]);
+                let change = Mod::Replace(b"userPassword".to_vec(), value);
+                self.modify(&mut ldap, &dn, change, self.policy_controls())
+                    .await
+            }
+        };
+        let result = match sent {
+            Ok(result) => result,
+            Err(e) => {
+                let _ = ldap.unbind().await;
+                return Err(DirectoryError::Unanswered(e.to_string()));
+            }
+        };
+        if result.rc == 0 {
+            let _ = ldap.unbind().await;
+            return Ok(());
+        }
+        let refused = ppolicy::error_of(&result)
+            .and_then(ppolicy::PolicyError::refusal)
+            .or_else(|| refusal(result.rc, &result.text));
+        let refused = match refused {
+            // Say how long, when the directory's rules can be read.
+            Some(Refusal::Length(None)) => {
+                let minimum = self.read_policy(&mut ldap).await.ok();
+                Refusal::Length(minimum.and_then(|policy| policy.min_length))
+            }
+            Some(refusal) => refusal,
+            None => {
+                let _ = ldap.unbind().await;
+                return Err(DirectoryError::Failed(result.to_string()));
+            }
+        };
+        let _ = ldap.unbind().await;
+        Err(DirectoryError::Refused(refused))
+    }
+
+    async fn authenticate(&self, username: &str, password: &str) -> Result<Bind, DirectoryError> {
+        let mut service = self.service().await?;
+        let found = self.find(&mut service, username).await;
+        let dn = match &found {
+            Ok(dn) => dn.clone(),
+            // The same bind as for a real entry, to a name none has, so
+            // that the time taken does not tell whether the person exists.
+            Err(DirectoryError::NoEntry) => format!(
+                "{}={},{}",
+                self.config.attribute_names().username,
+                ldap3::dn_escape(username),
+                self.config.base_dn
+            ),
+            Err(e) => {
+                let _ = service.unbind().await;
+                return Err(e.clone());
+            }
+        };
+        let bind = self.bind_person(&dn, password).await;
+        // slapd tells a locked account in the bind's response only with
+        // `ppolicy_use_lockout`; otherwise its lock attribute tells. Read
+        // for every refused bind, known name or not, to cost the same.
+        let bind = match bind {
+            Ok(Bind::Wrong) if self.config.kind == DirectoryKind::Openldap => {
+                match self.lock_of(&mut service, username).await {
+                    Ok((_, Lock::Locked | Lock::Disabled)) => Ok(Bind::Locked),
+                    _ => Ok(Bind::Wrong),
+                }
+            }
+            other => other,
+        };
+        let _ = service.unbind().await;
+        let bind = bind?;
+        found.map(|_| bind)
+    }
+
+    async fn lock(&self, username: &str) -> Result<Lock, DirectoryError> {
+        let mut ldap = self.service().await?;
+        let lock = self.lock_of(&mut ldap, username).await;
+        let _ = ldap.unbind().await;
+        Ok(lock?.1)
+    }
+
+    async fn unlock(&self, username: &str) -> Result<(), DirectoryError> {
+        let mut ldap = self.service().await?;
+        let (dn, lock) = match self.lock_of(&mut ldap, username).await {
+            Ok(found) => found,
+            Err(e) => {
+                let _ = ldap.unbind().await;
+                return Err(e);
+            }
+        };
+        let change = match (lock, self.config.kind) {
+            (Lock::Open, _) => None,
+            (Lock::Disabled, _) => {
+                let _ = ldap.unbind().await;
+                return Err(DirectoryError::Disabled);
+            }
+            // slapd removes pwdFailureTime with the lock.
+            (Lock::Locked, DirectoryKind::Openldap) => Some(Mod::Delete(
+                b"pwdAccountLockedTime".to_vec(),
+                HashSet::new(),
+            )),
+            (Lock::Locked, DirectoryKind::ActiveDirectory) => Some(Mod::Replace(
+                b"lockoutTime".to_vec(),
+                HashSet::from([b"0".to_vec()]),
+            )),
+        };
+        let Some(change) = change else {
+            let _ = ldap.unbind().await;
+            return Ok(());
+        };
+        let result = self.modify(&mut ldap, &dn, change, Vec::new()).await;
+        let _ = ldap.unbind().await;
+        let result = result.map_err(|e| DirectoryError::Unanswered(e.to_string()))?;
+        match result.rc {
+            // Lifted meanwhile (a successful bind, or the lock's duration).
+            0 | NO_SUCH_ATTRIBUTE => Ok(()),
+            _ => Err(DirectoryError::Failed(result.to_string())),
+        }
+    }
+
+    async fn policy(&self) -> Result<DirectoryPolicy, DirectoryError> {
+        let mut ldap = self.service().await?;
+        let policy = self.read_policy(&mut ldap).await;
+        let _ = ldap.unbind().await;
+        policy
+    }
+
+    /// The service bind. A refused one is `Failed` (the settings are wrong),
+    /// an unreachable directory `Unreachable` (it may come back).
+    async fn check(&self) -> Result<(), DirectoryError> {
+        let mut ldap = match self.bind_as(&self.config.bind_dn, &self.password).await {
+            Ok(ldap) => ldap,
+            Err(BindError::Unreachable(why)) => return Err(DirectoryError::Unreachable(why)),
+            Err(BindError::Refused(_)) => {
+                return Err(DirectoryError::Failed(self.service_refused()));
+            }
+            Err(BindError::Failed(why)) => return Err(DirectoryError::Failed(why)),
+        };
+        let _ = ldap.unbind().await;
+        Ok(())
+    }
+
+    async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError> {
+        let mut ldap = self.service().await?;
+        let names = self.config.attribute_names();
+        let changed = self.password_changed_attribute();
+        let attributes = vec![
+            names.username.clone(),
+            names.email.clone(),
+            names.name.clone(),
+            names.mobile.clone(),
+            "cn".to_owned(),
+            changed.to_owned(),
+        ];
+        // Paged: Active Directory answers at most 1,000 entries a search.
+        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+            Box::new(EntriesOnly::new()),
+            Box::new(PagedResults::new(PAGE_SIZE)),
+        ];
+        let failed = |e: LdapError| DirectoryError::Failed(e.to_string());
+        let mut stream = ldap
+            .with_timeout(self.timeout())
+            .streaming_search_with(
+                adapters,
+                &self.config.base_dn,
+                Scope::Subtree,
+                &self.config.people_filter(),
+                attributes,
+            )
+            .await
+            .map_err(failed)?;
+        let mut people = Vec::new();
+        while let Some(entry) = stream.next().await.map_err(failed)? {
+            let entry = SearchEntry::construct(entry);
+            let first = |name: &str| first_value(&entry, name);
+            people.push(DirectoryPerson {
+                dn: entry.dn.clone(),
+                username: first(&names.username),
+                email: first(&names.email),
+                name: first(&names.name).or_else(|| first("cn")),
+                mobile: first(&names.mobile),
+                password_changed_at: first(changed).and_then(|value| self.time(&value)),
+            });
+        }
+        stream.finish().await.success().map_err(failed)?;
+        let _ = ldap.unbind().await;
+        Ok(people)
+    }
+}
+
+impl Ldap {
+    /// A bind as the person at `dn`, and what it said.
+    async fn bind_person(&self, dn: &str, password: &str) -> Result<Bind, DirectoryError> {
+        match self.bind_as(dn, password).await {
+            Ok(mut ldap) => {
+                let _ = ldap.unbind().await;
+                Ok(Bind::Accepted)
+            }
+            Err(BindError::Refused(result)) => Ok(match ppolicy::error_of(&result) {
+                Some(ppolicy::PolicyError::AccountLocked) => Bind::Locked,
+                Some(ppolicy::PolicyError::PasswordExpired) => Bind::Expired,
+                _ => match self.config.kind {
+                    DirectoryKind::ActiveDirectory => ad::refused_bind(&result.text),
+                    DirectoryKind::Openldap => Bind::Wrong,
+                },
+            }),
+            Err(BindError::Unreachable(why)) => Err(DirectoryError::Unreachable(why)),
+            Err(BindError::Failed(why)) => Err(DirectoryError::Failed(why)),
+        }
+    }
+
+    /// The entry's DN and whether it is locked.
+    async fn lock_of(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        username: &str,
+    ) -> Result<(String, Lock), DirectoryError> {
+        Ok(match self.config.kind {
+            DirectoryKind::Openldap => {
+                let entry = self
+                    .entry(ldap, username, vec!["pwdAccountLockedTime"])
+                    .await?;
+                let lock = ppolicy::lock(first_value(&entry, "pwdAccountLockedTime").as_deref());
+                (entry.dn, lock)
+            }
+            DirectoryKind::ActiveDirectory => {
+                let entry = self
+                    .entry(ldap, username, vec!["lockoutTime", "userAccountControl"])
+                    .await?;
+                let lock = ad::lock(
+                    first_value(&entry, "lockoutTime").as_deref(),
+                    first_value(&entry, "userAccountControl").as_deref(),
+                );
+                (entry.dn, lock)
+            }
+        })
+    }
+
+    /// OpenLDAP: the entry `directory.policy_dn` names (none: no rules
+    /// known). Active Directory: the domain object the root DSE names.
+    async fn read_policy(&self, ldap: &mut ldap3::Ldap) -> Result<DirectoryPolicy, DirectoryError> {
+        let (base, attributes) = match self.config.kind {
+            DirectoryKind::Openldap => match &self.config.policy_dn {
+                Some(dn) => (dn.clone(), ppolicy::POLICY_ATTRIBUTES.to_vec()),
+                None => return Ok(DirectoryPolicy::default()),
+            },
+            DirectoryKind::ActiveDirectory => {
+                let root = self
+                    .read_one(ldap, "", vec!["defaultNamingContext"])
+                    .await?;
+                let domain = first_value(&root, "defaultNamingContext").ok_or_else(|| {
+                    DirectoryError::Failed("the root DSE names no defaultNamingContext".into())
+                })?;
+                (domain, ad::POLICY_ATTRIBUTES.to_vec())
+            }
+        };
+        let entry = self.read_one(ldap, &base, attributes).await?;
+        let first = |name: &str| first_value(&entry, name);
+        Ok(match self.config.kind {
+            DirectoryKind::Openldap => ppolicy::policy(first),
+            DirectoryKind::ActiveDirectory => ad::policy(first),
+        })
+    }
+
+    /// One entry by its DN.
+    async fn read_one(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        dn: &str,
+        attributes: Vec<&str>,
+    ) -> Result<SearchEntry, DirectoryError> {
+        let (entries, _) = ldap
+            .with_timeout(self.timeout())
+            .search(dn, Scope::Base, "(objectClass=*)", attributes)
+            .await
+            .map_err(|e| DirectoryError::Unreachable(e.to_string()))?
+            .success()
+            .map_err(|e| DirectoryError::Failed(format!("{dn}: {e}")))?;
+        entries
+            .into_iter()
+            .next()
+            .map(SearchEntry::construct)
+            .ok_or_else(|| DirectoryError::Failed(format!("{dn}: no such entry")))
+    }
+
+    fn password_changed_attribute(&self) -> &'static str {
+        match self.config.kind {
+            DirectoryKind::Openldap => "pwdChangedTime",
+            DirectoryKind::ActiveDirectory => "pwdLastSet",
+        }
+    }
+
+    fn time(&self, value: &str) -> Option<i64> {
+        match self.config.kind {
+            DirectoryKind::Openldap => ppolicy::generalized_time(value),
+            DirectoryKind::ActiveDirectory => ad::file_time(value),
+        }
+    }
+}
+
+/// The rule a directory's refusal names, from its result code and text,
+/// when no password-policy control said: Active Directory's `0000052D`
+/// says only that some restriction was not met.
+fn refusal(rc: u32, text: &str) -> Option<Refusal> {
+    const CONSTRAINT_VIOLATION: u32 = 19;
+    const UNWILLING_TO_PERFORM: u32 = 53;
+    let text = text.to_ascii_lowercase();
+    if text.contains("0000052d") {
+        return Some(Refusal::Restrictions);
+    }
+    if rc != CONSTRAINT_VIOLATION && rc != UNWILLING_TO_PERFORM {
+        return None;
+    }
+    Some(
+        if text.contains("history") || text.contains("existing value") {
+            Refusal::History
+        } else if text.contains("too short") {
+            Refusal::Length(None)
+        } else if text.contains("too young") {
+            Refusal::MinimumAge
+        } else if text.contains("quality") {
+            Refusal::Complexity
+        } else if rc == CONSTRAINT_VIOLATION {
+            Refusal::Restrictions
+        } else {
+            return None;
+        },
+    )
+}
+
+/// TLS that trusts the certificate authority in `path` (PEM), and only it.
+fn tls_trusting(path: &std::path::Path) -> Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let unreadable =
+        |e: &dyn std::fmt::Display| format!("directory.ca_file: {}: {e}", path.display());
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_file_iter(path).map_err(|e| unreadable(&e))? {
+        roots
+            .add(certificate.map_err(|e| unreadable(&e))?)
+            .map_err(|e| unreadable(&e))?;
+    }
+    if roots.is_empty() {
+        return Err(unreadable(&"no certificate in the file"));
+    }
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| unreadable(&e))
+        .map(|builder| builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_refusals_name_the_rule() {
+        let cases = [
+            (
+                19,
+                "Password is in history of old passwords",
+                Some(Refusal::History),
+            ),
+            (
+                19,
+                "Password is not being changed from existing value",
+                Some(Refusal::History),
+            ),
+            (
+                19,
+                "Password fails quality checking policy",
+                Some(Refusal::Complexity),
+            ),
+            (
+                19,
+                "Password is too short for policy",
+                Some(Refusal::Length(None)),
+            ),
+            (
+                19,
+                "Password is too young to change",
+                Some(Refusal::MinimumAge),
+            ),
+            (
+                19,
+                "0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria",
+                Some(Refusal::Restrictions),
+            ),
+            (
+                53,
+                "0000052D: SvcErr: DSID-031A12D2, problem 5003 (WILL_NOT_PERFORM)",
+                Some(Refusal::Restrictions),
+            ),
+            (50, "insufficient access", None),
+            (
+                53,
+                "0000001F: SvcErr: DSID-031A12D2, problem 5003 (WILL_NOT_PERFORM)",
+                None,
+            ),
+        ];
+        for (rc, text, expected) in cases {
+            assert_eq!(refusal(rc, text), expected, "{rc} {text}");
+        }
+    }
+}

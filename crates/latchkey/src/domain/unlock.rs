@@ -1,0 +1,115 @@
+//! An account the directory locked after wrong passwords (a laptop or a
+//! phone that keeps trying an old one is the usual cause), unlocked
+//! without a new password: by the person, after the same proof as a reset
+//! (CAPTCHA, then a code or their app), or by the help desk, after the
+//! caller is verified. Each unlock is audited and the person told.
+
+use super::reset::Outcome;
+use super::{Caller, Core, Error, account_of, audit, notify};
+use crate::directory::{DirectoryError, Lock};
+use crate::model::account::Account;
+use crate::model::audit::Action;
+use crate::notify::Notice;
+use crate::store::{ResetSession, Step};
+
+/// Whether the directory has this account locked; `None` without a
+/// directory, or when it cannot say now (logged).
+pub async fn directory_lock(core: &Core, account: &Account) -> Option<Lock> {
+    let writeback = core.writeback.as_ref()?;
+    match writeback.directory.lock(&account.username).await {
+        Ok(lock) => Some(lock),
+        Err(e) => {
+            tracing::warn!(error = %e, "the directory could not say whether an account is locked");
+            None
+        }
+    }
+}
+
+/// Whether the reset's account is locked in the directory: asked only once
+/// the code is proven, so only its owner learns it.
+pub async fn reset_lock(core: &Core, session: &ResetSession) -> Result<Option<Lock>, Error> {
+    if session.step != Step::Password {
+        return Ok(None);
+    }
+    let account = account_of(core, session.account_id).await?;
+    Ok(directory_lock(core, &account).await)
+}
+
+/// At the reset's password step: lift the directory's lock and keep the
+/// password; the reset ends, as `unlocked`.
+pub async fn unlock_by_reset(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+) -> Result<Outcome, Error> {
+    if session.step != Step::Password {
+        return Ok(Outcome::OtherStep);
+    }
+    let account = account_of(core, session.account_id).await?;
+    if let Err(why) = unlock(core, &account).await? {
+        return Ok(Outcome::Again {
+            error: Some(why),
+            violations: Vec::new(),
+        });
+    }
+    core.store
+        .advance_reset(&session.id, Step::Password, Step::Unlocked)
+        .await?;
+    audit(
+        core,
+        caller,
+        Action::ResetDirectoryUnlocked,
+        Some(account.id),
+    )
+    .await?;
+    core.metrics.reset("unlocked");
+    notify(
+        core,
+        caller,
+        &account,
+        unlocked_notice("You unlocked"),
+        None,
+    )
+    .await?;
+    Ok(Outcome::Moved)
+}
+
+/// The help desk's unlock, for a verified caller: `Ok(())`, or what to
+/// tell the agent. The caller's check is the console's to make.
+pub async fn unlock_for_caller(
+    core: &Core,
+    account: &Account,
+) -> Result<Result<(), String>, Error> {
+    unlock(core, account).await
+}
+
+/// The notice an unlock sends: who did it.
+pub fn unlocked_notice(who: &str) -> Notice {
+    Notice::Account {
+        subject: "Your account is unlocked",
+        what: format!(
+            "{who} your account in the campus directory, which had locked it after wrong passwords. Your password did not change"
+        ),
+    }
+}
+
+async fn unlock(core: &Core, account: &Account) -> Result<Result<(), String>, Error> {
+    let Some(writeback) = core.writeback.as_ref() else {
+        return Ok(Err(
+            "There is no campus directory to unlock the account in.".into(),
+        ));
+    };
+    Ok(match writeback.directory.unlock(&account.username).await {
+        Ok(()) => Ok(()),
+        Err(DirectoryError::Disabled) => Err(
+            "An administrator of the campus directory locked this account, so it cannot be unlocked here. Call the help desk.".into(),
+        ),
+        Err(DirectoryError::NoEntry) => Err(
+            "This account is not in the campus directory, so there is nothing to unlock. Call the help desk.".into(),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "the directory did not unlock an account");
+            Err("The campus directory cannot be reached right now, so the account is still locked. Try again in a few minutes.".into())
+        }
+    })
+}

@@ -1,0 +1,270 @@
+//! The directory as the authority on passwords, against a real `slapd`
+//! with ppolicy: people synced from it sign in with the password that
+//! works there, a password changed elsewhere joins the history here, and an
+//! account its lockout locked is unlocked by a proven person.
+
+use latchkey::directory::sync;
+use latchkey::secrets::SecretKey;
+use latchkey::store::{Role, Store};
+
+use crate::account::{register_phone, sign_in};
+use crate::helpdesk::{REASON, account_path, add_staff, sign_in as helpdesk_sign_in};
+use crate::ldap::{LONG_PASSWORD, Slapd, person_dn};
+use crate::portal::{
+    Browser, Extras, OLD_PASSWORD, Portal, latest_code, portal_extras, reset_by_sms, up_to_the_code,
+};
+use crate::support::TestDb;
+
+/// In the directory only, with no mobile: she registers a phone herself.
+const CAROL: &str = "dn: uid=carol,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: carol
+cn: Carol Shaw
+sn: Shaw
+mail: carol@example.edu
+userPassword: Qv7#mLtz-40x
+";
+const CAROL_PASSWORD: &str = "Qv7#mLtz-40x";
+/// Set by the directory's administrator, not through the portal.
+const ELSEWHERE: &str = "Tidal&Basin-33";
+
+async fn directory_portal(db: &TestDb, slapd: &Slapd) -> Portal {
+    let extras = Extras {
+        writeback: Some(slapd.writeback()),
+        ..Extras::default()
+    };
+    portal_extras(db, &SecretKey::random(), extras).await
+}
+
+/// The names of the actions recorded about an account, oldest first.
+pub async fn actions_of(store: &Store, account_id: i64) -> Vec<String> {
+    let mut events = store.events_of(account_id, 200).await.unwrap();
+    events.reverse();
+    events.into_iter().map(|event| event.action).collect()
+}
+
+/// The sign-in page's error, as shown.
+fn error_of(page: &crate::portal::Page) -> String {
+    let start = page.body.find("That username").expect("the sign-in error");
+    let text = &page.body[start..];
+    text[..text.find('<').unwrap_or(text.len())].to_owned()
+}
+
+#[tokio::test]
+async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_resets() {
+    let Some(slapd) = Slapd::start("auth_synced") else {
+        return;
+    };
+    slapd.ldapadd(CAROL);
+    let db = TestDb::sqlite("auth_synced");
+    let portal = directory_portal(&db, &slapd).await;
+    let writeback = slapd.writeback();
+    sync(&portal.store, writeback.directory.as_ref(), 1)
+        .await
+        .unwrap();
+    let carol = portal.store.find_account("carol").await.unwrap().unwrap();
+    assert!(
+        portal
+            .store
+            .password_hashes(carol.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A wrong password and a name nobody has are answered alike.
+    let wrong = sign_in(&mut Browser::default(), &portal, "carol", "Not-hers#2026").await;
+    let unknown = sign_in(&mut Browser::default(), &portal, "nobody", "Not-hers#2026").await;
+    assert_eq!(wrong.heading(), "Sign in");
+    assert_eq!(error_of(&wrong), error_of(&unknown));
+    assert!(error_of(&wrong).contains("may have locked your account"));
+
+    // Her directory password: no method yet, so she is asked to set one up.
+    let mut browser = Browser::default();
+    let page = sign_in(&mut browser, &portal, "carol", CAROL_PASSWORD).await;
+    assert_eq!(
+        page.heading(),
+        "Set up a way to reset your password",
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        portal.store.password_hashes(carol.id).await.unwrap().len(),
+        1
+    );
+    let hash = &portal.store.password_hashes(carol.id).await.unwrap()[0];
+    assert!(hash.starts_with("$argon2id$"), "adopted as Argon2id");
+    assert!(
+        actions_of(&portal.store, carol.id)
+            .await
+            .contains(&"password.adopted".to_owned())
+    );
+
+    register_phone(&mut browser, &portal, "(202) 555-0199").await;
+    reset_by_sms(&mut Browser::default(), &portal, "carol", LONG_PASSWORD).await;
+    assert!(slapd.whoami(&person_dn("carol"), LONG_PASSWORD));
+
+    // Changed elsewhere: the directory's word counts, the old one here
+    // opens nothing, and the history now holds all three.
+    slapd.set_password(&person_dn("carol"), ELSEWHERE);
+    let page = sign_in(&mut Browser::default(), &portal, "carol", LONG_PASSWORD).await;
+    assert_eq!(
+        page.heading(),
+        "Sign in",
+        "a stored copy is never the authority"
+    );
+    let page = sign_in(&mut Browser::default(), &portal, "carol", ELSEWHERE).await;
+    assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
+    assert_eq!(
+        portal.store.password_hashes(carol.id).await.unwrap().len(),
+        3
+    );
+    // So the reset's history refuses the password set elsewhere.
+    let mut browser = Browser::default();
+    crate::portal::up_to_the_code(&mut browser, &portal, "carol", "sms").await;
+    let code = crate::portal::latest_code(&portal.store).await;
+    browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    let page = browser
+        .post(
+            &portal,
+            "/reset/password",
+            &[("password", CAROL_PASSWORD), ("confirm", CAROL_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.heading(), "Choose a new password");
+    assert!(page.body.contains("not used before"), "{}", page.body);
+    db.drop_db().await;
+}
+
+/// Three wrong binds, as a laptop with an old password makes: ppolicy locks.
+fn lock_out(slapd: &Slapd, uid: &str) {
+    for _ in 0..crate::ldap::DIRECTORY_MAX_FAILURES {
+        assert!(!slapd.whoami(&person_dn(uid), "an-old-password-1"));
+    }
+}
+
+#[tokio::test]
+async fn a_person_the_directory_locked_unlocks_it_and_keeps_the_password() {
+    let Some(slapd) = Slapd::start("auth_unlock") else {
+        return;
+    };
+    let db = TestDb::sqlite("auth_unlock");
+    let portal = directory_portal(&db, &slapd).await;
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    lock_out(&slapd, "ada");
+    assert!(!slapd.whoami(&person_dn("ada"), OLD_PASSWORD), "locked");
+
+    // Signing in with the right password: answered as any failure, since
+    // whoever types a name must not learn that it is locked.
+    let page = sign_in(&mut Browser::default(), &portal, "ada", OLD_PASSWORD).await;
+    assert_eq!(page.heading(), "Sign in");
+    assert!(error_of(&page).contains("may have locked your account"));
+    assert!(!page.body.contains("is locked"));
+    let actions = actions_of(&portal.store, ada.id).await;
+    assert!(
+        actions.contains(&"signin.directory_locked".to_owned()),
+        "{actions:?}"
+    );
+
+    // Proven by the reset's CAPTCHA and code, she is told, and unlocks.
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Choose a new password");
+    assert!(
+        page.body.contains("Your account is locked"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("old password"),
+        "the laptop case is explained"
+    );
+    let page = browser.post(&portal, "/reset/unlock", &[]).await;
+    assert_eq!(page.heading(), "Your account is unlocked", "{}", page.body);
+    assert!(
+        slapd.whoami(&person_dn("ada"), OLD_PASSWORD),
+        "the same password binds"
+    );
+    let actions = actions_of(&portal.store, ada.id).await;
+    assert!(
+        actions.contains(&"reset.directory_unlocked".to_owned()),
+        "{actions:?}"
+    );
+    let told = portal.store.outbox(5).await.unwrap();
+    assert!(
+        told.iter()
+            .any(|m| m.channel == "email" && m.body.contains("unlocked your account")),
+        "{told:?}"
+    );
+    // The reset is over: unlocking again is another step's request.
+    let page = browser.post(&portal, "/reset/unlock", &[]).await;
+    assert_ne!(page.heading(), "Choose a new password");
+    // And the portal's sign-in works again with the same password.
+    let page = sign_in(&mut Browser::default(), &portal, "ada", OLD_PASSWORD).await;
+    assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn the_help_desk_unlocks_a_verified_callers_directory_account() {
+    let Some(slapd) = Slapd::start("auth_desk_unlock") else {
+        return;
+    };
+    let db = TestDb::sqlite("auth_desk_unlock");
+    let key = SecretKey::random();
+    let extras = Extras {
+        writeback: Some(slapd.writeback()),
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &key, extras).await;
+    lock_out(&slapd, "ada");
+    let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let mut desk = Browser::default();
+    helpdesk_sign_in(&mut desk, &portal, "kim", &secret).await;
+    let ada = account_path(&portal, "ada").await;
+    let page = desk.get(&portal, &ada).await;
+    assert!(
+        page.body.contains("Locked after too many wrong passwords"),
+        "{}",
+        page.body
+    );
+    // Not before the caller is verified.
+    let page = desk
+        .post(&portal, &format!("{ada}/directory-unlock"), &[])
+        .await;
+    assert!(
+        page.body.contains("Verify the caller first"),
+        "{}",
+        page.body
+    );
+    assert!(!slapd.whoami(&person_dn("ada"), OLD_PASSWORD));
+    desk.post(
+        &portal,
+        &format!("{ada}/record-check"),
+        &[("reason", REASON), ("note", "Badge 1234 on camera")],
+    )
+    .await;
+    let page = desk
+        .post(&portal, &format!("{ada}/directory-unlock"), &[])
+        .await;
+    assert!(
+        page.body.contains("unlocked in the campus directory"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<dd>Open</dd>"), "{}", page.body);
+    assert!(slapd.whoami(&person_dn("ada"), OLD_PASSWORD));
+    let account = portal.store.find_account("ada").await.unwrap().unwrap();
+    let actions = actions_of(&portal.store, account.id).await;
+    assert!(
+        actions.contains(&"helpdesk.directory_unlocked".to_owned()),
+        "{actions:?}"
+    );
+    db.drop_db().await;
+}
