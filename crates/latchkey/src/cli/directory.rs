@@ -5,8 +5,10 @@ use clap::Subcommand;
 use super::{Outcome, UsageError};
 use crate::clock::unix_now;
 use crate::config::LoadedConfig;
-use crate::directory::{Settled, Writeback, reconcile, sync};
-use crate::notify::format_time;
+use crate::directory::{Settled, Writeback, sync};
+use crate::domain::Told;
+use crate::domain::settle::{SETTLED_FROM, settle_pending};
+use crate::notify::{self, format_time};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -43,16 +45,28 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                 let writeback = configured(config)?;
                 let key = super::secret_key(settings, false)?;
                 let keep = config.policy()?.history_depth();
-                let outcomes = reconcile(
-                    &store,
-                    writeback.directory.as_ref(),
-                    &key,
-                    keep,
-                    writeback.retry_seconds,
-                    unix_now(),
-                )
-                .await
-                .map_err(|e| UsageError(e.to_string()))?;
+                // Settled changes are told as the server tells them.
+                let messages = notify::provider(&settings.messages, &store).map_err(UsageError)?;
+                let mail = notify::mail::provider(&settings.mail, &store).map_err(UsageError)?;
+                let notifier = notify::Notifier {
+                    messages: messages.as_ref(),
+                    mail: mail.as_ref(),
+                };
+                let now = unix_now();
+                let context = notify::NoticeContext {
+                    now,
+                    address: SETTLED_FROM,
+                    helpdesk_phone: &settings.helpdesk.phone,
+                    service: &settings.branding.name,
+                };
+                let told = Told {
+                    notifier: &notifier,
+                    context: &context,
+                    actor: "directory",
+                };
+                let outcomes = settle_pending(&store, &writeback, &key, keep, &told, now)
+                    .await
+                    .map_err(|e| UsageError(e.to_string()))?;
                 print_settled(&outcomes, json)?;
                 let pending = outcomes
                     .iter()

@@ -10,7 +10,9 @@ use crate::captcha::{ChallengeSource, RandomChallenges};
 use crate::clock::SystemClock;
 use crate::clock::unix_now;
 use crate::config::LoadedConfig;
-use crate::directory::{Settled, Writeback, reconcile};
+use crate::directory::{Settled, Writeback};
+use crate::domain::Told;
+use crate::domain::settle::{SETTLED_FROM, settle_pending};
 use crate::domain::{Core, Services};
 use crate::hashing::Hasher;
 use crate::model::account::NewAccount;
@@ -254,20 +256,26 @@ async fn reconcile_forever(state: Core) {
         return;
     };
     let every = std::time::Duration::from_secs(writeback.retry_seconds.unsigned_abs());
+    let notifier = crate::notify::Notifier {
+        messages: state.messages.as_ref(),
+        mail: state.mail.as_ref(),
+    };
     loop {
         tokio::time::sleep(every).await;
         let keep = state.policy.history_depth();
         let now = state.clock.now();
-        let settled = reconcile(
-            &state.store,
-            writeback.directory.as_ref(),
-            &state.key,
-            keep,
-            writeback.retry_seconds,
+        let context = crate::notify::NoticeContext {
             now,
-        )
-        .await;
-        match settled {
+            address: SETTLED_FROM,
+            helpdesk_phone: &state.site.helpdesk.phone,
+            service: &state.site.branding.name,
+        };
+        let told = Told {
+            notifier: &notifier,
+            context: &context,
+            actor: "directory",
+        };
+        match settle_pending(&state.store, writeback, &state.key, keep, &told, now).await {
             Ok(outcomes) => {
                 for (username, outcome) in outcomes {
                     if let Settled::StillPending(why) = outcome {

@@ -254,7 +254,8 @@ pub enum Refusal {
     /// Too short; the directory's minimum when it could be read.
     Length(Option<usize>),
     Complexity,
-    MinimumAge,
+    /// Changed too recently; when it may change (Unix seconds), if known.
+    MinimumAge(Option<i64>),
     /// Active Directory says only "the password does not meet the restrictions".
     Restrictions,
 }
@@ -266,7 +267,7 @@ impl Refusal {
             Refusal::History => "directory_history",
             Refusal::Length(_) => "directory_length",
             Refusal::Complexity => "directory_complexity",
-            Refusal::MinimumAge => "directory_minimum_age",
+            Refusal::MinimumAge(_) => "directory_minimum_age",
             Refusal::Restrictions => "directory_restrictions",
         }
     }
@@ -285,7 +286,11 @@ impl Refusal {
             Refusal::Complexity => {
                 "The campus directory finds this password too simple. Make it longer, or mix in more kinds of characters.".into()
             }
-            Refusal::MinimumAge => {
+            Refusal::MinimumAge(Some(when)) => format!(
+                "Your password was changed very recently, and the campus directory allows the next change from {}. Try again then, or call the help desk.",
+                crate::notify::format_time(when)
+            ),
+            Refusal::MinimumAge(None) => {
                 "Your password was changed very recently, and the campus directory allows only one change in a while. Try again tomorrow, or call the help desk.".into()
             }
             Refusal::Restrictions => {

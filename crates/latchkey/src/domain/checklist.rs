@@ -94,18 +94,29 @@ pub fn check_answer(
     }
 }
 
+/// Whether a change is made here too, or only in the directory so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// In both: the person is told and other sessions end now.
+    Everywhere,
+    /// In the directory, not yet here: the reconciler stores it, and tells
+    /// the person then, so a notice never reports a change half made.
+    InDirectory,
+}
+
 /// A change the directory took counts as made, even while this store has
 /// yet to take it (the reconciler settles it): the person's laptops and
 /// services check the directory.
-pub fn made(result: Result<(), ChangeError>) -> Result<(), ChangeError> {
+pub fn made(result: Result<(), ChangeError>) -> Result<Made, ChangeError> {
     match result {
+        Ok(()) => Ok(Made::Everywhere),
         Err(ChangeError::NotStoredHere(e)) => {
             log_error(&format!(
                 "a change is in the directory only until settled: {e}"
             ));
-            Ok(())
+            Ok(Made::InDirectory)
         }
-        other => other,
+        Err(e) => Err(e),
     }
 }
 

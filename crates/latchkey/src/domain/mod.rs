@@ -14,6 +14,7 @@ pub mod limits;
 pub mod person;
 pub mod reset;
 pub mod session;
+pub mod settle;
 pub mod staff;
 pub mod unlock;
 

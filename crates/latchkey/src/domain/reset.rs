@@ -6,7 +6,7 @@
 use latchkey_policy::Violation;
 
 use super::change::{MayChange, change_password};
-use super::checklist::{CheckAnswer, check_answer, made, not_changed};
+use super::checklist::{CheckAnswer, Made, check_answer, made, not_changed};
 use super::code::{
     Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method, new_code,
     send_chosen, tries_left_message,
@@ -333,18 +333,21 @@ pub async fn set_password(
     let now = core.clock.now();
     let may = MayChange::by_reset(session, &account).ok_or(Error::Expired)?;
     let changed = change_password(&core.passwords(), may, password, now).await;
-    if let Err(e) = made(changed) {
-        let refused = not_changed(e)?;
-        let action = Action::ResetPasswordRefused(refused.rules.clone());
-        audit(core, caller, action, Some(account.id)).await?;
-        for rule in refused.rules.split(',') {
-            core.metrics.reset(&format!("refused:{rule}"));
+    let made = match made(changed) {
+        Ok(made) => made,
+        Err(e) => {
+            let refused = not_changed(e)?;
+            let action = Action::ResetPasswordRefused(refused.rules.clone());
+            audit(core, caller, action, Some(account.id)).await?;
+            for rule in refused.rules.split(',') {
+                core.metrics.reset(&format!("refused:{rule}"));
+            }
+            return Ok(Outcome::Again {
+                error: refused.error,
+                violations: refused.violations,
+            });
         }
-        return Ok(Outcome::Again {
-            error: refused.error,
-            violations: refused.violations,
-        });
-    }
+    };
     // Done with the change itself; this is for a change the directory took
     // and this store did not (yet), which the reconciler settles.
     core.store
@@ -352,8 +355,11 @@ pub async fn set_password(
         .await?;
     audit(core, caller, Action::ResetCompleted, Some(account.id)).await?;
     core.metrics.reset("completed");
-    // Whoever was signed in with the old password is signed out.
-    after_change(core, caller, &account, None).await?;
+    // Whoever was signed in with the old password is signed out, and the
+    // person told; for a change only in the directory so far, once settled.
+    if made == Made::Everywhere {
+        after_change(core, caller, &account, None).await?;
+    }
     Ok(Outcome::Moved)
 }
 

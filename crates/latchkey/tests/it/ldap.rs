@@ -499,3 +499,41 @@ async fn starttls_and_ldaps_trust_the_configured_authority_and_nothing_else() {
     let refused = Ldap::new(config, SERVICE_PASSWORD.into()).err().unwrap();
     assert!(refused.contains("directory.ca_file"), "{refused}");
 }
+
+#[tokio::test]
+async fn a_password_changed_too_recently_is_refused_with_when_it_may_change() {
+    let Some(slapd) = Slapd::start("too_young") else {
+        return;
+    };
+    // Her own policy: one change a day.
+    slapd.ldapadd(&format!(
+        "dn: cn=daily,ou=policies,{BASE}
+objectClass: pwdPolicy
+objectClass: applicationProcess
+cn: daily
+pwdAttribute: userPassword
+pwdMinAge: 86400
+
+dn: uid=young,ou=people,{BASE}
+objectClass: inetOrgPerson
+uid: young
+cn: Young Person
+sn: Person
+mail: young@example.edu
+userPassword: Set-by-admin#1
+pwdPolicySubentry: cn=daily,ou=policies,{BASE}
+"
+    ));
+    let set_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let ldap = Ldap::new(slapd.config(), SERVICE_PASSWORD.into()).unwrap();
+    let refused = ldap.set_password("young", LONG_PASSWORD).await;
+    let Err(DirectoryError::Refused(Refusal::MinimumAge(Some(when)))) = refused else {
+        panic!("{refused:?}");
+    };
+    assert!((when - (set_at + 86_400)).abs() < 60, "{when} vs {set_at}");
+    assert!(Refusal::MinimumAge(Some(when)).message().contains(" UTC"));
+    assert!(slapd.whoami(&person_dn("young"), "Set-by-admin#1"));
+}

@@ -6,8 +6,11 @@
 
 use latchkey::clock::Clock;
 use latchkey::directory::{Settled, reconcile};
+use latchkey::domain::Told;
 use latchkey::domain::change::verify_password;
+use latchkey::domain::settle::{SETTLED_FROM, settle_pending};
 use latchkey::network::NetworkConfig;
+use latchkey::notify::{NoticeContext, Notifier, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::{Backend, Role};
 
@@ -44,6 +47,15 @@ async fn choose(browser: &mut Browser, portal: &Portal, password: &str) -> crate
             &[("password", password), ("confirm", password)],
         )
         .await
+}
+
+/// Notices of a changed password in the outbox (mail and text alike).
+async fn changed_notices(portal: &Portal) -> usize {
+    let messages = portal.store.outbox(50).await.unwrap();
+    messages
+        .iter()
+        .filter(|m| m.body.contains("password was changed"))
+        .count()
 }
 
 async fn has_password(portal: &Portal, password: &str) -> bool {
@@ -232,17 +244,28 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             helpdesk_sign_in(&mut desk, &portal, "kim", &staff_secret).await;
             let page = desk.get(&portal, &account_path(&portal, "ada").await).await;
             assert!(page.body.contains("not yet stored here"), "{}", page.body);
+            // Nobody is told of a change half made…
+            assert_eq!(changed_notices(&portal).await, 0, "{}", db.label);
             let later = now + writeback.settle_after;
-            let settled = reconcile(
-                &portal.store,
-                writeback.directory.as_ref(),
-                &key,
-                24,
-                30,
-                later,
-            )
-            .await
-            .unwrap();
+            let outbox = Outbox::new(portal.store.clone());
+            let notifier = Notifier {
+                messages: &outbox,
+                mail: &outbox,
+            };
+            let context = NoticeContext {
+                now: later,
+                address: SETTLED_FROM,
+                helpdesk_phone: "(555) 010-4357",
+                service: "Example University",
+            };
+            let told = Told {
+                notifier: &notifier,
+                context: &context,
+                actor: "directory",
+            };
+            let settled = settle_pending(&portal.store, &writeback, &key, 24, &told, later)
+                .await
+                .unwrap();
             assert_eq!(
                 settled,
                 [("ada".to_owned(), Settled::Stored)],
@@ -259,6 +282,8 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             );
             let page = desk.get(&portal, &account_path(&portal, "ada").await).await;
             assert!(!page.body.contains("not yet stored here"));
+            // …and told by mail and text, as for any change, once it is whole.
+            assert_eq!(changed_notices(&portal).await, 2, "{}", db.label);
             // The history holds both, so the old one cannot come back.
             let ada = portal.store.find_account("ada").await.unwrap().unwrap();
             assert_eq!(portal.store.password_hashes(ada.id).await.unwrap().len(), 2);

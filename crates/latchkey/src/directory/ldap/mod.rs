@@ -214,10 +214,13 @@ impl Directory for Ldap {
             .and_then(ppolicy::PolicyError::refusal)
             .or_else(|| refusal(result.rc, &result.text));
         let refused = match refused {
-            // Say how long, when the directory's rules can be read.
+            // Say how long, or from when, when the directory's rules can be read.
             Some(Refusal::Length(None)) => {
                 let minimum = self.read_policy(&mut ldap).await.ok();
                 Refusal::Length(minimum.and_then(|policy| policy.min_length))
+            }
+            Some(Refusal::MinimumAge(None)) => {
+                Refusal::MinimumAge(self.next_change(&mut ldap, username).await)
             }
             Some(refusal) => refusal,
             None => {
@@ -476,6 +479,27 @@ impl Ldap {
             .ok_or_else(|| DirectoryError::Failed(format!("{dn}: no such entry")))
     }
 
+    /// When the person's password may change again: its last change plus
+    /// the policy's minimum age.
+    async fn next_change(&self, ldap: &mut ldap3::Ldap, username: &str) -> Option<i64> {
+        let changed = self.password_changed_attribute();
+        let entry = self
+            .entry(ldap, username, vec![changed, "pwdPolicySubentry"])
+            .await
+            .ok()?;
+        let at = self.time(&first_value(&entry, changed)?)?;
+        // OpenLDAP: the person's own policy, where one is set.
+        let policy = match first_value(&entry, "pwdPolicySubentry") {
+            Some(dn) => self
+                .read_one(ldap, &dn, ppolicy::POLICY_ATTRIBUTES.to_vec())
+                .await
+                .ok()
+                .map(|entry| ppolicy::policy(|name| first_value(&entry, name))),
+            None => self.read_policy(ldap).await.ok(),
+        };
+        Some(at + policy?.min_age?)
+    }
+
     fn password_changed_attribute(&self) -> &'static str {
         match self.config.kind {
             DirectoryKind::Openldap => "pwdChangedTime",
@@ -510,7 +534,7 @@ fn refusal(rc: u32, text: &str) -> Option<Refusal> {
         } else if text.contains("too short") {
             Refusal::Length(None)
         } else if text.contains("too young") {
-            Refusal::MinimumAge
+            Refusal::MinimumAge(None)
         } else if text.contains("quality") {
             Refusal::Complexity
         } else if rc == CONSTRAINT_VIOLATION {
@@ -572,7 +596,7 @@ mod tests {
             (
                 19,
                 "Password is too young to change",
-                Some(Refusal::MinimumAge),
+                Some(Refusal::MinimumAge(None)),
             ),
             (
                 19,

@@ -125,7 +125,7 @@ impl PolicyError {
                 Some(Refusal::Complexity)
             }
             PolicyError::PasswordTooShort => Some(Refusal::Length(None)),
-            PolicyError::PasswordTooYoung => Some(Refusal::MinimumAge),
+            PolicyError::PasswordTooYoung => Some(Refusal::MinimumAge(None)),
             PolicyError::PasswordInHistory => Some(Refusal::History),
             _ => None,
         }

@@ -5,7 +5,7 @@ use super::signin::{DIRECTORY_UNREACHABLE, count_wrong_password, signin_paused};
 use super::{Outcome, SignedIn, refused};
 use crate::domain::authority::Checked;
 use crate::domain::change::{MayChange, change_password, prove_current_password};
-use crate::domain::checklist::{made, not_changed};
+use crate::domain::checklist::{Made, made, not_changed};
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, after_change, audit};
 use crate::model::audit::Action;
@@ -47,16 +47,23 @@ pub async fn update_password(
     };
     let may = MayChange::by_person(proven);
     let changed = change_password(&core.passwords(), may, password, now).await;
-    if let Err(e) = made(changed) {
-        let not = not_changed(e)?;
-        let action = Action::PasswordRefused(not.rules.clone());
-        audit(core, caller, action, Some(account.id)).await?;
-        return Ok(Outcome::Refused {
-            error: not.error.unwrap_or_default(),
-            violations: not.violations,
-        });
-    }
-    let ended = after_change(core, caller, account, Some(&who.session.id)).await?;
+    let made = match made(changed) {
+        Ok(made) => made,
+        Err(e) => {
+            let not = not_changed(e)?;
+            let action = Action::PasswordRefused(not.rules.clone());
+            audit(core, caller, action, Some(account.id)).await?;
+            return Ok(Outcome::Refused {
+                error: not.error.unwrap_or_default(),
+                violations: not.violations,
+            });
+        }
+    };
+    let ended = match made {
+        Made::Everywhere => after_change(core, caller, account, Some(&who.session.id)).await?,
+        // Told, and signed out elsewhere, when the change is settled here.
+        Made::InDirectory => 0,
+    };
     let action = Action::PasswordUpdated {
         ended_sessions: ended,
     };
