@@ -7,7 +7,9 @@ use clap::Subcommand;
 
 use super::{Outcome, UsageError};
 use crate::config::LoadedConfig;
+use crate::directory::policy::{Joined, join};
 use crate::directory::{DirectoryError, Writeback};
+use crate::domain::limits::directory_lockout_risk;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +78,17 @@ pub fn run(
     )))
 }
 
+/// Our policy joined with the directory's, and whether wrong passwords
+/// typed here could reach its lockout threshold.
+pub(super) async fn directory_rules(
+    loaded: &LoadedConfig,
+    writeback: &Writeback,
+) -> Result<(Joined, Option<String>), DirectoryError> {
+    let theirs = writeback.directory.policy().await?;
+    let lockout = directory_lockout_risk(&loaded.config.throttle, &theirs);
+    Ok((join(&loaded.config.policy, &theirs), lockout))
+}
+
 /// Every setting that would stop `serve` at start, each with its key; then
 /// what works but deserves a look. `online`: also try the directory's bind.
 async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<String>) {
@@ -94,10 +107,23 @@ async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<Stri
     match Writeback::from_config(&settings.directory) {
         Err(e) => problems.push(e),
         Ok(Some(writeback)) if online => match writeback.directory.check().await {
-            Ok(()) => println!(
-                "# directory: the service account bound to {}.",
-                settings.directory.url
-            ),
+            Ok(()) => {
+                println!(
+                    "# directory: the service account bound to {}.",
+                    settings.directory.url
+                );
+                match directory_rules(loaded, &writeback).await {
+                    Ok((joined, lockout)) => {
+                        for weaker in joined.weaker {
+                            println!("# directory policy: {weaker}.");
+                        }
+                        warnings.extend(lockout);
+                    }
+                    Err(e) => warnings.push(format!(
+                        "directory: its password policy cannot be read ({e}); ours alone applies"
+                    )),
+                }
+            }
             Err(DirectoryError::Unreachable(why)) => warnings.push(format!(
                 "directory: {} cannot be reached now ({why}); serve starts anyway and \
                  retries, but nothing can be written there until it answers",

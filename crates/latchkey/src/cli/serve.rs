@@ -102,6 +102,26 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             add_demo_accounts(&store, &hasher, &key).await?;
         }
         let writeback = Writeback::from_config(&settings.directory).map_err(UsageError)?;
+        // The directory's rules join ours where they are stricter, so the
+        // checklist never accepts what the directory would refuse.
+        let policy = match &writeback {
+            Some(writeback) => match super::config::directory_rules(config, writeback).await {
+                Ok((joined, lockout)) => {
+                    for weaker in &joined.weaker {
+                        tracing::warn!("directory policy: {weaker}");
+                    }
+                    if let Some(lockout) = lockout {
+                        tracing::warn!("{lockout}");
+                    }
+                    config.policy_with(&joined.config)?
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the directory's password policy cannot be read; ours alone applies");
+                    policy
+                }
+            },
+            None => policy,
+        };
         let state = Core::new(Services {
             messages: crate::notify::provider(&settings.messages, &store).map_err(UsageError)?,
             mail: crate::notify::mail::provider(&settings.mail, &store).map_err(UsageError)?,

@@ -427,7 +427,12 @@ impl LoadedConfig {
 
     /// The password policy, with the word lists its settings name.
     pub fn policy(&self) -> Result<Policy, ConfigError> {
-        let settings = &self.config.policy;
+        self.policy_with(&self.config.policy)
+    }
+
+    /// The same, with `settings` in place of `[policy]` (ours joined with
+    /// the directory's).
+    pub fn policy_with(&self, settings: &PolicyConfig) -> Result<Policy, ConfigError> {
         let dictionary = match (&settings.dictionary_word, &settings.dictionary_file) {
             (false, _) => None,
             (true, None) => Some(Dictionary::builtin(settings.dictionary_min_word_length)),

@@ -24,6 +24,7 @@ use crate::store::{PendingWrite, Store, StoreError};
 mod ldap;
 pub use ldap::Ldap;
 mod people;
+pub mod policy;
 pub use people::{SyncError, SyncReport, sync};
 
 /// The sealing purpose of a pending change's password.
@@ -398,6 +399,9 @@ pub struct DirectoryPolicy {
     pub max_age: Option<i64>,
     /// Wrong passwords before the directory locks the account.
     pub max_failures: Option<u32>,
+    /// Seconds after which the directory forgets a wrong password (`None`:
+    /// only a right one clears them).
+    pub failure_window: Option<i64>,
     /// Active Directory's complexity (three kinds of characters, no name).
     pub complexity: bool,
 }

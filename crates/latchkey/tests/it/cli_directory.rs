@@ -1,6 +1,6 @@
 //! `latchkey directory …` as an operator runs it, against a real `slapd`.
 
-use crate::ldap::{SERVICE_DN, SERVICE_PASSWORD, Slapd};
+use crate::ldap::{DIRECTORY_MIN_LENGTH, POLICY_DN, SERVICE_DN, SERVICE_PASSWORD, Slapd};
 use crate::support::{Run, TempDir, latchkey_with_env, sql};
 
 fn config_for(dir: &TempDir, slapd: &Slapd) -> String {
@@ -29,6 +29,38 @@ const ENV: [(&str, &str); 2] = [
         "a test key that is long enough to be accepted",
     ),
 ];
+
+#[test]
+fn config_check_says_where_our_policy_is_weaker_than_the_directorys() {
+    let Some(slapd) = Slapd::start("cli_config_policy") else {
+        return;
+    };
+    let dir = TempDir::new("cli-config-policy");
+    let config = config_for(&dir, &slapd);
+    let config = dir.write(
+        "latchkey.toml",
+        &format!(
+            "{}policy_dn = \"{POLICY_DN}\"\n",
+            std::fs::read_to_string(&config).unwrap()
+        ),
+    );
+    let run = with_config(&config, &["config", "check"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "policy.min_length = 8 is below the directory's minimum length of {DIRECTORY_MIN_LENGTH}"
+        )),
+        "{}",
+        run.stdout
+    );
+    // slapd here locks after 3 wrong passwords and never forgets them:
+    // sign-in here must not become a way to lock people out.
+    assert!(
+        run.stderr.contains("forgets them only after a right one"),
+        "{}",
+        run.stderr
+    );
+}
 
 #[test]
 fn config_check_tries_the_service_bind_unless_offline() {

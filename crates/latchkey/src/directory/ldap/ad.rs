@@ -86,12 +86,16 @@ pub fn policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
         min_age: first("minPwdAge").as_deref().and_then(interval),
         max_age: first("maxPwdAge").as_deref().and_then(interval),
         max_failures: positive("lockoutThreshold").map(|n| n as u32),
+        failure_window: first("lockOutObservationWindow")
+            .as_deref()
+            .and_then(interval),
         complexity: number("pwdProperties").is_some_and(|p| p & PASSWORD_COMPLEX != 0),
     }
 }
 
 /// The domain's attributes [`policy`] reads.
-pub const POLICY_ATTRIBUTES: [&str; 6] = [
+pub const POLICY_ATTRIBUTES: [&str; 7] = [
+    "lockOutObservationWindow",
     "minPwdLength",
     "pwdHistoryLength",
     "minPwdAge",
@@ -149,6 +153,7 @@ mod tests {
                     "minPwdAge" => "-864000000000",
                     "maxPwdAge" => "-77760000000000",
                     "lockoutThreshold" => "0",
+                    "lockOutObservationWindow" => "-18000000000",
                     "pwdProperties" => "1",
                     _ => return None,
                 }
@@ -163,6 +168,7 @@ mod tests {
                 min_age: Some(86_400),
                 max_age: Some(90 * 86_400),
                 max_failures: None,
+                failure_window: Some(1800),
                 complexity: true,
             }
         );

@@ -13,7 +13,8 @@ use crate::directory::{DirectoryPolicy, Lock, Refusal};
 const LOCKED_BY_ADMINISTRATOR: &str = "000001010000Z";
 
 /// The policy entry's attributes [`policy`] reads.
-pub const POLICY_ATTRIBUTES: [&str; 6] = [
+pub const POLICY_ATTRIBUTES: [&str; 7] = [
+    "pwdFailureCountInterval",
     "pwdMinLength",
     "pwdInHistory",
     "pwdMinAge",
@@ -38,6 +39,7 @@ pub fn policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
         max_failures: positive("pwdMaxFailure")
             .filter(|_| lockout)
             .map(|n| n as u32),
+        failure_window: positive("pwdFailureCountInterval"),
         complexity: false,
     }
 }
