@@ -7,7 +7,9 @@ use crate::clock::unix_now;
 use crate::config::LoadedConfig;
 use crate::directory::{Settled, Writeback, sync};
 use crate::domain::Told;
+use crate::domain::reminders::{self, Reminding};
 use crate::domain::settle::{SETTLED_FROM, settle_pending};
+use crate::notify::MessageProvider;
 use crate::notify::{self, format_time};
 use crate::store::Store;
 
@@ -30,6 +32,15 @@ pub enum DirectoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Send the reminders due now: before a password expires (directory.
+    /// reminder_days), and to register a way to reset it. Each goes once.
+    Reminders {
+        /// List who would be reminded, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, UsageError> {
@@ -46,12 +57,8 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                 let key = super::secret_key(settings, false)?;
                 let keep = config.policy()?.history_depth();
                 // Settled changes are told as the server tells them.
-                let messages = notify::provider(&settings.messages, &store).map_err(UsageError)?;
-                let mail = notify::mail::provider(&settings.mail, &store).map_err(UsageError)?;
-                let notifier = notify::Notifier {
-                    messages: messages.as_ref(),
-                    mail: mail.as_ref(),
-                };
+                let providers = Providers::of(config, &store)?;
+                let notifier = providers.notifier();
                 let now = unix_now();
                 let context = notify::NoticeContext {
                     now,
@@ -106,10 +113,89 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                 }
                 Ok(Outcome::Success)
             }
+            DirectoryCommand::Reminders { dry_run, json } => {
+                reminders(config, &store, dry_run, json).await
+            }
         };
         store.close().await;
         result
     })
+}
+
+/// Texts and calls, and mail, as the configuration sends them.
+struct Providers {
+    messages: Box<dyn MessageProvider>,
+    mail: Box<dyn MessageProvider>,
+}
+
+impl Providers {
+    fn of(config: &LoadedConfig, store: &Store) -> Result<Providers, UsageError> {
+        let settings = &config.config;
+        Ok(Providers {
+            messages: notify::provider(&settings.messages, store).map_err(UsageError)?,
+            mail: notify::mail::provider(&settings.mail, store).map_err(UsageError)?,
+        })
+    }
+
+    fn notifier(&self) -> notify::Notifier<'_> {
+        notify::Notifier {
+            messages: self.messages.as_ref(),
+            mail: self.mail.as_ref(),
+        }
+    }
+}
+
+async fn reminders(
+    config: &LoadedConfig,
+    store: &Store,
+    dry_run: bool,
+    json: bool,
+) -> Result<Outcome, UsageError> {
+    let settings = &config.config;
+    let writeback = configured(config)?;
+    let providers = Providers::of(config, store)?;
+    let notifier = providers.notifier();
+    let reminding = Reminding {
+        store,
+        directory: writeback.directory.as_ref(),
+        notifier: &notifier,
+        days: &settings.directory.reminder_days,
+        register: settings.directory.remind_to_register,
+        portal_url: &settings.server.public_url,
+        service: &settings.branding.name,
+    };
+    let now = unix_now();
+    let failed = |e: crate::domain::Error| UsageError(format!("{e:?}"));
+    let due = reminders::due(&reminding, now).await.map_err(failed)?;
+    if dry_run {
+        if json {
+            println!("{}", to_json(&due)?);
+        } else {
+            println!("{} reminder(s) due; none sent (--dry-run).", due.len());
+            for reminder in &due {
+                println!("  {:<16} {}", reminder.username, reminder.kind);
+            }
+        }
+        return Ok(Outcome::Success);
+    }
+    let sent = reminders::send(&reminding, due, now)
+        .await
+        .map_err(failed)?;
+    if json {
+        let sent: Vec<_> = sent.iter().map(|(due, _)| due).collect();
+        println!("{}", to_json(&sent)?);
+    } else {
+        println!("{} reminder(s) sent.", sent.len());
+        for (reminder, failed) in &sent {
+            let failed: Vec<&str> = failed.iter().map(|c| c.as_str()).collect();
+            let note = match failed.is_empty() {
+                true => String::new(),
+                false => format!(" (not delivered by {})", failed.join(", ")),
+            };
+            println!("  {:<16} {}{note}", reminder.username, reminder.kind);
+        }
+    }
+    Ok(Outcome::Success)
 }
 
 fn configured(config: &LoadedConfig) -> Result<Writeback, UsageError> {

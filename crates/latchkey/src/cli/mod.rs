@@ -6,6 +6,7 @@ mod audit;
 mod config;
 mod directory;
 mod policy;
+mod schedule;
 mod secrets;
 mod serve;
 mod staff;

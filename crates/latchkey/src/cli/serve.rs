@@ -10,9 +10,7 @@ use crate::captcha::{ChallengeSource, RandomChallenges};
 use crate::clock::SystemClock;
 use crate::clock::unix_now;
 use crate::config::LoadedConfig;
-use crate::directory::{Settled, Writeback};
-use crate::domain::Told;
-use crate::domain::settle::{SETTLED_FROM, settle_pending};
+use crate::directory::Writeback;
 use crate::domain::{Core, Services};
 use crate::hashing::Hasher;
 use crate::model::account::NewAccount;
@@ -142,7 +140,9 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             network: settings.network.clone(),
         });
         if state.writeback.is_some() {
-            tokio::spawn(reconcile_forever(state.clone()));
+            tokio::spawn(super::schedule::reconcile_forever(state.clone()));
+            let reminders = settings.directory.clone();
+            tokio::spawn(super::schedule::remind_forever(state.clone(), reminders));
         }
         let store_for_close = state.store.clone();
         let listener = tokio::net::TcpListener::bind(&bind)
@@ -266,45 +266,6 @@ async fn stop_requested() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
-    }
-}
-
-/// Settles pending directory writes every `retry_seconds`, for as long as
-/// the server runs. Every instance may run it: each write is claimed first.
-async fn reconcile_forever(state: Core) {
-    let Some(writeback) = &state.writeback else {
-        return;
-    };
-    let every = std::time::Duration::from_secs(writeback.retry_seconds.unsigned_abs());
-    let notifier = crate::notify::Notifier {
-        messages: state.messages.as_ref(),
-        mail: state.mail.as_ref(),
-    };
-    loop {
-        tokio::time::sleep(every).await;
-        let keep = state.policy.history_depth();
-        let now = state.clock.now();
-        let context = crate::notify::NoticeContext {
-            now,
-            address: SETTLED_FROM,
-            helpdesk_phone: &state.site.helpdesk.phone,
-            service: &state.site.branding.name,
-        };
-        let told = Told {
-            notifier: &notifier,
-            context: &context,
-            actor: "directory",
-        };
-        match settle_pending(&state.store, writeback, &state.key, keep, &told, now).await {
-            Ok(outcomes) => {
-                for (username, outcome) in outcomes {
-                    if let Settled::StillPending(why) = outcome {
-                        tracing::warn!(%username, %why, "a directory write is still pending");
-                    }
-                }
-            }
-            Err(e) => tracing::error!("settling directory writes: {e}"),
-        }
     }
 }
 

@@ -64,6 +64,14 @@ pub struct DirectoryConfig {
     pub timeout_seconds: u64,
     /// How often pending changes are retried.
     pub retry_seconds: i64,
+    /// Days before a password expires when people are reminded, by mail
+    /// and text (the directory's maximum age says when it expires).
+    pub reminder_days: Vec<i64>,
+    /// Remind people with no way to reset their password to register one.
+    pub remind_to_register: bool,
+    /// How often the server sends the reminders due (one instance at a
+    /// time); 0 leaves them to `latchkey directory reminders`.
+    pub reminder_every_minutes: i64,
 }
 
 impl Default for DirectoryConfig {
@@ -83,6 +91,9 @@ impl Default for DirectoryConfig {
             ca_file: None,
             timeout_seconds: 10,
             retry_seconds: 30,
+            reminder_days: vec![14, 7, 1],
+            remind_to_register: true,
+            reminder_every_minutes: 60,
         }
     }
 }
@@ -243,6 +254,18 @@ impl DirectoryConfig {
         }
         if self.timeout_seconds == 0 || self.retry_seconds <= 0 {
             return Some(("timeout_seconds", "times must be above zero".into()));
+        }
+        if self.reminder_days.iter().any(|days| *days <= 0) {
+            return Some((
+                "reminder_days",
+                "days before expiry are 1 or more (an empty list sends none)".into(),
+            ));
+        }
+        if self.reminder_every_minutes < 0 {
+            return Some((
+                "reminder_every_minutes",
+                "0 (only the command) or a number of minutes".into(),
+            ));
         }
         None
     }

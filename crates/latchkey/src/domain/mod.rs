@@ -12,6 +12,7 @@ pub mod code;
 pub mod helpdesk;
 pub mod limits;
 pub mod person;
+pub mod reminders;
 pub mod reset;
 pub mod session;
 pub mod settle;

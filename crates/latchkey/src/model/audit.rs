@@ -111,6 +111,8 @@ pub enum Action {
     PasswordChanged,
     /// A password the directory accepted at sign-in, changed elsewhere.
     PasswordAdopted,
+    /// A reminder sent: `expiry:14`, … or `register`.
+    ReminderSent(String),
     /// A pending directory write settled: `stored` here too, or `dropped`.
     DirectorySettled(&'static str),
 
@@ -213,6 +215,7 @@ impl Action {
                 return format!("staff.{what}:{id}").into();
             }
             DirectorySettled(how) => return format!("directory.settled:{how}").into(),
+            ReminderSent(kind) => return format!("reminder.sent:{kind}").into(),
         };
         Cow::Borrowed(fixed)
     }

@@ -18,6 +18,7 @@ mod links;
 mod methods;
 mod outbox;
 mod passwords;
+mod reminders;
 mod sealed;
 mod sessions;
 mod staff;

@@ -268,3 +268,96 @@ async fn the_help_desk_unlocks_a_verified_callers_directory_account() {
     );
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn reminders_go_out_once_per_threshold_before_the_directory_password_expires() {
+    use latchkey::domain::reminders::{Reminding, due, send};
+    use latchkey::notify::{Notifier, Outbox};
+    let Some(slapd) = Slapd::start("auth_reminders") else {
+        return;
+    };
+    slapd.ldapadd(CAROL);
+    let db = TestDb::sqlite("auth_reminders");
+    let portal = directory_portal(&db, &slapd).await;
+    let writeback = slapd.writeback();
+    sync(&portal.store, writeback.directory.as_ref(), 1)
+        .await
+        .unwrap();
+    let outbox = Outbox::new(portal.store.clone());
+    let notifier = Notifier {
+        messages: &outbox,
+        mail: &outbox,
+    };
+    let reminding = Reminding {
+        store: &portal.store,
+        directory: writeback.directory.as_ref(),
+        notifier: &notifier,
+        days: &[14, 7, 1],
+        register: true,
+        portal_url: "https://password.example.edu",
+        service: "Example University",
+    };
+    // The directory set every password moments ago; it lives 90 days.
+    let set_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let day = 86_400;
+    let kinds_of = |who: &str, due: &[latchkey::domain::reminders::Due]| -> Vec<String> {
+        due.iter()
+            .filter(|d| d.username == who)
+            .map(|d| d.kind.clone())
+            .collect()
+    };
+    // Today: only carol, who has no way to reset, is asked to register.
+    let today = due(&reminding, set_at).await.unwrap();
+    assert_eq!(kinds_of("ada", &today), Vec::<String>::new());
+    assert_eq!(kinds_of("carol", &today), ["register"]);
+
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    for (days_after, kind) in [(80, "expiry:14"), (84, "expiry:7"), (89, "expiry:1")] {
+        let now = set_at + days_after * day;
+        let reminders = due(&reminding, now).await.unwrap();
+        assert_eq!(kinds_of("ada", &reminders), [kind], "day {days_after}");
+        let sent = send(&reminding, reminders, now).await.unwrap();
+        assert!(sent.iter().all(|(_, failed)| failed.is_empty()));
+        // Once: a second run the same day (or a second instance) sends none.
+        let again = due(&reminding, now + 3600).await.unwrap();
+        assert_eq!(
+            kinds_of("ada", &again),
+            Vec::<String>::new(),
+            "day {days_after}"
+        );
+        assert!(
+            send(&reminding, again, now + 3600)
+                .await
+                .unwrap()
+                .iter()
+                .all(|(d, _)| d.username != "ada")
+        );
+    }
+    let told = portal.store.outbox(50).await.unwrap();
+    let to_ada: Vec<_> = told
+        .iter()
+        .filter(|m| m.recipient == ada.email || Some(&m.recipient) == ada.phone.as_ref())
+        .collect();
+    assert_eq!(to_ada.len(), 6, "mail and text at each of three thresholds");
+    assert!(
+        to_ada.iter().any(|m| m.body.contains("in 10 days")
+            && m.body.contains("https://password.example.edu/signin")),
+        "{to_ada:?}"
+    );
+    let actions = actions_of(&portal.store, ada.id).await;
+    for kind in ["expiry:14", "expiry:7", "expiry:1"] {
+        let action = format!("reminder.sent:{kind}");
+        assert_eq!(
+            actions.iter().filter(|a| **a == action).count(),
+            1,
+            "{actions:?}"
+        );
+    }
+    // Past expiry, nothing more is sent.
+    let after = due(&reminding, set_at + 91 * day).await.unwrap();
+    assert_eq!(kinds_of("ada", &after), Vec::<String>::new());
+    db.drop_db().await;
+}

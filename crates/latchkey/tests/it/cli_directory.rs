@@ -63,6 +63,47 @@ fn config_check_says_where_our_policy_is_weaker_than_the_directorys() {
 }
 
 #[test]
+fn reminders_are_listed_by_a_dry_run_then_sent_once() {
+    let Some(slapd) = Slapd::start("cli_reminders") else {
+        return;
+    };
+    let dir = TempDir::new("cli-reminders");
+    let config = config_for(&dir, &slapd);
+    let synced = with_config(&config, &["directory", "sync"], b"");
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    // Passwords set moments ago expire in months: only people with no way
+    // to reset theirs (badphone's mobile was unusable) are due a reminder.
+    let dry = with_config(&config, &["directory", "reminders", "--dry-run"], b"");
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stdout.contains("badphone"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("register"), "{}", dry.stdout);
+    assert!(
+        !dry.stdout.contains("bob"),
+        "bob has a phone: {}",
+        dry.stdout
+    );
+    let outbox = |dir: &TempDir| {
+        let url = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(crate::support::count(&url, "outbox"))
+    };
+    assert_eq!(outbox(&dir), 0, "a dry run sends nothing");
+    let sent = with_config(&config, &["directory", "reminders"], b"");
+    assert_eq!(sent.code, 0, "{}", sent.stderr);
+    assert!(sent.stdout.contains("reminder(s) sent"), "{}", sent.stdout);
+    let after_first = outbox(&dir);
+    assert!(after_first > 0);
+    let again = with_config(&config, &["directory", "reminders"], b"");
+    assert!(
+        again.stdout.starts_with("0 reminder(s) sent"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(outbox(&dir), after_first, "once");
+}
+
+#[test]
 fn config_check_tries_the_service_bind_unless_offline() {
     let Some(slapd) = Slapd::start("cli_config_bind") else {
         return;

@@ -596,3 +596,54 @@ async fn an_unknown_session_stage_is_an_error() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_lease_has_one_holder_until_it_lapses_and_a_reminder_is_claimed_once() {
+    on_each_backend("lease", |db: TestDb| async move {
+        let store = Store::open(&db.url).await.unwrap();
+        assert!(store.take_lease("reminders", "a", 100, 200).await.unwrap());
+        assert!(
+            !store.take_lease("reminders", "b", 150, 250).await.unwrap(),
+            "{}",
+            db.label
+        );
+        assert!(
+            store.take_lease("reminders", "a", 160, 260).await.unwrap(),
+            "its holder renews it"
+        );
+        assert!(!store.take_lease("reminders", "b", 259, 359).await.unwrap());
+        assert!(
+            store.take_lease("reminders", "b", 260, 360).await.unwrap(),
+            "lapsed: another takes it"
+        );
+        assert!(!store.take_lease("reminders", "a", 300, 400).await.unwrap());
+
+        let john = add(&store, john(), None).await;
+        assert!(!store.reminder_sent(john.id, "expiry:7", 5).await.unwrap());
+        assert!(
+            store
+                .claim_reminder(john.id, "expiry:7", 5, 10)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .claim_reminder(john.id, "expiry:7", 5, 11)
+                .await
+                .unwrap(),
+            "{}",
+            db.label
+        );
+        assert!(store.reminder_sent(john.id, "expiry:7", 5).await.unwrap());
+        // A new password starts afresh.
+        assert!(
+            store
+                .claim_reminder(john.id, "expiry:7", 6, 12)
+                .await
+                .unwrap()
+        );
+        store.close().await;
+        db
+    })
+    .await;
+}

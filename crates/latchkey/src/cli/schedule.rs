@@ -1,0 +1,99 @@
+//! What the server does on its own schedule: settle pending directory
+//! writes, and send the reminders due.
+
+use crate::directory::{DirectoryConfig, Settled};
+use crate::domain::reminders::{self, Reminding};
+use crate::domain::settle::{SETTLED_FROM, settle_pending};
+use crate::domain::{Core, Told};
+use crate::notify::{NoticeContext, Notifier};
+
+/// The lease that lets one instance at a time send reminders.
+const REMINDER_LEASE: &str = "reminders";
+
+/// Settles pending directory writes every `retry_seconds`, for as long as
+/// the server runs. Every instance may run it: each write is claimed first.
+pub async fn reconcile_forever(state: Core) {
+    let Some(writeback) = &state.writeback else {
+        return;
+    };
+    let every = std::time::Duration::from_secs(writeback.retry_seconds.unsigned_abs());
+    let notifier = Notifier {
+        messages: state.messages.as_ref(),
+        mail: state.mail.as_ref(),
+    };
+    loop {
+        tokio::time::sleep(every).await;
+        let keep = state.policy.history_depth();
+        let now = state.clock.now();
+        let context = NoticeContext {
+            now,
+            address: SETTLED_FROM,
+            helpdesk_phone: &state.site.helpdesk.phone,
+            service: &state.site.branding.name,
+        };
+        let told = Told {
+            notifier: &notifier,
+            context: &context,
+            actor: "directory",
+        };
+        match settle_pending(&state.store, writeback, &state.key, keep, &told, now).await {
+            Ok(outcomes) => {
+                for (username, outcome) in outcomes {
+                    if let Settled::StillPending(why) = outcome {
+                        tracing::warn!(%username, %why, "a directory write is still pending");
+                    }
+                }
+            }
+            Err(e) => tracing::error!("settling directory writes: {e}"),
+        }
+    }
+}
+
+/// Sends the reminders due every `reminder_every_minutes`. Instances that
+/// share a database take turns by a lease: the one holding it sends, the
+/// others wait for it to lapse (its holder stopped).
+pub async fn remind_forever(state: Core, config: DirectoryConfig) {
+    let Some(writeback) = &state.writeback else {
+        return;
+    };
+    if config.reminder_every_minutes <= 0 {
+        return;
+    }
+    let every = config.reminder_every_minutes * 60;
+    let holder = state.entropy.token();
+    let notifier = Notifier {
+        messages: state.messages.as_ref(),
+        mail: state.mail.as_ref(),
+    };
+    let reminding = Reminding {
+        store: &state.store,
+        directory: writeback.directory.as_ref(),
+        notifier: &notifier,
+        days: &config.reminder_days,
+        register: config.remind_to_register,
+        portal_url: &state.server.public_url,
+        service: &state.site.branding.name,
+    };
+    loop {
+        let now = state.clock.now();
+        match state
+            .store
+            .take_lease(REMINDER_LEASE, &holder, now, now + 2 * every)
+            .await
+        {
+            Ok(true) => match reminders::due(&reminding, now).await {
+                Ok(due) => match reminders::send(&reminding, due, now).await {
+                    Ok(sent) if !sent.is_empty() => {
+                        tracing::info!(sent = sent.len(), "reminders sent");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!("sending reminders: {e:?}"),
+                },
+                Err(e) => tracing::warn!("reminders not sent now: {e:?}"),
+            },
+            Ok(false) => {}
+            Err(e) => tracing::error!("the reminders' lease: {e}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(every.unsigned_abs())).await;
+    }
+}
