@@ -54,6 +54,10 @@ pub struct DirectoryConfig {
     /// the server hashes) or a `userPassword` replace.
     pub password_change: PasswordChange,
     pub attributes: Attributes,
+    /// Active Directory: whether its policy-hints control (which makes it
+    /// apply its own password history to a service's change) is required,
+    /// or sent only as a hint to a DC that may not know it (Samba 4.17).
+    pub policy_hints: PolicyHints,
     /// OpenLDAP: the password policy entry in force (slapd's
     /// `ppolicy_default`), whose rules join ours. Active Directory reads
     /// its domain's without it.
@@ -87,6 +91,7 @@ impl Default for DirectoryConfig {
             people_filter: None,
             password_change: PasswordChange::default(),
             attributes: Attributes::default(),
+            policy_hints: PolicyHints::default(),
             policy_dn: None,
             ca_file: None,
             timeout_seconds: 10,
@@ -104,6 +109,19 @@ pub enum DirectoryKind {
     #[default]
     Openldap,
     ActiveDirectory,
+}
+
+/// How Active Directory's policy-hints control is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyHints {
+    /// Critical: a DC that does not apply its history refuses the change
+    /// (and `config check` says so) rather than skip the history silently.
+    #[default]
+    Required,
+    /// Not critical: a DC that does not know it sets the password without
+    /// its own history; Latchkey's history still applies.
+    WhenSupported,
 }
 
 /// Whose word decides that a password is right.

@@ -17,6 +17,7 @@ mod helpdesk;
 mod ldap;
 mod portal;
 mod readme;
+mod samba;
 mod smtp;
 mod store;
 mod support;

@@ -21,15 +21,23 @@ const ACCOUNT_DISABLED: i64 = 0x2;
 /// `pwdProperties` DOMAIN_PASSWORD_COMPLEX.
 const PASSWORD_COMPLEX: i64 = 0x1;
 
-/// The policy-hints control, critical: a directory that does not know it
+/// The policy-hints control. Critical, a directory that does not know it
 /// refuses the change rather than skip its history check silently.
-pub fn policy_hints() -> Vec<RawControl> {
+pub fn policy_hints(critical: bool) -> Vec<RawControl> {
     vec![RawControl {
         ctype: POLICY_HINTS_OID.to_owned(),
-        crit: true,
+        crit: critical,
         val: Some(POLICY_HINTS_ENFORCE.to_vec()),
     }]
 }
+
+/// Whether a root DSE's `supportedControl` values include the policy hints.
+pub fn knows_policy_hints(supported: &[String]) -> bool {
+    supported.iter().any(|oid| oid == POLICY_HINTS_OID)
+}
+
+/// What to do about a DC without the control, for `config check` and `/readyz`.
+pub const NO_POLICY_HINTS: &str = "this domain controller does not support the policy-hints control (1.2.840.113556.1.4.2239; Samba does not), so it would refuse every password change: set directory.policy_hints = \"when_supported\" to let it set passwords without its own history check (Latchkey's history still applies)";
 
 /// Active Directory's `unicodePwd`: the password in double quotes, UTF-16LE.
 pub fn unicode_pwd(password: &str) -> Vec<u8> {
@@ -115,7 +123,7 @@ mod tests {
             unicode_pwd("Añ1!"),
             [b'"', 0, b'A', 0, 0xF1, 0, b'1', 0, b'!', 0, b'"', 0]
         );
-        let control = &policy_hints()[0];
+        let control = &policy_hints(true)[0];
         assert_eq!(control.ctype, "1.2.840.113556.1.4.2239");
         assert!(control.crit);
         assert_eq!(

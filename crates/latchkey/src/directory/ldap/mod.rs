@@ -15,7 +15,7 @@ use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, 
 
 use super::{
     Bind, Directory, DirectoryConfig, DirectoryError, DirectoryKind, DirectoryPerson,
-    DirectoryPolicy, Lock, PasswordChange, Refusal,
+    DirectoryPolicy, Lock, PasswordChange, PolicyHints, Refusal,
 };
 
 mod ad;
@@ -179,7 +179,8 @@ impl Directory for Ldap {
             (DirectoryKind::ActiveDirectory, _) => {
                 let value = HashSet::from([ad::unicode_pwd(password)]);
                 let change = Mod::Replace(b"unicodePwd".to_vec(), value);
-                self.modify(&mut ldap, &dn, change, ad::policy_hints())
+                let critical = self.config.policy_hints == PolicyHints::Required;
+                self.modify(&mut ldap, &dn, change, ad::policy_hints(critical))
                     .await
             }
             (DirectoryKind::Openldap, PasswordChange::Exop) => ldap
@@ -332,7 +333,23 @@ impl Directory for Ldap {
             }
             Err(BindError::Failed(why)) => return Err(DirectoryError::Failed(why)),
         };
+        let hints_missing = match (self.config.kind, self.config.policy_hints) {
+            (DirectoryKind::ActiveDirectory, PolicyHints::Required) => {
+                let root = self.read_one(&mut ldap, "", vec!["supportedControl"]).await;
+                let supported = root.map(|root| {
+                    root.attrs
+                        .get("supportedControl")
+                        .cloned()
+                        .unwrap_or_default()
+                });
+                !ad::knows_policy_hints(&supported.unwrap_or_default())
+            }
+            _ => false,
+        };
         let _ = ldap.unbind().await;
+        if hints_missing {
+            return Err(DirectoryError::Failed(ad::NO_POLICY_HINTS.into()));
+        }
         Ok(())
     }
 
