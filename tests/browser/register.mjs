@@ -47,7 +47,7 @@ await page.getByRole("button", { name: "Sign out" }).click();
 await checkPage("signed-out", "Sign in");
 
 // Forgot it: reset with the app.
-await page.getByRole("link", { name: "Forgot your password? Reset it" }).click();
+await page.getByRole("link", { name: "Forgot your password, or locked out? Reset or unlock it" }).click();
 await page.getByLabel("Your university email or username").fill("alan");
 await page.getByRole("button", { name: "Continue" }).click();
 await page.getByLabel("Characters", { exact: true }).fill(answer);

@@ -132,6 +132,11 @@ impl SambaDc {
         panic!("samba did not listen on 127.0.0.1:636");
     }
 
+    /// The directory's own database, for `samba-tool -H`.
+    fn sam(&self) -> String {
+        self.dir.0.join("dc/private/sam.ldb").display().to_string()
+    }
+
     fn config(&self) -> DirectoryConfig {
         DirectoryConfig {
             url: "ldaps://127.0.0.1".into(),
@@ -255,6 +260,29 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
     assert_eq!(
         ad.authenticate("carol", NEW_PASSWORD).await,
         Ok(Bind::Accepted)
+    );
+
+    // Set by an administrator "to change at next sign-in" (pwdLastSet 0):
+    // the right password, refused with 773, counts as expired, not wrong.
+    run(
+        "samba-tool",
+        &[
+            "user",
+            "setpassword",
+            "carol",
+            "--newpassword=Harbor#Gate-71",
+            "--must-change-at-next-login",
+            "-H",
+            &samba.sam(),
+        ],
+    );
+    assert_eq!(
+        ad.authenticate("carol", "Harbor#Gate-71").await,
+        Ok(Bind::Expired)
+    );
+    assert_eq!(
+        ad.authenticate("carol", NEW_PASSWORD).await,
+        Ok(Bind::Wrong)
     );
 
     // Disabled by an administrator: not ours to undo.

@@ -151,7 +151,7 @@ fn wrong_password(core: &Core) -> String {
     let mut said =
         "That username or password is not right. Passwords are case sensitive.".to_owned();
     if core.writeback.as_ref().is_some_and(|w| w.authenticates) {
-        said.push_str(" If you are sure it is right, the campus directory may have locked your account after wrong tries (a laptop or phone with an old password does that): “Forgot your password or locked out?” unlocks it.");
+        said.push_str(" If you are sure it is right, the campus directory may have locked your account after wrong tries (a laptop or phone with an old password does that): “Forgot your password, or locked out?” unlocks it.");
     }
     said
 }
