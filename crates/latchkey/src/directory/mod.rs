@@ -180,8 +180,9 @@ impl DirectoryConfig {
         self.user_filter.clone().unwrap_or_else(|| {
             match self.kind {
                 DirectoryKind::Openldap => "(&(objectClass=inetOrgPerson)(uid={username}))",
+                // By the pre-Windows 2000 name or the UPN people sign in with.
                 DirectoryKind::ActiveDirectory => {
-                    "(&(objectCategory=person)(objectClass=user)(sAMAccountName={username}))"
+                    "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName={username})(userPrincipalName={username})))"
                 }
             }
             .to_owned()

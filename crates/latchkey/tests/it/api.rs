@@ -839,3 +839,44 @@ async fn one_reset_changes_the_password_once_even_when_asked_twice_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_directory_account_locked_by_old_passwords_is_unlocked_over_the_api() {
+    use crate::ldap::{DIRECTORY_MAX_FAILURES, Slapd, person_dn};
+    use crate::portal::{Extras, portal_extras};
+    let Some(slapd) = Slapd::start("api_unlock") else {
+        return;
+    };
+    let db = TestDb::sqlite("api_unlock");
+    let extras = Extras {
+        writeback: Some(slapd.writeback()),
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    for _ in 0..DIRECTORY_MAX_FAILURES {
+        slapd.whoami(&person_dn("ada"), "an-old-password-1");
+    }
+    let mut client = Client::new(&portal);
+    client.past_the_captcha("ada").await;
+    client
+        .post("/api/v1/reset/method", json!({"method": "sms"}))
+        .await;
+    // Not before the code: the unlock is the password step's.
+    let early = client.post("/api/v1/reset/unlock", json!({})).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.json);
+    let code = latest_code(&portal.store).await;
+    let at_password = client
+        .post("/api/v1/reset/code", json!({"code": code}))
+        .await;
+    assert_eq!(
+        at_password.json["directory_locked"], true,
+        "{}",
+        at_password.json
+    );
+    client.token = Some(at_password.json["token"].as_str().unwrap().to_owned());
+    let unlocked = client.post("/api/v1/reset/unlock", json!({})).await;
+    assert_eq!(unlocked.status, StatusCode::OK, "{}", unlocked.json);
+    assert_eq!(unlocked.json["step"], "unlocked");
+    assert!(slapd.whoami(&person_dn("ada"), OLD_PASSWORD));
+    db.drop_db().await;
+}
