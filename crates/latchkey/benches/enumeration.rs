@@ -157,6 +157,7 @@ fn main() {
             },
             registration: RegistrationConfig::default(),
             writeback: None,
+            captcha: latchkey::captcha::pow::CaptchaConfig::default(),
             network: Default::default(),
         });
         let app = router(state);

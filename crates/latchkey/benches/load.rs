@@ -119,6 +119,7 @@ fn main() {
             mail: Box::new(Outbox::new(store.clone())),
             registration: RegistrationConfig::default(),
             writeback: None,
+            captcha: latchkey::captcha::pow::CaptchaConfig::default(),
             network: Default::default(),
             key: SecretKey::random(),
             entropy: Box::new(latchkey::secrets::OsEntropy),

@@ -135,6 +135,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             server: settings.server.clone(),
             site: site(settings, args.demo)?,
             throttle: settings.throttle.clone(),
+            captcha: settings.captcha.clone(),
             registration: settings.registration.clone(),
             writeback,
             network: settings.network.clone(),

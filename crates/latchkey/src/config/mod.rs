@@ -23,6 +23,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub helpdesk: HelpdeskConfig,
     pub throttle: ThrottleConfig,
+    pub captcha: crate::captcha::pow::CaptchaConfig,
     pub messages: crate::notify::MessagesConfig,
     pub mail: crate::notify::mail::MailConfig,
     pub registration: RegistrationConfig,
@@ -402,6 +403,9 @@ impl LoadedConfig {
         }
         if let Some((key, reason)) = self.config.branding.problem() {
             return Err(self.error(&["branding", key], format!("branding.{key}: {reason}")));
+        }
+        if let Some((key, reason)) = self.config.captcha.problem() {
+            return Err(self.error(&["captcha", key], format!("captcha.{key}: {reason}")));
         }
         if let Some((key, reason)) = self.config.throttle.problem() {
             return Err(self.error(&["throttle", key], format!("throttle.{key}: {reason}")));

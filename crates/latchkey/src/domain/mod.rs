@@ -24,6 +24,7 @@ use std::sync::Arc;
 use latchkey_policy::Policy;
 
 use crate::captcha::ChallengeSource;
+use crate::captcha::pow::CaptchaConfig;
 use crate::clock::Clock;
 use crate::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::directory::Writeback;
@@ -53,6 +54,8 @@ pub struct Services {
     /// Where tokens and codes come from.
     pub entropy: Box<dyn Entropy>,
     pub challenges: Box<dyn ChallengeSource>,
+    /// The proof of work offered beside the image.
+    pub captcha: CaptchaConfig,
     pub clock: Arc<dyn Clock>,
     pub server: ServerConfig,
     /// Every page's and message's surroundings: help desk, branding, demo.

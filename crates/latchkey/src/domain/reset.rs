@@ -15,6 +15,7 @@ use super::limits::Limit;
 use super::session::SessionKind;
 use super::{Caller, Core, Error, account_of, after_change, audit, throttle};
 use crate::captcha::normalize_answer;
+use crate::captcha::pow::{self, PowChallenge, PowRefusal};
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::notify::CodeUse;
@@ -65,6 +66,11 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     core.store
         .create_reset_session(&id, &csrf, address, now, now + lifetime)
         .await?;
+    if core.captcha.proof_of_work {
+        let challenge = pow::issue(&core.key, core.entropy.as_ref(), &id, &core.captcha, now);
+        let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
+        core.store.set_pow(&id, &json).await?;
+    }
     let session = ResetSession {
         id,
         csrf,
@@ -76,13 +82,28 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     Ok((token, session))
 }
 
+/// The proof-of-work challenge the first step offers, if any.
+pub async fn pow_challenge(
+    core: &Core,
+    session: &ResetSession,
+) -> Result<Option<PowChallenge>, Error> {
+    if session.step != Step::Identify || !core.captcha.proof_of_work {
+        return Ok(None);
+    }
+    let stored = core.store.pow(&session.id).await?;
+    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
 /// Step 1. Known or not, the next step is the same CAPTCHA: whether an
-/// account exists is never told here.
+/// account exists is never told here. A proof of work solved while the
+/// person typed (`pow`, as the browser sends it) stands in for the image;
+/// one that does not hold leaves the image to answer.
 pub async fn identify(
     core: &Core,
     caller: &Caller,
     session: &ResetSession,
     identifier: &str,
+    pow: Option<&str>,
 ) -> Result<Outcome, Error> {
     if session.step != Step::Identify {
         return Ok(Outcome::OtherStep);
@@ -94,6 +115,10 @@ pub async fn identify(
     }
     throttle(core, Limit::StartsPerAddress, &caller.address).await?;
     let account = core.store.find_account(identifier).await?;
+    let proven = match pow.filter(|sent| !sent.trim().is_empty() && core.captcha.proof_of_work) {
+        Some(sent) => Some(check_pow(core, session, sent).await?),
+        None => None,
+    };
     let challenge = fresh_challenge(core)?;
     let account_id = account.as_ref().map(|a| a.id);
     core.store
@@ -101,7 +126,50 @@ pub async fn identify(
         .await?;
     audit(core, caller, Action::ResetStarted, account_id).await?;
     core.metrics.reset("started");
-    Ok(Outcome::Moved)
+    match proven {
+        Some(Ok(())) => {
+            // The image is not needed: spend it, as a right answer would.
+            core.store.take_captcha(&session.id).await?;
+            let at_captcha = ResetSession {
+                step: Step::Captcha,
+                account_id,
+                ..session.clone()
+            };
+            passed(core, caller, &at_captcha, Action::ResetPowPassed).await
+        }
+        Some(Err(refusal)) => {
+            audit(
+                core,
+                caller,
+                Action::ResetPowRefused(refusal.id()),
+                account_id,
+            )
+            .await?;
+            Ok(again(
+                "Your browser's automatic check did not go through. Type the characters below instead.",
+            ))
+        }
+        None => Ok(Outcome::Moved),
+    }
+}
+
+/// Takes the session's challenge (spent whatever the verdict) and checks
+/// the solution against it.
+async fn check_pow(
+    core: &Core,
+    session: &ResetSession,
+    sent: &str,
+) -> Result<Result<(), PowRefusal>, Error> {
+    let stored = core.store.take_pow(&session.id).await?;
+    let stored: Option<PowChallenge> = stored.and_then(|json| serde_json::from_str(&json).ok());
+    let stored = stored.as_ref().map(|c| c.challenge.as_str());
+    Ok(pow::verify(
+        &core.key,
+        sent,
+        &session.id,
+        stored,
+        core.clock.now(),
+    ))
 }
 
 /// Step 2. One answer per challenge: right or wrong, this challenge is used up.
@@ -125,6 +193,17 @@ pub async fn answer_captcha(
             "Those characters did not match. Here is a new set; try again.",
         ));
     }
+    passed(core, caller, session, Action::ResetCaptchaPassed).await
+}
+
+/// Past the CAPTCHA (its characters, or the proof of work): on to the
+/// method, or to the help desk's page.
+async fn passed(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    how: Action,
+) -> Result<Outcome, Error> {
     // Unknown, without a method, or with online reset locked: one answer,
     // after the same two queries (id 0 is never an account's), so that
     // neither the page nor its time tells them apart.
@@ -144,7 +223,7 @@ pub async fn answer_captcha(
     let action = if next == Step::Help {
         Action::ResetNoMethod
     } else {
-        Action::ResetCaptchaPassed
+        how
     };
     audit(core, caller, action, session.account_id).await?;
     if next == Step::Help {
@@ -384,28 +463,10 @@ pub async fn captcha_png(core: &Core, session: &ResetSession) -> Result<Option<V
     Ok(core.store.captcha_png(&session.id).await?)
 }
 
-/// The reset's current challenge read out, as WAV; `None` past the CAPTCHA.
-pub async fn captcha_wav(core: &Core, session: &ResetSession) -> Result<Option<Vec<u8>>, Error> {
-    let answer = core
-        .store
-        .captcha_sealed(&session.id)
-        .await?
-        .and_then(|sealed| core.key.open(CAPTCHA_PURPOSE, &sealed));
-    let Some(answer) = answer.and_then(|a| String::from_utf8(a).ok()) else {
-        return Ok(None);
-    };
-    let wav = tokio::task::spawn_blocking(move || crate::captcha::audio(&answer))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
-        .ok_or_else(|| Error::Internal("CAPTCHA audio".into()))?;
-    Ok(Some(wav))
-}
-
-/// A new challenge, ready to store: its answer hashed (to check) and sealed (to read out).
+/// A new challenge, ready to store: its answer hashed (to check it).
 struct FreshChallenge {
     answer_hash: String,
     png: Vec<u8>,
-    sealed_answer: String,
 }
 
 impl FreshChallenge {
@@ -413,7 +474,6 @@ impl FreshChallenge {
         StoredChallenge {
             answer_hash: &self.answer_hash,
             png: &self.png,
-            sealed_answer: &self.sealed_answer,
         }
     }
 }
@@ -427,10 +487,6 @@ fn fresh_challenge(core: &Core) -> Result<FreshChallenge, Error> {
     Ok(FreshChallenge {
         answer_hash: core.key.tag(CAPTCHA_PURPOSE, &answer),
         png: challenge.png,
-        sealed_answer: core
-            .key
-            .seal(CAPTCHA_PURPOSE, answer.as_bytes())
-            .ok_or_else(|| Error::Internal("sealing the CAPTCHA answer".into()))?,
     })
 }
 

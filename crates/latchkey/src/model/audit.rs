@@ -14,6 +14,10 @@ pub enum Action {
     ResetCaptchaFailed,
     ResetCaptchaRenewed,
     ResetCaptchaPassed,
+    /// The proof of work stood in for the image.
+    ResetPowPassed,
+    /// A proof of work that did not hold, and why.
+    ResetPowRefused(&'static str),
     /// Unknown, without a method, or with online reset locked: help desk.
     ResetNoMethod,
     ResetMethodApp,
@@ -128,6 +132,7 @@ impl Action {
             ResetCaptchaFailed => "reset.captcha_failed",
             ResetCaptchaRenewed => "reset.captcha_renewed",
             ResetCaptchaPassed => "reset.captcha_passed",
+            ResetPowPassed => "reset.pow_passed",
             ResetNoMethod => "reset.no_method",
             ResetMethodApp => "reset.method.totp",
             ResetCodeVoid => "reset.code_void",
@@ -216,6 +221,7 @@ impl Action {
             }
             DirectorySettled(how) => return format!("directory.settled:{how}").into(),
             ReminderSent(kind) => return format!("reminder.sent:{kind}").into(),
+            ResetPowRefused(why) => return format!("reset.pow_refused:{why}").into(),
         };
         Cow::Borrowed(fixed)
     }

@@ -82,12 +82,10 @@ pub struct ResetSession {
     pub expires_at: i64,
 }
 
-/// A challenge as stored: the answer's HMAC (to check it), its image, and
-/// the answer sealed (to read it out as audio).
+/// A challenge as stored: the answer's HMAC (to check it) and its image.
 pub struct StoredChallenge<'a> {
     pub answer_hash: &'a str,
     pub png: &'a [u8],
-    pub sealed_answer: &'a str,
 }
 
 impl Store {
@@ -184,13 +182,12 @@ impl Store {
         challenge: &StoredChallenge<'_>,
     ) -> Result<bool, StoreError> {
         let updated = sqlx::query(
-            "UPDATE reset_sessions SET account_id = $1, captcha_hash = $2, captcha_png = $3, captcha_sealed = $4,
-             step = 'captcha' WHERE id = $5 AND step = 'identify'",
+            "UPDATE reset_sessions SET account_id = $1, captcha_hash = $2, captcha_png = $3,
+             pow_challenge = NULL, step = 'captcha' WHERE id = $4 AND step = 'identify'",
         )
         .bind(account_id)
         .bind(challenge.answer_hash)
         .bind(challenge.png)
-        .bind(challenge.sealed_answer)
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -210,13 +207,53 @@ impl Store {
             return Ok(None);
         };
         let taken = sqlx::query(
-            "UPDATE reset_sessions SET captcha_hash = NULL, captcha_sealed = NULL WHERE id = $1 AND captcha_hash = $2",
+            "UPDATE reset_sessions SET captcha_hash = NULL WHERE id = $1 AND captcha_hash = $2",
         )
         .bind(id)
         .bind(&hash)
         .execute(&self.pool)
         .await?;
         Ok((taken.rows_affected() == 1).then_some(hash))
+    }
+
+    /// The proof-of-work challenge offered at the first step (JSON, as
+    /// issued), replacing any before it.
+    pub async fn set_pow(&self, id: &str, challenge: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE reset_sessions SET pow_challenge = $1 WHERE id = $2 AND step = 'identify'",
+        )
+        .bind(challenge)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session's proof-of-work challenge, if one is on offer.
+    pub async fn pow(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let stored: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT pow_challenge FROM reset_sessions WHERE id = $1 AND step = 'identify'",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(stored.flatten())
+    }
+
+    /// Takes the challenge away as it is read: one solution per challenge,
+    /// even when two requests bring it at once.
+    pub async fn take_pow(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let Some(stored) = self.pow(id).await? else {
+            return Ok(None);
+        };
+        let taken = sqlx::query(
+            "UPDATE reset_sessions SET pow_challenge = NULL WHERE id = $1 AND pow_challenge = $2",
+        )
+        .bind(id)
+        .bind(&stored)
+        .execute(&self.pool)
+        .await?;
+        Ok((taken.rows_affected() == 1).then_some(stored))
     }
 
     /// A new challenge after a wrong answer.
@@ -226,27 +263,15 @@ impl Store {
         challenge: &StoredChallenge<'_>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE reset_sessions SET captcha_hash = $1, captcha_png = $2, captcha_sealed = $3
-             WHERE id = $4 AND step = 'captcha'",
+            "UPDATE reset_sessions SET captcha_hash = $1, captcha_png = $2
+             WHERE id = $3 AND step = 'captcha'",
         )
         .bind(challenge.answer_hash)
         .bind(challenge.png)
-        .bind(challenge.sealed_answer)
         .bind(id)
         .execute(&self.pool)
         .await?;
         Ok(())
-    }
-
-    /// The current challenge's answer, sealed, for its audio version.
-    pub async fn captcha_sealed(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let sealed: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT captcha_sealed FROM reset_sessions WHERE id = $1 AND step = 'captcha'",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(sealed.flatten())
     }
 
     pub async fn captcha_png(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {

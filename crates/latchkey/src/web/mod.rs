@@ -38,7 +38,6 @@ pub fn router(state: Core) -> Router {
         .route("/reset/captcha", post(reset::captcha_post))
         .route("/reset/captcha/new", post(reset::captcha_new_post))
         .route("/reset/captcha.png", get(reset::captcha_png_get))
-        .route("/reset/captcha.wav", get(reset::captcha_wav_get))
         .route("/reset/method", post(reset::method_post))
         .route("/reset/method-again", post(reset::method_again_post))
         .route("/reset/code", post(reset::code_post))
@@ -93,6 +92,7 @@ pub fn router(state: Core) -> Router {
         .route("/helpdesk/audit", get(helpdesk::audit_get))
         .route("/helpdesk/audit/export", get(helpdesk::audit_export_get))
         .route("/static/checklist.js", get(checklist_js_get))
+        .route("/static/pow.js", get(pow_js_get))
         .route("/static/style.css", get(style_get))
         .route("/static/brand.css", get(brand_css_get))
         .route("/static/logo", get(logo_get))
@@ -202,6 +202,16 @@ async fn checklist_js_get() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/checklist.js"),
+    )
+}
+
+async fn pow_js_get() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/pow.js"),
     )
 }
 

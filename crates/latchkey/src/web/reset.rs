@@ -169,6 +169,8 @@ struct IdentifyPage<'a> {
     site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
+    /// The proof-of-work challenge (JSON) the page's script solves.
+    pow: Option<String>,
 }
 
 #[derive(Template)]
@@ -250,7 +252,19 @@ async fn show_step(
         StatusCode::OK
     };
     Ok(match session.step {
-        Step::Identify => render(&IdentifyPage { site, csrf, error }, status),
+        Step::Identify => {
+            let pow = reset::pow_challenge(state, session).await?;
+            let pow = pow.and_then(|challenge| serde_json::to_string(&challenge).ok());
+            render(
+                &IdentifyPage {
+                    site,
+                    csrf,
+                    error,
+                    pow,
+                },
+                status,
+            )
+        }
         Step::Captcha => render(
             &CaptchaPage {
                 site,
@@ -341,6 +355,9 @@ pub struct IdentifyForm {
     csrf: String,
     #[serde(default)]
     identifier: String,
+    /// The proof of work's solution, when the page's script found it.
+    #[serde(default)]
+    pow: String,
 }
 
 pub async fn identify_post(
@@ -348,8 +365,14 @@ pub async fn identify_post(
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, IdentifyForm>,
 ) -> Result<Response, WebError> {
-    let outcome =
-        reset::identify(&state, &caller(&state, &parts), &session, &form.identifier).await?;
+    let outcome = reset::identify(
+        &state,
+        &caller(&state, &parts),
+        &session,
+        &form.identifier,
+        Some(&form.pow),
+    )
+    .await?;
     answer_form(&state, &parts, &session.id, outcome).await
 }
 
@@ -489,20 +512,6 @@ pub async fn done_get(State(state): State<Core>, parts: Parts) -> Result<Respons
         }
         _ => Ok(back_to_flow()),
     }
-}
-
-/// The current challenge read out: the non-visual alternative to the image.
-pub async fn captcha_wav_get(
-    State(state): State<Core>,
-    parts: Parts,
-) -> Result<Response, WebError> {
-    let Some(session) = current_session(&state, &parts.headers).await? else {
-        return Ok(StatusCode::NOT_FOUND.into_response());
-    };
-    Ok(match reset::captcha_wav(&state, &session).await? {
-        Some(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    })
 }
 
 /// The live checklist's question: which rules does this password meet so

@@ -880,3 +880,37 @@ async fn a_directory_account_locked_by_old_passwords_is_unlocked_over_the_api() 
     assert!(slapd.whoami(&person_dn("ada"), OLD_PASSWORD));
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn a_client_solves_the_proof_of_work_instead_of_the_image() {
+    use latchkey::captcha::pow::{PowChallenge, encode, solve};
+    let db = TestDb::sqlite("api_pow");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut client = Client::new(&portal);
+    let started = client.start().await;
+    let offered: PowChallenge =
+        serde_json::from_value(started.json["state"]["pow"].clone()).expect("a challenge");
+    assert_eq!(offered.algorithm, "SHA-256");
+    let sent = encode(&solve(&offered).unwrap());
+    let at_method = client
+        .post(
+            "/api/v1/reset/identify",
+            json!({"identifier": "ada", "pow": sent}),
+        )
+        .await;
+    assert_eq!(at_method.status, StatusCode::OK, "{}", at_method.json);
+    assert_eq!(at_method.json["step"], "method");
+    assert!(at_method.json["pow"].is_null(), "offered only at identify");
+    // The same solution in another reset is refused; the image answers.
+    let mut other = Client::new(&portal);
+    other.start().await;
+    let refused = other
+        .post(
+            "/api/v1/reset/identify",
+            json!({"identifier": "ada", "pow": sent}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json["step"], "captcha");
+    db.drop_db().await;
+}

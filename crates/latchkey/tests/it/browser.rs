@@ -117,6 +117,25 @@ fn assert_screenshots(shots: &str, steps: &[&str]) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_person_who_cannot_use_the_image_resets_by_proof_of_work_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_pow");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let base = serve(&portal).await;
+    let stdout = run_script("pow.mjs", &base, "pow").await;
+    assert!(stdout.contains("completed in Chromium"), "{stdout}");
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let trail = portal.store.events_of(ada.id, 20).await.unwrap();
+    assert!(
+        trail.iter().any(|e| e.action == "reset.pow_passed"),
+        "the proof of work passed the step"
+    );
+    assert!(!trail.iter().any(|e| e.action == "reset.captcha_passed"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_person_resets_by_text_message_in_chromium() {
     if !browser_tools_present() {
         return;

@@ -57,7 +57,6 @@ pub fn routes() -> Router<Core> {
         reset::identify,
         reset::captcha,
         reset::captcha_image,
-        reset::captcha_audio,
         reset::method,
         reset::method_again,
         reset::code,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_response};
+use crate::captcha::pow::PowChallenge;
 use crate::domain::checklist::{BrokenRule, CheckAnswer};
 use crate::domain::code::method_options;
 use crate::domain::reset::{self, Outcome};
@@ -29,7 +30,6 @@ pub(super) fn routes() -> Router<Core> {
         .route("/api/v1/reset/identify", post(identify))
         .route("/api/v1/reset/captcha", post(captcha))
         .route("/api/v1/reset/captcha.png", get(captcha_image))
-        .route("/api/v1/reset/captcha.wav", get(captcha_audio))
         .route("/api/v1/reset/method", post(method))
         .route("/api/v1/reset/method-again", post(method_again))
         .route("/api/v1/reset/code", post(code))
@@ -62,9 +62,12 @@ pub(super) struct ResetState {
     code_from: Option<String>,
     /// At `code`: how many minutes a code lives.
     code_minutes: Option<i64>,
-    /// At `captcha`: the challenge's image (PNG) and its spoken version (WAV).
+    /// At `captcha`: the challenge's image (PNG).
     captcha_image: Option<String>,
-    captcha_audio: Option<String>,
+    /// At `identify`: a proof of work (ALTCHA's format) that stands in for
+    /// the image: find `number` with SHA-256(salt ‖ number) = challenge and
+    /// send the solution, base64 JSON, as `pow` with the identifier.
+    pow: Option<PowChallenge>,
     /// At `password`: every rule a new password must meet.
     requirements: Vec<Requirement>,
     /// At `password`: the campus directory has this account locked after
@@ -155,7 +158,7 @@ async fn reset_state(
         code_minutes: code.is_some().then_some(state.server.code_minutes),
         code_from: code,
         captcha_image: captcha("captcha.png"),
-        captcha_audio: captcha("captcha.wav"),
+        pow: reset::pow_challenge(state, session).await?,
         requirements,
         directory_locked,
         location: caller(state, parts).location,
@@ -242,14 +245,19 @@ pub(super) struct Identify {
         pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
     )]
     identifier: String,
+    /// The proof of work's solution (base64 JSON of algorithm, challenge,
+    /// number, salt, signature): when it holds, the CAPTCHA is passed.
+    #[serde(default)]
+    pow: Option<String>,
 }
 
-/// Say who is resetting. Known or not, the answer is the same `captcha` step.
+/// Say who is resetting. Known or not, the answer is the same `captcha`
+/// step, or with a proof of work that holds, the step after it.
 #[utoipa::path(post, path = "/api/v1/reset/identify", tag = "reset",
     security(("reset_token" = [])), request_body = Identify,
     responses(
-        (status = 200, description = "At `captcha`", body = ResetState),
-        (status = 422, description = "Not a username or address", body = ResetState),
+        (status = 200, description = "At `captcha`; with a proof of work that holds, at `method` or `help`", body = ResetState),
+        (status = 422, description = "Not a username or address; or a proof of work that did not hold (then at `captcha`)", body = ResetState),
         (status = 409, description = "The reset is at another step", body = ResetState),
         (status = 429, body = ApiError)))]
 pub(super) async fn identify(
@@ -258,7 +266,8 @@ pub(super) async fn identify(
     Body(body): Body<Identify>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::identify(&state, &caller(&state, &parts), s, &body.identifier).await
+        let pow = body.pow.as_deref();
+        reset::identify(&state, &caller(&state, &parts), s, &body.identifier, pow).await
     })
     .await
 }
@@ -296,16 +305,6 @@ pub(super) async fn captcha(
         (status = 404, description = "The reset is past its CAPTCHA", body = ApiError)))]
 pub(super) async fn captcha_image(State(state): State<Core>, parts: Parts) -> Response {
     challenge(&state, &parts, "image/png", reset::captcha_png).await
-}
-
-/// The CAPTCHA's characters read out.
-#[utoipa::path(get, path = "/api/v1/reset/captcha.wav", tag = "reset",
-    security(("reset_token" = [])),
-    responses(
-        (status = 200, content_type = "audio/wav", body = Vec<u8>),
-        (status = 404, description = "The reset is past its CAPTCHA", body = ApiError)))]
-pub(super) async fn captcha_audio(State(state): State<Core>, parts: Parts) -> Response {
-    challenge(&state, &parts, "audio/wav", reset::captcha_wav).await
 }
 
 /// The challenge of the reset the token names, in one of its forms.

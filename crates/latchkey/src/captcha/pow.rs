@@ -1,0 +1,289 @@
+//! A proof of work: the accessible alternative to the image, needing
+//! neither sight nor hearing. The browser finds the number the server
+//! hashed (SHA-256 of the salt and a secret number up to `maxnumber`)
+//! while the person types; the server checks it with one hash and one
+//! HMAC. The wire format is ALTCHA's (version 1), so any ALTCHA client
+//! can solve it; a small one of our own is served as `/static/pow.js`.
+//!
+//! A challenge is signed (HMAC under the service key), bound to one reset
+//! session in its salt, expires, and is stored with the session so that
+//! it is spent by its first use.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::secrets::{Entropy, SecretKey, same};
+
+pub const ALGORITHM: &str = "SHA-256";
+const PURPOSE: &str = "proof-of-work";
+const BINDING_PURPOSE: &str = "proof-of-work-session";
+
+/// `[captcha]`: the proof of work's cost and lifetime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptchaConfig {
+    /// Offer the proof of work beside the image (browsers with JavaScript).
+    pub proof_of_work: bool,
+    /// The largest secret number: a client tries half of them on average
+    /// (about a second on a mid-range phone at the default; see
+    /// docs/performance.md).
+    pub max_number: u64,
+    /// How long a challenge may be solved and sent.
+    pub minutes: i64,
+}
+
+impl Default for CaptchaConfig {
+    fn default() -> Self {
+        CaptchaConfig {
+            proof_of_work: true,
+            max_number: 100_000,
+            minutes: 10,
+        }
+    }
+}
+
+impl CaptchaConfig {
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        if !(1_000..=100_000_000).contains(&self.max_number) {
+            return Some((
+                "max_number",
+                "between 1000 (no cost) and 100000000 (minutes on a phone)".into(),
+            ));
+        }
+        if self.minutes < 1 {
+            return Some(("minutes", "1 or more".into()));
+        }
+        None
+    }
+}
+
+/// What the client is given (ALTCHA's challenge).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PowChallenge {
+    pub algorithm: String,
+    /// Hex SHA-256 of `salt` followed by the secret number in decimal.
+    pub challenge: String,
+    pub maxnumber: u64,
+    /// Random, then `?expires=UNIX&session=BINDING`.
+    pub salt: String,
+    /// Hex HMAC-SHA-256 of `challenge` under the service key.
+    pub signature: String,
+}
+
+/// What the client sends back (ALTCHA's payload, base64 JSON in forms).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PowSolution {
+    pub algorithm: String,
+    pub challenge: String,
+    pub number: u64,
+    pub salt: String,
+    pub signature: String,
+}
+
+/// Why a solution was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowRefusal {
+    /// Not base64 JSON of a solution, or another algorithm.
+    Malformed,
+    /// Not signed by this service.
+    Forged,
+    /// The number does not hash to the challenge.
+    Wrong,
+    Expired,
+    /// Issued for another session.
+    ForeignSession,
+    /// Not this session's current challenge: used already, or replaced.
+    Spent,
+}
+
+impl PowRefusal {
+    pub fn id(self) -> &'static str {
+        match self {
+            PowRefusal::Malformed => "malformed",
+            PowRefusal::Forged => "forged",
+            PowRefusal::Wrong => "wrong",
+            PowRefusal::Expired => "expired",
+            PowRefusal::ForeignSession => "foreign_session",
+            PowRefusal::Spent => "spent",
+        }
+    }
+}
+
+/// A new challenge for the session whose stored id is `session`.
+pub fn issue(
+    key: &SecretKey,
+    entropy: &dyn Entropy,
+    session: &str,
+    config: &CaptchaConfig,
+    now: i64,
+) -> PowChallenge {
+    let random = entropy.token();
+    let seed = u64::from_str_radix(&random[..16], 16).unwrap_or(0);
+    let number = seed % (config.max_number + 1);
+    let salt = format!(
+        "{}?expires={}&session={}",
+        &random[16..40],
+        now + config.minutes * 60,
+        binding(key, session)
+    );
+    let challenge = hash(&salt, number);
+    PowChallenge {
+        algorithm: ALGORITHM.to_owned(),
+        signature: key.tag(PURPOSE, &challenge),
+        challenge,
+        maxnumber: config.max_number,
+        salt,
+    }
+}
+
+/// Checks a solution sent for `session`, whose current challenge is
+/// `stored` (its `challenge` field), at `now`.
+pub fn verify(
+    key: &SecretKey,
+    sent: &str,
+    session: &str,
+    stored: Option<&str>,
+    now: i64,
+) -> Result<(), PowRefusal> {
+    let solution = decode(sent).ok_or(PowRefusal::Malformed)?;
+    if solution.algorithm != ALGORITHM {
+        return Err(PowRefusal::Malformed);
+    }
+    if !key.verify(PURPOSE, &solution.challenge, &solution.signature) {
+        return Err(PowRefusal::Forged);
+    }
+    if !same(&hash(&solution.salt, solution.number), &solution.challenge) {
+        return Err(PowRefusal::Wrong);
+    }
+    let parameter = |name: &str| {
+        let query = solution.salt.split_once('?')?.1;
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+    };
+    let expires: i64 = parameter("expires")
+        .and_then(|v| v.parse().ok())
+        .ok_or(PowRefusal::Malformed)?;
+    if expires < now {
+        return Err(PowRefusal::Expired);
+    }
+    if !same(parameter("session").unwrap_or(""), &binding(key, session)) {
+        return Err(PowRefusal::ForeignSession);
+    }
+    match stored {
+        Some(stored) if same(stored, &solution.challenge) => Ok(()),
+        _ => Err(PowRefusal::Spent),
+    }
+}
+
+/// The base64 JSON a form carries (standard or URL-safe alphabet).
+fn decode(sent: &str) -> Option<PowSolution> {
+    use data_encoding::{BASE64, BASE64URL};
+    let sent = sent.trim();
+    let bytes = BASE64
+        .decode(sent.as_bytes())
+        .or_else(|_| BASE64URL.decode(sent.as_bytes()))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// What a client finds: the hex SHA-256 of the salt and the number.
+pub fn hash(salt: &str, number: u64) -> String {
+    hex::encode(Sha256::digest(format!("{salt}{number}").as_bytes()))
+}
+
+/// Names the session in the salt without showing its id.
+fn binding(key: &SecretKey, session: &str) -> String {
+    key.tag(BINDING_PURPOSE, session).chars().take(16).collect()
+}
+
+/// Solves a challenge by trying every number: what a client (or a bot)
+/// does. For tests and benchmarks.
+pub fn solve(challenge: &PowChallenge) -> Option<PowSolution> {
+    (0..=challenge.maxnumber)
+        .find(|n| hash(&challenge.salt, *n) == challenge.challenge)
+        .map(|number| PowSolution {
+            algorithm: challenge.algorithm.clone(),
+            challenge: challenge.challenge.clone(),
+            number,
+            salt: challenge.salt.clone(),
+            signature: challenge.signature.clone(),
+        })
+}
+
+/// A solution as a form sends it: base64 of its JSON.
+pub fn encode(solution: &PowSolution) -> String {
+    data_encoding::BASE64.encode(&serde_json::to_vec(solution).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::OsEntropy;
+
+    fn small() -> CaptchaConfig {
+        CaptchaConfig {
+            max_number: 2_000,
+            ..CaptchaConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_solution_is_accepted_once_for_its_session_and_refused_otherwise() {
+        let key = SecretKey::random();
+        let issued = issue(&key, &OsEntropy, "session-a", &small(), 1_000);
+        let solution = solve(&issued).expect("a number up to maxnumber");
+        let sent = encode(&solution);
+        let stored = Some(issued.challenge.as_str());
+        assert_eq!(verify(&key, &sent, "session-a", stored, 1_000), Ok(()));
+        // Spent: the session no longer holds it (or holds another).
+        assert_eq!(
+            verify(&key, &sent, "session-a", None, 1_000),
+            Err(PowRefusal::Spent)
+        );
+        assert_eq!(
+            verify(&key, &sent, "session-a", Some("another"), 1_000),
+            Err(PowRefusal::Spent)
+        );
+        assert_eq!(
+            verify(&key, &sent, "session-b", stored, 1_000),
+            Err(PowRefusal::ForeignSession)
+        );
+        assert_eq!(
+            verify(&key, &sent, "session-a", stored, 1_000 + 11 * 60),
+            Err(PowRefusal::Expired)
+        );
+        let wrong = PowSolution {
+            number: solution.number + 1,
+            ..solution.clone()
+        };
+        assert_eq!(
+            verify(&key, &encode(&wrong), "session-a", stored, 1_000),
+            Err(PowRefusal::Wrong)
+        );
+        // Signed by another key (another service, or a bot's own).
+        let stranger = SecretKey::random();
+        assert_eq!(
+            verify(&stranger, &sent, "session-a", stored, 1_000),
+            Err(PowRefusal::Forged)
+        );
+        assert_eq!(
+            verify(&key, "not base64!", "session-a", stored, 1_000),
+            Err(PowRefusal::Malformed)
+        );
+    }
+
+    #[test]
+    fn the_secret_number_is_spread_over_the_whole_range() {
+        let key = SecretKey::random();
+        let numbers: Vec<u64> = (0..40)
+            .map(|_| {
+                solve(&issue(&key, &OsEntropy, "s", &small(), 0))
+                    .unwrap()
+                    .number
+            })
+            .collect();
+        assert!(numbers.iter().all(|n| *n <= 2_000));
+        assert!(numbers.iter().any(|n| *n > 1_000) && numbers.iter().any(|n| *n < 1_000));
+    }
+}

@@ -1,0 +1,162 @@
+//! The proof of work that stands in for the CAPTCHA's image, as an
+//! attacker would try it: a right solution passes once, for its own
+//! session; a wrong, forged, expired, foreign or replayed one leaves the
+//! image to answer, and says why in the audit trail.
+
+use latchkey::captcha::pow::{PowChallenge, PowSolution, encode, hash, solve};
+use latchkey::secrets::SecretKey;
+
+use crate::portal::{Browser, Portal, portal};
+use crate::support::TestDb;
+
+/// The challenge the identify page carries for its script.
+async fn challenge_on_page(browser: &mut Browser, portal: &Portal) -> PowChallenge {
+    let page = browser.get(portal, "/reset").await;
+    let start = page
+        .body
+        .find("data-pow=\"")
+        .expect("a challenge on the page")
+        + 10;
+    let attribute = &page.body[start..];
+    let attribute = &attribute[..attribute.find('"').unwrap()];
+    let json = attribute
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("&#x3d;", "=")
+        .replace("&#61;", "=");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+async fn identify_with(browser: &mut Browser, portal: &Portal, sent: &str) -> crate::portal::Page {
+    browser
+        .post(
+            portal,
+            "/reset/identify",
+            &[("identifier", "ada"), ("pow", sent)],
+        )
+        .await
+}
+
+async fn refusals(portal: &Portal) -> Vec<String> {
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    crate::authority::actions_of(&portal.store, ada.id)
+        .await
+        .into_iter()
+        .filter(|a| a.starts_with("reset.pow"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_solution_passes_the_captcha_once_and_only_for_its_own_session() {
+    let db = TestDb::sqlite("pow_once");
+    let portal = portal(&db, &SecretKey::random()).await;
+
+    let mut first = Browser::default();
+    let challenge = challenge_on_page(&mut first, &portal).await;
+    let solution = solve(&challenge).expect("solvable");
+    let sent = encode(&solution);
+    // Another person's reset cannot use it.
+    let mut other = Browser::default();
+    challenge_on_page(&mut other, &portal).await;
+    let page = identify_with(&mut other, &portal, &sent).await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    assert!(
+        page.body.contains("automatic check did not go through"),
+        "{}",
+        page.body
+    );
+    // Its own reset passes straight to the method.
+    let page = identify_with(&mut first, &portal, &sent).await;
+    assert_eq!(
+        page.heading(),
+        "How should we send your code?",
+        "{}",
+        page.body
+    );
+
+    // A new reset in the same browser: the old solution is spent.
+    first.post(&portal, "/reset/start", &[]).await;
+    let page = identify_with(&mut first, &portal, &sent).await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    assert_eq!(
+        refusals(&portal).await,
+        [
+            "reset.pow_refused:foreign_session",
+            "reset.pow_passed",
+            "reset.pow_refused:foreign_session"
+        ]
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn wrong_forged_expired_and_replayed_solutions_leave_the_image_to_answer() {
+    let db = TestDb::sqlite("pow_refused");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let try_with = async |make: &dyn Fn(&PowChallenge, PowSolution) -> PowSolution, later: i64| {
+        let mut browser = Browser::default();
+        let challenge = challenge_on_page(&mut browser, &portal).await;
+        let solution = make(&challenge, solve(&challenge).unwrap());
+        portal.clock.advance(later);
+        let page = identify_with(&mut browser, &portal, &encode(&solution)).await;
+        assert_eq!(
+            page.heading(),
+            "Type the characters you see",
+            "{}",
+            page.body
+        );
+        // The image still works: the step is not lost.
+        assert!(page.body.contains("captcha.png"));
+    };
+    // The wrong number.
+    try_with(
+        &|_, s| PowSolution {
+            number: s.number + 1,
+            ..s
+        },
+        0,
+    )
+    .await;
+    // A challenge of the bot's own making, with its own "signature".
+    try_with(
+        &|_, s| {
+            let salt = format!("{}x", s.salt);
+            PowSolution {
+                challenge: hash(&salt, 7),
+                number: 7,
+                salt,
+                ..s
+            }
+        },
+        0,
+    )
+    .await;
+    // Solved too late: past the challenge's ten minutes.
+    try_with(&|_, s| s, 11 * 60).await;
+    assert_eq!(
+        refusals(&portal).await,
+        [
+            "reset.pow_refused:wrong",
+            "reset.pow_refused:forged",
+            "reset.pow_refused:expired"
+        ]
+    );
+    // Sent twice at once in one reset: it passes once (the other request
+    // finds it spent, or the reset past its first step).
+    let mut browser = Browser::default();
+    let challenge = challenge_on_page(&mut browser, &portal).await;
+    let sent = encode(&solve(&challenge).unwrap());
+    let mut twin = Browser::planted(&browser);
+    let (a, b) = tokio::join!(
+        identify_with(&mut browser, &portal, &sent),
+        identify_with(&mut twin, &portal, &sent)
+    );
+    assert_eq!(a.heading(), "How should we send your code?", "{}", a.body);
+    assert_eq!(b.heading(), a.heading(), "one reset, one state");
+    let passes = refusals(&portal).await;
+    let passes = passes.iter().filter(|a| *a == "reset.pow_passed").count();
+    assert_eq!(passes, 1);
+    db.drop_db().await;
+}
