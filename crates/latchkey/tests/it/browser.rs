@@ -127,7 +127,10 @@ async fn a_person_who_cannot_use_the_image_resets_by_proof_of_work_in_chromium()
     let stdout = run_script("pow.mjs", &base, "pow").await;
     assert!(stdout.contains("completed in Chromium"), "{stdout}");
     // The solving times, for docs/performance.md.
-    for line in stdout.lines().filter(|l| l.starts_with("proof of work found")) {
+    for line in stdout
+        .lines()
+        .filter(|l| l.starts_with("proof of work found"))
+    {
         eprintln!("{line}");
     }
     let ada = portal.store.find_account("ada").await.unwrap().unwrap();
