@@ -13,6 +13,7 @@
   const encoder = new TextEncoder();
   const BATCH = 500;
   let solved = null;
+  let failed = false;
   let waiting = false;
 
   function hex(buffer) {
@@ -33,9 +34,18 @@
     return null;
   }
 
+  // No solution (it cannot happen with a challenge of ours) or no
+  // WebCrypto after all: a waiting form is sent as it is, and the image
+  // step answers instead.
+  function giveUp() {
+    failed = true;
+    if (status) status.textContent = "";
+    if (waiting) form.submit();
+  }
+
   const started = performance.now();
   solve().then((number) => {
-    if (number === null) return;
+    if (number === null) return giveUp();
     solved = btoa(JSON.stringify({
       algorithm: challenge.algorithm,
       challenge: challenge.challenge,
@@ -46,10 +56,10 @@
     field.value = solved;
     form.dataset.powMs = String(Math.round(performance.now() - started));
     if (waiting) form.submit();
-  });
+  }, giveUp);
 
   form.addEventListener("submit", (event) => {
-    if (solved || !form.reportValidity()) return;
+    if (solved || failed || !form.reportValidity()) return;
     // Not found yet: wait for it, saying so, then send.
     event.preventDefault();
     waiting = true;
