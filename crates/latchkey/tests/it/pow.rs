@@ -155,7 +155,12 @@ async fn wrong_forged_expired_and_replayed_solutions_leave_the_image_to_answer()
     );
     // Whichever request won, the reset is past the CAPTCHA, once.
     let page = browser.get(&portal, "/reset").await;
-    assert_eq!(page.heading(), "How should we send your code?", "{}", page.body);
+    assert_eq!(
+        page.heading(),
+        "How should we send your code?",
+        "{}",
+        page.body
+    );
     let passes = refusals(&portal).await;
     let passes = passes.iter().filter(|a| *a == "reset.pow_passed").count();
     assert_eq!(passes, 1);
