@@ -63,6 +63,7 @@ fn compare(c: &mut Criterion) {
         username: "jdoe",
         name: "John Doe",
         email: Some("john.doe@example.edu"),
+        second_factor: true,
     };
     let user_inputs = ["jdoe", "John", "Doe", "john.doe@example.edu"];
     let policy =

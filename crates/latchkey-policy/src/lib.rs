@@ -9,7 +9,7 @@
 //! use latchkey_policy::{Person, Policy, PolicyConfig, Rule};
 //!
 //! let policy = Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap();
-//! let person = Person { username: "jdoe", name: "John Doe", email: None };
+//! let person = Person { username: "jdoe", name: "John Doe", email: None, second_factor: true };
 //! let verdict = policy.check("P@ssw0rd", &person);
 //! assert!(verdict.breaks(Rule::DictionaryWord));
 //! assert_eq!(verdict.violations[0].message, "Contains the common word 'password'.");
@@ -22,8 +22,8 @@ mod matcher;
 mod policy;
 mod rule;
 
-pub use config::{ConfigProblem, MAX_HISTORY, PolicyConfig};
+pub use config::{ConfigProblem, MAX_HISTORY, PolicyConfig, Preset, SignInCheck, WordMatch};
 pub use fold::fold;
-pub use lists::{BreachedList, Dictionary, WordListError};
+pub use lists::{BreachedList, BreachedSet, Dictionary, WordListError};
 pub use policy::{Person, Policy};
 pub use rule::{Requirement, Rule, Verdict, Violation};

@@ -61,7 +61,14 @@ impl Dictionary {
     }
 }
 
-/// Passwords known from breaches, compared exactly.
+/// Passwords known from breaches, compared with the whole password exactly
+/// as typed. A text list ([`BreachedList`]) and a corpus filter (the
+/// `latchkey-breached` crate) are both one.
+pub trait BreachedSet: Send + Sync {
+    fn contains(&self, password: &str) -> bool;
+}
+
+/// Passwords known from breaches, one a line of a small list, held in memory.
 #[derive(Debug, Default, Clone)]
 pub struct BreachedList {
     passwords: HashSet<String>,
@@ -90,6 +97,12 @@ impl BreachedList {
 
     pub fn is_empty(&self) -> bool {
         self.passwords.is_empty()
+    }
+}
+
+impl BreachedSet for BreachedList {
+    fn contains(&self, password: &str) -> bool {
+        BreachedList::contains(self, password)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The checker: one password, one person, every rule.
 
-use crate::PolicyConfig;
+use crate::config::{PolicyConfig, WordMatch};
 use crate::fold::{Position, fold, positions};
-use crate::lists::{BreachedList, Dictionary, WordListError};
+use crate::lists::{BreachedSet, Dictionary, WordListError};
 use crate::rule::{Requirement, Rule, Verdict, Violation, describe};
 
 /// Who the password is for: the rules that forbid a person's own names need them.
@@ -12,6 +12,9 @@ pub struct Person<'a> {
     /// The full name, as the directory holds it ("Mary-Jane O'Neil").
     pub name: &'a str,
     pub email: Option<&'a str>,
+    /// A second factor is registered, so the password is never the only
+    /// proof (`min_length_single_factor` does not apply).
+    pub second_factor: bool,
 }
 
 /// How many dictionary words a message names before it says "and others".
@@ -22,16 +25,16 @@ const WORDS_NAMED: usize = 5;
 pub struct Policy {
     config: PolicyConfig,
     dictionary: Option<Dictionary>,
-    breached: Option<BreachedList>,
+    breached: Vec<Box<dyn BreachedSet>>,
 }
 
 impl Policy {
     /// `dictionary` is only consulted when `config.dictionary_word` is on;
-    /// `breached`, when given, switches the `breached` rule on.
+    /// any `breached` set switches the `breached` rule on.
     pub fn new(
         config: PolicyConfig,
         dictionary: Option<Dictionary>,
-        breached: Option<BreachedList>,
+        breached: Vec<Box<dyn BreachedSet>>,
     ) -> Policy {
         let dictionary = dictionary.filter(|_| config.dictionary_word);
         Policy {
@@ -47,7 +50,7 @@ impl Policy {
             true => Some(Dictionary::builtin(config.dictionary_min_word_length)?),
             false => None,
         };
-        Ok(Policy::new(config, dictionary, None))
+        Ok(Policy::new(config, dictionary, Vec::new()))
     }
 
     pub fn config(&self) -> &PolicyConfig {
@@ -64,7 +67,7 @@ impl Policy {
         Rule::ALL
             .into_iter()
             .filter_map(|rule| {
-                let description = describe(rule, &self.config, self.breached.is_some())?;
+                let description = describe(rule, &self.config, !self.breached.is_empty())?;
                 Some(Requirement { rule, description })
             })
             .collect()
@@ -77,8 +80,9 @@ impl Policy {
         let mut violations = Vec::new();
 
         let length = password.chars().count();
-        if config.min_length > 0 && length < config.min_length {
-            violations.push(Violation::min_length(config.min_length, length));
+        let min_length = config.min_length_for(person.second_factor);
+        if min_length > 0 && length < min_length {
+            violations.push(Violation::min_length(min_length, length));
         }
         if config.max_length > 0 && length > config.max_length {
             violations.push(Violation::max_length(config.max_length, length));
@@ -100,24 +104,25 @@ impl Policy {
                 violations.extend(self.check_names(&readings, person));
             }
             if let Some(dictionary) = &self.dictionary {
+                let whole = config.dictionary_match == WordMatch::Whole;
                 let found: Vec<String> = dictionary
                     .matcher()
                     .find(&readings)
                     .into_iter()
-                    .map(|index| dictionary.matcher().word(index).to_owned())
+                    .map(|index| dictionary.matcher().word(index))
+                    // One character a position: a word as long as the
+                    // password is the whole password.
+                    .filter(|word| !whole || word.chars().count() == readings.len())
+                    .map(str::to_owned)
                     .collect();
                 let (named, more) = longest_distinct(found, WORDS_NAMED);
                 if !named.is_empty() {
-                    violations.push(Violation::dictionary_word(&named, more));
+                    violations.push(Violation::dictionary_word(&named, more, whole));
                 }
             }
         }
 
-        if self
-            .breached
-            .as_ref()
-            .is_some_and(|list| list.contains(password))
-        {
+        if self.breached.iter().any(|set| set.contains(password)) {
             violations.push(Violation::breached());
         }
         Verdict { violations }

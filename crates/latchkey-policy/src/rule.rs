@@ -133,8 +133,11 @@ impl Violation {
         )
     }
 
-    pub(crate) fn dictionary_word(found: &[String], more: bool) -> Self {
+    pub(crate) fn dictionary_word(found: &[String], more: bool, whole: bool) -> Self {
         let message = match (found, more) {
+            ([word], _) if whole => {
+                format!("Is the common word '{word}'; choose something less guessable.")
+            }
             ([word], false) => format!("Contains the common word '{word}'."),
             (_, false) => format!("Contains the common words {}.", quoted_list(found)),
             (_, true) => format!(
@@ -178,10 +181,15 @@ pub(crate) fn describe(
 ) -> Option<String> {
     let on = |enabled: bool, text: String| enabled.then_some(text);
     match rule {
-        Rule::MinLength => on(
-            config.min_length > 0,
-            format!("At least {} characters", config.min_length),
-        ),
+        Rule::MinLength => {
+            let (with, without) = (config.min_length_for(true), config.min_length_for(false));
+            match with == without {
+                true => on(with > 0, format!("At least {with} characters")),
+                false => Some(format!(
+                    "At least {with} characters ({without} without a phone or an authenticator app registered)"
+                )),
+            }
+        }
         Rule::MaxLength => on(
             config.max_length > 0,
             format!("At most {} characters", config.max_length),
@@ -199,7 +207,10 @@ pub(crate) fn describe(
         Rule::ContainsName => on(config.contains_name, "Does not contain your name".into()),
         Rule::DictionaryWord => on(
             config.dictionary_word,
-            "Does not contain a common word".into(),
+            match config.dictionary_match {
+                crate::WordMatch::Contains => "Does not contain a common word".into(),
+                crate::WordMatch::Whole => "Is not a common word".into(),
+            },
         ),
         Rule::Breached => on(
             has_breached,
@@ -276,7 +287,7 @@ mod tests {
         assert_eq!(quoted_list(&words(&["a", "b"])), "'a' and 'b'");
         assert_eq!(quoted_list(&words(&["a", "b", "c"])), "'a', 'b' and 'c'");
         assert_eq!(
-            Violation::dictionary_word(&words(&["dragon"]), false).message,
+            Violation::dictionary_word(&words(&["dragon"]), false, false).message,
             "Contains the common word 'dragon'."
         );
         assert_eq!(

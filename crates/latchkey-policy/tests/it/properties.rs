@@ -44,7 +44,7 @@ proptest! {
 
     #[test]
     fn a_password_meeting_every_rule_is_accepted(password in acceptable_password(), (username, name) in person()) {
-        let person = Person { username: &username, name: &name, email: None };
+        let person = Person { username: &username, name: &name, email: None, second_factor: true };
         let verdict = POLICY.check(&password, &person);
         prop_assert!(verdict.accepted(), "{password:?}: {:?}", verdict.violations);
     }
@@ -78,7 +78,7 @@ proptest! {
 
     #[test]
     fn any_input_gets_a_verdict_with_messages(password in any::<String>(), name in any::<String>()) {
-        let person = Person { username: &name, name: &name, email: Some(&name) };
+        let person = Person { username: &name, name: &name, email: Some(&name), second_factor: true };
         let verdict = POLICY.check(&password, &person);
         prop_assert!(verdict.violations.iter().all(|v| !v.message.is_empty()));
     }

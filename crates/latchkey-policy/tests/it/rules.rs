@@ -11,6 +11,7 @@ const JOHN: Person<'static> = Person {
     username: "jdoe",
     name: "John Doe",
     email: Some("john.doe@example.edu"),
+    second_factor: true,
 };
 
 fn broken(policy: &Policy, password: &str, person: &Person<'_>) -> Vec<Rule> {
@@ -127,6 +128,7 @@ fn ambiguous_characters_are_read_every_way() {
         username: "zz",
         name: "Lilian Kowalczyk",
         email: None,
+        second_factor: true,
     };
     assert_eq!(
         broken(&DEFAULT, "X#1111an9", &person),
@@ -181,6 +183,7 @@ fn names_from_the_directory() {
         username: "mjo",
         name: "Mary-Jane O'Neil",
         email: None,
+        second_factor: true,
     };
     assert_eq!(
         broken(&DEFAULT, "Q#neil7777", &person),
@@ -197,6 +200,7 @@ fn names_from_the_directory() {
         username: "dmitri",
         name: "Дмитрий Петров",
         email: None,
+        second_factor: true,
     };
     assert_eq!(
         broken(&DEFAULT, "Q#ПЕТРОВ77x", &person),
@@ -245,7 +249,7 @@ fn rules_can_be_tuned() {
 #[test]
 fn an_operator_dictionary_replaces_the_builtin_one() {
     let dictionary = Dictionary::parse("latchkey\nwolverine\n", 4).unwrap();
-    let policy = Policy::new(PolicyConfig::default(), Some(dictionary), None);
+    let policy = Policy::new(PolicyConfig::default(), Some(dictionary), Vec::new());
     assert_eq!(
         broken(&policy, "L@tchk3y#9", &JOHN),
         vec![Rule::DictionaryWord]
@@ -256,7 +260,7 @@ fn an_operator_dictionary_replaces_the_builtin_one() {
 #[test]
 fn breached_passwords_are_refused_when_a_list_is_configured() {
     let breached = BreachedList::parse("Xq7#vbnT\n");
-    let policy = Policy::new(PolicyConfig::default(), None, Some(breached));
+    let policy = Policy::new(PolicyConfig::default(), None, vec![Box::new(breached)]);
     assert_eq!(broken(&policy, "Xq7#vbnT", &JOHN), vec![Rule::Breached]);
     assert!(broken(&DEFAULT, "Xq7#vbnT", &JOHN).is_empty());
     assert!(

@@ -3,6 +3,7 @@
 //! 2 usage or configuration error.
 
 mod audit;
+mod breached;
 mod config;
 mod directory;
 mod policy;
@@ -41,6 +42,9 @@ enum Command {
     /// Password policy tools.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Breached passwords: build a filter of a breach corpus, check passwords against it.
+    #[command(subcommand)]
+    Breached(breached::BreachedCommand),
     /// Run the reset portal.
     Serve(serve::ServeArgs),
     /// List the messages of the built-in provider (texts, calls, mails).
@@ -113,6 +117,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
     }
     match cli.command {
         Command::Policy(command) => policy::run(command, &config),
+        Command::Breached(command) => breached::run(command, &config),
         Command::User(command) => user::run(command, &config),
         Command::Serve(args) => serve::serve(args, &config),
         Command::Outbox(args) => serve::outbox(args, &config),

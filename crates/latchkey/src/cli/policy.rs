@@ -29,6 +29,10 @@ pub struct CheckArgs {
     /// The person's email address (its name part counts as a username).
     #[arg(long)]
     email: Option<String>,
+    /// The person has no second factor registered (the password alone
+    /// signs them in; `policy.min_length_single_factor` applies).
+    #[arg(long)]
+    single_factor: bool,
     /// Print the verdict as JSON: {"accepted": bool, "violations": [{"rule", "message"}]}.
     #[arg(long)]
     json: bool,
@@ -48,6 +52,7 @@ fn check(args: &CheckArgs, policy: &Policy) -> Result<Outcome, UsageError> {
         username: &args.username,
         name: &args.name,
         email: args.email.as_deref(),
+        second_factor: !args.single_factor,
     };
     let stdin = io::stdin().lock();
     let stdout = io::stdout().lock();

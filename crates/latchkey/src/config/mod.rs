@@ -7,7 +7,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use latchkey_policy::{BreachedList, Dictionary, Policy, PolicyConfig};
+use latchkey_breached::BreachedFilter;
+use latchkey_policy::{BreachedList, BreachedSet, Dictionary, Policy, PolicyConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::hashing::HashingConfig;
@@ -460,23 +461,49 @@ impl LoadedConfig {
                 format!("policy.dictionary_file: {} {e}", file.display()),
             )
         })?;
-        let breached = match &settings.breached_file {
-            None => None,
-            Some(file) => Some(BreachedList::parse(
-                &self.read_named_file(&["policy", "breached_file"], file)?,
-            )),
-        };
+        let mut breached: Vec<Box<dyn BreachedSet>> = Vec::new();
+        if let Some(file) = &settings.breached_file {
+            let text = self.read_named_file(&["policy", "breached_file"], file)?;
+            breached.push(Box::new(BreachedList::parse(&text)));
+        }
+        if let Some(filter) = self.breached_filter(settings)? {
+            breached.push(Box::new(filter));
+        }
         Ok(Policy::new(settings.clone(), dictionary, breached))
     }
 
-    /// A file a setting names; relative paths are taken from the config file's folder.
-    fn read_named_file(&self, key: &[&str], file: &Path) -> Result<String, ConfigError> {
-        let resolved = match &self.file {
+    /// `policy.breached_filter`, mapped and checked (not its checksum:
+    /// `config check` reads the whole file for that).
+    pub fn breached_filter(
+        &self,
+        settings: &PolicyConfig,
+    ) -> Result<Option<BreachedFilter>, ConfigError> {
+        let Some(file) = &settings.breached_filter else {
+            return Ok(None);
+        };
+        BreachedFilter::open(&self.resolve(file))
+            .map(Some)
+            .map_err(|e| {
+                self.error(
+                    &["policy", "breached_filter"],
+                    format!("policy.breached_filter: {e}"),
+                )
+            })
+    }
+
+    /// A path a setting names: relative ones from the config file's folder.
+    fn resolve(&self, file: &Path) -> PathBuf {
+        match &self.file {
             Some((config_path, _)) if file.is_relative() => {
                 config_path.parent().unwrap_or(Path::new("")).join(file)
             }
             _ => file.to_owned(),
-        };
+        }
+    }
+
+    /// A file a setting names; relative paths are taken from the config file's folder.
+    fn read_named_file(&self, key: &[&str], file: &Path) -> Result<String, ConfigError> {
+        let resolved = self.resolve(file);
         std::fs::read_to_string(&resolved).map_err(|e| {
             self.error(
                 key,

@@ -294,6 +294,8 @@ mod tests {
             status: "active".into(),
             locked_until: None,
             must_change_password: false,
+            must_change_reason: None,
+            second_factor: false,
             version: 0,
             created_at: 0,
             updated_at: 0,

@@ -15,8 +15,13 @@ pub struct Account {
     pub phone: Option<String>,
     pub status: String,
     pub locked_until: Option<i64>,
-    /// Set by the help desk: the next sign-in goes to the password change.
+    /// The next sign-in goes to the password change…
     pub must_change_password: bool,
+    /// …for this reason (`None` when no change is required).
+    pub must_change_reason: Option<ChangeReason>,
+    /// A phone or an authenticator app is registered: the password is
+    /// never the only proof here.
+    pub second_factor: bool,
     /// Bumped by every password change: a change checked against one version
     /// cannot be committed over another.
     #[serde(skip)]
@@ -31,6 +36,60 @@ impl Account {
             username: &self.username,
             name: &self.name,
             email: Some(&self.email),
+            second_factor: self.second_factor,
+        }
+    }
+}
+
+/// Why a person must choose a new password before going on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeReason {
+    /// The help desk asked for it.
+    Helpdesk,
+    /// The directory's copy has expired.
+    Expired,
+    /// The password signed in with is in the breached set.
+    Breached,
+    /// The password signed in with breaks today's rules.
+    Policy,
+}
+
+impl ChangeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeReason::Helpdesk => "helpdesk",
+            ChangeReason::Expired => "expired",
+            ChangeReason::Breached => "breached",
+            ChangeReason::Policy => "policy",
+        }
+    }
+
+    /// The stored name; anything else (a row from before reasons) is the help desk's.
+    pub fn parse(name: Option<&str>) -> ChangeReason {
+        match name {
+            Some("expired") => ChangeReason::Expired,
+            Some("breached") => ChangeReason::Breached,
+            Some("policy") => ChangeReason::Policy,
+            _ => ChangeReason::Helpdesk,
+        }
+    }
+
+    /// What the password page says first.
+    pub fn notice(self) -> &'static str {
+        match self {
+            ChangeReason::Helpdesk => {
+                "The help desk asked you to choose a new password before you go on."
+            }
+            ChangeReason::Expired => {
+                "Your password has expired. Choose a new one before you go on."
+            }
+            ChangeReason::Breached => {
+                "The password you signed in with appears in a list of passwords exposed in data breaches, so others may try it on your account. Choose a new one before you go on."
+            }
+            ChangeReason::Policy => {
+                "The password you signed in with no longer meets the password rules below. Choose a new one before you go on."
+            }
         }
     }
 }
@@ -45,11 +104,13 @@ pub struct NewAccount {
 }
 
 impl NewAccount {
+    /// A new account has no second factor yet.
     pub fn person(&self) -> Person<'_> {
         Person {
             username: &self.username,
             name: &self.name,
             email: Some(&self.email),
+            second_factor: false,
         }
     }
 }

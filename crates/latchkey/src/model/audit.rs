@@ -45,6 +45,11 @@ pub enum Action {
     SignInDirectoryUnreachable,
     /// The right password, expired in the directory: a change is required.
     SignInPasswordExpired,
+    /// The right password, in the breached set: a change is required.
+    SignInPasswordBreached,
+    /// The right password, breaking today's rules (their ids,
+    /// comma-separated): a change is required.
+    SignInPasswordBelowPolicy(String),
     SignInPaused,
     SignInPasswordOk,
     SignInSucceeded,
@@ -148,6 +153,7 @@ impl Action {
             SignInDirectoryLocked => "signin.directory_locked",
             SignInDirectoryUnreachable => "signin.directory_unreachable",
             SignInPasswordExpired => "signin.password_expired",
+            SignInPasswordBreached => "signin.password_breached",
             SignInPaused => "signin.paused",
             SignInPasswordOk => "signin.password_ok",
             SignInSucceeded => "signin.succeeded",
@@ -186,6 +192,9 @@ impl Action {
             PasswordChanged => "password.changed",
             PasswordAdopted => "password.adopted",
             ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),
+            SignInPasswordBelowPolicy(rules) => {
+                return format!("signin.password_below_policy:{rules}").into();
+            }
             PasswordRefused(rules) => return format!("account.password_refused:{rules}").into(),
             PasswordUpdated { ended_sessions } => {
                 return format!("account.password_updated:ended_sessions={ended_sessions}").into();

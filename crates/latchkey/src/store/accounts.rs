@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::{NewEvent, Store, StoreError, audit};
-use crate::model::account::{Account, NewAccount};
+use crate::model::account::{Account, ChangeReason, NewAccount};
 use crate::model::audit::Action;
 
 /// A change to one account, as the help desk or the person makes it.
@@ -15,8 +15,8 @@ pub enum AccountChange<'a> {
     Phone(Option<&'a str>),
     /// Lift the lock on online reset.
     UnlockReset,
-    /// Require a password change at the next sign-in.
-    MustChangePassword,
+    /// Require a password change at the next sign-in, for this reason.
+    MustChangePassword(ChangeReason),
     /// An authenticator in place of any the account had, the time step of
     /// its first code already used.
     Authenticator { sealed: &'a str, first_step: i64 },
@@ -24,7 +24,9 @@ pub enum AccountChange<'a> {
     NoAuthenticator,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, version, created_at, updated_at";
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at,
+     CAST(CASE WHEN phone IS NOT NULL OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = accounts.id
+          AND m.kind = 'totp' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS second_factor";
 
 fn duplicate(error: sqlx::Error, account: &NewAccount) -> StoreError {
     if let sqlx::Error::Database(db) = &error
@@ -46,6 +48,7 @@ fn duplicate(error: sqlx::Error, account: &NewAccount) -> StoreError {
 }
 
 fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
+    let must_change_password = row.try_get::<i64, _>("must_change_password")? != 0;
     Ok(Account {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
@@ -54,7 +57,16 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         phone: row.try_get("phone")?,
         status: row.try_get("status")?,
         locked_until: row.try_get("locked_until")?,
-        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        must_change_password,
+        must_change_reason: must_change_password.then(|| {
+            ChangeReason::parse(
+                row.try_get::<Option<String>, _>("must_change_reason")
+                    .ok()
+                    .flatten()
+                    .as_deref(),
+            )
+        }),
+        second_factor: row.try_get::<i64, _>("second_factor")? != 0,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -183,9 +195,12 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
             }
-            AccountChange::MustChangePassword => {
-                sqlx::query("UPDATE accounts SET must_change_password = 1 WHERE id = $1")
-                    .bind(account_id)
+            AccountChange::MustChangePassword(reason) => {
+                sqlx::query(
+                    "UPDATE accounts SET must_change_password = 1, must_change_reason = $1 WHERE id = $2",
+                )
+                .bind(reason.as_str())
+                .bind(account_id)
                     .execute(&mut *tx)
                     .await?
             }

@@ -120,8 +120,8 @@ pub(super) async fn write_password(
 ) -> Result<(), StoreError> {
     // Written first, so SQLite takes its write lock before reading anything.
     let claimed = sqlx::query(
-        "UPDATE accounts SET version = version + 1, updated_at = $1, must_change_password = 0
-         WHERE id = $2 AND version = $3",
+        "UPDATE accounts SET version = version + 1, updated_at = $1, must_change_password = 0,
+         must_change_reason = NULL WHERE id = $2 AND version = $3",
     )
     .bind(now)
     .bind(account.id)

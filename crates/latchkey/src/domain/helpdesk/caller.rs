@@ -10,8 +10,8 @@ use crate::domain::code::{
 };
 use crate::domain::unlock::{unlock_for_caller, unlocked_notice};
 use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
-use crate::model::account::Account;
 use crate::model::account::normalize_phone;
+use crate::model::account::{Account, ChangeReason};
 use crate::model::audit::Action;
 use crate::model::method::Method;
 use crate::model::session::SessionKind;
@@ -247,7 +247,7 @@ async fn change_for_caller(
                     .into(),
             };
             (
-                AccountChange::MustChangePassword,
+                AccountChange::MustChangePassword(ChangeReason::Helpdesk),
                 Action::HelpdeskMustChangePassword,
                 "must-change",
                 told,

@@ -10,13 +10,14 @@ use crate::domain::code::{
 };
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, account_of, audit, change_account};
-use crate::model::account::Account;
+use crate::model::account::{Account, ChangeReason};
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::token_id;
 use crate::store::{AccountChange, AccountSession, NewSession, Stage};
+use latchkey_policy::{Rule, SignInCheck};
 
 /// What a sign-in with a password came to.
 pub enum SignIn {
@@ -25,6 +26,41 @@ pub enum SignIn {
         token: String,
     },
     Refused(String),
+}
+
+/// Today's rules applied to the password just proven right (history
+/// aside: it is the current one). One that breaks them is changed before
+/// anything else, as `policy.check_at_signin` says: the account is marked,
+/// so leaving and coming back does not skip the change.
+async fn screen(
+    core: &Core,
+    caller: &Caller,
+    account: Account,
+    password: &str,
+) -> Result<Account, Error> {
+    let check = core.policy.config().check_at_signin;
+    if check == SignInCheck::Off || account.must_change_password {
+        return Ok(account);
+    }
+    let verdict = core.policy.check(password, &account.person());
+    let (reason, action) = if verdict.breaks(Rule::Breached) {
+        (ChangeReason::Breached, Action::SignInPasswordBreached)
+    } else if check == SignInCheck::AllRules && !verdict.accepted() {
+        let rules: Vec<&str> = verdict.violations.iter().map(|v| v.rule.id()).collect();
+        (
+            ChangeReason::Policy,
+            Action::SignInPasswordBelowPolicy(rules.join(",")),
+        )
+    } else {
+        return Ok(account);
+    };
+    let change = AccountChange::MustChangePassword(reason);
+    change_account(core, caller, SELF_SERVICE, account.id, change, action).await?;
+    Ok(Account {
+        must_change_password: true,
+        must_change_reason: Some(reason),
+        ..account
+    })
 }
 
 /// The password. An unknown account costs the same hashing as a wrong
@@ -81,11 +117,11 @@ pub async fn sign_in(
         )));
     }
     let account = match (account, checked) {
-        (Some(account), Checked::Right) => account,
+        (Some(account), Checked::Right) => screen(core, caller, account, password).await?,
         (Some(account), Checked::Expired) => {
             // The right password, which the directory will not take for
             // anything but a change: the portal asks for one first.
-            let change = AccountChange::MustChangePassword;
+            let change = AccountChange::MustChangePassword(ChangeReason::Expired);
             change_account(
                 core,
                 caller,

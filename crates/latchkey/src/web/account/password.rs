@@ -7,8 +7,8 @@ use super::*;
 struct UpdatePage<'a> {
     site: &'a Site,
     csrf: &'a str,
-    /// The help desk asked for a new password at this sign-in.
-    required: bool,
+    /// Why a new password is required before going on, if it is.
+    required: Option<&'static str>,
     error: Option<String>,
     violations: Vec<Violation>,
     checklist: Checklist,
@@ -37,7 +37,7 @@ fn update_page(
         &UpdatePage {
             site: &state.site,
             csrf: &who.session.csrf,
-            required: who.account.must_change_password,
+            required: who.account.must_change_reason.map(|reason| reason.notice()),
             error,
             checklist: checklist(&state.policy, &violations),
             violations,

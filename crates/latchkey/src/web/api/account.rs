@@ -18,7 +18,7 @@ use crate::domain::checklist::{BrokenRule, CheckAnswer, check_answer};
 use crate::domain::code::{method_options, signin_codes_paused};
 use crate::domain::person::{self, Outcome, SignIn};
 use crate::domain::{Core, account_of};
-use crate::model::account::mask_phone;
+use crate::model::account::{ChangeReason, mask_phone};
 use crate::network::Location;
 use crate::secrets::token_id;
 use crate::store::{AccountSession, Stage};
@@ -67,8 +67,12 @@ pub(super) struct AccountState {
     name: String,
     /// `factor`: a second factor is owed before anything else; `active`: signed in.
     stage: Stage,
-    /// The help desk asked for a new password: change it first.
+    /// A new password is required: change it first.
     must_change_password: bool,
+    /// Why: `helpdesk`, `expired` (in the directory), `breached` or
+    /// `policy` (the password signed in with breaks today's rules).
+    #[schema(value_type = Option<String>)]
+    must_change_reason: Option<ChangeReason>,
     /// The registered mobile phone, masked.
     phone: Option<String>,
     authenticator: bool,
@@ -117,6 +121,7 @@ async fn account_state(
         name: who.account.name.clone(),
         stage,
         must_change_password: who.account.must_change_password,
+        must_change_reason: who.account.must_change_reason,
         phone: who.account.phone.as_deref().map(mask_phone),
         authenticator: has_authenticator,
         registration_required: !who.has_methods() && state.registration.required,
