@@ -17,6 +17,7 @@ fuzz_target!(|input: (&str, &str, &str)| {
         username,
         name,
         email: Some(username),
+        second_factor: true,
     };
     let verdict = POLICY.check(password, &person);
     let length = password.chars().count();

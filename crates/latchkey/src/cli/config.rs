@@ -68,6 +68,9 @@ pub fn run(
         file.display()
     );
     println!("{text}");
+    if let Ok(policy) = loaded.policy() {
+        print_rules(&policy);
+    }
     if problems.is_empty() {
         println!("# This configuration can run.");
         return Ok(Outcome::Success);
@@ -76,6 +79,29 @@ pub fn run(
         "this configuration cannot run:\n  {}",
         problems.join("\n  ")
     )))
+}
+
+/// The checklist a person sees, and what happens at sign-in.
+fn print_rules(policy: &latchkey_policy::Policy) {
+    use latchkey_policy::SignInCheck;
+    let config = policy.config();
+    println!(
+        "# The password rules in force (preset {}):",
+        config.preset.name()
+    );
+    for requirement in policy.requirements() {
+        println!("#   - {}", requirement.description);
+    }
+    let at_signin = match config.check_at_signin {
+        SignInCheck::AllRules => {
+            "a password signed in with that breaks any of them (history aside) must be changed before going on"
+        }
+        SignInCheck::Breached => {
+            "a password signed in with that is breached must be changed before going on"
+        }
+        SignInCheck::Off => "passwords are not checked at sign-in",
+    };
+    println!("# At sign-in: {at_signin}.");
 }
 
 /// Our policy joined with the directory's, and whether wrong passwords
@@ -98,6 +124,24 @@ async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<Stri
     if let Err(e) = loaded.policy() {
         problems.push(e.to_string());
     }
+    // Serve checks the filter's layout at start; here every page is read.
+    if let Ok(Some(filter)) = loaded.breached_filter(&settings.policy) {
+        match filter.verify() {
+            Ok(()) => println!(
+                "# policy.breached_filter: {} keys of {} hashes, checksum whole.",
+                filter.header().entries,
+                filter.header().hash.name()
+            ),
+            Err(e) => problems.push(format!("policy.breached_filter: {e}")),
+        }
+    }
+    warnings.extend(
+        settings
+            .policy
+            .short_of_preset()
+            .into_iter()
+            .map(|short| format!("policy: {short}")),
+    );
     if let Err(e) = super::secret_key(settings, false) {
         problems.push(e.0);
     }

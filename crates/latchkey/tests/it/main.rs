@@ -6,6 +6,7 @@ mod account;
 mod api;
 mod audit;
 mod authority;
+mod breached;
 mod browser;
 mod cli_directory;
 mod cli_policy;

@@ -76,6 +76,8 @@ pub struct Extras {
     pub network: NetworkConfig,
     pub server: ServerConfig,
     pub site: Site,
+    /// The policy; the university's defaults when `None`.
+    pub policy: Option<Policy>,
 }
 
 pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
@@ -114,7 +116,9 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
     let state = Core::new(Services {
         store: store.clone(),
         hasher: hasher.clone(),
-        policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
+        policy: extras
+            .policy
+            .unwrap_or_else(|| Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap()),
         messages: Box::new(Outbox::new(store.clone())),
         mail: extras
             .mail

@@ -1,0 +1,110 @@
+//! `[throttle]`: every limit's maximum and window (the limits themselves
+//! are named once, in `domain::limits`).
+
+use serde::{Deserialize, Serialize};
+
+/// `[throttle]`: limits per client address, per account and per phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// Resets one address may open in 10 minutes (each is a row, whether it
+    /// goes on or not: the portal's first page, `POST /api/v1/reset`).
+    pub resets_per_address: i64,
+    /// Resets one address may take past the first step in 10 minutes.
+    pub starts_per_address: i64,
+    /// Wrong CAPTCHA answers one address may give in 10 minutes.
+    pub captcha_failures_per_address: i64,
+    /// Codes sent for one account in an hour.
+    pub codes_per_account: i64,
+    /// Codes sent to one phone number in an hour.
+    pub codes_per_phone: i64,
+    /// Wrong codes for one account in an hour that lock its online reset.
+    pub code_failures_before_lock: i64,
+    /// How long online reset stays locked. The help desk can lift it sooner.
+    pub lock_minutes: i64,
+    /// Wrong passwords one address may give in 10 minutes.
+    pub signin_failures_per_address: i64,
+    /// Wrong passwords for one account in 15 minutes before its sign-in here
+    /// pauses for the rest of those 15 minutes (reset still works).
+    pub signin_failures_per_account: i64,
+    /// Wrong staff sign-ins one address may make in 15 minutes.
+    pub staff_failures_per_address: i64,
+    /// Wrong staff sign-ins for one staff username in 15 minutes.
+    pub staff_failures_per_member: i64,
+    /// The windows the limits are counted over (see `domain::limits`).
+    pub address_window_minutes: i64,
+    pub send_window_minutes: i64,
+    pub code_failure_window_minutes: i64,
+    pub signin_account_window_minutes: i64,
+    pub staff_window_minutes: i64,
+}
+
+impl ThrottleConfig {
+    /// A limit or window that is zero or less counts nothing sensibly:
+    /// its key and why.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let values = [
+            ("resets_per_address", self.resets_per_address),
+            ("starts_per_address", self.starts_per_address),
+            (
+                "captcha_failures_per_address",
+                self.captcha_failures_per_address,
+            ),
+            ("codes_per_account", self.codes_per_account),
+            ("codes_per_phone", self.codes_per_phone),
+            ("code_failures_before_lock", self.code_failures_before_lock),
+            ("lock_minutes", self.lock_minutes),
+            (
+                "signin_failures_per_address",
+                self.signin_failures_per_address,
+            ),
+            (
+                "signin_failures_per_account",
+                self.signin_failures_per_account,
+            ),
+            (
+                "staff_failures_per_address",
+                self.staff_failures_per_address,
+            ),
+            ("staff_failures_per_member", self.staff_failures_per_member),
+            ("address_window_minutes", self.address_window_minutes),
+            ("send_window_minutes", self.send_window_minutes),
+            (
+                "code_failure_window_minutes",
+                self.code_failure_window_minutes,
+            ),
+            (
+                "signin_account_window_minutes",
+                self.signin_account_window_minutes,
+            ),
+            ("staff_window_minutes", self.staff_window_minutes),
+        ];
+        values
+            .into_iter()
+            .find(|(_, value)| *value < 1)
+            .map(|(key, value)| (key, format!("must be at least 1, not {value}")))
+    }
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        ThrottleConfig {
+            resets_per_address: 60,
+            starts_per_address: 30,
+            captcha_failures_per_address: 30,
+            codes_per_account: 5,
+            codes_per_phone: 5,
+            code_failures_before_lock: 10,
+            lock_minutes: 30,
+            signin_failures_per_address: 30,
+            signin_failures_per_account: 10,
+            staff_failures_per_address: 20,
+            staff_failures_per_member: 5,
+            address_window_minutes: 10,
+            send_window_minutes: 60,
+            code_failure_window_minutes: 60,
+            signin_account_window_minutes: 15,
+            staff_window_minutes: 15,
+        }
+    }
+}
