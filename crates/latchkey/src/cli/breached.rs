@@ -95,12 +95,14 @@ fn open(file: &Path) -> Result<BreachedFilter, UsageError> {
 struct Bar(ProgressBar);
 
 impl Bar {
+    /// The length first: a style change draws, and must not draw a bar
+    /// of the last phase's length.
     fn phase(&self, length: u64, template: &str) {
+        self.0.set_length(length);
+        self.0.set_position(0);
         if let Ok(style) = ProgressStyle::with_template(template) {
             self.0.set_style(style);
         }
-        self.0.set_position(0);
-        self.0.set_length(length);
     }
 }
 
@@ -136,7 +138,9 @@ fn build_filter(args: &BuildArgs) -> Result<Outcome, UsageError> {
         options.threads = threads.max(1);
     }
     let started = Instant::now();
-    let bar = Bar(ProgressBar::new(0));
+    let bar = Bar(ProgressBar::hidden());
+    bar.0
+        .set_draw_target(indicatif::ProgressDrawTarget::stderr());
     let report =
         build(&args.from, &args.out, &options, &bar).map_err(|e| UsageError(e.to_string()))?;
     bar.0.finish_and_clear();

@@ -914,3 +914,37 @@ async fn a_client_solves_the_proof_of_work_instead_of_the_image() {
     assert_eq!(refused.json["step"], "captcha");
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn a_client_is_told_why_a_new_password_comes_first() {
+    on_each_backend("api_change_reason", |db: TestDb| async move {
+        let stricter = latchkey_policy::PolicyConfig {
+            min_length: 10,
+            ..latchkey_policy::PolicyConfig::default()
+        };
+        let extras = crate::portal::Extras {
+            policy: Some(latchkey_policy::Policy::with_builtin_dictionary(stricter).unwrap()),
+            ..crate::portal::Extras::default()
+        };
+        let portal = crate::portal::portal_extras(&db, &SecretKey::random(), extras).await;
+        let mut client = Client::new(&portal);
+        // alan has no method: the password alone signs him in.
+        let signed_in = client.sign_in("alan", OLD_PASSWORD).await;
+        assert_eq!(signed_in.status, StatusCode::CREATED, "{}", signed_in.json);
+        let account = client.send("GET", "/api/v1/account", None).await.json;
+        assert_eq!(account["must_change_password"], true, "{account}");
+        assert_eq!(account["must_change_reason"], "policy");
+        let changed = client
+            .post(
+                "/api/v1/account/password",
+                json!({"current": OLD_PASSWORD, "password": "Lk8&pqrVz-2", "confirm": "Lk8&pqrVz-2"}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
+        let account = client.send("GET", "/api/v1/account", None).await.json;
+        assert_eq!(account["must_change_password"], false, "{account}");
+        assert_eq!(account["must_change_reason"], Value::Null);
+        db
+    })
+    .await;
+}
