@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use latchkey_policy::PolicyConfig;
 
 use super::{Outcome, UsageError};
 use crate::config::LoadedConfig;
@@ -54,7 +55,7 @@ pub fn run(
     loaded: &LoadedConfig,
 ) -> Result<Outcome, UsageError> {
     let ConfigCommand::Check { offline, .. } = command;
-    let (problems, warnings) = super::runtime()?.block_on(problems(loaded, !offline));
+    let (problems, warnings, joined) = super::runtime()?.block_on(problems(loaded, !offline));
     for warning in &warnings {
         eprintln!("latchkey: warning: {warning}");
     }
@@ -68,7 +69,8 @@ pub fn run(
         file.display()
     );
     println!("{text}");
-    if let Ok(policy) = loaded.policy() {
+    let in_force = joined.as_ref().unwrap_or(&loaded.config.policy);
+    if let Ok(policy) = loaded.policy_with(in_force) {
         print_rules(&policy);
     }
     if problems.is_empty() {
@@ -116,9 +118,14 @@ pub(super) async fn directory_rules(
 }
 
 /// Every setting that would stop `serve` at start, each with its key; then
-/// what works but deserves a look. `online`: also try the directory's bind.
-async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<String>) {
+/// what works but deserves a look; then our policy joined with the
+/// directory's, when it was read. `online`: also try the directory's bind.
+async fn problems(
+    loaded: &LoadedConfig,
+    online: bool,
+) -> (Vec<String>, Vec<String>, Option<PolicyConfig>) {
     let settings = &loaded.config;
+    let mut in_force = None;
     let mut problems = Vec::new();
     let mut warnings = settings.directory.warnings();
     if let Err(e) = loaded.policy() {
@@ -161,6 +168,7 @@ async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<Stri
                         for weaker in joined.weaker {
                             println!("# directory policy: {weaker}.");
                         }
+                        in_force = Some(joined.config);
                         warnings.extend(lockout);
                     }
                     Err(e) => warnings.push(format!(
@@ -189,5 +197,5 @@ async fn problems(loaded: &LoadedConfig, online: bool) -> (Vec<String>, Vec<Stri
         }
         Err(e) => problems.push(e.to_string()),
     }
-    (problems, warnings)
+    (problems, warnings, in_force)
 }

@@ -53,6 +53,14 @@ fn config_check_says_where_our_policy_is_weaker_than_the_directorys() {
         "{}",
         run.stdout
     );
+    // The rules printed are the joined ones, the directory's minimum among them.
+    assert!(
+        run.stdout.contains(&format!(
+            "#   - At least {DIRECTORY_MIN_LENGTH} characters\n"
+        )),
+        "{}",
+        run.stdout
+    );
     // slapd here locks after 3 wrong passwords and never forgets them:
     // sign-in here must not become a way to lock people out.
     assert!(

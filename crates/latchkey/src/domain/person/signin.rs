@@ -2,6 +2,8 @@
 //! unknown name, with the same work and answers either way), then the
 //! second factor, counted apart from a reset's codes.
 
+use latchkey_policy::{Rule, SignInCheck};
+
 use super::{CODES_PAUSED, Outcome, prove_factor, refused};
 use crate::domain::authority::Checked;
 use crate::domain::code::{
@@ -17,7 +19,6 @@ use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::token_id;
 use crate::store::{AccountChange, AccountSession, NewSession, Stage};
-use latchkey_policy::{Rule, SignInCheck};
 
 /// What a sign-in with a password came to.
 pub enum SignIn {
