@@ -198,8 +198,12 @@ impl ShardEntry {
         let mask = u64::from(u32::from_le_bytes(array(&d[12..16])));
         let segment_count_length = u64::from(u32::from_le_bytes(array(&d[16..20])));
         let fingerprints = self.len / 2;
+        // A lookup reads at `h0 + 2 * segment_length` at most, rounded into
+        // its segment, with `h0 < segment_count_length`; with no segments at
+        // all, `h0` is 0 and still reaches a third segment (found by fuzzing).
         if !segment_length.is_power_of_two()
             || mask != segment_length - 1
+            || segment_count_length < segment_length
             || !segment_count_length.is_multiple_of(segment_length)
             || segment_count_length + 2 * segment_length > fingerprints
             || segment_count_length + 2 * segment_length > u64::from(u32::MAX)

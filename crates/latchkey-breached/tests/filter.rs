@@ -225,6 +225,13 @@ fn damage_is_refused_at_open_or_found_by_the_checksum() {
     let path = dir.join("descriptor.bin");
     fs::write(&path, &bad).unwrap();
     assert!(matches!(format_error(&path), FormatError::Damaged(_)));
+    // No segments at all (the fuzzer's find): a lookup would still read
+    // two segments past the first, out of bounds.
+    let mut bad = bytes.clone();
+    bad[table + 24 + 16..table + 24 + 20].copy_from_slice(&0u32.to_le_bytes());
+    let path = dir.join("no-segments.bin");
+    fs::write(&path, &bad).unwrap();
+    assert!(matches!(format_error(&path), FormatError::Damaged(_)));
     // A flipped fingerprint opens, and the checksum finds it.
     let mut flipped = bytes;
     flipped[200] ^= 0xff;
