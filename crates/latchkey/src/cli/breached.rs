@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use latchkey_breached::{BreachedFilter, BuildOptions, Progress, SourceFormat, build};
 
-use super::{Outcome, UsageError, outcome, output_error, strip_newline};
+use super::{Outcome, UsageError, each_password_line, outcome, output_error};
 use crate::config::LoadedConfig;
 
 #[derive(Debug, Subcommand)]
@@ -169,40 +169,27 @@ fn build_filter(args: &BuildArgs) -> Result<Outcome, UsageError> {
 fn check(
     filter: &BreachedFilter,
     json: bool,
-    mut input: impl BufRead,
+    input: impl BufRead,
     mut output: impl Write,
 ) -> Result<Outcome, UsageError> {
-    let (mut number, mut breached) = (0u64, 0u64);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let read = input
-            .read_until(b'\n', &mut line)
-            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-        if read == 0 {
-            break;
-        }
-        number += 1;
-        let text = std::str::from_utf8(&line).map_err(|_| {
-            UsageError(format!(
-                "line {number} of standard input is not valid UTF-8"
-            ))
-        })?;
+    let (mut checked, mut breached) = (0u64, 0u64);
+    each_password_line(input, |number, password| {
         // The password is never echoed: an answer names its line only.
-        let found = filter.contains(strip_newline(text));
+        let found = filter.contains(password);
+        checked = number;
         breached += u64::from(found);
-        let written = match (json, found) {
+        match (json, found) {
             (true, _) => writeln!(output, "{{\"line\":{number},\"breached\":{found}}}"),
             (false, true) => writeln!(
                 output,
                 "line {number}: breached (appears in known breaches)"
             ),
             (false, false) => writeln!(output, "line {number}: not found"),
-        };
-        written.map_err(output_error)?;
-    }
+        }
+        .map_err(output_error)
+    })?;
     output.flush().map_err(output_error)?;
-    eprintln!("{number} checked, {breached} breached");
+    eprintln!("{checked} checked, {breached} breached");
     Ok(outcome(breached == 0))
 }
 

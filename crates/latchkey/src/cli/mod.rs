@@ -200,7 +200,33 @@ pub(crate) fn read_one_password(mut input: impl Read) -> Result<String, UsageErr
     Ok(password.to_owned())
 }
 
-pub(crate) fn strip_newline(text: &str) -> &str {
+/// Calls `each` with every line of `input` (its number from 1, its text
+/// without the line end), refusing a line that is not UTF-8 by its number.
+pub(crate) fn each_password_line(
+    mut input: impl io::BufRead,
+    mut each: impl FnMut(u64, &str) -> Result<(), UsageError>,
+) -> Result<(), UsageError> {
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+        if read == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let text = std::str::from_utf8(&line).map_err(|_| {
+            UsageError(format!(
+                "line {number} of standard input is not valid UTF-8"
+            ))
+        })?;
+        each(number, strip_newline(text))?;
+    }
+}
+
+fn strip_newline(text: &str) -> &str {
     let text = text.strip_suffix('\n').unwrap_or(text);
     text.strip_suffix('\r').unwrap_or(text)
 }

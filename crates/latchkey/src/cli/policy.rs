@@ -6,7 +6,8 @@ use clap::{Args, Subcommand};
 use latchkey_policy::{Person, Policy};
 
 use super::{
-    Outcome, UsageError, outcome, output_error, print_verdict, read_one_password, strip_newline,
+    Outcome, UsageError, each_password_line, outcome, output_error, print_verdict,
+    read_one_password,
 };
 use crate::config::LoadedConfig;
 
@@ -68,31 +69,16 @@ fn check(args: &CheckArgs, policy: &Policy) -> Result<Outcome, UsageError> {
 fn check_batch(
     policy: &Policy,
     person: &Person<'_>,
-    mut input: impl BufRead,
+    input: impl BufRead,
     mut output: impl Write,
 ) -> Result<Outcome, UsageError> {
     let mut all_accepted = true;
-    let mut line = Vec::new();
-    let mut number = 0;
-    loop {
-        line.clear();
-        let read = input
-            .read_until(b'\n', &mut line)
-            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-        if read == 0 {
-            break;
-        }
-        number += 1;
-        let text = std::str::from_utf8(&line).map_err(|_| {
-            UsageError(format!(
-                "line {number} of standard input is not valid UTF-8"
-            ))
-        })?;
-        let verdict = policy.check(strip_newline(text), person);
+    each_password_line(input, |_, password| {
+        let verdict = policy.check(password, person);
         all_accepted &= verdict.accepted();
         serde_json::to_writer(&mut output, &verdict).map_err(|e| output_error(e.into()))?;
-        output.write_all(b"\n").map_err(output_error)?;
-    }
+        output.write_all(b"\n").map_err(output_error)
+    })?;
     output.flush().map_err(output_error)?;
     Ok(outcome(all_accepted))
 }
