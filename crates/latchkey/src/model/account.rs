@@ -75,6 +75,16 @@ impl ChangeReason {
         }
     }
 
+    /// Why, as the help desk's account page says it.
+    pub fn for_staff(self) -> &'static str {
+        match self {
+            ChangeReason::Helpdesk => "asked by the help desk",
+            ChangeReason::Expired => "expired in the directory",
+            ChangeReason::Breached => "the password signed in with is in known breaches",
+            ChangeReason::Policy => "the password signed in with breaks today's rules",
+        }
+    }
+
     /// What the password page says first.
     pub fn notice(self) -> &'static str {
         match self {

@@ -36,6 +36,16 @@ async fn events(db: &TestDb, action: &str) -> i64 {
 
 /// A portal whose policy is `config` with the filter at `filter`.
 async fn portal_with_policy(db: &TestDb, config: PolicyConfig, filter: Option<&str>) -> Portal {
+    portal_keyed(db, &SecretKey::random(), config, filter).await
+}
+
+/// The same, under `key` (staff authenticators are sealed with it).
+async fn portal_keyed(
+    db: &TestDb,
+    key: &SecretKey,
+    config: PolicyConfig,
+    filter: Option<&str>,
+) -> Portal {
     let dictionary = Dictionary::builtin(config.dictionary_min_word_length).unwrap();
     let breached: Vec<Box<dyn latchkey_policy::BreachedSet>> = match filter {
         Some(path) => vec![Box::new(BreachedFilter::open(path.as_ref()).unwrap())],
@@ -45,7 +55,7 @@ async fn portal_with_policy(db: &TestDb, config: PolicyConfig, filter: Option<&s
         policy: Some(Policy::new(config, Some(dictionary), breached)),
         ..Extras::default()
     };
-    portal_extras(db, &SecretKey::random(), extras).await
+    portal_extras(db, key, extras).await
 }
 
 fn required_change(page: &Page) -> bool {
@@ -204,7 +214,8 @@ async fn a_breached_password_signed_in_with_must_be_changed_first() {
     let (run, filter) = build(&dir, &dir.write("list.txt", LIST));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let db = TestDb::sqlite("breached_signin");
-    let portal = portal_with_policy(&db, PolicyConfig::default(), Some(&filter)).await;
+    let key = SecretKey::random();
+    let portal = portal_keyed(&db, &key, PolicyConfig::default(), Some(&filter)).await;
 
     let mut browser = Browser::default();
     let page = sign_in_ada(&mut browser, &portal).await;
@@ -218,6 +229,18 @@ async fn a_breached_password_signed_in_with_must_be_changed_first() {
     let page = browser.get(&portal, "/account").await;
     assert!(required_change(&page), "{}", page.body);
 
+    // The help desk sees why.
+    let secret =
+        crate::helpdesk::add_staff(&portal, &key, "kim", latchkey::store::Role::Agent).await;
+    let mut desk = Browser::default();
+    crate::helpdesk::sign_in(&mut desk, &portal, "kim", &secret).await;
+    let ada = crate::helpdesk::account_path(&portal, "ada").await;
+    let view = desk.get(&portal, &ada).await;
+    assert!(
+        view.body.contains("must change the password at next sign-in (the password signed in with is in known breaches)"),
+        "{}",
+        view.body
+    );
     // Another breached password is refused by the same filter.
     let fields = |new: &'static str| {
         [

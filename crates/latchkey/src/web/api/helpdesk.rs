@@ -245,6 +245,9 @@ pub(super) struct AccountView {
     /// Online reset is locked after too many wrong codes.
     reset_locked: bool,
     must_change_password: bool,
+    /// Why: `helpdesk`, `expired`, `breached` or `policy`.
+    #[schema(value_type = Option<String>)]
+    must_change_reason: Option<crate::model::account::ChangeReason>,
     /// The caller was verified in this session in the last minutes: changes are open.
     caller_verified: bool,
     /// A new password is in the campus directory but not yet stored here (settled within minutes).
@@ -270,6 +273,7 @@ async fn account_view(state: &Core, on: &OnDuty, id: i64) -> Result<AccountView,
         authenticator: facts.has_app,
         reset_locked: facts.locked,
         must_change_password: facts.account.must_change_password,
+        must_change_reason: facts.account.must_change_reason,
         caller_verified: facts.verified,
         directory_pending: facts.pending_write.is_some(),
         events,
