@@ -49,6 +49,7 @@ fn duplicate(error: sqlx::Error, account: &NewAccount) -> StoreError {
 
 fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
     let must_change_password = row.try_get::<i64, _>("must_change_password")? != 0;
+    let reason: Option<String> = row.try_get("must_change_reason")?;
     Ok(Account {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
@@ -58,14 +59,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         status: row.try_get("status")?,
         locked_until: row.try_get("locked_until")?,
         must_change_password,
-        must_change_reason: must_change_password.then(|| {
-            ChangeReason::parse(
-                row.try_get::<Option<String>, _>("must_change_reason")
-                    .ok()
-                    .flatten()
-                    .as_deref(),
-            )
-        }),
+        must_change_reason: must_change_password.then(|| ChangeReason::parse(reason.as_deref())),
         second_factor: row.try_get::<i64, _>("second_factor")? != 0,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
