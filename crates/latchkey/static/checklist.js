@@ -9,8 +9,15 @@
   const confirm = form.querySelector("#confirm");
   const status = document.getElementById("rules-status");
   const confirmStatus = document.getElementById("confirm-status");
+  const before = status.textContent; // "9 rules to meet; …"
   let timer = null;
   let asked = 0;
+
+  // The summary is a live region: change it only when its words change, so a
+  // screen reader hears each change once, not the same sentence per key.
+  function say(element, text) {
+    if (element.textContent !== text) element.textContent = text;
+  }
 
   function mark(item, met) {
     const state = item.querySelector(".state");
@@ -42,11 +49,11 @@
       if (requirement.met === false) unmet += 1;
     }
     if (password.value === "") {
-      status.textContent = "";
+      say(status, before);
     } else if (unmet > 0) {
-      status.textContent = unmet + (unmet === 1 ? " rule is" : " rules are") + " not met yet.";
+      say(status, unmet + (unmet === 1 ? " rule is" : " rules are") + " not met yet.");
     } else {
-      status.textContent = verdict.confirmed ? "All rules are met and both passwords match." : "All rules are met. Type it again below.";
+      say(status, verdict.confirmed ? "All rules are met and both passwords match." : "All rules are met. Type it again below.");
     }
   }
 
@@ -55,7 +62,7 @@
     const mismatch = confirm.value !== "" && confirm.value !== password.value;
     const partial = mismatch && password.value.startsWith(confirm.value);
     confirm.setAttribute("aria-invalid", mismatch && !partial ? "true" : "false");
-    confirmStatus.textContent = mismatch && !partial ? "The two passwords do not match yet." : "";
+    say(confirmStatus, mismatch && !partial ? "The two passwords do not match yet." : "");
   }
 
   function soon() {

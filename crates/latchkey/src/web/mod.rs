@@ -250,6 +250,12 @@ async fn logo_get(State(state): State<Core>) -> Response {
     }
 }
 
+/// The pages' policy: no inline script or style, nothing from elsewhere.
+/// `connect-src 'self'` lets the live checklist ask this server (it was
+/// once missing, and the checklist silently never updated).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// No inline script or style, no framing, no referrer, no caching of pages;
 /// over HTTPS, `hsts` keeps browsers on it.
 async fn security_headers(
@@ -263,11 +269,7 @@ async fn security_headers(
         headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts);
     }
     let set = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; \
-             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),

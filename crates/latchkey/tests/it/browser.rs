@@ -320,3 +320,62 @@ async fn an_agent_registers_a_callers_phone_and_the_caller_resets_in_chromium() 
         ],
     );
 }
+
+/// Keyboard and screen reader only, under the portal's real CSP: the live
+/// checklist changes as they type (reset and update), every refusal is in
+/// the title and on its field, each page's focus ring reads 3:1 or more,
+/// and the skip link works (issue 24).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keyboard_and_screen_reader_user_is_told_each_refusal_at_its_field() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_keyboard");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let (staff_password, secret) = ("Desk#shift-42x", latchkey::totp::new_secret());
+    let hash = portal.hasher.hash(staff_password).await.unwrap();
+    let sealed = latchkey::totp::seal(&key, &secret).unwrap();
+    portal
+        .store
+        .insert_staff(
+            "kim",
+            latchkey::store::Role::Agent,
+            &hash,
+            &sealed,
+            "test",
+            1,
+        )
+        .await
+        .unwrap();
+    let base = serve(&portal).await;
+    let stdout = run_script_with(
+        "keyboard.mjs",
+        &base,
+        "keyboard",
+        &[
+            crate::portal::OLD_PASSWORD,
+            staff_password,
+            &latchkey::totp::base32(&secret),
+        ],
+    )
+    .await;
+    assert!(
+        stdout.contains("every refusal tied to its field"),
+        "{stdout}"
+    );
+    // The reset went through by keyboard alone; the wrong tries were counted.
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let trail = portal.store.events_of(ada.id, 50).await.unwrap();
+    assert!(trail.iter().any(|e| e.action == "reset.completed"));
+    assert!(trail.iter().any(|e| e.action == "reset.code_wrong"));
+    assert_screenshots(
+        "keyboard",
+        &[
+            "02-captcha",
+            "03-captcha-wrong",
+            "06-code-wrong",
+            "08-password-refused",
+        ],
+    );
+}

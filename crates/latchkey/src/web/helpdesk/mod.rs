@@ -72,6 +72,8 @@ struct SigninPage<'a> {
     site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
+    /// What was typed, kept after a wrong try: only the password is retyped.
+    username: &'a str,
 }
 
 #[derive(Template)]
@@ -123,6 +125,7 @@ async fn anonymous(state: &Core, session: Option<StaffSession>) -> Result<Respon
                 site: &state.site,
                 csrf: &session.csrf,
                 error: None,
+                username: "",
             },
             StatusCode::OK,
         ));
@@ -146,6 +149,7 @@ async fn anonymous(state: &Core, session: Option<StaffSession>) -> Result<Respon
             site: &state.site,
             csrf: &csrf,
             error: None,
+            username: "",
         },
         StatusCode::OK,
     );
@@ -235,6 +239,7 @@ pub async fn signin_post(
                 site: &state.site,
                 csrf: &session.csrf,
                 error: Some(error),
+                username: form.username.trim(),
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
@@ -305,6 +310,8 @@ struct AccountPage<'a> {
     pending_write: Option<PendingWrite>,
     notice: Option<String>,
     error: Option<String>,
+    /// The id of the field the error is about, if it is about one.
+    error_field: &'static str,
     events: Vec<(String, AuditEvent)>,
 }
 
@@ -313,7 +320,7 @@ async fn account_page(
     on: &OnDuty,
     account_id: i64,
     notice: Option<String>,
-    error: Option<String>,
+    error: Option<(String, &'static str)>,
 ) -> Result<Response, WebError> {
     let facts = helpdesk::account_facts(state, on, account_id).await?;
     let events = facts
@@ -348,7 +355,8 @@ async fn account_page(
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
-            error,
+            error_field: error.as_ref().map_or("", |(_, field)| field),
+            error: error.map(|(message, _)| message),
             events,
         },
         status,
@@ -394,6 +402,17 @@ pub(crate) fn done_notice(done: &str) -> Option<&'static str> {
     })
 }
 
+/// The field of the account page an action's error is about: it is marked
+/// invalid, described by the error and focused.
+fn field_of(action: &str) -> &'static str {
+    match action {
+        "check-code" => "code",
+        "record-check" => "note",
+        "phone" => "phone",
+        _ => "",
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ActionForm {
     #[serde(default)]
@@ -424,7 +443,10 @@ pub async fn action_post(
     .ok_or(WebError::NotOnDuty)?;
     match outcome {
         Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
-        Err(error) => account_page(&state, &on, id, None, Some(error)).await,
+        Err(error) => {
+            let error = (error, field_of(&action));
+            account_page(&state, &on, id, None, Some(error)).await
+        }
     }
 }
 
