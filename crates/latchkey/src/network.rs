@@ -11,7 +11,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// `[network]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// The campus network's address ranges.
@@ -28,6 +28,24 @@ pub struct NetworkConfig {
     pub vpn_hosts: Vec<VpnHost>,
     /// How to connect the VPN, one entry per operating system.
     pub vpn_steps: Vec<VpnSteps>,
+    /// The leading bits of an IPv6 address that the per-address limits
+    /// count as one source: one ordinary allocation (a /64) holds billions
+    /// of addresses, all one person's. IPv4 counts per address.
+    pub ipv6_limit_prefix: u8,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            campus: Vec::new(),
+            vpn: Vec::new(),
+            trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::default(),
+            vpn_hosts: Vec::new(),
+            vpn_steps: Vec::new(),
+            ipv6_limit_prefix: 64,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +240,15 @@ impl NetworkConfig {
 
     /// A setting that cannot mean anything: one range both campus and VPN.
     pub fn problem(&self) -> Option<(&'static str, String)> {
+        if !(32..=128).contains(&self.ipv6_limit_prefix) {
+            return Some((
+                "ipv6_limit_prefix",
+                format!(
+                    "{} is not a prefix length from 32 to 128 (64 counts one ordinary IPv6 allocation as one address)",
+                    self.ipv6_limit_prefix
+                ),
+            ));
+        }
         let both = self.vpn.iter().find(|range| self.campus.contains(range))?;
         Some((
             "vpn",
@@ -229,6 +256,17 @@ impl NetworkConfig {
                 "{both} is listed as campus and as VPN: list it once (a VPN pool inside a campus range is fine)"
             ),
         ))
+    }
+
+    /// The source the per-address limits count for `address`: an IPv4
+    /// address as it is, an IPv6 address as the network of
+    /// `ipv6_limit_prefix` bits that holds it (`2001:db8:1:2::/64`).
+    pub fn limit_source(&self, address: IpAddr) -> String {
+        match canonical(address) {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => ipnet::Ipv6Net::new(v6, self.ipv6_limit_prefix)
+                .map_or_else(|_| v6.to_string(), |net| net.trunc().to_string()),
+        }
     }
 
     fn is_proxy(&self, address: IpAddr) -> bool {
@@ -400,5 +438,38 @@ mod tests {
                 .contains("10.8.0.0/16")
         );
         assert!("campus".parse::<Range>().is_err());
+    }
+
+    #[test]
+    fn ipv6_counts_per_network_and_ipv4_per_address() {
+        let mut network = NetworkConfig::default();
+        let source = |network: &NetworkConfig, text: &str| {
+            network.limit_source(text.parse::<IpAddr>().unwrap())
+        };
+        assert_eq!(
+            source(&network, "2001:db8:1:2:aaaa::7"),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            source(&network, "2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            source(&network, "2001:db8:1:2::1"),
+            "one /64 is one source"
+        );
+        assert_ne!(
+            source(&network, "2001:db8:1:3::1"),
+            source(&network, "2001:db8:1:2::1")
+        );
+        assert_eq!(source(&network, "203.0.113.7"), "203.0.113.7");
+        assert_eq!(
+            source(&network, "::ffff:203.0.113.7"),
+            "203.0.113.7",
+            "an IPv4 client through an IPv6 socket counts as IPv4"
+        );
+        network.ipv6_limit_prefix = 56;
+        assert_eq!(source(&network, "2001:db8:1:2ff::1"), "2001:db8:1:200::/56");
+        network.ipv6_limit_prefix = 16;
+        assert_eq!(network.problem().unwrap().0, "ipv6_limit_prefix");
+        network.ipv6_limit_prefix = 128;
+        assert!(network.problem().is_none());
     }
 }

@@ -110,6 +110,9 @@ impl std::ops::Deref for Core {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub address: String,
+    /// Who the per-address limits count: the address, or for IPv6 the
+    /// network that holds it ([`crate::network::NetworkConfig::limit_source`]).
+    pub source: String,
     pub location: Location,
 }
 
@@ -118,6 +121,7 @@ impl Caller {
     pub fn operator() -> Caller {
         Caller {
             address: "cli".to_owned(),
+            source: "cli".to_owned(),
             location: Location::Campus,
         }
     }

@@ -62,7 +62,7 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     let lifetime = core.server.reset_minutes * 60;
     let address = &caller.address;
     // Every new reset is a row: one address cannot fill the database.
-    throttle(core, Limit::ResetsPerAddress, address).await?;
+    throttle(core, Limit::ResetsPerAddress, &caller.source).await?;
     core.store
         .create_reset_session(&id, &csrf, address, now, now + lifetime)
         .await?;
@@ -113,7 +113,7 @@ pub async fn identify(
     if identifier.is_empty() || identifier.chars().count() > 254 || !readable {
         return Ok(again("Type your university email address or username."));
     }
-    throttle(core, Limit::StartsPerAddress, &caller.address).await?;
+    throttle(core, Limit::StartsPerAddress, &caller.source).await?;
     let account = core.store.find_account(identifier).await?;
     let proven = match pow.filter(|sent| !sent.trim().is_empty() && core.captcha.proof_of_work) {
         Some(sent) => Some(check_pow(core, session, sent).await?),
@@ -264,7 +264,7 @@ async fn next_challenge(
     session: &ResetSession,
     action: Action,
 ) -> Result<(), Error> {
-    throttle(core, Limit::CaptchaFailuresPerAddress, &caller.address).await?;
+    throttle(core, Limit::CaptchaFailuresPerAddress, &caller.source).await?;
     let challenge = fresh_challenge(core)?;
     core.store
         .set_captcha(&session.id, &challenge.stored())

@@ -313,6 +313,7 @@ pub(crate) fn caller(state: &Core, request: &Parts) -> Caller {
     let ip = client_ip(state, request);
     Caller {
         address: ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        source: ip.map_or_else(|| "unknown".to_owned(), |ip| state.network.limit_source(ip)),
         location: state.network.locate(ip),
     }
 }

@@ -78,6 +78,7 @@ pub struct Extras {
     pub site: Site,
     /// The policy; the university's defaults when `None`.
     pub policy: Option<Policy>,
+    pub throttle: ThrottleConfig,
 }
 
 pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
@@ -129,7 +130,7 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         clock: clock.clone(),
         server: extras.server,
         site: extras.site,
-        throttle: ThrottleConfig::default(),
+        throttle: extras.throttle,
         captcha: latchkey::captcha::pow::CaptchaConfig::default(),
         registration: RegistrationConfig::default(),
         writeback: extras.writeback,
@@ -643,6 +644,47 @@ async fn new_captcha_characters_can_be_asked_for_and_count_against_the_address()
         last = browser.post(&portal, "/reset/captcha/new", &[]).await;
     }
     assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS, "{}", last.body);
+}
+
+/// One ordinary IPv6 allocation holds 2^64 addresses: the per-address
+/// limits count the /64, or any such client escapes every one of them.
+#[tokio::test]
+async fn every_address_of_one_ipv6_network_counts_as_one_address() {
+    let db = TestDb::sqlite("portal_ipv6");
+    let extras = Extras {
+        throttle: ThrottleConfig {
+            resets_per_address: 5,
+            ..ThrottleConfig::default()
+        },
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    let from = |peer: &str| Browser {
+        peer: Some(peer.parse().unwrap()),
+        ..Browser::default()
+    };
+    let mut refused = 0;
+    for host in 1..=12 {
+        let mut browser = from(&format!("[2001:db8:1:2::{host:x}]:443"));
+        let page = browser.get(&portal, "/reset").await;
+        if page.status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert_eq!(
+        refused, 7,
+        "twelve addresses of one /64, five resets allowed"
+    );
+    // The next /64 is someone else; IPv4 still counts per address.
+    let mut neighbour = from("[2001:db8:1:3::1]:443");
+    assert_eq!(
+        neighbour.get(&portal, "/reset").await.status,
+        StatusCode::OK
+    );
+    for host in 1..=6 {
+        let mut browser = from(&format!("203.0.113.{host}:443"));
+        assert_eq!(browser.get(&portal, "/reset").await.status, StatusCode::OK);
+    }
 }
 
 #[tokio::test]

@@ -66,7 +66,7 @@ fn member(username: &str) -> String {
 
 async fn too_many_failures(core: &Core, caller: &Caller, username: &str) -> Result<bool, Error> {
     Ok(Limit::StaffFailuresPerAddress
-        .paused(core, &caller.address)
+        .paused(core, &caller.source)
         .await?
         || Limit::StaffFailuresPerMember
             .paused(core, &member(username))
@@ -75,7 +75,7 @@ async fn too_many_failures(core: &Core, caller: &Caller, username: &str) -> Resu
 
 async fn count_failure(core: &Core, caller: &Caller, username: &str) -> Result<(), Error> {
     Limit::StaffFailuresPerAddress
-        .hit(core, &caller.address)
+        .hit(core, &caller.source)
         .await?;
     Limit::StaffFailuresPerMember
         .hit(core, &member(username))

@@ -79,9 +79,9 @@ pub async fn sign_in(
         ));
     }
     let now = core.clock.now();
-    let address = &caller.address;
+    let source = &caller.source;
     if Limit::SignInFailuresPerAddress
-        .count(core, address)
+        .count(core, source)
         .await?
         .reached()
     {
@@ -139,7 +139,7 @@ pub async fn sign_in(
             return Ok(SignIn::Refused(DIRECTORY_UNREACHABLE.to_owned()));
         }
         (account, checked) => {
-            Limit::SignInFailuresPerAddress.hit(core, address).await?;
+            Limit::SignInFailuresPerAddress.hit(core, source).await?;
             per_account.hit(core, &failures).await?;
             let action = match checked {
                 Checked::Locked => Action::SignInDirectoryLocked,
@@ -164,7 +164,7 @@ pub async fn sign_in(
             stage,
             account_id: Some(account.id),
             factor_at: None,
-            address,
+            address: &caller.address,
             now,
             expires_at: now + lifetime,
         })
@@ -213,7 +213,7 @@ pub(super) async fn count_wrong_password(
     account_id: i64,
 ) -> Result<(), Error> {
     Limit::SignInFailuresPerAddress
-        .hit(core, &caller.address)
+        .hit(core, &caller.source)
         .await?;
     Limit::SignInFailuresPerAccount
         .hit(core, &account_subject(account_id))
