@@ -155,6 +155,7 @@ fn main() {
                 captcha_failures_per_address: i64::MAX,
                 ..ThrottleConfig::default()
             },
+            countries: latchkey::notify::Countries::default(),
             registration: RegistrationConfig::default(),
             writeback: None,
             captcha: latchkey::captcha::pow::CaptchaConfig::default(),

@@ -117,6 +117,7 @@ fn main() {
             policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
             messages: Box::new(Outbox::new(store.clone())),
             mail: Box::new(Outbox::new(store.clone())),
+            countries: latchkey::notify::Countries::default(),
             registration: RegistrationConfig::default(),
             writeback: None,
             captcha: latchkey::captcha::pow::CaptchaConfig::default(),

@@ -71,6 +71,9 @@ pub struct Metrics {
     /// `refused:RULE` (one per broken rule).
     pub resets: Family<OutcomeLabels, Counter>,
     pub codes_sent: Family<ChannelLabels, Counter>,
+    /// Codes sent by text or call that came back right: far fewer than
+    /// `codes_sent` is the pumping signature.
+    pub codes_typed_back: Counter,
 }
 
 impl Metrics {
@@ -79,6 +82,7 @@ impl Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         let resets = Family::<OutcomeLabels, Counter>::default();
         let codes_sent = Family::<ChannelLabels, Counter>::default();
+        let codes_typed_back = Counter::default();
         registry.register(
             "http_requests",
             "Requests answered, by route and status",
@@ -89,6 +93,11 @@ impl Metrics {
             "codes_sent",
             "Verification codes sent, by channel",
             codes_sent.clone(),
+        );
+        registry.register(
+            "codes_typed_back",
+            "Codes sent by text or call that were typed back right",
+            codes_typed_back.clone(),
         );
         registry.register(
             "hash_queue_depth",
@@ -122,6 +131,7 @@ impl Metrics {
             requests,
             resets,
             codes_sent,
+            codes_typed_back,
         }
     }
 

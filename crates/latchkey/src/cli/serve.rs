@@ -136,6 +136,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             site: site(settings, args.demo)?,
             throttle: settings.throttle.clone(),
             captcha: settings.captcha.clone(),
+            countries: settings.messages.countries.clone(),
             registration: settings.registration.clone(),
             writeback,
             network: settings.network.clone(),

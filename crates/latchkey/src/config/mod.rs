@@ -308,6 +308,10 @@ impl LoadedConfig {
         if let Some((key, reason)) = self.config.throttle.problem() {
             return Err(self.error(&["throttle", key], format!("throttle.{key}: {reason}")));
         }
+        if let Some((key, reason)) = self.config.messages.countries.problem() {
+            let path = ["messages", "countries", key];
+            return Err(self.error(&path, format!("messages.countries.{key}: {reason}")));
+        }
         if let Some((key, reason)) = self.config.network.problem() {
             return Err(self.error(&["network", key], format!("network.{key}: {reason}")));
         }

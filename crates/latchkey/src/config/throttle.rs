@@ -31,6 +31,17 @@ pub struct ThrottleConfig {
     pub staff_failures_per_address: i64,
     /// Wrong staff sign-ins for one staff username in 15 minutes.
     pub staff_failures_per_member: i64,
+    /// Texts and calls the whole service may send in an hour, and in a day,
+    /// whatever the account: they cost money and can be pumped.
+    pub messages_per_hour: i64,
+    pub messages_per_day: i64,
+    /// Texts and calls in an hour to numbers that differ only in their last
+    /// four digits: pumping uses ranges of consecutive premium numbers.
+    pub messages_per_prefix: i64,
+    /// Codes sent in an hour from which the share typed back is judged, and
+    /// the share (percent) below which pumping is suspected (`/readyz`).
+    pub pumping_alarm_sent: i64,
+    pub pumping_alarm_percent: i64,
     /// The windows the limits are counted over (see `domain::limits`).
     pub address_window_minutes: i64,
     pub send_window_minutes: i64,
@@ -67,6 +78,11 @@ impl ThrottleConfig {
                 self.staff_failures_per_address,
             ),
             ("staff_failures_per_member", self.staff_failures_per_member),
+            ("messages_per_hour", self.messages_per_hour),
+            ("messages_per_day", self.messages_per_day),
+            ("messages_per_prefix", self.messages_per_prefix),
+            ("pumping_alarm_sent", self.pumping_alarm_sent),
+            ("pumping_alarm_percent", self.pumping_alarm_percent),
             ("address_window_minutes", self.address_window_minutes),
             ("send_window_minutes", self.send_window_minutes),
             (
@@ -100,6 +116,13 @@ impl Default for ThrottleConfig {
             signin_failures_per_account: 10,
             staff_failures_per_address: 20,
             staff_failures_per_member: 5,
+            // A campus of 50,000 resets a few hundred passwords on its
+            // busiest day; each reset sends one or two codes.
+            messages_per_hour: 300,
+            messages_per_day: 2000,
+            messages_per_prefix: 10,
+            pumping_alarm_sent: 30,
+            pumping_alarm_percent: 25,
             address_window_minutes: 10,
             send_window_minutes: 60,
             code_failure_window_minutes: 60,

@@ -1,6 +1,7 @@
 //! One-time codes, for every flow that sends or checks one: resets, the
 //! second factor at sign-in, and a phone being registered.
 
+use super::budget;
 use super::limits::Limit;
 use super::{Caller, Core, Error, audit, log_error};
 use crate::model::account::Account;
@@ -14,22 +15,25 @@ use crate::store::{CodeAttempt, StoredMethod};
 pub const CODE_PURPOSE: &str = "code";
 
 /// Why a code was not sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotSent {
     /// Over the per-account or per-phone limit.
     Throttled,
     /// The provider refused it or could not be reached (logged).
     Failed,
+    /// Not allowed to that country, or over the budget for texts and
+    /// calls: what the person can do instead.
+    Withheld(String),
 }
 
 impl NotSent {
     /// In words for the person.
     pub fn message(self) -> String {
         match self {
-            NotSent::Throttled => "We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.",
-            NotSent::Failed => "We could not send the code just now. Try again in a few minutes, or choose another way.",
+            NotSent::Throttled => "We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.".to_owned(),
+            NotSent::Failed => "We could not send the code just now. Try again in a few minutes, or choose another way.".to_owned(),
+            NotSent::Withheld(words) => words,
         }
-        .to_owned()
     }
 }
 
@@ -50,6 +54,10 @@ pub async fn send_code(
     if !per_account.allowed() || !per_phone.allowed() {
         return Ok(Err(NotSent::Throttled));
     }
+    if let Err(withheld) = budget::spend(core, channel, phone).await? {
+        let words = withheld.message(channel, &core.site.helpdesk.phone);
+        return Ok(Err(NotSent::Withheld(words)));
+    }
     let code = core.entropy.code(6);
     let tag = core.key.tag(CODE_PURPOSE, &code);
     let service = &core.site.branding.name;
@@ -63,6 +71,7 @@ pub async fn send_code(
         channel: channel.as_str().to_owned(),
     };
     core.metrics.codes_sent.get_or_create(&channel).inc();
+    budget::code_sent(core).await?;
     Ok(Ok(tag))
 }
 
@@ -249,8 +258,12 @@ pub async fn send_chosen(
             }))
         }
         Err(why) => {
-            if why == NotSent::Throttled {
-                let action = Action::SendThrottled(usage);
+            let action = match why {
+                NotSent::Throttled => Some(Action::SendThrottled(usage)),
+                NotSent::Withheld(_) => Some(Action::SendWithheld(usage, channel)),
+                NotSent::Failed => None,
+            };
+            if let Some(action) = action {
                 audit(core, caller, action, Some(account.id)).await?;
             }
             Ok(Err(why.message()))
@@ -340,10 +353,13 @@ async fn judge(
     };
     let code = typed_code(typed);
     let verdict = match (&attempt.code_hash, account_id) {
-        (Some(tag), _) => core
-            .key
-            .verify(CODE_PURPOSE, &code, tag)
-            .then_some(CodeVerdict::Right),
+        (Some(tag), _) => {
+            let right = core.key.verify(CODE_PURPOSE, &code, tag);
+            if right {
+                budget::code_typed_back(core).await?;
+            }
+            right.then_some(CodeVerdict::Right)
+        }
         (None, Some(account_id)) => authenticator_verdict(core, account_id, &code).await?,
         (None, None) => None,
     };

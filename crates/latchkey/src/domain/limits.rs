@@ -8,6 +8,8 @@ use crate::config::ThrottleConfig;
 use crate::directory::DirectoryPolicy;
 use crate::notify::CodeUse;
 
+const HOUR: i64 = 3600;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
     /// New resets one address opens (each is a row).
@@ -32,6 +34,12 @@ pub enum Limit {
     StaffFailuresPerAddress,
     /// Wrong staff sign-ins for one staff username.
     StaffFailuresPerMember,
+    /// Texts and calls the whole service sends in an hour.
+    MessagesPerHour,
+    /// The same, in a day.
+    MessagesPerDay,
+    /// Texts and calls in an hour to one prefix (a number less its last four digits).
+    MessagesPerPrefix,
 }
 
 /// What reaching a limit does.
@@ -43,6 +51,9 @@ pub enum Reached {
     Paused,
     /// The account's online reset is locked for `lock_minutes`.
     ResetLocked,
+    /// The text or call is not sent; the person is offered their other
+    /// ways and the help desk.
+    Withheld,
 }
 
 /// A hit counted: how many there are now in the window, against the maximum.
@@ -71,7 +82,7 @@ impl Count {
 
 impl Limit {
     /// One of each kind, in the order the docs list them.
-    pub const ALL: [Limit; 11] = [
+    pub const ALL: [Limit; 14] = [
         Limit::ResetsPerAddress,
         Limit::StartsPerAddress,
         Limit::CaptchaFailuresPerAddress,
@@ -83,6 +94,9 @@ impl Limit {
         Limit::SignInFailuresPerAccount,
         Limit::StaffFailuresPerAddress,
         Limit::StaffFailuresPerMember,
+        Limit::MessagesPerHour,
+        Limit::MessagesPerDay,
+        Limit::MessagesPerPrefix,
     ];
 
     /// The start of its counters' keys; the subject (an address, an account
@@ -100,6 +114,9 @@ impl Limit {
             Limit::SignInFailuresPerAccount => "signinfail".into(),
             Limit::StaffFailuresPerAddress => "stafffail:address".into(),
             Limit::StaffFailuresPerMember => "stafffail:staff".into(),
+            Limit::MessagesPerHour => "budget:hour".into(),
+            Limit::MessagesPerDay => "budget:day".into(),
+            Limit::MessagesPerPrefix => "budget:prefix".into(),
         }
     }
 
@@ -151,12 +168,16 @@ impl Limit {
                 config.staff_failures_per_member,
                 minutes(config.staff_window_minutes),
             ),
+            Limit::MessagesPerHour => (config.messages_per_hour, HOUR),
+            Limit::MessagesPerDay => (config.messages_per_day, 24 * HOUR),
+            Limit::MessagesPerPrefix => (config.messages_per_prefix, HOUR),
         }
     }
 
-    /// The `[throttle]` keys of its maximum and its window.
-    pub fn config_keys(self) -> (&'static str, &'static str) {
-        match self {
+    /// The `[throttle]` keys of its maximum and its window (`None`: the
+    /// window is in the limit's name).
+    pub fn config_keys(self) -> (&'static str, Option<&'static str>) {
+        let (maximum, window) = match self {
             Limit::ResetsPerAddress => ("resets_per_address", "address_window_minutes"),
             Limit::StartsPerAddress => ("starts_per_address", "address_window_minutes"),
             Limit::CaptchaFailuresPerAddress => {
@@ -178,7 +199,11 @@ impl Limit {
                 ("staff_failures_per_address", "staff_window_minutes")
             }
             Limit::StaffFailuresPerMember => ("staff_failures_per_member", "staff_window_minutes"),
-        }
+            Limit::MessagesPerHour => ("messages_per_hour", ""),
+            Limit::MessagesPerDay => ("messages_per_day", ""),
+            Limit::MessagesPerPrefix => ("messages_per_prefix", ""),
+        };
+        (maximum, (!window.is_empty()).then_some(window))
     }
 
     pub fn reached(self) -> Reached {
@@ -188,6 +213,9 @@ impl Limit {
             | Limit::SignInFailuresPerAccount
             | Limit::StaffFailuresPerAddress
             | Limit::StaffFailuresPerMember => Reached::Paused,
+            Limit::MessagesPerHour | Limit::MessagesPerDay | Limit::MessagesPerPrefix => {
+                Reached::Withheld
+            }
             _ => Reached::Refused,
         }
     }
@@ -220,6 +248,13 @@ impl Limit {
                 "wrong staff sign-ins (password or authenticator) from one address"
             }
             Limit::StaffFailuresPerMember => "wrong staff sign-ins for one staff username",
+            Limit::MessagesPerHour => {
+                "texts and calls the whole service sends (codes, notices, reminders), whatever the account"
+            }
+            Limit::MessagesPerDay => "the same, over a day",
+            Limit::MessagesPerPrefix => {
+                "texts and calls to numbers that differ only in their last four digits"
+            }
         }
     }
 
@@ -258,9 +293,15 @@ pub fn table(config: &ThrottleConfig) -> String {
     );
     for limit in Limit::ALL {
         let (maximum, window) = limit.bounds(config);
-        let (max_key, window_key) = limit.config_keys();
+        let keys = match limit.config_keys() {
+            (max_key, Some(window_key)) => format!("`{max_key}`, `{window_key}`"),
+            (max_key, None) => format!("`{max_key}`"),
+        };
         let reached = match limit.reached() {
             Reached::Refused => "refused: too many tries (429)".to_owned(),
+            Reached::Withheld => {
+                "not sent; the person is offered their other ways and the help desk".to_owned()
+            }
             Reached::Paused => "paused for a whole window from the hit that reached it".to_owned(),
             Reached::ResetLocked => format!(
                 "online reset locked for `lock_minutes` ({} min); sign-in untouched",
@@ -270,7 +311,7 @@ pub fn table(config: &ThrottleConfig) -> String {
         let name = format!("{limit:?}");
         let name = name.split('(').next().unwrap_or_default();
         out.push_str(&format!(
-            "| `{name}` | {} | {maximum} in {} min (`{max_key}`, `{window_key}`) | {reached} |\n",
+            "| `{name}` | {} | {maximum} in {} min ({keys}) | {reached} |\n",
             limit.counts(),
             window / 60,
         ));

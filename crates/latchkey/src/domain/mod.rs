@@ -6,6 +6,7 @@
 //! Time comes from [`Services::clock`], randomness from [`Services::entropy`].
 
 pub mod authority;
+pub mod budget;
 pub mod change;
 pub mod checklist;
 pub mod code;
@@ -61,6 +62,8 @@ pub struct Services {
     /// Every page's and message's surroundings: help desk, branding, demo.
     pub site: Site,
     pub throttle: ThrottleConfig,
+    /// Where texts and calls may go (`[messages.countries]`).
+    pub countries: crate::notify::Countries,
     pub registration: RegistrationConfig,
     /// The directory new passwords are written to; `None`: only here.
     pub writeback: Option<Writeback>,

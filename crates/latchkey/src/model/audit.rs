@@ -37,6 +37,8 @@ pub enum Action {
     CodeSent(CodeUse, Channel),
     /// A send over the per-account or per-phone limits.
     SendThrottled(CodeUse),
+    /// A text or call not sent: its country is not allowed, or the budget is spent.
+    SendWithheld(CodeUse, Channel),
 
     // Sign-in and the person's own account.
     SignInFailed,
@@ -203,6 +205,9 @@ impl Action {
                 return format!("{}.code_sent.{}", usage.as_str(), channel.as_str()).into();
             }
             SendThrottled(usage) => return format!("{}.send_throttled", usage.as_str()).into(),
+            SendWithheld(usage, channel) => {
+                return format!("{}.send_withheld.{}", usage.as_str(), channel.as_str()).into();
+            }
             PhoneCodeSent(channel) => {
                 return format!("account.phone_code_sent.{}", channel.as_str()).into();
             }

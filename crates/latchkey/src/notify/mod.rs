@@ -17,6 +17,65 @@ pub mod twilio;
 pub struct MessagesConfig {
     pub provider: ProviderKind,
     pub twilio: twilio::TwilioConfig,
+    pub countries: Countries,
+}
+
+/// `[messages.countries]`: where texts and calls may go, as region codes
+/// (`["US", "CA"]`), for each channel apart. A text to a premium number
+/// abroad is money lost, and pumping bots choose such numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Countries {
+    pub sms: Vec<String>,
+    pub voice: Vec<String>,
+}
+
+impl Default for Countries {
+    /// The campus's own country: the one its 10-digit numbers are read in.
+    fn default() -> Self {
+        Countries {
+            sms: vec!["US".into()],
+            voice: vec!["US".into()],
+        }
+    }
+}
+
+impl Countries {
+    /// A region code that names no region: its key and why.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        for (key, list) in [("sms", &self.sms), ("voice", &self.voice)] {
+            if let Some(bad) = list
+                .iter()
+                .find(|code| code.parse::<phonenumber::country::Id>().is_err())
+            {
+                return Some((
+                    key,
+                    format!(
+                        "{bad:?} is not a region code: write two capital letters, such as \"US\" or \"CA\""
+                    ),
+                ));
+            }
+        }
+        None
+    }
+
+    /// Whether `channel` may reach `phone` (E.164); `Err` holds the
+    /// number's region code (or `"??"`) when it may not.
+    pub fn allows(&self, channel: Channel, phone: &str) -> Result<(), String> {
+        let list = match channel {
+            Channel::Voice => &self.voice,
+            _ => &self.sms,
+        };
+        let region = phonenumber::parse(None, phone)
+            .ok()
+            .and_then(|number| number.country().id())
+            .map_or_else(|| "??".to_owned(), |id| id.as_ref().to_owned());
+        if list.contains(&region) {
+            Ok(())
+        } else {
+            Err(region)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]

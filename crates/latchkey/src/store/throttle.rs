@@ -5,7 +5,7 @@
 use super::{Store, StoreError};
 
 /// How long attempts are remembered: longer than any window.
-const KEPT_SECONDS: i64 = 86_400;
+const KEPT_SECONDS: i64 = 2 * 86_400;
 
 impl Store {
     /// Counts one hit for `key` at `now` and returns the hits in the

@@ -185,13 +185,31 @@ async fn readyz_get(State(state): State<Core>) -> Response {
             }
         },
     };
+    // Detail, not readiness: an instance suspecting pumping still serves.
+    let messages = match crate::domain::budget::codes_last_hour(&state).await {
+        Ok(codes) => {
+            if codes.pumping_suspected {
+                log_error(&format!(
+                    "pumping suspected: {} codes sent in the last hour, {} typed back",
+                    codes.sent, codes.typed_back
+                ));
+            }
+            serde_json::to_value(codes).unwrap_or_default()
+        }
+        Err(_) => serde_json::Value::Null,
+    };
     let ready = database == "ok" && directory != "unreachable";
     let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = serde_json::json!({"ready": ready, "database": database, "directory": directory});
+    let body = serde_json::json!({
+        "ready": ready,
+        "database": database,
+        "directory": directory,
+        "codes_last_hour": messages,
+    });
     (status, axum::Json(body)).into_response()
 }
 

@@ -431,7 +431,14 @@ async fn someone_without_a_method_is_interrupted_and_registers_a_phone() {
 #[tokio::test]
 async fn an_international_number_is_stored_in_e164() {
     let db = TestDb::sqlite("register_intl");
-    let portal = portal(&db, &SecretKey::random()).await;
+    let extras = crate::portal::Extras {
+        countries: latchkey::notify::Countries {
+            sms: vec!["US".into(), "GB".into()],
+            voice: vec!["US".into()],
+        },
+        ..Default::default()
+    };
+    let portal = crate::portal::portal_extras(&db, &SecretKey::random(), extras).await;
     let mut browser = Browser::default();
     sign_in(&mut browser, &portal, "alan", OLD_PASSWORD).await;
     register_phone(&mut browser, &portal, "+44 20 7946 0958").await;

@@ -8,6 +8,7 @@ mod audit;
 mod authority;
 mod breached;
 mod browser;
+mod budget;
 mod cli_directory;
 mod cli_policy;
 mod cli_serve;

@@ -79,6 +79,7 @@ pub struct Extras {
     /// The policy; the university's defaults when `None`.
     pub policy: Option<Policy>,
     pub throttle: ThrottleConfig,
+    pub countries: latchkey::notify::Countries,
 }
 
 pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
@@ -132,6 +133,7 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         site: extras.site,
         throttle: extras.throttle,
         captcha: latchkey::captcha::pow::CaptchaConfig::default(),
+        countries: extras.countries,
         registration: RegistrationConfig::default(),
         writeback: extras.writeback,
         network: extras.network,
