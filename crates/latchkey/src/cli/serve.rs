@@ -147,6 +147,18 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             tokio::spawn(super::schedule::remind_forever(state.clone(), reminders));
         }
         let store_for_close = state.store.clone();
+        if let Some(metrics_bind) = &settings.server.metrics_bind {
+            let listener = tokio::net::TcpListener::bind(metrics_bind)
+                .await
+                .map_err(|e| {
+                    UsageError(format!(
+                        "cannot listen on {metrics_bind} (server.metrics_bind): {e}"
+                    ))
+                })?;
+            tracing::info!(address = %metrics_bind, "metrics listening");
+            let metrics = crate::web::metrics_router(state.clone());
+            tokio::spawn(async move { axum::serve(listener, metrics).await });
+        }
         let listener = tokio::net::TcpListener::bind(&bind)
             .await
             .map_err(|e| UsageError(format!("cannot listen on {bind}: {e}")))?;

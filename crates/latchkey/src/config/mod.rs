@@ -65,6 +65,9 @@ impl Default for RegistrationConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
     pub bind: String,
+    /// Where `GET /metrics` is served, apart from the portal so that its
+    /// public address never shows it (`127.0.0.1:9464`). Unset: no metrics.
+    pub metrics_bind: Option<String>,
     /// Where people reach the portal: the start of links sent to them.
     pub public_url: String,
     /// `text` (lines for people) or `json` (one object a line, for collectors).
@@ -98,6 +101,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
+            metrics_bind: None,
             public_url: "http://127.0.0.1:8080".into(),
             log_format: LogFormat::Text,
             tls_cert_file: None,

@@ -99,7 +99,6 @@ pub fn router(state: Core) -> Router {
         .route("/demo/phone", get(demo::phone_get))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz_get))
-        .route("/metrics", get(metrics_get))
         .merge(api::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -116,6 +115,14 @@ pub fn router(state: Core) -> Router {
                 .and_then(|v| HeaderValue::from_str(&v).ok()),
             security_headers,
         ))
+        .with_state(state)
+}
+
+/// What `server.metrics_bind` serves: `GET /metrics`, and nothing of the
+/// portal, which people reach from anywhere.
+pub fn metrics_router(state: Core) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics_get))
         .with_state(state)
 }
 

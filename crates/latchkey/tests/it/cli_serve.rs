@@ -97,6 +97,35 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
     assert_eq!(run.code, 0, "the demo accounts were stored: {}", run.stderr);
 }
 
+/// The portal's address is public; its metrics are served apart, where
+/// `server.metrics_bind` says, and not on the portal at all.
+#[test]
+fn metrics_are_served_on_their_own_address_only() {
+    let dir = TempDir::new("serve-metrics");
+    let url = format!("sqlite://{}", dir.0.join("metrics.db").display());
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics = free.local_addr().unwrap().to_string();
+    drop(free);
+    let (mut server, base, _lines) =
+        serve_demo(&url, &[("LATCHKEY_SERVER__METRICS_BIND", &metrics)]);
+    let address = base.trim_start_matches("http://").to_owned();
+    assert!(http_get(&address, "/reset").starts_with("HTTP/1.1 200"));
+    let public = http_get(&address, "/metrics");
+    assert!(public.starts_with("HTTP/1.1 404"), "{public}");
+    let scraped = http_get(&metrics, "/metrics");
+    assert!(scraped.starts_with("HTTP/1.1 200"), "{scraped}");
+    assert!(
+        scraped.contains("latchkey_http_requests_total{route=\"/reset\",status=\"200\"} 1"),
+        "{scraped}"
+    );
+    let other = http_get(&metrics, "/reset");
+    assert!(
+        other.starts_with("HTTP/1.1 404"),
+        "nothing of the portal there: {other}"
+    );
+    terminate(&mut server);
+}
+
 #[test]
 fn serve_refuses_to_start_without_a_secret_key() {
     let dir = TempDir::new("serve-nokey");

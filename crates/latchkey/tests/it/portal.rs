@@ -22,7 +22,7 @@ use latchkey::notify::{MessageProvider, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
 use latchkey::totp;
-use latchkey::web::{Site, router};
+use latchkey::web::{Site, metrics_router, router};
 use latchkey_policy::{Policy, PolicyConfig};
 use tower::ServiceExt;
 
@@ -47,6 +47,8 @@ impl ChallengeSource for KnownChallenges {
 
 pub struct Portal {
     pub router: Router,
+    /// What `server.metrics_bind` serves, on the same state.
+    pub metrics: Router,
     pub store: Store,
     pub hasher: Hasher,
     pub clock: Arc<ManualClock>,
@@ -139,7 +141,8 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         network: extras.network,
     });
     Portal {
-        router: router(state),
+        router: router(state.clone()),
+        metrics: metrics_router(state),
         store,
         hasher,
         clock,
@@ -293,6 +296,15 @@ fn urlencode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// `GET /metrics` where it is served: apart from the portal.
+pub async fn scrape(portal: &Portal) -> String {
+    let request = Request::get("/metrics").body(Body::empty()).unwrap();
+    let response = portal.metrics.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// The code in the newest outbox message.

@@ -217,7 +217,7 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             let pending = portal.store.pending_writes().await.unwrap();
             assert_eq!(pending.len(), 1, "{}", db.label);
             assert_eq!(pending[0].username, "ada");
-            let metrics = browser.get(&portal, "/metrics").await.body;
+            let metrics = crate::portal::scrape(&portal).await;
             assert!(
                 metrics.contains("latchkey_directory_pending 1"),
                 "{metrics}"
@@ -275,7 +275,7 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             assert!(has_password(&portal, LONG_PASSWORD).await);
             assert!(!has_password(&portal, OLD_PASSWORD).await);
             assert!(portal.store.pending_writes().await.unwrap().is_empty());
-            let metrics = browser.get(&portal, "/metrics").await.body;
+            let metrics = crate::portal::scrape(&portal).await;
             assert!(
                 metrics.contains("latchkey_directory_pending 0"),
                 "{metrics}"
@@ -464,7 +464,7 @@ async fn metrics_count_the_flow_and_readiness_follows_the_directory() {
     choose(&mut browser, &portal, NEW_PASSWORD).await; // refused by the directory
     choose(&mut browser, &portal, LONG_PASSWORD).await;
 
-    let metrics = browser.get(&portal, "/metrics").await.body;
+    let metrics = crate::portal::scrape(&portal).await;
     for line in [
         "latchkey_resets_total{outcome=\"started\"} 1",
         "latchkey_resets_total{outcome=\"completed\"} 1",
