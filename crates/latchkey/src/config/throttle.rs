@@ -18,8 +18,13 @@ pub struct ThrottleConfig {
     pub codes_per_account: i64,
     /// Codes sent to one phone number in an hour.
     pub codes_per_phone: i64,
-    /// Wrong codes for one account in an hour that lock its online reset.
+    /// Wrong codes for one account in an hour that lock its online reset:
+    /// more than one source may type (`code_failures_per_source`), so a
+    /// stranger on one network cannot lock a person out alone.
     pub code_failures_before_lock: i64,
+    /// Wrong codes for one account from one source (an address, an IPv6
+    /// network) in an hour, which pause that source's tries at it.
+    pub code_failures_per_source: i64,
     /// How long online reset stays locked. The help desk can lift it sooner.
     pub lock_minutes: i64,
     /// Wrong passwords one address may give in 10 minutes.
@@ -64,6 +69,7 @@ impl ThrottleConfig {
             ("codes_per_account", self.codes_per_account),
             ("codes_per_phone", self.codes_per_phone),
             ("code_failures_before_lock", self.code_failures_before_lock),
+            ("code_failures_per_source", self.code_failures_per_source),
             ("lock_minutes", self.lock_minutes),
             (
                 "signin_failures_per_address",
@@ -110,7 +116,10 @@ impl Default for ThrottleConfig {
             captcha_failures_per_address: 30,
             codes_per_account: 5,
             codes_per_phone: 5,
-            code_failures_before_lock: 10,
+            // One source pauses after 8 (a code allows 5 tries); the account
+            // locks at 20, so only three sources or more can lock it.
+            code_failures_before_lock: 20,
+            code_failures_per_source: 8,
             lock_minutes: 30,
             signin_failures_per_address: 30,
             signin_failures_per_account: 10,

@@ -150,6 +150,9 @@ pub fn has_a_method(account: &Account, stored: &[StoredMethod]) -> bool {
 pub enum WrongCode {
     /// That one was the last allowed: codes are paused now.
     Locked,
+    /// That one was the last allowed from its source: that source's tries
+    /// at the account pause; the account stays open to everyone else.
+    PausedHere,
     /// Counted; this many more wrong codes are allowed before the pause.
     BeforeLock(i64),
 }
@@ -163,7 +166,7 @@ impl WrongCode {
     /// the account's pause comes first.
     pub fn tries_left(self, for_this_code: i64) -> i64 {
         match self {
-            WrongCode::Locked => 0,
+            WrongCode::Locked | WrongCode::PausedHere => 0,
             WrongCode::BeforeLock(left) => for_this_code.min(left),
         }
     }
@@ -179,15 +182,51 @@ async fn count_wrong(core: &Core, limit: Limit, account_id: i64) -> Result<Wrong
     })
 }
 
-/// Counts a wrong reset (or caller-check) code for the account; the one
-/// that reaches the limit locks its online reset for `lock_minutes`.
-pub async fn count_wrong_code(core: &Core, account_id: i64) -> Result<WrongCode, Error> {
+/// Counts a wrong reset (or caller-check) code for the account from
+/// `source` ([`crate::domain::Caller::source`]). The one that reaches the
+/// account's limit locks its online reset for `lock_minutes`; before that,
+/// the one that reaches the source's limit pauses that source's tries, so
+/// one stranger alone cannot lock the owner out.
+pub async fn count_wrong_code(
+    core: &Core,
+    source: &str,
+    account_id: i64,
+) -> Result<WrongCode, Error> {
+    let from_here = Limit::ResetCodeFailuresFromSource
+        .hit(core, &from_source(account_id, source))
+        .await?;
     let wrong = count_wrong(core, Limit::ResetCodeFailures, account_id).await?;
-    if wrong.locked() {
-        let until = core.clock.now() + core.throttle.lock_minutes * 60;
-        core.store.lock_reset(account_id, until).await?;
-    }
-    Ok(wrong)
+    Ok(match wrong {
+        WrongCode::Locked => {
+            let until = core.clock.now() + core.throttle.lock_minutes * 60;
+            core.store.lock_reset(account_id, until).await?;
+            WrongCode::Locked
+        }
+        _ if from_here.reached() => WrongCode::PausedHere,
+        WrongCode::BeforeLock(left) => WrongCode::BeforeLock(left.min(from_here.left())),
+        WrongCode::PausedHere => WrongCode::PausedHere,
+    })
+}
+
+/// Whether `source`'s tries at the account's codes are paused.
+pub async fn paused_here(core: &Core, source: &str, account_id: i64) -> Result<bool, Error> {
+    Limit::ResetCodeFailuresFromSource
+        .paused(core, &from_source(account_id, source))
+        .await
+}
+
+fn from_source(account_id: i64, source: &str) -> String {
+    format!("{account_id}@{source}")
+}
+
+/// What a person whose source is paused is told.
+pub fn paused_here_message(core: &Core) -> String {
+    let minutes = Limit::ResetCodeFailuresFromSource.bounds(&core.throttle).1 / 60;
+    format!(
+        "Too many wrong codes were typed from this network. Try again in {minutes} minutes, or \
+         from another network, or call the help desk at {}.",
+        core.site.helpdesk.phone
+    )
 }
 
 /// Codes are paused for this account's online reset after too many wrong ones.

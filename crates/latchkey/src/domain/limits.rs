@@ -24,6 +24,8 @@ pub enum Limit {
     CodesSentPerPhone(CodeUse),
     /// Wrong reset and caller-check codes for one account: lock its online reset.
     ResetCodeFailures,
+    /// The same, from one source: pause that source's tries at the account.
+    ResetCodeFailuresFromSource,
     /// Wrong second-factor codes at sign-in for one account, counted apart.
     SignInCodeFailures,
     /// Wrong passwords at sign-in from one address.
@@ -82,13 +84,14 @@ impl Count {
 
 impl Limit {
     /// One of each kind, in the order the docs list them.
-    pub const ALL: [Limit; 14] = [
+    pub const ALL: [Limit; 15] = [
         Limit::ResetsPerAddress,
         Limit::StartsPerAddress,
         Limit::CaptchaFailuresPerAddress,
         Limit::CodesSentPerAccount(CodeUse::Reset),
         Limit::CodesSentPerPhone(CodeUse::Reset),
         Limit::ResetCodeFailures,
+        Limit::ResetCodeFailuresFromSource,
         Limit::SignInCodeFailures,
         Limit::SignInFailuresPerAddress,
         Limit::SignInFailuresPerAccount,
@@ -109,6 +112,7 @@ impl Limit {
             Limit::CodesSentPerAccount(usage) => format!("send:{}:account", usage.as_str()),
             Limit::CodesSentPerPhone(usage) => format!("send:{}:phone", usage.as_str()),
             Limit::ResetCodeFailures => "codefail:account".into(),
+            Limit::ResetCodeFailuresFromSource => "codefail:source".into(),
             Limit::SignInCodeFailures => "signin-codefail:account".into(),
             Limit::SignInFailuresPerAddress => "signinfail:address".into(),
             Limit::SignInFailuresPerAccount => "signinfail".into(),
@@ -152,6 +156,10 @@ impl Limit {
                 config.code_failures_before_lock,
                 minutes(config.code_failure_window_minutes),
             ),
+            Limit::ResetCodeFailuresFromSource => (
+                config.code_failures_per_source,
+                minutes(config.code_failure_window_minutes),
+            ),
             Limit::SignInFailuresPerAddress => (
                 config.signin_failures_per_address,
                 minutes(config.address_window_minutes),
@@ -188,6 +196,9 @@ impl Limit {
             Limit::ResetCodeFailures | Limit::SignInCodeFailures => {
                 ("code_failures_before_lock", "code_failure_window_minutes")
             }
+            Limit::ResetCodeFailuresFromSource => {
+                ("code_failures_per_source", "code_failure_window_minutes")
+            }
             Limit::SignInFailuresPerAddress => {
                 ("signin_failures_per_address", "address_window_minutes")
             }
@@ -210,6 +221,7 @@ impl Limit {
         match self {
             Limit::ResetCodeFailures => Reached::ResetLocked,
             Limit::SignInCodeFailures
+            | Limit::ResetCodeFailuresFromSource
             | Limit::SignInFailuresPerAccount
             | Limit::StaffFailuresPerAddress
             | Limit::StaffFailuresPerMember => Reached::Paused,
@@ -234,7 +246,12 @@ impl Limit {
                 "codes sent for one account, counted apart for each use (reset, sign-in, phone registration, help desk caller check)"
             }
             Limit::CodesSentPerPhone(_) => "codes sent to one phone number, for each use",
-            Limit::ResetCodeFailures => "wrong reset and caller-check codes for one account",
+            Limit::ResetCodeFailures => {
+                "wrong reset and caller-check codes for one account, from every source (one source pauses first)"
+            }
+            Limit::ResetCodeFailuresFromSource => {
+                "wrong reset and caller-check codes for one account from one source (an address, an IPv6 /64)"
+            }
             Limit::SignInCodeFailures => {
                 "wrong second-factor codes at sign-in for one account (apart from a reset's)"
             }

@@ -9,7 +9,7 @@ use super::change::{MayChange, change_password};
 use super::checklist::{CheckAnswer, Made, check_answer, made, not_changed};
 use super::code::{
     Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method, new_code,
-    send_chosen, tries_left_message,
+    paused_here, paused_here_message, send_chosen, tries_left_message,
 };
 use super::limits::Limit;
 use super::session::SessionKind;
@@ -329,6 +329,11 @@ pub async fn check_code(
     if session.step != Step::Code {
         return Ok(Outcome::OtherStep);
     }
+    if let Some(account_id) = session.account_id
+        && paused_here(core, &caller.source, account_id).await?
+    {
+        return Ok(again(paused_here_message(core)));
+    }
     let max = core.server.code_tries;
     let holder = SessionKind::Reset.holder(&session.id);
     let verdict = attempt(
@@ -364,7 +369,10 @@ pub async fn check_code(
     if verdict == Verdict::Wrong {
         audit(core, caller, Action::ResetCodeWrong, session.account_id).await?;
         let counted = match session.account_id {
-            Some(account_id) => Some((account_id, count_wrong_code(core, account_id).await?)),
+            Some(account_id) => Some((
+                account_id,
+                count_wrong_code(core, &caller.source, account_id).await?,
+            )),
             None => None,
         };
         if let Some((account_id, WrongCode::Locked)) = counted {
@@ -374,6 +382,9 @@ pub async fn check_code(
             audit(core, caller, Action::ResetLocked, Some(account_id)).await?;
             core.metrics.reset("locked");
             return Ok(Outcome::Moved);
+        }
+        if let Some((_, WrongCode::PausedHere)) = counted {
+            return Ok(again(paused_here_message(core)));
         }
         let for_this_code = OneTimeCode::left_after_this_try(session.code.as_ref(), max);
         let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));

@@ -131,7 +131,10 @@ async fn check_caller_code(
         on.record(core, caller, Action::CallerCodeWrong, Some(account.id), "")
             .await?;
         // Counted like a wrong code in a reset: guessing here locks online reset too.
-        if count_wrong_code(core, account.id).await?.locked() {
+        if count_wrong_code(core, &caller.source, account.id)
+            .await?
+            .locked()
+        {
             on.record(core, caller, Action::CallerLocked, Some(account.id), "")
                 .await?;
         }
