@@ -18,9 +18,9 @@ fn captcha(c: &mut Criterion) {
         b.iter(|| new_challenge().unwrap())
     });
     c.bench_function("proof-of-work challenge issued", |b| {
-        b.iter(|| issue(&key, &OsEntropy, "session", &config, 1_000))
+        b.iter(|| issue(&key, &OsEntropy, "session", &config, 1, 1_000))
     });
-    let challenge = issue(&key, &OsEntropy, "session", &config, 1_000);
+    let challenge = issue(&key, &OsEntropy, "session", &config, 1, 1_000);
     let sent = encode(&solve(&challenge).unwrap());
     c.bench_function("proof-of-work solution verified", |b| {
         b.iter(|| {
@@ -28,10 +28,15 @@ fn captcha(c: &mut Criterion) {
         })
     });
     let mut group = c.benchmark_group("proof of work solved natively");
-    group.sample_size(20);
-    group.bench_function("max_number 100000 (the default)", |b| {
-        b.iter(|| solve(&issue(&key, &OsEntropy, "session", &config, 1_000)).unwrap())
-    });
+    group.sample_size(10);
+    // The range a source is given rises with the resets it opened lately:
+    // 1–5 recent, the default; 6–10, twice it; …; 26–30, 32 times.
+    for recent in [1, 6, 11, 16, 21, 26] {
+        let max = config.max_number_for(recent);
+        group.bench_function(format!("{recent} recent resets: max_number {max}"), |b| {
+            b.iter(|| solve(&issue(&key, &OsEntropy, "session", &config, recent, 1_000)).unwrap())
+        });
+    }
     group.finish();
 }
 

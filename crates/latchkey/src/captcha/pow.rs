@@ -28,6 +28,12 @@ pub struct CaptchaConfig {
     /// (about a second on a mid-range phone at the default; see
     /// docs/performance.md).
     pub max_number: u64,
+    /// The range doubles for each this many resets a source (an address, an
+    /// IPv6 network) opened in `throttle.address_window_minutes`, as Friendly
+    /// Captcha does: a person trying again pays little, a bot more each time…
+    pub rise_every: i64,
+    /// …up to this largest range.
+    pub max_number_cap: u64,
     /// How long a challenge may be solved and sent.
     pub minutes: i64,
 }
@@ -37,17 +43,40 @@ impl Default for CaptchaConfig {
         CaptchaConfig {
             proof_of_work: true,
             max_number: 100_000,
+            rise_every: 5,
+            max_number_cap: 10_000_000,
             minutes: 10,
         }
     }
 }
 
 impl CaptchaConfig {
+    /// The range for a source that opened `recent` resets (this one
+    /// included) in the address window: `max_number`, doubled for each
+    /// `rise_every` before this one, up to `max_number_cap`.
+    pub fn max_number_for(&self, recent: i64) -> u64 {
+        let level = (recent.max(1) - 1) / self.rise_every.max(1);
+        let doubled = u32::try_from(level)
+            .ok()
+            .and_then(|level| 2u64.checked_pow(level))
+            .and_then(|factor| self.max_number.checked_mul(factor));
+        doubled.map_or(self.max_number_cap, |max| max.min(self.max_number_cap))
+    }
+
     pub fn problem(&self) -> Option<(&'static str, String)> {
         if !(1_000..=100_000_000).contains(&self.max_number) {
             return Some((
                 "max_number",
                 "between 1000 (no cost) and 100000000 (minutes on a phone)".into(),
+            ));
+        }
+        if self.rise_every < 1 {
+            return Some(("rise_every", "1 or more".into()));
+        }
+        if !(self.max_number..=100_000_000).contains(&self.max_number_cap) {
+            return Some((
+                "max_number_cap",
+                "between max_number and 100000000 (minutes on a phone)".into(),
             ));
         }
         if self.minutes < 1 {
@@ -115,11 +144,13 @@ pub fn issue(
     entropy: &dyn Entropy,
     session: &str,
     config: &CaptchaConfig,
+    recent: i64,
     now: i64,
 ) -> PowChallenge {
     let random = entropy.token();
     let seed = u64::from_str_radix(&random[..16], 16).unwrap_or(0);
-    let number = seed % (config.max_number + 1);
+    let max_number = config.max_number_for(recent);
+    let number = seed % (max_number + 1);
     let salt = format!(
         "{}?expires={}&session={}",
         &random[16..40],
@@ -131,7 +162,7 @@ pub fn issue(
         algorithm: ALGORITHM.to_owned(),
         signature: key.tag(PURPOSE, &challenge),
         challenge,
-        maxnumber: config.max_number,
+        maxnumber: max_number,
         salt,
     }
 }
@@ -231,7 +262,7 @@ mod tests {
     #[test]
     fn a_solution_is_accepted_once_for_its_session_and_refused_otherwise() {
         let key = SecretKey::random();
-        let issued = issue(&key, &OsEntropy, "session-a", &small(), 1_000);
+        let issued = issue(&key, &OsEntropy, "session-a", &small(), 1, 1_000);
         let solution = solve(&issued).expect("a number up to maxnumber");
         let sent = encode(&solution);
         let stored = Some(issued.challenge.as_str());
@@ -278,12 +309,34 @@ mod tests {
         let key = SecretKey::random();
         let numbers: Vec<u64> = (0..40)
             .map(|_| {
-                solve(&issue(&key, &OsEntropy, "s", &small(), 0))
+                solve(&issue(&key, &OsEntropy, "s", &small(), 1, 0))
                     .unwrap()
                     .number
             })
             .collect();
         assert!(numbers.iter().all(|n| *n <= 2_000));
         assert!(numbers.iter().any(|n| *n > 1_000) && numbers.iter().any(|n| *n < 1_000));
+    }
+
+    #[test]
+    fn the_range_doubles_with_a_sources_recent_resets_up_to_its_cap() {
+        let config = CaptchaConfig::default();
+        let ranges: Vec<u64> = [1, 5, 6, 10, 11, 16, 60, i64::MAX]
+            .into_iter()
+            .map(|recent| config.max_number_for(recent))
+            .collect();
+        assert_eq!(
+            ranges,
+            [
+                100_000, 100_000, 200_000, 200_000, 400_000, 800_000, 10_000_000, 10_000_000
+            ]
+        );
+        let issued = issue(&SecretKey::random(), &OsEntropy, "s", &config, 11, 0);
+        assert_eq!(issued.maxnumber, 400_000, "the client is told the range");
+        let bad = CaptchaConfig {
+            max_number_cap: 50_000,
+            ..CaptchaConfig::default()
+        };
+        assert_eq!(bad.problem().unwrap().0, "max_number_cap");
     }
 }

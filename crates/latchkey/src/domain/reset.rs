@@ -62,12 +62,17 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     let lifetime = core.server.reset_minutes * 60;
     let address = &caller.address;
     // Every new reset is a row: one address cannot fill the database.
-    throttle(core, Limit::ResetsPerAddress, &caller.source).await?;
+    let recent = Limit::ResetsPerAddress.hit(core, &caller.source).await?;
+    if !recent.allowed() {
+        return Err(Error::TooMany);
+    }
     core.store
         .create_reset_session(&id, &csrf, address, now, now + lifetime)
         .await?;
     if core.captcha.proof_of_work {
-        let challenge = pow::issue(&core.key, core.entropy.as_ref(), &id, &core.captcha, now);
+        // Each source's proof costs more the more resets it opened lately.
+        let (entropy, captcha) = (core.entropy.as_ref(), &core.captcha);
+        let challenge = pow::issue(&core.key, entropy, &id, captcha, recent.hits, now);
         let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
         core.store.set_pow(&id, &json).await?;
     }

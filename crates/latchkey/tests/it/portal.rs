@@ -182,6 +182,14 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser whose connection comes from `peer` (`203.0.113.7:443`).
+    pub fn from_peer(peer: &str) -> Browser {
+        Browser {
+            peer: Some(peer.parse().unwrap()),
+            ..Browser::default()
+        }
+    }
+
     /// Another browser holding this one's cookies and form token: a cookie
     /// an attacker planted in a victim's browser.
     pub fn planted(from: &Browser) -> Browser {

@@ -166,3 +166,34 @@ async fn wrong_forged_expired_and_replayed_solutions_leave_the_image_to_answer()
     assert_eq!(passes, 1);
     db.drop_db().await;
 }
+
+/// The proof costs a source more the more resets it opened lately: a person
+/// trying again pays what they paid, a bot opening reset after reset pays
+/// double every `rise_every`, and another address is not charged for it.
+#[tokio::test]
+async fn the_proof_costs_more_for_a_source_that_keeps_opening_resets() {
+    let db = TestDb::sqlite("pow_rises");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let config = latchkey::captcha::pow::CaptchaConfig::default();
+    let from = Browser::from_peer;
+    let mut ranges = Vec::new();
+    for _ in 0..11 {
+        let mut bot = from("[2001:db8:7:7::1]:443");
+        ranges.push(challenge_on_page(&mut bot, &portal).await.maxnumber);
+    }
+    let base = config.max_number;
+    assert_eq!(ranges[..5], [base; 5], "the first five cost the same");
+    assert_eq!(ranges[5..10], [2 * base; 5]);
+    assert_eq!(ranges[10], 4 * base);
+    // Another address of the same /64 is the same source; another /64 is not.
+    let mut same = from("[2001:db8:7:7::2]:443");
+    assert_eq!(
+        challenge_on_page(&mut same, &portal).await.maxnumber,
+        4 * base
+    );
+    let mut person = from("[2001:db8:7:8::1]:443");
+    assert_eq!(
+        challenge_on_page(&mut person, &portal).await.maxnumber,
+        base
+    );
+}
