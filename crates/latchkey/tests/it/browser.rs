@@ -106,6 +106,20 @@ async fn run_script_with(script: &str, base: &str, shots: &str, more: &[&str]) -
     stdout.into_owned()
 }
 
+/// Kim, an agent of the help desk: her password and her authenticator's
+/// key in base32, as the scripts type them.
+async fn agent_kim(portal: &Portal, key: &SecretKey) -> (&'static str, String) {
+    let (password, secret) = ("Desk#shift-42x", latchkey::totp::new_secret());
+    let hash = portal.hasher.hash(password).await.unwrap();
+    let sealed = latchkey::totp::seal(key, &secret).unwrap();
+    let agent = latchkey::store::Role::Agent;
+    (portal.store)
+        .insert_staff("kim", agent, &hash, &sealed, "test", 1)
+        .await
+        .unwrap();
+    (password, latchkey::totp::base32(&secret))
+}
+
 fn assert_screenshots(shots: &str, steps: &[&str]) {
     let dir = workspace().join("tests/browser/screenshots").join(shots);
     for step in steps {
@@ -273,30 +287,9 @@ async fn an_agent_registers_a_callers_phone_and_the_caller_resets_in_chromium() 
     let db = TestDb::sqlite("browser_helpdesk");
     let key = SecretKey::random();
     let portal = portal(&db, &key).await;
-    let secret = latchkey::totp::new_secret();
-    let password = "Desk#shift-42x";
-    let hash = portal.hasher.hash(password).await.unwrap();
-    let sealed = latchkey::totp::seal(&key, &secret).unwrap();
-    portal
-        .store
-        .insert_staff(
-            "kim",
-            latchkey::store::Role::Agent,
-            &hash,
-            &sealed,
-            "test",
-            1,
-        )
-        .await
-        .unwrap();
+    let (password, secret) = agent_kim(&portal, &key).await;
     let base = serve(&portal).await;
-    let stdout = run_script_with(
-        "helpdesk.mjs",
-        &base,
-        "helpdesk",
-        &[password, &latchkey::totp::base32(&secret)],
-    )
-    .await;
+    let stdout = run_script_with("helpdesk.mjs", &base, "helpdesk", &[password, &secret]).await;
     assert!(stdout.contains("the caller reset in Chromium"), "{stdout}");
     let alan = portal.store.find_account("alan").await.unwrap().unwrap();
     assert_eq!(alan.phone.as_deref(), Some("+12025550177"));
@@ -333,33 +326,10 @@ async fn a_keyboard_and_screen_reader_user_is_told_each_refusal_at_its_field() {
     let db = TestDb::sqlite("browser_keyboard");
     let key = SecretKey::random();
     let portal = portal(&db, &key).await;
-    let (staff_password, secret) = ("Desk#shift-42x", latchkey::totp::new_secret());
-    let hash = portal.hasher.hash(staff_password).await.unwrap();
-    let sealed = latchkey::totp::seal(&key, &secret).unwrap();
-    portal
-        .store
-        .insert_staff(
-            "kim",
-            latchkey::store::Role::Agent,
-            &hash,
-            &sealed,
-            "test",
-            1,
-        )
-        .await
-        .unwrap();
+    let (staff_password, secret) = agent_kim(&portal, &key).await;
     let base = serve(&portal).await;
-    let stdout = run_script_with(
-        "keyboard.mjs",
-        &base,
-        "keyboard",
-        &[
-            crate::portal::OLD_PASSWORD,
-            staff_password,
-            &latchkey::totp::base32(&secret),
-        ],
-    )
-    .await;
+    let more = [crate::portal::OLD_PASSWORD, staff_password, &secret];
+    let stdout = run_script_with("keyboard.mjs", &base, "keyboard", &more).await;
     assert!(
         stdout.contains("every refusal tied to its field"),
         "{stdout}"
