@@ -74,6 +74,8 @@ pub struct Metrics {
     /// Codes sent by text or call that came back right: far fewer than
     /// `codes_sent` is the pumping signature.
     pub codes_typed_back: Counter,
+    /// Tries at queued notices, by outcome: `sent`, `retrying`, `undelivered`.
+    pub deliveries: Family<OutcomeLabels, Counter>,
 }
 
 impl Metrics {
@@ -83,6 +85,12 @@ impl Metrics {
         let resets = Family::<OutcomeLabels, Counter>::default();
         let codes_sent = Family::<ChannelLabels, Counter>::default();
         let codes_typed_back = Counter::default();
+        let deliveries = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "deliveries",
+            "Tries at queued notices by outcome (alert on undelivered)",
+            deliveries.clone(),
+        );
         registry.register(
             "http_requests",
             "Requests answered, by route and status",
@@ -132,6 +140,7 @@ impl Metrics {
             resets,
             codes_sent,
             codes_typed_back,
+            deliveries,
         }
     }
 
@@ -140,6 +149,22 @@ impl Metrics {
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)
+    }
+
+    /// One try at a queued notice, counted by what it came to.
+    pub fn delivery(&self, tried: crate::notify::queue::Tried) {
+        use crate::notify::queue::Tried;
+        let outcome = match tried {
+            Tried::Sent => "sent",
+            Tried::Retrying => "retrying",
+            Tried::Undelivered => "undelivered",
+            Tried::NotHeld => return,
+        };
+        self.deliveries
+            .get_or_create(&OutcomeLabels {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
     }
 
     pub fn reset(&self, outcome: &str) {

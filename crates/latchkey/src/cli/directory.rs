@@ -138,9 +138,11 @@ impl Providers {
     }
 
     fn notifier(&self) -> notify::Notifier<'_> {
+        // Reminders are sent once each, by their own claim, not queued.
         notify::Notifier {
             messages: self.messages.as_ref(),
             mail: self.mail.as_ref(),
+            queue: None,
         }
     }
 }

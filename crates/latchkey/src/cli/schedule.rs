@@ -1,11 +1,45 @@
-//! What the server does on its own schedule: settle pending directory
-//! writes, and send the reminders due.
+//! What the server does on its own schedule: deliver the queued notices,
+//! settle pending directory writes, and send the reminders due.
 
 use crate::directory::{DirectoryConfig, Settled};
 use crate::domain::reminders::{self, Reminding};
 use crate::domain::settle::{SETTLED_FROM, settle_pending};
 use crate::domain::{Core, Told};
+use crate::notify::queue::{Providers, Queue};
 use crate::notify::{NoticeContext, Notifier};
+
+/// How often each instance looks for queued notices due.
+const DELIVERY_EVERY_SECONDS: u64 = 5;
+
+/// Tries the queued notices due every few seconds, for as long as the
+/// server runs. Every instance may run it: each row is claimed under a
+/// lease first, so a row is tried by one worker at a time, and the rows of
+/// a worker that died come back when its lease runs out.
+pub async fn deliver_forever(state: Core) {
+    let worker = state.entropy.token();
+    let queue = Queue {
+        store: &state.store,
+        key: &state.key,
+    };
+    let providers = Providers {
+        messages: state.messages.as_ref(),
+        mail: state.mail.as_ref(),
+    };
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(DELIVERY_EVERY_SECONDS)).await;
+        match queue
+            .deliver_due(&providers, &worker, state.clock.now())
+            .await
+        {
+            Ok(tried) => {
+                for (_, outcome) in tried {
+                    state.metrics.delivery(outcome);
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "the delivery queue could not be read"),
+        }
+    }
+}
 
 /// The lease that lets one instance at a time send reminders.
 const REMINDER_LEASE: &str = "reminders";
@@ -20,6 +54,10 @@ pub async fn reconcile_forever(state: Core) {
     let notifier = Notifier {
         messages: state.messages.as_ref(),
         mail: state.mail.as_ref(),
+        queue: Some(Queue {
+            store: &state.store,
+            key: &state.key,
+        }),
     };
     loop {
         tokio::time::sleep(every).await;
@@ -64,6 +102,10 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
     let notifier = Notifier {
         messages: state.messages.as_ref(),
         mail: state.mail.as_ref(),
+        queue: Some(Queue {
+            store: &state.store,
+            key: &state.key,
+        }),
     };
     let reminding = Reminding {
         store: &state.store,

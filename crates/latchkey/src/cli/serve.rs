@@ -141,6 +141,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             writeback,
             network: settings.network.clone(),
         });
+        tokio::spawn(super::schedule::deliver_forever(state.clone()));
         if state.writeback.is_some() {
             tokio::spawn(super::schedule::reconcile_forever(state.clone()));
             let reminders = settings.directory.clone();
@@ -374,11 +375,21 @@ pub struct OutboxArgs {
     /// How many of the newest messages to list.
     #[arg(long, default_value_t = 20)]
     limit: i64,
+    /// The delivery queue instead: each notice's state (pending, sent,
+    /// expired), its tries and its last error; never its words.
+    #[arg(long)]
+    queue: bool,
 }
 
 pub fn outbox(args: OutboxArgs, config: &LoadedConfig) -> Result<Outcome, UsageError> {
     super::runtime()?.block_on(async {
         let store = open_store(config).await?;
+        if args.queue {
+            let rows = store.deliveries(None, args.limit).await;
+            store.close().await;
+            let rows = rows.map_err(|e| UsageError(e.to_string()))?;
+            return print_queue(&rows, args.json);
+        }
         let messages = store
             .outbox(args.limit)
             .await
@@ -402,4 +413,30 @@ pub fn outbox(args: OutboxArgs, config: &LoadedConfig) -> Result<Outcome, UsageE
         }
         Ok(Outcome::Success)
     })
+}
+
+fn print_queue(rows: &[crate::store::Delivery], json: bool) -> Result<Outcome, UsageError> {
+    use crate::notify::format_time;
+    for row in rows {
+        if json {
+            let line = serde_json::to_string(row).map_err(|e| UsageError(e.to_string()))?;
+            println!("{line}");
+            continue;
+        }
+        let when = match row.state.as_str() {
+            "pending" => format!("next try {}", format_time(row.next_at)),
+            _ => row.done_at.map(format_time).unwrap_or_default(),
+        };
+        let error = (row.last_error.as_deref())
+            .map(|e| format!("; last error: {e}"))
+            .unwrap_or_default();
+        println!(
+            "#{} {} by {} to {}: {} after {} tries, {when}{error}",
+            row.id, row.kind, row.channel, row.recipient, row.state, row.attempts
+        );
+    }
+    if rows.is_empty() && !json {
+        println!("The delivery queue is empty.");
+    }
+    Ok(Outcome::Success)
 }

@@ -146,16 +146,21 @@ async fn set_password(
     let config = &services.config;
     let messages = notify::provider(&config.messages, &services.store).map_err(UsageError)?;
     let mail = notify::mail::provider(&config.mail, &services.store).map_err(UsageError)?;
-    let notifier = notify::Notifier {
-        messages: messages.as_ref(),
-        mail: mail.as_ref(),
-    };
     // With a directory, the password is written there too, and its pending
-    // copy is sealed under the service's key.
+    // copy is sealed under the service's key; with the key, notices go
+    // through the delivery queue, which the server tries again.
     let writeback = Writeback::from_config(&config.directory).map_err(UsageError)?;
     let key = match &writeback {
         Some(_) => Some(super::secret_key(config, false)?),
-        None => None,
+        None => super::secret_key(config, false).ok(),
+    };
+    let notifier = notify::Notifier {
+        messages: messages.as_ref(),
+        mail: mail.as_ref(),
+        queue: key.as_ref().map(|key| notify::queue::Queue {
+            store: &services.store,
+            key,
+        }),
     };
     let passwords = change::Passwords {
         store: &services.store,

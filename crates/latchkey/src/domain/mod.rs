@@ -271,6 +271,10 @@ fn notifier(core: &Core) -> Notifier<'_> {
     Notifier {
         messages: core.messages.as_ref(),
         mail: core.mail.as_ref(),
+        queue: Some(crate::notify::queue::Queue {
+            store: &core.store,
+            key: &core.key,
+        }),
     }
 }
 
@@ -307,7 +311,13 @@ impl Told<'_> {
         let mut failed = Vec::new();
         for (channel, e) in self
             .notifier
-            .tell(notice, &account.email, &phones, self.context)
+            .tell(
+                notice,
+                Some(account.id),
+                &account.email,
+                &phones,
+                self.context,
+            )
             .await
         {
             log_error(&format!("notice by {}: {e}", channel.as_str()));

@@ -21,6 +21,14 @@ impl Channel {
         }
     }
 
+    /// A channel as stored (`as_str`).
+    pub fn parse(name: &str) -> Option<Channel> {
+        match name {
+            "email" => Some(Channel::Email),
+            other => Channel::for_phone(other),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Sms => "sms",

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::store::{Store, StoreError};
 
 pub mod mail;
+pub mod queue;
 pub mod twilio;
 
 /// `[messages]`: which provider delivers texts and calls.
@@ -241,34 +242,72 @@ pub fn notice_messages(
     std::iter::once(mail).chain(texts).collect()
 }
 
-/// Where notices go: texts by the message provider, mails by the mail transport.
+/// Where notices go: texts by the message provider, mails by the mail
+/// transport; through the delivery queue when there is one (the server and
+/// the CLI with a key), so that a notice not taken now is tried again.
 pub struct Notifier<'a> {
     pub messages: &'a dyn MessageProvider,
     pub mail: &'a dyn MessageProvider,
+    pub queue: Option<queue::Queue<'a>>,
 }
 
 impl Notifier<'_> {
-    /// Tells of `notice` by mail to `email` and by text to each phone. Every
-    /// message is tried; those that failed are returned, for the caller to
-    /// log and audit (the change they report stands).
+    /// Tells of `notice` (about `account_id`) by mail to `email` and by
+    /// text to each phone. Every message is tried at once; those that
+    /// failed are returned, for the caller to log and audit (the change they
+    /// report stands). With a queue, they stay queued and are tried again.
     pub async fn tell(
         &self,
         notice: &Notice,
+        account_id: Option<i64>,
         email: &str,
         phones: &[&str],
         context: &NoticeContext<'_>,
     ) -> Vec<(Channel, SendError)> {
+        let messages = notice_messages(notice, email, phones, context);
+        let providers = queue::Providers {
+            messages: self.messages,
+            mail: self.mail,
+        };
+        let Some(queue) = self.queue else {
+            let mut failures = Vec::new();
+            for message in messages {
+                if let Err(e) = providers.send(&message, context.now).await {
+                    failures.push((message.channel, e));
+                }
+            }
+            return failures;
+        };
+        let ids = match queue.enqueue(&messages, account_id, context.now).await {
+            Ok(ids) => ids,
+            Err(e) => return messages.iter().map(|m| (m.channel, clone(&e))).collect(),
+        };
         let mut failures = Vec::new();
-        for message in notice_messages(notice, email, phones, context) {
-            let provider = match message.channel {
-                Channel::Email => self.mail,
-                Channel::Sms | Channel::Voice => self.messages,
-            };
-            if let Err(e) = provider.send(&message, context.now).await {
-                failures.push((message.channel, e));
+        for (id, message) in ids.into_iter().zip(&messages) {
+            let worker = format!("inline:{id}");
+            let tried = queue.try_one(&providers, id, &worker, context.now).await;
+            match tried {
+                Ok(queue::Tried::Sent | queue::Tried::NotHeld) => {}
+                Ok(queue::Tried::Retrying) => failures.push((
+                    message.channel,
+                    SendError::Unreachable("not taken yet; the queue tries again".into()),
+                )),
+                Ok(queue::Tried::Undelivered) => failures.push((
+                    message.channel,
+                    SendError::Refused("refused by the provider".into()),
+                )),
+                Err(e) => failures.push((message.channel, SendError::Store(e))),
             }
         }
         failures
+    }
+}
+
+fn clone(error: &SendError) -> SendError {
+    match error {
+        SendError::Refused(e) => SendError::Refused(e.clone()),
+        SendError::Unreachable(e) => SendError::Unreachable(e.clone()),
+        SendError::Store(e) => SendError::Refused(e.to_string()),
     }
 }
 

@@ -19,7 +19,7 @@ pub struct SealedPlace {
     purpose: &'static str,
 }
 
-pub const SEALED_PLACES: [SealedPlace; 3] = [
+pub const SEALED_PLACES: [SealedPlace; 4] = [
     SealedPlace {
         name: "authenticator apps",
         table: "methods",
@@ -43,6 +43,14 @@ pub const SEALED_PLACES: [SealedPlace; 3] = [
         column: "sealed_password",
         filter: "1 = 1",
         purpose: crate::secrets::PENDING_PASSWORD_PURPOSE,
+    },
+    SealedPlace {
+        name: "messages waiting to be delivered",
+        table: "deliveries",
+        id: "id",
+        column: "sealed",
+        filter: "state = 'pending'",
+        purpose: crate::secrets::DELIVERY_PURPOSE,
     },
 ];
 

@@ -287,6 +287,7 @@ async fn reminders_go_out_once_per_threshold_before_the_directory_password_expir
     let notifier = Notifier {
         messages: &outbox,
         mail: &outbox,
+        queue: None,
     };
     let reminding = Reminding {
         store: &portal.store,

@@ -15,6 +15,7 @@ mod cli_serve;
 mod cli_user;
 mod conformance;
 mod crash;
+mod deliveries;
 mod helpdesk;
 mod ldap;
 mod ocr;

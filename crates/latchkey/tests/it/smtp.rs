@@ -31,6 +31,32 @@ pub struct Received {
     pub user: Option<String>,
 }
 
+/// A loopback port nothing listens on (just now).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Plain SMTP to `port` on loopback, without credentials: whether or not
+/// a server listens there yet.
+pub fn plain_config(port: u16) -> MailConfig {
+    MailConfig {
+        transport: MailTransport::Smtp,
+        from: "Password service <no-reply@example.edu>".into(),
+        smtp: SmtpConfig {
+            host: "localhost".into(),
+            port,
+            security: Security::None,
+            username: String::new(),
+            ca_file: None,
+            timeout_seconds: 10,
+        },
+    }
+}
+
 fn python() -> Option<String> {
     let python = std::env::var("LATCHKEY_TEST_PYTHON").ok();
     if python.is_none() {
@@ -47,13 +73,19 @@ impl SmtpServer {
     /// A server that offers and requires STARTTLS when `tls`, and requires
     /// these credentials when `login` is given. `None`: skipped (see above).
     pub async fn start(name: &str, tls: bool, login: Option<(&str, &str)>) -> Option<SmtpServer> {
+        let port = free_port();
+        SmtpServer::start_at(name, port, tls, login).await
+    }
+
+    /// The same, on `port`: a mail server that comes back where it was.
+    pub async fn start_at(
+        name: &str,
+        port: u16,
+        tls: bool,
+        login: Option<(&str, &str)>,
+    ) -> Option<SmtpServer> {
         let python = python()?;
         let dir = TempDir::new(&format!("smtp-{name}"));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let out = dir.0.join("received.jsonl");
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/smtp/server.py");
         let mut command = Command::new(python);
@@ -92,18 +124,11 @@ impl SmtpServer {
 
     /// Mail configuration that reaches this server.
     pub fn config(&self, security: Security, username: &str) -> MailConfig {
-        MailConfig {
-            transport: MailTransport::Smtp,
-            from: "Password service <no-reply@example.edu>".into(),
-            smtp: SmtpConfig {
-                host: "localhost".into(),
-                port: self.port,
-                security,
-                username: username.into(),
-                ca_file: self.ca_file.clone(),
-                timeout_seconds: 10,
-            },
-        }
+        let mut config = plain_config(self.port);
+        config.smtp.security = security;
+        config.smtp.username = username.into();
+        config.smtp.ca_file = self.ca_file.clone();
+        config
     }
 
     pub fn mailer(&self, security: Security, login: Option<(&str, &str)>) -> Smtp {

@@ -251,6 +251,7 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             let notifier = Notifier {
                 messages: &outbox,
                 mail: &outbox,
+                queue: None,
             };
             let context = NoticeContext {
                 now: later,

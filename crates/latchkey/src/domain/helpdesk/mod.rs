@@ -131,6 +131,9 @@ pub struct AccountFacts {
     pub pending_write: Option<PendingWrite>,
     /// The last 15 events, newest first.
     pub events: Vec<AuditEvent>,
+    /// The last 10 notices queued for the account, newest first: whether
+    /// each went, is still being tried, or never went.
+    pub deliveries: Vec<crate::store::Delivery>,
 }
 
 /// The accounts an agent's search finds: by the start of a username or
@@ -169,6 +172,7 @@ pub async fn account_facts(
         directory_lock: crate::domain::unlock::directory_lock(core, &account).await,
         pending_write: pending.into_iter().find(|w| w.account_id == account.id),
         events: core.store.events_of(account.id, 15).await?,
+        deliveries: core.store.deliveries(Some(account.id), 10).await?,
         account,
     })
 }

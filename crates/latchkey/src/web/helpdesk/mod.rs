@@ -313,6 +313,26 @@ struct AccountPage<'a> {
     /// The id of the field the error is about, if it is about one.
     error_field: &'static str,
     events: Vec<(String, AuditEvent)>,
+    /// Each notice: when, how, and its state in words.
+    deliveries: Vec<(String, &'static str, String)>,
+}
+
+/// A queued notice's state, for the help desk.
+fn delivery_state(row: &crate::store::Delivery) -> String {
+    let tries = if row.attempts == 1 { "try" } else { "tries" };
+    match row.state.as_str() {
+        "sent" => "Delivered".to_owned(),
+        "pending" => format!(
+            "Not delivered yet ({} {tries}; trying again at {})",
+            row.attempts,
+            crate::notify::format_time(row.next_at)
+        ),
+        _ => format!(
+            "Never delivered ({} {tries}): {}. Tell the person another way.",
+            row.attempts,
+            row.last_error.as_deref().unwrap_or("no reason given")
+        ),
+    }
 }
 
 async fn account_page(
@@ -327,6 +347,20 @@ async fn account_page(
         .events
         .into_iter()
         .map(|e| (crate::notify::format_time(e.at), e))
+        .collect();
+    let deliveries = (facts.deliveries.iter())
+        .map(|row| {
+            let how = match row.channel.as_str() {
+                "email" => "Mail",
+                "voice" => "Call",
+                _ => "Text",
+            };
+            (
+                crate::notify::format_time(row.created_at),
+                how,
+                delivery_state(row),
+            )
+        })
         .collect();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -358,6 +392,7 @@ async fn account_page(
             error_field: error.as_ref().map_or("", |(_, field)| field),
             error: error.map(|(message, _)| message),
             events,
+            deliveries,
         },
         status,
     ))

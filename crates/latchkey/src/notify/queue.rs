@@ -1,0 +1,222 @@
+//! Notices that always arrive: each is written to the delivery queue
+//! first, then sent; one the provider does not take is tried again with
+//! backoff by the server's worker until its lifetime ends, and one that
+//! never goes raises an alarm (the log, a metric, the account's audit
+//! trail) instead of vanishing. Ory Kratos's courier retries too, but
+//! strands the rows of a crashed worker and spends its retries in seconds:
+//! here a claim is a lease, and retries spread over hours.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Channel, Message, MessageProvider, SendError};
+use crate::secrets::SecretKey;
+use crate::store::{Delivery, NewDelivery, Store, StoreError};
+
+/// What the queued words are sealed for.
+pub use crate::secrets::DELIVERY_PURPOSE as SEAL_PURPOSE;
+/// How long a notice is worth trying: a "password changed" warning still
+/// matters hours later.
+pub const NOTICE_LIFETIME: i64 = 24 * 3600;
+/// How long a worker holds the rows it claimed: longer than any send may
+/// take (the providers time out well before), so a row is never sent by
+/// two workers; a worker that dies gives its rows back after it.
+pub const LEASE_SECONDS: i64 = 120;
+
+/// The queue: where rows are kept and the key their words are sealed under.
+#[derive(Clone, Copy)]
+pub struct Queue<'a> {
+    pub store: &'a Store,
+    pub key: &'a SecretKey,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Words {
+    subject: String,
+    body: String,
+}
+
+/// What one try at a row came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tried {
+    Sent,
+    /// Not taken; tried again later.
+    Retrying,
+    /// Not taken, and its lifetime is over (or the provider refused it for
+    /// good): given up, with an alarm.
+    Undelivered,
+    /// Another worker holds it, or it is done already.
+    NotHeld,
+}
+
+/// Seconds before try `attempt` + 1: 15 s doubling to 15 minutes, spread
+/// over its upper half by `spread` (0 to 1) so that rows failed together
+/// are not all tried again together.
+pub fn backoff(attempt: i64, spread: f64) -> i64 {
+    let exponent = u32::try_from(attempt.clamp(1, 7) - 1).unwrap_or(0);
+    let full = (15 * 2i64.pow(exponent)).min(900);
+    let half = full / 2;
+    full - half + (half as f64 * spread.clamp(0.0, 1.0)) as i64
+}
+
+/// A spread from the row's id and attempt: no two rows retry in step.
+fn spread(id: i64, attempt: i64) -> f64 {
+    let mixed = (id.wrapping_mul(2_654_435_761) ^ attempt.wrapping_mul(40_503)).rem_euclid(1000);
+    mixed as f64 / 1000.0
+}
+
+impl Queue<'_> {
+    /// Queues `messages` for `account_id` in one transaction; their ids.
+    pub async fn enqueue(
+        &self,
+        messages: &[Message],
+        account_id: Option<i64>,
+        now: i64,
+    ) -> Result<Vec<i64>, SendError> {
+        let mut rows = Vec::with_capacity(messages.len());
+        for message in messages {
+            let words = Words {
+                subject: message.subject.clone(),
+                body: message.body.clone(),
+            };
+            let json = serde_json::to_vec(&words).map_err(|e| SendError::Refused(e.to_string()))?;
+            let sealed = (self.key)
+                .seal(SEAL_PURPOSE, &json)
+                .ok_or_else(|| SendError::Refused("the message could not be sealed".into()))?;
+            rows.push(NewDelivery {
+                kind: "notice",
+                channel: message.channel.as_str(),
+                recipient: &message.recipient,
+                account_id,
+                sealed,
+                expires_at: now + NOTICE_LIFETIME,
+            });
+        }
+        Ok(self.store.enqueue(&rows, now).await?)
+    }
+
+    /// Tries the row `id` now, if nobody holds it.
+    pub async fn try_one(
+        &self,
+        providers: &Providers<'_>,
+        id: i64,
+        worker: &str,
+        now: i64,
+    ) -> Result<Tried, StoreError> {
+        match (self.store)
+            .claim_delivery(id, worker, now, now + LEASE_SECONDS)
+            .await?
+        {
+            Some(row) => self.try_claimed(providers, &row, worker, now).await,
+            None => Ok(Tried::NotHeld),
+        }
+    }
+
+    /// Claims the rows due and tries each: what became of them.
+    pub async fn deliver_due(
+        &self,
+        providers: &Providers<'_>,
+        worker: &str,
+        now: i64,
+    ) -> Result<Vec<(Delivery, Tried)>, StoreError> {
+        let due = (self.store)
+            .claim_due_deliveries(worker, now, now + LEASE_SECONDS, 50)
+            .await?;
+        let mut tried = Vec::with_capacity(due.len());
+        for row in due {
+            let outcome = self.try_claimed(providers, &row, worker, now).await?;
+            tried.push((row, outcome));
+        }
+        Ok(tried)
+    }
+
+    async fn try_claimed(
+        &self,
+        providers: &Providers<'_>,
+        row: &Delivery,
+        worker: &str,
+        now: i64,
+    ) -> Result<Tried, StoreError> {
+        let message = self.open(row);
+        let sent = match &message {
+            Some(message) => providers.send(message, now).await,
+            None => Err(SendError::Refused("sealed under no key of the ring".into())),
+        };
+        let error = match sent {
+            Ok(()) => {
+                let held = self.store.delivery_sent(row.id, worker, now).await?;
+                return Ok(if held { Tried::Sent } else { Tried::NotHeld });
+            }
+            Err(e) => e,
+        };
+        let attempt = row.attempts + 1;
+        let next_at = now + backoff(attempt, spread(row.id, attempt));
+        // A refusal is for good (a bad address, a number the provider will
+        // not text); an unreachable provider may come back.
+        let again = matches!(error, SendError::Unreachable(_)) && next_at < row.expires_at;
+        let said = error.to_string();
+        let next_at = again.then_some(next_at);
+        (self.store)
+            .delivery_failed(row.id, worker, &said, next_at, now)
+            .await?;
+        if again {
+            tracing::warn!(id = row.id, channel = %row.channel, error = %said, "a notice will be tried again");
+            return Ok(Tried::Retrying);
+        }
+        tracing::error!(id = row.id, channel = %row.channel, error = %said, "a notice could not be delivered");
+        let action = format!("notice_undelivered.{}", row.channel);
+        (self.store)
+            .record_event(now, "courier", &action, row.account_id, "")
+            .await?;
+        Ok(Tried::Undelivered)
+    }
+
+    fn open(&self, row: &Delivery) -> Option<Message> {
+        let json = self.key.open(SEAL_PURPOSE, &row.sealed)?;
+        let words: Words = serde_json::from_slice(&json).ok()?;
+        Some(Message {
+            channel: Channel::parse(&row.channel)?,
+            recipient: row.recipient.clone(),
+            subject: words.subject,
+            body: words.body,
+        })
+    }
+}
+
+/// Who carries each channel: texts and calls, and mail.
+pub struct Providers<'a> {
+    pub messages: &'a dyn MessageProvider,
+    pub mail: &'a dyn MessageProvider,
+}
+
+impl Providers<'_> {
+    fn of(&self, channel: Channel) -> &dyn MessageProvider {
+        match channel {
+            Channel::Email => self.mail,
+            Channel::Sms | Channel::Voice => self.messages,
+        }
+    }
+
+    /// Sends `message` by the provider of its channel, now.
+    pub async fn send(&self, message: &Message, now: i64) -> Result<(), SendError> {
+        self.of(message.channel).send(message, now).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_seconds_to_a_quarter_hour_and_spread() {
+        let lows: Vec<i64> = (1..=8).map(|attempt| backoff(attempt, 0.0)).collect();
+        assert_eq!(lows, [8, 15, 30, 60, 120, 240, 450, 450]);
+        assert_eq!(backoff(1, 1.0), 15);
+        assert_eq!(backoff(9, 1.0), 900);
+        let spreads: std::collections::BTreeSet<i64> =
+            (1..=20).map(|id| backoff(3, spread(id, 3))).collect();
+        assert!(
+            spreads.len() > 5,
+            "rows failed together retry apart: {spreads:?}"
+        );
+    }
+}
