@@ -129,7 +129,7 @@ impl Default for ThrottleConfig {
             // busiest day; each reset sends one or two codes.
             messages_per_hour: 300,
             messages_per_day: 2000,
-            messages_per_prefix: 10,
+            messages_per_prefix: 25,
             pumping_alarm_sent: 30,
             pumping_alarm_percent: 25,
             address_window_minutes: 10,
