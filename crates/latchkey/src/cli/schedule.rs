@@ -5,8 +5,7 @@ use crate::directory::{DirectoryConfig, Settled};
 use crate::domain::reminders::{self, Reminding};
 use crate::domain::settle::{SETTLED_FROM, settle_pending};
 use crate::domain::{Core, Told};
-use crate::notify::queue::{Providers, Queue};
-use crate::notify::{NoticeContext, Notifier};
+use crate::notify::NoticeContext;
 
 /// How often each instance looks for queued notices due.
 const DELIVERY_EVERY_SECONDS: u64 = 5;
@@ -17,13 +16,9 @@ const DELIVERY_EVERY_SECONDS: u64 = 5;
 /// a worker that died come back when its lease runs out.
 pub async fn deliver_forever(state: Core) {
     let worker = state.entropy.token();
-    let queue = Queue {
-        store: &state.store,
-        key: &state.key,
-    };
-    let providers = Providers {
-        messages: state.messages.as_ref(),
-        mail: state.mail.as_ref(),
+    let notifier = state.notifier();
+    let (Some(queue), providers) = (notifier.queue, notifier.providers()) else {
+        return;
     };
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(DELIVERY_EVERY_SECONDS)).await;
@@ -51,14 +46,7 @@ pub async fn reconcile_forever(state: Core) {
         return;
     };
     let every = std::time::Duration::from_secs(writeback.retry_seconds.unsigned_abs());
-    let notifier = Notifier {
-        messages: state.messages.as_ref(),
-        mail: state.mail.as_ref(),
-        queue: Some(Queue {
-            store: &state.store,
-            key: &state.key,
-        }),
-    };
+    let notifier = state.notifier();
     loop {
         tokio::time::sleep(every).await;
         let keep = state.policy.history_depth();
@@ -99,14 +87,7 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
     }
     let every = config.reminder_every_minutes * 60;
     let holder = state.entropy.token();
-    let notifier = Notifier {
-        messages: state.messages.as_ref(),
-        mail: state.mail.as_ref(),
-        queue: Some(Queue {
-            store: &state.store,
-            key: &state.key,
-        }),
-    };
+    let notifier = state.notifier();
     let reminding = Reminding {
         store: &state.store,
         directory: writeback.directory.as_ref(),

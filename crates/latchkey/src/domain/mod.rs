@@ -39,7 +39,7 @@ use crate::secrets::{Entropy, SecretKey};
 use crate::site::Site;
 use crate::store::{AccountChange, NewEvent, Store, StoreError};
 use change::Passwords;
-use limits::Limit;
+use limits::{Count, Limit};
 
 /// What the domain works with: the ports (store, messages, directory,
 /// clock) and the rules in force.
@@ -71,6 +71,18 @@ pub struct Services {
 }
 
 impl Services {
+    /// Where notices go: its providers, through the delivery queue.
+    pub fn notifier(&self) -> Notifier<'_> {
+        Notifier {
+            messages: self.messages.as_ref(),
+            mail: self.mail.as_ref(),
+            queue: Some(crate::notify::queue::Queue {
+                store: &self.store,
+                key: &self.key,
+            }),
+        }
+    }
+
     /// What a password change works with.
     pub fn passwords(&self) -> Passwords<'_> {
         Passwords {
@@ -219,12 +231,14 @@ pub async fn change_account(
 }
 
 /// Counts a hit against `limit` for `subject` and refuses with
-/// [`Error::TooMany`] once it is over.
-pub async fn throttle(core: &Core, limit: Limit, subject: &str) -> Result<(), Error> {
-    if !limit.hit(core, subject).await?.allowed() {
+/// [`Error::TooMany`] once it is over; the count, for a caller that
+/// weighs it (the proof of work rises with it).
+pub async fn throttle(core: &Core, limit: Limit, subject: &str) -> Result<Count, Error> {
+    let count = limit.hit(core, subject).await?;
+    if !count.allowed() {
         return Err(Error::TooMany);
     }
-    Ok(())
+    Ok(count)
 }
 
 /// Tells the person about a change on every channel they have: a mail, and
@@ -238,7 +252,7 @@ pub async fn notify(
     notice: Notice,
     also_phone: Option<&str>,
 ) -> Result<(), Error> {
-    let (notifier, context) = (notifier(core), notice_context(core, caller));
+    let (notifier, context) = (core.notifier(), notice_context(core, caller));
     let told = Told {
         notifier: &notifier,
         context: &context,
@@ -256,7 +270,7 @@ pub async fn after_change(
     account: &Account,
     keep: Option<&str>,
 ) -> Result<u64, Error> {
-    let (notifier, context) = (notifier(core), notice_context(core, caller));
+    let (notifier, context) = (core.notifier(), notice_context(core, caller));
     let told = Told {
         notifier: &notifier,
         context: &context,
@@ -265,17 +279,6 @@ pub async fn after_change(
     Ok(change::after_change(&core.store, &told, account, keep)
         .await?
         .0)
-}
-
-fn notifier(core: &Core) -> Notifier<'_> {
-    Notifier {
-        messages: core.messages.as_ref(),
-        mail: core.mail.as_ref(),
-        queue: Some(crate::notify::queue::Queue {
-            store: &core.store,
-            key: &core.key,
-        }),
-    }
 }
 
 fn notice_context<'a>(core: &'a Core, caller: &'a Caller) -> NoticeContext<'a> {

@@ -130,11 +130,7 @@ pub async fn send(
         }
         let mut failed = Vec::new();
         for message in messages(reminding, &reminder, now) {
-            let provider = match message.channel {
-                Channel::Email => reminding.notifier.mail,
-                Channel::Sms | Channel::Voice => reminding.notifier.messages,
-            };
-            if let Err(e) = provider.send(&message, now).await {
+            if let Err(e) = reminding.notifier.providers().send(&message, now).await {
                 tracing::warn!(error = %e, channel = message.channel.as_str(), "a reminder was not delivered");
                 failed.push(message.channel);
             }

@@ -62,10 +62,7 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     let lifetime = core.server.reset_minutes * 60;
     let address = &caller.address;
     // Every new reset is a row: one address cannot fill the database.
-    let recent = Limit::ResetsPerAddress.hit(core, &caller.source).await?;
-    if !recent.allowed() {
-        return Err(Error::TooMany);
-    }
+    let recent = throttle(core, Limit::ResetsPerAddress, &caller.source).await?;
     core.store
         .create_reset_session(&id, &csrf, address, now, now + lifetime)
         .await?;

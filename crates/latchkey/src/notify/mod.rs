@@ -252,6 +252,14 @@ pub struct Notifier<'a> {
 }
 
 impl Notifier<'_> {
+    /// Its providers, each for its channels.
+    pub fn providers(&self) -> queue::Providers<'_> {
+        queue::Providers {
+            messages: self.messages,
+            mail: self.mail,
+        }
+    }
+
     /// Tells of `notice` (about `account_id`) by mail to `email` and by
     /// text to each phone. Every message is tried at once; those that
     /// failed are returned, for the caller to log and audit (the change they
@@ -265,10 +273,7 @@ impl Notifier<'_> {
         context: &NoticeContext<'_>,
     ) -> Vec<(Channel, SendError)> {
         let messages = notice_messages(notice, email, phones, context);
-        let providers = queue::Providers {
-            messages: self.messages,
-            mail: self.mail,
-        };
+        let providers = self.providers();
         let Some(queue) = self.queue else {
             let mut failures = Vec::new();
             for message in messages {
