@@ -104,8 +104,16 @@ fn main() {
             }
             for (n, hash) in hashes.iter().enumerate() {
                 let current = store.find_account(&username).await.unwrap().unwrap();
+                let commit = latchkey::store::Commit {
+                    new_hash: hash,
+                    keep: 24,
+                    now: 2 + n as i64,
+                    actor: "load",
+                    finishing: None,
+                    notices: &[],
+                };
                 store
-                    .commit_password_change(&current, hash, 24, 2 + n as i64, "load", None)
+                    .commit_password_change(&current, &commit)
                     .await
                     .unwrap();
             }

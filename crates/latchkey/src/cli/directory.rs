@@ -58,7 +58,16 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                 let keep = config.policy()?.history_depth();
                 // Settled changes are told as the server tells them.
                 let providers = Providers::of(config, &store)?;
-                let notifier = providers.notifier();
+                let budget = crate::domain::budget::Budget {
+                    store: &store,
+                    throttle: &settings.throttle,
+                };
+                let queue = notify::queue::Queue {
+                    store: &store,
+                    key: &key,
+                    spend: &budget,
+                };
+                let notifier = providers.notifier(Some(queue));
                 let now = unix_now();
                 let context = notify::NoticeContext {
                     now,
@@ -137,12 +146,13 @@ impl Providers {
         })
     }
 
-    fn notifier(&self) -> notify::Notifier<'_> {
-        // Reminders are sent once each, by their own claim, not queued.
+    /// Through the delivery queue when `queue` is given: what this run
+    /// could not send, the server's worker tries again.
+    fn notifier<'a>(&'a self, queue: Option<notify::queue::Queue<'a>>) -> notify::Notifier<'a> {
         notify::Notifier {
             messages: self.messages.as_ref(),
             mail: self.mail.as_ref(),
-            queue: None,
+            queue,
         }
     }
 }
@@ -156,7 +166,17 @@ async fn reminders(
     let settings = &config.config;
     let writeback = configured(config)?;
     let providers = Providers::of(config, store)?;
-    let notifier = providers.notifier();
+    let key = super::secret_key(settings, false)?;
+    let budget = crate::domain::budget::Budget {
+        store,
+        throttle: &settings.throttle,
+    };
+    let queue = notify::queue::Queue {
+        store,
+        key: &key,
+        spend: &budget,
+    };
+    let notifier = providers.notifier(Some(queue));
     let reminding = Reminding {
         store,
         directory: writeback.directory.as_ref(),

@@ -23,7 +23,7 @@ pub async fn deliver_forever(state: Core) {
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(DELIVERY_EVERY_SECONDS)).await;
         match queue
-            .deliver_due(&providers, &worker, state.clock.now())
+            .deliver_due(&providers, &worker, state.clock.as_ref())
             .await
         {
             Ok(tried) => {

@@ -154,12 +154,17 @@ async fn set_password(
         Some(_) => Some(super::secret_key(config, false)?),
         None => super::secret_key(config, false).ok(),
     };
+    let budget = crate::domain::budget::Budget {
+        store: &services.store,
+        throttle: &config.throttle,
+    };
     let notifier = notify::Notifier {
         messages: messages.as_ref(),
         mail: mail.as_ref(),
         queue: key.as_ref().map(|key| notify::queue::Queue {
             store: &services.store,
             key,
+            spend: &budget,
         }),
     };
     let passwords = change::Passwords {
@@ -168,22 +173,23 @@ async fn set_password(
         policy: &services.policy,
         writeback: writeback.as_ref().zip(key.as_ref()),
     };
+    let context = notify::NoticeContext {
+        now: unix_now(),
+        address: "the help desk's command line",
+        helpdesk_phone: &config.helpdesk.phone,
+        service: &config.branding.name,
+    };
+    let told = Told {
+        notifier: &notifier,
+        context: &context,
+        actor: "cli",
+    };
     let may = change::MayChange::by_operator(&account);
-    let changed = change::change_password(&passwords, may, &password, unix_now()).await;
+    let warning = told.warning(&account);
+    let changed = change::change_password(&passwords, may, &password, context.now, warning).await;
     match changed {
-        Ok(()) => {
-            let context = notify::NoticeContext {
-                now: unix_now(),
-                address: "the help desk's command line",
-                helpdesk_phone: &config.helpdesk.phone,
-                service: &config.branding.name,
-            };
-            let told = Told {
-                notifier: &notifier,
-                context: &context,
-                actor: "cli",
-            };
-            let (_, failed) = change::after_change(&services.store, &told, &account, None)
+        Ok(queued) => {
+            let (_, failed) = change::after_change(&services.store, &told, &account, None, &queued)
                 .await
                 .map_err(|e| UsageError(e.to_string()))?;
             for channel in failed {

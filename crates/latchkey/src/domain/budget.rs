@@ -7,7 +7,10 @@
 
 use super::limits::Limit;
 use super::{Core, Error};
+use crate::config::ThrottleConfig;
 use crate::notify::Channel;
+use crate::notify::queue::{Kind, Spend};
+use crate::store::{Delivery, Store, StoreError};
 
 /// Why a text or call was not sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +48,15 @@ pub fn prefix(phone: &str) -> &str {
     &phone[..cut]
 }
 
+/// The budget's counters a text or call to `phone` counts against.
+fn counters(phone: &str) -> [(Limit, &str); 3] {
+    [
+        (Limit::MessagesPerHour, "all"),
+        (Limit::MessagesPerDay, "all"),
+        (Limit::MessagesPerPrefix, prefix(phone)),
+    ]
+}
+
 /// Takes one text or call to `phone` from the budget, or says why not. A
 /// message withheld takes nothing, so a flood of refused ones cannot keep
 /// the budget spent after it ends.
@@ -56,11 +68,7 @@ pub async fn spend(
     if let Err(region) = core.countries.allows(channel, phone) {
         return Ok(Err(Withheld::Country(region)));
     }
-    let counters = [
-        (Limit::MessagesPerHour, "all"),
-        (Limit::MessagesPerDay, "all"),
-        (Limit::MessagesPerPrefix, prefix(phone)),
-    ];
+    let counters = counters(phone);
     for (limit, subject) in counters {
         if limit.count(core, subject).await?.left() == 0 {
             crate::domain::log_error(&format!(
@@ -74,6 +82,43 @@ pub async fn spend(
         limit.hit(core, subject).await?;
     }
     Ok(Ok(()))
+}
+
+/// Counts the texts and calls the delivery queue sends that are never
+/// withheld: notices (they follow a change that needed a proof, and
+/// withholding one would silence the one warning its owner gets),
+/// reminders (sent by the schedule, once) and the help desk's links. Codes
+/// spent theirs in [`spend`] before they were queued.
+pub struct Budget<'a> {
+    pub store: &'a Store,
+    pub throttle: &'a ThrottleConfig,
+}
+
+#[async_trait::async_trait]
+impl Spend for Budget<'_> {
+    async fn sent(&self, row: &Delivery, now: i64) -> Result<(), StoreError> {
+        let paid = row.kind == Kind::Code.as_str();
+        if paid || row.channel == Channel::Email.as_str() {
+            return Ok(());
+        }
+        for (limit, subject) in counters(&row.recipient) {
+            limit
+                .hit_in(self.store, self.throttle, subject, now)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Spend for super::Services {
+    async fn sent(&self, row: &Delivery, now: i64) -> Result<(), StoreError> {
+        let budget = Budget {
+            store: &self.store,
+            throttle: &self.throttle,
+        };
+        budget.sent(row, now).await
+    }
 }
 
 /// The key codes typed back are counted under (not a limit: a signal).

@@ -8,9 +8,9 @@ use super::authority::Checked;
 use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback};
 use crate::hashing::{HashError, Hasher};
 use crate::model::account::Account;
-use crate::notify::{Channel, Notice};
+use crate::notify::{Channel, Notice, Queued};
 use crate::secrets::SecretKey;
-use crate::store::{PendingWrite, ResetSession, Step, Store, StoreError};
+use crate::store::{Commit, NewDelivery, PendingWrite, ResetSession, Step, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
@@ -90,6 +90,11 @@ impl<'a> MayChange<'a> {
         }
     }
 
+    /// The account it may change.
+    pub fn account(&self) -> &'a Account {
+        self.account
+    }
+
     fn actor(&self) -> &'static str {
         match self.holder {
             Holder::Reset(_) | Holder::Person => super::SELF_SERVICE,
@@ -105,25 +110,32 @@ impl<'a> MayChange<'a> {
 /// transaction here. A reset's session moves to `done` in that same
 /// transaction, so a crash leaves the reset either done with the new
 /// password or at its password step with the old one.
+///
+/// `warning` (the owner's notice of the change, [`Told::warning`]) is
+/// queued in that transaction too: a change that commits is always told.
+/// The rows queued, for [`after_change`] to try at once.
 pub async fn change_password(
     passwords: &Passwords<'_>,
     may: MayChange<'_>,
     password: &str,
     now: i64,
-) -> Result<(), ChangeError> {
+    warning: Option<Vec<NewDelivery>>,
+) -> Result<Vec<Queued>, ChangeError> {
     let finishing = match may.holder {
         Holder::Reset(session) => Some(session),
         _ => None,
     };
-    change(
-        passwords,
-        may.account,
-        password,
+    let warning = warning.unwrap_or_default();
+    let change = Change {
+        account: may.account,
         now,
-        may.actor(),
+        actor: may.actor(),
         finishing,
-    )
-    .await
+        warning: &warning,
+    };
+    let ids = change.make(passwords, password).await?;
+    let channels = warning.iter().filter_map(|row| Channel::parse(row.channel));
+    Ok(ids.into_iter().zip(channels).collect())
 }
 
 /// The person's current password, proven, or what the check said instead.
@@ -145,46 +157,60 @@ pub async fn prove_current_password<'a>(
     )
 }
 
-async fn change(
-    passwords: &Passwords<'_>,
-    account: &Account,
-    password: &str,
+/// One change being made, and what is written with it.
+struct Change<'a> {
+    account: &'a Account,
     now: i64,
-    actor: &str,
-    finishing: Option<&str>,
-) -> Result<(), ChangeError> {
-    let Passwords {
-        store,
-        hasher,
-        policy,
-        writeback,
-    } = passwords;
-    let verdict = policy.check(password, &account.person());
-    if !verdict.accepted() {
-        return Err(ChangeError::Rejected(verdict));
-    }
-    let depth = policy.history_depth();
-    if depth > 0 {
-        let mut history = store.password_hashes(account.id).await?;
-        history.truncate(depth);
-        if hasher.matches_any(password, history).await? {
-            return Err(ChangeError::Rejected(Verdict {
-                violations: vec![Violation::history(depth)],
-            }));
+    actor: &'a str,
+    /// The reset session that moves to `done` with the change.
+    finishing: Option<&'a str>,
+    warning: &'a [NewDelivery],
+}
+
+impl Change<'_> {
+    async fn make(
+        &self,
+        passwords: &Passwords<'_>,
+        password: &str,
+    ) -> Result<Vec<i64>, ChangeError> {
+        let Passwords {
+            store,
+            hasher,
+            policy,
+            writeback,
+        } = passwords;
+        let account = self.account;
+        let verdict = policy.check(password, &account.person());
+        if !verdict.accepted() {
+            return Err(ChangeError::Rejected(verdict));
         }
+        let depth = policy.history_depth();
+        if depth > 0 {
+            let mut history = store.password_hashes(account.id).await?;
+            history.truncate(depth);
+            if hasher.matches_any(password, history).await? {
+                return Err(ChangeError::Rejected(Verdict {
+                    violations: vec![Violation::history(depth)],
+                }));
+            }
+        }
+        let hash = hasher.hash(password).await?;
+        let commit = Commit {
+            new_hash: &hash,
+            keep: depth,
+            now: self.now,
+            actor: self.actor,
+            finishing: self.finishing,
+            notices: self.warning,
+        };
+        let commit = || store.commit_password_change(account, &commit);
+        let Some(writeback) = writeback else {
+            return Ok(commit().await?);
+        };
+        let (now, actor) = (self.now, self.actor);
+        write_to_directory(store, *writeback, account, password, &hash, now, actor).await?;
+        commit().await.map_err(ChangeError::NotStoredHere)
     }
-    let hash = hasher.hash(password).await?;
-    let Some(writeback) = writeback else {
-        store
-            .commit_password_change(account, &hash, depth, now, actor, finishing)
-            .await?;
-        return Ok(());
-    };
-    write_to_directory(store, *writeback, account, password, &hash, now, actor).await?;
-    store
-        .commit_password_change(account, &hash, depth, now, actor, finishing)
-        .await
-        .map_err(ChangeError::NotStoredHere)
 }
 
 /// Records the change as pending, then asks the directory. A refusal or an
@@ -267,16 +293,25 @@ pub async fn verify_password(
 /// since whoever signed in with the old password must not stay, and the
 /// person is told on every channel they have. Returns how many sessions
 /// ended and the channels a notice failed on.
+///
+/// `queued`: the notice the change queued with it, tried now; a change
+/// that queued none (settled from the directory, or made without a
+/// queue) queues and tells it here.
 pub async fn after_change(
     store: &Store,
     told: &Told<'_>,
     account: &Account,
     keep: Option<&str>,
+    queued: &[Queued],
 ) -> Result<(u64, Vec<Channel>), StoreError> {
     let ended = store.end_sessions_of(account.id, keep).await?;
-    let failed = told
-        .tell(store, account, &Notice::PasswordChanged, None)
-        .await?;
+    let failed = match queued {
+        [] => {
+            told.tell(store, account, &Notice::PasswordChanged, None)
+                .await?
+        }
+        queued => told.deliver(store, account, queued).await?,
+    };
     Ok((ended, failed))
 }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::change::ChangeError;
 use super::{Error, log_error};
 use crate::directory::DirectoryError;
+use crate::notify::Queued;
 use crate::store::StoreError;
 
 /// Each rule in force: its id, its line, and how the last try fared
@@ -95,10 +96,11 @@ pub fn check_answer(
 }
 
 /// Whether a change is made here too, or only in the directory so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Made {
-    /// In both: the person is told and other sessions end now.
-    Everywhere,
+    /// In both: the person is told (the notice queued with the change is
+    /// tried now) and other sessions end now.
+    Everywhere(Vec<Queued>),
     /// In the directory, not yet here: the reconciler stores it, and tells
     /// the person then, so a notice never reports a change half made.
     InDirectory,
@@ -107,9 +109,9 @@ pub enum Made {
 /// A change the directory took counts as made, even while this store has
 /// yet to take it (the reconciler settles it): the person's laptops and
 /// services check the directory.
-pub fn made(result: Result<(), ChangeError>) -> Result<Made, ChangeError> {
+pub fn made(result: Result<Vec<Queued>, ChangeError>) -> Result<Made, ChangeError> {
     match result {
-        Ok(()) => Ok(Made::Everywhere),
+        Ok(queued) => Ok(Made::Everywhere(queued)),
         Err(ChangeError::NotStoredHere(e)) => {
             log_error(&format!(
                 "a change is in the directory only until settled: {e}"

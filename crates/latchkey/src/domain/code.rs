@@ -8,6 +8,7 @@ use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::method::Method;
+use crate::notify::queue::{Kind, Tried};
 use crate::notify::{Channel, CodeUse, code_message};
 use crate::store::{CodeAttempt, StoredMethod};
 
@@ -19,7 +20,9 @@ pub const CODE_PURPOSE: &str = "code";
 pub enum NotSent {
     /// Over the per-account or per-phone limit.
     Throttled,
-    /// The provider refused it or could not be reached (logged).
+    /// The provider refused it, or it could not be queued (logged). One
+    /// the provider could not be reached for stays queued and counts as
+    /// sent: the queue's worker tries it again while the code lives.
     Failed,
     /// Not allowed to that country, or over the budget for texts and
     /// calls: what the person can do instead.
@@ -63,9 +66,31 @@ pub async fn send_code(
     let service = &core.site.branding.name;
     let minutes = core.server.code_minutes;
     let message = code_message(channel, phone, &code, minutes, usage, service);
-    if let Err(e) = core.messages.send(&message, now).await {
-        log_error(&format!("sending a code: {e}"));
-        return Ok(Err(NotSent::Failed));
+    // Queued, then tried at once: a provider that does not answer now gets
+    // it from the queue's worker while the code still lives.
+    let lifetime = (Kind::Code, now + minutes * 60);
+    let tried = (core.queue())
+        .send_now(
+            &core.notifier().providers(),
+            &message,
+            Some(account_id),
+            lifetime,
+            now,
+        )
+        .await;
+    match tried {
+        Ok(Tried::Sent | Tried::NotHeld) => {}
+        Ok(Tried::Retrying) => {
+            tracing::warn!(
+                channel = channel.as_str(),
+                "a code is queued: the provider did not take it yet"
+            );
+        }
+        Ok(Tried::Undelivered) => return Ok(Err(NotSent::Failed)),
+        Err(e) => {
+            log_error(&format!("sending a code: {e}"));
+            return Ok(Err(NotSent::Failed));
+        }
     }
     let channel = crate::metrics::ChannelLabels {
         channel: channel.as_str().to_owned(),
@@ -123,16 +148,82 @@ pub struct MethodOption {
     pub label: String,
 }
 
-/// The ways this account can prove itself, as the method page offers them.
-pub async fn method_options(core: &Core, account: &Account) -> Result<Vec<MethodOption>, Error> {
-    let stored = core.store.methods(account.id).await?;
-    Ok(Method::of(account, has_app(&stored))
+/// The ways this account can prove itself for `usage`, as the method page
+/// offers them.
+pub async fn method_options(
+    core: &Core,
+    account: &Account,
+    usage: CodeUse,
+) -> Result<Vec<MethodOption>, Error> {
+    Ok(methods_now(core, account, usage)
+        .await?
         .into_iter()
         .map(|method| MethodOption {
             value: method.as_str(),
             label: method.offer(account),
         })
         .collect())
+}
+
+/// The ways this account can prove itself for `usage` now. In a reset,
+/// less those paused after too many wrong codes ([`PausedWays`]), and none
+/// while its online reset is locked.
+pub async fn methods_now(
+    core: &Core,
+    account: &Account,
+    usage: CodeUse,
+) -> Result<Vec<Method>, Error> {
+    let stored = core.store.methods(account.id).await?;
+    if usage != CodeUse::Reset {
+        return Ok(Method::of(account, has_app(&stored)));
+    }
+    let paused = paused_ways(core, account.id).await?;
+    Ok(reset_methods(account, &stored, paused, core.clock.now()))
+}
+
+/// Which of an account's ways are paused for resets: codes sent by text
+/// or call, and the app's, each counted apart, so a stranger who guessed
+/// at one leaves the owner the other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PausedWays {
+    pub sent: bool,
+    pub app: bool,
+}
+
+pub async fn paused_ways(core: &Core, account_id: i64) -> Result<PausedWays, Error> {
+    let id = account_id.to_string();
+    Ok(PausedWays {
+        sent: Limit::ResetCodeFailures.paused(core, &id).await?,
+        app: Limit::ResetAppCodeFailures.paused(core, &id).await?,
+    })
+}
+
+/// [`methods_now`] for a reset, from what was read.
+pub fn reset_methods(
+    account: &Account,
+    stored: &[StoredMethod],
+    paused: PausedWays,
+    now: i64,
+) -> Vec<Method> {
+    if codes_paused(account, now) {
+        return Vec::new();
+    }
+    match open_ways(account, stored, paused) {
+        // The last way to pause locked the account: once that lock has
+        // ended, every way is open again.
+        open if open.is_empty() => Method::of(account, has_app(stored)),
+        open => open,
+    }
+}
+
+/// The account's ways that are not paused.
+fn open_ways(account: &Account, stored: &[StoredMethod], paused: PausedWays) -> Vec<Method> {
+    let mut open = Method::of(account, has_app(stored));
+    open.retain(|method| match method {
+        Method::App => !paused.app,
+        Method::Text | Method::Call => !paused.sent,
+    });
+    open
 }
 
 /// Whether an authenticator app is among the stored methods.
@@ -153,6 +244,9 @@ pub enum WrongCode {
     /// That one was the last allowed from its source: that source's tries
     /// at the account pause; the account stays open to everyone else.
     PausedHere,
+    /// That one was the last allowed for its way (text and call, or the
+    /// app): that way pauses, and the account's other way stays open.
+    WayPaused,
     /// Counted; this many more wrong codes are allowed before the pause.
     BeforeLock(i64),
 }
@@ -166,7 +260,7 @@ impl WrongCode {
     /// the account's pause comes first.
     pub fn tries_left(self, for_this_code: i64) -> i64 {
         match self {
-            WrongCode::Locked | WrongCode::PausedHere => 0,
+            WrongCode::Locked | WrongCode::PausedHere | WrongCode::WayPaused => 0,
             WrongCode::BeforeLock(left) => for_this_code.min(left),
         }
     }
@@ -182,29 +276,43 @@ async fn count_wrong(core: &Core, limit: Limit, account_id: i64) -> Result<Wrong
     })
 }
 
-/// Counts a wrong reset (or caller-check) code for the account from
-/// `source` ([`crate::domain::Caller::source`]). The one that reaches the
-/// account's limit locks its online reset for `lock_minutes`; before that,
-/// the one that reaches the source's limit pauses that source's tries, so
-/// one stranger alone cannot lock the owner out.
+/// Counts a wrong reset (or caller-check) code, from `method`, for the
+/// account from `source` ([`crate::domain::Caller::source`]). Codes sent
+/// by text or call and the app's are counted apart: the one that reaches
+/// its way's limit pauses that way while the account has another, and
+/// locks its online reset for `lock_minutes` when it was the last. Before
+/// that, the one that reaches the source's limit pauses that source's
+/// tries, so one stranger alone cannot lock the owner out.
 pub async fn count_wrong_code(
     core: &Core,
     source: &str,
     account_id: i64,
+    method: Method,
 ) -> Result<WrongCode, Error> {
     let from_here = Limit::ResetCodeFailuresFromSource
         .hit(core, &from_source(account_id, source))
         .await?;
-    let wrong = count_wrong(core, Limit::ResetCodeFailures, account_id).await?;
+    let limit = match method {
+        Method::App => Limit::ResetAppCodeFailures,
+        Method::Text | Method::Call => Limit::ResetCodeFailures,
+    };
+    let wrong = count_wrong(core, limit, account_id).await?;
     Ok(match wrong {
         WrongCode::Locked => {
+            let account = core.store.account_by_id(account_id).await?;
+            let stored = core.store.methods(account_id).await?;
+            let paused = paused_ways(core, account_id).await?;
+            let left = account.is_some_and(|a| !open_ways(&a, &stored, paused).is_empty());
+            if left {
+                return Ok(WrongCode::WayPaused);
+            }
             let until = core.clock.now() + core.throttle.lock_minutes * 60;
             core.store.lock_reset(account_id, until).await?;
             WrongCode::Locked
         }
         _ if from_here.reached() => WrongCode::PausedHere,
         WrongCode::BeforeLock(left) => WrongCode::BeforeLock(left.min(from_here.left())),
-        WrongCode::PausedHere => WrongCode::PausedHere,
+        other => other,
     })
 }
 
@@ -278,9 +386,8 @@ pub async fn send_chosen(
     method: &str,
     usage: CodeUse,
 ) -> Result<Result<Chosen, String>, Error> {
-    let stored = core.store.methods(account.id).await?;
-    let listed =
-        Method::parse(method).filter(|m| Method::of(account, has_app(&stored)).contains(m));
+    let now_offered = methods_now(core, account, usage).await?;
+    let listed = Method::parse(method).filter(|m| now_offered.contains(m));
     let Some(method) = listed else {
         return Ok(Err("Choose one of the ways listed.".to_owned()));
     };

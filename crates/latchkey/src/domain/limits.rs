@@ -7,6 +7,7 @@ use super::{Core, Error};
 use crate::config::ThrottleConfig;
 use crate::directory::DirectoryPolicy;
 use crate::notify::CodeUse;
+use crate::store::{Store, StoreError};
 
 const HOUR: i64 = 3600;
 
@@ -22,8 +23,11 @@ pub enum Limit {
     CodesSentPerAccount(CodeUse),
     /// Codes sent to one phone number, for one use.
     CodesSentPerPhone(CodeUse),
-    /// Wrong reset and caller-check codes for one account: lock its online reset.
+    /// Wrong reset and caller-check codes for one account, but a reset's
+    /// app codes: lock its online reset by text and call.
     ResetCodeFailures,
+    /// Wrong app codes in a reset for one account: pause the app for resets.
+    ResetAppCodeFailures,
     /// The same, from one source: pause that source's tries at the account.
     ResetCodeFailuresFromSource,
     /// Wrong second-factor codes at sign-in for one account, counted apart.
@@ -84,13 +88,14 @@ impl Count {
 
 impl Limit {
     /// One of each kind, in the order the docs list them.
-    pub const ALL: [Limit; 15] = [
+    pub const ALL: [Limit; 16] = [
         Limit::ResetsPerAddress,
         Limit::StartsPerAddress,
         Limit::CaptchaFailuresPerAddress,
         Limit::CodesSentPerAccount(CodeUse::Reset),
         Limit::CodesSentPerPhone(CodeUse::Reset),
         Limit::ResetCodeFailures,
+        Limit::ResetAppCodeFailures,
         Limit::ResetCodeFailuresFromSource,
         Limit::SignInCodeFailures,
         Limit::SignInFailuresPerAddress,
@@ -112,6 +117,7 @@ impl Limit {
             Limit::CodesSentPerAccount(usage) => format!("send:{}:account", usage.as_str()),
             Limit::CodesSentPerPhone(usage) => format!("send:{}:phone", usage.as_str()),
             Limit::ResetCodeFailures => "codefail:account".into(),
+            Limit::ResetAppCodeFailures => "codefail-app:account".into(),
             Limit::ResetCodeFailuresFromSource => "codefail:source".into(),
             Limit::SignInCodeFailures => "signin-codefail:account".into(),
             Limit::SignInFailuresPerAddress => "signinfail:address".into(),
@@ -152,7 +158,7 @@ impl Limit {
             Limit::CodesSentPerPhone(_) => {
                 (config.codes_per_phone, minutes(config.send_window_minutes))
             }
-            Limit::ResetCodeFailures | Limit::SignInCodeFailures => (
+            Limit::ResetCodeFailures | Limit::ResetAppCodeFailures | Limit::SignInCodeFailures => (
                 config.code_failures_before_lock,
                 minutes(config.code_failure_window_minutes),
             ),
@@ -193,7 +199,7 @@ impl Limit {
             }
             Limit::CodesSentPerAccount(_) => ("codes_per_account", "send_window_minutes"),
             Limit::CodesSentPerPhone(_) => ("codes_per_phone", "send_window_minutes"),
-            Limit::ResetCodeFailures | Limit::SignInCodeFailures => {
+            Limit::ResetCodeFailures | Limit::ResetAppCodeFailures | Limit::SignInCodeFailures => {
                 ("code_failures_before_lock", "code_failure_window_minutes")
             }
             Limit::ResetCodeFailuresFromSource => {
@@ -221,6 +227,7 @@ impl Limit {
         match self {
             Limit::ResetCodeFailures => Reached::ResetLocked,
             Limit::SignInCodeFailures
+            | Limit::ResetAppCodeFailures
             | Limit::ResetCodeFailuresFromSource
             | Limit::SignInFailuresPerAccount
             | Limit::StaffFailuresPerAddress
@@ -247,7 +254,10 @@ impl Limit {
             }
             Limit::CodesSentPerPhone(_) => "codes sent to one phone number, for each use",
             Limit::ResetCodeFailures => {
-                "wrong reset and caller-check codes for one account, from every source (one source pauses first)"
+                "wrong codes for one account from every source (one source pauses first): codes sent by text or call in a reset, and a help desk caller check's"
+            }
+            Limit::ResetAppCodeFailures => {
+                "wrong authenticator-app codes in a reset for one account: the app pauses for resets, text and call stay open (and the other way round)"
             }
             Limit::ResetCodeFailuresFromSource => {
                 "wrong reset and caller-check codes for one account from one source (an address, an IPv6 /64)"
@@ -277,10 +287,22 @@ impl Limit {
 
     /// Counts one hit for `subject` now.
     pub async fn hit(self, core: &Core, subject: &str) -> Result<Count, Error> {
-        let (maximum, window) = self.bounds(&core.throttle);
-        let hits = (core.store)
-            .hit(&self.key(subject), window, core.clock.now())
-            .await?;
+        let now = core.clock.now();
+        Ok(self
+            .hit_in(&core.store, &core.throttle, subject, now)
+            .await?)
+    }
+
+    /// [`Limit::hit`] for a caller without a [`Core`] (the delivery queue).
+    pub async fn hit_in(
+        self,
+        store: &Store,
+        throttle: &ThrottleConfig,
+        subject: &str,
+        now: i64,
+    ) -> Result<Count, StoreError> {
+        let (maximum, window) = self.bounds(throttle);
+        let hits = store.hit(&self.key(subject), window, now).await?;
         Ok(Count { hits, maximum })
     }
 
@@ -321,7 +343,7 @@ pub fn table(config: &ThrottleConfig) -> String {
             }
             Reached::Paused => "paused for a whole window from the hit that reached it".to_owned(),
             Reached::ResetLocked => format!(
-                "online reset locked for `lock_minutes` ({} min); sign-in untouched",
+                "reset by text and call locked for `lock_minutes` ({} min); the app and sign-in untouched",
                 config.lock_minutes
             ),
         };

@@ -34,10 +34,10 @@ use crate::metrics::Metrics;
 use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::network::{Location, NetworkConfig};
-use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, Notifier};
+use crate::notify::{Channel, MessageProvider, Notice, NoticeContext, Notifier, Queued};
 use crate::secrets::{Entropy, SecretKey};
 use crate::site::Site;
-use crate::store::{AccountChange, NewEvent, Store, StoreError};
+use crate::store::{AccountChange, NewDelivery, NewEvent, Store, StoreError};
 use change::Passwords;
 use limits::{Count, Limit};
 
@@ -76,10 +76,16 @@ impl Services {
         Notifier {
             messages: self.messages.as_ref(),
             mail: self.mail.as_ref(),
-            queue: Some(crate::notify::queue::Queue {
-                store: &self.store,
-                key: &self.key,
-            }),
+            queue: Some(self.queue()),
+        }
+    }
+
+    /// The delivery queue every message goes through.
+    pub fn queue(&self) -> crate::notify::queue::Queue<'_> {
+        crate::notify::queue::Queue {
+            store: &self.store,
+            key: &self.key,
+            spend: self,
         }
     }
 
@@ -256,29 +262,52 @@ pub async fn notify(
     let told = Told {
         notifier: &notifier,
         context: &context,
-        actor: "self-service",
+        actor: SELF_SERVICE,
     };
     told.tell(&core.store, account, &notice, also_phone).await?;
     Ok(())
 }
 
+/// A person's own change (a reset, an update): [`change::change_password`]
+/// with the warning to its owner queued in the change's transaction. The
+/// queued rows, for [`after_change`].
+pub async fn change_own_password(
+    core: &Core,
+    caller: &Caller,
+    may: change::MayChange<'_>,
+    password: &str,
+) -> Result<Vec<Queued>, change::ChangeError> {
+    let (notifier, context) = (core.notifier(), notice_context(core, caller));
+    let told = Told {
+        notifier: &notifier,
+        context: &context,
+        actor: SELF_SERVICE,
+    };
+    let warning = told.warning(may.account());
+    change::change_password(&core.passwords(), may, password, context.now, warning).await
+}
+
 /// [`change::after_change`] for a person's own request (a reset, an
-/// update): sessions but `keep` end, the person is told. How many ended.
+/// update): sessions but `keep` end, the `queued` warning is tried at once.
+/// How many sessions ended.
 pub async fn after_change(
     core: &Core,
     caller: &Caller,
     account: &Account,
     keep: Option<&str>,
+    queued: &[Queued],
 ) -> Result<u64, Error> {
     let (notifier, context) = (core.notifier(), notice_context(core, caller));
     let told = Told {
         notifier: &notifier,
         context: &context,
-        actor: "self-service",
+        actor: SELF_SERVICE,
     };
-    Ok(change::after_change(&core.store, &told, account, keep)
-        .await?
-        .0)
+    Ok(
+        change::after_change(&core.store, &told, account, keep, queued)
+            .await?
+            .0,
+    )
 }
 
 fn notice_context<'a>(core: &'a Core, caller: &'a Caller) -> NoticeContext<'a> {
@@ -298,6 +327,27 @@ pub struct Told<'a> {
 }
 
 impl Told<'_> {
+    /// The phones a notice to `account` goes to: its own, and `also_phone`.
+    fn phones<'p>(account: &'p Account, also_phone: Option<&'p str>) -> Vec<&'p str> {
+        let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
+        phones.extend(also_phone.filter(|p| !phones.contains(p)));
+        phones
+    }
+
+    /// The queue's rows warning `account`'s owner of a password change, for
+    /// the change to write in its own transaction (`None`: no queue).
+    pub fn warning(&self, account: &Account) -> Option<Vec<NewDelivery>> {
+        let phones = Told::phones(account, None);
+        let notice = Notice::PasswordChanged;
+        (self.notifier).rows(
+            &notice,
+            Some(account.id),
+            &account.email,
+            &phones,
+            self.context,
+        )
+    }
+
     /// The one way a notice goes out, for the portal, the API and the CLI:
     /// every channel the account has (and `also_phone`); each failed
     /// delivery is logged and audited, and returned, while the change it
@@ -309,11 +359,8 @@ impl Told<'_> {
         notice: &Notice,
         also_phone: Option<&str>,
     ) -> Result<Vec<Channel>, StoreError> {
-        let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
-        phones.extend(also_phone.filter(|p| !phones.contains(p)));
-        let mut failed = Vec::new();
-        for (channel, e) in self
-            .notifier
+        let phones = Told::phones(account, also_phone);
+        let failures = (self.notifier)
             .tell(
                 notice,
                 Some(account.id),
@@ -321,8 +368,29 @@ impl Told<'_> {
                 &phones,
                 self.context,
             )
-            .await
-        {
+            .await;
+        self.failed(store, account, failures).await
+    }
+
+    /// Tries at once the notices a change queued with it; as [`Told::tell`].
+    pub async fn deliver(
+        &self,
+        store: &Store,
+        account: &Account,
+        queued: &[Queued],
+    ) -> Result<Vec<Channel>, StoreError> {
+        let failures = self.notifier.deliver(queued, self.context.now).await;
+        self.failed(store, account, failures).await
+    }
+
+    async fn failed(
+        &self,
+        store: &Store,
+        account: &Account,
+        failures: Vec<(Channel, crate::notify::SendError)>,
+    ) -> Result<Vec<Channel>, StoreError> {
+        let mut failed = Vec::new();
+        for (channel, e) in failures {
             log_error(&format!("notice by {}: {e}", channel.as_str()));
             let action = Action::NoticeFailed(channel).name();
             let (now, address) = (self.context.now, self.context.address);

@@ -10,6 +10,7 @@ use super::Error;
 use crate::directory::Directory;
 use crate::model::account::Account;
 use crate::model::audit::Action;
+use crate::notify::queue::{Kind, NOTICE_LIFETIME};
 use crate::notify::{Channel, Message, Notifier, format_time};
 use crate::store::Store;
 
@@ -129,11 +130,15 @@ pub async fn send(
             continue;
         }
         let mut failed = Vec::new();
-        for message in messages(reminding, &reminder, now) {
-            if let Err(e) = reminding.notifier.providers().send(&message, now).await {
-                tracing::warn!(error = %e, channel = message.channel.as_str(), "a reminder was not delivered");
-                failed.push(message.channel);
-            }
+        let messages = messages(reminding, &reminder, now);
+        let lifetime = (Kind::Reminder, now + NOTICE_LIFETIME);
+        let notifier = reminding.notifier;
+        for (channel, e) in notifier
+            .send(&messages, Some(account.id), lifetime, now)
+            .await
+        {
+            tracing::warn!(error = %e, channel = channel.as_str(), "a reminder was not delivered yet");
+            failed.push(channel);
         }
         let action = Action::ReminderSent(reminder.kind.clone());
         reminding

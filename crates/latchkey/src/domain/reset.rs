@@ -5,19 +5,20 @@
 
 use latchkey_policy::Violation;
 
-use super::change::{MayChange, change_password};
+use super::change::MayChange;
 use super::checklist::{CheckAnswer, Made, check_answer, made, not_changed};
 use super::code::{
-    Verdict, WrongCode, attempt, codes_paused, count_wrong_code, has_a_method, new_code,
-    paused_here, paused_here_message, send_chosen, tries_left_message,
+    Verdict, WrongCode, attempt, count_wrong_code, methods_now, new_code, paused_here,
+    paused_here_message, paused_ways, reset_methods, send_chosen, tries_left_message,
 };
 use super::limits::Limit;
 use super::session::SessionKind;
-use super::{Caller, Core, Error, account_of, after_change, audit, throttle};
+use super::{Caller, Core, Error, account_of, after_change, audit, change_own_password, throttle};
 use crate::captcha::normalize_answer;
 use crate::captcha::pow::{self, PowChallenge, PowRefusal};
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
+use crate::model::method::Method;
 use crate::notify::CodeUse;
 use crate::secrets::token_id;
 use crate::store::{ResetSession, Step, StoredChallenge};
@@ -211,13 +212,14 @@ async fn passed(
     // neither the page nor its time tells them apart.
     let id = session.account_id.unwrap_or(0);
     let account = core.store.account_by_id(id).await?;
-    let methods = core.store.methods(id).await?;
-    let has_method = match &account {
-        Some(account) if !codes_paused(account, core.clock.now()) => {
-            has_a_method(account, &methods)
-        }
-        _ => false,
+    let stored = core.store.methods(id).await?;
+    let paused = paused_ways(core, id).await?;
+    let now = core.clock.now();
+    let usable = match &account {
+        Some(account) => reset_methods(account, &stored, paused, now),
+        None => Vec::new(),
     };
+    let has_method = !usable.is_empty();
     let next = if has_method { Step::Method } else { Step::Help };
     core.store
         .advance_reset(&session.id, Step::Captcha, next)
@@ -233,7 +235,7 @@ async fn passed(
     }
     // With the authenticator app as the only way there is nothing to
     // choose and nothing to send: straight to its code.
-    if has_method && account.is_some_and(|a| a.phone.is_none()) {
+    if usable == [Method::App] {
         let at_method = ResetSession {
             step: Step::Method,
             ..session.clone()
@@ -286,7 +288,10 @@ pub async fn choose_method(
         return Ok(Outcome::OtherStep);
     }
     let account = account_of(core, session.account_id).await?;
-    if codes_paused(&account, core.clock.now()) {
+    if methods_now(core, &account, CodeUse::Reset)
+        .await?
+        .is_empty()
+    {
         core.store
             .advance_reset(&session.id, Step::Method, Step::Paused)
             .await?;
@@ -370,13 +375,29 @@ pub async fn check_code(
     }
     if verdict == Verdict::Wrong {
         audit(core, caller, Action::ResetCodeWrong, session.account_id).await?;
+        let method = session
+            .code
+            .as_ref()
+            .map_or(Method::Text, |code| code.method);
         let counted = match session.account_id {
             Some(account_id) => Some((
                 account_id,
-                count_wrong_code(core, &caller.source, account_id).await?,
+                count_wrong_code(core, &caller.source, account_id, method).await?,
             )),
             None => None,
         };
+        if let Some((account_id, WrongCode::WayPaused)) = counted {
+            core.store
+                .advance_reset(&session.id, Step::Code, Step::Method)
+                .await?;
+            let action = Action::ResetMethodPaused(method.as_str());
+            audit(core, caller, action, Some(account_id)).await?;
+            return Ok(again(format!(
+                "Too many wrong codes were typed for this way. Choose another way, or call the \
+                 help desk at {}.",
+                core.site.helpdesk.phone
+            )));
+        }
         if let Some((account_id, WrongCode::Locked)) = counted {
             core.store
                 .advance_reset(&session.id, Step::Code, Step::Paused)
@@ -422,9 +443,8 @@ pub async fn set_password(
         ));
     }
     let account = account_of(core, session.account_id).await?;
-    let now = core.clock.now();
     let may = MayChange::by_reset(session, &account).ok_or(Error::Expired)?;
-    let changed = change_password(&core.passwords(), may, password, now).await;
+    let changed = change_own_password(core, caller, may, password).await;
     let made = match made(changed) {
         Ok(made) => made,
         Err(e) => {
@@ -449,8 +469,8 @@ pub async fn set_password(
     core.metrics.reset("completed");
     // Whoever was signed in with the old password is signed out, and the
     // person told; for a change only in the directory so far, once settled.
-    if made == Made::Everywhere {
-        after_change(core, caller, &account, None).await?;
+    if let Made::Everywhere(queued) = made {
+        after_change(core, caller, &account, None, &queued).await?;
     }
     Ok(Outcome::Moved)
 }

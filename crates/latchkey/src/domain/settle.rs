@@ -32,7 +32,7 @@ pub async fn settle_pending(
             continue;
         }
         if let Some(account) = store.find_account(username).await? {
-            after_change(store, told, &account, None).await?;
+            after_change(store, told, &account, None, &[]).await?;
         }
     }
     Ok(outcomes)

@@ -25,6 +25,9 @@ pub enum Action {
     ResetCodeWrong,
     ResetAppCodeReplayed,
     ResetLocked,
+    /// Too many wrong codes from one way (`sms`, `voice`, `totp`): it
+    /// pauses, and the person is sent back to choose another.
+    ResetMethodPaused(&'static str),
     ResetCodeVerified,
     /// The broken rules, comma-separated.
     ResetPasswordRefused(String),
@@ -236,6 +239,7 @@ impl Action {
             DirectorySettled(how) => return format!("directory.settled:{how}").into(),
             ReminderSent(kind) => return format!("reminder.sent:{kind}").into(),
             ResetPowRefused(why) => return format!("reset.pow_refused:{why}").into(),
+            ResetMethodPaused(method) => return format!("reset.method_paused:{method}").into(),
         };
         Cow::Borrowed(fixed)
     }

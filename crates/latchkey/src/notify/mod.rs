@@ -260,6 +260,55 @@ impl Notifier<'_> {
         }
     }
 
+    /// The queue's rows telling of `notice` (about `account_id`) by mail
+    /// to `email` and by text to each phone, for a change to write in its
+    /// own transaction; `None` without a queue, or when they could not be
+    /// sealed (the change then tells after it commits, by [`Notifier::tell`]).
+    pub fn rows(
+        &self,
+        notice: &Notice,
+        account_id: Option<i64>,
+        email: &str,
+        phones: &[&str],
+        context: &NoticeContext<'_>,
+    ) -> Option<Vec<crate::store::NewDelivery>> {
+        let messages = notice_messages(notice, email, phones, context);
+        let expires_at = context.now + queue::NOTICE_LIFETIME;
+        let rows = self
+            .queue?
+            .rows(&messages, account_id, queue::Kind::Notice, expires_at);
+        rows.map_err(
+            |e| tracing::error!(error = %e, "a notice could not be queued with its change"),
+        )
+        .ok()
+    }
+
+    /// Tries `queued` rows at once; those not taken stay queued, and are
+    /// returned for the caller to log and audit.
+    pub async fn deliver(&self, queued: &[Queued], now: i64) -> Vec<(Channel, SendError)> {
+        let Some(queue) = self.queue else {
+            return Vec::new();
+        };
+        let providers = self.providers();
+        let mut failures = Vec::new();
+        for &(id, channel) in queued {
+            let worker = format!("inline:{id}");
+            match queue.try_one(&providers, id, &worker, now).await {
+                Ok(queue::Tried::Sent | queue::Tried::NotHeld) => {}
+                Ok(queue::Tried::Retrying) => failures.push((
+                    channel,
+                    SendError::Unreachable("not taken yet; the queue tries again".into()),
+                )),
+                Ok(queue::Tried::Undelivered) => failures.push((
+                    channel,
+                    SendError::Refused("refused by the provider".into()),
+                )),
+                Err(e) => failures.push((channel, SendError::Store(e))),
+            }
+        }
+        failures
+    }
+
     /// Tells of `notice` (about `account_id`) by mail to `email` and by
     /// text to each phone. Every message is tried at once; those that
     /// failed are returned, for the caller to log and audit (the change they
@@ -273,40 +322,46 @@ impl Notifier<'_> {
         context: &NoticeContext<'_>,
     ) -> Vec<(Channel, SendError)> {
         let messages = notice_messages(notice, email, phones, context);
-        let providers = self.providers();
+        let lifetime = (queue::Kind::Notice, context.now + queue::NOTICE_LIFETIME);
+        self.send(&messages, account_id, lifetime, context.now)
+            .await
+    }
+
+    /// Sends `messages` (about `account_id`): queued as `kind` until
+    /// `expires_at` and tried at once, or without a queue sent directly.
+    /// Those not taken now, for the caller to log and audit.
+    pub async fn send(
+        &self,
+        messages: &[Message],
+        account_id: Option<i64>,
+        (kind, expires_at): (queue::Kind, i64),
+        now: i64,
+    ) -> Vec<(Channel, SendError)> {
         let Some(queue) = self.queue else {
+            let providers = self.providers();
             let mut failures = Vec::new();
             for message in messages {
-                if let Err(e) = providers.send(&message, context.now).await {
+                if let Err(e) = providers.send(message, now).await {
                     failures.push((message.channel, e));
                 }
             }
             return failures;
         };
-        let ids = match queue.enqueue(&messages, account_id, context.now).await {
+        let ids = match queue
+            .enqueue(messages, account_id, kind, expires_at, now)
+            .await
+        {
             Ok(ids) => ids,
             Err(e) => return messages.iter().map(|m| (m.channel, clone(&e))).collect(),
         };
-        let mut failures = Vec::new();
-        for (id, message) in ids.into_iter().zip(&messages) {
-            let worker = format!("inline:{id}");
-            let tried = queue.try_one(&providers, id, &worker, context.now).await;
-            match tried {
-                Ok(queue::Tried::Sent | queue::Tried::NotHeld) => {}
-                Ok(queue::Tried::Retrying) => failures.push((
-                    message.channel,
-                    SendError::Unreachable("not taken yet; the queue tries again".into()),
-                )),
-                Ok(queue::Tried::Undelivered) => failures.push((
-                    message.channel,
-                    SendError::Refused("refused by the provider".into()),
-                )),
-                Err(e) => failures.push((message.channel, SendError::Store(e))),
-            }
-        }
-        failures
+        let channels = messages.iter().map(|m| m.channel);
+        let queued: Vec<Queued> = ids.into_iter().zip(channels).collect();
+        self.deliver(&queued, now).await
     }
 }
+
+/// A row of the delivery queue and the channel it goes by.
+pub type Queued = (i64, Channel);
 
 fn clone(error: &SendError) -> SendError {
     match error {

@@ -1,7 +1,9 @@
-//! Notices that always arrive: each is written to the delivery queue
-//! first, then sent; one the provider does not take is tried again with
-//! backoff by the server's worker until its lifetime ends, and one that
-//! never goes raises an alarm (the log, a metric, the account's audit
+//! Messages that always arrive: every code, notice, reminder and link is
+//! written to the delivery queue first (a change's notice in the change's
+//! own transaction), then sent; one the provider does not take is tried
+//! again with backoff by the server's worker until its kind's lifetime
+//! ends (a code's own expiry, a notice's day), and a notice or reminder
+//! that never goes raises an alarm (the log, a metric, the account's audit
 //! trail) instead of vanishing. Ory Kratos's courier retries too, but
 //! strands the rows of a crashed worker and spends its retries in seconds:
 //! here a claim is a lease, and retries spread over hours.
@@ -9,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Channel, Message, MessageProvider, SendError};
+use crate::clock::Clock;
 use crate::secrets::SecretKey;
 use crate::store::{Delivery, NewDelivery, Store, StoreError};
 
@@ -16,17 +19,62 @@ use crate::store::{Delivery, NewDelivery, Store, StoreError};
 pub use crate::secrets::DELIVERY_PURPOSE as SEAL_PURPOSE;
 /// How long a notice is worth trying: a "password changed" warning still
 /// matters hours later.
+/// A reminder's too.
 pub const NOTICE_LIFETIME: i64 = 24 * 3600;
 /// How long a worker holds the rows it claimed: longer than any send may
 /// take (the providers time out well before), so a row is never sent by
 /// two workers; a worker that dies gives its rows back after it.
 pub const LEASE_SECONDS: i64 = 120;
+/// The most rows one round of a worker tries.
+const BATCH: usize = 50;
 
-/// The queue: where rows are kept and the key their words are sealed under.
+/// The queue: where rows are kept, the key their words are sealed under,
+/// and what each message it sends costs.
 #[derive(Clone, Copy)]
 pub struct Queue<'a> {
     pub store: &'a Store,
     pub key: &'a SecretKey,
+    pub spend: &'a dyn Spend,
+}
+
+/// What a message the queue sent costs: texts and calls count against the
+/// budget (`domain::budget`, which knows which kinds paid before).
+#[async_trait::async_trait]
+pub trait Spend: Send + Sync {
+    async fn sent(&self, row: &Delivery, now: i64) -> Result<(), StoreError>;
+}
+
+/// What a queued message is: its kind decides how long it is worth trying
+/// and what its loss raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A one-time code: worth nothing once the code expires, so it is never
+    /// sent after; its budget was spent before it was queued.
+    Code,
+    /// A change's warning to its owner, worth a day.
+    Notice,
+    /// An expiry or registration reminder, worth a day.
+    Reminder,
+    /// A reset link from the help desk: worth as long as the link.
+    Link,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Code => "code",
+            Kind::Notice => "notice",
+            Kind::Reminder => "reminder",
+            Kind::Link => "link",
+        }
+    }
+
+    /// Whether a row that never went raises an alarm in the account's
+    /// trail: a lost code or link is asked for again by the person who
+    /// waits for it; a lost warning is noticed by nobody.
+    fn alarms(kind: &str) -> bool {
+        kind == "notice" || kind == "reminder"
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -65,33 +113,78 @@ fn spread(id: i64, attempt: i64) -> f64 {
 }
 
 impl Queue<'_> {
-    /// Queues `messages` for `account_id` in one transaction; their ids.
+    /// The rows for `messages` to `account_id`, words sealed, worth trying
+    /// until `expires_at`: for a caller that writes them with its change.
+    pub fn rows(
+        &self,
+        messages: &[Message],
+        account_id: Option<i64>,
+        kind: Kind,
+        expires_at: i64,
+    ) -> Result<Vec<NewDelivery>, SendError> {
+        messages
+            .iter()
+            .map(|message| {
+                let words = Words {
+                    subject: message.subject.clone(),
+                    body: message.body.clone(),
+                };
+                let json =
+                    serde_json::to_vec(&words).map_err(|e| SendError::Refused(e.to_string()))?;
+                let sealed = (self.key)
+                    .seal(SEAL_PURPOSE, &json)
+                    .ok_or_else(|| SendError::Refused("the message could not be sealed".into()))?;
+                Ok(NewDelivery {
+                    kind: kind.as_str(),
+                    channel: message.channel.as_str(),
+                    recipient: message.recipient.clone(),
+                    account_id,
+                    sealed,
+                    expires_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Queues `messages` in one transaction; their ids.
     pub async fn enqueue(
         &self,
         messages: &[Message],
         account_id: Option<i64>,
+        kind: Kind,
+        expires_at: i64,
         now: i64,
     ) -> Result<Vec<i64>, SendError> {
-        let mut rows = Vec::with_capacity(messages.len());
-        for message in messages {
-            let words = Words {
-                subject: message.subject.clone(),
-                body: message.body.clone(),
-            };
-            let json = serde_json::to_vec(&words).map_err(|e| SendError::Refused(e.to_string()))?;
-            let sealed = (self.key)
-                .seal(SEAL_PURPOSE, &json)
-                .ok_or_else(|| SendError::Refused("the message could not be sealed".into()))?;
-            rows.push(NewDelivery {
-                kind: "notice",
-                channel: message.channel.as_str(),
-                recipient: &message.recipient,
-                account_id,
-                sealed,
-                expires_at: now + NOTICE_LIFETIME,
-            });
-        }
+        let rows = self.rows(messages, account_id, kind, expires_at)?;
         Ok(self.store.enqueue(&rows, now).await?)
+    }
+
+    /// Queues one message and tries it at once, as a person waiting for it
+    /// needs: what became of it.
+    pub async fn send_now(
+        &self,
+        providers: &Providers<'_>,
+        message: &Message,
+        account_id: Option<i64>,
+        (kind, expires_at): (Kind, i64),
+        now: i64,
+    ) -> Result<Tried, SendError> {
+        let ids = self
+            .enqueue(
+                std::slice::from_ref(message),
+                account_id,
+                kind,
+                expires_at,
+                now,
+            )
+            .await?;
+        let mut tried = Tried::NotHeld;
+        for id in ids {
+            tried = self
+                .try_one(providers, id, &format!("inline:{id}"), now)
+                .await?;
+        }
+        Ok(tried)
     }
 
     /// Tries the row `id` now, if nobody holds it.
@@ -111,18 +204,23 @@ impl Queue<'_> {
         }
     }
 
-    /// Claims the rows due and tries each: what became of them.
+    /// Claims the rows due one at a time, each under a lease taken just
+    /// before it is tried, and tries it: what became of them. (Claiming a
+    /// batch at once would leave its last rows held past their lease while
+    /// slow sends go before them, and another worker would send them too.)
     pub async fn deliver_due(
         &self,
         providers: &Providers<'_>,
         worker: &str,
-        now: i64,
+        clock: &dyn Clock,
     ) -> Result<Vec<(Delivery, Tried)>, StoreError> {
-        let due = (self.store)
-            .claim_due_deliveries(worker, now, now + LEASE_SECONDS, 50)
-            .await?;
-        let mut tried = Vec::with_capacity(due.len());
-        for row in due {
+        let mut tried = Vec::new();
+        while tried.len() < BATCH {
+            let now = clock.now();
+            let lease = now + LEASE_SECONDS;
+            let Some(row) = self.store.claim_next_due(worker, now, lease).await? else {
+                break;
+            };
             let outcome = self.try_claimed(providers, &row, worker, now).await?;
             tried.push((row, outcome));
         }
@@ -138,12 +236,17 @@ impl Queue<'_> {
     ) -> Result<Tried, StoreError> {
         let message = self.open(row);
         let sent = match &message {
+            // A code past its expiry, or a link, would only mislead.
+            _ if now >= row.expires_at => Err(SendError::Refused(
+                "its lifetime ended before it could be sent".into(),
+            )),
             Some(message) => providers.send(message, now).await,
             None => Err(SendError::Refused("sealed under no key of the ring".into())),
         };
         let error = match sent {
             Ok(()) => {
                 let held = self.store.delivery_sent(row.id, worker, now).await?;
+                self.spend.sent(row, now).await?;
                 return Ok(if held { Tried::Sent } else { Tried::NotHeld });
             }
             Err(e) => e,
@@ -159,14 +262,18 @@ impl Queue<'_> {
             .delivery_failed(row.id, worker, &said, next_at, now)
             .await?;
         if again {
-            tracing::warn!(id = row.id, channel = %row.channel, error = %said, "a notice will be tried again");
+            tracing::warn!(id = row.id, kind = %row.kind, channel = %row.channel, error = %said, "a message will be tried again");
             return Ok(Tried::Retrying);
         }
-        tracing::error!(id = row.id, channel = %row.channel, error = %said, "a notice could not be delivered");
-        let action = format!("notice_undelivered.{}", row.channel);
-        (self.store)
-            .record_event(now, "courier", &action, row.account_id, "")
-            .await?;
+        if Kind::alarms(&row.kind) {
+            tracing::error!(id = row.id, kind = %row.kind, channel = %row.channel, error = %said, "a message could not be delivered");
+            let action = format!("{}_undelivered.{}", row.kind, row.channel);
+            (self.store)
+                .record_event(now, "courier", &action, row.account_id, "")
+                .await?;
+        } else {
+            tracing::warn!(id = row.id, kind = %row.kind, channel = %row.channel, error = %said, "a message was not delivered");
+        }
         Ok(Tried::Undelivered)
     }
 

@@ -8,10 +8,12 @@ use sqlx::any::AnyRow;
 use super::{Store, StoreError};
 
 /// A message to queue: its words are sealed by the caller.
-pub struct NewDelivery<'a> {
-    pub kind: &'a str,
-    pub channel: &'a str,
-    pub recipient: &'a str,
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    /// `code`, `notice`, `reminder` or `link`.
+    pub kind: &'static str,
+    pub channel: &'static str,
+    pub recipient: String,
     pub account_id: Option<i64>,
     pub sealed: String,
     pub expires_at: i64,
@@ -58,32 +60,43 @@ fn delivery(row: &AnyRow) -> Result<Delivery, StoreError> {
     })
 }
 
+/// Writes `deliveries` in `tx`, due now, so that a change and the
+/// messages telling of it are stored together or not at all; their ids.
+pub(super) async fn insert_deliveries(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    deliveries: &[NewDelivery],
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(deliveries.len());
+    for new in deliveries {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO deliveries (created_at, kind, channel, recipient, account_id, sealed, \
+             next_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(now)
+        .bind(new.kind)
+        .bind(new.channel)
+        .bind(&new.recipient)
+        .bind(new.account_id)
+        .bind(&new.sealed)
+        .bind(now)
+        .bind(new.expires_at)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 impl Store {
     /// Queues `deliveries` in one transaction, due now; their ids.
     pub async fn enqueue(
         &self,
-        deliveries: &[NewDelivery<'_>],
+        deliveries: &[NewDelivery],
         now: i64,
     ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let mut ids = Vec::with_capacity(deliveries.len());
-        for new in deliveries {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO deliveries (created_at, kind, channel, recipient, account_id, sealed, \
-                 next_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(now)
-            .bind(new.kind)
-            .bind(new.channel)
-            .bind(new.recipient)
-            .bind(new.account_id)
-            .bind(&new.sealed)
-            .bind(now)
-            .bind(new.expires_at)
-            .fetch_one(&mut *tx)
-            .await?;
-            ids.push(id);
-        }
+        let ids = insert_deliveries(&mut tx, deliveries, now).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -117,32 +130,29 @@ impl Store {
         delivery(&row).map(Some)
     }
 
-    /// Claims up to `limit` due rows nobody holds for `worker` until
-    /// `until`. Each row is claimed by one guarded update, so two workers
-    /// (on two instances) never hold the same row.
-    pub async fn claim_due_deliveries(
+    /// Claims the oldest due row nobody holds for `worker` until `until`.
+    /// Each claim is one guarded update, so two workers (on two instances)
+    /// never hold the same row; one that loses a race takes the next.
+    pub async fn claim_next_due(
         &self,
         worker: &str,
         now: i64,
         until: i64,
-        limit: i64,
-    ) -> Result<Vec<Delivery>, StoreError> {
+    ) -> Result<Option<Delivery>, StoreError> {
         let due: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= $1 \
-             AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT $3",
+             AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT 8",
         )
         .bind(now)
         .bind(now)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let mut claimed = Vec::new();
         for id in due {
             if let Some(row) = self.claim_delivery(id, worker, now, until).await? {
-                claimed.push(row);
+                return Ok(Some(row));
             }
         }
-        Ok(claimed)
+        Ok(None)
     }
 
     /// The provider took it: sent, its words forgotten. `false` if the

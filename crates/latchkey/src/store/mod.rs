@@ -32,6 +32,7 @@ pub use directory::PendingWrite;
 pub use flow::{ResetSession, Step, StoredChallenge};
 pub use methods::StoredMethod;
 pub use outbox::OutboxEntry;
+pub use passwords::Commit;
 pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};

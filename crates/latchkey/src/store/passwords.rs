@@ -1,9 +1,25 @@
 //! Password history: the current hash first, changed in one transaction
 //! with the account's version, the history's trim and the event.
 
+use super::deliveries::{NewDelivery, insert_deliveries};
 use super::{Store, StoreError, audit};
 use crate::model::account::Account;
 use crate::model::audit::Action;
+
+/// A password change to commit, and what is written with it.
+#[derive(Clone, Copy)]
+pub struct Commit<'a> {
+    pub new_hash: &'a str,
+    /// How many hashes the history keeps, the new one included.
+    pub keep: usize,
+    pub now: i64,
+    /// Who made it, as the audit trail says.
+    pub actor: &'a str,
+    /// The reset session that moves to `done` with the change.
+    pub finishing: Option<&'a str>,
+    /// The owner's notice of the change, queued with it.
+    pub notices: &'a [NewDelivery],
+}
 
 impl Store {
     /// Password hashes, newest (the current password) first.
@@ -18,18 +34,23 @@ impl Store {
 
     /// The password change itself, one transaction: claim the account at the
     /// version the change was checked against, add the new hash, trim the
-    /// history to `keep` entries, settle the change's pending directory write
-    /// if it had one, record the event. A crash at any point leaves the old
-    /// password or the new one, with a consistent history.
+    /// history, settle the change's pending directory write if it had one,
+    /// record the event, queue the owner's notices. A crash at any point
+    /// leaves the old password or the new one, with a consistent history,
+    /// and the new one always with its notices queued. The notices' ids.
     pub async fn commit_password_change(
         &self,
         account: &Account,
-        new_hash: &str,
-        keep: usize,
-        now: i64,
-        actor: &str,
-        finishing: Option<&str>,
-    ) -> Result<(), StoreError> {
+        commit: &Commit<'_>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let Commit {
+            new_hash,
+            keep,
+            now,
+            actor,
+            finishing,
+            notices,
+        } = *commit;
         let mut tx = self.pool.begin().await?;
         // A reset's session moves to `done` with the change, or neither
         // happens: a retry after a crash finds the reset done, and one
@@ -60,8 +81,9 @@ impl Store {
             .bind(new_hash)
             .execute(&mut *tx)
             .await?;
+        let queued = insert_deliveries(&mut tx, notices, now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(queued)
     }
 
     /// Makes `new_hash` the current password: one the directory accepted

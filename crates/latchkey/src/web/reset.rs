@@ -21,6 +21,7 @@ use crate::domain::checklist::{Checklist, checklist};
 use crate::domain::code::{MethodOption, method_options};
 use crate::domain::reset::{self, Outcome, session_by_id};
 use crate::model::method::Method;
+use crate::notify::CodeUse;
 use crate::secrets::random_token;
 use crate::secrets::{same, token_id};
 use crate::store::{ResetSession, Step};
@@ -281,7 +282,7 @@ async fn show_step(
                     site,
                     csrf,
                     error,
-                    options: method_options(state, &account).await?,
+                    options: method_options(state, &account, CodeUse::Reset).await?,
                 },
                 status,
             )

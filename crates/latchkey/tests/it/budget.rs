@@ -66,6 +66,29 @@ async fn past_the_hourly_budget_no_text_goes_and_the_person_is_offered_the_rest(
 }
 
 #[tokio::test]
+async fn a_notice_by_text_spends_the_budget_too() {
+    let db = TestDb::sqlite("budget_notices");
+    let throttle = ThrottleConfig {
+        messages_per_hour: 2,
+        ..ThrottleConfig::default()
+    };
+    let portal = budgeted(&db, throttle).await;
+    // The code's text, then the notice of the change by text (and mail).
+    reset_by_sms(&mut Browser::default(), &portal, "ada", NEW_PASSWORD).await;
+    assert_eq!(
+        count(&db.url, "outbox WHERE channel = 'sms'").await,
+        2,
+        "a notice is never withheld"
+    );
+    let page = up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+    assert!(
+        page.body.contains("We cannot text codes just now"),
+        "the two texts spent the hour's budget: {}",
+        page.body
+    );
+}
+
+#[tokio::test]
 async fn numbers_sharing_a_prefix_share_a_budget() {
     let db = TestDb::sqlite("budget_prefix");
     let throttle = ThrottleConfig {

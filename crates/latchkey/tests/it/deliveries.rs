@@ -2,14 +2,28 @@
 //! not take is kept in the delivery queue and delivered, once, when the
 //! server is back; a worker that dies holding rows gives them back.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use latchkey::clock::{Clock, ManualClock};
+use latchkey::config::{ServerConfig, ThrottleConfig};
+use latchkey::domain::Told;
+use latchkey::domain::budget::Budget;
+use latchkey::domain::change::{ChangeError, MayChange, Passwords, change_password};
 use latchkey::notify::mail::Smtp;
-use latchkey::notify::queue::{Providers, Queue, Tried};
-use latchkey::notify::{MessageProvider, Outbox};
+use latchkey::notify::queue::{Kind, LEASE_SECONDS, Providers, Queue, Tried};
+use latchkey::notify::{
+    Channel, Message, MessageProvider, NoticeContext, Notifier, Outbox, SendError,
+};
 use latchkey::secrets::SecretKey;
-use latchkey::store::Role;
+use latchkey::store::{Role, Store};
+use latchkey_policy::{Policy, PolicyConfig};
 
 use crate::helpdesk::{account_path, add_staff, sign_in};
-use crate::portal::{Browser, NEW_PASSWORD, Portal, portal_with, reset_by_sms};
+use crate::portal::{
+    Browser, Extras, NEW_PASSWORD, Portal, latest_code, portal, portal_extras, portal_with,
+    reset_by_sms, up_to_the_code,
+};
 use crate::smtp::{SmtpServer, free_port, plain_config};
 use crate::support::{TempDir, TestDb, count, latchkey, latchkey_with_env};
 
@@ -21,17 +35,21 @@ async fn deliver_due(
     worker: &str,
 ) -> Vec<Tried> {
     let texts = Outbox::new(portal.store.clone());
+    let throttle = ThrottleConfig::default();
     let queue = Queue {
         store: &portal.store,
         key,
+        spend: &Budget {
+            store: &portal.store,
+            throttle: &throttle,
+        },
     };
     let providers = Providers {
         messages: &texts,
         mail,
     };
-    let now = latchkey::clock::Clock::now(portal.clock.as_ref());
     queue
-        .deliver_due(&providers, worker, now)
+        .deliver_due(&providers, worker, portal.clock.as_ref())
         .await
         .unwrap()
         .into_iter()
@@ -131,10 +149,10 @@ async fn rows_held_by_a_worker_that_died_come_back_after_its_lease() {
     let now = latchkey::clock::Clock::now(portal.clock.as_ref());
     let lease = latchkey::notify::queue::LEASE_SECONDS;
     let held = (portal.store)
-        .claim_due_deliveries("worker-a", now, now + lease, 50)
+        .claim_next_due("worker-a", now, now + lease)
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(held.len(), 1);
     let Some(server) = SmtpServer::start_at("deliveries_lease", port, false, None).await else {
         return;
     };
@@ -154,7 +172,7 @@ async fn rows_held_by_a_worker_that_died_come_back_after_its_lease() {
     assert!(
         !portal
             .store
-            .delivery_sent(held[0].id, "worker-a", now)
+            .delivery_sent(held.id, "worker-a", now)
             .await
             .unwrap()
     );
@@ -261,4 +279,276 @@ async fn the_running_server_delivers_a_notice_queued_while_the_mail_server_was_d
     assert!(received[0].data.contains("password was changed"));
     eprintln!("delivered {waited} s after the mail server came back");
     crate::cli_serve::terminate(&mut server);
+}
+
+/// A text provider that cannot be reached while `down` is set; then it
+/// hands what it is given to the outbox.
+struct Flaky {
+    down: Arc<AtomicBool>,
+    outbox: Outbox,
+}
+
+#[async_trait::async_trait]
+impl MessageProvider for Flaky {
+    async fn send(&self, message: &Message, now: i64) -> Result<(), SendError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(SendError::Unreachable("connection refused".into()));
+        }
+        self.outbox.send(message, now).await
+    }
+}
+
+/// A portal whose text provider is down until the flag returned is cleared.
+async fn texts_down(db: &TestDb, key: &SecretKey) -> (Arc<AtomicBool>, Portal) {
+    let down = Arc::new(AtomicBool::new(true));
+    let flaky = Flaky {
+        down: down.clone(),
+        outbox: Outbox::new(Store::open(&db.url).await.unwrap()),
+    };
+    let extras = Extras {
+        messages: Some(Box::new(flaky)),
+        ..Extras::default()
+    };
+    (down, portal_extras(db, key, extras).await)
+}
+
+#[tokio::test]
+async fn a_code_the_text_provider_did_not_take_is_sent_by_the_queue_while_it_lives() {
+    let db = TestDb::sqlite("deliveries_code");
+    let key = SecretKey::random();
+    let (down, portal) = texts_down(&db, &key).await;
+    let mut browser = Browser::default();
+    let page = up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    assert_eq!(page.heading(), "Enter your code", "{}", page.body);
+    assert_eq!(count(&db.url, "outbox").await, 0, "not taken yet");
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let rows = portal.store.deliveries(Some(ada.id), 10).await.unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.kind.as_str(), r.state.as_str()))
+            .collect::<Vec<_>>(),
+        [("code", "pending")]
+    );
+
+    // The provider answers again; the next worker round sends it.
+    down.store(false, Ordering::SeqCst);
+    portal.clock.advance(16);
+    let mail = Outbox::new(portal.store.clone());
+    assert_eq!(
+        deliver_due(&portal, &key, &mail, "worker-b").await,
+        [Tried::Sent]
+    );
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Choose a new password", "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_code_is_never_sent_after_it_expired() {
+    let db = TestDb::sqlite("deliveries_code_expired");
+    let key = SecretKey::random();
+    let (down, portal) = texts_down(&db, &key).await;
+    up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+    down.store(false, Ordering::SeqCst);
+    portal
+        .clock
+        .advance(ServerConfig::default().code_minutes * 60 + 1);
+    let mail = Outbox::new(portal.store.clone());
+    assert_eq!(
+        deliver_due(&portal, &key, &mail, "worker-b").await,
+        [Tried::Undelivered]
+    );
+    assert_eq!(count(&db.url, "outbox").await, 0, "a dead code misleads");
+    assert_eq!(
+        count(
+            &db.url,
+            "deliveries WHERE state = 'expired' AND sealed = ''"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&db.url, "audit_events WHERE action LIKE '%undelivered%'").await,
+        0,
+        "the person asks for another: no alarm"
+    );
+}
+
+#[tokio::test]
+async fn a_change_and_the_notice_of_it_are_stored_together() {
+    let db = TestDb::sqlite("deliveries_with_change");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let store = &portal.store;
+    let ada = store.find_account("ada").await.unwrap().unwrap();
+    let outbox = Outbox::new(store.clone());
+    let throttle = ThrottleConfig::default();
+    let notifier = Notifier {
+        messages: &outbox,
+        mail: &outbox,
+        queue: Some(Queue {
+            store,
+            key: &key,
+            spend: &Budget {
+                store,
+                throttle: &throttle,
+            },
+        }),
+    };
+    let now = latchkey::clock::Clock::now(portal.clock.as_ref());
+    let context = NoticeContext {
+        now,
+        address: "203.0.113.9",
+        helpdesk_phone: "(555) 010-4357",
+        service: "Example University",
+    };
+    let told = Told {
+        notifier: &notifier,
+        context: &context,
+        actor: "cli",
+    };
+    let policy = Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap();
+    let passwords = Passwords {
+        store,
+        hasher: &portal.hasher,
+        policy: &policy,
+        writeback: None,
+    };
+    // A refused change queues nothing.
+    let may = MayChange::by_operator(&ada);
+    let refused = change_password(&passwords, may, "password", now, told.warning(&ada)).await;
+    assert!(matches!(refused, Err(ChangeError::Rejected(_))));
+    assert_eq!(count(&db.url, "deliveries").await, 0);
+
+    // The change commits, and the process dies before it tells anyone.
+    let may = MayChange::by_operator(&ada);
+    let queued = change_password(&passwords, may, NEW_PASSWORD, now, told.warning(&ada))
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 2, "a mail and a text");
+    let rows = store.deliveries(Some(ada.id), 10).await.unwrap();
+    let states: Vec<(&str, &str, i64)> = rows
+        .iter()
+        .map(|r| (r.channel.as_str(), r.state.as_str(), r.attempts))
+        .collect();
+    assert_eq!(
+        states,
+        [("sms", "pending", 0), ("email", "pending", 0)],
+        "queued with the change, before any try"
+    );
+
+    // Any instance's worker tells the owner.
+    assert_eq!(
+        deliver_due(&portal, &key, &outbox, "worker-b").await,
+        [Tried::Sent, Tried::Sent]
+    );
+    let told: Vec<String> = (store.outbox(2).await.unwrap())
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert!(
+        told.iter()
+            .all(|body| body.contains("password was changed")),
+        "{told:?}"
+    );
+}
+
+/// Writes down each recipient it is given.
+struct Recording(Arc<Mutex<Vec<String>>>);
+
+#[async_trait::async_trait]
+impl MessageProvider for Recording {
+    async fn send(&self, message: &Message, _now: i64) -> Result<(), SendError> {
+        self.0.lock().unwrap().push(message.recipient.clone());
+        Ok(())
+    }
+}
+
+/// A provider that takes most of a lease for each message, while another
+/// instance's worker runs a round.
+struct Slow {
+    store: Store,
+    key: SecretKey,
+    clock: Arc<ManualClock>,
+    sent: Arc<Mutex<Vec<String>>>,
+}
+
+#[async_trait::async_trait]
+impl MessageProvider for Slow {
+    async fn send(&self, message: &Message, _now: i64) -> Result<(), SendError> {
+        self.clock.advance(LEASE_SECONDS - 10);
+        let other = Recording(self.sent.clone());
+        let throttle = ThrottleConfig::default();
+        let budget = Budget {
+            store: &self.store,
+            throttle: &throttle,
+        };
+        let queue = Queue {
+            store: &self.store,
+            key: &self.key,
+            spend: &budget,
+        };
+        let providers = Providers {
+            messages: &other,
+            mail: &other,
+        };
+        (queue)
+            .deliver_due(&providers, "worker-b", self.clock.as_ref())
+            .await?;
+        self.sent.lock().unwrap().push(message.recipient.clone());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn slow_sends_never_leave_rows_held_past_their_lease_for_another_worker_to_send_again() {
+    let db = TestDb::sqlite("deliveries_slow");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let throttle = ThrottleConfig::default();
+    let queue = Queue {
+        store: &portal.store,
+        key: &key,
+        spend: &Budget {
+            store: &portal.store,
+            throttle: &throttle,
+        },
+    };
+    let now = portal.clock.now();
+    let messages: Vec<Message> = (0..3)
+        .map(|i| Message {
+            channel: Channel::Email,
+            recipient: format!("p{i}@example.edu"),
+            subject: "Notice".into(),
+            body: "Words".into(),
+        })
+        .collect();
+    (queue)
+        .enqueue(&messages, None, Kind::Notice, now + 86_400, now)
+        .await
+        .unwrap();
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let slow = Slow {
+        store: portal.store.clone(),
+        key: key.clone(),
+        clock: portal.clock.clone(),
+        sent: sent.clone(),
+    };
+    let providers = Providers {
+        messages: &slow,
+        mail: &slow,
+    };
+    (queue)
+        .deliver_due(&providers, "worker-a", portal.clock.as_ref())
+        .await
+        .unwrap();
+    let mut sent = sent.lock().unwrap().clone();
+    sent.sort();
+    assert_eq!(
+        sent,
+        ["p0@example.edu", "p1@example.edu", "p2@example.edu"],
+        "each once, by one worker or the other"
+    );
 }

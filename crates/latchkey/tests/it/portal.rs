@@ -74,6 +74,8 @@ pub async fn portal_with(db: &TestDb, key: &SecretKey, mail: Box<dyn MessageProv
 pub struct Extras {
     /// Mail; the outbox when `None`.
     pub mail: Option<Box<dyn MessageProvider>>,
+    /// Texts and calls; the outbox when `None`.
+    pub messages: Option<Box<dyn MessageProvider>>,
     pub writeback: Option<Writeback>,
     pub network: NetworkConfig,
     pub server: ServerConfig,
@@ -123,7 +125,9 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         policy: extras
             .policy
             .unwrap_or_else(|| Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap()),
-        messages: Box::new(Outbox::new(store.clone())),
+        messages: extras
+            .messages
+            .unwrap_or_else(|| Box::new(Outbox::new(store.clone()))),
         mail: extras
             .mail
             .unwrap_or_else(|| Box::new(Outbox::new(store.clone()))),
@@ -1309,6 +1313,68 @@ async fn repeated_wrong_codes_lock_online_reset_but_not_sign_in() {
     let mut browser = Browser::default();
     let page = up_to_the_code(&mut browser, &portal, "grace", "totp").await;
     assert_eq!(page.heading(), "Enter your code");
+}
+
+#[tokio::test]
+async fn strangers_who_guess_at_the_texted_codes_leave_the_owner_her_app() {
+    let db = TestDb::sqlite("portal_other_way");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    // Ada has a phone and, here, an authenticator app as well.
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let sealed = totp::seal(&key, GRACE_SECRET).unwrap();
+    portal
+        .store
+        .add_method(ada.id, "totp", &sealed, 1)
+        .await
+        .unwrap();
+    let lock_after = ThrottleConfig::default().code_failures_before_lock;
+    let (mut failures, mut last) = (0, None);
+    while failures < lock_after {
+        let mut stranger = Browser::from_peer(&format!("203.0.113.{}:443", failures / 4));
+        up_to_the_code(&mut stranger, &portal, "ada", "sms").await;
+        for _ in 0..4.min(lock_after - failures) {
+            let page = stranger
+                .post(&portal, "/reset/code", &[("code", "000000")])
+                .await;
+            last = Some(page);
+            failures += 1;
+        }
+    }
+    // The texts pause; the app is offered in their place.
+    let page = last.unwrap();
+    assert_eq!(
+        page.heading(),
+        "How should we send your code?",
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Too many wrong codes were typed for this way")
+            && page.body.contains("authenticator app")
+            && !page.body.contains("Text a code"),
+        "{}",
+        page.body
+    );
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert_eq!(ada.locked_until, None, "the account is not locked");
+    assert_eq!(
+        count(
+            &db.url,
+            "audit_events WHERE action = 'reset.method_paused:sms'"
+        )
+        .await,
+        1
+    );
+
+    // The owner resets with her app, from anywhere.
+    let mut owner = Browser::from_peer("198.51.100.7:443");
+    let page = up_to_the_code(&mut owner, &portal, "ada", "totp").await;
+    assert_eq!(page.heading(), "Enter your code", "the app, straight away");
+    let code = totp::code_at(GRACE_SECRET, portal.clock.now()).unwrap();
+    let page = owner.post(&portal, "/reset/code", &[("code", &code)]).await;
+    assert_eq!(page.heading(), "Choose a new password", "{}", page.body);
 }
 
 /// The audio version fell to a template matcher; the proof of work on the

@@ -189,6 +189,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
                 MayChange::by_operator(&account),
                 &password(i),
                 2_000 + i as i64,
+                None,
             )
             .await
             .unwrap();
@@ -206,6 +207,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
             MayChange::by_operator(&account),
             &password(2),
             3_000,
+            None,
         )
         .await;
         match refused {
@@ -223,6 +225,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
             MayChange::by_operator(&account),
             &password(25),
             3_000,
+            None,
         )
         .await;
         assert!(
@@ -235,6 +238,7 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
             MayChange::by_operator(&account),
             &password(1),
             3_000,
+            None,
         )
         .await
         .unwrap();
@@ -267,6 +271,7 @@ async fn a_refused_password_changes_nothing() {
                 MayChange::by_operator(&account),
                 bad,
                 2_000,
+                None,
             )
             .await;
             assert!(
@@ -309,6 +314,7 @@ async fn fifty_concurrent_changes_leave_one_winner_per_change_and_a_consistent_h
                     MayChange::by_operator(&account),
                     &password(i),
                     5_000,
+                    None,
                 )
                 .await;
                 (i, account.version, result)
@@ -319,7 +325,7 @@ async fn fifty_concurrent_changes_leave_one_winner_per_change_and_a_consistent_h
         while let Some(joined) = tasks.join_next().await {
             let (i, version, result) = joined.unwrap();
             match result {
-                Ok(()) => {
+                Ok(_) => {
                     // One winner per change: no two changes claimed the same version.
                     assert!(
                         versions_won.insert(version),
@@ -490,7 +496,7 @@ async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
         let passwords = passwords(&store, &hasher, &policy);
         let at_password = store.reset_session("s1", 2_001).await.unwrap().unwrap();
         let may = MayChange::by_reset(&at_password, &account).unwrap();
-        change_password(&passwords, may, &password(1), 2_001)
+        change_password(&passwords, may, &password(1), 2_001, None)
             .await
             .unwrap();
         let session = store.reset_session("s1", 2_002).await.unwrap().unwrap();
@@ -501,7 +507,7 @@ async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
         // As a second request racing with the first would: it read the
         // reset at its password step too.
         let may = MayChange::by_reset(&at_password, &account).unwrap();
-        let again = change_password(&passwords, may, &password(2), 2_003).await;
+        let again = change_password(&passwords, may, &password(2), 2_003, None).await;
         assert!(
             matches!(again, Err(ChangeError::Store(StoreError::Conflict))),
             "{again:?}"

@@ -15,6 +15,7 @@ use crate::model::account::{Account, ChangeReason};
 use crate::model::audit::Action;
 use crate::model::method::Method;
 use crate::model::session::SessionKind;
+use crate::notify::queue::{Kind, Tried};
 use crate::notify::{Channel, CodeUse, Message, Notice};
 use crate::secrets::token_id;
 use crate::store::AccountChange;
@@ -130,8 +131,9 @@ async fn check_caller_code(
     if !right {
         on.record(core, caller, Action::CallerCodeWrong, Some(account.id), "")
             .await?;
-        // Counted like a wrong code in a reset: guessing here locks online reset too.
-        if count_wrong_code(core, &caller.source, account.id)
+        // Counted like a wrong sent code in a reset: guessing here locks
+        // reset by text and call too.
+        if count_wrong_code(core, &caller.source, account.id, Method::Text)
             .await?
             .locked()
         {
@@ -312,25 +314,19 @@ async fn send_reset_link(
     let body = format!(
         "The university help desk sent you this link to choose a new password. It works once, for {minutes} minutes: {url}"
     );
-    let (provider, message) = match (channel, account.phone.as_deref()) {
-        ("email", _) => (
-            core.mail.as_ref(),
-            Message {
-                channel: Channel::Email,
-                recipient: account.email.clone(),
-                subject: "Your password reset link".into(),
-                body,
-            },
-        ),
-        ("sms", Some(phone)) => (
-            core.messages.as_ref(),
-            Message {
-                channel: Channel::Sms,
-                recipient: phone.to_owned(),
-                subject: String::new(),
-                body,
-            },
-        ),
+    let message = match (channel, account.phone.as_deref()) {
+        ("email", _) => Message {
+            channel: Channel::Email,
+            recipient: account.email.clone(),
+            subject: "Your password reset link".into(),
+            body,
+        },
+        ("sms", Some(phone)) => Message {
+            channel: Channel::Sms,
+            recipient: phone.to_owned(),
+            subject: String::new(),
+            body,
+        },
         _ => {
             return Ok(Err(
                 "Choose the person's email, or a phone the account has.".into(),
@@ -346,8 +342,22 @@ async fn send_reset_link(
             now + minutes * 60,
         )
         .await?;
-    if let Err(e) = provider.send(&message, now).await {
-        log_error(&format!("sending a reset link: {e}"));
+    // Queued and tried at once; one not taken now is tried again while the
+    // link lives.
+    let lifetime = (Kind::Link, now + minutes * 60);
+    let tried = (core.queue())
+        .send_now(
+            &core.notifier().providers(),
+            &message,
+            Some(account.id),
+            lifetime,
+            now,
+        )
+        .await;
+    if !matches!(tried, Ok(Tried::Sent | Tried::NotHeld | Tried::Retrying)) {
+        if let Err(e) = tried {
+            log_error(&format!("sending a reset link: {e}"));
+        }
         return Ok(Err(
             "The link could not be sent just now. Try again, or use the other channel.".into(),
         ));

@@ -149,7 +149,9 @@ pub async fn sign_in(
             return Ok(SignIn::Refused(wrong_password(core)));
         }
     };
-    let has_methods = !method_options(core, &account).await?.is_empty();
+    let has_methods = !method_options(core, &account, CodeUse::SignIn)
+        .await?
+        .is_empty();
     let stage = if has_methods {
         Stage::Factor
     } else {

@@ -4,10 +4,10 @@
 use super::signin::{DIRECTORY_UNREACHABLE, count_wrong_password, signin_paused};
 use super::{Outcome, SignedIn, refused};
 use crate::domain::authority::Checked;
-use crate::domain::change::{MayChange, change_password, prove_current_password};
+use crate::domain::change::{MayChange, prove_current_password};
 use crate::domain::checklist::{Made, made, not_changed};
 use crate::domain::limits::Limit;
-use crate::domain::{Caller, Core, Error, after_change, audit};
+use crate::domain::{Caller, Core, Error, after_change, audit, change_own_password};
 use crate::model::audit::Action;
 
 /// The current password, then the same policy, history and transaction as
@@ -46,7 +46,7 @@ pub async fn update_password(
         }
     };
     let may = MayChange::by_person(proven);
-    let changed = change_password(&core.passwords(), may, password, now).await;
+    let changed = change_own_password(core, caller, may, password).await;
     let made = match made(changed) {
         Ok(made) => made,
         Err(e) => {
@@ -60,7 +60,9 @@ pub async fn update_password(
         }
     };
     let ended = match made {
-        Made::Everywhere => after_change(core, caller, account, Some(&who.session.id)).await?,
+        Made::Everywhere(queued) => {
+            after_change(core, caller, account, Some(&who.session.id), &queued).await?
+        }
         // Told, and signed out elsewhere, when the change is settled here.
         Made::InDirectory => 0,
     };

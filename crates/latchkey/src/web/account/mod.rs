@@ -31,6 +31,7 @@ use crate::domain::person::CODES_PAUSED;
 use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
 use crate::domain::{Core, account_of};
 use crate::model::account::mask_phone;
+use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, NewSession, Stage};
 
@@ -316,7 +317,7 @@ async fn verify_page(
     let options = if paused {
         Vec::new()
     } else {
-        method_options(state, &account).await?
+        method_options(state, &account, CodeUse::SignIn).await?
     };
     let status = status_for(&error);
     Ok(render(

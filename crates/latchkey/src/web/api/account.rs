@@ -23,6 +23,7 @@ use crate::network::Location;
 use crate::secrets::token_id;
 use crate::store::{AccountSession, Stage};
 
+use crate::notify::CodeUse;
 use crate::web::account::session_named;
 use crate::web::{WebError, bearer, caller};
 
@@ -103,7 +104,7 @@ async fn account_state(
     let factor_methods = if signin_codes_paused(state, account.id).await? {
         Vec::new()
     } else {
-        method_options(state, &account).await?
+        method_options(state, &account, CodeUse::SignIn).await?
     };
     let methods = state.store.methods(account.id).await?;
     let has_authenticator = methods.iter().any(|m| m.kind == "totp");

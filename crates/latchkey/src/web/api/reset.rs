@@ -20,6 +20,7 @@ use crate::domain::reset::{self, Outcome};
 use crate::domain::{Core, account_of};
 use crate::model::method::Method;
 use crate::network::Location;
+use crate::notify::CodeUse;
 use crate::secrets::token_id;
 use crate::store::{ResetSession, Step};
 use crate::web::{WebError, bearer, caller};
@@ -116,7 +117,7 @@ async fn reset_state(
     match step {
         Step::Method => {
             let account = account_of(state, session.account_id).await?;
-            methods = method_options(state, &account)
+            methods = method_options(state, &account, CodeUse::Reset)
                 .await?
                 .into_iter()
                 .map(MethodOffer::from)
