@@ -7,15 +7,15 @@
 //! 1,100 solved after 40 labelled clips), and the proof of work serves
 //! people who cannot see the image without offering bots a listening post.
 
+pub mod draw;
 pub mod pow;
 
-use captcha::Captcha;
-use captcha::filters::{Cow, Dots, Noise, Wave};
+use rand::RngExt;
 
 /// Characters that cannot be mistaken for one another in the image
 /// (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
-const ALPHABET: &str = "ACDEFGHJKMNPQRTUVWXY34679";
-const LENGTH: u32 = 5;
+pub const ALPHABET: &str = "ACDEFGHJKMNPQRTUVWXY34679";
+pub const LENGTH: usize = 5;
 
 pub struct Challenge {
     pub answer: String,
@@ -39,26 +39,12 @@ impl ChallengeSource for RandomChallenges {
 
 /// A new challenge, or `None` if the image could not be encoded.
 pub fn new_challenge() -> Option<Challenge> {
-    let mut captcha = Captcha::new();
-    let font_chars = captcha.supported_chars();
-    let chars: Vec<char> = ALPHABET
-        .chars()
-        .filter(|c| font_chars.contains(c))
+    let alphabet: Vec<char> = ALPHABET.chars().collect();
+    let mut rng = rand::rng();
+    let answer: String = (0..LENGTH)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())])
         .collect();
-    captcha.set_chars(&chars).add_chars(LENGTH);
-    distorted(captcha)
-}
-
-fn distorted(mut captcha: Captcha) -> Option<Challenge> {
-    // Drawn at the size shown, so that scaling does not thin the noise.
-    captcha
-        .view(240, 90)
-        .apply_filter(Noise::new(0.1))
-        .apply_filter(Wave::new(2.0, 8.0).horizontal())
-        .apply_filter(Wave::new(2.0, 6.0).vertical())
-        .apply_filter(Dots::new(12).min_radius(2).max_radius(5))
-        .apply_filter(Cow::new().min_radius(18).max_radius(26).circles(1));
-    let (answer, png) = captcha.as_tuple()?;
+    let png = draw::draw(&answer)?;
     Some(Challenge { answer, png })
 }
 
@@ -71,11 +57,11 @@ pub struct KnownAnswer(pub String);
 #[cfg(feature = "test-hooks")]
 impl ChallengeSource for KnownAnswer {
     fn next_challenge(&self) -> Option<Challenge> {
-        let mut captcha = Captcha::new();
-        for c in self.0.chars() {
-            captcha.set_chars(&[c]).add_chars(1);
-        }
-        distorted(captcha)
+        let png = draw::draw(&self.0)?;
+        Some(Challenge {
+            answer: self.0.clone(),
+            png,
+        })
     }
 }
 
@@ -95,7 +81,7 @@ mod tests {
     #[test]
     fn challenges_are_png_images_of_unambiguous_characters() {
         let challenge = new_challenge().unwrap();
-        assert_eq!(challenge.answer.chars().count(), LENGTH as usize);
+        assert_eq!(challenge.answer.chars().count(), LENGTH);
         assert!(
             challenge.answer.chars().all(|c| ALPHABET.contains(c)),
             "{}",

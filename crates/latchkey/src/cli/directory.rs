@@ -66,6 +66,7 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                     store: &store,
                     key: &key,
                     spend: &budget,
+                    lease: settings.server.delivery_lease_seconds,
                 };
                 let notifier = providers.notifier(Some(queue));
                 let now = unix_now();
@@ -175,6 +176,7 @@ async fn reminders(
         store,
         key: &key,
         spend: &budget,
+        lease: settings.server.delivery_lease_seconds,
     };
     let notifier = providers.notifier(Some(queue));
     let reminding = Reminding {

@@ -6,6 +6,7 @@ use crate::domain::reminders::{self, Reminding};
 use crate::domain::settle::{SETTLED_FROM, settle_pending};
 use crate::domain::{Core, Told};
 use crate::notify::NoticeContext;
+use crate::notify::queue::BATCH;
 
 /// How often each instance looks for queued notices due.
 const DELIVERY_EVERY_SECONDS: u64 = 5;
@@ -20,18 +21,27 @@ pub async fn deliver_forever(state: Core) {
     let (Some(queue), providers) = (notifier.queue, notifier.providers()) else {
         return;
     };
+    let mut full = false;
     loop {
-        tokio::time::sleep(std::time::Duration::from_secs(DELIVERY_EVERY_SECONDS)).await;
+        // A full round means more are waiting: the next goes at once, so a
+        // burst drains as fast as the providers take it.
+        if !full {
+            tokio::time::sleep(std::time::Duration::from_secs(DELIVERY_EVERY_SECONDS)).await;
+        }
         match queue
             .deliver_due(&providers, &worker, state.clock.as_ref())
             .await
         {
             Ok(tried) => {
+                full = tried.len() >= BATCH;
                 for (_, outcome) in tried {
                     state.metrics.delivery(outcome);
                 }
             }
-            Err(e) => tracing::error!(error = %e, "the delivery queue could not be read"),
+            Err(e) => {
+                full = false;
+                tracing::error!(error = %e, "the delivery queue could not be read");
+            }
         }
     }
 }

@@ -165,6 +165,7 @@ async fn set_password(
             store: &services.store,
             key,
             spend: &budget,
+            lease: config.server.delivery_lease_seconds,
         }),
     };
     let passwords = change::Passwords {

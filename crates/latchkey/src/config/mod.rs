@@ -95,6 +95,10 @@ pub struct ServerConfig {
     pub session_idle_minutes: i64,
     /// …and this many minutes after sign-in in any case.
     pub session_max_minutes: i64,
+    /// How long a worker holds each message it claimed from the delivery
+    /// queue: longer than any send may take, so no other instance sends it
+    /// too; a worker that dies gives it back when this runs out.
+    pub delivery_lease_seconds: i64,
 }
 
 impl Default for ServerConfig {
@@ -109,6 +113,7 @@ impl Default for ServerConfig {
             secret_key: None,
             secure_cookies: false,
             hsts_max_age_seconds: 31_536_000,
+            delivery_lease_seconds: crate::notify::queue::LEASE_SECONDS,
             reset_minutes: 30,
             code_minutes: 10,
             code_tries: 5,
@@ -320,6 +325,10 @@ impl LoadedConfig {
             return Err(self.error(&["network", key], format!("network.{key}: {reason}")));
         }
         let server = &self.config.server;
+        if let Some(reason) = self.lease_problem() {
+            let key = "delivery_lease_seconds";
+            return Err(self.error(&["server", key], format!("server.{key}: {reason}")));
+        }
         if server.tls_cert_file.is_some() != server.tls_key_file.is_some() {
             let key = if server.tls_cert_file.is_some() {
                 "tls_key_file"
@@ -333,6 +342,28 @@ impl LoadedConfig {
             ));
         }
         Ok(())
+    }
+
+    /// A lease a slow send could outlive: ten times the longest timeout of
+    /// the providers in use (a send is several exchanges, each timed).
+    fn lease_problem(&self) -> Option<String> {
+        let settings = &self.config;
+        let mail = (settings.mail.transport == crate::notify::mail::MailTransport::Smtp)
+            .then_some(("the mail server's", settings.mail.smtp.timeout_seconds));
+        let texts = (settings.messages.provider == crate::notify::ProviderKind::Twilio)
+            .then_some(("Twilio's", crate::notify::twilio::TIMEOUT_SECONDS));
+        let (whose, longest) = [mail, texts]
+            .into_iter()
+            .flatten()
+            .max_by_key(|(_, t)| *t)?;
+        let lease = settings.server.delivery_lease_seconds;
+        let floor = i64::try_from(longest.saturating_mul(10)).unwrap_or(i64::MAX);
+        (lease < floor).then(|| {
+            format!(
+                "{lease} s is shorter than ten times {whose} timeout ({longest} s): a message \
+                 still being sent would be sent again by another instance; set {floor} or more"
+            )
+        })
     }
 
     /// The password policy, with the word lists its settings name.

@@ -166,3 +166,30 @@ fn a_throttle_of_zero_is_refused_with_its_key() {
         "{error}"
     );
 }
+
+#[test]
+fn a_delivery_lease_a_slow_send_could_outlive_is_refused() {
+    let refused = |source: &str| {
+        LoadedConfig::parse(Path::new("latchkey.toml"), source.to_owned())
+            .err()
+            .map(|e| e.reason)
+    };
+    // The outbox sends at once: any lease will do.
+    assert_eq!(refused("[server]\ndelivery_lease_seconds = 5\n"), None);
+    let smtp = "[mail]\ntransport = \"smtp\"\n[mail.smtp]\nhost = \"mail.example.edu\"\n\
+                timeout_seconds = 3\n";
+    assert_eq!(
+        refused(&format!("{smtp}[server]\ndelivery_lease_seconds = 30\n")),
+        None
+    );
+    let error = refused(&format!("{smtp}[server]\ndelivery_lease_seconds = 29\n")).unwrap();
+    assert!(
+        error.contains("server.delivery_lease_seconds: 29 s is shorter than ten times the mail server's timeout (3 s)")
+            && error.contains("set 30 or more"),
+        "{error}"
+    );
+    let twilio = "[messages]\nprovider = \"twilio\"\n[messages.twilio]\naccount_sid = \"AC0\"\n\
+                  from = \"+12025550100\"\n[server]\ndelivery_lease_seconds = 60\n";
+    let error = refused(twilio).unwrap_or_default();
+    assert!(error.contains("Twilio's timeout (10 s)"), "{error}");
+}

@@ -86,6 +86,7 @@ impl Services {
             store: &self.store,
             key: &self.key,
             spend: self,
+            lease: self.server.delivery_lease_seconds,
         }
     }
 

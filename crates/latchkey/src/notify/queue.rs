@@ -21,12 +21,13 @@ pub use crate::secrets::DELIVERY_PURPOSE as SEAL_PURPOSE;
 /// matters hours later.
 /// A reminder's too.
 pub const NOTICE_LIFETIME: i64 = 24 * 3600;
-/// How long a worker holds the rows it claimed: longer than any send may
-/// take (the providers time out well before), so a row is never sent by
-/// two workers; a worker that dies gives its rows back after it.
+/// How long a worker holds a row it claimed, by default
+/// (`server.delivery_lease_seconds`): longer than any send may take (the
+/// providers time out well before), so a row is never sent by two
+/// workers; a worker that dies gives its rows back after it.
 pub const LEASE_SECONDS: i64 = 120;
 /// The most rows one round of a worker tries.
-const BATCH: usize = 50;
+pub const BATCH: usize = 50;
 
 /// The queue: where rows are kept, the key their words are sealed under,
 /// and what each message it sends costs.
@@ -35,6 +36,8 @@ pub struct Queue<'a> {
     pub store: &'a Store,
     pub key: &'a SecretKey,
     pub spend: &'a dyn Spend,
+    /// Seconds a claim lasts (`server.delivery_lease_seconds`).
+    pub lease: i64,
 }
 
 /// What a message the queue sent costs: texts and calls count against the
@@ -196,7 +199,7 @@ impl Queue<'_> {
         now: i64,
     ) -> Result<Tried, StoreError> {
         match (self.store)
-            .claim_delivery(id, worker, now, now + LEASE_SECONDS)
+            .claim_delivery(id, worker, now, now + self.lease)
             .await?
         {
             Some(row) => self.try_claimed(providers, &row, worker, now).await,
@@ -217,7 +220,7 @@ impl Queue<'_> {
         let mut tried = Vec::new();
         while tried.len() < BATCH {
             let now = clock.now();
-            let lease = now + LEASE_SECONDS;
+            let lease = now + self.lease;
             let Some(row) = self.store.claim_next_due(worker, now, lease).await? else {
                 break;
             };

@@ -5,6 +5,9 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+/// Seconds a request to Twilio may take before it is given up.
+pub const TIMEOUT_SECONDS: u64 = 10;
+
 use super::{Channel, Message, MessageProvider, SendError};
 
 /// `[messages.twilio]`.
@@ -43,7 +46,7 @@ impl Twilio {
             return Err("LATCHKEY_TWILIO_AUTH_TOKEN must be set for the twilio provider".into());
         }
         let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(TIMEOUT_SECONDS))
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Twilio {

@@ -39,6 +39,7 @@ async fn deliver_due(
     let queue = Queue {
         store: &portal.store,
         key,
+        lease: LEASE_SECONDS,
         spend: &Budget {
             store: &portal.store,
             throttle: &throttle,
@@ -391,6 +392,7 @@ async fn a_change_and_the_notice_of_it_are_stored_together() {
         queue: Some(Queue {
             store,
             key: &key,
+            lease: LEASE_SECONDS,
             spend: &Budget {
                 store,
                 throttle: &throttle,
@@ -488,6 +490,7 @@ impl MessageProvider for Slow {
         let queue = Queue {
             store: &self.store,
             key: &self.key,
+            lease: LEASE_SECONDS,
             spend: &budget,
         };
         let providers = Providers {
@@ -511,6 +514,7 @@ async fn slow_sends_never_leave_rows_held_past_their_lease_for_another_worker_to
     let queue = Queue {
         store: &portal.store,
         key: &key,
+        lease: LEASE_SECONDS,
         spend: &Budget {
             store: &portal.store,
             throttle: &throttle,
@@ -551,4 +555,97 @@ async fn slow_sends_never_leave_rows_held_past_their_lease_for_another_worker_to
         ["p0@example.edu", "p1@example.edu", "p2@example.edu"],
         "each once, by one worker or the other"
     );
+}
+
+/// The promise across processes: an instance is SIGKILLed while it holds
+/// a notice it claimed (hung in a mail server that never answers); another
+/// instance delivers it once the lease runs out, exactly once.
+#[tokio::test]
+async fn a_notice_held_by_an_instance_killed_mid_send_is_delivered_by_another() {
+    if std::env::var_os("LATCHKEY_TEST_PYTHON").is_none() {
+        // Skipped (or failed, in CI) as every SMTP test is.
+        assert!(SmtpServer::start("skipped", false, None).await.is_none());
+        return;
+    }
+    let dir = TempDir::new("deliveries-kill");
+    let url = format!("sqlite://{}", dir.0.join("kill.db").display());
+    // Takes the connection and never answers: instance A hangs in it.
+    let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let tarpit_port = tarpit.local_addr().unwrap().port().to_string();
+    let (mail_port, refused_port) = (free_port().to_string(), free_port().to_string());
+    let env = |port: &str| {
+        [
+            ("LATCHKEY_MAIL__TRANSPORT", "smtp"),
+            ("LATCHKEY_MAIL__SMTP__HOST", "localhost"),
+            ("LATCHKEY_MAIL__SMTP__PORT", port),
+            ("LATCHKEY_MAIL__SMTP__SECURITY", "none"),
+            ("LATCHKEY_MAIL__SMTP__TIMEOUT_SECONDS", "2"),
+            ("LATCHKEY_SERVER__DELIVERY_LEASE_SECONDS", "20"),
+            (
+                "LATCHKEY_SECRET_KEY",
+                "a key of thirty-two bytes or more, for this test",
+            ),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    };
+    let env_a = env(&tarpit_port);
+    let (mut a, _base, _lines) = crate::cli_serve::serve_demo(&url, &pairs(&env_a));
+
+    // The operator's change: the CLI's own try is refused at once, and queued.
+    let env_cli = env(&refused_port);
+    let args = ["user", "set-password", "ada", "--database-url", &url];
+    let input = format!("{NEW_PASSWORD}\n");
+    let run = latchkey_with_env(&args, input.as_bytes(), &pairs(&env_cli));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // A's worker claims it and connects: A is killed there, holding it.
+    let accepted = tokio::task::spawn_blocking(move || tarpit.accept().map(|(conn, _)| conn));
+    let held = tokio::time::timeout(std::time::Duration::from_secs(60), accepted)
+        .await
+        .expect("instance A tried the notice within a minute")
+        .unwrap()
+        .unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &a.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    a.wait().unwrap();
+    let store = Store::open(&url).await.unwrap();
+    let rows = store.deliveries(None, 10).await.unwrap();
+    let mail_rows: Vec<(&str, i64)> = (rows.iter())
+        .filter(|r| r.channel == "email")
+        .map(|r| (r.state.as_str(), r.attempts))
+        .collect();
+    assert_eq!(
+        mail_rows,
+        [("pending", 1)],
+        "held by the dead instance, its try never recorded"
+    );
+
+    // Instance B, whose mail server answers, delivers it after the lease.
+    let Some(mail) =
+        SmtpServer::start_at("deliveries-kill", mail_port.parse().unwrap(), false, None).await
+    else {
+        return;
+    };
+    let env_b = env(&mail_port);
+    let (mut b, _base, _lines) = crate::cli_serve::serve_demo(&url, &pairs(&env_b));
+    let started = std::time::Instant::now();
+    while mail.received().is_empty() && started.elapsed().as_secs() < 60 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let waited = started.elapsed().as_secs();
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    let received = mail.received();
+    assert_eq!(received.len(), 1, "exactly once: {received:?}");
+    assert!(received[0].data.contains("password was changed"));
+    eprintln!("delivered by instance B {waited} s after it started");
+    crate::cli_serve::terminate(&mut b);
+    drop(held);
+}
+
+/// Borrowed pairs, as the helpers take an environment.
+fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
