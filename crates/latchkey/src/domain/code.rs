@@ -231,11 +231,6 @@ pub fn has_app(stored: &[StoredMethod]) -> bool {
     stored.iter().any(|m| m.kind == Method::App.as_str())
 }
 
-/// Whether the account can be sent or asked for a code at all.
-pub fn has_a_method(account: &Account, stored: &[StoredMethod]) -> bool {
-    !Method::of(account, has_app(stored)).is_empty()
-}
-
 /// What a wrong code did to the account's count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WrongCode {

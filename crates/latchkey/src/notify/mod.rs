@@ -292,8 +292,7 @@ impl Notifier<'_> {
         let providers = self.providers();
         let mut failures = Vec::new();
         for &(id, channel) in queued {
-            let worker = format!("inline:{id}");
-            match queue.try_one(&providers, id, &worker, now).await {
+            match queue.try_inline(&providers, id, now).await {
                 Ok(queue::Tried::Sent | queue::Tried::NotHeld) => {}
                 Ok(queue::Tried::Retrying) => failures.push((
                     channel,

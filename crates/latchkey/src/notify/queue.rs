@@ -183,11 +183,21 @@ impl Queue<'_> {
             .await?;
         let mut tried = Tried::NotHeld;
         for id in ids {
-            tried = self
-                .try_one(providers, id, &format!("inline:{id}"), now)
-                .await?;
+            tried = self.try_inline(providers, id, now).await?;
         }
         Ok(tried)
+    }
+
+    /// Tries the row `id` at once for the request that queued it, under a
+    /// claim of its own named after the row.
+    pub async fn try_inline(
+        &self,
+        providers: &Providers<'_>,
+        id: i64,
+        now: i64,
+    ) -> Result<Tried, StoreError> {
+        self.try_one(providers, id, &format!("inline:{id}"), now)
+            .await
     }
 
     /// Tries the row `id` now, if nobody holds it.
