@@ -1,5 +1,7 @@
 //! The checker: one password, one person, every rule.
 
+use std::sync::Arc;
+
 use crate::config::{PolicyConfig, WordMatch};
 use crate::fold::{Position, fold, positions};
 use crate::lists::{BreachedSet, Dictionary, WordListError};
@@ -21,11 +23,14 @@ pub struct Person<'a> {
 const WORDS_NAMED: usize = 5;
 
 /// A configured password policy. Build it once and share it: the dictionary
-/// automaton is compiled when the policy is built, not per check.
+/// automaton is compiled when the policy is built, not per check. A clone
+/// (or a [`Policy::with_config`] variant) shares the lists.
+#[derive(Clone)]
 pub struct Policy {
     config: PolicyConfig,
-    dictionary: Option<Dictionary>,
-    breached: Vec<Box<dyn BreachedSet>>,
+    /// Shared by the variants [`Policy::with_config`] makes.
+    dictionary: Option<Arc<Dictionary>>,
+    breached: Arc<Vec<Box<dyn BreachedSet>>>,
 }
 
 impl Policy {
@@ -36,11 +41,23 @@ impl Policy {
         dictionary: Option<Dictionary>,
         breached: Vec<Box<dyn BreachedSet>>,
     ) -> Policy {
-        let dictionary = dictionary.filter(|_| config.dictionary_word);
+        let dictionary = dictionary.filter(|_| config.dictionary_word).map(Arc::new);
         Policy {
             config,
             dictionary,
-            breached,
+            breached: Arc::new(breached),
+        }
+    }
+
+    /// The same lists under other settings (one person's stricter rules,
+    /// say), without building the dictionary's automaton again. A
+    /// dictionary this policy did not load stays off.
+    pub fn with_config(&self, config: PolicyConfig) -> Policy {
+        let dictionary = self.dictionary.clone().filter(|_| config.dictionary_word);
+        Policy {
+            config,
+            dictionary,
+            breached: Arc::clone(&self.breached),
         }
     }
 

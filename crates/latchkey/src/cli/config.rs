@@ -10,7 +10,6 @@ use super::{Outcome, UsageError};
 use crate::config::LoadedConfig;
 use crate::directory::policy::{Joined, join};
 use crate::directory::{DirectoryError, Writeback};
-use crate::domain::limits::directory_lockout_risk;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -106,14 +105,15 @@ fn print_rules(policy: &latchkey_policy::Policy) {
     println!("# At sign-in: {at_signin}.");
 }
 
-/// Our policy joined with the directory's, and whether wrong passwords
-/// typed here could reach its lockout threshold.
+/// Our policy joined with the directory's, and what to know about its
+/// lockout (sign-in here never reaches it: `directory::allowance`).
 pub(super) async fn directory_rules(
     loaded: &LoadedConfig,
     writeback: &Writeback,
 ) -> Result<(Joined, Option<String>), DirectoryError> {
     let theirs = writeback.directory.policy().await?;
-    let lockout = directory_lockout_risk(&loaded.config.throttle, &theirs);
+    let margin = loaded.config.directory.lockout_margin;
+    let lockout = crate::directory::lockout_note(&theirs, margin);
     Ok((join(&loaded.config.policy, &theirs), lockout))
 }
 

@@ -26,9 +26,15 @@ pub enum DirectoryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Import people from the directory and bring their mail, name and
-    /// phone up to date (a registered phone is never replaced).
+    /// Import people from the directory, bring their mail, name and phone
+    /// up to date (a registered phone is never replaced; phones only with
+    /// directory.trusted_phones), and mark accounts whose person is gone.
+    /// The server also runs this every directory.sync_every_minutes.
     Sync {
+        /// Mark up to this many people gone at once, above
+        /// directory.max_leavers_per_sync (after a term's end, say).
+        #[arg(long, value_name = "COUNT")]
+        allow_leavers: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -94,22 +100,38 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                     Outcome::Success
                 })
             }
-            DirectoryCommand::Sync { json } => {
+            DirectoryCommand::Sync {
+                allow_leavers,
+                json,
+            } => {
                 let writeback = configured(config)?;
-                let report = sync(&store, writeback.directory.as_ref(), unix_now())
+                let directory = writeback.directory.as_ref();
+                let mut options = settings.directory.sync_options();
+                if let Some(allowed) = allow_leavers {
+                    options.max_leavers = options.max_leavers.max(allowed);
+                }
+                let report = sync(&store, directory, options, unix_now())
                     .await
                     .map_err(|e| UsageError(e.to_string()))?;
                 if json {
                     println!("{}", to_json(&report)?);
                 } else {
                     println!(
-                        "Added {}, changed {}, unchanged {}, skipped {}.",
+                        "Added {}, changed {}, unchanged {}, skipped {}, gone {}, back {}.",
                         report.added.len(),
                         report.changed.len(),
                         report.unchanged,
-                        report.skipped.len()
+                        report.skipped.len(),
+                        report.left.len(),
+                        report.returned.len()
                     );
-                    for (label, what) in [("added", &report.added), ("changed", &report.changed)] {
+                    let listed = [
+                        ("added", &report.added),
+                        ("changed", &report.changed),
+                        ("gone", &report.left),
+                        ("back", &report.returned),
+                    ];
+                    for (label, what) in listed {
                         for username in what {
                             println!("  {label:<8} {username}");
                         }
@@ -121,7 +143,13 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                         println!("  skipped  {entry}: {why}");
                     }
                 }
-                Ok(Outcome::Success)
+                match &report.leavers_withheld {
+                    Some(why) => {
+                        eprintln!("Not marked as gone: {why}");
+                        Ok(Outcome::Refused)
+                    }
+                    None => Ok(Outcome::Success),
+                }
             }
             DirectoryCommand::Reminders { dry_run, json } => {
                 reminders(config, &store, dry_run, json).await

@@ -1,7 +1,7 @@
 //! What the server does on its own schedule: deliver the queued notices,
 //! settle pending directory writes, and send the reminders due.
 
-use crate::directory::{DirectoryConfig, Settled};
+use crate::directory::{DirectoryConfig, Settled, sync};
 use crate::domain::reminders::{self, Reminding};
 use crate::domain::settle::{SETTLED_FROM, settle_pending};
 use crate::domain::{Core, Told};
@@ -85,9 +85,33 @@ pub async fn reconcile_forever(state: Core) {
     }
 }
 
-/// Sends the reminders due every `reminder_every_minutes`. Instances that
-/// share a database take turns by a lease: the one holding it sends, the
-/// others wait for it to lapse (its holder stopped).
+/// Runs `round` every `every_minutes` on one instance at a time: instances
+/// that share a database take turns by the lease `name`, the one holding it
+/// runs, the others wait for it to lapse (its holder stopped).
+async fn take_turns<F, Round>(state: &Core, name: &str, every_minutes: i64, mut round: F)
+where
+    F: FnMut(i64) -> Round,
+    Round: std::future::Future<Output = ()>,
+{
+    let every = every_minutes * 60;
+    let holder = state.entropy.token();
+    loop {
+        let now = state.clock.now();
+        match state
+            .store
+            .take_lease(name, &holder, now, now + 2 * every)
+            .await
+        {
+            Ok(true) => round(now).await,
+            Ok(false) => {}
+            Err(e) => tracing::error!(lease = name, "the schedule's lease: {e}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(every.unsigned_abs())).await;
+    }
+}
+
+/// Sends the reminders due every `reminder_every_minutes`, one instance at
+/// a time.
 pub async fn remind_forever(state: Core, config: DirectoryConfig) {
     let Some(writeback) = &state.writeback else {
         return;
@@ -95,8 +119,6 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
     if config.reminder_every_minutes <= 0 {
         return;
     }
-    let every = config.reminder_every_minutes * 60;
-    let holder = state.entropy.token();
     let notifier = state.notifier();
     let reminding = Reminding {
         store: &state.store,
@@ -107,15 +129,14 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
         portal_url: &state.server.public_url,
         service: &state.site.branding.name,
     };
-    loop {
-        let now = state.clock.now();
-        match state
-            .store
-            .take_lease(REMINDER_LEASE, &holder, now, now + 2 * every)
-            .await
-        {
-            Ok(true) => match reminders::due(&reminding, now).await {
-                Ok(due) => match reminders::send(&reminding, due, now).await {
+    let reminding = &reminding;
+    take_turns(
+        &state,
+        REMINDER_LEASE,
+        config.reminder_every_minutes,
+        |now| async move {
+            match reminders::due(reminding, now).await {
+                Ok(due) => match reminders::send(reminding, due, now).await {
                     Ok(sent) if !sent.is_empty() => {
                         tracing::info!(sent = sent.len(), "reminders sent");
                     }
@@ -123,10 +144,49 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
                     Err(e) => tracing::error!("sending reminders: {e:?}"),
                 },
                 Err(e) => tracing::warn!("reminders not sent now: {e:?}"),
-            },
-            Ok(false) => {}
-            Err(e) => tracing::error!("the reminders' lease: {e}"),
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(every.unsigned_abs())).await;
+            }
+        },
+    )
+    .await;
+}
+
+/// The lease that lets one instance at a time sync the directory.
+const SYNC_LEASE: &str = "directory-sync";
+
+/// Runs `directory sync` every `sync_every_minutes`, one instance at a
+/// time: newcomers imported before they first come, details kept, people
+/// who left marked.
+pub async fn sync_forever(state: Core, config: DirectoryConfig) {
+    let Some(writeback) = &state.writeback else {
+        return;
+    };
+    if config.sync_every_minutes <= 0 {
+        return;
     }
+    let (store, directory) = (&state.store, writeback.directory.as_ref());
+    let options = config.sync_options();
+    take_turns(
+        &state,
+        SYNC_LEASE,
+        config.sync_every_minutes,
+        |now| async move {
+            match sync(store, directory, options, now).await {
+                Ok(report) => {
+                    tracing::info!(
+                        added = report.added.len(),
+                        changed = report.changed.len(),
+                        skipped = report.skipped.len(),
+                        gone = report.left.len(),
+                        back = report.returned.len(),
+                        "the directory was synced"
+                    );
+                    if let Some(why) = report.leavers_withheld {
+                        tracing::warn!("not marked as gone: {why}");
+                    }
+                }
+                Err(e) => tracing::warn!("the directory was not synced now: {e}"),
+            }
+        },
+    )
+    .await;
 }

@@ -144,8 +144,12 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
         tokio::spawn(super::schedule::deliver_forever(state.clone()));
         if state.writeback.is_some() {
             tokio::spawn(super::schedule::reconcile_forever(state.clone()));
-            let reminders = settings.directory.clone();
-            tokio::spawn(super::schedule::remind_forever(state.clone(), reminders));
+            let directory = settings.directory.clone();
+            tokio::spawn(super::schedule::remind_forever(
+                state.clone(),
+                directory.clone(),
+            ));
+            tokio::spawn(super::schedule::sync_forever(state.clone(), directory));
         }
         let store_for_close = state.store.clone();
         if let Some(metrics_bind) = &settings.server.metrics_bind {

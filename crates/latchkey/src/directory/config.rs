@@ -52,6 +52,25 @@ pub struct DirectoryConfig {
     /// How often the server sends the reminders due (one instance at a
     /// time); 0 leaves them to `latchkey directory reminders`.
     pub reminder_every_minutes: i64,
+    /// Whether the directory's `mobile` is trusted as a person's phone for
+    /// reset codes: an imported person's phone comes from it (only where
+    /// the account has none). Off, people register their phone themselves.
+    pub trusted_phones: bool,
+    /// How often the server runs `directory sync` itself (one instance at
+    /// a time): newcomers imported, details brought up to date, people who
+    /// left marked. 0 leaves it to the command.
+    pub sync_every_minutes: i64,
+    /// A sync that finds more people gone than this marks none and says
+    /// why (a changed filter or base must not shut a campus out).
+    pub max_leavers_per_sync: usize,
+    /// Wrong passwords left to a person's own devices: sign-in here binds
+    /// with at most the directory's lockout threshold, less one, less this
+    /// many wrong passwords within its failure window.
+    pub lockout_margin: u32,
+    /// How long the directory's password rules (its default policy and
+    /// each person's own) are kept before they are read again; a refused
+    /// password reads them again at once.
+    pub rules_refresh_minutes: u64,
 }
 
 impl Default for DirectoryConfig {
@@ -75,6 +94,11 @@ impl Default for DirectoryConfig {
             reminder_days: vec![14, 7, 1],
             remind_to_register: true,
             reminder_every_minutes: 60,
+            trusted_phones: false,
+            sync_every_minutes: 60,
+            max_leavers_per_sync: 500,
+            lockout_margin: 1,
+            rules_refresh_minutes: 5,
         }
     }
 }
@@ -150,6 +174,14 @@ impl DirectoryConfig {
     /// is the authority).
     pub fn authenticates(&self) -> bool {
         self.enabled() && self.authority == Authority::Directory
+    }
+
+    /// How `directory sync` treats what it finds.
+    pub fn sync_options(&self) -> super::SyncOptions {
+        super::SyncOptions {
+            phones: self.trusted_phones,
+            max_leavers: self.max_leavers_per_sync,
+        }
     }
 
     pub fn user_filter(&self) -> String {
@@ -254,6 +286,18 @@ impl DirectoryConfig {
             return Some((
                 "reminder_days",
                 "days before expiry are 1 or more (an empty list sends none)".into(),
+            ));
+        }
+        if self.sync_every_minutes < 0 {
+            return Some((
+                "sync_every_minutes",
+                "0 (only the command) or a number of minutes".into(),
+            ));
+        }
+        if self.rules_refresh_minutes == 0 {
+            return Some((
+                "rules_refresh_minutes",
+                "1 or more: the directory's rules are kept that long".into(),
             ));
         }
         if self.reminder_every_minutes < 0 {

@@ -24,11 +24,13 @@ pub use config::{
     AttributeNames, Attributes, Authority, DirectoryConfig, DirectoryKind, PasswordChange,
     PolicyHints,
 };
+mod gate;
+pub use gate::{allowance, lockout_note};
 mod ldap;
 pub use ldap::Ldap;
 mod people;
 pub mod policy;
-pub use people::{SyncError, SyncReport, sync};
+pub use people::{SyncError, SyncOptions, SyncReport, account_of, sync};
 
 /// The sealing purpose of a pending change's password.
 pub const SEAL_PURPOSE: &str = crate::secrets::PENDING_PASSWORD_PURPOSE;
@@ -132,6 +134,9 @@ pub struct DirectoryPerson {
     pub mobile: Option<String>,
     /// When the password was last set (Unix seconds), for expiry reminders.
     pub password_changed_at: Option<i64>,
+    /// The password rules in force for them: their own policy, or the
+    /// default (none known: all `None`).
+    pub rules: DirectoryPolicy,
 }
 
 /// What a bind as the person said about the password typed.
@@ -144,6 +149,35 @@ pub enum Bind {
     /// The directory locked the account after wrong passwords; whether the
     /// one typed is right cannot be told until it is unlocked.
     Locked,
+    /// Not tried: another wrong password could lock the person's account
+    /// (the [`BindGate`] said no).
+    Withheld,
+}
+
+/// What stands between a password typed here and a bind as the person: the
+/// wrong ones already sent for that entry within the directory's failure
+/// window, so that this service never locks anyone out of the directory.
+#[async_trait]
+pub trait BindGate: Send + Sync {
+    /// Counts one try of `password` for `who` (an entry's DN, or
+    /// `name:NAME` for a name no entry has) under the lockout in `rules`;
+    /// `false`: do not bind.
+    async fn admit(&self, who: &str, rules: &DirectoryPolicy, password: &str) -> bool;
+    /// The password was right: the directory forgot the wrong ones, and so
+    /// does the gate.
+    async fn forgive(&self, who: &str);
+}
+
+/// A gate that admits every bind: for the command line and tests, where a
+/// person, not a page open to anyone, types the password.
+pub struct Ungated;
+
+#[async_trait]
+impl BindGate for Ungated {
+    async fn admit(&self, _: &str, _: &DirectoryPolicy, _: &str) -> bool {
+        true
+    }
+    async fn forgive(&self, _: &str) {}
 }
 
 /// Whether the directory lets the person sign in at all.
@@ -182,28 +216,54 @@ pub struct DirectoryPolicy {
 pub trait Directory: Send + Sync {
     /// Sets the password of the person with this username.
     async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError>;
-    /// A bind as the person. An unknown username costs the same: a bind to
-    /// a name no entry has, then `NoEntry`.
-    async fn authenticate(&self, username: &str, password: &str) -> Result<Bind, DirectoryError>;
+    /// A bind as the person, when `gate` admits it. A name no entry has is
+    /// never bound as (the gate counts it all the same): it costs a bind
+    /// as the service account instead, then `NoEntry`.
+    async fn authenticate_through(
+        &self,
+        username: &str,
+        password: &str,
+        gate: &dyn BindGate,
+    ) -> Result<Bind, DirectoryError>;
     /// Whether the account is locked there.
     async fn lock(&self, username: &str) -> Result<Lock, DirectoryError>;
     /// Lifts a lock that wrong passwords set, keeping the password.
     async fn unlock(&self, username: &str) -> Result<(), DirectoryError>;
-    /// The directory's password rules.
+    /// The directory's password rules (its default policy).
     async fn policy(&self) -> Result<DirectoryPolicy, DirectoryError>;
+    /// The rules in force for this person: their own policy where the
+    /// directory assigns one (OpenLDAP `pwdPolicySubentry`, Active
+    /// Directory's fine-grained `msDS-ResultantPSO`), else the default.
+    async fn policy_of(&self, username: &str) -> Result<DirectoryPolicy, DirectoryError>;
+    /// The one person this username, UPN or mail address names.
+    async fn person(&self, identifier: &str) -> Result<DirectoryPerson, DirectoryError>;
     /// Everyone under the base that the people filter finds.
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError>;
     /// Whether the service account can bind now (readiness).
     async fn check(&self) -> Result<(), DirectoryError>;
 
+    /// [`Directory::authenticate_through`] with every bind admitted.
+    async fn authenticate(&self, username: &str, password: &str) -> Result<Bind, DirectoryError> {
+        self.authenticate_through(username, password, &Ungated)
+            .await
+    }
+
     /// Whether `password` is the person's password there. A locked account
     /// cannot tell, and says so as an error.
-    async fn has_password(&self, username: &str, password: &str) -> Result<bool, DirectoryError> {
-        match self.authenticate(username, password).await? {
+    async fn has_password(
+        &self,
+        username: &str,
+        password: &str,
+        gate: &dyn BindGate,
+    ) -> Result<bool, DirectoryError> {
+        match self.authenticate_through(username, password, gate).await? {
             Bind::Accepted | Bind::Expired => Ok(true),
             Bind::Wrong => Ok(false),
             Bind::Locked => Err(DirectoryError::Failed(
                 "the account is locked in the directory, so the password cannot be checked".into(),
+            )),
+            Bind::Withheld => Err(DirectoryError::Failed(
+                "another wrong password could lock the account in the directory, so it is not tried now".into(),
             )),
         }
     }
@@ -219,6 +279,10 @@ pub struct Writeback {
     pub retry_seconds: i64,
     /// Whether sign-in binds as the person (the directory is the authority).
     pub authenticates: bool,
+    /// Wrong passwords left to a person's own devices (`directory.lockout_margin`).
+    pub lockout_margin: u32,
+    /// Whether people's phones are taken from it (`directory.trusted_phones`).
+    pub trusted_phones: bool,
     /// Latency and failures, for `/metrics`.
     pub stats: crate::metrics::WritebackStats,
 }
@@ -254,6 +318,8 @@ impl Writeback {
             settle_after: 4 * timeout + 10,
             retry_seconds: config.retry_seconds,
             authenticates: config.authenticates(),
+            lockout_margin: config.lockout_margin,
+            trusted_phones: config.trusted_phones,
             stats: crate::metrics::WritebackStats::default(),
         }
     }
@@ -276,6 +342,7 @@ pub enum Settled {
 pub async fn reconcile(
     store: &Store,
     directory: &dyn Directory,
+    gate: &dyn BindGate,
     key: &SecretKey,
     keep: usize,
     retry_seconds: i64,
@@ -289,7 +356,7 @@ pub async fn reconcile(
         {
             continue;
         }
-        let settled = settle(store, directory, key, keep, &write, now).await?;
+        let settled = settle(store, directory, gate, key, keep, &write, now).await?;
         if let Settled::StillPending(reason) = &settled {
             store.note_pending_error(write.account_id, reason).await?;
         }
@@ -301,6 +368,7 @@ pub async fn reconcile(
 async fn settle(
     store: &Store,
     directory: &dyn Directory,
+    gate: &dyn BindGate,
     key: &SecretKey,
     keep: usize,
     write: &PendingWrite,
@@ -318,7 +386,10 @@ async fn settle(
     let Some(account) = store.account_by_id(write.account_id).await? else {
         return Ok(Settled::Dropped);
     };
-    match directory.has_password(&account.username, &password).await {
+    match directory
+        .has_password(&account.username, &password, gate)
+        .await
+    {
         Ok(true) => match store.settle_pending_write(&account, write, keep, now).await {
             Ok(_) => Ok(Settled::Stored),
             // Changed here meanwhile: read the account again next time.

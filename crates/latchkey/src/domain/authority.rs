@@ -4,9 +4,12 @@
 //! copy, and the password that worked is adopted into the history here, so
 //! that the history also covers passwords changed elsewhere.
 
+use async_trait::async_trait;
+
 use super::change::{ChangeError, Passwords, verify_password};
-use crate::directory::{Bind, DirectoryError};
+use crate::directory::{Bind, BindGate, DirectoryError, DirectoryPolicy, allowance};
 use crate::model::account::Account;
+use crate::store::Store;
 
 /// What a password typed at sign-in or before an update came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +22,9 @@ pub enum Checked {
     Locked,
     /// The directory could not be asked.
     Unreachable,
+    /// Not tried: one more wrong password could make the directory lock
+    /// the account, for every campus system.
+    Withheld,
 }
 
 impl Passwords<'_> {
@@ -35,11 +41,25 @@ impl Passwords<'_> {
             return self.check_here(account, password).await;
         };
         let username = account.map_or(name, |account| account.username.as_str());
-        let said = writeback.directory.authenticate(username, password).await;
+        let gate = LockoutGate {
+            store: self.store,
+            margin: writeback.lockout_margin,
+            now,
+            copy: account.map(|account| (self, account)),
+        };
+        let said = (writeback.directory)
+            .authenticate_through(username, password, &gate)
+            .await;
+        // No account here: the directory may still hold the person (a
+        // newcomer the caller imports), or no one.
         let Some(account) = account else {
             return Ok(match said {
+                Ok(Bind::Accepted) => Checked::Right,
+                Ok(Bind::Expired) => Checked::Expired,
+                Ok(Bind::Locked) => Checked::Locked,
+                Ok(Bind::Withheld) => Checked::Withheld,
                 Err(DirectoryError::Unreachable(_)) => Checked::Unreachable,
-                _ => Checked::Wrong,
+                Ok(Bind::Wrong) | Err(_) => Checked::Wrong,
             });
         };
         Ok(match said {
@@ -52,6 +72,7 @@ impl Passwords<'_> {
                 Checked::Expired
             }
             Ok(Bind::Locked) => Checked::Locked,
+            Ok(Bind::Withheld) => Checked::Withheld,
             Ok(Bind::Wrong) | Err(DirectoryError::NoEntry) => Checked::Wrong,
             Err(e) => {
                 tracing::warn!(error = %e, "the directory could not check a password");
@@ -82,7 +103,12 @@ impl Passwords<'_> {
 
     /// Makes the password the directory just accepted the current one here
     /// too, unless it is already. Another change meanwhile wins.
-    async fn adopt(&self, account: &Account, password: &str, now: i64) -> Result<(), ChangeError> {
+    pub(crate) async fn adopt(
+        &self,
+        account: &Account,
+        password: &str,
+        now: i64,
+    ) -> Result<(), ChangeError> {
         if verify_password(self.store, self.hasher, account, password).await? {
             return Ok(());
         }
@@ -91,6 +117,65 @@ impl Passwords<'_> {
         match self.store.adopt_password(account, &hash, depth, now).await {
             Ok(()) | Err(crate::store::StoreError::Conflict) => Ok(()),
             Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// No one locked out through us: before a bind as a person, the binds this
+/// service already made for their entry within the directory's failure
+/// window are counted (in the store, so every instance sees them), and one
+/// that could reach the directory's lockout is not made. A right password
+/// clears the count, as it clears the directory's.
+pub struct LockoutGate<'a> {
+    pub store: &'a Store,
+    /// Wrong passwords left to the person's own devices.
+    pub margin: u32,
+    pub now: i64,
+    /// The account and the passwords' store, where its stored copy of the
+    /// current password may speak for a try over the allowance.
+    pub copy: Option<(&'a Passwords<'a>, &'a Account)>,
+}
+
+impl LockoutGate<'_> {
+    fn key(who: &str) -> String {
+        format!("directory-bind:{who}")
+    }
+}
+
+#[async_trait]
+impl BindGate for LockoutGate<'_> {
+    /// The try is counted before the bind, so that two at once cannot both
+    /// slip under the allowance. Over it, and within the margin, a password
+    /// that is the copy stored here at the last right sign-in is still tried:
+    /// after a typo, the right password is not turned away for a whole
+    /// window (a copy gone stale spends the margin, never more).
+    async fn admit(&self, who: &str, rules: &DirectoryPolicy, password: &str) -> bool {
+        let Some((binds, window)) = allowance(rules, self.margin) else {
+            return true;
+        };
+        let tries = match self.store.hit(&Self::key(who), window, self.now).await {
+            Ok(tries) => tries,
+            Err(e) => {
+                // Unknown count: no bind, rather than a bind that could lock.
+                tracing::warn!(error = %e, "the directory's bind count cannot be read");
+                return false;
+            }
+        };
+        if tries <= binds {
+            return true;
+        }
+        let Some((passwords, account)) = self.copy else {
+            return false;
+        };
+        tries <= binds + i64::from(self.margin)
+            && verify_password(passwords.store, passwords.hasher, account, password)
+                .await
+                .unwrap_or(false)
+    }
+
+    async fn forgive(&self, who: &str) {
+        if let Err(e) = self.store.forget_hits(&Self::key(who)).await {
+            tracing::warn!(error = %e, "a directory bind count cannot be cleared");
         }
     }
 }

@@ -334,6 +334,7 @@ mod tests {
             version: 0,
             created_at: 0,
             updated_at: 0,
+            left_directory_at: None,
         }
     }
 

@@ -5,7 +5,6 @@
 
 use super::{Core, Error};
 use crate::config::ThrottleConfig;
-use crate::directory::DirectoryPolicy;
 use crate::notify::CodeUse;
 use crate::store::{Store, StoreError};
 
@@ -358,37 +357,6 @@ pub fn table(config: &ThrottleConfig) -> String {
     out
 }
 
-/// Whether wrong passwords typed here could lock the directory account,
-/// which counts them too: the sentence to act on, or `None`. Within the
-/// directory's counting interval, sign-in lets through at most the
-/// per-account maximum in each of our windows it spans, plus one window's
-/// worth at its edge; that must stay below the directory's threshold.
-pub fn directory_lockout_risk(config: &ThrottleConfig, theirs: &DirectoryPolicy) -> Option<String> {
-    let threshold = i64::from(theirs.max_failures?);
-    let (ours, window) = Limit::SignInFailuresPerAccount.bounds(config);
-    // Our windows one interval spans, and the one at its edge.
-    let spans = |interval: i64| (interval + window.max(1) - 1) / window.max(1) + 1;
-    let through = match theirs.failure_window {
-        Some(interval) => ours * spans(interval),
-        // Forgotten only after a right password: any number, over time.
-        None => i64::MAX,
-    };
-    if through < threshold {
-        return None;
-    }
-    Some(match theirs.failure_window {
-        None => format!(
-            "the directory locks an account after {threshold} wrong passwords and forgets them only after a right one, so wrong passwords typed here over several {}-minute windows can lock anyone's account: set the directory's failure count interval (OpenLDAP pwdFailureCountInterval, Active Directory 'Reset account lockout counter after')",
-            window / 60
-        ),
-        Some(interval) => format!(
-            "throttle.signin_failures_per_account = {ours} lets up to {through} wrong passwords through in the directory's {}-minute failure count, and it locks after {threshold}: lower it to {} or less, or shorten the directory's interval",
-            interval / 60,
-            (threshold - 1) / spans(interval)
-        ),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,32 +393,6 @@ mod tests {
             Limit::CodesSentPerAccount(CodeUse::Reset).key("7"),
             Limit::CodesSentPerAccount(CodeUse::SignIn).key("7"),
             "a reset's sends never use up sign-in's"
-        );
-    }
-
-    #[test]
-    fn wrong_passwords_here_must_not_reach_the_directorys_lockout() {
-        let throttle = ThrottleConfig::default(); // 10 a quarter of an hour
-        let directory = |max_failures, failure_window| DirectoryPolicy {
-            max_failures,
-            failure_window,
-            ..DirectoryPolicy::default()
-        };
-        assert_eq!(
-            directory_lockout_risk(&throttle, &directory(None, None)),
-            None
-        );
-        // 10 in each of two windows within 15 minutes: 20 < 25.
-        assert_eq!(
-            directory_lockout_risk(&throttle, &directory(Some(25), Some(900))),
-            None
-        );
-        let said = directory_lockout_risk(&throttle, &directory(Some(5), Some(900))).unwrap();
-        assert!(said.contains("lower it to 2 or less"), "{said}");
-        let said = directory_lockout_risk(&throttle, &directory(Some(50), None)).unwrap();
-        assert!(
-            said.contains("forgets them only after a right one"),
-            "{said}"
         );
     }
 }

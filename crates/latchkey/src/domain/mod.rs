@@ -5,6 +5,7 @@
 //! functions, and the store is reached through its port-shaped methods.
 //! Time comes from [`Services::clock`], randomness from [`Services::entropy`].
 
+pub mod arrival;
 pub mod authority;
 pub mod budget;
 pub mod change;
@@ -20,6 +21,7 @@ pub mod settle;
 pub mod staff;
 pub mod unlock;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use latchkey_policy::Policy;
@@ -92,11 +94,41 @@ impl Services {
 
     /// What a password change works with.
     pub fn passwords(&self) -> Passwords<'_> {
+        self.passwords_under(&self.policy)
+    }
+
+    /// The same, under `policy` (a person's own, from [`Core::policy_for`]).
+    pub fn passwords_under<'a>(&'a self, policy: &'a Policy) -> Passwords<'a> {
         Passwords {
             store: &self.store,
             hasher: &self.hasher,
-            policy: &self.policy,
+            policy,
             writeback: self.writeback.as_ref().map(|w| (w, &self.key)),
+        }
+    }
+
+    /// The rules in force for this person: ours (already joined with the
+    /// directory's default) joined with the directory's rules for them
+    /// (their own policy, re-read every few minutes) where those are
+    /// stricter, so the checklist and the verdict never accept what the
+    /// directory would refuse them. Ours alone when it cannot be asked.
+    pub async fn policy_for(&self, account: &Account) -> Cow<'_, Policy> {
+        let Some(writeback) = &self.writeback else {
+            return Cow::Borrowed(&self.policy);
+        };
+        match writeback.directory.policy_of(&account.username).await {
+            Ok(theirs) => {
+                let joined = crate::directory::policy::join(self.policy.config(), &theirs).config;
+                if joined == *self.policy.config() {
+                    Cow::Borrowed(&self.policy)
+                } else {
+                    Cow::Owned(self.policy.with_config(joined))
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "a person's directory rules cannot be read; ours apply");
+                Cow::Borrowed(&self.policy)
+            }
         }
     }
 }
@@ -285,7 +317,9 @@ pub async fn change_own_password(
         actor: SELF_SERVICE,
     };
     let warning = told.warning(may.account());
-    change::change_password(&core.passwords(), may, password, context.now, warning).await
+    let policy = core.policy_for(may.account()).await;
+    let passwords = core.passwords_under(&policy);
+    change::change_password(&passwords, may, password, context.now, warning).await
 }
 
 /// [`change::after_change`] for a person's own request (a reset, an

@@ -44,17 +44,15 @@ pub struct Due {
     password_set_at: i64,
     #[serde(skip)]
     has_method: bool,
+    /// An expiry reminder that also asks to register a method: the
+    /// reminder to register is spent with it.
+    #[serde(skip)]
+    registers_too: bool,
 }
 
 /// The reminders due now and not sent yet.
 pub async fn due(reminding: &Reminding<'_>, now: i64) -> Result<Vec<Due>, Error> {
     let directory_error = |e: crate::directory::DirectoryError| Error::Internal(e.to_string());
-    let max_age = reminding
-        .directory
-        .policy()
-        .await
-        .map_err(directory_error)?
-        .max_age;
     let mut days: Vec<i64> = reminding.days.iter().copied().filter(|d| *d > 0).collect();
     days.sort_unstable();
     let mut due = Vec::new();
@@ -75,7 +73,8 @@ pub async fn due(reminding: &Reminding<'_>, now: i64) -> Result<Vec<Due>, Error>
         };
         let has_method =
             account.phone.is_some() || !reminding.store.methods(account.id).await?.is_empty();
-        let expires_at = max_age
+        // Each person's own maximum age (their own policy, or the default).
+        let expires_at = (person.rules.max_age)
             .zip(person.password_changed_at)
             .map(|(age, set_at)| set_at + age);
         let mut kinds = Vec::new();
@@ -89,7 +88,10 @@ pub async fn due(reminding: &Reminding<'_>, now: i64) -> Result<Vec<Due>, Error>
                 kinds.push(format!("expiry:{day}"));
             }
         }
-        if reminding.register && !has_method {
+        // An expiry reminder to someone with no method asks them to
+        // register too: one mail, never two at once.
+        let asks_to_register = reminding.register && !has_method;
+        if asks_to_register && kinds.is_empty() {
             kinds.push("register".to_owned());
         }
         for kind in kinds {
@@ -100,6 +102,7 @@ pub async fn due(reminding: &Reminding<'_>, now: i64) -> Result<Vec<Due>, Error>
             {
                 due.push(Due {
                     username: username.clone(),
+                    registers_too: asks_to_register && kind.starts_with("expiry:"),
                     kind,
                     expires_at,
                     account: account.clone(),
@@ -128,6 +131,11 @@ pub async fn send(
             .await?;
         if !claimed {
             continue;
+        }
+        if reminder.registers_too {
+            (reminding.store)
+                .claim_reminder(account.id, "register", reminder.password_set_at, now)
+                .await?;
         }
         let mut failed = Vec::new();
         let messages = messages(reminding, &reminder, now);

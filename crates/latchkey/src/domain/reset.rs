@@ -16,6 +16,7 @@ use super::session::SessionKind;
 use super::{Caller, Core, Error, account_of, after_change, audit, change_own_password, throttle};
 use crate::captcha::normalize_answer;
 use crate::captcha::pow::{self, PowChallenge, PowRefusal};
+use crate::directory::DirectoryError;
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::method::Method;
@@ -117,7 +118,10 @@ pub async fn identify(
         return Ok(again("Type your university email address or username."));
     }
     throttle(core, Limit::StartsPerAddress, &caller.source).await?;
-    let account = core.store.find_account(identifier).await?;
+    // Gone from the directory: answered as a name no one has.
+    let found = core.store.find_account(identifier).await?;
+    let found = found.filter(|a| a.left_directory_at.is_none());
+    let account = super::arrival::at_reset(core, caller, identifier, found).await?;
     let proven = match pow.filter(|sent| !sent.trim().is_empty() && core.captcha.proof_of_work) {
         Some(sent) => Some(check_pow(core, session, sent).await?),
         None => None,
@@ -297,6 +301,14 @@ pub async fn choose_method(
             .await?;
         return Ok(Outcome::Moved);
     }
+    // A code is worth sending only if the new password can be written:
+    // with the directory down, say so before spending a text or a call.
+    if let Some(writeback) = &core.writeback
+        && let Err(DirectoryError::Unreachable(why)) = writeback.directory.check().await
+    {
+        tracing::warn!(%why, "a reset waits for the directory");
+        return Ok(again(DIRECTORY_DOWN));
+    }
     let chosen = match send_chosen(core, caller, &account, method, CodeUse::Reset).await? {
         Ok(chosen) => chosen,
         Err(why) => return Ok(again(why)),
@@ -311,6 +323,9 @@ pub async fn choose_method(
     }
     Ok(Outcome::Moved)
 }
+
+/// Said at the method step when the directory cannot take a new password.
+const DIRECTORY_DOWN: &str = "The campus directory cannot be reached right now, so a new password could not be saved there. No code was sent. Try again in a few minutes.";
 
 /// From the code step back to choosing a method (no code arrived).
 pub async fn methods_again(core: &Core, session: &ResetSession) -> Result<Outcome, Error> {
@@ -487,8 +502,13 @@ pub async fn check_password(
         return Ok(None);
     }
     let account = account_of(core, session.account_id).await?;
-    let person = account.person();
-    Ok(Some(check_answer(&core.policy, password, confirm, &person)))
+    let policy = core.policy_for(&account).await;
+    Ok(Some(check_answer(
+        &policy,
+        password,
+        confirm,
+        &account.person(),
+    )))
 }
 
 /// The reset's current challenge as an image; `None` past the CAPTCHA.

@@ -3,6 +3,7 @@
 //! person is told and their other sessions end, as for any change.
 
 use super::Told;
+use super::authority::LockoutGate;
 use super::change::after_change;
 use crate::directory::{Settled, Writeback, reconcile};
 use crate::secrets::SecretKey;
@@ -21,6 +22,12 @@ pub async fn settle_pending(
     let outcomes = reconcile(
         store,
         writeback.directory.as_ref(),
+        &LockoutGate {
+            store,
+            margin: writeback.lockout_margin,
+            now,
+            copy: None,
+        },
         key,
         keep,
         writeback.retry_seconds,

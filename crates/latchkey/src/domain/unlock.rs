@@ -87,8 +87,9 @@ pub async fn unlock_for_caller(
 pub fn unlocked_notice(who: &str) -> Notice {
     Notice::Account {
         subject: "Your account is unlocked",
+        // The notice goes on "… on DATE from WHERE.": this must read well before it.
         what: format!(
-            "{who} your account in the campus directory, which had locked it after wrong passwords. Your password did not change"
+            "{who} your account in the campus directory after it was locked by wrong passwords, keeping the same password,"
         ),
     }
 }

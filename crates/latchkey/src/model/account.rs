@@ -28,6 +28,9 @@ pub struct Account {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When a directory sync found the person gone from the directory:
+    /// no sign-in, no reset (`None`: present).
+    pub left_directory_at: Option<i64>,
 }
 
 impl Account {

@@ -56,6 +56,8 @@ pub enum Action {
     /// comma-separated): a change is required.
     SignInPasswordBelowPolicy(String),
     SignInPaused,
+    /// Not tried in the directory: another wrong password could lock it there.
+    SignInWithheld,
     SignInPasswordOk,
     SignInSucceeded,
     SignInFactorProven,
@@ -122,6 +124,12 @@ pub enum Action {
     // The store and the directory.
     AccountCreated,
     AccountSynced,
+    /// In the directory, not yet here: imported on the spot (`signin`, `reset`).
+    AccountArrived(&'static str),
+    /// A sync found the person gone from the directory: no sign-in, no reset.
+    AccountLeftDirectory,
+    /// A sync, or an arrival, found the person in the directory again.
+    AccountReturnedToDirectory,
     PasswordChanged,
     /// A password the directory accepted at sign-in, changed elsewhere.
     PasswordAdopted,
@@ -160,6 +168,7 @@ impl Action {
             SignInPasswordExpired => "signin.password_expired",
             SignInPasswordBreached => "signin.password_breached",
             SignInPaused => "signin.paused",
+            SignInWithheld => "signin.withheld",
             SignInPasswordOk => "signin.password_ok",
             SignInSucceeded => "signin.succeeded",
             SignInFactorProven => "signin.factor_proven",
@@ -194,6 +203,9 @@ impl Action {
             AuditExported => "helpdesk.audit_exported",
             AccountCreated => "account.created",
             AccountSynced => "account.synced",
+            AccountLeftDirectory => "account.left_directory",
+            AccountReturnedToDirectory => "account.returned_to_directory",
+            AccountArrived(way) => return format!("account.arrived:{way}").into(),
             PasswordChanged => "password.changed",
             PasswordAdopted => "password.adopted",
             ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),

@@ -24,7 +24,7 @@ pub enum AccountChange<'a> {
     NoAuthenticator,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at,
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at,
      CAST(CASE WHEN phone IS NOT NULL OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = accounts.id
           AND m.kind = 'totp' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS second_factor";
 
@@ -64,7 +64,30 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        left_directory_at: row.try_get("left_directory_at")?,
     })
+}
+
+/// One new account's row, in `tx`; its id.
+async fn insert_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    account: &NewAccount,
+    now: i64,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO accounts (username, username_key, email, email_key, display_name, phone, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(&account.username)
+    .bind(account.username.to_lowercase())
+    .bind(&account.email)
+    .bind(account.email.to_lowercase())
+    .bind(&account.name)
+    .bind(&account.phone)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| duplicate(e, account))
 }
 
 impl Store {
@@ -77,20 +100,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for (account, hash) in accounts {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO accounts (username, username_key, email, email_key, display_name, phone, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-            )
-            .bind(&account.username)
-            .bind(account.username.to_lowercase())
-            .bind(&account.email)
-            .bind(account.email.to_lowercase())
-            .bind(&account.name)
-            .bind(&account.phone)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| duplicate(e, account))?;
+            let id = insert_account(&mut tx, account, now).await?;
             if let Some(hash) = hash {
                 sqlx::query("INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)")
                     .bind(id)
@@ -104,6 +114,22 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Adds one account that arrived from the directory, with its audit
+    /// event (`actor`, `action`) in the same transaction; its id.
+    pub async fn insert_arrival(
+        &self,
+        account: &NewAccount,
+        actor: &str,
+        action: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_account(&mut tx, account, now).await?;
+        audit(&mut tx, now, actor, action, Some(id)).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The account with this username (any case) or email address.

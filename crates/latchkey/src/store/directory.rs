@@ -201,4 +201,66 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// What a sync compares with the directory, for every account at once.
+    pub async fn accounts_for_sync(&self) -> Result<Vec<SyncedAccount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, username, email, display_name, phone, left_directory_at FROM accounts",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SyncedAccount {
+                    id: row.try_get("id")?,
+                    username: row.try_get("username")?,
+                    email: row.try_get("email")?,
+                    name: row.try_get("display_name")?,
+                    phone: row.try_get("phone")?,
+                    left_directory_at: row.try_get("left_directory_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks accounts whose person the directory no longer holds (or, with
+    /// `left` false, holds again), each with its audit event, in one
+    /// transaction.
+    pub async fn mark_left_directory(
+        &self,
+        ids: &[i64],
+        left: bool,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let action = match left {
+            true => Action::AccountLeftDirectory,
+            false => Action::AccountReturnedToDirectory,
+        }
+        .name();
+        let mut tx = self.pool.begin().await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE accounts SET left_directory_at = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(left.then_some(now))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            audit(&mut tx, now, "directory", &action, Some(*id)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// An account as a sync compares it with the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncedAccount {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub left_directory_at: Option<i64>,
 }

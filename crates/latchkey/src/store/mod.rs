@@ -28,7 +28,7 @@ pub use accounts::AccountChange;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use codes::CodeAttempt;
 pub use deliveries::{Delivery, NewDelivery};
-pub use directory::PendingWrite;
+pub use directory::{PendingWrite, SyncedAccount};
 pub use flow::{ResetSession, Step, StoredChallenge};
 pub use methods::StoredMethod;
 pub use outbox::OutboxEntry;
@@ -124,6 +124,13 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
+        // PostgreSQL's migrations hold an advisory lock; SQLite's hold none,
+        // so two processes opening a new file at once (the server and a
+        // command) would both create its tables: one waits for the other.
+        let _migrating = match backend {
+            Backend::Sqlite => lock_for_migration(&url).await?,
+            Backend::Postgres => None,
+        };
         migrator.run(&pool).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(version) => StoreError::Migrate(format!(
                 "the database has migration {version}, which this Latchkey does not know: it was \
@@ -192,6 +199,32 @@ async fn audit(
 
 /// SQLite: create the file if missing, wait for locks instead of failing,
 /// and use the write-ahead log so readers never block the writer.
+/// An exclusive lock on `PATH-migrate.lock` beside an SQLite file, held
+/// until dropped (`None` for a database in memory).
+async fn lock_for_migration(url: &str) -> Result<Option<std::fs::File>, StoreError> {
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
+    let path = options.get_filename().to_path_buf();
+    if path.as_os_str() == ":memory:" || path.as_os_str().is_empty() {
+        return Ok(None);
+    }
+    let mut name = path.into_os_string();
+    name.push("-migrate.lock");
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&name)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| StoreError::Migrate(e.to_string()))?
+    .map_err(|e| StoreError::Migrate(format!("the migration lock: {e}")))?;
+    Ok(Some(locked))
+}
+
 fn sqlite_url(url: &str) -> Result<String, StoreError> {
     let options =
         SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;

@@ -27,6 +27,15 @@ impl Store {
         Ok(hits)
     }
 
+    /// Forgets every hit for `key` (what it counted was undone).
+    pub async fn forget_hits(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM throttle_hits WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The hits for `key` in the `window_seconds` that end now.
     pub async fn hits(&self, key: &str, window_seconds: i64, now: i64) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(

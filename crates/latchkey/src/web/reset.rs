@@ -307,7 +307,8 @@ async fn show_step(
             )
         }
         Step::Password => {
-            let checklist = checklist(&state.policy, &violations);
+            let account = account_of(state, session.account_id).await?;
+            let checklist = checklist(&*state.policy_for(&account).await, &violations);
             let lock = crate::domain::unlock::reset_lock(state, session).await?;
             render(
                 &PasswordPage {

@@ -406,6 +406,14 @@ async fn the_document_describes_every_route_it_lists() {
         (search["name"].as_str(), search["in"].as_str()),
         (Some("q"), Some("query"))
     );
+    // The help desk sees the directory's lock and can lift it from the API.
+    // (Its summary is flattened in: its own fields sit in an `allOf`.)
+    let view = schemas["AccountView"].to_string();
+    for field in ["directory_lock", "left_directory_at", "directory_pending"] {
+        assert!(view.contains(&format!("\"{field}\"")), "{field} in {view}");
+    }
+    let action = &paths["/api/v1/helpdesk/accounts/{id}/{action}"]["post"];
+    assert!(action.to_string().contains("directory-unlock"), "{action}");
     let steps = &schemas["Step"]["enum"];
     assert_eq!(
         steps,

@@ -3,13 +3,13 @@
 //! works there, a password changed elsewhere joins the history here, and an
 //! account its lockout locked is unlocked by a proven person.
 
-use latchkey::directory::sync;
+use latchkey::directory::{SyncOptions, sync};
 use latchkey::secrets::SecretKey;
 use latchkey::store::{Role, Store};
 
 use crate::account::{register_phone, sign_in};
 use crate::helpdesk::{REASON, account_path, add_staff, sign_in as helpdesk_sign_in};
-use crate::ldap::{LONG_PASSWORD, Slapd, person_dn};
+use crate::ldap::{ERIN, ERIN_PASSWORD, LONG_PASSWORD, Slapd, person_dn};
 use crate::portal::{
     Browser, Extras, OLD_PASSWORD, Portal, latest_code, portal_extras, reset_by_sms, up_to_the_code,
 };
@@ -36,6 +36,12 @@ async fn directory_portal(db: &TestDb, slapd: &Slapd) -> Portal {
     portal_extras(db, &SecretKey::random(), extras).await
 }
 
+/// A sync that takes the directory's phones.
+const SYNC: SyncOptions = SyncOptions {
+    phones: true,
+    max_leavers: 500,
+};
+
 /// The names of the actions recorded about an account, oldest first.
 pub async fn actions_of(store: &Store, account_id: i64) -> Vec<String> {
     let mut events = store.events_of(account_id, 200).await.unwrap();
@@ -59,7 +65,7 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
     let db = TestDb::sqlite("auth_synced");
     let portal = directory_portal(&db, &slapd).await;
     let writeback = slapd.writeback();
-    sync(&portal.store, writeback.directory.as_ref(), 1)
+    sync(&portal.store, writeback.directory.as_ref(), SYNC, 1)
         .await
         .unwrap();
     let carol = portal.store.find_account("carol").await.unwrap().unwrap();
@@ -73,7 +79,7 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
     );
 
     // A wrong password and a name nobody has are answered alike.
-    let wrong = sign_in(&mut Browser::default(), &portal, "carol", "Not-hers#2026").await;
+    let wrong = sign_in(&mut Browser::default(), &portal, "ada", "Not-hers#2026").await;
     let unknown = sign_in(&mut Browser::default(), &portal, "nobody", "Not-hers#2026").await;
     assert_eq!(wrong.heading(), "Sign in");
     assert_eq!(error_of(&wrong), error_of(&unknown));
@@ -104,20 +110,20 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
     reset_by_sms(&mut Browser::default(), &portal, "carol", LONG_PASSWORD).await;
     assert!(slapd.whoami(&person_dn("carol"), LONG_PASSWORD));
 
-    // Changed elsewhere: the directory's word counts, the old one here
-    // opens nothing, and the history now holds all three.
+    // Changed elsewhere: the directory's word counts, the history now holds
+    // all three, and the old one here opens nothing.
     slapd.set_password(&person_dn("carol"), ELSEWHERE);
-    let page = sign_in(&mut Browser::default(), &portal, "carol", LONG_PASSWORD).await;
-    assert_eq!(
-        page.heading(),
-        "Sign in",
-        "a stored copy is never the authority"
-    );
     let page = sign_in(&mut Browser::default(), &portal, "carol", ELSEWHERE).await;
     assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
     assert_eq!(
         portal.store.password_hashes(carol.id).await.unwrap().len(),
         3
+    );
+    let page = sign_in(&mut Browser::default(), &portal, "carol", LONG_PASSWORD).await;
+    assert_eq!(
+        page.heading(),
+        "Sign in",
+        "a stored copy is never the authority"
     );
     // So the reset's history refuses the password set elsewhere.
     let mut browser = Browser::default();
@@ -135,6 +141,291 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
         .await;
     assert_eq!(page.heading(), "Choose a new password");
     assert!(page.body.contains("not used before"), "{}", page.body);
+    db.drop_db().await;
+}
+
+const BOB_PASSWORD: &str = "Harbor#Gate-71";
+/// In the directory only, with a mobile, added after the last sync.
+const DORA: &str = "dn: uid=dora,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: dora
+cn: Dora Marsden
+sn: Marsden
+mail: dora@example.edu
+mobile: +1 202 555 0177
+userPassword: Quill&Meadow-26
+";
+
+/// Whether sign-in answered that it paused to spare the directory's lockout.
+fn withheld(page: &crate::portal::Page) -> bool {
+    page.heading() == "Sign in" && page.body.contains("Sign-in here is paused for a while")
+}
+
+#[tokio::test]
+async fn wrong_passwords_typed_here_never_lock_anyone_in_the_directory() {
+    let Some(slapd) = Slapd::start("auth_no_lockout") else {
+        return;
+    };
+    slapd.ldapadd(CAROL);
+    // bob is in the directory and was never imported here.
+    slapd.set_password(&person_dn("bob"), BOB_PASSWORD);
+    let db = TestDb::sqlite("auth_no_lockout");
+    let portal = directory_portal(&db, &slapd).await;
+    assert!(portal.store.find_account("bob").await.unwrap().is_none());
+
+    // Six wrong passwords each (the directory locks at three) for someone
+    // imported, someone only in the directory, and a name no one has.
+    let mut last = Vec::new();
+    for who in ["ada", "bob", "nobody"] {
+        let mut page = None;
+        for _ in 0..6 {
+            page = Some(sign_in(&mut Browser::default(), &portal, who, "Wrong#Guess-2026").await);
+        }
+        last.push(page.unwrap());
+    }
+    assert!(last.iter().all(withheld), "{}", last[0].body);
+    let said = |page: &crate::portal::Page| {
+        let start = page.body.find("Too many wrong").expect("the pause");
+        let text = &page.body[start..];
+        text[..text.find('<').unwrap_or(text.len())].to_owned()
+    };
+    assert_eq!(
+        said(&last[0]),
+        said(&last[2]),
+        "a real name and none are answered alike"
+    );
+    assert!(
+        slapd.whoami(&person_dn("ada"), OLD_PASSWORD),
+        "ada's account is not locked in the directory"
+    );
+    assert!(slapd.whoami(&person_dn("bob"), BOB_PASSWORD), "nor bob's");
+
+    // A typo, then the right password that signed in here before: the
+    // copy stored at that sign-in speaks for it over the allowance.
+    let page = sign_in(
+        &mut Browser::default(),
+        &portal,
+        "carol@example.edu",
+        CAROL_PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        page.heading(),
+        "Set up a way to reset your password",
+        "{}",
+        page.body
+    );
+    let page = sign_in(&mut Browser::default(), &portal, "carol", "Qv7#mLtz-40y").await;
+    assert!(!withheld(&page), "the first wrong one is tried");
+    let page = sign_in(&mut Browser::default(), &portal, "carol", CAROL_PASSWORD).await;
+    assert_eq!(
+        page.heading(),
+        "Set up a way to reset your password",
+        "{}",
+        page.body
+    );
+    // One typo after it is tried (the count began again); the next is not.
+    sign_in(&mut Browser::default(), &portal, "carol", "Qv7#mLtz-40y").await;
+    let page = sign_in(&mut Browser::default(), &portal, "carol", "Qv7#mLtz-40z").await;
+    assert!(withheld(&page), "{}", page.body);
+    assert!(slapd.whoami(&person_dn("carol"), CAROL_PASSWORD));
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_newcomer_in_the_directory_signs_in_and_resets_on_their_first_day() {
+    let Some(slapd) = Slapd::start("auth_newcomer") else {
+        return;
+    };
+    slapd.set_password(&person_dn("bob"), BOB_PASSWORD);
+    let db = TestDb::sqlite("auth_newcomer");
+    // The campus trusts the directory's mobile numbers for reset codes.
+    let mut config = slapd.config();
+    config.trusted_phones = true;
+    let writeback = latchkey::directory::Writeback::new(
+        Box::new(
+            latchkey::directory::Ldap::new(config.clone(), crate::ldap::SERVICE_PASSWORD.into())
+                .unwrap(),
+        ),
+        &config,
+    );
+    let extras = Extras {
+        writeback: Some(writeback),
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+
+    // Added to the directory after the last sync, bob signs in with the
+    // directory's password and his mail address: imported on the spot.
+    let page = sign_in(
+        &mut Browser::default(),
+        &portal,
+        "bob@example.edu",
+        BOB_PASSWORD,
+    )
+    .await;
+    assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
+    let bob = portal
+        .store
+        .find_account("bob")
+        .await
+        .unwrap()
+        .expect("imported");
+    assert_eq!(bob.phone.as_deref(), Some("+12025550188"));
+    let actions = actions_of(&portal.store, bob.id).await;
+    assert!(
+        actions.contains(&"account.arrived:signin".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"password.adopted".to_owned()),
+        "{actions:?}"
+    );
+
+    // dora, added later still, forgot hers: the reset imports her and texts
+    // her directory mobile.
+    slapd.ldapadd(DORA);
+    reset_by_sms(&mut Browser::default(), &portal, "dora", LONG_PASSWORD).await;
+    assert!(slapd.whoami(&person_dn("dora"), LONG_PASSWORD));
+    let dora = portal
+        .store
+        .find_account("dora")
+        .await
+        .unwrap()
+        .expect("imported");
+    let actions = actions_of(&portal.store, dora.id).await;
+    assert!(
+        actions.contains(&"account.arrived:reset".to_owned()),
+        "{actions:?}"
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_person_under_their_own_directory_policy_is_told_its_rules() {
+    let Some(slapd) = Slapd::start("auth_own_policy") else {
+        return;
+    };
+    // erin's own policy asks for 16 characters; the default, 10.
+    slapd.ldapadd(ERIN);
+    let db = TestDb::sqlite("auth_own_policy");
+    let portal = directory_portal(&db, &slapd).await;
+    let mut browser = Browser::default();
+    let page = sign_in(&mut browser, &portal, "erin", ERIN_PASSWORD).await;
+    assert_eq!(
+        page.heading(),
+        "Set up a way to reset your password",
+        "{}",
+        page.body
+    );
+    let page = browser.get(&portal, "/account/password").await;
+    assert!(
+        page.body.contains("At least 16 characters"),
+        "{}",
+        page.body
+    );
+    // The live check and the verdict hold her to it too.
+    let answer = browser
+        .post(
+            &portal,
+            "/account/password/check",
+            &[("password", LONG_PASSWORD), ("confirm", LONG_PASSWORD)],
+        )
+        .await;
+    assert!(
+        answer.body.contains("\"accepted\":false"),
+        "{}",
+        answer.body
+    );
+    let page = browser
+        .post(
+            &portal,
+            "/account/password",
+            &[
+                ("current", ERIN_PASSWORD),
+                ("password", LONG_PASSWORD),
+                ("confirm", LONG_PASSWORD),
+            ],
+        )
+        .await;
+    assert!(
+        page.body.contains("At least 16 characters"),
+        "{}",
+        page.body
+    );
+    assert!(slapd.whoami(&person_dn("erin"), ERIN_PASSWORD), "unchanged");
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn people_who_left_the_directory_are_marked_and_come_back_when_it_holds_them_again() {
+    let Some(slapd) = Slapd::start("auth_leavers") else {
+        return;
+    };
+    slapd.set_password(&person_dn("bob"), BOB_PASSWORD);
+    let db = TestDb::sqlite("auth_leavers");
+    let key = SecretKey::random();
+    let extras = Extras {
+        writeback: Some(slapd.writeback()),
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &key, extras).await;
+    let writeback = slapd.writeback();
+    let directory = writeback.directory.as_ref();
+    let report = sync(&portal.store, directory, SYNC, 1).await.unwrap();
+    assert!(report.added.contains(&"bob".to_owned()), "{report:?}");
+    // The portal's own demo people are not in this directory: a sync
+    // that would mark more than the limit marks none, and says why.
+    let strict = SyncOptions {
+        max_leavers: 0,
+        ..SYNC
+    };
+    slapd.ldapmodify("dn: uid=bob,ou=people,dc=example,dc=edu\nchangetype: delete\n");
+    let report = sync(&portal.store, directory, strict, 2).await.unwrap();
+    assert!(report.left.is_empty());
+    let why = report.leavers_withheld.expect("withheld");
+    assert!(why.contains("--allow-leavers"), "{why}");
+    let bob = portal.store.find_account("bob").await.unwrap().unwrap();
+    assert_eq!(bob.left_directory_at, None);
+
+    let report = sync(&portal.store, directory, SYNC, 3).await.unwrap();
+    assert!(report.left.contains(&"bob".to_owned()), "{report:?}");
+    let bob = portal.store.find_account("bob").await.unwrap().unwrap();
+    assert_eq!(bob.left_directory_at, Some(3));
+    let page = sign_in(&mut Browser::default(), &portal, "bob", BOB_PASSWORD).await;
+    assert_eq!(page.heading(), "Sign in", "{}", page.body);
+    // The help desk sees why.
+    let secret = add_staff(&portal, &key, "kim", Role::Agent).await;
+    let mut desk = Browser::default();
+    helpdesk_sign_in(&mut desk, &portal, "kim", &secret).await;
+    let page = desk.get(&portal, &account_path(&portal, "bob").await).await;
+    assert!(page.body.contains("Left the directory"), "{}", page.body);
+
+    // Back in the directory (a returning student): the next sign-in finds
+    // them and the account is open again, before any sync.
+    slapd.ldapadd(&format!(
+        "dn: uid=bob,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: bob
+cn: Bob Kahn
+sn: Kahn
+mail: bob@example.edu
+userPassword: {BOB_PASSWORD}
+"
+    ));
+    let page = sign_in(&mut Browser::default(), &portal, "bob", BOB_PASSWORD).await;
+    assert_ne!(page.heading(), "Sign in", "{}", page.body);
+    let bob = portal.store.find_account("bob").await.unwrap().unwrap();
+    assert_eq!(bob.left_directory_at, None);
+    let actions = actions_of(&portal.store, bob.id).await;
+    assert!(
+        actions.contains(&"account.left_directory".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"account.returned_to_directory".to_owned()),
+        "{actions:?}"
+    );
     db.drop_db().await;
 }
 
@@ -202,6 +493,14 @@ async fn a_person_the_directory_locked_unlocks_it_and_keeps_the_password() {
             .any(|m| m.channel == "email" && m.body.contains("unlocked your account")),
         "{told:?}"
     );
+    // "… keeping the same password, on DATE from WHERE.", not "Your
+    // password did not change on DATE".
+    assert!(
+        told.iter()
+            .any(|m| m.body.contains("keeping the same password, on ")),
+        "{told:?}"
+    );
+    assert!(told.iter().all(|m| !m.body.contains("did not change on")));
     // The reset is over: unlocking again is another step's request.
     let page = browser.post(&portal, "/reset/unlock", &[]).await;
     assert_ne!(page.heading(), "Choose a new password");
@@ -280,7 +579,7 @@ async fn reminders_go_out_once_per_threshold_before_the_directory_password_expir
     let db = TestDb::sqlite("auth_reminders");
     let portal = directory_portal(&db, &slapd).await;
     let writeback = slapd.writeback();
-    sync(&portal.store, writeback.directory.as_ref(), 1)
+    sync(&portal.store, writeback.directory.as_ref(), SYNC, 1)
         .await
         .unwrap();
     let outbox = Outbox::new(portal.store.clone());
@@ -320,6 +619,8 @@ async fn reminders_go_out_once_per_threshold_before_the_directory_password_expir
         let now = set_at + days_after * day;
         let reminders = due(&reminding, now).await.unwrap();
         assert_eq!(kinds_of("ada", &reminders), [kind], "day {days_after}");
+        // carol has no way to reset: one mail says both, never two at once.
+        assert_eq!(kinds_of("carol", &reminders), [kind], "day {days_after}");
         let sent = send(&reminding, reminders, now).await.unwrap();
         assert!(sent.iter().all(|(_, failed)| failed.is_empty()));
         // Once: a second run the same day (or a second instance) sends none.
@@ -338,6 +639,21 @@ async fn reminders_go_out_once_per_threshold_before_the_directory_password_expir
         );
     }
     let told = portal.store.outbox(50).await.unwrap();
+    let to_carol: Vec<_> = told
+        .iter()
+        .filter(|m| m.recipient == "carol@example.edu")
+        .collect();
+    assert_eq!(
+        to_carol.len(),
+        3,
+        "one mail at each threshold: {to_carol:?}"
+    );
+    assert!(
+        to_carol
+            .iter()
+            .all(|m| m.body.contains("register your mobile phone")),
+        "{to_carol:?}"
+    );
     let to_ada: Vec<_> = told
         .iter()
         .filter(|m| m.recipient == ada.email || Some(&m.recipient) == ada.phone.as_ref())

@@ -7,7 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use latchkey::directory::{
-    Directory, DirectoryConfig, DirectoryError, Ldap, Refusal, Settled, Writeback, reconcile,
+    Directory, DirectoryConfig, DirectoryError, Ldap, Refusal, Settled, Ungated, Writeback,
+    reconcile,
 };
 
 use crate::support::TempDir;
@@ -230,8 +231,24 @@ userPassword: {SERVICE_PASSWORD}
     }
 
     pub fn ldapadd(&self, ldif: &str) {
-        let path = self.dir.write("add.ldif", ldif);
-        let output = Command::new("ldapadd")
+        self.ldap_tool("ldapadd", ldif);
+    }
+
+    /// Sets the default policy's minimum length, as its administrator would.
+    pub fn set_min_length(&self, characters: usize) {
+        self.ldapmodify(&format!(
+            "dn: {POLICY_DN}\nchangetype: modify\nreplace: pwdMinLength\npwdMinLength: {characters}\n"
+        ));
+    }
+
+    /// Changes entries (`changetype: modify` records) as the administrator.
+    pub fn ldapmodify(&self, ldif: &str) {
+        self.ldap_tool("ldapmodify", ldif);
+    }
+
+    fn ldap_tool(&self, tool: &str, ldif: &str) {
+        let path = self.dir.write("change.ldif", ldif);
+        let output = Command::new(tool)
             .args([
                 "-x",
                 "-H",
@@ -244,10 +261,10 @@ userPassword: {SERVICE_PASSWORD}
             ])
             .arg(path)
             .output()
-            .expect("ldapadd runs (package ldap-utils)");
+            .expect("the LDAP tools run (package ldap-utils)");
         assert!(
             output.status.success(),
-            "ldapadd: {}",
+            "{tool}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
@@ -324,8 +341,17 @@ async fn the_directory_takes_a_password_and_a_bind_proves_it() {
     ldap.set_password("ada", LONG_PASSWORD).await.unwrap();
     assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
     assert!(!slapd.whoami(&person_dn("ada"), "Vt9#qkzP"));
-    assert!(ldap.has_password("ada", LONG_PASSWORD).await.unwrap());
-    assert!(!ldap.has_password("ada", "Vt9#qkzP").await.unwrap());
+    assert!(
+        ldap.has_password("ada", LONG_PASSWORD, &Ungated)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !ldap
+            .has_password("ada", "Vt9#qkzP", &Ungated)
+            .await
+            .unwrap()
+    );
     // Its own policy: too short for it, with its minimum (slapd's text
     // says only "fails quality checking"; its response control says which
     // rule), and then the password it has now.
@@ -346,6 +372,86 @@ async fn the_directory_takes_a_password_and_a_bind_proves_it() {
         ldap.set_password("*", LONG_PASSWORD).await,
         Err(DirectoryError::NoEntry)
     );
+}
+
+/// erin, under her own policy (`pwdPolicySubentry`): 16 characters, a
+/// 30-day maximum age, locked after 5 wrong passwords in 10 minutes.
+pub const ERIN: &str = "dn: cn=strict,ou=policies,dc=example,dc=edu
+objectClass: pwdPolicy
+objectClass: applicationProcess
+cn: strict
+pwdAttribute: userPassword
+pwdMinLength: 16
+pwdCheckQuality: 2
+pwdMaxAge: 2592000
+pwdLockout: TRUE
+pwdMaxFailure: 5
+pwdFailureCountInterval: 600
+
+dn: uid=erin,ou=people,dc=example,dc=edu
+objectClass: inetOrgPerson
+uid: erin
+cn: Erin Brockovich
+sn: Brockovich
+mail: erin@example.edu
+pwdPolicySubentry: cn=strict,ou=policies,dc=example,dc=edu
+userPassword: Pebble&Crane-2026x
+";
+pub const ERIN_PASSWORD: &str = "Pebble&Crane-2026x";
+
+/// A person's own policy (`pwdPolicySubentry`) is theirs, in the rules
+/// read for them and in the words of a refusal; everyone else keeps the
+/// default.
+#[tokio::test]
+async fn a_persons_own_policy_wins_over_the_default() {
+    let Some(slapd) = Slapd::start("own_policy") else {
+        return;
+    };
+    slapd.ldapadd(ERIN);
+    let ldap = Ldap::new(slapd.config(), SERVICE_PASSWORD.into()).unwrap();
+    let erin = ldap.policy_of("erin").await.unwrap();
+    assert_eq!(
+        (erin.min_length, erin.max_failures, erin.failure_window),
+        (Some(16), Some(5), Some(600))
+    );
+    assert_eq!(erin.max_age, Some(30 * 86_400));
+    let ada = ldap.policy_of("ada").await.unwrap();
+    assert_eq!(ada.min_length, Some(DIRECTORY_MIN_LENGTH));
+    assert_eq!(ada, ldap.policy().await.unwrap());
+    // Listed with everyone, each carries their own (reminders use it).
+    let people = ldap.people().await.unwrap();
+    let rules_of = |uid: &str| {
+        let person = people.iter().find(|p| p.username.as_deref() == Some(uid));
+        person.expect("listed").rules.clone()
+    };
+    assert_eq!(rules_of("erin").max_age, Some(30 * 86_400));
+    assert_eq!(
+        rules_of("ada").max_age,
+        Some(DIRECTORY_MAX_AGE_DAYS * 86_400)
+    );
+    assert_eq!(
+        ldap.set_password("erin", LONG_PASSWORD).await,
+        Err(DirectoryError::Refused(Refusal::Length(Some(16))))
+    );
+    // The directory's administrator raises it: the rules kept are read
+    // again after the next refusal, which names the new length.
+    slapd.ldapmodify(&format!(
+        "dn: cn=strict,ou=policies,{BASE}
+changetype: modify
+replace: pwdMinLength
+pwdMinLength: 20
+"
+    ));
+    assert_eq!(
+        ldap.policy_of("erin").await.unwrap().min_length,
+        Some(16),
+        "kept"
+    );
+    assert_eq!(
+        ldap.set_password("erin", "Pebble&Crane-2027").await,
+        Err(DirectoryError::Refused(Refusal::Length(Some(20))))
+    );
+    assert_eq!(ldap.policy_of("erin").await.unwrap().min_length, Some(20));
 }
 
 #[tokio::test]
@@ -438,11 +544,11 @@ async fn a_pending_change_the_directory_never_took_is_dropped() {
     let writeback = slapd.writeback();
     let directory = writeback.directory.as_ref();
     // Not due yet: left alone.
-    let outcomes = reconcile(&store, directory, &key, 24, 30, 150)
+    let outcomes = reconcile(&store, directory, &Ungated, &key, 24, 30, 150)
         .await
         .unwrap();
     assert!(outcomes.is_empty());
-    let outcomes = reconcile(&store, directory, &key, 24, 30, 200)
+    let outcomes = reconcile(&store, directory, &Ungated, &key, 24, 30, 200)
         .await
         .unwrap();
     assert_eq!(outcomes, [("ada".to_owned(), Settled::Dropped)]);
@@ -472,7 +578,11 @@ async fn starttls_and_ldaps_trust_the_configured_authority_and_nothing_else() {
         ..slapd.config()
     };
     let ldap = Ldap::new(ldaps.clone(), SERVICE_PASSWORD.into()).unwrap();
-    assert!(ldap.has_password("ada", LONG_PASSWORD).await.unwrap());
+    assert!(
+        ldap.has_password("ada", LONG_PASSWORD, &Ungated)
+            .await
+            .unwrap()
+    );
 
     // Another authority's certificate: the connection is refused, nothing sent.
     let other = TempDir::new("tls-other-ca");

@@ -75,6 +75,11 @@ impl SambaDc {
             &["user", "create", "dave", CAROL_PASSWORD, "-H", &sam],
         );
         run("samba-tool", &["user", "disable", "dave", "-H", &sam]);
+        // A service account with no rights delegated to it.
+        run(
+            "samba-tool",
+            &["user", "create", "helpless", CAROL_PASSWORD, "-H", &sam],
+        );
         run(
             "samba-tool",
             &[
@@ -191,8 +196,19 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
         policy_hints: PolicyHints::WhenSupported,
         ..samba.config()
     };
-    let ad = Ldap::new(config, ADMIN_PASSWORD.into()).unwrap();
+    let ad = Ldap::new(config.clone(), ADMIN_PASSWORD.into()).unwrap();
     ad.check().await.unwrap();
+    // A service account that may not lift a lockout is named before any
+    // reset leaves a locked account locked behind a new password.
+    let helpless = DirectoryConfig {
+        bind_dn: format!("CN=helpless,CN=Users,{BASE}"),
+        ..config
+    };
+    let helpless = Ldap::new(helpless, CAROL_PASSWORD.into()).unwrap();
+    match helpless.check().await {
+        Err(DirectoryError::Failed(why)) => assert!(why.contains("lockoutTime"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 
     let policy = ad.policy().await.unwrap();
     assert_eq!(policy.min_length, Some(10));
@@ -227,10 +243,11 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
         Err(DirectoryError::NoEntry)
     );
 
-    // AD names no rule: "0000052D", in plain words as its restrictions.
+    // AD names no rule ("0000052D"): the length it asks for is read from
+    // its rules and told.
     assert_eq!(
         ad.set_password("carol", "Sh0rt!x").await,
-        Err(DirectoryError::Refused(Refusal::Restrictions))
+        Err(DirectoryError::Refused(Refusal::Length(Some(10))))
     );
     ad.set_password("carol", NEW_PASSWORD).await.unwrap();
     assert_eq!(
@@ -262,6 +279,19 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
         Ok(Bind::Accepted)
     );
 
+    // Locked again, the owner chooses a new password instead of unlocking:
+    // the change lifts the lock with it, and the new password binds at once.
+    for _ in 0..3 {
+        ad.authenticate("carol", "an-old-password-2").await.unwrap();
+    }
+    assert_eq!(ad.lock("carol").await, Ok(Lock::Locked));
+    ad.set_password("carol", "Beacon&Ridge-93").await.unwrap();
+    assert_eq!(ad.lock("carol").await, Ok(Lock::Open));
+    assert_eq!(
+        ad.authenticate("carol", "Beacon&Ridge-93").await,
+        Ok(Bind::Accepted)
+    );
+
     // Set by an administrator "to change at next sign-in" (pwdLastSet 0):
     // the right password, refused with 773, counts as expired, not wrong.
     run(
@@ -283,6 +313,50 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
     assert_eq!(
         ad.authenticate("carol", NEW_PASSWORD).await,
         Ok(Bind::Wrong)
+    );
+
+    // Under a fine-grained policy of 16 characters, carol is told 16, and a
+    // refusal that AD words as "some restriction" is told as its length.
+    run(
+        "samba-tool",
+        &[
+            "domain",
+            "passwordsettings",
+            "pso",
+            "create",
+            "strict",
+            "1",
+            "--min-pwd-length=16",
+            "--complexity=on",
+            "--account-lockout-threshold=5",
+            "-H",
+            &samba.sam(),
+        ],
+    );
+    run(
+        "samba-tool",
+        &[
+            "domain",
+            "passwordsettings",
+            "pso",
+            "apply",
+            "strict",
+            "carol",
+            "-H",
+            &samba.sam(),
+        ],
+    );
+    let own = ad.policy_of("carol").await.unwrap();
+    assert_eq!(own.min_length, Some(16));
+    assert_eq!(own.max_failures, Some(5));
+    assert_eq!(
+        ad.policy().await.unwrap().min_length,
+        Some(10),
+        "the domain's"
+    );
+    assert_eq!(
+        ad.set_password("carol", "Lantern%Quay-59").await,
+        Err(DirectoryError::Refused(Refusal::Length(Some(16))))
     );
 
     // Disabled by an administrator: not ours to undo.

@@ -653,3 +653,32 @@ async fn a_lease_has_one_holder_until_it_lapses_and_a_reminder_is_claimed_once()
     })
     .await;
 }
+
+/// Processes opening a new SQLite file at once (the server and a command,
+/// on a fresh install) all end with a migrated database: the migrations
+/// take turns instead of each creating the tables.
+#[test]
+fn processes_opening_a_new_sqlite_file_at_once_all_succeed() {
+    let dir = crate::support::TempDir::new("store-open-race");
+    for round in 0..6 {
+        let url = format!(
+            "sqlite://{}",
+            dir.0.join(format!("race-{round}.db")).display()
+        );
+        let runs: Vec<_> = (0..3)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_latchkey"))
+                    .args(["--database-url", &url, "directory", "status"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for run in runs {
+            let output = run.wait_with_output().unwrap();
+            let said = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "round {round}: {said}");
+        }
+    }
+}

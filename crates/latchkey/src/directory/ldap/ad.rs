@@ -2,9 +2,12 @@
 //! control that makes it apply its history to a service's change, the
 //! `data` codes in a refused bind, and its times (100-nanosecond ticks).
 
+use std::collections::HashSet;
+
+use ldap3::Mod;
 use ldap3::controls::RawControl;
 
-use crate::directory::{Bind, DirectoryPolicy};
+use crate::directory::{Bind, DirectoryPolicy, Refusal};
 
 /// LDAP_SERVER_POLICY_HINTS_OID: without it, Active Directory skips its own
 /// password history when a service account sets a password.
@@ -39,6 +42,11 @@ pub fn knows_policy_hints(supported: &[String]) -> bool {
 /// What to do about a DC without the control, for `config check` and `/readyz`.
 pub const NO_POLICY_HINTS: &str = "this domain controller does not support the policy-hints control (1.2.840.113556.1.4.2239; Samba does not), so it would refuse every password change: set directory.policy_hints = \"when_supported\" to let it set passwords without its own history check (Latchkey's history still applies)";
 
+/// What to do when the service account may not lift a lockout, for
+/// `config check` and `/readyz`: a reset of a locked account would set the
+/// password and leave the lock.
+pub const MAY_NOT_UNLOCK: &str = "the service account may not write lockoutTime on people's entries, so it cannot unlock an account, nor does a new password unlock one: delegate 'Read and write lockoutTime' (with 'Reset password') on the people's organisational unit to directory.bind_dn";
+
 /// Active Directory's `unicodePwd`: the password in double quotes, UTF-16LE.
 pub fn unicode_pwd(password: &str) -> Vec<u8> {
     format!("\"{password}\"")
@@ -72,6 +80,12 @@ fn interval(ticks: &str) -> Option<i64> {
     (ticks < 0 && ticks != i64::MIN).then(|| -ticks / TICKS_PER_SECOND)
 }
 
+/// The change that lifts a lockout: `lockoutTime` 0 (the only value a
+/// client may write), which also clears the bad-password count.
+pub fn unlocked() -> Mod<Vec<u8>> {
+    Mod::Replace(b"lockoutTime".to_vec(), HashSet::from([b"0".to_vec()]))
+}
+
 /// Whether `lockoutTime` / `userAccountControl` say locked or disabled.
 pub fn lock(lockout_time: Option<&str>, account_control: Option<&str>) -> crate::directory::Lock {
     let flag = |value: Option<&str>| value.and_then(|v| v.trim().parse::<i64>().ok());
@@ -99,6 +113,62 @@ pub fn policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
             .and_then(interval),
         complexity: number("pwdProperties").is_some_and(|p| p & PASSWORD_COMPLEX != 0),
     }
+}
+
+/// A fine-grained password policy's (PSO's) settings.
+pub fn pso_policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
+    let number = |name: &str| first(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let positive = |name: &str| number(name).filter(|n| *n > 0);
+    DirectoryPolicy {
+        min_length: positive("msDS-MinimumPasswordLength").map(|n| n as usize),
+        history: positive("msDS-PasswordHistoryLength").map(|n| n as usize),
+        min_age: first("msDS-MinimumPasswordAge")
+            .as_deref()
+            .and_then(interval),
+        max_age: first("msDS-MaximumPasswordAge")
+            .as_deref()
+            .and_then(interval),
+        max_failures: positive("msDS-LockoutThreshold").map(|n| n as u32),
+        failure_window: first("msDS-LockoutObservationWindow")
+            .as_deref()
+            .and_then(interval),
+        complexity: first("msDS-PasswordComplexityEnabled")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("TRUE")),
+    }
+}
+
+/// The PSO's attributes [`pso_policy`] reads.
+pub const PSO_ATTRIBUTES: [&str; 7] = [
+    "msDS-MinimumPasswordLength",
+    "msDS-PasswordHistoryLength",
+    "msDS-MinimumPasswordAge",
+    "msDS-MaximumPasswordAge",
+    "msDS-LockoutThreshold",
+    "msDS-LockoutObservationWindow",
+    "msDS-PasswordComplexityEnabled",
+];
+
+/// Which of its rules a password Active Directory refused (`0000052D`,
+/// naming none) breaks, where `rules` can tell: too short, or fewer than
+/// three kinds of characters; otherwise its restrictions in general (the
+/// history or the minimum age, which cannot be told from here).
+pub fn restriction_broken(rules: &DirectoryPolicy, password: &str) -> Refusal {
+    let length = password.chars().count();
+    if let Some(minimum) = rules.min_length
+        && length < minimum
+    {
+        return Refusal::Length(Some(minimum));
+    }
+    let kinds = [
+        password.chars().any(char::is_uppercase),
+        password.chars().any(char::is_lowercase),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_alphanumeric()),
+    ];
+    if rules.complexity && kinds.iter().filter(|kind| **kind).count() < 3 {
+        return Refusal::Complexity;
+    }
+    Refusal::Restrictions
 }
 
 /// The domain's attributes [`policy`] reads.
@@ -146,6 +216,46 @@ mod tests {
         assert_eq!(said("775"), Bind::Locked);
         assert_eq!(said("52e"), Bind::Wrong);
         assert_eq!(said("533"), Bind::Wrong);
+    }
+
+    #[test]
+    fn a_refusal_that_names_no_rule_is_told_by_the_rule_the_password_breaks() {
+        let rules = DirectoryPolicy {
+            min_length: Some(16),
+            complexity: true,
+            ..DirectoryPolicy::default()
+        };
+        assert_eq!(
+            restriction_broken(&rules, "Lantern%Quay-58"),
+            Refusal::Length(Some(16))
+        );
+        assert_eq!(
+            restriction_broken(&rules, "lanternquaylanternquay"),
+            Refusal::Complexity
+        );
+        assert_eq!(
+            restriction_broken(&rules, "Lantern%Quay-58-Harbor"),
+            Refusal::Restrictions,
+            "long and complex: the history or the minimum age, which AD does not say"
+        );
+        let pso = |name: &str| {
+            Some(
+                match name {
+                    "msDS-MinimumPasswordLength" => "16",
+                    "msDS-LockoutThreshold" => "5",
+                    "msDS-LockoutObservationWindow" => "-18000000000",
+                    "msDS-PasswordComplexityEnabled" => "TRUE",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        };
+        let rules = pso_policy(pso);
+        assert_eq!(
+            (rules.min_length, rules.max_failures, rules.failure_window),
+            (Some(16), Some(5), Some(1800))
+        );
+        assert!(rules.complexity);
     }
 
     #[test]

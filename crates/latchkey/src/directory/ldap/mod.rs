@@ -3,18 +3,20 @@
 //! account and closes: password changes are rare, and a fresh connection
 //! never carries a stale bind or a half-broken socket into a change.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::controls::RawControl;
 use ldap3::exop::PasswordModify;
-use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry};
+use ldap3::{
+    LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry, SearchOptions,
+};
 
 use super::{
-    Bind, Directory, DirectoryConfig, DirectoryError, DirectoryKind, DirectoryPerson,
+    Bind, BindGate, Directory, DirectoryConfig, DirectoryError, DirectoryKind, DirectoryPerson,
     DirectoryPolicy, Lock, PasswordChange, PolicyHints, Refusal,
 };
 
@@ -31,6 +33,20 @@ pub struct Ldap {
     config: DirectoryConfig,
     password: String,
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// Password rules by the DN they were read from ("" the default), and
+    /// when they were read (`None`: to be read again when next needed).
+    rules: Mutex<RulesKept>,
+    /// The same, by the username they were read for (a person's own
+    /// policy is asked for at every checklist and live check).
+    rules_by_person: Mutex<RulesKept>,
+}
+
+/// Rules by a key, and when they were read (`None`: to be read again).
+type RulesKept = HashMap<String, (DirectoryPolicy, Option<Instant>)>;
+
+/// A poisoned cache is still a cache: its entries are whole values.
+fn lock(kept: &Mutex<RulesKept>) -> MutexGuard<'_, RulesKept> {
+    kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Ldap {
@@ -46,6 +62,8 @@ impl Ldap {
             config,
             password,
             tls,
+            rules: Mutex::new(HashMap::new()),
+            rules_by_person: Mutex::new(HashMap::new()),
         })
     }
 
@@ -113,10 +131,14 @@ impl Ldap {
         username: &str,
         attributes: Vec<&str>,
     ) -> Result<SearchEntry, DirectoryError> {
-        let filter = self
-            .config
-            .user_filter()
-            .replace("{username}", &ldap3::ldap_escape(username));
+        // By the user filter (a username, a UPN), or by mail among people.
+        let escaped = ldap3::ldap_escape(username);
+        let filter = format!(
+            "(|{}(&{}({}={escaped})))",
+            self.config.user_filter().replace("{username}", &escaped),
+            self.config.people_filter(),
+            self.config.attribute_names().email,
+        );
         let (entries, _) = ldap
             .with_timeout(self.timeout())
             .search(&self.config.base_dn, Scope::Subtree, &filter, attributes)
@@ -140,17 +162,18 @@ impl Ldap {
         Ok(self.entry(ldap, username, vec!["1.1"]).await?.dn)
     }
 
-    /// A modification of one entry by the service account, with `controls`.
+    /// One modification of one entry by the service account, with
+    /// `controls`: its changes are applied together or not at all.
     async fn modify(
         &self,
         ldap: &mut ldap3::Ldap,
         dn: &str,
-        change: Mod<Vec<u8>>,
+        changes: Vec<Mod<Vec<u8>>>,
         controls: Vec<RawControl>,
     ) -> Result<LdapResult, LdapError> {
         ldap.with_timeout(self.timeout())
             .with_controls(controls)
-            .modify(dn, vec![change])
+            .modify(dn, changes)
             .await
     }
 }
@@ -174,15 +197,23 @@ fn first_value(entry: &SearchEntry, name: &str) -> Option<String> {
 impl Directory for Ldap {
     async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError> {
         let mut ldap = self.service().await?;
-        let dn = self.find(&mut ldap, username).await?;
+        let (dn, lock) = match self.config.kind {
+            // Active Directory keeps a lock through a new password: read it,
+            // to lift it in the same change.
+            DirectoryKind::ActiveDirectory => self.lock_of(&mut ldap, username).await?,
+            DirectoryKind::Openldap => (self.find(&mut ldap, username).await?, Lock::Open),
+        };
         // From here on the request may reach the server: a lost answer is
         // `Unanswered`, never "nothing changed".
         let sent = match (self.config.kind, self.config.password_change) {
             (DirectoryKind::ActiveDirectory, _) => {
                 let value = HashSet::from([ad::unicode_pwd(password)]);
-                let change = Mod::Replace(b"unicodePwd".to_vec(), value);
+                let mut changes = vec![Mod::Replace(b"unicodePwd".to_vec(), value)];
+                if lock == Lock::Locked {
+                    changes.push(ad::unlocked());
+                }
                 let critical = self.config.policy_hints == PolicyHints::Required;
-                self.modify(&mut ldap, &dn, change, ad::policy_hints(critical))
+                self.modify(&mut ldap, &dn, changes, ad::policy_hints(critical))
                     .await
             }
             (DirectoryKind::Openldap, PasswordChange::Exop) => ldap
@@ -198,7 +229,7 @@ impl Directory for Ldap {
             (DirectoryKind::Openldap, PasswordChange::Replace) => {
                 let value = HashSet::from([password.as_bytes().to_vec()]);
                 let change = Mod::Replace(b"userPassword".to_vec(), value);
-                self.modify(&mut ldap, &dn, change, self.policy_controls())
+                self.modify(&mut ldap, &dn, vec![change], self.policy_controls())
                     .await
             }
         };
@@ -216,12 +247,20 @@ impl Directory for Ldap {
         let refused = ppolicy::error_of(&result)
             .and_then(ppolicy::PolicyError::refusal)
             .or_else(|| refusal(result.rc, &result.text));
+        // The rules may have changed since they were read.
+        self.forget_rules();
         let refused = match refused {
-            // Say how long, or from when, when the directory's rules can be read.
+            // Say how long, or from when, when the person's rules can be read.
             Some(Refusal::Length(None)) => {
-                let minimum = self.read_policy(&mut ldap).await.ok();
-                Refusal::Length(minimum.and_then(|policy| policy.min_length))
+                let rules = self.own_rules(&mut ldap, username).await.ok();
+                Refusal::Length(rules.and_then(|rules| rules.min_length))
             }
+            // Active Directory names no rule; its length and kinds of
+            // characters can be told from its rules.
+            Some(Refusal::Restrictions) => match self.own_rules(&mut ldap, username).await {
+                Ok(rules) => ad::restriction_broken(&rules, password),
+                Err(_) => Refusal::Restrictions,
+            },
             Some(Refusal::MinimumAge(None)) => {
                 Refusal::MinimumAge(self.next_change(&mut ldap, username).await)
             }
@@ -235,28 +274,48 @@ impl Directory for Ldap {
         Err(DirectoryError::Refused(refused))
     }
 
-    async fn authenticate(&self, username: &str, password: &str) -> Result<Bind, DirectoryError> {
+    async fn authenticate_through(
+        &self,
+        username: &str,
+        password: &str,
+        gate: &dyn BindGate,
+    ) -> Result<Bind, DirectoryError> {
         let mut service = self.service().await?;
-        let found = self.find(&mut service, username).await;
-        let dn = match &found {
-            Ok(dn) => dn.clone(),
-            // The same bind as for a real entry, to a name none has, so
-            // that the time taken does not tell whether the person exists.
-            Err(DirectoryError::NoEntry) => format!(
-                "{}={},{}",
-                self.config.attribute_names().username,
-                ldap3::dn_escape(username),
-                self.config.base_dn
+        let found = self
+            .entry(&mut service, username, vec![self.own_rules_attribute()])
+            .await;
+        let (who, rules) = match &found {
+            Ok(entry) => (
+                entry.dn.to_lowercase(),
+                self.rules_of(&mut service, entry).await,
+            ),
+            // Counted as a real name is, under the default rules, so that
+            // a pause tells nothing either.
+            Err(DirectoryError::NoEntry) => (
+                format!("name:{}", username.to_lowercase()),
+                self.rules(&mut service, None).await.unwrap_or_default(),
             ),
             Err(e) => {
                 let _ = service.unbind().await;
                 return Err(e.clone());
             }
         };
-        let bind = self.bind_person(&dn, password).await;
+        if !gate.admit(&who, &rules, password).await {
+            let _ = service.unbind().await;
+            return Ok(Bind::Withheld);
+        }
+        let Ok(entry) = found else {
+            // No bind as a name the directory does not hold (it could be
+            // someone's elsewhere); one as the service account costs the same.
+            let _ = service.unbind().await;
+            if let Ok(mut again) = self.bind_as(&self.config.bind_dn, &self.password).await {
+                let _ = again.unbind().await;
+            }
+            return Err(DirectoryError::NoEntry);
+        };
+        let bind = self.bind_person(&entry.dn, password).await;
         // slapd tells a locked account in the bind's response only with
-        // `ppolicy_use_lockout`; otherwise its lock attribute tells. Read
-        // for every refused bind, known name or not, to cost the same.
+        // `ppolicy_use_lockout`; otherwise its lock attribute tells.
         let bind = match bind {
             Ok(Bind::Wrong) if self.config.kind == DirectoryKind::Openldap => {
                 match self.lock_of(&mut service, username).await {
@@ -267,8 +326,10 @@ impl Directory for Ldap {
             other => other,
         };
         let _ = service.unbind().await;
-        let bind = bind?;
-        found.map(|_| bind)
+        if let Ok(Bind::Accepted | Bind::Expired) = bind {
+            gate.forgive(&who).await;
+        }
+        bind
     }
 
     async fn lock(&self, username: &str) -> Result<Lock, DirectoryError> {
@@ -298,16 +359,13 @@ impl Directory for Ldap {
                 b"pwdAccountLockedTime".to_vec(),
                 HashSet::new(),
             )),
-            (Lock::Locked, DirectoryKind::ActiveDirectory) => Some(Mod::Replace(
-                b"lockoutTime".to_vec(),
-                HashSet::from([b"0".to_vec()]),
-            )),
+            (Lock::Locked, DirectoryKind::ActiveDirectory) => Some(ad::unlocked()),
         };
         let Some(change) = change else {
             let _ = ldap.unbind().await;
             return Ok(());
         };
-        let result = self.modify(&mut ldap, &dn, change, Vec::new()).await;
+        let result = self.modify(&mut ldap, &dn, vec![change], Vec::new()).await;
         let _ = ldap.unbind().await;
         let result = result.map_err(|e| DirectoryError::Unanswered(e.to_string()))?;
         match result.rc {
@@ -319,9 +377,38 @@ impl Directory for Ldap {
 
     async fn policy(&self) -> Result<DirectoryPolicy, DirectoryError> {
         let mut ldap = self.service().await?;
-        let policy = self.read_policy(&mut ldap).await;
+        let policy = self.rules(&mut ldap, None).await;
         let _ = ldap.unbind().await;
         policy
+    }
+
+    async fn policy_of(&self, username: &str) -> Result<DirectoryPolicy, DirectoryError> {
+        let key = username.to_lowercase();
+        let fresh_for = self.rules_fresh_for();
+        let kept = lock(&self.rules_by_person).get(&key).cloned();
+        if let Some((rules, Some(read_at))) = &kept
+            && read_at.elapsed() < fresh_for
+        {
+            return Ok(rules.clone());
+        }
+        let read = async {
+            let mut ldap = self.service().await?;
+            let rules = self.own_rules(&mut ldap, username).await;
+            let _ = ldap.unbind().await;
+            rules
+        };
+        match read.await {
+            Ok(rules) => {
+                let read_at = Some(Instant::now());
+                lock(&self.rules_by_person).insert(key, (rules.clone(), read_at));
+                Ok(rules)
+            }
+            // Rules read before are better than none while it cannot answer.
+            Err(DirectoryError::Unreachable(_)) if kept.is_some() => {
+                Ok(kept.map(|(rules, _)| rules).unwrap_or_default())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The service bind. A refused one is `Failed` (the settings are wrong),
@@ -348,25 +435,40 @@ impl Directory for Ldap {
             }
             _ => false,
         };
+        let may_not_unlock = match self.config.kind {
+            DirectoryKind::ActiveDirectory => !self.may_unlock(&mut ldap).await,
+            DirectoryKind::Openldap => false,
+        };
         let _ = ldap.unbind().await;
         if hints_missing {
             return Err(DirectoryError::Failed(ad::NO_POLICY_HINTS.into()));
         }
+        if may_not_unlock {
+            return Err(DirectoryError::Failed(ad::MAY_NOT_UNLOCK.into()));
+        }
         Ok(())
+    }
+
+    async fn person(&self, identifier: &str) -> Result<DirectoryPerson, DirectoryError> {
+        let mut ldap = self.service().await?;
+        let attributes = self.person_attributes();
+        let attributes = attributes.iter().map(String::as_str).collect();
+        let entry = self.entry(&mut ldap, identifier, attributes).await;
+        let person = match entry {
+            Ok(entry) => {
+                let mut person = self.person_of(&entry);
+                person.rules = self.rules_of(&mut ldap, &entry).await;
+                Ok(person)
+            }
+            Err(e) => Err(e),
+        };
+        let _ = ldap.unbind().await;
+        person
     }
 
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError> {
         let mut ldap = self.service().await?;
-        let names = self.config.attribute_names();
-        let changed = self.password_changed_attribute();
-        let attributes = vec![
-            names.username.clone(),
-            names.email.clone(),
-            names.name.clone(),
-            names.mobile.clone(),
-            "cn".to_owned(),
-            changed.to_owned(),
-        ];
+        let attributes = self.person_attributes();
         // Paged: Active Directory answers at most 1,000 entries a search.
         let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
             Box::new(EntriesOnly::new()),
@@ -384,26 +486,59 @@ impl Directory for Ldap {
             )
             .await
             .map_err(failed)?;
+        // Each person's own policy DN, read once each after the search.
         let mut people = Vec::new();
         while let Some(entry) = stream.next().await.map_err(failed)? {
             let entry = SearchEntry::construct(entry);
-            let first = |name: &str| first_value(&entry, name);
-            people.push(DirectoryPerson {
-                dn: entry.dn.clone(),
-                username: first(&names.username),
-                email: first(&names.email),
-                name: first(&names.name).or_else(|| first("cn")),
-                mobile: first(&names.mobile),
-                password_changed_at: first(changed).and_then(|value| self.time(&value)),
-            });
+            let own = first_value(&entry, self.own_rules_attribute());
+            people.push((self.person_of(&entry), own));
         }
         stream.finish().await.success().map_err(failed)?;
+        let mut rules: HashMap<Option<String>, DirectoryPolicy> = HashMap::new();
+        let mut found = Vec::with_capacity(people.len());
+        for (mut person, own) in people {
+            if !rules.contains_key(&own) {
+                let read = self.rules_named(&mut ldap, own.as_deref()).await;
+                rules.insert(own.clone(), read);
+            }
+            person.rules = rules.get(&own).cloned().unwrap_or_default();
+            found.push(person);
+        }
         let _ = ldap.unbind().await;
-        Ok(people)
+        Ok(found)
     }
 }
 
 impl Ldap {
+    /// What [`Ldap::person_of`] reads of an entry.
+    fn person_attributes(&self) -> Vec<String> {
+        let names = self.config.attribute_names();
+        vec![
+            names.username,
+            names.email,
+            names.name,
+            names.mobile,
+            "cn".to_owned(),
+            self.password_changed_attribute().to_owned(),
+            self.own_rules_attribute().to_owned(),
+        ]
+    }
+
+    fn person_of(&self, entry: &SearchEntry) -> DirectoryPerson {
+        let names = self.config.attribute_names();
+        let first = |name: &str| first_value(entry, name);
+        DirectoryPerson {
+            dn: entry.dn.clone(),
+            username: first(&names.username),
+            email: first(&names.email),
+            name: first(&names.name).or_else(|| first("cn")),
+            mobile: first(&names.mobile),
+            password_changed_at: first(self.password_changed_attribute())
+                .and_then(|value| self.time(&value)),
+            rules: DirectoryPolicy::default(),
+        }
+    }
+
     /// A bind as the person at `dn`, and what it said.
     async fn bind_person(&self, dn: &str, password: &str) -> Result<Bind, DirectoryError> {
         match self.bind_as(dn, password).await {
@@ -451,6 +586,116 @@ impl Ldap {
         })
     }
 
+    /// The attribute that names a person's own policy.
+    fn own_rules_attribute(&self) -> &'static str {
+        match self.config.kind {
+            DirectoryKind::Openldap => "pwdPolicySubentry",
+            DirectoryKind::ActiveDirectory => "msDS-ResultantPSO",
+        }
+    }
+
+    /// The rules in force for the person at `entry` (read with
+    /// [`Ldap::own_rules_attribute`]); the default where theirs cannot be
+    /// read, no rules where neither can.
+    async fn rules_of(&self, ldap: &mut ldap3::Ldap, entry: &SearchEntry) -> DirectoryPolicy {
+        let own = first_value(entry, self.own_rules_attribute());
+        self.rules_named(ldap, own.as_deref()).await
+    }
+
+    /// The rules of the person's own policy `own` where they can be read,
+    /// else the default's, else none.
+    async fn rules_named(&self, ldap: &mut ldap3::Ldap, own: Option<&str>) -> DirectoryPolicy {
+        // slapd names its default policy on everyone it applies to.
+        let own = own.filter(|dn| {
+            self.config
+                .policy_dn
+                .as_deref()
+                .is_none_or(|default| !default.eq_ignore_ascii_case(dn))
+        });
+        if let Some(dn) = own {
+            match self.rules(ldap, Some(dn)).await {
+                Ok(rules) => return rules,
+                Err(e) => {
+                    tracing::warn!(policy = %dn, error = %e, "a person's own password policy cannot be read; the default applies")
+                }
+            }
+        }
+        self.rules(ldap, None).await.unwrap_or_default()
+    }
+
+    /// The rules in force for `username`.
+    async fn own_rules(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        username: &str,
+    ) -> Result<DirectoryPolicy, DirectoryError> {
+        let entry = self
+            .entry(ldap, username, vec![self.own_rules_attribute()])
+            .await?;
+        Ok(self.rules_of(ldap, &entry).await)
+    }
+
+    /// The rules of the policy entry `own` (a person's own), or of the
+    /// default; read again once `directory.rules_refresh_minutes` passed.
+    async fn rules(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        own: Option<&str>,
+    ) -> Result<DirectoryPolicy, DirectoryError> {
+        let key = own.unwrap_or_default().to_lowercase();
+        let fresh_for = self.rules_fresh_for();
+        if let Some((rules, Some(read_at))) = self.rules_cache().get(&key)
+            && read_at.elapsed() < fresh_for
+        {
+            return Ok(rules.clone());
+        }
+        let read = match own {
+            None => self.read_policy(ldap).await,
+            Some(dn) => {
+                let attributes = match self.config.kind {
+                    DirectoryKind::Openldap => ppolicy::POLICY_ATTRIBUTES.to_vec(),
+                    DirectoryKind::ActiveDirectory => ad::PSO_ATTRIBUTES.to_vec(),
+                };
+                self.read_one(ldap, dn, attributes).await.map(|entry| {
+                    let first = |name: &str| first_value(&entry, name);
+                    match self.config.kind {
+                        DirectoryKind::Openldap => ppolicy::policy(first),
+                        DirectoryKind::ActiveDirectory => ad::pso_policy(first),
+                    }
+                })
+            }
+        };
+        let rules = match read {
+            Ok(rules) => rules,
+            // Rules read before are better than none while it cannot answer.
+            Err(e) => match self.rules_cache().get(&key) {
+                Some((stale, _)) => return Ok(stale.clone()),
+                None => return Err(e),
+            },
+        };
+        self.rules_cache()
+            .insert(key, (rules.clone(), Some(Instant::now())));
+        Ok(rules)
+    }
+
+    fn rules_cache(&self) -> MutexGuard<'_, RulesKept> {
+        lock(&self.rules)
+    }
+
+    fn rules_fresh_for(&self) -> Duration {
+        Duration::from_secs(self.config.rules_refresh_minutes * 60)
+    }
+
+    /// Every rule read so far is read again when next needed (and kept
+    /// meanwhile, for when the directory cannot answer).
+    fn forget_rules(&self) {
+        for kept in [&self.rules, &self.rules_by_person] {
+            for (_, read_at) in lock(kept).values_mut() {
+                *read_at = None;
+            }
+        }
+    }
+
     /// OpenLDAP: the entry `directory.policy_dn` names (none: no rules
     /// known). Active Directory: the domain object the root DSE names.
     async fn read_policy(&self, ldap: &mut ldap3::Ldap) -> Result<DirectoryPolicy, DirectoryError> {
@@ -475,6 +720,40 @@ impl Ldap {
             DirectoryKind::Openldap => ppolicy::policy(first),
             DirectoryKind::ActiveDirectory => ad::policy(first),
         })
+    }
+
+    /// Active Directory: whether the service account may write
+    /// `lockoutTime` on a person's entry, as the entry's
+    /// `allowedAttributesEffective` says for this bind. Yes when no person
+    /// but the service account itself is found to ask about.
+    async fn may_unlock(&self, ldap: &mut ldap3::Ldap) -> bool {
+        let searched = ldap
+            .with_timeout(self.timeout())
+            .with_search_options(SearchOptions::new().sizelimit(2))
+            .search(
+                &self.config.base_dn,
+                Scope::Subtree,
+                &self.config.people_filter(),
+                vec!["allowedAttributesEffective"],
+            )
+            .await;
+        // A size limit reached still returns the entries it found.
+        let Ok(ldap3::SearchResult(entries, _)) = searched else {
+            return false;
+        };
+        let person = entries
+            .into_iter()
+            .map(SearchEntry::construct)
+            .find(|entry| !entry.dn.eq_ignore_ascii_case(&self.config.bind_dn));
+        let Some(person) = person else {
+            return true;
+        };
+        person
+            .attrs
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("allowedAttributesEffective"))
+            .flat_map(|(_, values)| values)
+            .any(|value| value.eq_ignore_ascii_case("lockoutTime"))
     }
 
     /// One entry by its DN.
@@ -503,20 +782,11 @@ impl Ldap {
     async fn next_change(&self, ldap: &mut ldap3::Ldap, username: &str) -> Option<i64> {
         let changed = self.password_changed_attribute();
         let entry = self
-            .entry(ldap, username, vec![changed, "pwdPolicySubentry"])
+            .entry(ldap, username, vec![changed, self.own_rules_attribute()])
             .await
             .ok()?;
         let at = self.time(&first_value(&entry, changed)?)?;
-        // OpenLDAP: the person's own policy, where one is set.
-        let policy = match first_value(&entry, "pwdPolicySubentry") {
-            Some(dn) => self
-                .read_one(ldap, &dn, ppolicy::POLICY_ATTRIBUTES.to_vec())
-                .await
-                .ok()
-                .map(|entry| ppolicy::policy(|name| first_value(&entry, name))),
-            None => self.read_policy(ldap).await.ok(),
-        };
-        Some(at + policy?.min_age?)
+        Some(at + self.rules_of(ldap, &entry).await.min_age?)
     }
 
     fn password_changed_attribute(&self) -> &'static str {

@@ -5,6 +5,7 @@
 use latchkey_policy::{Rule, SignInCheck};
 
 use super::{CODES_PAUSED, Outcome, prove_factor, refused};
+use crate::domain::arrival::{Arrival, arrive};
 use crate::domain::authority::Checked;
 use crate::domain::code::{
     Verdict, attempt, count_wrong_signin_code, issue, method_options, new_code, send_chosen,
@@ -43,7 +44,10 @@ async fn screen(
     if check == SignInCheck::Off || account.must_change_password {
         return Ok(account);
     }
-    let verdict = core.policy.check(password, &account.person());
+    let verdict = core
+        .policy_for(&account)
+        .await
+        .check(password, &account.person());
     let (reason, action) = if verdict.breaks(Rule::Breached) {
         (ChangeReason::Breached, Action::SignInPasswordBreached)
     } else if check == SignInCheck::AllRules && !verdict.accepted() {
@@ -91,6 +95,8 @@ pub async fn sign_in(
         0..=254 => core.store.find_account(identifier).await?,
         _ => None,
     };
+    // Gone from the directory: answered as a name no one has.
+    let account = account.filter(|a| a.left_directory_at.is_none());
     // Wrong passwords count against the account, or for a name that is
     // none against that name: an unknown name pauses as a real one does.
     let failures = match &account {
@@ -108,6 +114,20 @@ pub async fn sign_in(
         core.passwords()
             .check(account.as_ref(), identifier, password, now)
             .await?
+    };
+    // The directory took the password of someone not here yet: a newcomer,
+    // imported now, whose password joins the history as anyone's does.
+    let (account, checked) = match (account, checked) {
+        (None, Checked::Right | Checked::Expired) => {
+            match arrive(core, caller, identifier, Arrival::SignIn).await? {
+                Some(account) => {
+                    core.passwords().adopt(&account, password, now).await?;
+                    (Some(account), checked)
+                }
+                None => (None, Checked::Wrong),
+            }
+        }
+        other => other,
     };
     let id = account.as_ref().map(|a| a.id);
     if paused {
@@ -137,6 +157,11 @@ pub async fn sign_in(
         (_, Checked::Unreachable) => {
             audit(core, caller, Action::SignInDirectoryUnreachable, id).await?;
             return Ok(SignIn::Refused(DIRECTORY_UNREACHABLE.to_owned()));
+        }
+        (_, Checked::Withheld) => {
+            Limit::SignInFailuresPerAddress.hit(core, source).await?;
+            audit(core, caller, Action::SignInWithheld, id).await?;
+            return Ok(SignIn::Refused(WITHHELD.to_owned()));
         }
         (account, checked) => {
             Limit::SignInFailuresPerAddress.hit(core, source).await?;
@@ -179,6 +204,10 @@ pub async fn sign_in(
     audit(core, caller, action, Some(account.id)).await?;
     Ok(SignIn::Started { token })
 }
+
+/// The answer when another wrong password could make the directory lock
+/// the account: the same for a name no one has.
+pub(super) const WITHHELD: &str = "Too many wrong passwords were typed for this account lately. Sign-in here is paused for a while, so that the campus directory does not lock the account everywhere; if you forgot your password or the account is locked, “Forgot your password, or locked out?” resets or unlocks it now.";
 
 pub(super) const DIRECTORY_UNREACHABLE: &str = "The campus directory cannot be reached right now, so your password cannot be checked. Try again in a few minutes.";
 

@@ -19,10 +19,10 @@ pub async fn password_get(State(state): State<Core>, parts: Parts) -> Result<Res
     if let Some(warning) = off_campus_warning(&state, &parts) {
         return Ok(warning);
     }
-    Ok(update_page(&state, &who, None, Vec::new()))
+    Ok(update_page(&state, &who, None, Vec::new()).await)
 }
 
-fn update_page(
+async fn update_page(
     state: &Core,
     who: &SignedIn,
     error: Option<String>,
@@ -39,7 +39,7 @@ fn update_page(
             csrf: &who.session.csrf,
             required: who.account.must_change_reason.map(|reason| reason.notice()),
             error,
-            checklist: checklist(&state.policy, &violations),
+            checklist: checklist(&*state.policy_for(&who.account).await, &violations),
             violations,
         },
         status,
@@ -81,7 +81,7 @@ pub async fn password_post(
         async |who, error, violations| {
             // A refusal by the rules lists them; the sentence is for everything else.
             let error = error.filter(|e| !e.is_empty());
-            Ok(update_page(&state, &who, error, violations))
+            Ok(update_page(&state, &who, error, violations).await)
         },
     )
     .await
@@ -95,7 +95,7 @@ pub async fn password_check_post(
     let result = async {
         let who = person::signed_in(&state, Some(session)).await?;
         let body = check_answer(
-            &state.policy,
+            &*state.policy_for(&who.account).await,
             &form.password,
             &form.confirm,
             &who.account.person(),

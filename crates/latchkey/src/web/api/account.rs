@@ -556,7 +556,8 @@ pub(super) async fn password_check(
         }
         let who = person::signed_in(&state, Some(session)).await?;
         let person = who.account.person();
-        let answer = check_answer(&state.policy, &body.password, &body.confirm, &person);
+        let policy = state.policy_for(&who.account).await;
+        let answer = check_answer(&policy, &body.password, &body.confirm, &person);
         Ok(Json(answer).into_response())
     }
     .await;

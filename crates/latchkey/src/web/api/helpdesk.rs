@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, PathOf, api_error, error_response};
+use crate::directory::Lock;
 use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
 use crate::model::account::{Account, mask_phone};
@@ -252,6 +253,14 @@ pub(super) struct AccountView {
     caller_verified: bool,
     /// A new password is in the campus directory but not yet stored here (settled within minutes).
     directory_pending: bool,
+    /// The campus directory account: `open`, `locked` (after wrong
+    /// passwords: the help desk may unlock it once the caller is verified)
+    /// or `disabled` (by a directory administrator); absent without a
+    /// directory or when it could not be asked.
+    directory_lock: Option<&'static str>,
+    /// When a directory sync found the person gone (Unix seconds): no
+    /// sign-in and no reset until the directory holds them again.
+    left_directory_at: Option<i64>,
     /// The last 15 events, newest first.
     events: Vec<RecentEvent>,
 }
@@ -276,6 +285,12 @@ async fn account_view(state: &Core, on: &OnDuty, id: i64) -> Result<AccountView,
         must_change_reason: facts.account.must_change_reason,
         caller_verified: facts.verified,
         directory_pending: facts.pending_write.is_some(),
+        directory_lock: facts.directory_lock.map(|lock| match lock {
+            Lock::Open => "open",
+            Lock::Locked => "locked",
+            Lock::Disabled => "disabled",
+        }),
+        left_directory_at: facts.account.left_directory_at,
         events,
     })
 }
@@ -303,7 +318,7 @@ pub(super) async fn account(
 /// What an action did.
 #[derive(Serialize, ToSchema)]
 pub(super) struct ActionDone {
-    /// `verified`, `sent`, `phone`, `phone-removed`, `unlocked`, `link` or `must-change`.
+    /// `verified`, `sent`, `phone`, `phone-removed`, `unlocked`, `directory-unlocked`, `link` or `must-change`.
     done: String,
     /// The console's words for it.
     notice: String,
@@ -311,9 +326,10 @@ pub(super) struct ActionDone {
 }
 
 /// Act on an account: `send-code`, `check-code` or `record-check` verify
-/// the caller; `phone`, `phone-remove`, `unlock`, `reset-link` and
-/// `must-change` need a caller verified in this session. Each is audited
-/// and told to the person.
+/// the caller; `phone`, `phone-remove`, `unlock` (online reset),
+/// `directory-unlock` (the campus directory's lock after wrong passwords,
+/// keeping the password), `reset-link` and `must-change` need a caller
+/// verified in this session. Each is audited and told to the person.
 #[utoipa::path(post, path = "/api/v1/helpdesk/accounts/{id}/{action}", tag = "helpdesk",
     security(("staff_token" = [])), request_body = ActionInput,
     params(("id" = i64, Path), ("action" = String, Path)),

@@ -306,6 +306,8 @@ struct AccountPage<'a> {
     directory: Option<&'static str>,
     /// Locked by wrong passwords: the agent may unlock it.
     directory_locked: bool,
+    /// When a sync found the person gone from the directory.
+    left_directory: Option<String>,
     /// A change the directory took that this store has yet to take.
     pending_write: Option<PendingWrite>,
     notice: Option<String>,
@@ -386,6 +388,7 @@ async fn account_page(
                 }
             }),
             directory_locked: facts.directory_lock == Some(Lock::Locked),
+            left_directory: (facts.account.left_directory_at).map(crate::notify::format_time),
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
