@@ -329,3 +329,41 @@ fn contradictory_settings_are_refused() {
     assert_eq!(problem.key, "min_length");
     assert!(PolicyConfig::default().validate().is_ok());
 }
+
+/// A variant under stricter settings (one person's directory rules) keeps
+/// the lists it was built with and applies its own settings.
+#[test]
+fn a_variant_under_other_settings_shares_the_lists_and_applies_its_rules() {
+    let policy = Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap();
+    let stricter = policy.with_config(PolicyConfig {
+        min_length: 16,
+        ..PolicyConfig::default()
+    });
+    let person = Person::default();
+    let password = "Sunshine#Harbor7";
+    assert!(policy.check(password, &person).breaks(Rule::DictionaryWord));
+    let verdict = stricter.check(password, &person);
+    assert!(
+        verdict.breaks(Rule::DictionaryWord),
+        "the dictionary is shared"
+    );
+    assert!(!verdict.breaks(Rule::MinLength), "16 characters");
+    assert!(
+        stricter
+            .check("Qz8#vbnMx-4k", &person)
+            .breaks(Rule::MinLength)
+    );
+    assert!(
+        !policy
+            .check("Qz8#vbnMx-4k", &person)
+            .breaks(Rule::MinLength)
+    );
+    // A dictionary the policy did not load stays off.
+    let without = Policy::with_builtin_dictionary(PolicyConfig {
+        dictionary_word: false,
+        ..PolicyConfig::default()
+    })
+    .unwrap();
+    let asked = without.with_config(PolicyConfig::default());
+    assert!(!asked.check(password, &person).breaks(Rule::DictionaryWord));
+}

@@ -111,7 +111,9 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
                     if let Some(lockout) = lockout {
                         tracing::warn!("{lockout}");
                     }
-                    config.policy_with(&joined.config)?
+                    // The same lists under the joined rules: the
+                    // dictionary's automaton is built once.
+                    policy.with_config(joined.config)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "the directory's password policy cannot be read; ours alone applies");
