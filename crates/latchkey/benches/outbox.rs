@@ -19,7 +19,7 @@ use latchkey::config::ThrottleConfig;
 use latchkey::domain::budget::Budget;
 use latchkey::notify::mail::{MailConfig, MailTransport, Security, Smtp, SmtpConfig};
 use latchkey::notify::queue::{Kind, LEASE_SECONDS, Providers, Queue, Tried};
-use latchkey::notify::{Channel, Message, Outbox};
+use latchkey::notify::{Channel, Message, MessageProvider, Outbox};
 use latchkey::secrets::SecretKey;
 use latchkey::store::Store;
 
@@ -107,21 +107,7 @@ async fn main() {
         async move {
             let smtp = Smtp::new(&mail, "").unwrap();
             let texts = Outbox::new(queue.store.clone());
-            let providers = Providers {
-                messages: &texts,
-                mail: &smtp,
-            };
-            let mut sent = 0;
-            loop {
-                let tried = (queue)
-                    .deliver_due(&providers, name, &SystemClock)
-                    .await
-                    .unwrap();
-                if tried.is_empty() {
-                    return sent;
-                }
-                sent += tried.iter().filter(|(_, t)| *t == Tried::Sent).count();
-            }
+            drain(queue, &texts, &smtp, name).await
         }
     };
     let (a, b) = tokio::join!(worker("instance-a"), worker("instance-b"));
@@ -147,19 +133,7 @@ async fn main() {
     let started = Instant::now();
     let local = |name: &'static str| async move {
         let outbox = Outbox::new(queue.store.clone());
-        let providers = Providers {
-            messages: &outbox,
-            mail: &outbox,
-        };
-        loop {
-            let tried = (queue)
-                .deliver_due(&providers, name, &SystemClock)
-                .await
-                .unwrap();
-            if tried.is_empty() {
-                return;
-            }
-        }
+        drain(queue, &outbox, &outbox, name).await
     };
     tokio::join!(local("instance-a"), local("instance-b"));
     let seconds = started.elapsed().as_secs_f64();
@@ -168,4 +142,25 @@ async fn main() {
         count as f64 / seconds
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// One worker's rounds until the queue has nothing due: the messages it sent.
+async fn drain(
+    queue: Queue<'_>,
+    messages: &dyn MessageProvider,
+    mail: &dyn MessageProvider,
+    worker: &str,
+) -> usize {
+    let providers = Providers { messages, mail };
+    let mut sent = 0;
+    loop {
+        let tried = (queue)
+            .deliver_due(&providers, worker, &SystemClock)
+            .await
+            .unwrap();
+        if tried.is_empty() {
+            return sent;
+        }
+        sent += tried.iter().filter(|(_, t)| *t == Tried::Sent).count();
+    }
 }

@@ -239,8 +239,12 @@ pub trait Directory: Send + Sync {
     async fn person(&self, identifier: &str) -> Result<DirectoryPerson, DirectoryError>;
     /// Everyone under the base that the people filter finds.
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError>;
-    /// Whether the service account can bind now (readiness).
+    /// Whether the service account can bind now and has the rights it
+    /// needs (readiness, `config check`).
     async fn check(&self) -> Result<(), DirectoryError>;
+    /// Whether the directory answers a service bind now, and nothing more
+    /// (before a step that is worth taking only if a change can be made).
+    async fn reachable(&self) -> Result<(), DirectoryError>;
 
     /// [`Directory::authenticate_through`] with every bind admitted.
     async fn authenticate(&self, username: &str, password: &str) -> Result<Bind, DirectoryError> {

@@ -109,10 +109,7 @@ pub async fn sync(
         .iter()
         .map(|account| (account.username.to_lowercase(), account))
         .collect();
-    let emails: HashMap<String, &SyncedAccount> = accounts
-        .iter()
-        .map(|account| (account.email.to_lowercase(), account))
-        .collect();
+    let emails: HashSet<String> = accounts.iter().map(|a| a.email.to_lowercase()).collect();
     let mut seen = HashSet::new();
     let mut new = Vec::new();
     for person in &people {
@@ -146,7 +143,7 @@ pub async fn sync(
                 }
             }
             // The username is another account's email address.
-            None if emails.contains_key(&key) => report.skipped.push((
+            None if emails.contains(&key) => report.skipped.push((
                 label,
                 format!("username {} belongs to another account", entry.username),
             )),

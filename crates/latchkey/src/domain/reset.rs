@@ -304,7 +304,7 @@ pub async fn choose_method(
     // A code is worth sending only if the new password can be written:
     // with the directory down, say so before spending a text or a call.
     if let Some(writeback) = &core.writeback
-        && let Err(DirectoryError::Unreachable(why)) = writeback.directory.check().await
+        && let Err(DirectoryError::Unreachable(why)) = writeback.directory.reachable().await
     {
         tracing::warn!(%why, "a reset waits for the directory");
         return Ok(again(DIRECTORY_DOWN));

@@ -1,11 +1,12 @@
 //! What Active Directory does its own way: the password attribute, the
 //! control that makes it apply its history to a service's change, the
-//! `data` codes in a refused bind, and its times (100-nanosecond ticks).
+//! `data` codes in a refused bind, its times (100-nanosecond ticks), its
+//! fine-grained policies, and whether the service account may unlock.
 
 use std::collections::HashSet;
 
-use ldap3::Mod;
 use ldap3::controls::RawControl;
+use ldap3::{Mod, Scope, SearchEntry, SearchOptions};
 
 use crate::directory::{Bind, DirectoryPolicy, Refusal};
 
@@ -181,6 +182,42 @@ pub const POLICY_ATTRIBUTES: [&str; 7] = [
     "lockoutThreshold",
     "pwdProperties",
 ];
+
+impl super::Ldap {
+    /// Active Directory: whether the service account may write
+    /// `lockoutTime` on a person's entry, as the entry's
+    /// `allowedAttributesEffective` says for this bind. Yes when no person
+    /// but the service account itself is found to ask about.
+    pub(super) async fn may_unlock(&self, ldap: &mut ldap3::Ldap) -> bool {
+        let searched = ldap
+            .with_timeout(self.timeout())
+            .with_search_options(SearchOptions::new().sizelimit(2))
+            .search(
+                &self.config.base_dn,
+                Scope::Subtree,
+                &self.config.people_filter(),
+                vec!["allowedAttributesEffective"],
+            )
+            .await;
+        // A size limit reached still returns the entries it found.
+        let Ok(ldap3::SearchResult(entries, _)) = searched else {
+            return false;
+        };
+        let person = entries
+            .into_iter()
+            .map(SearchEntry::construct)
+            .find(|entry| !entry.dn.eq_ignore_ascii_case(&self.config.bind_dn));
+        let Some(person) = person else {
+            return true;
+        };
+        person
+            .attrs
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("allowedAttributesEffective"))
+            .flat_map(|(_, values)| values)
+            .any(|value| value.eq_ignore_ascii_case("lockoutTime"))
+    }
+}
 
 #[cfg(test)]
 mod tests {

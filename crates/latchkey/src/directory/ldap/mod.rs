@@ -3,17 +3,14 @@
 //! account and closes: password changes are rare, and a fresh connection
 //! never carries a stale bind or a half-broken socket into a change.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
-use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::controls::RawControl;
 use ldap3::exop::PasswordModify;
-use ldap3::{
-    LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry, SearchOptions,
-};
+use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry};
 
 use super::{
     Bind, BindGate, Directory, DirectoryConfig, DirectoryError, DirectoryKind, DirectoryPerson,
@@ -21,8 +18,10 @@ use super::{
 };
 
 mod ad;
+mod people;
 mod ppolicy;
 mod refusal;
+mod rules;
 use refusal::refusal;
 
 const INVALID_CREDENTIALS: u32 = 49;
@@ -33,20 +32,8 @@ pub struct Ldap {
     config: DirectoryConfig,
     password: String,
     tls: Option<Arc<rustls::ClientConfig>>,
-    /// Password rules by the DN they were read from ("" the default), and
-    /// when they were read (`None`: to be read again when next needed).
-    rules: Mutex<RulesKept>,
-    /// The same, by the username they were read for (a person's own
-    /// policy is asked for at every checklist and live check).
-    rules_by_person: Mutex<RulesKept>,
-}
-
-/// Rules by a key, and when they were read (`None`: to be read again).
-type RulesKept = HashMap<String, (DirectoryPolicy, Option<Instant>)>;
-
-/// A poisoned cache is still a cache: its entries are whole values.
-fn lock(kept: &Mutex<RulesKept>) -> MutexGuard<'_, RulesKept> {
-    kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The directory's password rules as last read.
+    rules: rules::KeptRules,
 }
 
 impl Ldap {
@@ -62,8 +49,7 @@ impl Ldap {
             config,
             password,
             tls,
-            rules: Mutex::new(HashMap::new()),
-            rules_by_person: Mutex::new(HashMap::new()),
+            rules: rules::KeptRules::default(),
         })
     }
 
@@ -383,32 +369,7 @@ impl Directory for Ldap {
     }
 
     async fn policy_of(&self, username: &str) -> Result<DirectoryPolicy, DirectoryError> {
-        let key = username.to_lowercase();
-        let fresh_for = self.rules_fresh_for();
-        let kept = lock(&self.rules_by_person).get(&key).cloned();
-        if let Some((rules, Some(read_at))) = &kept
-            && read_at.elapsed() < fresh_for
-        {
-            return Ok(rules.clone());
-        }
-        let read = async {
-            let mut ldap = self.service().await?;
-            let rules = self.own_rules(&mut ldap, username).await;
-            let _ = ldap.unbind().await;
-            rules
-        };
-        match read.await {
-            Ok(rules) => {
-                let read_at = Some(Instant::now());
-                lock(&self.rules_by_person).insert(key, (rules.clone(), read_at));
-                Ok(rules)
-            }
-            // Rules read before are better than none while it cannot answer.
-            Err(DirectoryError::Unreachable(_)) if kept.is_some() => {
-                Ok(kept.map(|(rules, _)| rules).unwrap_or_default())
-            }
-            Err(e) => Err(e),
-        }
+        self.person_rules(username).await
     }
 
     /// The service bind. A refused one is `Failed` (the settings are wrong),
@@ -449,96 +410,22 @@ impl Directory for Ldap {
         Ok(())
     }
 
-    async fn person(&self, identifier: &str) -> Result<DirectoryPerson, DirectoryError> {
+    async fn reachable(&self) -> Result<(), DirectoryError> {
         let mut ldap = self.service().await?;
-        let attributes = self.person_attributes();
-        let attributes = attributes.iter().map(String::as_str).collect();
-        let entry = self.entry(&mut ldap, identifier, attributes).await;
-        let person = match entry {
-            Ok(entry) => {
-                let mut person = self.person_of(&entry);
-                person.rules = self.rules_of(&mut ldap, &entry).await;
-                Ok(person)
-            }
-            Err(e) => Err(e),
-        };
         let _ = ldap.unbind().await;
-        person
+        Ok(())
+    }
+
+    async fn person(&self, identifier: &str) -> Result<DirectoryPerson, DirectoryError> {
+        self.find_person(identifier).await
     }
 
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError> {
-        let mut ldap = self.service().await?;
-        let attributes = self.person_attributes();
-        // Paged: Active Directory answers at most 1,000 entries a search.
-        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-            Box::new(EntriesOnly::new()),
-            Box::new(PagedResults::new(PAGE_SIZE)),
-        ];
-        let failed = |e: LdapError| DirectoryError::Failed(e.to_string());
-        let mut stream = ldap
-            .with_timeout(self.timeout())
-            .streaming_search_with(
-                adapters,
-                &self.config.base_dn,
-                Scope::Subtree,
-                &self.config.people_filter(),
-                attributes,
-            )
-            .await
-            .map_err(failed)?;
-        // Each person's own policy DN, read once each after the search.
-        let mut people = Vec::new();
-        while let Some(entry) = stream.next().await.map_err(failed)? {
-            let entry = SearchEntry::construct(entry);
-            let own = first_value(&entry, self.own_rules_attribute());
-            people.push((self.person_of(&entry), own));
-        }
-        stream.finish().await.success().map_err(failed)?;
-        let mut rules: HashMap<Option<String>, DirectoryPolicy> = HashMap::new();
-        let mut found = Vec::with_capacity(people.len());
-        for (mut person, own) in people {
-            if !rules.contains_key(&own) {
-                let read = self.rules_named(&mut ldap, own.as_deref()).await;
-                rules.insert(own.clone(), read);
-            }
-            person.rules = rules.get(&own).cloned().unwrap_or_default();
-            found.push(person);
-        }
-        let _ = ldap.unbind().await;
-        Ok(found)
+        self.list_people().await
     }
 }
 
 impl Ldap {
-    /// What [`Ldap::person_of`] reads of an entry.
-    fn person_attributes(&self) -> Vec<String> {
-        let names = self.config.attribute_names();
-        vec![
-            names.username,
-            names.email,
-            names.name,
-            names.mobile,
-            "cn".to_owned(),
-            self.password_changed_attribute().to_owned(),
-            self.own_rules_attribute().to_owned(),
-        ]
-    }
-
-    fn person_of(&self, entry: &SearchEntry) -> DirectoryPerson {
-        let names = self.config.attribute_names();
-        let first = |name: &str| first_value(entry, name);
-        DirectoryPerson {
-            dn: entry.dn.clone(),
-            username: first(&names.username),
-            email: first(&names.email),
-            name: first(&names.name).or_else(|| first("cn")),
-            mobile: first(&names.mobile),
-            password_changed_at: first(self.password_changed_attribute())
-                .and_then(|value| self.time(&value)),
-            rules: DirectoryPolicy::default(),
-        }
-    }
-
     /// A bind as the person at `dn`, and what it said.
     async fn bind_person(&self, dn: &str, password: &str) -> Result<Bind, DirectoryError> {
         match self.bind_as(dn, password).await {
@@ -586,116 +473,6 @@ impl Ldap {
         })
     }
 
-    /// The attribute that names a person's own policy.
-    fn own_rules_attribute(&self) -> &'static str {
-        match self.config.kind {
-            DirectoryKind::Openldap => "pwdPolicySubentry",
-            DirectoryKind::ActiveDirectory => "msDS-ResultantPSO",
-        }
-    }
-
-    /// The rules in force for the person at `entry` (read with
-    /// [`Ldap::own_rules_attribute`]); the default where theirs cannot be
-    /// read, no rules where neither can.
-    async fn rules_of(&self, ldap: &mut ldap3::Ldap, entry: &SearchEntry) -> DirectoryPolicy {
-        let own = first_value(entry, self.own_rules_attribute());
-        self.rules_named(ldap, own.as_deref()).await
-    }
-
-    /// The rules of the person's own policy `own` where they can be read,
-    /// else the default's, else none.
-    async fn rules_named(&self, ldap: &mut ldap3::Ldap, own: Option<&str>) -> DirectoryPolicy {
-        // slapd names its default policy on everyone it applies to.
-        let own = own.filter(|dn| {
-            self.config
-                .policy_dn
-                .as_deref()
-                .is_none_or(|default| !default.eq_ignore_ascii_case(dn))
-        });
-        if let Some(dn) = own {
-            match self.rules(ldap, Some(dn)).await {
-                Ok(rules) => return rules,
-                Err(e) => {
-                    tracing::warn!(policy = %dn, error = %e, "a person's own password policy cannot be read; the default applies")
-                }
-            }
-        }
-        self.rules(ldap, None).await.unwrap_or_default()
-    }
-
-    /// The rules in force for `username`.
-    async fn own_rules(
-        &self,
-        ldap: &mut ldap3::Ldap,
-        username: &str,
-    ) -> Result<DirectoryPolicy, DirectoryError> {
-        let entry = self
-            .entry(ldap, username, vec![self.own_rules_attribute()])
-            .await?;
-        Ok(self.rules_of(ldap, &entry).await)
-    }
-
-    /// The rules of the policy entry `own` (a person's own), or of the
-    /// default; read again once `directory.rules_refresh_minutes` passed.
-    async fn rules(
-        &self,
-        ldap: &mut ldap3::Ldap,
-        own: Option<&str>,
-    ) -> Result<DirectoryPolicy, DirectoryError> {
-        let key = own.unwrap_or_default().to_lowercase();
-        let fresh_for = self.rules_fresh_for();
-        if let Some((rules, Some(read_at))) = self.rules_cache().get(&key)
-            && read_at.elapsed() < fresh_for
-        {
-            return Ok(rules.clone());
-        }
-        let read = match own {
-            None => self.read_policy(ldap).await,
-            Some(dn) => {
-                let attributes = match self.config.kind {
-                    DirectoryKind::Openldap => ppolicy::POLICY_ATTRIBUTES.to_vec(),
-                    DirectoryKind::ActiveDirectory => ad::PSO_ATTRIBUTES.to_vec(),
-                };
-                self.read_one(ldap, dn, attributes).await.map(|entry| {
-                    let first = |name: &str| first_value(&entry, name);
-                    match self.config.kind {
-                        DirectoryKind::Openldap => ppolicy::policy(first),
-                        DirectoryKind::ActiveDirectory => ad::pso_policy(first),
-                    }
-                })
-            }
-        };
-        let rules = match read {
-            Ok(rules) => rules,
-            // Rules read before are better than none while it cannot answer.
-            Err(e) => match self.rules_cache().get(&key) {
-                Some((stale, _)) => return Ok(stale.clone()),
-                None => return Err(e),
-            },
-        };
-        self.rules_cache()
-            .insert(key, (rules.clone(), Some(Instant::now())));
-        Ok(rules)
-    }
-
-    fn rules_cache(&self) -> MutexGuard<'_, RulesKept> {
-        lock(&self.rules)
-    }
-
-    fn rules_fresh_for(&self) -> Duration {
-        Duration::from_secs(self.config.rules_refresh_minutes * 60)
-    }
-
-    /// Every rule read so far is read again when next needed (and kept
-    /// meanwhile, for when the directory cannot answer).
-    fn forget_rules(&self) {
-        for kept in [&self.rules, &self.rules_by_person] {
-            for (_, read_at) in lock(kept).values_mut() {
-                *read_at = None;
-            }
-        }
-    }
-
     /// OpenLDAP: the entry `directory.policy_dn` names (none: no rules
     /// known). Active Directory: the domain object the root DSE names.
     async fn read_policy(&self, ldap: &mut ldap3::Ldap) -> Result<DirectoryPolicy, DirectoryError> {
@@ -720,40 +497,6 @@ impl Ldap {
             DirectoryKind::Openldap => ppolicy::policy(first),
             DirectoryKind::ActiveDirectory => ad::policy(first),
         })
-    }
-
-    /// Active Directory: whether the service account may write
-    /// `lockoutTime` on a person's entry, as the entry's
-    /// `allowedAttributesEffective` says for this bind. Yes when no person
-    /// but the service account itself is found to ask about.
-    async fn may_unlock(&self, ldap: &mut ldap3::Ldap) -> bool {
-        let searched = ldap
-            .with_timeout(self.timeout())
-            .with_search_options(SearchOptions::new().sizelimit(2))
-            .search(
-                &self.config.base_dn,
-                Scope::Subtree,
-                &self.config.people_filter(),
-                vec!["allowedAttributesEffective"],
-            )
-            .await;
-        // A size limit reached still returns the entries it found.
-        let Ok(ldap3::SearchResult(entries, _)) = searched else {
-            return false;
-        };
-        let person = entries
-            .into_iter()
-            .map(SearchEntry::construct)
-            .find(|entry| !entry.dn.eq_ignore_ascii_case(&self.config.bind_dn));
-        let Some(person) = person else {
-            return true;
-        };
-        person
-            .attrs
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("allowedAttributesEffective"))
-            .flat_map(|(_, values)| values)
-            .any(|value| value.eq_ignore_ascii_case("lockoutTime"))
     }
 
     /// One entry by its DN.
