@@ -11,54 +11,14 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use latchkey_policy::{Person, Policy, PolicyConfig};
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+
+#[path = "support/passwords.rs"]
+mod passwords;
 
 const PASSWORDS: usize = 100_000;
 
-/// What people type: a word dressed up, random characters, or a passphrase.
-fn generated_passwords() -> Vec<String> {
-    let words: Vec<&str> = include_str!("../data/common-words.txt")
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .collect();
-    let symbols = ['!', '@', '#', '$', '%', '&', '*', '?'];
-    let alphabet: Vec<char> = ('a'..='z')
-        .chain('A'..='Z')
-        .chain('0'..='9')
-        .chain(symbols)
-        .collect();
-    let mut rng = StdRng::seed_from_u64(2026);
-    (0..PASSWORDS)
-        .map(|_| match rng.random_range(0..3) {
-            0 => {
-                let word = words[rng.random_range(0..words.len())];
-                let mut word: String = word
-                    .chars()
-                    .map(|c| match c {
-                        'o' if rng.random_bool(0.5) => '0',
-                        'a' if rng.random_bool(0.5) => '@',
-                        'e' if rng.random_bool(0.3) => '3',
-                        c => c,
-                    })
-                    .collect();
-                word[..1].make_ascii_uppercase();
-                let symbol = symbols[rng.random_range(0..symbols.len())];
-                format!("{word}{}{symbol}", rng.random_range(0..10_000))
-            }
-            1 => (0..rng.random_range(8..17))
-                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
-                .collect(),
-            _ => (0..3)
-                .map(|_| words[rng.random_range(0..words.len())])
-                .collect::<Vec<_>>()
-                .join("-"),
-        })
-        .collect()
-}
-
 fn compare(c: &mut Criterion) {
-    let passwords = generated_passwords();
+    let passwords = passwords::passwords(PASSWORDS);
     let person = Person {
         username: "jdoe",
         name: "John Doe",

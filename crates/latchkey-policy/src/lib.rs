@@ -17,10 +17,12 @@
 
 mod config;
 mod fold;
+mod frozen;
 mod lists;
 mod matcher;
 mod policy;
 mod rule;
+mod words;
 
 pub use config::{ConfigProblem, MAX_HISTORY, PolicyConfig, Preset, SignInCheck, WordMatch};
 pub use fold::fold;

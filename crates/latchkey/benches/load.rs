@@ -4,11 +4,13 @@
 //!
 //!     cargo bench -p latchkey --bench load
 //!
-//! Phases: the first page (each request starts a session: one insert),
-//! CAPTCHA images, and complete resets by text message (identify, CAPTCHA,
-//! code, new password checked against 24 hashes, commit). The CAPTCHA
-//! images are rendered for real; their characters are all `K` so the load
-//! generator knows the answer. Client and server share the machine's cores.
+//! Phases: the first page from many addresses through a trusted proxy (each
+//! view counts a hit for its address and starts a session), the first page
+//! from one address over its limit (answered 429, nothing recorded), CAPTCHA
+//! images, and complete resets by text message (identify, CAPTCHA, code, new
+//! password checked against a 24-deep history, commit). The CAPTCHA images
+//! are rendered for real; their characters are all `K` so the load generator
+//! knows the answer. Client and server share the machine's cores.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code may panic
 
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 use latchkey::captcha::{Challenge, ChallengeSource};
 use latchkey::clock::SystemClock;
 use latchkey::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
+use latchkey::domain::change::{MayChange, Passwords, change_password};
 use latchkey::domain::{Core, Services};
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::model::account::NewAccount;
@@ -75,6 +78,8 @@ fn main() {
         let started = Instant::now();
         burst(100).await;
         let hashes_per_second = 100.0 / started.elapsed().as_secs_f64();
+        let policy = Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap();
+        let key = SecretKey::random();
         eprintln!("preparing {ACCOUNTS} accounts with 24 past passwords each…");
         for i in 0..ACCOUNTS {
             let username = format!("load{i}");
@@ -92,49 +97,50 @@ fn main() {
                 )
                 .await
                 .unwrap();
-            let account = store.find_account(&username).await.unwrap().unwrap();
-            let mut hashes = Vec::new();
+            // The history as changes through Latchkey leave it: sealed.
             for n in 1..24 {
-                hashes.push(hasher.hash(&format!("Kq{n:03}#zxw")).await.unwrap());
-            }
-            for (n, hash) in hashes.iter().enumerate() {
                 let current = store.find_account(&username).await.unwrap().unwrap();
-                let commit = latchkey::store::Commit {
-                    new_hash: hash,
-                    keep: 24,
-                    now: 2 + n as i64,
-                    actor: "load",
-                    finishing: None,
-                    notices: &[],
+                let passwords = Passwords {
+                    store: &store,
+                    hasher: &hasher,
+                    policy: &policy,
+                    key: Some(&key),
+                    writeback: None,
                 };
-                store
-                    .commit_password_change(&current, &commit)
+                let may = MayChange::by_operator(&current);
+                let password = format!("Kq{n:03}#zxw");
+                change_password(&passwords, may, &password, 2 + n, None)
                     .await
                     .unwrap();
             }
-            assert_eq!(store.password_hashes(account.id).await.unwrap().len(), 24);
+            let account = store.find_account(&username).await.unwrap().unwrap();
+            let history = store.password_history(account.id).await.unwrap();
+            assert_eq!(history.entries.len(), 24);
         }
         let state = Core::new(Services {
             store: store.clone(),
             hasher,
-            policy: Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap(),
+            policy,
             messages: Box::new(Outbox::new(store.clone())),
             mail: Box::new(Outbox::new(store.clone())),
             countries: latchkey::notify::Countries::default(),
             registration: RegistrationConfig::default(),
             writeback: None,
             captcha: latchkey::captcha::pow::CaptchaConfig::default(),
-            network: Default::default(),
-            key: SecretKey::random(),
+            // Every client comes through a proxy on 127.0.0.1 that names it.
+            network: latchkey::network::NetworkConfig {
+                trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+                ..Default::default()
+            },
+            key,
             entropy: Box::new(latchkey::secrets::OsEntropy),
             challenges: Box::new(KnownImages),
             clock: Arc::new(SystemClock),
             server: ServerConfig::default(),
             site: latchkey::web::Site::default(),
-            // Every client is 127.0.0.1: raise the per-address limits as behind a campus NAT.
+            // Each reset from its own address (the default limits per
+            // address hold); each account resets many times.
             throttle: ThrottleConfig {
-                starts_per_address: i64::MAX,
-                captcha_failures_per_address: i64::MAX,
                 codes_per_account: i64::MAX,
                 codes_per_phone: i64::MAX,
                 ..ThrottleConfig::default()
@@ -160,13 +166,39 @@ fn main() {
             let http = http.clone();
             let base = base.clone();
             async move {
-                let response = http.get(format!("{base}/reset")).send().await.unwrap();
+                let response = http
+                    .get(format!("{base}/reset"))
+                    .header("x-forwarded-for", random_address())
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(response.status(), 200);
                 response.bytes().await.unwrap();
             }
         })
         .await;
-        report("first page (GET /reset, starts a session)", &pages, PHASE);
+        report("first page (GET /reset from many addresses, starts a session)", &pages, PHASE);
+
+        let flood = timed_phase(|| {
+            let http = http.clone();
+            let base = base.clone();
+            async move {
+                let response = http
+                    .get(format!("{base}/reset"))
+                    .header("x-forwarded-for", "192.0.2.77")
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(matches!(response.status().as_u16(), 200 | 429));
+                response.bytes().await.unwrap();
+            }
+        })
+        .await;
+        report("first page (GET /reset from one address, over its limit: 429)", &flood, PHASE);
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let key = latchkey::domain::limits::Limit::ResetsPerAddress.key("192.0.2.77");
+        let recorded = store.hits(&key, 86_400, now).await.unwrap();
+        println!("hits recorded for the flooding address: {recorded} (its limit: 30)");
 
         // One session per client at the CAPTCHA step, then its image again and again.
         let mut sessions = Vec::new();
@@ -210,11 +242,11 @@ fn main() {
         }
         let elapsed = started.elapsed();
         report("complete reset by text message, 24-deep history", &resets, elapsed);
-        // A reset costs 25 Argon2id evaluations: 24 history checks and the new hash.
-        let limit = hashes_per_second / 25.0;
+        // A reset costs 2 Argon2id evaluations: the history's and the new hash.
+        let limit = hashes_per_second / 2.0;
         let achieved = resets.len() as f64 / elapsed.as_secs_f64();
         println!(
-            "hash-bound limit: {hashes_per_second:.1} Argon2id/s on {cores} cores / 25 per reset = {limit:.2} resets/s; achieved {achieved:.2} ({:.0} %)",
+            "hash-bound limit: {hashes_per_second:.1} Argon2id/s on {cores} cores / 2 per reset = {limit:.2} resets/s; achieved {achieved:.2} ({:.0} %)",
             100.0 * achieved / limit
         );
     });
@@ -270,13 +302,27 @@ fn report(what: &str, latencies: &[Duration], elapsed: Duration) {
 struct Flow {
     http: reqwest::Client,
     base: String,
+    /// The address the proxy says this browser is at.
+    address: String,
     cookie: String,
     csrf: String,
 }
 
+/// An address of a large campus's (10.0.0.0/8), at random.
+fn random_address() -> String {
+    let n: u32 = rand::random();
+    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+}
+
 impl Flow {
     async fn start(http: &reqwest::Client, base: &str) -> Flow {
-        let response = http.get(format!("{base}/reset")).send().await.unwrap();
+        let address = random_address();
+        let response = http
+            .get(format!("{base}/reset"))
+            .header("x-forwarded-for", &address)
+            .send()
+            .await
+            .unwrap();
         let cookie = response.headers()["set-cookie"]
             .to_str()
             .unwrap()
@@ -289,6 +335,7 @@ impl Flow {
         Flow {
             http: http.clone(),
             base: base.to_owned(),
+            address,
             cookie,
             csrf: body[at..at + 64].to_owned(),
         }
@@ -297,6 +344,7 @@ impl Flow {
     async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))
+            .header("x-forwarded-for", &self.address)
             .header("cookie", &self.cookie)
             .send()
             .await
@@ -322,6 +370,7 @@ impl Flow {
         let response = self
             .http
             .post(format!("{}{path}", self.base))
+            .header("x-forwarded-for", &self.address)
             .header("cookie", &self.cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)

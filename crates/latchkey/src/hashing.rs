@@ -95,6 +95,7 @@ impl Hasher {
         self.stats.waiting.dec();
         self.stats.wait.0.observe(queued.elapsed().as_secs_f64());
         let permit = permit.map_err(|_| HashError::PoolClosed)?;
+        self.stats.computed.inc();
         tokio::task::spawn_blocking(move || {
             let result = work();
             drop(permit);
@@ -110,6 +111,26 @@ impl Hasher {
         let params = self.params.clone();
         self.on_pool(move || {
             let salt = SaltString::generate(&mut OsRng);
+            Self::argon2(params)
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+                .map_err(|e| HashError::Hash(e.to_string()))
+        })
+        .await?
+    }
+
+    /// A fresh salt for an account's history (`hash_with_salt`).
+    pub fn new_salt() -> String {
+        SaltString::generate(&mut OsRng).as_str().to_owned()
+    }
+
+    /// A PHC string of `password` under a given salt (an account's history
+    /// salt, shared by its entries so one computation checks them all).
+    pub async fn hash_with_salt(&self, password: &str, salt: &str) -> Result<String, HashError> {
+        let (password, salt) = (password.to_owned(), salt.to_owned());
+        let params = self.params.clone();
+        self.on_pool(move || {
+            let salt = SaltString::from_b64(&salt).map_err(|e| HashError::Hash(e.to_string()))?;
             Self::argon2(params)
                 .hash_password(password.as_bytes(), &salt)
                 .map(|hash| hash.to_string())
@@ -177,6 +198,23 @@ impl Hasher {
         });
         !(same_algorithm && same_params)
     }
+}
+
+/// Whether two PHC strings are the same password's hash under the same
+/// algorithm, parameters and salt: the output compared in constant time.
+/// `None` when they were made differently (and so cannot be compared
+/// without hashing again).
+pub fn same_hash(computed: &str, stored: &str) -> Option<bool> {
+    let (a, b) = (
+        PasswordHash::new(computed).ok()?,
+        PasswordHash::new(stored).ok()?,
+    );
+    let made_alike = a.algorithm == b.algorithm
+        && a.version == b.version
+        && a.params == b.params
+        && a.salt == b.salt;
+    // `Output`'s equality is constant-time.
+    made_alike.then(|| a.hash.is_some() && a.hash == b.hash)
 }
 
 fn verify_now(password: &str, phc: &str) -> bool {

@@ -43,6 +43,8 @@ pub struct HashStats {
     pub waiting: Gauge,
     /// How long each waited.
     pub wait: HistogramHandle,
+    /// Argon2id computations made: the cost a password change is sized by.
+    pub computed: Counter,
 }
 
 /// A histogram that can be defaulted (the crate's has no `Default`).
@@ -111,6 +113,11 @@ impl Metrics {
             "hash_queue_depth",
             "Argon2id hashes and verifications waiting for a worker",
             hashing.waiting.clone(),
+        );
+        registry.register(
+            "hashes",
+            "Argon2id hashes and verifications computed",
+            hashing.computed.clone(),
         );
         registry.register(
             "hash_wait_seconds",

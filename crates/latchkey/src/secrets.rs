@@ -258,6 +258,10 @@ pub fn secret_from_env(name: &str) -> Result<Option<String>, String> {
 /// The purpose a directory password waiting to be written is sealed under.
 pub const PENDING_PASSWORD_PURPOSE: &str = "directory-pending";
 
+/// The purpose a password history entry's hash (under the account's
+/// history salt) is sealed under.
+pub const HISTORY_PURPOSE: &str = "password-history";
+
 /// The purpose a message waiting in the delivery queue is sealed under.
 pub const DELIVERY_PURPOSE: &str = "delivery";
 

@@ -172,6 +172,7 @@ async fn set_password(
         store: &services.store,
         hasher: &services.hasher,
         policy: &services.policy,
+        key: key.as_ref(),
         writeback: writeback.as_ref().zip(key.as_ref()),
     };
     let context = notify::NoticeContext {

@@ -114,7 +114,14 @@ impl Passwords<'_> {
         }
         let hash = self.hasher.hash(password).await?;
         let depth = self.policy.history_depth();
-        match self.store.adopt_password(account, &hash, depth, now).await {
+        // Adopted without the history's sealed hash: one more Argon2id at
+        // a sign-in for a change made elsewhere is not worth it; this entry
+        // is checked by its own hash until it ages out.
+        let new = crate::store::NewPassword {
+            hash: &hash,
+            sealed: None,
+        };
+        match self.store.adopt_password(account, new, depth, now).await {
             Ok(()) | Err(crate::store::StoreError::Conflict) => Ok(()),
             Err(e) => Err(e.into()),
         }
@@ -153,7 +160,9 @@ impl BindGate for LockoutGate<'_> {
         let Some((binds, window)) = allowance(rules, self.margin) else {
             return true;
         };
-        let tries = match self.store.hit(&Self::key(who), window, self.now).await {
+        // Every try past the margin is answered alike: no need to record it.
+        let cap = binds + i64::from(self.margin);
+        let tries = match self.store.hit(&Self::key(who), cap, window, self.now).await {
             Ok(tries) => tries,
             Err(e) => {
                 // Unknown count: no bind, rather than a bind that could lock.

@@ -10,7 +10,9 @@ use crate::hashing::{HashError, Hasher};
 use crate::model::account::Account;
 use crate::notify::{Channel, Notice, Queued};
 use crate::secrets::SecretKey;
-use crate::store::{Commit, NewDelivery, PendingWrite, ResetSession, Step, Store, StoreError};
+use crate::store::{
+    Commit, NewDelivery, PendingWrite, ResetSession, SealedEntry, Step, Store, StoreError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
@@ -29,6 +31,12 @@ pub enum ChangeError {
         "the directory took the new password; storing it here failed ({0}) and is retried by `latchkey directory retry` or the running server"
     )]
     NotStoredHere(StoreError),
+    /// The history can only be read with the server's key, and this
+    /// process has none.
+    #[error(
+        "the password history is sealed under the server's key: set LATCHKEY_SECRET_KEY (server.secret_key) to change this password here"
+    )]
+    HistorySealed,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -40,6 +48,9 @@ pub struct Passwords<'a> {
     pub store: &'a Store,
     pub hasher: &'a Hasher,
     pub policy: &'a Policy,
+    /// The key the history's entries are sealed under (see
+    /// [`super::history`]); without one, each entry costs its own hash.
+    pub key: Option<&'a SecretKey>,
     /// The directory every new password is written to as well, and the key
     /// its pending copy is sealed under until the change is settled.
     pub writeback: Option<(&'a Writeback, &'a SecretKey)>,
@@ -177,6 +188,7 @@ impl Change<'_> {
             store,
             hasher,
             policy,
+            key,
             writeback,
         } = passwords;
         let account = self.account;
@@ -185,18 +197,29 @@ impl Change<'_> {
             return Err(ChangeError::Rejected(verdict));
         }
         let depth = policy.history_depth();
-        if depth > 0 {
-            let mut history = store.password_hashes(account.id).await?;
-            history.truncate(depth);
-            if hasher.matches_any(password, history).await? {
-                return Err(ChangeError::Rejected(Verdict {
-                    violations: vec![Violation::history(depth)],
-                }));
-            }
+        // The history's one hash and the new password's own run side by side.
+        let (remembered, hash) = if depth > 0 {
+            let history = store.password_history(account.id).await?;
+            let (remembered, hash) = tokio::join!(
+                super::history::check(hasher, *key, history, depth, password),
+                hasher.hash(password)
+            );
+            (remembered?, hash?)
+        } else {
+            (Default::default(), hasher.hash(password).await?)
+        };
+        if remembered.reused {
+            return Err(ChangeError::Rejected(Verdict {
+                violations: vec![Violation::history(depth)],
+            }));
         }
-        let hash = hasher.hash(password).await?;
+        let sealed = remembered
+            .entry
+            .as_ref()
+            .map(|(salt, sealed)| SealedEntry { salt, sealed });
         let commit = Commit {
             new_hash: &hash,
+            sealed,
             keep: depth,
             now: self.now,
             actor: self.actor,
@@ -273,7 +296,7 @@ pub async fn verify_password(
     account: &Account,
     password: &str,
 ) -> Result<bool, ChangeError> {
-    let Some(current) = store.password_hashes(account.id).await?.into_iter().next() else {
+    let Some(current) = store.current_password_hash(account.id).await? else {
         return Ok(false);
     };
     if !hasher.verify(password, &current).await? {

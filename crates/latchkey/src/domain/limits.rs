@@ -301,7 +301,7 @@ impl Limit {
         now: i64,
     ) -> Result<Count, StoreError> {
         let (maximum, window) = self.bounds(throttle);
-        let hits = store.hit(&self.key(subject), window, now).await?;
+        let hits = store.hit(&self.key(subject), maximum, window, now).await?;
         Ok(Count { hits, maximum })
     }
 

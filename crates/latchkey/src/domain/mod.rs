@@ -12,6 +12,7 @@ pub mod change;
 pub mod checklist;
 pub mod code;
 pub mod helpdesk;
+pub mod history;
 pub mod limits;
 pub mod person;
 pub mod reminders;
@@ -103,6 +104,7 @@ impl Services {
             store: &self.store,
             hasher: &self.hasher,
             policy,
+            key: Some(&self.key),
             writeback: self.writeback.as_ref().map(|w| (w, &self.key)),
         }
     }
@@ -203,16 +205,25 @@ pub enum Error {
     FactorOwed,
     /// No member of staff is on duty (signed in with both factors).
     NotOnDuty,
+    /// The database cannot be reached (or is overloaded) right now: try
+    /// again in a minute. Logged; nothing was changed.
+    Unavailable(String),
     /// Anything else: logged with a reference the person can quote.
     Internal(String),
 }
 
 impl<E: std::fmt::Display> From<E> for Error
 where
-    E: Into<Box<dyn std::error::Error>>,
+    E: Into<Box<dyn std::error::Error + 'static>>,
 {
     fn from(e: E) -> Self {
-        Error::Internal(e.to_string())
+        let detail = e.to_string();
+        let error: Box<dyn std::error::Error + 'static> = e.into();
+        if crate::store::unavailable(error.as_ref()) {
+            Error::Unavailable(detail)
+        } else {
+            Error::Internal(detail)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::passwords::write_password;
+use super::passwords::{NewPassword, write_password};
 use super::{Store, StoreError, audit};
 use crate::model::account::Account;
 use crate::model::audit::Action;
@@ -136,10 +136,16 @@ impl Store {
         if removed.rows_affected() != 1 {
             return Ok(false);
         }
+        // Settled later, without the history's sealed hash: this entry is
+        // checked by its own hash until it ages out.
+        let new = NewPassword {
+            hash: &write.new_hash,
+            sealed: None,
+        };
         write_password(
             &mut tx,
             account,
-            &write.new_hash,
+            new,
             keep,
             now,
             &write.actor,

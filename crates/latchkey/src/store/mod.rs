@@ -32,7 +32,7 @@ pub use directory::{PendingWrite, SyncedAccount};
 pub use flow::{ResetSession, Step, StoredChallenge};
 pub use methods::StoredMethod;
 pub use outbox::OutboxEntry;
-pub use passwords::Commit;
+pub use passwords::{Commit, History, NewPassword, PastPassword, SealedEntry};
 pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};
@@ -74,6 +74,41 @@ pub struct Store {
 
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long a request waits for a connection. Short: when the database is
+/// gone, a person is told to come back in a minute within two seconds
+/// (`Error::Unavailable`, 503 with `Retry-After`), rather than waiting for
+/// a page that will not come; a load balancer hears it from `/readyz`.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Whether `error` (or what caused it) says the database cannot be reached
+/// or cannot take more work right now, rather than that a request was
+/// wrong: what a person should simply try again later.
+pub fn unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if let Some(StoreError::Connect(_)) = error.downcast_ref::<StoreError>() {
+            return true;
+        }
+        if let Some(error) = error.downcast_ref::<sqlx::Error>() {
+            return match error {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => true,
+                // PostgreSQL's connection exceptions (08…), and its shutting
+                // down or starting up (57P01–57P03).
+                sqlx::Error::Database(e) => e
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+                _ => false,
+            };
+        }
+        next = error.source();
+    }
+    false
+}
+
 impl Store {
     /// Opens (creating an SQLite file if missing) and migrates the database.
     /// A database migrated by a newer Latchkey is refused.
@@ -110,7 +145,7 @@ impl Store {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 10,
             })
-            .acquire_timeout(CONNECT_TIMEOUT)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect(&url)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;

@@ -6,10 +6,37 @@ use super::{Store, StoreError, audit};
 use crate::model::account::Account;
 use crate::model::audit::Action;
 
+/// An account's password history, newest (the current password) first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// The salt every sealed entry's hash is made under; `None` until the
+    /// first sealed entry.
+    pub salt: Option<String>,
+    pub entries: Vec<PastPassword>,
+}
+
+/// One password of the history: its own hash (kept while it is current,
+/// or while it has no sealed hash), and its hash under the history salt,
+/// sealed under the server's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastPassword {
+    pub hash: Option<String>,
+    pub sealed: Option<String>,
+}
+
+/// The new password's hash under the account's history salt, sealed, and
+/// that salt: what makes the next change's history check one hash.
+#[derive(Clone, Copy)]
+pub struct SealedEntry<'a> {
+    pub salt: &'a str,
+    pub sealed: &'a str,
+}
+
 /// A password change to commit, and what is written with it.
 #[derive(Clone, Copy)]
 pub struct Commit<'a> {
     pub new_hash: &'a str,
+    pub sealed: Option<SealedEntry<'a>>,
     /// How many hashes the history keeps, the new one included.
     pub keep: usize,
     pub now: i64,
@@ -22,14 +49,40 @@ pub struct Commit<'a> {
 }
 
 impl Store {
-    /// Password hashes, newest (the current password) first.
-    pub async fn password_hashes(&self, account_id: i64) -> Result<Vec<String>, StoreError> {
+    /// The current password's hash.
+    pub async fn current_password_hash(
+        &self,
+        account_id: i64,
+    ) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT hash FROM password_history WHERE account_id = $1 ORDER BY id DESC",
+            "SELECT hash FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten())
+    }
+
+    /// The account's password history, newest first.
+    pub async fn password_history(&self, account_id: i64) -> Result<History, StoreError> {
+        let salt: Option<Option<String>> =
+            sqlx::query_scalar("SELECT history_salt FROM accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let entries: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT hash, sealed FROM password_history WHERE account_id = $1 ORDER BY id DESC",
         )
         .bind(account_id)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(History {
+            salt: salt.flatten(),
+            entries: entries
+                .into_iter()
+                .map(|(hash, sealed)| PastPassword { hash, sealed })
+                .collect(),
+        })
     }
 
     /// The password change itself, one transaction: claim the account at the
@@ -45,6 +98,7 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let Commit {
             new_hash,
+            sealed,
             keep,
             now,
             actor,
@@ -66,10 +120,14 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
+        let new = NewPassword {
+            hash: new_hash,
+            sealed,
+        };
         write_password(
             &mut tx,
             account,
-            new_hash,
+            new,
             keep,
             now,
             actor,
@@ -92,7 +150,7 @@ impl Store {
     pub async fn adopt_password(
         &self,
         account: &Account,
-        new_hash: &str,
+        new: NewPassword<'_>,
         keep: usize,
         now: i64,
     ) -> Result<(), StoreError> {
@@ -100,7 +158,7 @@ impl Store {
         write_password(
             &mut tx,
             account,
-            new_hash,
+            new,
             keep,
             now,
             "directory",
@@ -129,42 +187,67 @@ impl Store {
     }
 }
 
+/// A password about to become the current one.
+#[derive(Clone, Copy)]
+pub struct NewPassword<'a> {
+    pub hash: &'a str,
+    pub sealed: Option<SealedEntry<'a>>,
+}
+
 /// Claims the account at the version the change was checked against, adds
-/// the new hash, trims the history and records the event.
+/// the new password, trims the history, drops the own hash of every older
+/// entry that has a sealed one, and records the event.
 pub(super) async fn write_password(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     account: &Account,
-    new_hash: &str,
+    new: NewPassword<'_>,
     keep: usize,
     now: i64,
     actor: &str,
     action: Action,
 ) -> Result<(), StoreError> {
     // Written first, so SQLite takes its write lock before reading anything.
+    // The sealed hash was made under the salt read with the history: a
+    // salt set meanwhile (by a change that also moved the version) is a
+    // conflict like any other.
+    let salt = new.sealed.map(|sealed| sealed.salt);
     let claimed = sqlx::query(
         "UPDATE accounts SET version = version + 1, updated_at = $1, must_change_password = 0,
-         must_change_reason = NULL WHERE id = $2 AND version = $3",
+         must_change_reason = NULL, history_salt = COALESCE(history_salt, $4)
+         WHERE id = $2 AND version = $3 AND ($4 IS NULL OR history_salt IS NULL OR history_salt = $4)",
     )
     .bind(now)
     .bind(account.id)
     .bind(account.version)
+    .bind(salt)
     .execute(&mut **tx)
     .await?;
     if claimed.rows_affected() != 1 {
         return Err(StoreError::Conflict);
     }
-    sqlx::query("INSERT INTO password_history (account_id, hash, created_at) VALUES ($1, $2, $3)")
-        .bind(account.id)
-        .bind(new_hash)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO password_history (account_id, hash, sealed, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(account.id)
+    .bind(new.hash)
+    .bind(new.sealed.map(|sealed| sealed.sealed))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "DELETE FROM password_history WHERE account_id = $1 AND id NOT IN
            (SELECT id FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2)",
     )
     .bind(account.id)
     .bind(i64::try_from(keep.max(1)).unwrap_or(i64::MAX))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE password_history SET hash = NULL
+         WHERE account_id = $1 AND sealed IS NOT NULL AND hash IS NOT NULL AND hash <> $2",
+    )
+    .bind(account.id)
+    .bind(new.hash)
     .execute(&mut **tx)
     .await?;
     audit(tx, now, actor, &action.name(), Some(account.id)).await?;

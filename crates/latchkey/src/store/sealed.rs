@@ -19,7 +19,7 @@ pub struct SealedPlace {
     purpose: &'static str,
 }
 
-pub const SEALED_PLACES: [SealedPlace; 4] = [
+pub const SEALED_PLACES: [SealedPlace; 5] = [
     SealedPlace {
         name: "authenticator apps",
         table: "methods",
@@ -43,6 +43,14 @@ pub const SEALED_PLACES: [SealedPlace; 4] = [
         column: "sealed_password",
         filter: "1 = 1",
         purpose: crate::secrets::PENDING_PASSWORD_PURPOSE,
+    },
+    SealedPlace {
+        name: "password history",
+        table: "password_history",
+        id: "id",
+        column: "sealed",
+        filter: "sealed IS NOT NULL",
+        purpose: crate::secrets::HISTORY_PURPOSE,
     },
     SealedPlace {
         name: "messages waiting to be delivered",

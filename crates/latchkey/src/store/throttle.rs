@@ -10,7 +10,25 @@ const KEPT_SECONDS: i64 = 2 * 86_400;
 impl Store {
     /// Counts one hit for `key` at `now` and returns the hits in the
     /// `window_seconds` that end now, this one included.
-    pub async fn hit(&self, key: &str, window_seconds: i64, now: i64) -> Result<i64, StoreError> {
+    ///
+    /// Past `cap` hits in the window a hit is answered (as `cap + 1`, or
+    /// more) without being recorded: a flood from one address costs one
+    /// read each and leaves at most `cap` rows (and those in flight), so
+    /// counting stays cheap however long it lasts. The key then gets `cap`
+    /// hits per window, which is what a limit of `cap` means. Under the cap
+    /// the hit is recorded before it is counted, so two at once cannot both
+    /// slip under it.
+    pub async fn hit(
+        &self,
+        key: &str,
+        cap: i64,
+        window_seconds: i64,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let before = self.hits(key, window_seconds, now).await?;
+        if before >= cap {
+            return Ok(before.saturating_add(1));
+        }
         sqlx::query("INSERT INTO throttle_hits (key, at) VALUES ($1, $2)")
             .bind(key)
             .bind(now)

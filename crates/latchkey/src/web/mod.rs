@@ -174,11 +174,18 @@ async fn metrics_get(State(state): State<Core>) -> Response {
 
 /// Ready when the database answers and, if there is one, the directory
 /// takes the service account's bind: 200, or 503 naming what is not.
+/// A database that does not answer within a second is unreachable: a load
+/// balancer moves on at once instead of waiting with the people.
 async fn readyz_get(State(state): State<Core>) -> Response {
-    let database = match state.store.ping().await {
-        Ok(()) => "ok",
-        Err(e) => {
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(1), state.store.ping()).await;
+    let database = match ping {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
             log_error(&format!("readiness: database: {e}"));
+            "unreachable"
+        }
+        Err(_) => {
+            log_error("readiness: database: no answer within a second");
             "unreachable"
         }
     };
@@ -193,8 +200,12 @@ async fn readyz_get(State(state): State<Core>) -> Response {
         },
     };
     // Detail, not readiness: an instance suspecting pumping still serves.
-    let messages = match crate::domain::budget::codes_last_hour(&state).await {
-        Ok(codes) => {
+    let counted = match database {
+        "ok" => Some(crate::domain::budget::codes_last_hour(&state).await),
+        _ => None,
+    };
+    let messages = match counted {
+        Some(Ok(codes)) => {
             if codes.pumping_suspected {
                 log_error(&format!(
                     "pumping suspected: {} codes sent in the last hour, {} typed back",
@@ -203,7 +214,7 @@ async fn readyz_get(State(state): State<Core>) -> Response {
             }
             serde_json::to_value(codes).unwrap_or_default()
         }
-        Err(_) => serde_json::Value::Null,
+        Some(Err(_)) | None => serde_json::Value::Null,
     };
     let ready = database == "ok" && directory != "unreachable";
     let status = if ready {
@@ -468,6 +479,24 @@ impl WebError {
                 },
                 StatusCode::TOO_MANY_REQUESTS,
             ),
+            WebError::Unavailable(detail) => {
+                log_error(&format!("database unavailable: {detail}"));
+                let mut page = render(
+                    &ErrorPage {
+                        site,
+                        heading: "Try again in a minute",
+                        message: "The service cannot reach its records for a moment. Try again in a \
+                                  minute; the steps you finished are kept.",
+                        reference: None,
+                    },
+                    StatusCode::SERVICE_UNAVAILABLE,
+                );
+                page.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from_static(RETRY_AFTER_SECONDS),
+                );
+                page
+            }
             WebError::Internal(detail) => {
                 let reference = crate::secrets::random_token()[..8].to_uppercase();
                 log_error(&format!("reference {reference}: {detail}"));
@@ -504,6 +533,10 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
 }
+
+/// What a 503 asks a client to wait, in seconds: a database back from a
+/// restart is usually back within it.
+pub(crate) const RETRY_AFTER_SECONDS: &str = "60";
 
 /// A failure on its way out: [`render_failures`] turns it into the error
 /// page in the university's look, so a handler may simply return `Err`.

@@ -814,7 +814,13 @@ async fn one_reset_changes_the_password_once_even_when_asked_twice_at_once() {
         assert_eq!(dead.status, StatusCode::UNAUTHORIZED);
         client.token = Some(renewed);
         let ada = portal.store.find_account("ada").await.unwrap().unwrap();
-        let before = portal.store.password_hashes(ada.id).await.unwrap().len();
+        let before = portal
+            .store
+            .password_history(ada.id)
+            .await
+            .unwrap()
+            .entries
+            .len();
 
         let other = "Qz7%mtxW";
         let (first, second) = tokio::join!(
@@ -834,7 +840,13 @@ async fn one_reset_changes_the_password_once_even_when_asked_twice_at_once() {
             .map(|(_, password)| *password)
             .collect();
         assert_eq!(won.len(), 1, "{statuses:?} {} {}", first.json, second.json);
-        let after = portal.store.password_hashes(ada.id).await.unwrap().len();
+        let after = portal
+            .store
+            .password_history(ada.id)
+            .await
+            .unwrap()
+            .entries
+            .len();
         assert_eq!(after, before + 1, "one change, {}", db.label);
         assert!(
             verify_password(&portal.store, &portal.hasher, &ada, won[0])

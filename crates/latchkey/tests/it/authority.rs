@@ -72,9 +72,10 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
     assert!(
         portal
             .store
-            .password_hashes(carol.id)
+            .password_history(carol.id)
             .await
             .unwrap()
+            .entries
             .is_empty()
     );
 
@@ -95,10 +96,21 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
         page.body
     );
     assert_eq!(
-        portal.store.password_hashes(carol.id).await.unwrap().len(),
+        portal
+            .store
+            .password_history(carol.id)
+            .await
+            .unwrap()
+            .entries
+            .len(),
         1
     );
-    let hash = &portal.store.password_hashes(carol.id).await.unwrap()[0];
+    let hash = portal
+        .store
+        .current_password_hash(carol.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(hash.starts_with("$argon2id$"), "adopted as Argon2id");
     assert!(
         actions_of(&portal.store, carol.id)
@@ -116,7 +128,13 @@ async fn a_person_synced_from_the_directory_signs_in_registers_a_phone_and_reset
     let page = sign_in(&mut Browser::default(), &portal, "carol", ELSEWHERE).await;
     assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
     assert_eq!(
-        portal.store.password_hashes(carol.id).await.unwrap().len(),
+        portal
+            .store
+            .password_history(carol.id)
+            .await
+            .unwrap()
+            .entries
+            .len(),
         3
     );
     let page = sign_in(&mut Browser::default(), &portal, "carol", LONG_PASSWORD).await;

@@ -416,6 +416,7 @@ async fn a_change_and_the_notice_of_it_are_stored_together() {
         store,
         hasher: &portal.hasher,
         policy: &policy,
+        key: Some(&key),
         writeback: None,
     };
     // A refused change queues nothing.

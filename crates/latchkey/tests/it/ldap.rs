@@ -553,7 +553,16 @@ async fn a_pending_change_the_directory_never_took_is_dropped() {
         .unwrap();
     assert_eq!(outcomes, [("ada".to_owned(), Settled::Dropped)]);
     assert!(store.pending_writes().await.unwrap().is_empty());
-    assert_eq!(store.password_hashes(ada.id).await.unwrap(), ["old-hash"]);
+    assert_eq!(
+        store
+            .current_password_hash(ada.id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("old-hash")
+    );
+    let history = store.password_history(ada.id).await.unwrap();
+    assert_eq!(history.entries.len(), 1);
     db.drop_db().await;
 }
 

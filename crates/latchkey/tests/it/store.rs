@@ -5,14 +5,15 @@ use latchkey::domain::change::{
 };
 use latchkey::hashing::{Hasher, HashingConfig};
 use latchkey::model::account::{Account, NewAccount};
-use latchkey::store::{Store, StoreError};
+use latchkey::secrets::SecretKey;
+use latchkey::store::{PastPassword, Store, StoreError};
 use latchkey_policy::{Policy, PolicyConfig, Rule};
 
 use crate::support::{TestDb, count, on_each_backend, sql};
 
 /// Cheap Argon2id parameters: these tests are about the store, not the hash
 /// cost (the hashing tests use OWASP's parameters).
-fn cheap_hasher() -> Hasher {
+pub(crate) fn cheap_hasher() -> Hasher {
     Hasher::new(&HashingConfig {
         memory_kib: 256,
         iterations: 1,
@@ -22,16 +23,16 @@ fn cheap_hasher() -> Hasher {
     .unwrap()
 }
 
-fn policy() -> Policy {
+pub(crate) fn policy() -> Policy {
     Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap()
 }
 
 /// A password that passes every cheap rule, distinct for each `i`.
-fn password(i: usize) -> String {
+pub(crate) fn password(i: usize) -> String {
     format!("Kq{i:03}#zxw")
 }
 
-fn john() -> NewAccount {
+pub(crate) fn john() -> NewAccount {
     NewAccount::parse(
         "jdoe",
         "john.doe@example.edu",
@@ -41,7 +42,7 @@ fn john() -> NewAccount {
     .unwrap()
 }
 
-async fn add(store: &Store, account: NewAccount, hash: Option<String>) -> Account {
+pub(crate) async fn add(store: &Store, account: NewAccount, hash: Option<String>) -> Account {
     let username = account.username.clone();
     store
         .insert_accounts(&[(account, hash)], 1_000)
@@ -195,7 +196,12 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
             .unwrap();
         }
         assert_eq!(
-            store.password_hashes(account.id).await.unwrap().len(),
+            store
+                .password_history(account.id)
+                .await
+                .unwrap()
+                .entries
+                .len(),
             24,
             "{}",
             db.label
@@ -247,7 +253,15 @@ async fn after_25_changes_the_first_password_is_allowed_again_and_the_second_is_
                 .await
                 .unwrap()
         );
-        assert_eq!(store.password_hashes(account.id).await.unwrap().len(), 24);
+        assert_eq!(
+            store
+                .password_history(account.id)
+                .await
+                .unwrap()
+                .entries
+                .len(),
+            24
+        );
         store.close().await;
         db
     })
@@ -282,8 +296,11 @@ async fn a_refused_password_changes_nothing() {
             );
         }
         assert_eq!(
-            store.password_hashes(account.id).await.unwrap(),
-            vec![first],
+            store.password_history(account.id).await.unwrap().entries,
+            vec![PastPassword {
+                hash: Some(first),
+                sealed: None
+            }],
             "{}",
             db.label
         );
@@ -347,12 +364,14 @@ async fn fifty_concurrent_changes_leave_one_winner_per_change_and_a_consistent_h
             "{}",
             db.label
         );
-        let history = store.password_hashes(account.id).await.unwrap();
+        let history = store.password_history(account.id).await.unwrap().entries;
         assert_eq!(history.len(), (winners.len() + 1).min(24), "{}", db.label);
+        let current = store.current_password_hash(account.id).await.unwrap();
+        let current = current.unwrap();
         // The current password is one of the winners', and only one.
         let mut current_matches = 0;
         for &i in &winners {
-            if hasher.verify(&password(i), &history[0]).await.unwrap() {
+            if hasher.verify(&password(i), &current).await.unwrap() {
                 current_matches += 1;
             }
         }
@@ -393,7 +412,12 @@ async fn an_old_hash_is_upgraded_at_the_next_successful_verification() {
                 .unwrap()
         );
         assert!(
-            store.password_hashes(account.id).await.unwrap()[0].contains("m=256,t=1"),
+            store
+                .current_password_hash(account.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .contains("m=256,t=1"),
             "a failed try upgrades nothing"
         );
 
@@ -402,14 +426,10 @@ async fn an_old_hash_is_upgraded_at_the_next_successful_verification() {
                 .await
                 .unwrap()
         );
-        let upgraded = store.password_hashes(account.id).await.unwrap();
-        assert_eq!(upgraded.len(), 1, "{}", db.label);
-        assert!(
-            upgraded[0].contains("m=512,t=2"),
-            "{}: {}",
-            db.label,
-            upgraded[0]
-        );
+        let history = store.password_history(account.id).await.unwrap();
+        assert_eq!(history.entries.len(), 1, "{}", db.label);
+        let upgraded = history.entries[0].hash.clone().unwrap();
+        assert!(upgraded.contains("m=512,t=2"), "{}: {upgraded}", db.label);
         assert!(
             verify_password(&store, &current, &account, &password(1))
                 .await
@@ -463,14 +483,22 @@ async fn unreachable_or_unknown_databases_are_clear_errors() {
 }
 
 /// A change with no directory: the store alone.
-fn passwords<'a>(store: &'a Store, hasher: &'a Hasher, policy: &'a Policy) -> Passwords<'a> {
+pub(crate) fn passwords<'a>(
+    store: &'a Store,
+    hasher: &'a Hasher,
+    policy: &'a Policy,
+) -> Passwords<'a> {
     Passwords {
         store,
         hasher,
         policy,
+        key: Some(&KEY),
         writeback: None,
     }
 }
+
+/// The server's key the history is sealed under.
+pub(crate) static KEY: std::sync::LazyLock<SecretKey> = std::sync::LazyLock::new(SecretKey::random);
 
 #[tokio::test]
 async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
@@ -512,7 +540,15 @@ async fn a_reset_is_done_in_the_same_transaction_as_its_change() {
             matches!(again, Err(ChangeError::Store(StoreError::Conflict))),
             "{again:?}"
         );
-        assert_eq!(store.password_hashes(account.id).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .password_history(account.id)
+                .await
+                .unwrap()
+                .entries
+                .len(),
+            2
+        );
         assert!(
             verify_password(&store, &hasher, &account, &password(1))
                 .await

@@ -146,6 +146,18 @@ impl TestDb {
         })
     }
 
+    /// The same database reached at `url` (through a proxy, say): dropping
+    /// this one drops nothing.
+    pub fn reached_at(&self, url: String) -> TestDb {
+        TestDb {
+            label: self.label,
+            url,
+            admin_url: None,
+            name: self.name.clone(),
+            _dir: None,
+        }
+    }
+
     pub async fn drop_db(self) {
         if let Some(admin_url) = &self.admin_url {
             use sqlx::Executor;

@@ -328,7 +328,16 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             assert_eq!(changed_notices(&portal).await, 2, "{}", db.label);
             // The history holds both, so the old one cannot come back.
             let ada = portal.store.find_account("ada").await.unwrap().unwrap();
-            assert_eq!(portal.store.password_hashes(ada.id).await.unwrap().len(), 2);
+            assert_eq!(
+                portal
+                    .store
+                    .password_history(ada.id)
+                    .await
+                    .unwrap()
+                    .entries
+                    .len(),
+                2
+            );
             db
         }
     })

@@ -74,6 +74,15 @@ impl Cluster {
         Ok(())
     }
 
+    /// The instance's peak resident memory so far (Linux's `VmHWM`), KiB.
+    pub(crate) async fn peak_memory_kib(&self, index: usize) -> Option<u64> {
+        let instance = self.instances[index].lock().await;
+        let pid = instance.child.as_ref()?.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     pub(crate) async fn port(&self, index: usize) -> u16 {
         self.instances[index].lock().await.port
     }

@@ -1,16 +1,20 @@
-//! The start-of-term surge, simulated. N people each reset their password
-//! through the JSON API of two `latchkey serve` instances that share one
-//! PostgreSQL database, while one instance is killed with SIGKILL and
-//! started again. It reports completed resets per second, latency and
-//! errors, then checks every account: a completed reset's new password
-//! works; any other account still has its old password or the new one,
-//! never neither, and its reset goes through when tried again.
+//! The start-of-term surge, simulated. Of a campus's accounts, N people
+//! each reset their password through the JSON API of two `latchkey serve`
+//! instances that share one PostgreSQL database, while one instance is
+//! killed with SIGKILL and started again, and (with `--outage-at`) the
+//! database goes away for a while. It reports completed resets per second,
+//! latency, what people saw while the database was gone, the instances'
+//! peak memory and errors, then checks every account: a completed reset's
+//! new password works; any other account still has its old password or the
+//! new one, never neither, and its reset goes through when tried again;
+//! the accounts of people who did not reset are untouched.
 //!
 //! Built only with `--features test-hooks`: the instances show a known
 //! CAPTCHA answer, and codes are read from the outbox table. Loopback only,
 //! bounded in people and in time. `scripts/surge` runs it.
 
 mod cluster;
+mod outage;
 mod people;
 mod report;
 
@@ -45,9 +49,19 @@ struct Args {
     /// An empty PostgreSQL database on this machine.
     #[arg(long)]
     database_url: String,
-    /// How many people reset (at most 20,000).
+    /// How many people reset (at most 50,000).
     #[arg(long, default_value_t = 300)]
     people: usize,
+    /// How many accounts the campus has (at least --people, at most
+    /// 100,000); the default is --people.
+    #[arg(long)]
+    accounts: Option<usize>,
+    /// Take the database away once this share of the people are done.
+    #[arg(long)]
+    outage_at: Option<f64>,
+    /// For this many seconds.
+    #[arg(long, default_value_t = 15)]
+    outage_seconds: u64,
     /// How many reset at the same moment.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
@@ -96,6 +110,8 @@ struct Tally {
     /// Resets begun again: the code was taken by the instance that was
     /// killed before it answered, so the renewed token never arrived.
     restarts: AtomicUsize,
+    /// "Try again in a minute" answers (503), and how long each took.
+    unavailable_ms: Mutex<Vec<f64>>,
     /// Each request's time: the password step apart, as it carries the hashing.
     password_ms: Mutex<Vec<f64>>,
     other_ms: Mutex<Vec<f64>>,
@@ -121,7 +137,7 @@ impl Ctx {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<(u16, Value), String> {
-        for _ in 0..20 {
+        for _ in 0..120 {
             let port = self.cluster.port(*instance).await;
             let mut request = self
                 .http
@@ -147,6 +163,14 @@ impl Ctx {
                         continue;
                     };
                     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+                    if status == 503 {
+                        // The database is away: a person told to try again in
+                        // a minute; the harness comes back sooner, to see when
+                        // it is back.
+                        self.tally.unavailable_ms.lock().await.push(elapsed);
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
                     let times = match path.ends_with("/password") {
                         true => &self.tally.password_ms,
                         false => &self.tally.other_ms,
@@ -297,8 +321,12 @@ impl std::fmt::Display for Lost {
 
 async fn run(args: Args) -> Result<bool, String> {
     loopback_only(&args.database_url)?;
-    if args.people == 0 || args.people > 20_000 || args.concurrency == 0 {
-        return Err("--people must be 1 to 20000 and --concurrency at least 1".into());
+    let accounts = args.accounts.unwrap_or(args.people);
+    if args.people == 0 || args.people > 50_000 || args.concurrency == 0 {
+        return Err("--people must be 1 to 50000 and --concurrency at least 1".into());
+    }
+    if accounts < args.people || accounts > 100_000 {
+        return Err("--accounts must be --people to 100000".into());
     }
     let binary = match args.latchkey {
         Some(path) => path,
@@ -330,13 +358,18 @@ async fn run(args: Args) -> Result<bool, String> {
     if existing > 0 {
         return Err("the database already has accounts: give the surge an empty one".into());
     }
-    let people: Vec<Person> = (0..args.people).map(Person::new).collect();
+    let mut people: Vec<Person> = (0..accounts).map(Person::new).collect();
     println!(
-        "loading {} people, {} passwords each …",
-        args.people,
+        "loading {accounts} accounts, {} passwords each …",
         args.history + 1
     );
-    load_people(&store, &db, &hasher, &people, args.history).await?;
+    let loading = Instant::now();
+    let secret = latchkey::secrets::random_token();
+    let key = latchkey::secrets::SecretKey::new(secret.as_bytes()).ok_or("a short secret")?;
+    load_people(&store, &db, &hasher, &key, &people, args.history).await?;
+    println!("loaded in {:.1} s", loading.elapsed().as_secs_f64());
+    // The first --people of them reset; the others must stay as they are.
+    people.truncate(args.people);
 
     // One Argon2id evaluation on one core, for the hash-bound limit.
     let timed = Instant::now();
@@ -348,12 +381,16 @@ async fn run(args: Args) -> Result<bool, String> {
     }
     let hash_ms = timed.elapsed().as_secs_f64() * 1000.0 / 10.0;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_reset = (args.history + 2) as f64; // every stored hash checked, one new hash
+    // One hash checks the whole history, one is the new password's.
+    let per_reset = 2.0;
     let bound = cores as f64 * 1000.0 / (per_reset * hash_ms);
 
     let dir = std::env::temp_dir().join(format!("latchkey-surge-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let config = dir.join("latchkey.toml");
+    // The instances reach the database through a proxy that can take it away.
+    let proxy = Arc::new(outage::Proxy::start(outage::server_of(&args.database_url)?).await?);
+    let proxied_url = outage::via(&args.database_url, proxy.address)?;
     // Its people's phones share one prefix and it measures hashing, not the
     // budget for texts: a campus sizes that budget to its own surge.
     std::fs::write(
@@ -363,11 +400,10 @@ async fn run(args: Args) -> Result<bool, String> {
              [network]\ncampus = [\"10.0.0.0/8\"]\ntrusted_proxies = [\"127.0.0.1\"]\n\n\
              [throttle]\nmessages_per_hour = 1000000\nmessages_per_day = 1000000\n\
              messages_per_prefix = 1000000\n",
-            args.database_url, hashing.memory_kib, hashing.iterations
+            proxied_url, hashing.memory_kib, hashing.iterations
         ),
     )
     .map_err(|e| e.to_string())?;
-    let secret = latchkey::secrets::random_token();
     let cluster = Cluster {
         binary,
         config,
@@ -420,6 +456,23 @@ async fn run(args: Args) -> Result<bool, String> {
             Ok::<_, String>((at, down.elapsed()))
         })
     };
+    let outage = args.outage_at.map(|share| {
+        let (ctx, proxy) = (ctx.clone(), proxy.clone());
+        let after = ((args.people as f64 * share) as usize).max(1);
+        let seconds = args.outage_seconds;
+        tokio::spawn(async move {
+            while ctx.tally.completed.load(Ordering::Relaxed) < after {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let at = began.elapsed();
+            let done_before = ctx.tally.completed.load(Ordering::Relaxed);
+            proxy.cut().await;
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+            let done_during = ctx.tally.completed.load(Ordering::Relaxed) - done_before;
+            proxy.restore();
+            (at, done_during)
+        })
+    });
     let gate = Arc::new(Semaphore::new(args.concurrency));
     let mut tasks = Vec::new();
     for i in 0..args.people {
@@ -454,6 +507,14 @@ async fn run(args: Args) -> Result<bool, String> {
         Ok(Err(e)) => return Err(e),
         Err(_) => None,
     };
+    let outage = match outage {
+        Some(task) => task.await.ok(),
+        None => None,
+    };
+    let peaks = [
+        ctx.cluster.peak_memory_kib(0).await,
+        ctx.cluster.peak_memory_kib(1).await,
+    ];
 
     let tally = &ctx.tally;
     let completed = tally.completed.load(Ordering::Relaxed);
@@ -464,6 +525,7 @@ async fn run(args: Args) -> Result<bool, String> {
         times.sort_by(f64::total_cmp);
     }
     println!();
+    println!("accounts               {accounts}");
     println!("people                 {}", args.people);
     println!(
         "completed              {completed} in {elapsed:.1} s: {:.2} resets/s",
@@ -495,6 +557,27 @@ async fn run(args: Args) -> Result<bool, String> {
             at.as_secs_f64(),
             down.as_secs_f64()
         );
+    }
+    if let Some((at, done_during)) = outage {
+        let mut answered = tally.unavailable_ms.lock().await.clone();
+        answered.sort_by(f64::total_cmp);
+        println!(
+            "database away          {} s from {:.1} s: {} answers \"try again in a minute\" (503), \
+             answered in p50 {:.0} ms, max {:.0} ms; {done_during} resets finished meanwhile",
+            args.outage_seconds,
+            at.as_secs_f64(),
+            answered.len(),
+            percentile(&answered, 50.0),
+            answered.last().copied().unwrap_or(0.0)
+        );
+    }
+    for (index, peak) in peaks.iter().enumerate() {
+        if let Some(kib) = peak {
+            println!(
+                "instance {index} peak memory {:.0} MiB (VmHWM)",
+                *kib as f64 / 1024.0
+            );
+        }
     }
     println!(
         "failovers              {} requests moved to the other instance",
@@ -564,6 +647,20 @@ async fn run(args: Args) -> Result<bool, String> {
             Err(e) => still_failing.push(format!("{}: {e}", person.username)),
         }
     }
+    // Whoever did not reset keeps exactly what was loaded.
+    let touched: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM accounts a WHERE a.username >= $1 AND
+           (SELECT MAX(created_at) FROM password_history h WHERE h.account_id = a.id) <> $2",
+    )
+    .bind(format!("s{:05}", args.people))
+    .bind(args.history as i64 + 1)
+    .fetch_one(&ctx.db)
+    .await
+    .map_err(|e| e.to_string())?;
+    println!(
+        "others changed         {touched} of {}",
+        accounts - args.people
+    );
     let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM directory_pending")
         .fetch_one(&ctx.db)
         .await
@@ -583,5 +680,5 @@ async fn run(args: Args) -> Result<bool, String> {
     println!("instance logs          {}", dir.display());
     ctx.cluster.kill(0).await?;
     ctx.cluster.kill(1).await?;
-    Ok(neither.is_empty() && still_failing.is_empty() && pending == 0)
+    Ok(neither.is_empty() && still_failing.is_empty() && pending == 0 && touched == 0)
 }

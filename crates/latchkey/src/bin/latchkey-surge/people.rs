@@ -2,6 +2,7 @@
 //! old password, each with a phone the outbox can be read for.
 
 use super::*;
+use latchkey::secrets::{HISTORY_PURPOSE, SecretKey};
 
 /// One simulated person.
 pub(crate) struct Person {
@@ -39,11 +40,15 @@ pub(crate) fn consonants(mut i: usize) -> String {
     out
 }
 
-/// The people, each with the old password current and `history` earlier ones.
+/// The people, each with the old password current and `history` earlier
+/// ones, stored as a change through Latchkey stores them: each entry's hash
+/// under the history salt sealed under `key`, and only the current one's
+/// own hash kept.
 pub(crate) async fn load_people(
     store: &Store,
     db: &PgPool,
     hasher: &Hasher,
+    key: &SecretKey,
     people: &[Person],
     history: usize,
 ) -> Result<(), String> {
@@ -62,23 +67,36 @@ pub(crate) async fn load_people(
             .await
             .map_err(|e| e.to_string())?;
     }
+    // One history salt for everyone, so that each entry is hashed once for
+    // all: a real account has its own, and checking costs the same.
+    let salt = Hasher::new_salt();
+    sqlx::query("UPDATE accounts SET history_salt = $1")
+        .bind(&salt)
+        .execute(db)
+        .await
+        .map_err(|e| format!("history salt: {e}"))?;
     // Earlier passwords first, the current one last: the newest row is current.
-    let mut hashes = Vec::new();
-    for k in 0..history {
-        hashes.push(
-            hasher
-                .hash(&format!("Old{k}#Zq9xT"))
-                .await
-                .map_err(|e| e.to_string())?,
-        );
-    }
-    hashes.push(hasher.hash(OLD_PASSWORD).await.map_err(|e| e.to_string())?);
-    for (at, hash) in hashes.iter().enumerate() {
+    let mut passwords: Vec<String> = (0..history).map(|k| format!("Old{k}#Zq9xT")).collect();
+    passwords.push(OLD_PASSWORD.to_owned());
+    for (at, password) in passwords.iter().enumerate() {
+        let current = at == history;
+        let own = match current {
+            true => Some(hasher.hash(password).await.map_err(|e| e.to_string())?),
+            false => None,
+        };
+        let digest = hasher
+            .hash_with_salt(password, &salt)
+            .await
+            .map_err(|e| e.to_string())?;
+        let sealed = key
+            .seal(HISTORY_PURPOSE, digest.as_bytes())
+            .ok_or("sealing a history entry")?;
         sqlx::query(
-            "INSERT INTO password_history (account_id, hash, created_at)
-             SELECT id, $1, $2 FROM accounts ORDER BY id",
+            "INSERT INTO password_history (account_id, hash, sealed, created_at)
+             SELECT id, $1, $2, $3 FROM accounts ORDER BY id",
         )
-        .bind(hash)
+        .bind(own)
+        .bind(sealed)
         .bind(at as i64 + 1)
         .execute(db)
         .await

@@ -315,6 +315,21 @@ fn api_error(error: WebError) -> Response {
             "not_found",
             "There is no such account.",
         ),
+        WebError::Unavailable(detail) => {
+            log_error(&format!("database unavailable: {detail}"));
+            let mut answer = error_body(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service cannot reach its records for a moment. Nothing was changed; try again in a minute.",
+                Vec::new(),
+                None,
+            );
+            answer.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(super::RETRY_AFTER_SECONDS),
+            );
+            answer
+        }
         WebError::Internal(detail) => {
             let reference = crate::secrets::random_token()[..8].to_uppercase();
             log_error(&format!("reference {reference}: {detail}"));
