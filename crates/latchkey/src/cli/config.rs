@@ -59,6 +59,11 @@ pub fn run(
         eprintln!("latchkey: warning: {warning}");
     }
     let mut shown = loaded.config.clone();
+    // The policy as it applies: ours joined with the directory's (each
+    // raised rule was named above), not the file's lower figure beside it.
+    if let Some(joined) = &joined {
+        shown.policy = joined.clone();
+    }
     if shown.server.secret_key.is_some() {
         shown.server.secret_key = Some(REDACTED.into());
     }
@@ -71,6 +76,13 @@ pub fn run(
     let in_force = joined.as_ref().unwrap_or(&loaded.config.policy);
     if let Ok(policy) = loaded.policy_with(in_force) {
         print_rules(&policy);
+    }
+    if loaded.config.directory.enabled() {
+        println!(
+            "# A person under a policy of their own in the directory (pwdPolicySubentry, or a \
+             fine-grained policy in Active Directory) is held to its rules where they are \
+             stricter: `latchkey user show NAME` lists that person's."
+        );
     }
     if problems.is_empty() {
         println!("# This configuration can run.");
@@ -112,8 +124,7 @@ pub(super) async fn directory_rules(
     writeback: &Writeback,
 ) -> Result<(Joined, Option<String>), DirectoryError> {
     let theirs = writeback.directory.policy().await?;
-    let margin = loaded.config.directory.lockout_margin;
-    let lockout = crate::directory::lockout_note(&theirs, margin);
+    let lockout = crate::directory::lockout_note(&theirs, &loaded.config.directory.lockout());
     Ok((join(&loaded.config.policy, &theirs), lockout))
 }
 

@@ -168,10 +168,12 @@ async fn set_password(
             lease: config.server.delivery_lease_seconds,
         }),
     };
+    // The person's own rules, as the pages hold them to.
+    let policy = crate::domain::rules_for(&services.policy, writeback.as_ref(), &account).await;
     let passwords = change::Passwords {
         store: &services.store,
         hasher: &services.hasher,
-        policy: &services.policy,
+        policy: &policy,
         key: key.as_ref(),
         writeback: writeback.as_ref().zip(key.as_ref()),
     };
@@ -251,6 +253,17 @@ async fn show(
     println!("status    {}", account.status);
     println!("created   {}", time(account.created_at));
     println!("updated   {}", time(account.updated_at));
+    // The rules a new password of theirs must meet: theirs in the
+    // directory joined with ours, as the pages and the API list them.
+    let writeback = Writeback::from_config(&services.config.directory).unwrap_or_else(|e| {
+        eprintln!("latchkey: warning: {e}; the rules below are ours alone");
+        None
+    });
+    let policy = crate::domain::rules_for(&services.policy, writeback.as_ref(), &account).await;
+    println!("password rules:");
+    for requirement in policy.requirements() {
+        println!("  - {}", requirement.description);
+    }
     Ok(Outcome::Success)
 }
 

@@ -67,6 +67,14 @@ pub struct DirectoryConfig {
     /// with at most the directory's lockout threshold, less one, less this
     /// many wrong passwords within its failure window.
     pub lockout_margin: u32,
+    /// The directory's lockout threshold, for when its policy cannot be
+    /// read (OpenLDAP's default policy in slapd's configuration, with no
+    /// `policy_dn`): unset, Latchkey assumes 3 with no reset interval.
+    pub lockout_threshold: Option<u32>,
+    /// Where the directory forgets wrong passwords only after a right one
+    /// (or is not known to forget them), the window sign-in here counts its
+    /// binds in: a pause after wrong passwords lasts at most this long.
+    pub lockout_window_minutes: i64,
     /// How long the directory's password rules (its default policy and
     /// each person's own) are kept before they are read again; a refused
     /// password reads them again at once.
@@ -98,6 +106,8 @@ impl Default for DirectoryConfig {
             sync_every_minutes: 60,
             max_leavers_per_sync: 500,
             lockout_margin: 1,
+            lockout_threshold: None,
+            lockout_window_minutes: 15,
             rules_refresh_minutes: 5,
         }
     }
@@ -223,6 +233,15 @@ impl DirectoryConfig {
 
     /// Settings that parse but cannot work: the dotted key and the reason.
     /// Settings that work but should not be used as they are.
+    /// What sign-in here assumes of the directory's lockout.
+    pub fn lockout(&self) -> super::LockoutSettings {
+        super::LockoutSettings {
+            margin: self.lockout_margin,
+            threshold: self.lockout_threshold,
+            window_seconds: self.lockout_window_minutes.saturating_mul(60),
+        }
+    }
+
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
         let host = self
@@ -292,6 +311,18 @@ impl DirectoryConfig {
             return Some((
                 "sync_every_minutes",
                 "0 (only the command) or a number of minutes".into(),
+            ));
+        }
+        if self.lockout_threshold == Some(0) {
+            return Some((
+                "lockout_threshold",
+                "the number of wrong passwords the directory locks after, 1 or more (leave it out when the directory's policy can be read)".into(),
+            ));
+        }
+        if self.lockout_window_minutes <= 0 {
+            return Some((
+                "lockout_window_minutes",
+                "1 or more: the minutes sign-in here counts wrong passwords in".into(),
             ));
         }
         if self.rules_refresh_minutes == 0 {

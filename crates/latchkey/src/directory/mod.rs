@@ -25,7 +25,7 @@ pub use config::{
     PolicyHints,
 };
 mod gate;
-pub use gate::{allowance, lockout_note};
+pub use gate::{ASSUMED_THRESHOLD, Allowance, LockoutSettings, allowance, lockout_note};
 mod ldap;
 pub use ldap::Ldap;
 mod people;
@@ -150,8 +150,10 @@ pub enum Bind {
     /// one typed is right cannot be told until it is unlocked.
     Locked,
     /// Not tried: another wrong password could lock the person's account
-    /// (the [`BindGate`] said no).
-    Withheld,
+    /// (the [`BindGate`] said no), until the time given (Unix seconds) or,
+    /// with none, until a right password, a reset or an unlock proves the
+    /// person.
+    Withheld(Option<i64>),
 }
 
 /// What stands between a password typed here and a bind as the person: the
@@ -159,10 +161,15 @@ pub enum Bind {
 /// window, so that this service never locks anyone out of the directory.
 #[async_trait]
 pub trait BindGate: Send + Sync {
-    /// Counts one try of `password` for `who` (an entry's DN, or
+    /// Counts one try of `password` for `who` (the entry's username, or
     /// `name:NAME` for a name no entry has) under the lockout in `rules`;
-    /// `false`: do not bind.
-    async fn admit(&self, who: &str, rules: &DirectoryPolicy, password: &str) -> bool;
+    /// `Some(until)`: do not bind (see [`Bind::Withheld`]).
+    async fn admit(
+        &self,
+        who: &str,
+        rules: &DirectoryPolicy,
+        password: &str,
+    ) -> Result<(), Option<i64>>;
     /// The password was right: the directory forgot the wrong ones, and so
     /// does the gate.
     async fn forgive(&self, who: &str);
@@ -174,8 +181,8 @@ pub struct Ungated;
 
 #[async_trait]
 impl BindGate for Ungated {
-    async fn admit(&self, _: &str, _: &DirectoryPolicy, _: &str) -> bool {
-        true
+    async fn admit(&self, _: &str, _: &DirectoryPolicy, _: &str) -> Result<(), Option<i64>> {
+        Ok(())
     }
     async fn forgive(&self, _: &str) {}
 }
@@ -202,13 +209,27 @@ pub struct DirectoryPolicy {
     pub min_age: Option<i64>,
     /// Seconds a password lives before it expires.
     pub max_age: Option<i64>,
-    /// Wrong passwords before the directory locks the account.
-    pub max_failures: Option<u32>,
+    /// Whether, and after how many wrong passwords, the directory locks
+    /// the account.
+    pub lockout: Lockout,
     /// Seconds after which the directory forgets a wrong password (`None`:
     /// only a right one clears them).
     pub failure_window: Option<i64>,
     /// Active Directory's complexity (three kinds of characters, no name).
     pub complexity: bool,
+}
+
+/// What the directory said about locking an account after wrong passwords.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lockout {
+    /// Not said: no policy Latchkey may read. Assumed strict
+    /// ([`gate::allowance`]), never "it does not lock".
+    #[default]
+    Unknown,
+    /// The policy read says it never locks.
+    Never,
+    /// Locks after this many wrong passwords.
+    After(u32),
 }
 
 /// A directory passwords are written to. One real implementation, [`Ldap`].
@@ -266,7 +287,7 @@ pub trait Directory: Send + Sync {
             Bind::Locked => Err(DirectoryError::Failed(
                 "the account is locked in the directory, so the password cannot be checked".into(),
             )),
-            Bind::Withheld => Err(DirectoryError::Failed(
+            Bind::Withheld(_) => Err(DirectoryError::Failed(
                 "another wrong password could lock the account in the directory, so it is not tried now".into(),
             )),
         }
@@ -283,8 +304,9 @@ pub struct Writeback {
     pub retry_seconds: i64,
     /// Whether sign-in binds as the person (the directory is the authority).
     pub authenticates: bool,
-    /// Wrong passwords left to a person's own devices (`directory.lockout_margin`).
-    pub lockout_margin: u32,
+    /// What sign-in here assumes of the directory's lockout
+    /// (`directory.lockout_margin`, `lockout_threshold`, `lockout_window_minutes`).
+    pub lockout: LockoutSettings,
     /// Whether people's phones are taken from it (`directory.trusted_phones`).
     pub trusted_phones: bool,
     /// Latency and failures, for `/metrics`.
@@ -322,7 +344,7 @@ impl Writeback {
             settle_after: 4 * timeout + 10,
             retry_seconds: config.retry_seconds,
             authenticates: config.authenticates(),
-            lockout_margin: config.lockout_margin,
+            lockout: config.lockout(),
             trusted_phones: config.trusted_phones,
             stats: crate::metrics::WritebackStats::default(),
         }

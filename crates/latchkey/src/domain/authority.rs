@@ -7,9 +7,11 @@
 use async_trait::async_trait;
 
 use super::change::{ChangeError, Passwords, verify_password};
-use crate::directory::{Bind, BindGate, DirectoryError, DirectoryPolicy, allowance};
+use crate::directory::{
+    Allowance, Bind, BindGate, DirectoryError, DirectoryPolicy, LockoutSettings, allowance,
+};
 use crate::model::account::Account;
-use crate::store::Store;
+use crate::store::{HITS_KEPT_SECONDS, Store};
 
 /// What a password typed at sign-in or before an update came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +25,9 @@ pub enum Checked {
     /// The directory could not be asked.
     Unreachable,
     /// Not tried: one more wrong password could make the directory lock
-    /// the account, for every campus system.
-    Withheld,
+    /// the account, for every campus system. Until when (Unix seconds), or,
+    /// with none, until a reset or an unlock here.
+    Withheld(Option<i64>),
 }
 
 impl Passwords<'_> {
@@ -43,7 +46,7 @@ impl Passwords<'_> {
         let username = account.map_or(name, |account| account.username.as_str());
         let gate = LockoutGate {
             store: self.store,
-            margin: writeback.lockout_margin,
+            settings: writeback.lockout,
             now,
             copy: account.map(|account| (self, account)),
         };
@@ -57,7 +60,7 @@ impl Passwords<'_> {
                 Ok(Bind::Accepted) => Checked::Right,
                 Ok(Bind::Expired) => Checked::Expired,
                 Ok(Bind::Locked) => Checked::Locked,
-                Ok(Bind::Withheld) => Checked::Withheld,
+                Ok(Bind::Withheld(until)) => Checked::Withheld(until),
                 Err(DirectoryError::Unreachable(_)) => Checked::Unreachable,
                 Ok(Bind::Wrong) | Err(_) => Checked::Wrong,
             });
@@ -72,7 +75,7 @@ impl Passwords<'_> {
                 Checked::Expired
             }
             Ok(Bind::Locked) => Checked::Locked,
-            Ok(Bind::Withheld) => Checked::Withheld,
+            Ok(Bind::Withheld(until)) => Checked::Withheld(until),
             Ok(Bind::Wrong) | Err(DirectoryError::NoEntry) => Checked::Wrong,
             Err(e) => {
                 tracing::warn!(error = %e, "the directory could not check a password");
@@ -129,62 +132,139 @@ impl Passwords<'_> {
 }
 
 /// No one locked out through us: before a bind as a person, the binds this
-/// service already made for their entry within the directory's failure
-/// window are counted (in the store, so every instance sees them), and one
-/// that could reach the directory's lockout is not made. A right password
-/// clears the count, as it clears the directory's.
+/// service already made for their entry within the window are counted (in
+/// the store, so every instance sees them), and one that could reach the
+/// directory's lockout is not made. A right password clears the count, as
+/// it clears the directory's; so do a reset and an unlock here
+/// ([`forget_binds`]).
 pub struct LockoutGate<'a> {
     pub store: &'a Store,
-    /// Wrong passwords left to the person's own devices.
-    pub margin: u32,
+    pub settings: LockoutSettings,
     pub now: i64,
     /// The account and the passwords' store, where its stored copy of the
     /// current password may speak for a try over the allowance.
     pub copy: Option<(&'a Passwords<'a>, &'a Account)>,
 }
 
-impl LockoutGate<'_> {
-    fn key(who: &str) -> String {
-        format!("directory-bind:{who}")
+/// The binds counted in the window.
+fn window_key(who: &str) -> String {
+    format!("directory-bind:{who}")
+}
+
+/// The binds not yet followed by a right password, where the directory
+/// forgets wrong ones only then.
+fn unproven_key(who: &str) -> String {
+    format!("directory-unproven:{who}")
+}
+
+/// A reset or an unlock here proved the person, and the directory forgot
+/// their wrong passwords with it (a new password or an unlock clears its
+/// count): so does the gate. `username`: the directory's, as the gate
+/// counts under it.
+pub async fn forget_binds(store: &Store, username: &str) {
+    let who = username.to_lowercase();
+    for key in [window_key(&who), unproven_key(&who)] {
+        if let Err(e) = store.forget_hits(&key).await {
+            tracing::warn!(error = %e, "a directory bind count cannot be cleared");
+        }
     }
+}
+
+impl LockoutGate<'_> {
+    /// Within the window: the binds left, then (over them, within the
+    /// margin) a password that is the copy stored here at the last right
+    /// sign-in. `Err(until)`: when the oldest counted bind leaves the window.
+    async fn within_window(
+        &self,
+        who: &str,
+        allowed: &Allowance,
+        password: &str,
+    ) -> Result<(), Option<i64>> {
+        let key = window_key(who);
+        // A try refused is not recorded (past the cap): retrying during a
+        // pause never lengthens it.
+        let tries = self
+            .store
+            .hit(&key, allowed.binds, allowed.window, self.now)
+            .await
+            .map_err(unknown_count)?;
+        if tries <= allowed.binds {
+            return Ok(());
+        }
+        let copy_speaks = match self.copy {
+            Some((passwords, account)) => {
+                verify_password(passwords.store, passwords.hasher, account, password)
+                    .await
+                    .unwrap_or(false)
+            }
+            None => false,
+        };
+        let over = allowed.binds + i64::from(self.settings.margin);
+        if copy_speaks
+            && self
+                .store
+                .hit(&key, over, allowed.window, self.now)
+                .await
+                .map_err(unknown_count)?
+                <= over
+        {
+            return Ok(());
+        }
+        let oldest = self
+            .store
+            .oldest_hit(&key, allowed.window, self.now)
+            .await
+            .map_err(unknown_count)?;
+        Err(oldest.map(|at| at + allowed.window))
+    }
+}
+
+/// A count that cannot be read: no bind, rather than a bind that could lock.
+fn unknown_count(e: crate::store::StoreError) -> Option<i64> {
+    tracing::warn!(error = %e, "the directory's bind count cannot be read");
+    None
 }
 
 #[async_trait]
 impl BindGate for LockoutGate<'_> {
     /// The try is counted before the bind, so that two at once cannot both
-    /// slip under the allowance. Over it, and within the margin, a password
-    /// that is the copy stored here at the last right sign-in is still tried:
-    /// after a typo, the right password is not turned away for a whole
-    /// window (a copy gone stale spends the margin, never more).
-    async fn admit(&self, who: &str, rules: &DirectoryPolicy, password: &str) -> bool {
-        let Some((binds, window)) = allowance(rules, self.margin) else {
-            return true;
+    /// slip under the allowance. After a typo, the right password of a
+    /// person who signed in here before is not turned away for the window
+    /// (a copy gone stale spends the margin, never more); anyone else's
+    /// waits for the window, and is told until when.
+    async fn admit(
+        &self,
+        who: &str,
+        rules: &DirectoryPolicy,
+        password: &str,
+    ) -> Result<(), Option<i64>> {
+        let Some(allowed) = allowance(rules, &self.settings) else {
+            return Ok(());
         };
-        // Every try past the margin is answered alike: no need to record it.
-        let cap = binds + i64::from(self.margin);
-        let tries = match self.store.hit(&Self::key(who), cap, window, self.now).await {
-            Ok(tries) => tries,
-            Err(e) => {
-                // Unknown count: no bind, rather than a bind that could lock.
-                tracing::warn!(error = %e, "the directory's bind count cannot be read");
-                return false;
-            }
+        let Some(ceiling) = allowed.ceiling else {
+            return self.within_window(who, &allowed, password).await;
         };
-        if tries <= binds {
-            return true;
+        // The directory never forgets on its own: however the windows fall,
+        // this service never makes the failure that locks.
+        let unproven = unproven_key(who);
+        let spent = self
+            .store
+            .hits(&unproven, HITS_KEPT_SECONDS, self.now)
+            .await
+            .map_err(unknown_count)?;
+        if spent >= ceiling {
+            return Err(None);
         }
-        let Some((passwords, account)) = self.copy else {
-            return false;
-        };
-        tries <= binds + i64::from(self.margin)
-            && verify_password(passwords.store, passwords.hasher, account, password)
-                .await
-                .unwrap_or(false)
+        self.within_window(who, &allowed, password).await?;
+        let spent = self
+            .store
+            .hit(&unproven, ceiling, HITS_KEPT_SECONDS, self.now)
+            .await
+            .map_err(unknown_count)?;
+        if spent > ceiling { Err(None) } else { Ok(()) }
     }
 
     async fn forgive(&self, who: &str) {
-        if let Err(e) = self.store.forget_hits(&Self::key(who)).await {
-            tracing::warn!(error = %e, "a directory bind count cannot be cleared");
-        }
+        forget_binds(self.store, who).await;
     }
 }

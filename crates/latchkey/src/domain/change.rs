@@ -279,7 +279,12 @@ async fn write_to_directory(
         stats.failures.get_or_create(&reason).inc();
     }
     match written {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            // A new password clears the directory's count of wrong ones:
+            // a pause at sign-in here lifts with it.
+            super::authority::forget_binds(store, &account.username).await;
+            Ok(())
+        }
         Err(e @ DirectoryError::Unanswered(_)) => Err(ChangeError::Directory(e)),
         Err(e) => {
             store.drop_pending_write(account.id, hash).await?;

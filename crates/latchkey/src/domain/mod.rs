@@ -115,22 +115,33 @@ impl Services {
     /// stricter, so the checklist and the verdict never accept what the
     /// directory would refuse them. Ours alone when it cannot be asked.
     pub async fn policy_for(&self, account: &Account) -> Cow<'_, Policy> {
-        let Some(writeback) = &self.writeback else {
-            return Cow::Borrowed(&self.policy);
-        };
-        match writeback.directory.policy_of(&account.username).await {
-            Ok(theirs) => {
-                let joined = crate::directory::policy::join(self.policy.config(), &theirs).config;
-                if joined == *self.policy.config() {
-                    Cow::Borrowed(&self.policy)
-                } else {
-                    Cow::Owned(self.policy.with_config(joined))
-                }
+        rules_for(&self.policy, self.writeback.as_ref(), account).await
+    }
+}
+
+/// The rules in force for `account` under `policy` (see
+/// [`Services::policy_for`]): the one call every adapter (pages, the JSON
+/// API, the command line) makes for a person's rules.
+pub async fn rules_for<'a>(
+    policy: &'a Policy,
+    writeback: Option<&Writeback>,
+    account: &Account,
+) -> Cow<'a, Policy> {
+    let Some(writeback) = writeback else {
+        return Cow::Borrowed(policy);
+    };
+    match writeback.directory.policy_of(&account.username).await {
+        Ok(theirs) => {
+            let joined = crate::directory::policy::join(policy.config(), &theirs).config;
+            if joined == *policy.config() {
+                Cow::Borrowed(policy)
+            } else {
+                Cow::Owned(policy.with_config(joined))
             }
-            Err(e) => {
-                tracing::debug!(error = %e, "a person's directory rules cannot be read; ours apply");
-                Cow::Borrowed(&self.policy)
-            }
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "a person's directory rules cannot be read; ours apply");
+            Cow::Borrowed(policy)
         }
     }
 }

@@ -24,7 +24,7 @@ pub async fn settle_pending(
         writeback.directory.as_ref(),
         &LockoutGate {
             store,
-            margin: writeback.lockout_margin,
+            settings: writeback.lockout,
             now,
             copy: None,
         },

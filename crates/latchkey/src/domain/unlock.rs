@@ -101,7 +101,10 @@ async fn unlock(core: &Core, account: &Account) -> Result<Result<(), String>, Er
         ));
     };
     Ok(match writeback.directory.unlock(&account.username).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            super::authority::forget_binds(&core.store, &account.username).await;
+            Ok(())
+        }
         Err(DirectoryError::Disabled) => Err(
             "An administrator of the campus directory locked this account, so it cannot be unlocked here. Call the help desk.".into(),
         ),

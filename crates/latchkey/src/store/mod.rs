@@ -36,6 +36,7 @@ pub use passwords::{Commit, History, NewPassword, PastPassword, SealedEntry};
 pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};
+pub use throttle::KEPT_SECONDS as HITS_KEPT_SECONDS;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

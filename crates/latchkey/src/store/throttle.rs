@@ -5,7 +5,7 @@
 use super::{Store, StoreError};
 
 /// How long attempts are remembered: longer than any window.
-const KEPT_SECONDS: i64 = 2 * 86_400;
+pub const KEPT_SECONDS: i64 = 2 * 86_400;
 
 impl Store {
     /// Counts one hit for `key` at `now` and returns the hits in the
@@ -58,6 +58,24 @@ impl Store {
     pub async fn hits(&self, key: &str, window_seconds: i64, now: i64) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM throttle_hits WHERE key = $1 AND at > $2 AND at <= $3",
+        )
+        .bind(key)
+        .bind(now - window_seconds.max(1))
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// When the oldest hit for `key` in the `window_seconds` that end now
+    /// was: a window after it, one hit fewer counts.
+    pub async fn oldest_hit(
+        &self,
+        key: &str,
+        window_seconds: i64,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT MIN(at) FROM throttle_hits WHERE key = $1 AND at > $2 AND at <= $3",
         )
         .bind(key)
         .bind(now - window_seconds.max(1))

@@ -199,6 +199,18 @@ async fn readyz_get(State(state): State<Core>) -> Response {
             }
         },
     };
+    // Detail: what sign-in assumes of the directory's lockout, and whether
+    // it is assumed (a threshold the directory did not say is taken as 3).
+    let lockout = match (&state.writeback, directory) {
+        (Some(writeback), "ok") => match writeback.directory.policy().await {
+            Ok(rules) => match crate::directory::allowance(&rules, &writeback.lockout) {
+                Some(allowed) => serde_json::to_value(allowed).unwrap_or_default(),
+                None => serde_json::json!("never locks"),
+            },
+            Err(_) => serde_json::Value::Null,
+        },
+        _ => serde_json::Value::Null,
+    };
     // Detail, not readiness: an instance suspecting pumping still serves.
     let counted = match database {
         "ok" => Some(crate::domain::budget::codes_last_hour(&state).await),
@@ -226,6 +238,7 @@ async fn readyz_get(State(state): State<Core>) -> Response {
         "ready": ready,
         "database": database,
         "directory": directory,
+        "directory_lockout": lockout,
         "codes_last_hour": messages,
     });
     (status, axum::Json(body)).into_response()

@@ -902,6 +902,56 @@ async fn a_directory_account_locked_by_old_passwords_is_unlocked_over_the_api() 
 }
 
 #[tokio::test]
+async fn the_password_step_lists_the_persons_own_directory_rules() {
+    use crate::ldap::{ERIN, SERVICE_PASSWORD, Slapd};
+    use crate::portal::{Extras, portal_extras};
+    let Some(slapd) = Slapd::start("api_own_rules") else {
+        return;
+    };
+    // erin's own policy asks for 16 characters (the default, 10), and the
+    // directory holds her mobile, which this campus trusts.
+    slapd.ldapadd(ERIN);
+    slapd.ldapmodify(
+        "dn: uid=erin,ou=people,dc=example,dc=edu\nchangetype: modify\nadd: mobile\nmobile: +1 202 555 0177\n",
+    );
+    let mut config = slapd.config();
+    config.trusted_phones = true;
+    let writeback = latchkey::directory::Writeback::new(
+        Box::new(latchkey::directory::Ldap::new(config.clone(), SERVICE_PASSWORD.into()).unwrap()),
+        &config,
+    );
+    let db = TestDb::sqlite("api_own_rules");
+    let extras = Extras {
+        writeback: Some(writeback),
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    let mut client = Client::new(&portal);
+    client.past_the_captcha("erin").await;
+    client
+        .post("/api/v1/reset/method", json!({"method": "sms"}))
+        .await;
+    let code = latest_code(&portal.store).await;
+    let at_password = client
+        .post("/api/v1/reset/code", json!({"code": code}))
+        .await;
+    assert_eq!(at_password.json["step"], "password", "{}", at_password.json);
+    let length = at_password.json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "min_length")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        length["description"], "At least 16 characters",
+        "{}",
+        at_password.json
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test]
 async fn a_client_solves_the_proof_of_work_instead_of_the_image() {
     use latchkey::captcha::pow::{PowChallenge, encode, solve};
     let db = TestDb::sqlite("api_pow");

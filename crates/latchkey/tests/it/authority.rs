@@ -3,6 +3,7 @@
 //! works there, a password changed elsewhere joins the history here, and an
 //! account its lockout locked is unlocked by a proven person.
 
+use latchkey::clock::Clock;
 use latchkey::directory::{SyncOptions, sync};
 use latchkey::secrets::SecretKey;
 use latchkey::store::{Role, Store};
@@ -176,7 +177,150 @@ userPassword: Quill&Meadow-26
 
 /// Whether sign-in answered that it paused to spare the directory's lockout.
 fn withheld(page: &crate::portal::Page) -> bool {
-    page.heading() == "Sign in" && page.body.contains("Sign-in here is paused for a while")
+    page.heading() == "Sign in" && page.body.contains("Sign-in here is paused until")
+}
+
+/// The time a pause at sign-in is said to last until.
+fn paused_until(page: &crate::portal::Page) -> String {
+    let start = page.body.find("paused until ").expect("a pause") + "paused until ".len();
+    let text = &page.body[start..];
+    text[..text.find(',').unwrap_or(text.len())].to_owned()
+}
+
+/// A portal on `config`'s directory.
+async fn portal_on(db: &TestDb, config: &latchkey::directory::DirectoryConfig) -> Portal {
+    let writeback = latchkey::directory::Writeback::new(
+        Box::new(
+            latchkey::directory::Ldap::new(config.clone(), crate::ldap::SERVICE_PASSWORD.into())
+                .unwrap(),
+        ),
+        config,
+    );
+    let extras = Extras {
+        writeback: Some(writeback),
+        ..Extras::default()
+    };
+    portal_extras(db, &SecretKey::random(), extras).await
+}
+
+#[tokio::test]
+async fn with_no_lockout_policy_to_read_wrong_passwords_here_still_never_lock_anyone() {
+    let Some(slapd) = Slapd::start("auth_unknown_lockout") else {
+        return;
+    };
+    let db = TestDb::sqlite("auth_unknown_lockout");
+    // Most campuses run so: the policy lives in slapd's own configuration
+    // (`ppolicy_default`, three failures here), and Latchkey is not told
+    // where, so it cannot read the threshold.
+    let mut config = slapd.config();
+    config.policy_dn = None;
+    let portal = portal_on(&db, &config).await;
+    // Readiness tells the operator what is assumed.
+    let ready = Browser::default().get(&portal, "/readyz").await;
+    let ready: serde_json::Value = serde_json::from_str(&ready.body).unwrap();
+    assert_eq!(ready["directory_lockout"]["threshold"], 3, "{ready}");
+    assert_eq!(ready["directory_lockout"]["assumed"], true, "{ready}");
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(sign_in(&mut Browser::default(), &portal, "ada", "Wrong#Guess-2026").await);
+    }
+    let last = last.unwrap();
+    assert!(withheld(&last), "{}", last.body);
+    let failures = slapd.failures(&person_dn("ada"));
+    assert!(
+        failures < crate::ldap::DIRECTORY_MAX_FAILURES as usize,
+        "{failures} wrong passwords reached the directory"
+    );
+    assert!(
+        slapd.whoami(&person_dn("ada"), OLD_PASSWORD),
+        "ada's right password still binds in the directory"
+    );
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_pause_at_sign_in_says_until_when_never_grows_and_lifts_with_the_right_password_or_a_reset()
+ {
+    let Some(slapd) = Slapd::start("auth_fair_pause") else {
+        return;
+    };
+    // bob is in the directory and was never imported here: a newcomer.
+    slapd.set_password(&person_dn("bob"), BOB_PASSWORD);
+    slapd.ldapadd(CAROL);
+    let db = TestDb::sqlite("auth_fair_pause");
+    let portal = directory_portal(&db, &slapd).await;
+    let started = portal.clock.now();
+
+    // One typo, then the right password: the directory (three failures,
+    // and no interval) leaves one wrong password to this service, so the
+    // second try waits, and the page says until when.
+    let page = sign_in(&mut Browser::default(), &portal, "bob", "Harbor#Gate-17").await;
+    assert!(!withheld(&page), "the first wrong one is tried");
+    let page = sign_in(&mut Browser::default(), &portal, "bob", BOB_PASSWORD).await;
+    assert!(withheld(&page), "{}", page.body);
+    let until = paused_until(&page);
+    assert_eq!(until, latchkey::notify::format_time(started + 15 * 60));
+    // Trying again during the pause does not lengthen it.
+    portal.clock.advance(5 * 60);
+    let page = sign_in(&mut Browser::default(), &portal, "bob", BOB_PASSWORD).await;
+    assert_eq!(paused_until(&page), until, "{}", page.body);
+    // Once it ends, the right password signs the newcomer in (and, short
+    // of today's rules, asks him for a new one first).
+    portal.clock.advance(10 * 60 + 1);
+    let page = sign_in(&mut Browser::default(), &portal, "bob", BOB_PASSWORD).await;
+    assert_eq!(page.heading(), "Change your password", "{}", page.body);
+    assert_eq!(slapd.failures(&person_dn("bob")), 0);
+
+    // ada typed two wrong passwords; a reset proves her and lifts the pause
+    // (the directory forgot her wrong passwords with the new one).
+    sign_in(&mut Browser::default(), &portal, "ada", "Wrong#Guess-2026").await;
+    let page = sign_in(&mut Browser::default(), &portal, "ada", "Wrong#Guess-2027").await;
+    assert!(withheld(&page), "{}", page.body);
+    reset_by_sms(&mut Browser::default(), &portal, "ada", LONG_PASSWORD).await;
+    assert_eq!(
+        slapd.failures(&person_dn("ada")),
+        0,
+        "the directory forgot them"
+    );
+    let page = sign_in(&mut Browser::default(), &portal, "ada", "Wrong#Guess-2028").await;
+    assert!(!withheld(&page), "a typo after the reset is tried");
+    let page = sign_in(&mut Browser::default(), &portal, "ada", LONG_PASSWORD).await;
+    assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
+
+    // Where the directory forgets only after a right password, waiting out
+    // windows never lets this service make the failure that locks: two
+    // wrong passwords in all, then a pause until a reset or an unlock.
+    sign_in(
+        &mut Browser::default(),
+        &portal,
+        "carol",
+        "Wrong#Guess-2026",
+    )
+    .await;
+    portal.clock.advance(15 * 60 + 1);
+    sign_in(
+        &mut Browser::default(),
+        &portal,
+        "carol",
+        "Wrong#Guess-2027",
+    )
+    .await;
+    portal.clock.advance(15 * 60 + 1);
+    let page = sign_in(
+        &mut Browser::default(),
+        &portal,
+        "carol",
+        "Wrong#Guess-2028",
+    )
+    .await;
+    assert!(
+        page.body
+            .contains("paused until the password is reset or the account is unlocked"),
+        "{}",
+        page.body
+    );
+    assert_eq!(slapd.failures(&person_dn("carol")), 2);
+    db.drop_db().await;
 }
 
 #[tokio::test]

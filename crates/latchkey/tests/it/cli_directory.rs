@@ -69,6 +69,68 @@ fn config_check_says_where_our_policy_is_weaker_than_the_directorys() {
         "{}",
         run.stderr
     );
+    // The settings printed are those in force: no `min_length = 8` beside
+    // "the directory's applies".
+    assert!(
+        run.stdout
+            .contains(&format!("\nmin_length = {DIRECTORY_MIN_LENGTH}\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("\nmin_length = 8\n"), "{}", run.stdout);
+    // People with a policy of their own are mentioned, and one of them is
+    // shown with hers.
+    assert!(
+        run.stdout.contains("a policy of their own"),
+        "{}",
+        run.stdout
+    );
+    slapd.ldapadd(crate::ldap::ERIN);
+    assert_eq!(with_config(&config, &["directory", "sync"], b"").code, 0);
+    let shown = with_config(&config, &["user", "show", "erin"], b"");
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("  - At least 16 characters\n"),
+        "{}",
+        shown.stdout
+    );
+}
+
+#[test]
+fn config_check_says_a_lockout_it_cannot_read_is_assumed_strict() {
+    let Some(slapd) = Slapd::start("cli_config_unknown_lockout") else {
+        return;
+    };
+    let dir = TempDir::new("cli-config-unknown-lockout");
+    // No policy_dn: slapd's default policy cannot be read.
+    let config = config_for(&dir, &slapd);
+    let run = with_config(&config, &["config", "check"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the directory's lockout threshold cannot be read"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("as 3 wrong passwords"),
+        "{}",
+        run.stderr
+    );
+    // Told the real one, it says nothing of an assumption.
+    let told = dir.write(
+        "told.toml",
+        &format!(
+            "{}lockout_threshold = 10\n",
+            std::fs::read_to_string(&config).unwrap()
+        ),
+    );
+    let run = with_config(&told, &["config", "check"], b"");
+    assert!(
+        run.stderr.contains("as 10 wrong passwords"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -7,8 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use latchkey::directory::{
-    Directory, DirectoryConfig, DirectoryError, Ldap, Refusal, Settled, Ungated, Writeback,
-    reconcile,
+    Directory, DirectoryConfig, DirectoryError, Ldap, Lockout, Refusal, Settled, Ungated,
+    Writeback, reconcile,
 };
 
 use crate::support::TempDir;
@@ -284,6 +284,34 @@ userPassword: {SERVICE_PASSWORD}
         );
     }
 
+    /// How many wrong passwords the directory holds against `dn`: ppolicy's
+    /// `pwdFailureTime` values, read as its administrator.
+    pub fn failures(&self, dn: &str) -> usize {
+        let output = Command::new("ldapsearch")
+            .args([
+                "-x",
+                "-LLL",
+                "-H",
+                &self.url,
+                "-D",
+                ADMIN_DN,
+                "-w",
+                ADMIN_PASSWORD,
+            ])
+            .args(["-s", "base", "-b", dn, "pwdFailureTime"])
+            .output()
+            .expect("ldapsearch runs (package ldap-utils)");
+        assert!(
+            output.status.success(),
+            "ldapsearch: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|line| line.starts_with("pwdFailureTime:"))
+            .count()
+    }
+
     /// Whether `dn` can bind with `password`, as `ldapwhoami` says.
     pub fn whoami(&self, dn: &str, password: &str) -> bool {
         Command::new("ldapwhoami")
@@ -411,8 +439,8 @@ async fn a_persons_own_policy_wins_over_the_default() {
     let ldap = Ldap::new(slapd.config(), SERVICE_PASSWORD.into()).unwrap();
     let erin = ldap.policy_of("erin").await.unwrap();
     assert_eq!(
-        (erin.min_length, erin.max_failures, erin.failure_window),
-        (Some(16), Some(5), Some(600))
+        (erin.min_length, erin.lockout, erin.failure_window),
+        (Some(16), Lockout::After(5), Some(600))
     );
     assert_eq!(erin.max_age, Some(30 * 86_400));
     let ada = ldap.policy_of("ada").await.unwrap();
@@ -607,6 +635,15 @@ async fn starttls_and_ldaps_trust_the_configured_authority_and_nothing_else() {
             ldap.set_password("ada", "Another#pass-9").await,
             Err(DirectoryError::Unreachable(_))
         ));
+        // `config check` and readiness name the setting to fix, rather
+        // than wait for a directory that answers.
+        match ldap.check().await {
+            Err(DirectoryError::Failed(why)) => {
+                assert!(why.contains("not trusted"), "{why}");
+                assert!(why.contains("directory.ca_file"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
     assert!(slapd.whoami(&person_dn("ada"), LONG_PASSWORD));
     // A file with no certificate in it is refused when the server starts.

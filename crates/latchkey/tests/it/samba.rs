@@ -10,8 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use latchkey::directory::{
-    Bind, Directory, DirectoryConfig, DirectoryError, DirectoryKind, Ldap, Lock, PolicyHints,
-    Refusal,
+    Bind, Directory, DirectoryConfig, DirectoryError, DirectoryKind, Ldap, Lock, Lockout,
+    PolicyHints, Refusal,
 };
 
 use crate::support::TempDir;
@@ -214,7 +214,7 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
     assert_eq!(policy.min_length, Some(10));
     assert_eq!(policy.history, Some(5));
     assert_eq!(policy.max_age, Some(90 * 86_400));
-    assert_eq!(policy.max_failures, Some(3));
+    assert_eq!(policy.lockout, Lockout::After(3));
     assert!(policy.complexity);
 
     let people = ad.people().await.unwrap();
@@ -348,7 +348,7 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
     );
     let own = ad.policy_of("carol").await.unwrap();
     assert_eq!(own.min_length, Some(16));
-    assert_eq!(own.max_failures, Some(5));
+    assert_eq!(own.lockout, Lockout::After(5));
     assert_eq!(
         ad.policy().await.unwrap().min_length,
         Some(10),

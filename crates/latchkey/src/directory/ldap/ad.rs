@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use ldap3::controls::RawControl;
 use ldap3::{Mod, Scope, SearchEntry, SearchOptions};
 
-use crate::directory::{Bind, DirectoryPolicy, Refusal};
+use crate::directory::{Bind, DirectoryPolicy, Lockout, Refusal};
 
 /// LDAP_SERVER_POLICY_HINTS_OID: without it, Active Directory skips its own
 /// password history when a service account sets a password.
@@ -108,11 +108,20 @@ pub fn policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
         history: positive("pwdHistoryLength").map(|n| n as usize),
         min_age: first("minPwdAge").as_deref().and_then(interval),
         max_age: first("maxPwdAge").as_deref().and_then(interval),
-        max_failures: positive("lockoutThreshold").map(|n| n as u32),
+        lockout: lockout(number("lockoutThreshold")),
         failure_window: first("lockOutObservationWindow")
             .as_deref()
             .and_then(interval),
         complexity: number("pwdProperties").is_some_and(|p| p & PASSWORD_COMPLEX != 0),
+    }
+}
+
+/// A lockout threshold as read: 0 never locks; none read is unknown.
+fn lockout(threshold: Option<i64>) -> Lockout {
+    match threshold {
+        None => Lockout::Unknown,
+        Some(n) if n <= 0 => Lockout::Never,
+        Some(n) => Lockout::After(u32::try_from(n).unwrap_or(u32::MAX)),
     }
 }
 
@@ -129,7 +138,7 @@ pub fn pso_policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
         max_age: first("msDS-MaximumPasswordAge")
             .as_deref()
             .and_then(interval),
-        max_failures: positive("msDS-LockoutThreshold").map(|n| n as u32),
+        lockout: lockout(number("msDS-LockoutThreshold")),
         failure_window: first("msDS-LockoutObservationWindow")
             .as_deref()
             .and_then(interval),
@@ -289,8 +298,8 @@ mod tests {
         };
         let rules = pso_policy(pso);
         assert_eq!(
-            (rules.min_length, rules.max_failures, rules.failure_window),
-            (Some(16), Some(5), Some(1800))
+            (rules.min_length, rules.lockout, rules.failure_window),
+            (Some(16), Lockout::After(5), Some(1800))
         );
         assert!(rules.complexity);
     }
@@ -322,7 +331,7 @@ mod tests {
                 history: Some(24),
                 min_age: Some(86_400),
                 max_age: Some(90 * 86_400),
-                max_failures: None,
+                lockout: Lockout::Never,
                 failure_window: Some(1800),
                 complexity: true,
             }

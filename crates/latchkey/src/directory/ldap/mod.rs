@@ -267,12 +267,25 @@ impl Directory for Ldap {
         gate: &dyn BindGate,
     ) -> Result<Bind, DirectoryError> {
         let mut service = self.service().await?;
+        let names = self.config.attribute_names();
+        let username_attribute = names.username.as_str();
         let found = self
-            .entry(&mut service, username, vec![self.own_rules_attribute()])
+            .entry(
+                &mut service,
+                username,
+                vec![self.own_rules_attribute(), username_attribute],
+            )
             .await;
         let (who, rules) = match &found {
+            // Counted under the entry's username, whatever name found it,
+            // so that a reset or an unlock of the account clears the count.
             Ok(entry) => (
-                entry.dn.to_lowercase(),
+                entry
+                    .attrs
+                    .get(username_attribute)
+                    .and_then(|values| values.first())
+                    .unwrap_or(&entry.dn)
+                    .to_lowercase(),
                 self.rules_of(&mut service, entry).await,
             ),
             // Counted as a real name is, under the default rules, so that
@@ -286,9 +299,9 @@ impl Directory for Ldap {
                 return Err(e.clone());
             }
         };
-        if !gate.admit(&who, &rules, password).await {
+        if let Err(until) = gate.admit(&who, &rules, password).await {
             let _ = service.unbind().await;
-            return Ok(Bind::Withheld);
+            return Ok(Bind::Withheld(until));
         }
         let Ok(entry) = found else {
             // No bind as a name the directory does not hold (it could be
@@ -372,11 +385,18 @@ impl Directory for Ldap {
         self.person_rules(username).await
     }
 
-    /// The service bind. A refused one is `Failed` (the settings are wrong),
+    /// The service bind. A refused one, or a certificate we do not trust, is `Failed` (the settings are wrong),
     /// an unreachable directory `Unreachable` (it may come back).
     async fn check(&self) -> Result<(), DirectoryError> {
         let mut ldap = match self.bind_as(&self.config.bind_dn, &self.password).await {
             Ok(ldap) => ldap,
+            // Reached, but its certificate is not one we trust: a setting
+            // to fix, not an outage to wait out.
+            Err(BindError::Unreachable(why)) if untrusted_certificate(&why) => {
+                return Err(DirectoryError::Failed(format!(
+                    "the directory's TLS certificate is not trusted ({why}): set directory.ca_file to the certificate authority that signed it, or give the server a certificate that authority signed for its name"
+                )));
+            }
             Err(BindError::Unreachable(why)) => return Err(DirectoryError::Unreachable(why)),
             Err(BindError::Refused(_)) => {
                 return Err(DirectoryError::Failed(self.service_refused()));
@@ -566,4 +586,10 @@ fn tls_trusting(path: &std::path::Path) -> Result<rustls::ClientConfig, String> 
         .with_safe_default_protocol_versions()
         .map_err(|e| unreadable(&e))
         .map(|builder| builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// Whether a connection failed on the server's certificate (rustls says
+/// "invalid peer certificate: …", e.g. `UnknownIssuer`, `CaUsedAsEndEntity`).
+fn untrusted_certificate(why: &str) -> bool {
+    why.to_ascii_lowercase().contains("certificate")
 }

@@ -7,7 +7,7 @@
 use ldap3::LdapResult;
 use ldap3::controls::RawControl;
 
-use crate::directory::{DirectoryPolicy, Lock, Refusal};
+use crate::directory::{DirectoryPolicy, Lock, Lockout, Refusal};
 
 /// `pwdAccountLockedTime` of an account an administrator locked for good.
 const LOCKED_BY_ADMINISTRATOR: &str = "000001010000Z";
@@ -36,9 +36,11 @@ pub fn policy(first: impl Fn(&str) -> Option<String>) -> DirectoryPolicy {
         history: positive("pwdInHistory").map(|n| n as usize),
         min_age: positive("pwdMinAge"),
         max_age: positive("pwdMaxAge"),
-        max_failures: positive("pwdMaxFailure")
-            .filter(|_| lockout)
-            .map(|n| n as u32),
+        // Read, the entry says it: no lockout, or none without a number.
+        lockout: match positive("pwdMaxFailure").filter(|_| lockout) {
+            Some(n) => Lockout::After(n as u32),
+            None => Lockout::Never,
+        },
         failure_window: positive("pwdFailureCountInterval"),
         complexity: false,
     }
@@ -238,8 +240,8 @@ mod tests {
             ),
             (Some(10), Some(5), None, Some(7_776_000))
         );
-        assert_eq!(rules.max_failures, Some(3));
+        assert_eq!(rules.lockout, Lockout::After(3));
         // Failures only lock with pwdLockout on.
-        assert_eq!(policy(entry("FALSE")).max_failures, None);
+        assert_eq!(policy(entry("FALSE")).lockout, Lockout::Never);
     }
 }

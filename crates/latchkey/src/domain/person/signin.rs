@@ -158,10 +158,10 @@ pub async fn sign_in(
             audit(core, caller, Action::SignInDirectoryUnreachable, id).await?;
             return Ok(SignIn::Refused(DIRECTORY_UNREACHABLE.to_owned()));
         }
-        (_, Checked::Withheld) => {
+        (_, Checked::Withheld(until)) => {
             Limit::SignInFailuresPerAddress.hit(core, source).await?;
             audit(core, caller, Action::SignInWithheld, id).await?;
-            return Ok(SignIn::Refused(WITHHELD.to_owned()));
+            return Ok(SignIn::Refused(withheld(until)));
         }
         (account, checked) => {
             Limit::SignInFailuresPerAddress.hit(core, source).await?;
@@ -206,8 +206,16 @@ pub async fn sign_in(
 }
 
 /// The answer when another wrong password could make the directory lock
-/// the account: the same for a name no one has.
-pub(super) const WITHHELD: &str = "Too many wrong passwords were typed for this account lately. Sign-in here is paused for a while, so that the campus directory does not lock the account everywhere; if you forgot your password or the account is locked, “Forgot your password, or locked out?” resets or unlocks it now.";
+/// the account, and until when: the same for a name no one has.
+pub(super) fn withheld(until: Option<i64>) -> String {
+    let pause = match until {
+        Some(at) => format!("paused until {}", crate::notify::format_time(at)),
+        None => "paused until the password is reset or the account is unlocked".to_owned(),
+    };
+    format!(
+        "Too many wrong passwords were typed for this account lately. Sign-in here is {pause}, so that the campus directory does not lock the account everywhere. If you forgot your password or the account is locked, “Forgot your password, or locked out?” resets or unlocks it now."
+    )
+}
 
 pub(super) const DIRECTORY_UNREACHABLE: &str = "The campus directory cannot be reached right now, so your password cannot be checked. Try again in a few minutes.";
 

@@ -1,7 +1,7 @@
 //! A change of the password the person knows: the current one first
 //! (throttled as at sign-in), then the same policy and change as a reset.
 
-use super::signin::{DIRECTORY_UNREACHABLE, WITHHELD, count_wrong_password, signin_paused};
+use super::signin::{DIRECTORY_UNREACHABLE, count_wrong_password, signin_paused, withheld};
 use super::{Outcome, SignedIn, refused};
 use crate::domain::authority::Checked;
 use crate::domain::change::{MayChange, prove_current_password};
@@ -37,9 +37,9 @@ pub async fn update_password(
     let proven = match proven {
         Ok(proven) => proven,
         Err(Checked::Unreachable) => return Ok(refused(DIRECTORY_UNREACHABLE)),
-        Err(Checked::Withheld) => {
+        Err(Checked::Withheld(until)) => {
             audit(core, caller, Action::SignInWithheld, Some(account.id)).await?;
-            return Ok(refused(WITHHELD));
+            return Ok(refused(withheld(until)));
         }
         Err(_) => {
             count_wrong_password(core, caller, account.id).await?;

@@ -132,8 +132,11 @@ async fn reset_state(
             code = Some(method.code_from(&account, state.server.code_minutes));
         }
         Step::Password => {
+            // The person's own rules, as the page shows them.
+            let account = account_of(state, session.account_id).await?;
             requirements = state
-                .policy
+                .policy_for(&account)
+                .await
                 .requirements()
                 .into_iter()
                 .map(|r| Requirement {
