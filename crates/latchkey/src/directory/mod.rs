@@ -232,11 +232,20 @@ pub enum Lockout {
     After(u32),
 }
 
+/// What a new password did besides changing the password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Active Directory: the account was locked, and the same change lifted
+    /// the lock (a new password alone leaves it there).
+    pub unlocked: bool,
+}
+
 /// A directory passwords are written to. One real implementation, [`Ldap`].
 #[async_trait]
 pub trait Directory: Send + Sync {
     /// Sets the password of the person with this username.
-    async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError>;
+    async fn set_password(&self, username: &str, password: &str)
+    -> Result<Written, DirectoryError>;
     /// A bind as the person, when `gate` admits it. A name no entry has is
     /// never bound as (the gate counts it all the same): it costs a bind
     /// as the service account instead, then `NoEntry`.

@@ -5,7 +5,7 @@ use latchkey_policy::{Policy, Verdict, Violation};
 
 use super::Told;
 use super::authority::Checked;
-use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback};
+use crate::directory::{DirectoryError, SEAL_PURPOSE, Writeback, Written};
 use crate::hashing::{HashError, Hasher};
 use crate::model::account::Account;
 use crate::notify::{Channel, Notice, Queued};
@@ -63,6 +63,8 @@ pub struct Passwords<'a> {
 pub struct MayChange<'a> {
     account: &'a Account,
     holder: Holder<'a>,
+    /// Where the request came from, for the audit trail ("" unknown).
+    address: &'a str,
 }
 
 enum Holder<'a> {
@@ -82,6 +84,7 @@ impl<'a> MayChange<'a> {
         ready.then_some(MayChange {
             account,
             holder: Holder::Reset(&session.id),
+            address: "",
         })
     }
 
@@ -90,6 +93,7 @@ impl<'a> MayChange<'a> {
         MayChange {
             account: current.0,
             holder: Holder::Person,
+            address: "",
         }
     }
 
@@ -98,7 +102,13 @@ impl<'a> MayChange<'a> {
         MayChange {
             account,
             holder: Holder::Operator,
+            address: "",
         }
+    }
+
+    /// The same, made from `address` (the client's, as the trail records it).
+    pub fn from_address(self, address: &'a str) -> MayChange<'a> {
+        MayChange { address, ..self }
     }
 
     /// The account it may change.
@@ -141,6 +151,7 @@ pub async fn change_password(
         account: may.account,
         now,
         actor: may.actor(),
+        address: may.address,
         finishing,
         warning: &warning,
     };
@@ -173,6 +184,8 @@ struct Change<'a> {
     account: &'a Account,
     now: i64,
     actor: &'a str,
+    /// Where the request came from, as the audit trail says.
+    address: &'a str,
     /// The reset session that moves to `done` with the change.
     finishing: Option<&'a str>,
     warning: &'a [NewDelivery],
@@ -217,22 +230,29 @@ impl Change<'_> {
             .entry
             .as_ref()
             .map(|(salt, sealed)| SealedEntry { salt, sealed });
-        let commit = Commit {
+        let commit = |lifted_lock| Commit {
             new_hash: &hash,
             sealed,
             keep: depth,
             now: self.now,
             actor: self.actor,
+            address: self.address,
+            lifted_lock,
             finishing: self.finishing,
             notices: self.warning,
         };
-        let commit = || store.commit_password_change(account, &commit);
         let Some(writeback) = writeback else {
-            return Ok(commit().await?);
+            return Ok(store
+                .commit_password_change(account, &commit(false))
+                .await?);
         };
         let (now, actor) = (self.now, self.actor);
-        write_to_directory(store, *writeback, account, password, &hash, now, actor).await?;
-        commit().await.map_err(ChangeError::NotStoredHere)
+        let written =
+            write_to_directory(store, *writeback, account, password, &hash, now, actor).await?;
+        store
+            .commit_password_change(account, &commit(written.unlocked))
+            .await
+            .map_err(ChangeError::NotStoredHere)
     }
 }
 
@@ -247,7 +267,7 @@ async fn write_to_directory(
     hash: &str,
     now: i64,
     actor: &str,
-) -> Result<(), ChangeError> {
+) -> Result<Written, ChangeError> {
     let sealed_password = key
         .seal(SEAL_PURPOSE, password.as_bytes())
         .ok_or_else(|| ChangeError::Directory(DirectoryError::Failed("sealing".into())))?;
@@ -279,11 +299,11 @@ async fn write_to_directory(
         stats.failures.get_or_create(&reason).inc();
     }
     match written {
-        Ok(()) => {
+        Ok(written) => {
             // A new password clears the directory's count of wrong ones:
             // a pause at sign-in here lifts with it.
             super::authority::forget_binds(store, &account.username).await;
-            Ok(())
+            Ok(written)
         }
         Err(e @ DirectoryError::Unanswered(_)) => Err(ChangeError::Directory(e)),
         Err(e) => {

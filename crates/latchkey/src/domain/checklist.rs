@@ -34,6 +34,13 @@ pub fn checklist(policy: &Policy, violations: &[Violation]) -> Checklist {
         .collect()
 }
 
+/// A refusal by the policy in one message, for a client that shows a
+/// message rather than each broken rule: every rule's own words, in order.
+pub fn refusal_message(violations: &[Violation]) -> String {
+    let reasons: Vec<&str> = violations.iter().map(|v| v.message.as_str()).collect();
+    format!("The new password was not accepted. {}", reasons.join(" "))
+}
+
 /// The live checklist's answer: which rules a password meets so far.
 #[derive(Serialize, ToSchema)]
 pub struct CheckAnswer {

@@ -341,6 +341,7 @@ pub async fn change_own_password(
     let warning = told.warning(may.account());
     let policy = core.policy_for(may.account()).await;
     let passwords = core.passwords_under(&policy);
+    let may = may.from_address(&caller.address);
     change::change_password(&passwords, may, password, context.now, warning).await
 }
 

@@ -131,6 +131,8 @@ pub enum Action {
     /// A sync, or an arrival, found the person in the directory again.
     AccountReturnedToDirectory,
     PasswordChanged,
+    /// Active Directory: a new password that also lifted the account's lock.
+    PasswordUnlockedDirectory,
     /// A password the directory accepted at sign-in, changed elsewhere.
     PasswordAdopted,
     /// A reminder sent: `expiry:14`, … or `register`.
@@ -207,6 +209,7 @@ impl Action {
             AccountReturnedToDirectory => "account.returned_to_directory",
             AccountArrived(way) => return format!("account.arrived:{way}").into(),
             PasswordChanged => "password.changed",
+            PasswordUnlockedDirectory => "password.directory_unlocked",
             PasswordAdopted => "password.adopted",
             ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),
             SignInPasswordBelowPolicy(rules) => {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::passwords::{NewPassword, write_password};
-use super::{Store, StoreError, audit};
+use super::{NewEvent, Store, StoreError, audit};
 use crate::model::account::Account;
 use crate::model::audit::Action;
 
@@ -142,16 +142,17 @@ impl Store {
             hash: &write.new_hash,
             sealed: None,
         };
-        write_password(
-            &mut tx,
-            account,
-            new,
-            keep,
-            now,
-            &write.actor,
-            Action::PasswordChanged,
-        )
-        .await?;
+        let changed = Action::PasswordChanged.name();
+        let event = NewEvent {
+            at: now,
+            actor: &write.actor,
+            action: &changed,
+            account_id: Some(account.id),
+            // Settled later: the address of the request is not kept.
+            address: "",
+            detail: "",
+        };
+        write_password(&mut tx, account, new, keep, &event).await?;
         audit(
             &mut tx,
             now,

@@ -2,7 +2,7 @@
 //! with the account's version, the history's trim and the event.
 
 use super::deliveries::{NewDelivery, insert_deliveries};
-use super::{Store, StoreError, audit};
+use super::{NewEvent, Store, StoreError};
 use crate::model::account::Account;
 use crate::model::audit::Action;
 
@@ -40,8 +40,11 @@ pub struct Commit<'a> {
     /// How many hashes the history keeps, the new one included.
     pub keep: usize,
     pub now: i64,
-    /// Who made it, as the audit trail says.
+    /// Who made it, and from where, as the audit trail says.
     pub actor: &'a str,
+    pub address: &'a str,
+    /// Active Directory: the change also lifted the account's lock.
+    pub lifted_lock: bool,
     /// The reset session that moves to `done` with the change.
     pub finishing: Option<&'a str>,
     /// The owner's notice of the change, queued with it.
@@ -102,6 +105,8 @@ impl Store {
             keep,
             now,
             actor,
+            address,
+            lifted_lock,
             finishing,
             notices,
         } = *commit;
@@ -124,16 +129,24 @@ impl Store {
             hash: new_hash,
             sealed,
         };
-        write_password(
-            &mut tx,
-            account,
-            new,
-            keep,
-            now,
+        let changed = Action::PasswordChanged.name();
+        let event = NewEvent {
+            at: now,
             actor,
-            Action::PasswordChanged,
-        )
-        .await?;
+            action: &changed,
+            account_id: Some(account.id),
+            address,
+            detail: "",
+        };
+        write_password(&mut tx, account, new, keep, &event).await?;
+        if lifted_lock {
+            let unlocked = Action::PasswordUnlockedDirectory.name();
+            let event = NewEvent {
+                action: &unlocked,
+                ..event
+            };
+            super::audit::append(&mut tx, &event).await?;
+        }
         sqlx::query("DELETE FROM directory_pending WHERE account_id = $1 AND new_hash = $2")
             .bind(account.id)
             .bind(new_hash)
@@ -155,16 +168,16 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        write_password(
-            &mut tx,
-            account,
-            new,
-            keep,
-            now,
-            "directory",
-            Action::PasswordAdopted,
-        )
-        .await?;
+        let adopted = Action::PasswordAdopted.name();
+        let event = NewEvent {
+            at: now,
+            actor: "directory",
+            action: &adopted,
+            account_id: Some(account.id),
+            address: "",
+            detail: "",
+        };
+        write_password(&mut tx, account, new, keep, &event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -196,16 +209,15 @@ pub struct NewPassword<'a> {
 
 /// Claims the account at the version the change was checked against, adds
 /// the new password, trims the history, drops the own hash of every older
-/// entry that has a sealed one, and records the event.
+/// entry that has a sealed one, and records `event` (at its time).
 pub(super) async fn write_password(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     account: &Account,
     new: NewPassword<'_>,
     keep: usize,
-    now: i64,
-    actor: &str,
-    action: Action,
+    event: &NewEvent<'_>,
 ) -> Result<(), StoreError> {
+    let now = event.at;
     // Written first, so SQLite takes its write lock before reading anything.
     // The sealed hash was made under the salt read with the history: a
     // salt set meanwhile (by a change that also moved the version) is a
@@ -250,6 +262,6 @@ pub(super) async fn write_password(
     .bind(new.hash)
     .execute(&mut **tx)
     .await?;
-    audit(tx, now, actor, &action.name(), Some(account.id)).await?;
+    super::audit::append(tx, event).await?;
     Ok(())
 }

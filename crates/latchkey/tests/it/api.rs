@@ -542,6 +542,14 @@ async fn sign_in_register_a_phone_and_change_the_password() {
             .map(|v| v["rule"].as_str().unwrap())
             .collect();
         assert!(broken.contains(&"min_length"), "{broken:?}");
+        // The message says why too, for a client that shows only it.
+        let message = weak.json["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("The new password was not accepted."),
+            "{message}"
+        );
+        let first = weak.json["violations"][0]["message"].as_str().unwrap();
+        assert!(message.contains(first), "{message}");
         let alan = portal.store.find_account("alan").await.unwrap().unwrap();
         assert!(
             verify_password(&portal.store, &portal.hasher, &alan, OLD_PASSWORD)

@@ -282,6 +282,14 @@ async fn a_pause_at_sign_in_says_until_when_never_grows_and_lifts_with_the_right
         0,
         "the directory forgot them"
     );
+    // The trail says where the change came from, as it does for each step.
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let events = portal.store.events_of(ada.id, 50).await.unwrap();
+    let changed = events
+        .iter()
+        .find(|event| event.action == "password.changed")
+        .expect("the change is recorded");
+    assert!(!changed.address.is_empty(), "{changed:?}");
     let page = sign_in(&mut Browser::default(), &portal, "ada", "Wrong#Guess-2028").await;
     assert!(!withheld(&page), "a typo after the reset is tried");
     let page = sign_in(&mut Browser::default(), &portal, "ada", LONG_PASSWORD).await;

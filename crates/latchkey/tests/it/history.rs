@@ -179,6 +179,8 @@ async fn past_passwords_stored_before_the_seal_keep_counting_until_they_age_out(
                 keep: 3,
                 now: 1_000 + i as i64,
                 actor: "cli",
+                address: "",
+                lifted_lock: false,
                 finishing: None,
                 notices: &[],
             };
@@ -324,6 +326,56 @@ async fn the_migration_keeps_every_past_password_where_it_was() {
         let history = store.password_history(account.id).await.unwrap();
         assert_eq!(history.entries.len(), 4, "{}", db.label);
         assert!(history.entries[0].sealed.is_some() && history.entries[1].sealed.is_none(), "{}", db.label);
+        store.close().await;
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_change_is_recorded_with_its_address_and_the_lock_it_lifted() {
+    on_each_backend("change_recorded", |db: TestDb| async move {
+        let (store, hasher) = (Store::open(&db.url).await.unwrap(), cheap_hasher());
+        add(
+            &store,
+            john(),
+            Some(hasher.hash(&password(1)).await.unwrap()),
+        )
+        .await;
+        let hash = hasher.hash(&password(2)).await.unwrap();
+        let commit = Commit {
+            new_hash: &hash,
+            sealed: None,
+            keep: 3,
+            now: 1_000,
+            actor: "self-service",
+            address: "203.0.113.9",
+            lifted_lock: true,
+            finishing: None,
+            notices: &[],
+        };
+        let jdoe = jdoe(&store).await;
+        store.commit_password_change(&jdoe, &commit).await.unwrap();
+        let recorded: Vec<(String, String)> = store
+            .events_of(jdoe.id, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|event| event.action.starts_with("password."))
+            .map(|event| (event.action, event.address))
+            .collect();
+        assert_eq!(
+            recorded,
+            [
+                (
+                    "password.directory_unlocked".to_owned(),
+                    "203.0.113.9".to_owned()
+                ),
+                ("password.changed".to_owned(), "203.0.113.9".to_owned()),
+            ],
+            "{}",
+            db.label
+        );
         store.close().await;
         db
     })

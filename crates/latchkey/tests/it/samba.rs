@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use latchkey::directory::{
     Bind, Directory, DirectoryConfig, DirectoryError, DirectoryKind, Ldap, Lock, Lockout,
-    PolicyHints, Refusal,
+    PolicyHints, Refusal, Written,
 };
 
 use crate::support::TempDir;
@@ -249,7 +249,11 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
         ad.set_password("carol", "Sh0rt!x").await,
         Err(DirectoryError::Refused(Refusal::Length(Some(10))))
     );
-    ad.set_password("carol", NEW_PASSWORD).await.unwrap();
+    assert_eq!(
+        ad.set_password("carol", NEW_PASSWORD).await,
+        Ok(Written { unlocked: false }),
+        "an open account: no lock to lift"
+    );
     assert_eq!(
         ad.authenticate("carol", NEW_PASSWORD).await,
         Ok(Bind::Accepted)
@@ -285,7 +289,11 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
         ad.authenticate("carol", "an-old-password-2").await.unwrap();
     }
     assert_eq!(ad.lock("carol").await, Ok(Lock::Locked));
-    ad.set_password("carol", "Beacon&Ridge-93").await.unwrap();
+    // The change says so, for the audit trail.
+    assert_eq!(
+        ad.set_password("carol", "Beacon&Ridge-93").await,
+        Ok(Written { unlocked: true })
+    );
     assert_eq!(ad.lock("carol").await, Ok(Lock::Open));
     assert_eq!(
         ad.authenticate("carol", "Beacon&Ridge-93").await,

@@ -14,7 +14,7 @@ use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, 
 
 use super::{
     Bind, BindGate, Directory, DirectoryConfig, DirectoryError, DirectoryKind, DirectoryPerson,
-    DirectoryPolicy, Lock, PasswordChange, PolicyHints, Refusal,
+    DirectoryPolicy, Lock, PasswordChange, PolicyHints, Refusal, Written,
 };
 
 mod ad;
@@ -181,7 +181,11 @@ fn first_value(entry: &SearchEntry, name: &str) -> Option<String> {
 
 #[async_trait]
 impl Directory for Ldap {
-    async fn set_password(&self, username: &str, password: &str) -> Result<(), DirectoryError> {
+    async fn set_password(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Written, DirectoryError> {
         let mut ldap = self.service().await?;
         let (dn, lock) = match self.config.kind {
             // Active Directory keeps a lock through a new password: read it,
@@ -228,7 +232,9 @@ impl Directory for Ldap {
         };
         if result.rc == 0 {
             let _ = ldap.unbind().await;
-            return Ok(());
+            return Ok(Written {
+                unlocked: lock == Lock::Locked,
+            });
         }
         let refused = ppolicy::error_of(&result)
             .and_then(ppolicy::PolicyError::refusal)

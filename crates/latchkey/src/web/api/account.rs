@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_body, error_response};
-use crate::domain::checklist::{BrokenRule, CheckAnswer, check_answer};
+use crate::domain::checklist::{BrokenRule, CheckAnswer, check_answer, refusal_message};
 use crate::domain::code::{method_options, signin_codes_paused};
 use crate::domain::person::{self, Outcome, SignIn};
 use crate::domain::{Core, account_of};
@@ -191,13 +191,20 @@ async fn answer(
             Json(body).into_response()
         }
         Outcome::VerifyFirst(_) => factor_required(),
-        Outcome::Refused { error, violations } => error_body(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "refused",
-            &error,
-            violations.into_iter().map(BrokenRule::from).collect(),
-            None,
-        ),
+        Outcome::Refused { error, violations } => {
+            // Refused by the policy: the rules' own words as the message too.
+            let message = match error.is_empty() {
+                true => refusal_message(&violations),
+                false => error,
+            };
+            error_body(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "refused",
+                &message,
+                violations.into_iter().map(BrokenRule::from).collect(),
+                None,
+            )
+        }
     })
 }
 
