@@ -55,6 +55,8 @@ pub struct SmtpConfig {
     pub username: String,
     /// A PEM file of extra certificate authorities to trust (a campus CA).
     pub ca_file: Option<PathBuf>,
+    /// The longest one message's whole conversation may take (connect,
+    /// greeting, TLS, every command and the data), not only the connect.
     pub timeout_seconds: u64,
 }
 
@@ -98,6 +100,10 @@ pub fn provider(config: &MailConfig, store: &Store) -> Result<Box<dyn MessagePro
 pub struct Smtp {
     from: Mailbox,
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// The whole conversation's deadline: lettre's own timeout covers the
+    /// connection only (lettre issue 1027), and a server that accepts and
+    /// never answers would hold the send, and whoever waits on it, forever.
+    deadline: Duration,
 }
 
 impl Smtp {
@@ -145,6 +151,7 @@ impl Smtp {
         Ok(Smtp {
             from,
             transport: builder.build(),
+            deadline: Duration::from_secs(smtp.timeout_seconds),
         })
     }
 }
@@ -163,10 +170,14 @@ impl MessageProvider for Smtp {
             .header(ContentType::TEXT_PLAIN)
             .body(message.body.clone())
             .map_err(|e| SendError::Refused(e.to_string()))?;
-        match self.transport.send(mail).await {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() => Err(SendError::Refused(e.to_string())),
-            Err(e) => Err(SendError::Unreachable(e.to_string())),
+        match tokio::time::timeout(self.deadline, self.transport.send(mail)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.is_permanent() => Err(SendError::Refused(e.to_string())),
+            Ok(Err(e)) => Err(SendError::Unreachable(e.to_string())),
+            Err(_) => Err(SendError::Unreachable(format!(
+                "the mail server did not finish within {} s",
+                self.deadline.as_secs()
+            ))),
         }
     }
 }

@@ -291,8 +291,10 @@ impl Notifier<'_> {
         };
         let providers = self.providers();
         let mut failures = Vec::new();
+        // The request that queued them waits this long in all.
+        let by = std::time::Instant::now() + queue::NOTICE_INLINE;
         for &(id, channel) in queued {
-            match queue.try_inline(&providers, id, now).await {
+            match queue.try_inline(&providers, id, now, by).await {
                 Ok(queue::Tried::Sent | queue::Tried::NotHeld) => {}
                 Ok(queue::Tried::Retrying) => failures.push((
                     channel,

@@ -8,12 +8,14 @@
 //! strands the rows of a crashed worker and spends its retries in seconds:
 //! here a claim is a lease, and retries spread over hours.
 
+use std::time::{Duration, Instant};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Channel, Message, MessageProvider, SendError};
 use crate::clock::Clock;
 use crate::secrets::SecretKey;
-use crate::store::{Delivery, NewDelivery, Store, StoreError};
+use crate::store::{Delivery, Lane, NewDelivery, Store, StoreError};
 
 /// What the queued words are sealed for.
 pub use crate::secrets::DELIVERY_PURPOSE as SEAL_PURPOSE;
@@ -26,8 +28,14 @@ pub const NOTICE_LIFETIME: i64 = 24 * 3600;
 /// providers time out well before), so a row is never sent by two
 /// workers; a worker that dies gives its rows back after it.
 pub const LEASE_SECONDS: i64 = 120;
-/// The most rows one round of a worker tries.
+/// The most rows one round of a worker tries, in each lane.
 pub const BATCH: usize = 50;
+/// How long a request waits on a notice's inline try, in all: past it the
+/// queue's worker sends the notice, and the person is answered.
+pub const NOTICE_INLINE: Duration = Duration::from_secs(1);
+/// How long a person waits on their code's inline try before being told it
+/// is not out yet (the queue goes on trying it while it lives).
+pub const CODE_INLINE: Duration = Duration::from_secs(5);
 
 /// The queue: where rows are kept, the key their words are sealed under,
 /// and what each message it sends costs.
@@ -182,37 +190,36 @@ impl Queue<'_> {
             )
             .await?;
         let mut tried = Tried::NotHeld;
+        let by = Instant::now() + CODE_INLINE;
         for id in ids {
-            tried = self.try_inline(providers, id, now).await?;
+            tried = self.try_inline(providers, id, now, by).await?;
         }
         Ok(tried)
     }
 
     /// Tries the row `id` at once for the request that queued it, under a
-    /// claim of its own named after the row.
+    /// claim of its own named after the row, giving up at `by`: a send
+    /// not done by then counts as one failed try, and the worker takes it
+    /// from there. Past `by` already, the row is left to the worker.
     pub async fn try_inline(
         &self,
         providers: &Providers<'_>,
         id: i64,
         now: i64,
+        by: Instant,
     ) -> Result<Tried, StoreError> {
-        self.try_one(providers, id, &format!("inline:{id}"), now)
-            .await
-    }
-
-    /// Tries the row `id` now, if nobody holds it.
-    pub async fn try_one(
-        &self,
-        providers: &Providers<'_>,
-        id: i64,
-        worker: &str,
-        now: i64,
-    ) -> Result<Tried, StoreError> {
+        if Instant::now() >= by {
+            return Ok(Tried::Retrying);
+        }
+        let worker = format!("inline:{id}");
         match (self.store)
-            .claim_delivery(id, worker, now, now + self.lease)
+            .claim_delivery(id, &worker, now, now + self.lease)
             .await?
         {
-            Some(row) => self.try_claimed(providers, &row, worker, now).await,
+            Some(row) => {
+                self.try_claimed(providers, &row, &worker, now, Some(by))
+                    .await
+            }
             None => Ok(Tried::NotHeld),
         }
     }
@@ -221,31 +228,54 @@ impl Queue<'_> {
     /// before it is tried, and tries it: what became of them. (Claiming a
     /// batch at once would leave its last rows held past their lease while
     /// slow sends go before them, and another worker would send them too.)
+    ///
+    /// Mail and phones go in two lanes at once: a mail server that takes
+    /// its whole deadline on every message holds no text or call.
     pub async fn deliver_due(
         &self,
         providers: &Providers<'_>,
         worker: &str,
         clock: &dyn Clock,
     ) -> Result<Vec<(Delivery, Tried)>, StoreError> {
+        let (mail, phones) = tokio::join!(
+            self.deliver_lane(providers, worker, clock, Lane::Mail),
+            self.deliver_lane(providers, worker, clock, Lane::Phone),
+        );
+        let mut tried = mail?;
+        tried.extend(phones?);
+        Ok(tried)
+    }
+
+    async fn deliver_lane(
+        &self,
+        providers: &Providers<'_>,
+        worker: &str,
+        clock: &dyn Clock,
+        lane: Lane,
+    ) -> Result<Vec<(Delivery, Tried)>, StoreError> {
         let mut tried = Vec::new();
         while tried.len() < BATCH {
             let now = clock.now();
             let lease = now + self.lease;
-            let Some(row) = self.store.claim_next_due(worker, now, lease).await? else {
+            let claimed = self.store.claim_next_due(worker, now, lease, lane).await?;
+            let Some(row) = claimed else {
                 break;
             };
-            let outcome = self.try_claimed(providers, &row, worker, now).await?;
+            let outcome = self.try_claimed(providers, &row, worker, now, None).await?;
             tried.push((row, outcome));
         }
         Ok(tried)
     }
 
+    /// Sends a claimed row (within `by`, for an inline try) and records
+    /// what came of it.
     async fn try_claimed(
         &self,
         providers: &Providers<'_>,
         row: &Delivery,
         worker: &str,
         now: i64,
+        by: Option<Instant>,
     ) -> Result<Tried, StoreError> {
         let message = self.open(row);
         let sent = match &message {
@@ -253,7 +283,19 @@ impl Queue<'_> {
             _ if now >= row.expires_at => Err(SendError::Refused(
                 "its lifetime ended before it could be sent".into(),
             )),
-            Some(message) => providers.send(message, now).await,
+            Some(message) => match by {
+                None => providers.send(message, now).await,
+                Some(by) => {
+                    let left = by.saturating_duration_since(Instant::now());
+                    tokio::time::timeout(left, providers.send(message, now))
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(SendError::Unreachable(
+                                "no answer while the request waited; the queue tries again".into(),
+                            ))
+                        })
+                }
+            },
             None => Err(SendError::Refused("sealed under no key of the ring".into())),
         };
         let error = match sent {

@@ -88,6 +88,16 @@ pub(super) async fn insert_deliveries(
     Ok(ids)
 }
 
+/// Which rows a worker's loop takes: mail and phones apart, so that a mail
+/// server that does not answer never holds a text or a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Any,
+    Mail,
+    /// Texts and calls.
+    Phone,
+}
+
 impl Store {
     /// Queues `deliveries` in one transaction, due now; their ids.
     pub async fn enqueue(
@@ -130,7 +140,7 @@ impl Store {
         delivery(&row).map(Some)
     }
 
-    /// Claims the oldest due row nobody holds for `worker` until `until`.
+    /// Claims the oldest due row of `lane` nobody holds for `worker` until `until`.
     /// Each claim is one guarded update, so two workers (on two instances)
     /// never hold the same row; one that loses a race takes the next.
     pub async fn claim_next_due(
@@ -138,11 +148,17 @@ impl Store {
         worker: &str,
         now: i64,
         until: i64,
+        lane: Lane,
     ) -> Result<Option<Delivery>, StoreError> {
-        let due: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= $1 \
-             AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT 8",
-        )
+        let channels = match lane {
+            Lane::Any => "",
+            Lane::Mail => "AND channel = 'email' ",
+            Lane::Phone => "AND channel <> 'email' ",
+        };
+        let due: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= $1 {channels}\
+             AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT 8"
+        ))
         .bind(now)
         .bind(now)
         .fetch_all(&self.pool)

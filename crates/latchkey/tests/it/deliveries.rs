@@ -150,7 +150,7 @@ async fn rows_held_by_a_worker_that_died_come_back_after_its_lease() {
     let now = latchkey::clock::Clock::now(portal.clock.as_ref());
     let lease = latchkey::notify::queue::LEASE_SECONDS;
     let held = (portal.store)
-        .claim_next_due("worker-a", now, now + lease)
+        .claim_next_due("worker-a", now, now + lease, latchkey::store::Lane::Any)
         .await
         .unwrap()
         .unwrap();
@@ -649,4 +649,97 @@ async fn a_notice_held_by_an_instance_killed_mid_send_is_delivered_by_another() 
 /// Borrowed pairs, as the helpers take an environment.
 fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
     env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// A mail server that takes every connection and never says a word.
+async fn silent_mail_server() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn a_mail_server_that_never_answers_holds_neither_the_reset_nor_the_texts() {
+    let port = silent_mail_server().await;
+    let mut config = plain_config(port);
+    config.smtp.timeout_seconds = 3;
+    let db = TestDb::sqlite("deliveries_silent");
+    let key = SecretKey::random();
+    let silent = Smtp::new(&config, "").unwrap();
+    let portal = portal_with(&db, &key, Box::new(silent)).await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let code = latest_code(&portal.store).await;
+    browser
+        .post(&portal, "/reset/code", &[("code", &code)])
+        .await;
+
+    // The reset's last step: its notice goes to a server that never
+    // answers, and the person is answered within two seconds anyway.
+    let started = std::time::Instant::now();
+    let last_step = browser.post(
+        &portal,
+        "/reset/password",
+        &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+    );
+    let page = tokio::time::timeout(std::time::Duration::from_secs(5), last_step)
+        .await
+        .expect("the reset's last step answers");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
+
+    // Both notices wait in the queue. A worker's round: the mail takes its
+    // whole deadline, and the text behind it goes out meanwhile.
+    portal.clock.advance(16);
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let text_sent = async {
+        let waited = std::time::Instant::now();
+        loop {
+            let rows = portal.store.deliveries(Some(ada.id), 10).await.unwrap();
+            let notice = rows
+                .iter()
+                .find(|r| r.channel == "sms" && r.kind == "notice");
+            if notice.is_some_and(|row| row.state == "sent") {
+                return waited.elapsed();
+            }
+            assert!(
+                waited.elapsed() < std::time::Duration::from_secs(10),
+                "{rows:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    let mail = Smtp::new(&config, "").unwrap();
+    let round = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        deliver_due(&portal, &key, &mail, "worker-b"),
+    );
+    let (round, text_after) = tokio::join!(round, text_sent);
+    let round = round.expect("the mail's send has a deadline of its own");
+    assert!(round.contains(&Tried::Retrying), "{round:?}");
+    assert!(
+        text_after < std::time::Duration::from_secs(2),
+        "the text waited {text_after:?} behind the mail"
+    );
+    let rows = portal.store.deliveries(Some(ada.id), 10).await.unwrap();
+    let mail_row = rows.iter().find(|r| r.channel == "email").unwrap();
+    assert_eq!(mail_row.state, "pending", "kept for another try");
+    assert!(
+        mail_row
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("did not finish within 3 s")),
+        "{mail_row:?}"
+    );
+    db.drop_db().await;
 }
