@@ -78,6 +78,10 @@ pub struct Metrics {
     pub codes_typed_back: Counter,
     /// Tries at queued notices, by outcome: `sent`, `retrying`, `undelivered`.
     pub deliveries: Family<OutcomeLabels, Counter>,
+    /// Messages waiting in the delivery queue, by channel (read at each scrape).
+    pub deliveries_waiting: Family<ChannelLabels, Gauge>,
+    /// How long the oldest waiting message of each channel has waited.
+    pub delivery_oldest_seconds: Family<ChannelLabels, Gauge>,
 }
 
 impl Metrics {
@@ -88,6 +92,18 @@ impl Metrics {
         let codes_sent = Family::<ChannelLabels, Counter>::default();
         let codes_typed_back = Counter::default();
         let deliveries = Family::<OutcomeLabels, Counter>::default();
+        let deliveries_waiting = Family::<ChannelLabels, Gauge>::default();
+        let delivery_oldest_seconds = Family::<ChannelLabels, Gauge>::default();
+        registry.register(
+            "deliveries_waiting",
+            "Messages waiting in the delivery queue, by channel",
+            deliveries_waiting.clone(),
+        );
+        registry.register(
+            "delivery_oldest_seconds",
+            "How long the oldest waiting message of each channel has waited (alert when it grows)",
+            delivery_oldest_seconds.clone(),
+        );
         registry.register(
             "deliveries",
             "Tries at queued notices by outcome (alert on undelivered)",
@@ -148,10 +164,30 @@ impl Metrics {
             codes_sent,
             codes_typed_back,
             deliveries,
+            deliveries_waiting,
+            delivery_oldest_seconds,
         }
     }
 
     /// The text exposition format.
+    /// The delivery queue as it stands: each channel's waiting messages
+    /// and its oldest one's age; a channel with none reads 0.
+    pub fn backlog(&self, backlog: &[crate::store::Backlog], now: i64) {
+        self.deliveries_waiting.clear();
+        self.delivery_oldest_seconds.clear();
+        for channel in backlog {
+            let labels = ChannelLabels {
+                channel: channel.channel.clone(),
+            };
+            self.deliveries_waiting
+                .get_or_create(&labels)
+                .set(channel.waiting);
+            self.delivery_oldest_seconds
+                .get_or_create(&labels)
+                .set((now - channel.oldest_at).max(0));
+        }
+    }
+
     pub fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;

@@ -28,6 +28,27 @@ pub const NOTICE_LIFETIME: i64 = 24 * 3600;
 /// providers time out well before), so a row is never sent by two
 /// workers; a worker that dies gives its rows back after it.
 pub const LEASE_SECONDS: i64 = 120;
+/// A message waiting longer than this says delivery is late: `/readyz`
+/// warns (it still serves pages).
+pub const LATE_SECONDS: i64 = 300;
+
+/// What `/readyz` says of the queue: each channel's waiting messages and
+/// its oldest one's age, and whether any has waited past [`LATE_SECONDS`].
+pub fn backlog_report(backlog: &[crate::store::Backlog], now: i64) -> serde_json::Value {
+    let channels: serde_json::Map<String, serde_json::Value> = backlog
+        .iter()
+        .map(|channel| {
+            let oldest = (now - channel.oldest_at).max(0);
+            let value = serde_json::json!({"waiting": channel.waiting, "oldest_seconds": oldest});
+            (channel.channel.clone(), value)
+        })
+        .collect();
+    let late = backlog
+        .iter()
+        .any(|channel| now - channel.oldest_at > LATE_SECONDS);
+    serde_json::json!({"late": late, "waiting": channels})
+}
+
 /// The most rows one round of a worker tries, in each lane.
 pub const BATCH: usize = 50;
 /// How long a request waits on a notice's inline try, in all: past it the

@@ -88,6 +88,15 @@ pub(super) async fn insert_deliveries(
     Ok(ids)
 }
 
+/// The rows of one channel waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlog {
+    pub channel: String,
+    pub waiting: i64,
+    /// When the oldest of them was queued (Unix seconds).
+    pub oldest_at: i64,
+}
+
 /// Which rows a worker's loop takes: mail and phones apart, so that a mail
 /// server that does not answer never holds a text or a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +147,25 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         delivery(&row).map(Some)
+    }
+
+    /// How many rows wait to be sent (and the oldest one's time queued),
+    /// per channel: the queue's depth and age for `/metrics` and `/readyz`.
+    pub async fn delivery_backlog(&self) -> Result<Vec<Backlog>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT channel, COUNT(*), MIN(created_at) FROM deliveries \
+             WHERE state = 'pending' GROUP BY channel ORDER BY channel",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(channel, waiting, oldest_at)| Backlog {
+                channel,
+                waiting,
+                oldest_at,
+            })
+            .collect())
     }
 
     /// Claims the oldest due row of `lane` nobody holds for `worker` until `until`.

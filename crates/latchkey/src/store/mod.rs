@@ -27,7 +27,7 @@ mod throttle;
 pub use accounts::AccountChange;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use codes::CodeAttempt;
-pub use deliveries::{Delivery, Lane, NewDelivery};
+pub use deliveries::{Backlog, Delivery, Lane, NewDelivery};
 pub use directory::{PendingWrite, SyncedAccount};
 pub use flow::{ResetSession, Step, StoredChallenge};
 pub use methods::StoredMethod;

@@ -151,6 +151,10 @@ async fn count_requests(State(state): State<Core>, request: Request, next: Next)
 }
 
 async fn metrics_get(State(state): State<Core>) -> Response {
+    match state.store.delivery_backlog().await {
+        Ok(backlog) => state.metrics.backlog(&backlog, state.clock.now()),
+        Err(e) => log_error(&format!("metrics: the delivery queue: {e}")),
+    }
     if let Some(writeback) = &state.writeback {
         match state.store.pending_writes().await {
             Ok(pending) => {
@@ -211,6 +215,21 @@ async fn readyz_get(State(state): State<Core>) -> Response {
         },
         _ => serde_json::Value::Null,
     };
+    // Detail, not readiness: delivery late or failing is a warning (a
+    // mail server down must not take the pages away).
+    let deliveries = match database {
+        "ok" => match state.store.delivery_backlog().await {
+            Ok(backlog) => {
+                let report = crate::notify::queue::backlog_report(&backlog, state.clock.now());
+                if report["late"] == true {
+                    log_error(&format!("readiness: delivery is late: {report}"));
+                }
+                report
+            }
+            Err(_) => serde_json::Value::Null,
+        },
+        _ => serde_json::Value::Null,
+    };
     // Detail, not readiness: an instance suspecting pumping still serves.
     let counted = match database {
         "ok" => Some(crate::domain::budget::codes_last_hour(&state).await),
@@ -239,6 +258,7 @@ async fn readyz_get(State(state): State<Core>) -> Response {
         "database": database,
         "directory": directory,
         "directory_lockout": lockout,
+        "deliveries": deliveries,
         "codes_last_hour": messages,
     });
     (status, axum::Json(body)).into_response()

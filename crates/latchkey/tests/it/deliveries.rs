@@ -741,5 +741,31 @@ async fn a_mail_server_that_never_answers_holds_neither_the_reset_nor_the_texts(
             .is_some_and(|e| e.contains("did not finish within 3 s")),
         "{mail_row:?}"
     );
+    // Readiness tells the operator what waits, and once it waits too long
+    // that delivery is late, while the pages go on (200).
+    let ready = |page: crate::portal::Page| -> serde_json::Value {
+        serde_json::from_str(&page.body).unwrap()
+    };
+    let now = ready(browser.get(&portal, "/readyz").await);
+    assert_eq!(now["ready"], true, "{now}");
+    assert_eq!(now["deliveries"]["waiting"]["email"]["waiting"], 1, "{now}");
+    assert_eq!(now["deliveries"]["late"], false, "{now}");
+    portal.clock.advance(latchkey::notify::queue::LATE_SECONDS);
+    let later = ready(browser.get(&portal, "/readyz").await);
+    assert_eq!(later["deliveries"]["late"], true, "{later}");
+    assert_eq!(later["ready"], true, "{later}");
+    // And the metrics, for alerts.
+    let scraped = crate::portal::scrape(&portal).await;
+    assert!(
+        scraped.contains("latchkey_deliveries_waiting{channel=\"email\"} 1"),
+        "{scraped}"
+    );
+    let age = latchkey::notify::queue::LATE_SECONDS + 16;
+    assert!(
+        scraped.contains(&format!(
+            "latchkey_delivery_oldest_seconds{{channel=\"email\"}} {age}"
+        )),
+        "{scraped}"
+    );
     db.drop_db().await;
 }
