@@ -196,11 +196,15 @@ async fn set_password(
             let (_, failed) = change::after_change(&services.store, &told, &account, None, &queued)
                 .await
                 .map_err(|e| UsageError(e.to_string()))?;
-            for channel in failed {
-                eprintln!(
-                    "latchkey: warning: the notice by {} was not delivered",
-                    channel.as_str()
-                );
+            for not_told in failed {
+                let channel = not_told.channel.as_str();
+                if not_told.queued {
+                    eprintln!(
+                        "latchkey: the notice by {channel} is queued: it was not taken at once, and the server's delivery worker tries it again (`latchkey outbox --queue` shows it)"
+                    );
+                } else {
+                    eprintln!("latchkey: warning: the notice by {channel} was not delivered");
+                }
             }
             if !json {
                 println!("Password changed for {}.", account.username);

@@ -351,7 +351,7 @@ pub async fn after_change(
     account: &Account,
     keep: Option<&str>,
     queued: &[Queued],
-) -> Result<(u64, Vec<Channel>), StoreError> {
+) -> Result<(u64, Vec<super::NotTold>), StoreError> {
     let ended = store.end_sessions_of(account.id, keep).await?;
     let failed = match queued {
         [] => {

@@ -416,7 +416,7 @@ impl Told<'_> {
         account: &Account,
         notice: &Notice,
         also_phone: Option<&str>,
-    ) -> Result<Vec<Channel>, StoreError> {
+    ) -> Result<Vec<NotTold>, StoreError> {
         let phones = Told::phones(account, also_phone);
         let failures = (self.notifier)
             .tell(
@@ -436,7 +436,7 @@ impl Told<'_> {
         store: &Store,
         account: &Account,
         queued: &[Queued],
-    ) -> Result<Vec<Channel>, StoreError> {
+    ) -> Result<Vec<NotTold>, StoreError> {
         let failures = self.notifier.deliver(queued, self.context.now).await;
         self.failed(store, account, failures).await
     }
@@ -446,19 +446,36 @@ impl Told<'_> {
         store: &Store,
         account: &Account,
         failures: Vec<(Channel, crate::notify::SendError)>,
-    ) -> Result<Vec<Channel>, StoreError> {
+    ) -> Result<Vec<NotTold>, StoreError> {
         let mut failed = Vec::new();
         for (channel, e) in failures {
-            log_error(&format!("notice by {}: {e}", channel.as_str()));
-            let action = Action::NoticeFailed(channel).name();
-            let (now, address) = (self.context.now, self.context.address);
-            store
-                .record_event(now, self.actor, &action, Some(account.id), address)
-                .await?;
-            failed.push(channel);
+            // Not taken yet, and kept in the queue: its worker tries again,
+            // and raises the alarm only if it never goes.
+            let queued = self.notifier.queue.is_some()
+                && matches!(e, crate::notify::SendError::Unreachable(_));
+            if queued {
+                tracing::warn!(channel = channel.as_str(), error = %e, "a notice waits in the queue");
+            } else {
+                log_error(&format!("notice by {}: {e}", channel.as_str()));
+                let action = Action::NoticeFailed(channel).name();
+                let (now, address) = (self.context.now, self.context.address);
+                store
+                    .record_event(now, self.actor, &action, Some(account.id), address)
+                    .await?;
+            }
+            failed.push(NotTold { channel, queued });
         }
         Ok(failed)
     }
+}
+
+/// A notice not taken at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotTold {
+    pub channel: Channel,
+    /// Kept in the delivery queue, whose worker tries it again; otherwise
+    /// refused, or never queued (audited as `notice_failed.CHANNEL`).
+    pub queued: bool,
 }
 
 /// The account a session is for; a session without one (or whose account is

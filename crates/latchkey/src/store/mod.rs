@@ -241,7 +241,11 @@ async fn lock_for_migration(url: &str) -> Result<Option<std::fs::File>, StoreErr
     let options =
         SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
     let path = options.get_filename().to_path_buf();
-    if path.as_os_str() == ":memory:" || path.as_os_str().is_empty() {
+    // sqlx names `sqlite::memory:` `file:sqlx-in-memory-N`: no file, no lock.
+    let in_memory = path.as_os_str() == ":memory:"
+        || path.to_string_lossy().starts_with("file:sqlx-in-memory")
+        || url.contains("mode=memory");
+    if in_memory || path.as_os_str().is_empty() {
         return Ok(None);
     }
     let mut name = path.into_os_string();

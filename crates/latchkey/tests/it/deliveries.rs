@@ -257,7 +257,7 @@ async fn the_running_server_delivers_a_notice_queued_while_the_mail_server_was_d
     let run = latchkey_with_env(&args, input.as_bytes(), &env);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("notice by email was not delivered"),
+        run.stderr.contains("the notice by email is queued"),
         "{}",
         run.stderr
     );

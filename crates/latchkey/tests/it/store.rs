@@ -718,3 +718,22 @@ fn processes_opening_a_new_sqlite_file_at_once_all_succeed() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_database_in_memory_leaves_no_lock_file_behind() {
+    // `config check` opens one in the operator's current directory.
+    let stray = || {
+        std::fs::read_dir(".")
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("file:sqlx-in-memory"))
+            .collect::<Vec<_>>()
+    };
+    for name in stray() {
+        let _ = std::fs::remove_file(name);
+    }
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    store.close().await;
+    assert_eq!(stray(), Vec::<String>::new());
+}
