@@ -420,6 +420,48 @@ pub fn code_from(method: &str, account: &Account, minutes: i64) -> String {
         .code_from(account, minutes)
 }
 
+/// Where the code to type comes from, told as it stands: "we texted" only
+/// once the provider took the text (or the call); while the queue still
+/// tries it, or after it gave up, the truth and the other ways.
+pub async fn code_told(core: &Core, account: &Account, method: Method) -> Result<String, Error> {
+    let minutes = core.server.code_minutes;
+    if method == Method::App {
+        return Ok(method.code_from(account, minutes));
+    }
+    let state = core.store.last_code_state(account.id).await?;
+    let phone = account
+        .phone
+        .as_deref()
+        .map(crate::model::account::mask_phone)
+        .unwrap_or_default();
+    let (what, helpdesk) = (
+        if method == Method::Call {
+            "the call to"
+        } else {
+            "the text to"
+        },
+        &core.site.helpdesk.phone,
+    );
+    Ok(match state.as_deref() {
+        Some("pending") => format!(
+            "We could not hand {what} {phone} to our provider yet, so your code may not come. We keep trying while it is valid ({minutes} minutes). If it does not come, choose another way below, or call the help desk at {helpdesk}."
+        ),
+        Some("expired") => format!(
+            "{} {phone} could not be sent. Choose another way below, or call the help desk at {helpdesk}.",
+            capitalized(what)
+        ),
+        _ => method.code_from(account, minutes),
+    })
+}
+
+fn capitalized(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A code sent (`tag`) or awaited from the app, living `code_minutes`.
 pub fn new_code(
     core: &Core,

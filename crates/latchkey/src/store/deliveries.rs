@@ -149,6 +149,18 @@ impl Store {
         delivery(&row).map(Some)
     }
 
+    /// The state (`pending`, `sent`, or `expired`: given up) of the newest
+    /// code queued for `account_id`: whether it went out.
+    pub async fn last_code_state(&self, account_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT state FROM deliveries WHERE account_id = $1 AND kind = 'code' \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// How many rows wait to be sent (and the oldest one's time queued),
     /// per channel: the queue's depth and age for `/metrics` and `/readyz`.
     pub async fn delivery_backlog(&self) -> Result<Vec<Backlog>, StoreError> {

@@ -293,7 +293,7 @@ async fn show_step(
                 .code
                 .as_ref()
                 .map_or(Method::Text, |code| code.method);
-            let sent_to = method.code_from(&account, state.server.code_minutes);
+            let sent_to = crate::domain::code::code_told(state, &account, method).await?;
             render(
                 &CodePage {
                     site,

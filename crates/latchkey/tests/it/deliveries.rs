@@ -322,6 +322,14 @@ async fn a_code_the_text_provider_did_not_take_is_sent_by_the_queue_while_it_liv
     let page = up_to_the_code(&mut browser, &portal, "ada", "sms").await;
     assert_eq!(page.heading(), "Enter your code", "{}", page.body);
     assert_eq!(count(&db.url, "outbox").await, 0, "not taken yet");
+    // The page says so, and offers the other ways: never "we texted".
+    assert!(!page.body.contains("We texted"), "{}", page.body);
+    assert!(
+        page.body.contains("We could not hand the text to")
+            && page.body.contains("Choose another way"),
+        "{}",
+        page.body
+    );
     let ada = portal.store.find_account("ada").await.unwrap().unwrap();
     let rows = portal.store.deliveries(Some(ada.id), 10).await.unwrap();
     assert_eq!(
@@ -339,6 +347,8 @@ async fn a_code_the_text_provider_did_not_take_is_sent_by_the_queue_while_it_liv
         deliver_due(&portal, &key, &mail, "worker-b").await,
         [Tried::Sent]
     );
+    let page = browser.get(&portal, "/reset").await;
+    assert!(page.body.contains("We texted a code to"), "{}", page.body);
     let code = latest_code(&portal.store).await;
     let page = browser
         .post(&portal, "/reset/code", &[("code", &code)])
@@ -351,7 +361,8 @@ async fn a_code_is_never_sent_after_it_expired() {
     let db = TestDb::sqlite("deliveries_code_expired");
     let key = SecretKey::random();
     let (down, portal) = texts_down(&db, &key).await;
-    up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
     down.store(false, Ordering::SeqCst);
     portal
         .clock
@@ -374,6 +385,13 @@ async fn a_code_is_never_sent_after_it_expired() {
         count(&db.url, "audit_events WHERE action LIKE '%undelivered%'").await,
         0,
         "the person asks for another: no alarm"
+    );
+    // The page tells the person it was not sent.
+    let page = browser.get(&portal, "/reset").await;
+    assert!(
+        page.body.contains("The text to") && page.body.contains("could not be sent"),
+        "{}",
+        page.body
     );
 }
 

@@ -267,18 +267,19 @@ pub async fn sign_out(core: &Core, caller: &Caller, session: &AccountSession) ->
     Ok(())
 }
 
-/// Where the second factor's code comes from, once one is on its way.
-pub fn factor_code_from(
+/// Where the second factor's code comes from, once one is on its way,
+/// told as it stands ([`crate::domain::code::code_told`]).
+pub async fn factor_code_from(
+    core: &Core,
     session: &AccountSession,
     account: &Account,
-    minutes: i64,
-) -> Option<String> {
-    match &session.code {
+) -> Result<Option<String>, Error> {
+    Ok(match &session.code {
         Some(code) if code.purpose == CodeUse::SignIn => {
-            Some(code.method.code_from(account, minutes))
+            Some(crate::domain::code::code_told(core, account, code.method).await?)
         }
         _ => None,
-    }
+    })
 }
 
 /// Sends a second-factor code by the chosen method (or, for the app, waits

@@ -328,7 +328,7 @@ async fn verify_page(
             signing_in: session.stage == Stage::Factor,
             next: next.as_str(),
             options,
-            code_from: person::factor_code_from(session, &account, state.server.code_minutes),
+            code_from: person::factor_code_from(state, session, &account).await?,
         },
         status,
     ))

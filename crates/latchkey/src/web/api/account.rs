@@ -108,7 +108,7 @@ async fn account_state(
     };
     let methods = state.store.methods(account.id).await?;
     let has_authenticator = methods.iter().any(|m| m.kind == "totp");
-    let code_from = person::factor_code_from(&session, &account, state.server.code_minutes);
+    let code_from = person::factor_code_from(state, &session, &account).await?;
     let pending = person::pending_phone(&session);
     let stage = session.stage;
     let who = person::SignedIn {

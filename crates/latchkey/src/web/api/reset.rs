@@ -129,7 +129,7 @@ async fn reset_state(
                 .code
                 .as_ref()
                 .map_or(Method::Text, |code| code.method);
-            code = Some(method.code_from(&account, state.server.code_minutes));
+            code = Some(crate::domain::code::code_told(state, &account, method).await?);
         }
         Step::Password => {
             // The person's own rules, as the page shows them.
