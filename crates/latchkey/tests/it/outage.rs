@@ -5,6 +5,8 @@
 //! PostgreSQL behind a proxy the test can cut (SQLite cannot go away).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -18,7 +20,7 @@ use tokio::sync::Mutex;
 use tower::ServiceExt;
 
 use crate::portal::{Browser, OLD_PASSWORD, Portal, latest_code, portal, up_to_the_code};
-use crate::support::TestDb;
+use crate::support::{TempDir, TestDb};
 
 /// A TCP proxy to the database that can be cut: open connections close
 /// and new ones are closed as soon as they are accepted.
@@ -94,6 +96,21 @@ async fn answer_within_two_seconds(
     (status, retry, String::from_utf8_lossy(&body).into_owned())
 }
 
+/// What takes the database away and brings it back.
+trait Outage {
+    async fn go(&self);
+    async fn back(&self);
+}
+
+impl Outage for Proxy {
+    async fn go(&self) {
+        self.cut().await;
+    }
+    async fn back(&self) {
+        self.restore();
+    }
+}
+
 #[tokio::test]
 async fn a_database_gone_away_is_a_try_again_page_within_two_seconds() {
     let Some(db) = TestDb::postgres("outage").await else {
@@ -108,38 +125,60 @@ async fn a_database_gone_away_is_a_try_again_page_within_two_seconds() {
     let proxy = Proxy::start(target.to_owned()).await;
     let through = db.reached_at(format!("postgres://{user}@{}/{name}", proxy.address));
     let portal = portal(&through, &SecretKey::random()).await;
-    let (status, _, _) = get_within_two_seconds(&portal, "/readyz").await;
-    assert_eq!(status, StatusCode::OK);
+    through_an_outage(&portal, &proxy).await;
+    portal.store.close().await;
+    db.drop_db().await;
+}
 
-    // Ada is at her reset's password step when the database goes.
+#[tokio::test]
+async fn a_postgresql_server_stopped_and_started_again_under_the_portal() {
+    // A cluster of the test's own: the machine's server is never stopped.
+    let Some(cluster) = PrivateCluster::start("outage-stop") else {
+        return;
+    };
+    let url = cluster.url();
+    let db = TestDb::postgres_at(&url);
+    let portal = portal(&db, &SecretKey::random()).await;
+    through_an_outage(&portal, &cluster).await;
+    portal.store.close().await;
+}
+
+/// Ada at her reset's password step when the database goes: every page and
+/// the API answer 503 with `Retry-After` within two seconds, readiness says
+/// so, liveness does not; once it is back she finishes where she was.
+async fn through_an_outage(portal: &Portal, outage: &impl Outage) {
+    let (status, _, _) = get_within_two_seconds(portal, "/readyz").await;
+    assert_eq!(status, StatusCode::OK);
     let mut browser = Browser::default();
-    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    up_to_the_code(&mut browser, portal, "ada", "sms").await;
     let code = latest_code(&portal.store).await;
     let page = browser
-        .post(&portal, "/reset/code", &[("code", &code)])
+        .post(portal, "/reset/code", &[("code", &code)])
         .await;
     assert_eq!(page.heading(), "Choose a new password", "{}", page.body);
     let ada = portal.store.find_account("ada").await.unwrap().unwrap();
-    proxy.cut().await;
+    outage.go().await;
 
     for path in ["/reset", "/signin"] {
-        let (status, retry, body) = get_within_two_seconds(&portal, path).await;
+        let (status, retry, body) = get_within_two_seconds(portal, path).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {body}");
         assert_eq!(retry.as_deref(), Some("60"), "{path}");
         assert!(body.contains("Try again in a minute"), "{path}: {body}");
     }
-    let (status, _, body) = get_within_two_seconds(&portal, "/readyz").await;
+    let (status, _, body) = get_within_two_seconds(portal, "/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert!(body.contains(r#""database":"unreachable""#), "{body}");
+    let (status, _, _) = get_within_two_seconds(portal, "/healthz").await;
+    assert_eq!(status, StatusCode::OK, "the process is alive");
     let start = Request::post("/api/v1/reset").body(Body::empty()).unwrap();
-    let (status, retry, body) = answer_within_two_seconds(&portal, start).await;
+    let (status, retry, body) = answer_within_two_seconds(portal, start).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(retry.as_deref(), Some("60"));
     assert!(body.contains(r#""error":"unavailable""#), "{body}");
     let new = "Qz7#vRt!kP2mWx";
     let page = browser
         .post(
-            &portal,
+            portal,
             "/reset/password",
             &[("password", new), ("confirm", new)],
         )
@@ -152,8 +191,8 @@ async fn a_database_gone_away_is_a_try_again_page_within_two_seconds() {
     );
 
     // Back: nothing was half-made, and Ada finishes where she was.
-    proxy.restore();
-    let (status, _, _) = get_within_two_seconds(&portal, "/readyz").await;
+    outage.back().await;
+    let (status, _, _) = get_within_two_seconds(portal, "/readyz").await;
     assert_eq!(status, StatusCode::OK);
     let hasher = &portal.hasher;
     assert!(
@@ -163,7 +202,7 @@ async fn a_database_gone_away_is_a_try_again_page_within_two_seconds() {
     );
     let page = browser
         .post(
-            &portal,
+            portal,
             "/reset/password",
             &[("password", new), ("confirm", new)],
         )
@@ -174,6 +213,149 @@ async fn a_database_gone_away_is_a_try_again_page_within_two_seconds() {
             .await
             .unwrap()
     );
-    portal.store.close().await;
-    db.drop_db().await;
+}
+
+/// A PostgreSQL cluster of one test's own, on a port of its own, made with
+/// the machine's `initdb` and run by `pg_ctl` (as the `postgres` user when
+/// the tests run as root, which PostgreSQL refuses to be).
+struct PrivateCluster {
+    dir: TempDir,
+    bin: PathBuf,
+    port: u16,
+}
+
+impl PrivateCluster {
+    /// `None` only outside CI where PostgreSQL's server is not installed.
+    fn start(test: &str) -> Option<PrivateCluster> {
+        let newest = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path().join("bin"))
+            .filter(|bin| bin.join("initdb").exists())
+            .max();
+        let Some(bin) = newest else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install PostgreSQL's server (scripts/test does)"
+            );
+            eprintln!("{test}: no initdb; the stopped-server test is skipped");
+            return None;
+        };
+        let dir = TempDir::new(test);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let cluster = PrivateCluster { dir, bin, port };
+        cluster.hand_to_postgres();
+        let data = cluster.data();
+        cluster.run(
+            "initdb",
+            &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"],
+        );
+        cluster.start_again();
+        Some(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.0.join("data").display().to_string()
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Runs one of PostgreSQL's programs, as `postgres` when we are root.
+    fn run(&self, program: &str, args: &[&str]) {
+        let program = self.bin.join(program);
+        let mut command = if running_as_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(&program);
+            command
+        } else {
+            Command::new(&program)
+        };
+        let output = command
+            .args(args)
+            .output()
+            .expect("PostgreSQL's programs run");
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            program.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    fn pg_ctl(&self, args: &[&str]) {
+        let data = self.data();
+        let mut all = vec!["-D", data.as_str(), "-w"];
+        all.extend_from_slice(args);
+        self.run("pg_ctl", &all);
+    }
+
+    fn start_again(&self) {
+        let log = self.dir.0.join("server.log").display().to_string();
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.0.display()
+        );
+        self.pg_ctl(&["-l", &log, "-o", &options, "start"]);
+    }
+
+    fn stop(&self) {
+        self.pg_ctl(&["-m", "fast", "stop"]);
+    }
+
+    /// The folder is the `postgres` user's, so that its server may write it.
+    fn hand_to_postgres(&self) {
+        if !running_as_root() {
+            return;
+        }
+        let id = |flag: &str| -> u32 {
+            let output = Command::new("id")
+                .args([flag, "postgres"])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&output.stdout)
+                .trim()
+                .parse()
+                .unwrap()
+        };
+        std::os::unix::fs::chown(&self.dir.0, Some(id("-u")), Some(id("-g"))).unwrap();
+    }
+}
+
+impl Outage for PrivateCluster {
+    async fn go(&self) {
+        self.stop();
+    }
+    async fn back(&self) {
+        self.start_again();
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = Command::new(self.bin.join("pg_ctl"))
+            .args(["-D", &data, "-m", "immediate", "stop"])
+            .output();
+        if running_as_root() {
+            let _ = Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(self.bin.join("pg_ctl"))
+                .args(["-D", &data, "-m", "immediate", "stop"])
+                .output();
+        }
+    }
+}
+
+/// The effective user is root: `/proc/self` belongs to it.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
 }

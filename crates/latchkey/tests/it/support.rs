@@ -148,6 +148,17 @@ impl TestDb {
 
     /// The same database reached at `url` (through a proxy, say): dropping
     /// this one drops nothing.
+    /// A database of a server the test runs itself (nothing to drop).
+    pub fn postgres_at(url: &str) -> TestDb {
+        TestDb {
+            label: "postgres",
+            url: url.to_owned(),
+            admin_url: None,
+            name: String::new(),
+            _dir: None,
+        }
+    }
+
     pub fn reached_at(&self, url: String) -> TestDb {
         TestDb {
             label: self.label,
