@@ -70,10 +70,28 @@ fn challenge_source(bind: &str) -> Result<Box<dyn ChallengeSource>, UsageError> 
     Ok(Box::new(RandomChallenges))
 }
 
+/// Opens the database, waiting up to `database.start_wait_seconds` for one
+/// that cannot be reached yet: a server restarted while its database also
+/// restarts comes up when the database does, rather than exiting and
+/// leaving that to whatever supervises it. A wrong URL, a database from a
+/// newer version or a failed migration is an error at once.
 async fn open_store(config: &LoadedConfig) -> Result<Store, UsageError> {
-    Store::open(&config.config.database.url)
-        .await
-        .map_err(|e| UsageError(e.to_string()))
+    let settings = &config.config.database;
+    let give_up =
+        std::time::Instant::now() + std::time::Duration::from_secs(settings.start_wait_seconds);
+    let statements = std::time::Duration::from_secs(settings.statement_timeout_seconds);
+    let mut pause = std::time::Duration::from_millis(250);
+    loop {
+        match Store::open_with_deadline(&settings.url, statements).await {
+            Ok(store) => return Ok(store),
+            Err(e) if crate::store::unavailable(&e) && std::time::Instant::now() < give_up => {
+                tracing::warn!("database: {e}; trying again in {} ms", pause.as_millis());
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_secs(5));
+            }
+            Err(e) => return Err(UsageError(e.to_string())),
+        }
+    }
 }
 
 pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageError> {

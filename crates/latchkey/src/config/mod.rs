@@ -150,12 +150,21 @@ pub enum LogFormat {
 pub struct DatabaseConfig {
     /// `sqlite://FILE` (created if missing) or `postgres://USER@HOST/DB`.
     pub url: String,
+    /// How long `serve` keeps trying a database it cannot reach when it
+    /// starts (a server restarted while the database is restarting too),
+    /// before it gives up: 0 gives up at once.
+    pub start_wait_seconds: u64,
+    /// The longest one statement may run on PostgreSQL before it is
+    /// cancelled and the request answered "try again in a minute".
+    pub statement_timeout_seconds: u64,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
         DatabaseConfig {
             url: "sqlite://latchkey.db".into(),
+            start_wait_seconds: 60,
+            statement_timeout_seconds: 10,
         }
     }
 }

@@ -420,6 +420,29 @@ pub fn code_from(method: &str, account: &Account, minutes: i64) -> String {
         .code_from(account, minutes)
 }
 
+/// Where a sent code stands: what a page may say of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeDelivery {
+    /// The provider took it (or nothing says otherwise).
+    Sent,
+    /// The provider did not take it yet; the queue keeps trying while the
+    /// code lives.
+    Waiting,
+    /// The queue gave up on it.
+    Failed,
+}
+
+/// Where the last code sent for `account_id` stands.
+pub async fn code_delivery(core: &Core, account_id: i64) -> Result<CodeDelivery, Error> {
+    Ok(
+        match core.store.last_code_state(account_id).await?.as_deref() {
+            Some("pending") => CodeDelivery::Waiting,
+            Some("expired") => CodeDelivery::Failed,
+            _ => CodeDelivery::Sent,
+        },
+    )
+}
+
 /// Where the code to type comes from, told as it stands: "we texted" only
 /// once the provider took the text (or the call); while the queue still
 /// tries it, or after it gave up, the truth and the other ways.
@@ -428,7 +451,6 @@ pub async fn code_told(core: &Core, account: &Account, method: Method) -> Result
     if method == Method::App {
         return Ok(method.code_from(account, minutes));
     }
-    let state = core.store.last_code_state(account.id).await?;
     let phone = account
         .phone
         .as_deref()
@@ -442,15 +464,15 @@ pub async fn code_told(core: &Core, account: &Account, method: Method) -> Result
         },
         &core.site.helpdesk.phone,
     );
-    Ok(match state.as_deref() {
-        Some("pending") => format!(
+    Ok(match code_delivery(core, account.id).await? {
+        CodeDelivery::Waiting => format!(
             "We could not hand {what} {phone} to our provider yet, so your code may not come. We keep trying while it is valid ({minutes} minutes). If it does not come, choose another way below, or call the help desk at {helpdesk}."
         ),
-        Some("expired") => format!(
+        CodeDelivery::Failed => format!(
             "{} {phone} could not be sent. Choose another way below, or call the help desk at {helpdesk}.",
             capitalized(what)
         ),
-        _ => method.code_from(account, minutes),
+        CodeDelivery::Sent => method.code_from(account, minutes),
     })
 }
 

@@ -75,6 +75,10 @@ pub struct Store {
 
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// The longest a statement runs on PostgreSQL unless the configuration
+/// says otherwise (`database.statement_timeout_seconds`).
+pub const STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How long a request waits for a connection. Short: when the database is
 /// gone, a person is told to come back in a minute within two seconds
 /// (`Error::Unavailable`, 503 with `Retry-After`), rather than waiting for
@@ -97,11 +101,12 @@ pub fn unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
                 | sqlx::Error::Io(_)
                 | sqlx::Error::Tls(_)
                 | sqlx::Error::WorkerCrashed => true,
-                // PostgreSQL's connection exceptions (08…), and its shutting
-                // down or starting up (57P01–57P03).
-                sqlx::Error::Database(e) => e
-                    .code()
-                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+                // PostgreSQL's connection exceptions (08…), its shutting
+                // down or starting up (57P01–57P03), and a statement it
+                // cancelled past its deadline (57014).
+                sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+                    code.starts_with("08") || code.starts_with("57P0") || code == "57014"
+                }),
                 _ => false,
             };
         }
@@ -114,6 +119,17 @@ impl Store {
     /// Opens (creating an SQLite file if missing) and migrates the database.
     /// A database migrated by a newer Latchkey is refused.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with_deadline(url, STATEMENT_TIMEOUT).await
+    }
+
+    /// [`Store::open`], with PostgreSQL told to cancel any statement that
+    /// runs longer than `deadline` (a lock never released, a query gone
+    /// wrong): a request then fails as [`unavailable`] rather than waiting
+    /// with the person. SQLite waits on a lock at most its busy timeout.
+    pub async fn open_with_deadline(
+        url: &str,
+        deadline: std::time::Duration,
+    ) -> Result<Store, StoreError> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -128,7 +144,7 @@ impl Store {
         };
         // One direct attempt first: the pool would retry a refused connection
         // until its timeout and then report only that it timed out.
-        let probe = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url))
+        let mut probe = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url))
             .await
             .map_err(|_| {
                 StoreError::Connect(format!(
@@ -137,7 +153,6 @@ impl Store {
                 ))
             })?
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        probe.close().await?;
         let pool = AnyPoolOptions::new()
             // Each connection to an in-memory SQLite database is a database of
             // its own: one connection, so there is one database.
@@ -147,6 +162,15 @@ impl Store {
                 Backend::Postgres => 10,
             })
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres {
+                        let set = format!("SET statement_timeout = {}", deadline.as_millis());
+                        sqlx::Executor::execute(&mut *connection, set.as_str()).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&url)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
@@ -167,7 +191,14 @@ impl Store {
             Backend::Sqlite => lock_for_migration(&url).await?,
             Backend::Postgres => None,
         };
-        migrator.run(&pool).await.map_err(|e| match e {
+        // PostgreSQL's migrations run on the first connection, which has no
+        // statement deadline: a migration of a large table may take minutes.
+        let migrated = match backend {
+            Backend::Postgres => migrator.run(&mut probe).await,
+            Backend::Sqlite => migrator.run(&pool).await,
+        };
+        probe.close().await?;
+        migrated.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(version) => StoreError::Migrate(format!(
                 "the database has migration {version}, which this Latchkey does not know: it was \
                  written by a newer version"

@@ -356,6 +356,52 @@ async fn a_code_the_text_provider_did_not_take_is_sent_by_the_queue_while_it_liv
     assert_eq!(page.heading(), "Choose a new password", "{}", page.body);
 }
 
+/// The phone being registered: its page says "we texted" only once the
+/// provider took the text, and says how to go on while it did not.
+#[tokio::test]
+async fn the_phone_page_says_a_code_waits_until_the_provider_takes_it() {
+    let db = TestDb::sqlite("deliveries_phone_code");
+    let key = SecretKey::random();
+    let (down, portal) = texts_down(&db, &key).await;
+    down.store(false, Ordering::SeqCst);
+    let mut browser = Browser::default();
+    let page = crate::account::sign_in_ada(&mut browser, &portal).await;
+    assert_eq!(page.heading(), "Your account", "{}", page.body);
+
+    down.store(true, Ordering::SeqCst);
+    let page = browser
+        .post(
+            &portal,
+            "/account/phone",
+            &[("phone", "(202) 555-0177"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(page.heading(), "Enter your code", "{}", page.body);
+    assert!(!page.body.contains("We texted"), "{}", page.body);
+    assert!(
+        page.body.contains("We could not hand the text to")
+            && page.body.contains("send a new code below"),
+        "{}",
+        page.body
+    );
+
+    down.store(false, Ordering::SeqCst);
+    portal.clock.advance(16);
+    let mail = Outbox::new(portal.store.clone());
+    assert!(
+        deliver_due(&portal, &key, &mail, "worker-b")
+            .await
+            .contains(&Tried::Sent)
+    );
+    let page = browser.get(&portal, "/account/phone").await;
+    assert!(page.body.contains("We texted a code to"), "{}", page.body);
+    let code = latest_code(&portal.store).await;
+    let page = browser
+        .post(&portal, "/account/phone/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Your account", "{}", page.body);
+}
+
 #[tokio::test]
 async fn a_code_is_never_sent_after_it_expired() {
     let db = TestDb::sqlite("deliveries_code_expired");

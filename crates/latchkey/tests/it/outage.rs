@@ -15,10 +15,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use latchkey::domain::change::verify_password;
 use latchkey::secrets::SecretKey;
+use latchkey::store::Store;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Mutex;
 use tower::ServiceExt;
 
+use crate::cli_serve::{http_get, serve_demo, terminate};
 use crate::portal::{Browser, OLD_PASSWORD, Portal, latest_code, portal, up_to_the_code};
 use crate::support::{TempDir, TestDb};
 
@@ -141,6 +143,73 @@ async fn a_postgresql_server_stopped_and_started_again_under_the_portal() {
     let portal = portal(&db, &SecretKey::random()).await;
     through_an_outage(&portal, &cluster).await;
     portal.store.close().await;
+}
+
+/// A statement the database does not finish within the deadline (here a
+/// table another session holds) is cancelled and told as "unavailable",
+/// a 503 to come back in a minute, rather than waited on.
+#[tokio::test]
+async fn a_statement_past_its_deadline_is_cancelled_as_unavailable() {
+    use sqlx::Connection;
+    let Some(db) = TestDb::postgres("outage_deadline").await else {
+        return;
+    };
+    let store = Store::open_with_deadline(&db.url, Duration::from_millis(500))
+        .await
+        .unwrap();
+    let mut holder = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut holder).await.unwrap();
+    sqlx::query("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let answered = tokio::time::timeout(Duration::from_secs(3), store.find_account("ada"))
+        .await
+        .expect("an answer within the deadline, not a wait on the lock");
+    let error = answered.expect_err("the statement was cancelled");
+    assert!(latchkey::store::unavailable(&error), "{error}");
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    assert!(store.find_account("ada").await.is_ok(), "and works again");
+    holder.close().await.unwrap();
+    store.close().await;
+    db.drop_db().await;
+}
+
+/// A server started (or restarted) while its database is away waits for it
+/// (`database.start_wait_seconds`) and serves once it is back, instead of
+/// exiting: the surge harness restarts an instance during an outage.
+#[tokio::test]
+async fn a_server_started_while_the_database_is_away_serves_once_it_is_back() {
+    let Some(db) = TestDb::postgres("outage_start").await else {
+        return;
+    };
+    let (host, name) = db
+        .url
+        .trim_start_matches("postgres://")
+        .split_once('/')
+        .unwrap();
+    let (user, target) = host.split_once('@').unwrap();
+    let proxy = Proxy::start(target.to_owned()).await;
+    proxy.cut().await;
+    let through = format!("postgres://{user}@{}/{name}", proxy.address);
+    let starting = tokio::task::spawn_blocking(move || serve_demo(&through, &[]));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        !starting.is_finished(),
+        "the server waits for its database, neither serving nor exiting"
+    );
+    proxy.restore();
+    let (mut server, base, _lines) = tokio::time::timeout(Duration::from_secs(30), starting)
+        .await
+        .expect("serving within 30 s of the database's return")
+        .expect("the server started rather than exiting");
+    let address = base.trim_start_matches("http://").to_owned();
+    let ready = tokio::task::spawn_blocking(move || http_get(&address, "/readyz"))
+        .await
+        .unwrap();
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    terminate(&mut server);
+    db.drop_db().await;
 }
 
 /// Ada at her reset's password step when the database goes: every page and

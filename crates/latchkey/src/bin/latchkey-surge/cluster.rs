@@ -17,6 +17,13 @@ pub(crate) struct Cluster {
     pub(crate) instances: Vec<Mutex<Instance>>,
 }
 
+/// The last lines of an instance's log, for an error that says why.
+fn log_tail(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
 pub(crate) fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
@@ -48,20 +55,28 @@ impl Cluster {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("starting {}: {e}", self.binary.display()))?;
-        instance.child = Some(child);
         let ready = format!("{}/readyz", Cluster::url(instance.port));
         let client = reqwest::Client::new();
+        let log = self.log_dir.join(format!("instance-{index}.log"));
+        let mut child = child;
         for _ in 0..300 {
             if let Ok(answer) = client.get(&ready).send().await
                 && answer.status().is_success()
             {
+                instance.child = Some(child);
                 return Ok(());
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!(
+                    "instance {index} stopped while starting ({status}); the end of its log:\n{}",
+                    log_tail(&log)
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Err(format!(
-            "instance {index} did not become ready (see its log in {})",
-            self.log_dir.display()
+            "instance {index} did not become ready in 30 s; the end of its log:\n{}",
+            log_tail(&log)
         ))
     }
 

@@ -1,6 +1,7 @@
 //! `/account/phone`: register, replace or remove the phone codes go to.
 
 use super::*;
+use crate::domain::code::{CodeDelivery, code_delivery};
 use crate::model::method::Method;
 
 #[derive(Template)]
@@ -14,6 +15,8 @@ struct PhonePage<'a> {
     pending: Option<String>,
     /// The code for it comes by a call, not a text.
     by_call: bool,
+    /// Whether the provider took that code yet.
+    delivery: CodeDelivery,
     typed: &'a str,
     minutes: i64,
 }
@@ -22,24 +25,35 @@ pub async fn phone_get(State(state): State<Core>, who: SignedIn) -> Result<Respo
     if !person::factor_is_fresh(&state, &who) {
         return Ok(verify_first(Next::Phone));
     }
-    Ok(phone_page(&state, &who, None, ""))
+    phone_page(&state, &who, None, "").await
 }
 
-fn phone_page(state: &Core, who: &SignedIn, error: Option<String>, typed: &str) -> Response {
+async fn phone_page(
+    state: &Core,
+    who: &SignedIn,
+    error: Option<String>,
+    typed: &str,
+) -> Result<Response, WebError> {
     let status = status_for(&error);
-    render(
+    let pending = person::pending_phone(&who.session);
+    let delivery = match pending {
+        Some(_) => code_delivery(state, who.account.id).await?,
+        None => CodeDelivery::Sent,
+    };
+    Ok(render(
         &PhonePage {
             site: &state.site,
             csrf: &who.session.csrf,
             error,
             current: who.account.phone.as_deref().map(mask_phone),
-            pending: person::pending_phone(&who.session),
+            pending,
             by_call: (who.session.code.as_ref()).is_some_and(|code| code.method == Method::Call),
+            delivery,
             typed,
             minutes: state.server.code_minutes,
         },
         status,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -71,7 +85,7 @@ pub async fn phone_post(
         &who,
         outcome,
         "/account/phone",
-        async |who, error, _| Ok(phone_page(&state, &who, error, form.phone.trim())),
+        async |who, error, _| phone_page(&state, &who, error, form.phone.trim()).await,
     )
     .await
 }
@@ -88,7 +102,7 @@ pub async fn phone_confirm_post(
         &who,
         outcome,
         "/account?done=phone",
-        async |who, error, _| Ok(phone_page(&state, &who, error, "")),
+        async |who, error, _| phone_page(&state, &who, error, "").await,
     )
     .await
 }
