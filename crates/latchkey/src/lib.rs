@@ -9,6 +9,7 @@ pub mod config;
 pub mod directory;
 pub mod domain;
 pub mod hashing;
+pub mod i18n;
 pub mod metrics;
 pub mod model;
 pub mod network;

@@ -107,6 +107,38 @@ pub struct Logo {
     pub content_type: &'static str,
 }
 
+/// `[site]`: the campus's language and clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The language of a person whose browser names none we speak (`en`, `es`).
+    pub language: crate::i18n::Lang,
+    /// The campus's time zone (IANA, `America/Chicago`), in which every
+    /// time is shown to people; unset, the server's own.
+    pub time_zone: Option<String>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            language: crate::i18n::Lang::En,
+            time_zone: None,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// The time zone named, or the server's; an unknown name is an error.
+    pub fn zone(&self) -> Result<jiff::tz::TimeZone, String> {
+        match &self.time_zone {
+            Some(name) => jiff::tz::TimeZone::get(name).map_err(|_| {
+                format!("site.time_zone: {name:?} is not a time zone (write one such as \"America/Chicago\")")
+            }),
+            None => Ok(jiff::tz::TimeZone::system()),
+        }
+    }
+}
+
 /// Every page's surroundings.
 pub struct Site {
     pub helpdesk: HelpdeskConfig,
@@ -116,6 +148,10 @@ pub struct Site {
     pub demo: bool,
     /// The help desk's number for `tel:` links, in `+1…` form.
     pub helpdesk_tel: String,
+    /// The language of a person whose browser names none we speak.
+    pub language: crate::i18n::Lang,
+    /// The campus's time zone: every time shown to people is in it.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Site {
@@ -127,7 +163,21 @@ impl Site {
             logo: None,
             demo,
             helpdesk_tel,
+            language: crate::i18n::Lang::En,
+            zone: jiff::tz::TimeZone::system(),
         }
+    }
+
+    /// The same site speaking `config`'s language on its clock.
+    pub fn with_locale(mut self, config: &SiteConfig) -> Result<Site, String> {
+        self.language = config.language;
+        self.zone = config.zone()?;
+        Ok(self)
+    }
+
+    /// `unix` on the campus's clock, in `lang`'s words, as seen at `now`.
+    pub fn clock_time(&self, lang: crate::i18n::Lang, unix: i64, now: i64) -> String {
+        crate::i18n::clock_time(lang, &self.zone, unix, now)
     }
 
     /// The same site with its logo, read from the configured file.

@@ -10,6 +10,8 @@
   const status = document.getElementById("rules-status");
   const confirmStatus = document.getElementById("confirm-status");
   const before = status.textContent; // "9 rules to meet; …"
+  // The words, in the page's language, from the page itself.
+  const words = document.getElementById("rules").dataset;
   let timer = null;
   let asked = 0;
 
@@ -23,7 +25,7 @@
     const state = item.querySelector(".state");
     item.classList.toggle("met", met === true);
     item.classList.toggle("unmet", met === false);
-    if (state) state.textContent = met === true ? " (met)" : met === false ? " (not met)" : " (checked when you submit)";
+    if (state) state.textContent = " " + (met === true ? words.met : met === false ? words.unmet : words.unchecked);
   }
 
   async function check() {
@@ -51,9 +53,9 @@
     if (password.value === "") {
       say(status, before);
     } else if (unmet > 0) {
-      say(status, unmet + (unmet === 1 ? " rule is" : " rules are") + " not met yet.");
+      say(status, unmet === 1 ? words.unmetOne : words.unmetOther.replace("{n}", unmet));
     } else {
-      say(status, verdict.confirmed ? "All rules are met and both passwords match." : "All rules are met. Type it again below.");
+      say(status, verdict.confirmed ? words.allMetConfirmed : words.allMet);
     }
   }
 
@@ -62,7 +64,7 @@
     const mismatch = confirm.value !== "" && confirm.value !== password.value;
     const partial = mismatch && password.value.startsWith(confirm.value);
     confirm.setAttribute("aria-invalid", mismatch && !partial ? "true" : "false");
-    say(confirmStatus, mismatch && !partial ? "The two passwords do not match yet." : "");
+    say(confirmStatus, mismatch && !partial ? words.differ : "");
   }
 
   function soon() {

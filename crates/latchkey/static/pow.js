@@ -63,6 +63,6 @@
     // Not found yet: wait for it, saying so, then send.
     event.preventDefault();
     waiting = true;
-    if (status) status.textContent = "One moment: your browser is checking that you are a person…";
+    if (status) status.textContent = status.dataset.checking;
   });
 })();

@@ -323,6 +323,7 @@ fn site(settings: &crate::config::Config, demo: bool) -> Result<Site, UsageError
     }
     let mut site = Site::new(settings.helpdesk.clone(), branding, demo)
         .with_logo()
+        .and_then(|site| site.with_locale(&settings.site))
         .map_err(UsageError)?;
     if sample {
         site.logo = Some(crate::site::Logo {

@@ -34,6 +34,7 @@ pub struct Config {
     pub directory: crate::directory::DirectoryConfig,
     pub network: crate::network::NetworkConfig,
     pub branding: crate::site::BrandingConfig,
+    pub site: crate::site::SiteConfig,
 }
 
 /// `[registration]`: the methods people register to reset with.
@@ -316,6 +317,9 @@ impl LoadedConfig {
             .map_err(|problem| self.error(&["policy", problem.key], format!("policy.{problem}")))?;
         if let Some((key, reason)) = self.config.directory.problem() {
             return Err(self.error(&["directory", key], format!("directory.{key}: {reason}")));
+        }
+        if let Err(reason) = self.config.site.zone() {
+            return Err(self.error(&["site", "time_zone"], reason));
         }
         if let Some((key, reason)) = self.config.branding.problem() {
             return Err(self.error(&["branding", key], format!("branding.{key}: {reason}")));

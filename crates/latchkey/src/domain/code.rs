@@ -4,6 +4,7 @@
 use super::budget;
 use super::limits::Limit;
 use super::{Caller, Core, Error, audit, log_error};
+use crate::i18n::say;
 use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
@@ -33,8 +34,8 @@ impl NotSent {
     /// In words for the person.
     pub fn message(self) -> String {
         match self {
-            NotSent::Throttled => "We have sent several codes to this phone in the last hour. Use one of those, wait an hour, or call the help desk.".to_owned(),
-            NotSent::Failed => "We could not send the code just now. Try again in a few minutes, or choose another way.".to_owned(),
+            NotSent::Throttled => say("code-throttled", &[]),
+            NotSent::Failed => say("code-not-sent", &[]),
             NotSent::Withheld(words) => words,
         }
     }
@@ -325,10 +326,12 @@ fn from_source(account_id: i64, source: &str) -> String {
 /// What a person whose source is paused is told.
 pub fn paused_here_message(core: &Core) -> String {
     let minutes = Limit::ResetCodeFailuresFromSource.bounds(&core.throttle).1 / 60;
-    format!(
-        "Too many wrong codes were typed from this network. Try again in {minutes} minutes, or \
-         from another network, or call the help desk at {}.",
-        core.site.helpdesk.phone
+    say(
+        "code-paused-here",
+        &[
+            ("minutes", minutes.to_string()),
+            ("helpdesk", core.site.helpdesk.phone.clone()),
+        ],
     )
 }
 
@@ -356,10 +359,9 @@ pub async fn signin_codes_paused(core: &Core, account_id: i64) -> Result<bool, E
 /// "You can try 2 more times", or that the code is used up.
 pub fn tries_left_message(left: i64) -> String {
     if left > 0 {
-        let plural = if left == 1 { "" } else { "s" };
-        format!("That code is not right. You can try {left} more time{plural}.")
+        say("code-wrong", &[("left", left.to_string())])
     } else {
-        "That code is not right, and it cannot be tried again. Send a new one.".to_owned()
+        say("code-wrong-last", &[])
     }
 }
 
@@ -384,7 +386,7 @@ pub async fn send_chosen(
     let now_offered = methods_now(core, account, usage).await?;
     let listed = Method::parse(method).filter(|m| now_offered.contains(m));
     let Some(method) = listed else {
-        return Ok(Err("Choose one of the ways listed.".to_owned()));
+        return Ok(Err(say("method-choose", &[])));
     };
     let (Some(channel), Some(phone)) = (method.channel(), account.phone.as_deref()) else {
         return Ok(Ok(Chosen { method, tag: None }));
@@ -456,32 +458,22 @@ pub async fn code_told(core: &Core, account: &Account, method: Method) -> Result
         .as_deref()
         .map(crate::model::account::mask_phone)
         .unwrap_or_default();
-    let (what, helpdesk) = (
-        if method == Method::Call {
-            "the call to"
-        } else {
-            "the text to"
-        },
-        &core.site.helpdesk.phone,
-    );
-    Ok(match code_delivery(core, account.id).await? {
-        CodeDelivery::Waiting => format!(
-            "We could not hand {what} {phone} to our provider yet, so your code may not come. We keep trying while it is valid ({minutes} minutes). If it does not come, choose another way below, or call the help desk at {helpdesk}."
-        ),
-        CodeDelivery::Failed => format!(
-            "{} {phone} could not be sent. Choose another way below, or call the help desk at {helpdesk}.",
-            capitalized(what)
-        ),
-        CodeDelivery::Sent => method.code_from(account, minutes),
-    })
-}
-
-fn capitalized(words: &str) -> String {
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let call = method == Method::Call;
+    let id = match code_delivery(core, account.id).await? {
+        CodeDelivery::Waiting if call => "code-call-waiting",
+        CodeDelivery::Waiting => "code-text-waiting",
+        CodeDelivery::Failed if call => "code-call-failed",
+        CodeDelivery::Failed => "code-text-failed",
+        CodeDelivery::Sent => return Ok(method.code_from(account, minutes)),
+    };
+    Ok(say(
+        id,
+        &[
+            ("phone", phone),
+            ("minutes", minutes.to_string()),
+            ("helpdesk", core.site.helpdesk.phone.clone()),
+        ],
+    ))
 }
 
 /// A code sent (`tag`) or awaited from the app, living `code_minutes`.

@@ -3,6 +3,7 @@
 //! for another changes nothing) and returns what happened; the portal
 //! answers with a redirect or the page again, the API with the reset's state.
 
+use crate::i18n::say;
 use latchkey_policy::Violation;
 
 use super::change::MayChange;
@@ -115,7 +116,7 @@ pub async fn identify(
     let identifier = identifier.trim();
     let readable = !identifier.chars().any(char::is_control);
     if identifier.is_empty() || identifier.chars().count() > 254 || !readable {
-        return Ok(again("Type your university email address or username."));
+        return Ok(again(say("identify-empty", &[])));
     }
     throttle(core, Limit::StartsPerAddress, &caller.source).await?;
     // Gone from the directory: answered as a name no one has.
@@ -152,9 +153,7 @@ pub async fn identify(
                 account_id,
             )
             .await?;
-            Ok(again(
-                "Your browser's automatic check did not go through. Type the characters below instead.",
-            ))
+            Ok(again(say("pow-failed", &[])))
         }
         None => Ok(Outcome::Moved),
     }
@@ -196,9 +195,7 @@ pub async fn answer_captcha(
     });
     if !right {
         next_challenge(core, caller, session, Action::ResetCaptchaFailed).await?;
-        return Ok(again(
-            "Those characters did not match. Here is a new set; try again.",
-        ));
+        return Ok(again(say("captcha-wrong", &[])));
     }
     passed(core, caller, session, Action::ResetCaptchaPassed).await
 }
@@ -307,7 +304,7 @@ pub async fn choose_method(
         && let Err(DirectoryError::Unreachable(why)) = writeback.directory.reachable().await
     {
         tracing::warn!(%why, "a reset waits for the directory");
-        return Ok(again(DIRECTORY_DOWN));
+        return Ok(again(directory_down()));
     }
     let chosen = match send_chosen(core, caller, &account, method, CodeUse::Reset).await? {
         Ok(chosen) => chosen,
@@ -325,7 +322,10 @@ pub async fn choose_method(
 }
 
 /// Said at the method step when the directory cannot take a new password.
-const DIRECTORY_DOWN: &str = "The campus directory cannot be reached right now, so a new password could not be saved there. No code was sent. Try again in a few minutes.";
+/// The directory cannot take a new password: no code is sent.
+fn directory_down() -> String {
+    say("directory-down", &[])
+}
 
 /// From the code step back to choosing a method (no code arrived).
 pub async fn methods_again(core: &Core, session: &ResetSession) -> Result<Outcome, Error> {
@@ -372,9 +372,7 @@ pub async fn check_code(
             .advance_reset(&session.id, Step::Code, Step::Method)
             .await?;
         audit(core, caller, Action::ResetCodeVoid, session.account_id).await?;
-        return Ok(again(
-            "That code can no longer be used: it expired or was tried too many times. Send a new one.",
-        ));
+        return Ok(again(say("code-spent", &[])));
     }
     if verdict == Verdict::Replayed {
         audit(
@@ -384,9 +382,7 @@ pub async fn check_code(
             session.account_id,
         )
         .await?;
-        return Ok(again(
-            "That code was used already. Wait for your app to show the next one, then type it.",
-        ));
+        return Ok(again(say("code-app-used", &[])));
     }
     if verdict == Verdict::Wrong {
         audit(core, caller, Action::ResetCodeWrong, session.account_id).await?;
@@ -453,9 +449,7 @@ pub async fn set_password(
         return Ok(Outcome::OtherStep);
     }
     if password != confirm {
-        return Ok(again(
-            "The two passwords are not the same. Type them again.",
-        ));
+        return Ok(again(say("passwords-differ", &[])));
     }
     let account = account_of(core, session.account_id).await?;
     let may = MayChange::by_reset(session, &account).ok_or(Error::Expired)?;

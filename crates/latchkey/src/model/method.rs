@@ -74,18 +74,16 @@ impl Method {
     /// Where the code to type comes from, once chosen.
     pub fn code_from(self, account: &Account, minutes: i64) -> String {
         let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+        let minutes = minutes.to_string();
         match self {
             // An app's code is not sent and does not last minutes: a new one
             // shows every 30 seconds.
-            Method::App => "Open your authenticator app and type the 6-digit code it shows now \
-                            (it changes every 30 seconds)."
-                .to_owned(),
-            Method::Call => format!(
-                "We are calling {phone}; the automated message reads your code. \
-                 It is valid for {minutes} minutes."
-            ),
+            Method::App => crate::i18n::say("code-from-app", &[]),
+            Method::Call => {
+                crate::i18n::say("code-calling", &[("phone", phone), ("minutes", minutes)])
+            }
             Method::Text => {
-                format!("We texted a code to {phone}. It is valid for {minutes} minutes.")
+                crate::i18n::say("code-texted", &[("phone", phone), ("minutes", minutes)])
             }
         }
     }

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::{Core, Site, WebError, render};
+#[allow(unused_imports)] // the templates' filters
+pub(crate) use crate::i18n::filters;
 use crate::store::OutboxEntry;
 
 #[derive(Template)]

@@ -21,6 +21,9 @@ use axum::routing::{get, post};
 
 use crate::domain::{Caller, log_error};
 pub use crate::domain::{Core, Services};
+#[allow(unused_imports)] // the templates' filters
+pub(crate) use crate::i18n::filters;
+use crate::i18n::{Lang, Speech, say};
 use crate::metrics::RequestLabels;
 use crate::network::{Location, NetworkConfig};
 pub use crate::site::{self, Site};
@@ -100,9 +103,15 @@ pub fn router(state: Core) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz_get))
         .merge(api::routes())
+        .route("/language/{code}", get(language_get))
+        .fallback(unknown_address)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             render_failures,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            speak_their_language,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -435,8 +444,108 @@ pub(crate) fn off_campus_warning(state: &Core, request: &Parts) -> Option<Respon
     ))
 }
 
+/// The cookie that keeps a person's choice of language.
+const LANGUAGE_COOKIE: &str = "latchkey_lang";
+
+/// Negotiates the request's language (the person's choice, their
+/// browser's, the campus's) and handles the request in it; the answer
+/// says which, and that it varies with both.
+async fn speak_their_language(State(state): State<Core>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let chosen = cookie(headers, LANGUAGE_COOKIE);
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let lang = Lang::negotiate(chosen.as_deref(), accept, state.site.language);
+    let back = back_path(&request);
+    let mut response = crate::i18n::speaking(Speech { lang, back }, next.run(request)).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    response
+}
+
+/// Where the language switch brings a person back: the page itself when
+/// it was a GET; after a form, the start of its part of the portal (which
+/// shows where that person is).
+fn back_path(request: &Request) -> String {
+    let uri = request.uri();
+    if request.method() == axum::http::Method::GET {
+        return uri
+            .path_and_query()
+            .map_or("/reset", |p| p.as_str())
+            .to_owned();
+    }
+    let section = uri.path().split('/').nth(1).unwrap_or("reset");
+    match section {
+        "account" | "signin" => "/account",
+        "helpdesk" => "/helpdesk",
+        _ => "/reset",
+    }
+    .to_owned()
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageQuery {
+    #[serde(default)]
+    back: String,
+}
+
+/// `GET /language/es?back=/reset`: remembers the choice for a year and
+/// goes back (only ever to a page of ours).
+async fn language_get(
+    State(state): State<Core>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::extract::Query(query): axum::extract::Query<LanguageQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let secure = if secure_cookies(&state) {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        lang.code()
+    );
+    let mut response = Redirect::to(crate::i18n::local_path(&query.back)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// An address we do not serve: a page with the way back (the API's
+/// clients get a bare 404).
+async fn unknown_address(State(state): State<Core>, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    render(
+        &ErrorPage {
+            site: &state.site,
+            heading: say("not-found-heading", &[]),
+            message: say("not-found-message", &[]),
+            reference: None,
+        },
+        StatusCode::NOT_FOUND,
+    )
+}
+
+/// A page in the request's language: the template's words come through
+/// the `i18n` filters, which read the [`Speech`] handed to them here.
 fn render(template: &impl Template, status: StatusCode) -> Response {
-    match template.render() {
+    let speech = crate::i18n::current();
+    let values: (&str, &dyn std::any::Any) = ("speech", &speech);
+    match template.render_with_values(&values) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             log_error(&format!("template: {e}"));
@@ -453,8 +562,8 @@ fn render(template: &impl Template, status: StatusCode) -> Response {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     site: &'a Site,
-    heading: &'a str,
-    message: &'a str,
+    heading: String,
+    message: String,
     reference: Option<String>,
 }
 
@@ -472,8 +581,8 @@ impl WebError {
             WebError::Expired => render(
                 &ErrorPage {
                     site,
-                    heading: "This page has expired",
-                    message: "For your safety a reset must be finished within a set time, in one browser. Start again; it only takes a minute.",
+                    heading: say("expired-heading", &[]),
+                    message: say("expired-message", &[]),
                     reference: None,
                 },
                 StatusCode::FORBIDDEN,
@@ -481,10 +590,8 @@ impl WebError {
             WebError::LinkSpent => render(
                 &ErrorPage {
                     site,
-                    heading: "This link was used already",
-                    message: "A reset link works once, for a limited time: this one was used \
-                              already or has run out. Start a reset here, or ask the help desk \
-                              for a new link.",
+                    heading: say("link-spent-heading", &[]),
+                    message: say("link-spent-message", &[]),
                     reference: None,
                 },
                 StatusCode::FORBIDDEN,
@@ -497,8 +604,8 @@ impl WebError {
             WebError::NotFound => render(
                 &ErrorPage {
                     site,
-                    heading: "No such account",
-                    message: "There is no account with this number. Search for it again.",
+                    heading: say("no-account-heading", &[]),
+                    message: say("no-account-message", &[]),
                     reference: None,
                 },
                 StatusCode::NOT_FOUND,
@@ -506,8 +613,8 @@ impl WebError {
             WebError::TooMany => render(
                 &ErrorPage {
                     site,
-                    heading: "Too many tries",
-                    message: "Too many attempts came from your network in a short time. Wait ten minutes and try again, or call the help desk.",
+                    heading: say("too-many-heading", &[]),
+                    message: say("too-many-message", &[]),
                     reference: None,
                 },
                 StatusCode::TOO_MANY_REQUESTS,
@@ -517,9 +624,8 @@ impl WebError {
                 let mut page = render(
                     &ErrorPage {
                         site,
-                        heading: "Try again in a minute",
-                        message: "The service cannot reach its records for a moment. Try again in a \
-                                  minute; the steps you finished are kept.",
+                        heading: say("unavailable-heading", &[]),
+                        message: say("unavailable-message", &[]),
                         reference: None,
                     },
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -536,8 +642,8 @@ impl WebError {
                 render(
                     &ErrorPage {
                         site,
-                        heading: "Something went wrong on our side",
-                        message: "Nothing was changed. Please try again in a few minutes.",
+                        heading: say("internal-heading", &[]),
+                        message: say("internal-message", &[]),
                         reference: Some(reference),
                     },
                     StatusCode::INTERNAL_SERVER_ERROR,

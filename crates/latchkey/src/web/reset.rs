@@ -20,6 +20,8 @@ use crate::domain::account_of;
 use crate::domain::checklist::{Checklist, checklist};
 use crate::domain::code::{MethodOption, method_options};
 use crate::domain::reset::{self, Outcome, session_by_id};
+#[allow(unused_imports)] // the templates' filters
+pub(crate) use crate::i18n::filters;
 use crate::model::method::Method;
 use crate::notify::CodeUse;
 use crate::secrets::random_token;
@@ -339,7 +341,11 @@ async fn show_step(
                 &PausedPage {
                     site,
                     csrf,
-                    until: crate::notify::format_time(until),
+                    until: state.site.clock_time(
+                        crate::i18n::current().lang,
+                        until,
+                        state.clock.now(),
+                    ),
                 },
                 status,
             )

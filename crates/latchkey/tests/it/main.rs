@@ -26,6 +26,7 @@ mod pow;
 mod readme;
 mod samba;
 mod smtp;
+mod spanish;
 mod store;
 mod support;
 mod twilio;

@@ -1287,7 +1287,16 @@ async fn repeated_wrong_codes_lock_online_reset_but_not_sign_in() {
     );
     let grace = portal.store.find_account("grace").await.unwrap().unwrap();
     assert!(grace.locked_until.unwrap() > portal.clock.now());
-    let until = latchkey::notify::format_time(grace.locked_until.unwrap());
+    let until = Site::default().clock_time(
+        latchkey::i18n::Lang::En,
+        grace.locked_until.unwrap(),
+        portal.clock.now(),
+    );
+    assert!(
+        !page.body.contains("UTC"),
+        "the campus's clock: {}",
+        page.body
+    );
     assert!(page.body.contains(&until), "{until}: {}", page.body);
     assert!(page.body.contains("still sign in"), "{}", page.body);
     // A new attempt, with the right code even, ends at the help desk page.

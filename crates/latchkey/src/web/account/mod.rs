@@ -30,6 +30,8 @@ use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
 use crate::domain::person::CODES_PAUSED;
 use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
 use crate::domain::{Core, account_of};
+#[allow(unused_imports)] // the templates' filters
+pub(crate) use crate::i18n::filters;
 use crate::model::account::mask_phone;
 use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};

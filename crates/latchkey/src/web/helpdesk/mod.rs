@@ -20,6 +20,8 @@ use serde::Deserialize;
 use super::{Site, WebError, caller, render};
 use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
+#[allow(unused_imports)] // the templates' filters
+pub(crate) use crate::i18n::filters;
 use crate::model::account::{Account, mask_phone};
 use crate::model::audit::Action;
 use crate::secrets::{random_token, token_id};
