@@ -276,6 +276,12 @@ pub mod filters {
         speech(values).lang
     }
 
+    /// `id` in the page's language with `args` written out as (name, value).
+    fn told(values: &dyn askama::Values, id: impl Display, args: &[(String, String)]) -> String {
+        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        lang(values).tell(&id.to_string(), &args)
+    }
+
     fn escaped(value: impl Display) -> String {
         let text = value.to_string();
         let mut out = String::with_capacity(text.len());
@@ -305,8 +311,7 @@ pub mod filters {
         value: V,
     ) -> askama::Result<String> {
         let args = [(name.to_string(), value.to_string())];
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        Ok(lang(values).tell(&id.to_string(), &args))
+        Ok(told(values, id, &args))
     }
 
     #[askama::filter_fn]
@@ -327,10 +332,7 @@ pub mod filters {
         value: V,
     ) -> askama::Result<askama::filters::Safe<String>> {
         let args = [(name.to_string(), escaped(value))];
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        Ok(askama::filters::Safe(
-            lang(values).tell(&id.to_string(), &args),
-        ))
+        Ok(askama::filters::Safe(told(values, id, &args)))
     }
 
     #[askama::filter_fn]
@@ -346,10 +348,7 @@ pub mod filters {
             (name.to_string(), escaped(value)),
             (second.to_string(), escaped(second_value)),
         ];
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        Ok(askama::filters::Safe(
-            lang(values).tell(&id.to_string(), &args),
-        ))
+        Ok(askama::filters::Safe(told(values, id, &args)))
     }
     #[askama::filter_fn]
     pub fn t2<T: Display, A: Display, V: Display, B: Display, W: Display>(
@@ -364,8 +363,7 @@ pub mod filters {
             (name.to_string(), value.to_string()),
             (second.to_string(), second_value.to_string()),
         ];
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        Ok(lang(values).tell(&id.to_string(), &args))
+        Ok(told(values, id, &args))
     }
 
     #[askama::filter_fn]
@@ -398,10 +396,7 @@ pub mod filters {
             (c.to_string(), escaped(c_value)),
             (d.to_string(), escaped(d_value)),
         ];
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        Ok(askama::filters::Safe(
-            lang(values).tell(&id.to_string(), &args),
-        ))
+        Ok(askama::filters::Safe(told(values, id, &args)))
     }
 
     /// The switch to every other language, back to the same page; `label`

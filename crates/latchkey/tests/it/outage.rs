@@ -67,6 +67,19 @@ impl Proxy {
     }
 }
 
+/// A proxy to `db`'s server, and the URL that reaches `db` through it.
+async fn through_a_proxy(db: &TestDb) -> (Proxy, String) {
+    let (host, name) = db
+        .url
+        .trim_start_matches("postgres://")
+        .split_once('/')
+        .unwrap();
+    let (user, target) = host.split_once('@').unwrap();
+    let proxy = Proxy::start(target.to_owned()).await;
+    let url = format!("postgres://{user}@{}/{name}", proxy.address);
+    (proxy, url)
+}
+
 /// A GET answered within two seconds: its status, `Retry-After` and body.
 async fn get_within_two_seconds(
     portal: &Portal,
@@ -118,14 +131,8 @@ async fn a_database_gone_away_is_a_try_again_page_within_two_seconds() {
     let Some(db) = TestDb::postgres("outage").await else {
         return;
     };
-    let (host, name) = db
-        .url
-        .trim_start_matches("postgres://")
-        .split_once('/')
-        .unwrap();
-    let (user, target) = host.split_once('@').unwrap();
-    let proxy = Proxy::start(target.to_owned()).await;
-    let through = db.reached_at(format!("postgres://{user}@{}/{name}", proxy.address));
+    let (proxy, url) = through_a_proxy(&db).await;
+    let through = db.reached_at(url);
     let portal = portal(&through, &SecretKey::random()).await;
     through_an_outage(&portal, &proxy).await;
     portal.store.close().await;
@@ -183,15 +190,8 @@ async fn a_server_started_while_the_database_is_away_serves_once_it_is_back() {
     let Some(db) = TestDb::postgres("outage_start").await else {
         return;
     };
-    let (host, name) = db
-        .url
-        .trim_start_matches("postgres://")
-        .split_once('/')
-        .unwrap();
-    let (user, target) = host.split_once('@').unwrap();
-    let proxy = Proxy::start(target.to_owned()).await;
+    let (proxy, through) = through_a_proxy(&db).await;
     proxy.cut().await;
-    let through = format!("postgres://{user}@{}/{name}", proxy.address);
     let starting = tokio::task::spawn_blocking(move || serve_demo(&through, &[]));
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
