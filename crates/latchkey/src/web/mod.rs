@@ -6,6 +6,7 @@ mod api;
 mod checked;
 mod demo;
 mod helpdesk;
+mod language;
 mod reset;
 
 use std::net::{IpAddr, SocketAddr};
@@ -23,7 +24,7 @@ use crate::domain::{Caller, log_error};
 pub use crate::domain::{Core, Services};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
-use crate::i18n::{Lang, Speech, say};
+use crate::i18n::say;
 use crate::metrics::RequestLabels;
 use crate::network::{Location, NetworkConfig};
 pub use crate::site::{self, Site};
@@ -103,7 +104,7 @@ pub fn router(state: Core) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz_get))
         .merge(api::routes())
-        .route("/language/{code}", get(language_get))
+        .route("/language/{code}", get(language::language_get))
         .fallback(unknown_address)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -111,7 +112,7 @@ pub fn router(state: Core) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            speak_their_language,
+            language::speak_their_language,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -442,85 +443,6 @@ pub(crate) fn off_campus_warning(state: &Core, request: &Parts) -> Option<Respon
         },
         StatusCode::OK,
     ))
-}
-
-/// The cookie that keeps a person's choice of language.
-const LANGUAGE_COOKIE: &str = "latchkey_lang";
-
-/// Negotiates the request's language (the person's choice, their
-/// browser's, the campus's) and handles the request in it; the answer
-/// says which, and that it varies with both.
-async fn speak_their_language(State(state): State<Core>, request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let chosen = cookie(headers, LANGUAGE_COOKIE);
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok());
-    let lang = Lang::negotiate(chosen.as_deref(), accept, state.site.language);
-    let back = back_path(&request);
-    let mut response = crate::i18n::speaking(Speech { lang, back }, next.run(request)).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.code()),
-    );
-    headers.append(
-        header::VARY,
-        HeaderValue::from_static("Accept-Language, Cookie"),
-    );
-    response
-}
-
-/// Where the language switch brings a person back: the page itself when
-/// it was a GET; after a form, the start of its part of the portal (which
-/// shows where that person is).
-fn back_path(request: &Request) -> String {
-    let uri = request.uri();
-    if request.method() == axum::http::Method::GET {
-        return uri
-            .path_and_query()
-            .map_or("/reset", |p| p.as_str())
-            .to_owned();
-    }
-    let section = uri.path().split('/').nth(1).unwrap_or("reset");
-    match section {
-        "account" | "signin" => "/account",
-        "helpdesk" => "/helpdesk",
-        _ => "/reset",
-    }
-    .to_owned()
-}
-
-#[derive(serde::Deserialize)]
-struct LanguageQuery {
-    #[serde(default)]
-    back: String,
-}
-
-/// `GET /language/es?back=/reset`: remembers the choice for a year and
-/// goes back (only ever to a page of ours).
-async fn language_get(
-    State(state): State<Core>,
-    axum::extract::Path(code): axum::extract::Path<String>,
-    axum::extract::Query(query): axum::extract::Query<LanguageQuery>,
-) -> Response {
-    let Some(lang) = Lang::parse(&code) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let secure = if secure_cookies(&state) {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        lang.code()
-    );
-    let mut response = Redirect::to(crate::i18n::local_path(&query.back)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
 }
 
 /// An address we do not serve: a page with the way back (the API's
