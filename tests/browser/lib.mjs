@@ -16,7 +16,9 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 // CSP, with the CAPTCHA's image blocked (a person who cannot use it);
 // otherwise the script is blocked, as in a browser without JavaScript's
 // WebCrypto, and the image path is what runs.
-export async function open(shots, { proofOfWork = false } = {}) {
+// `locale`: the browser's language (its Accept-Language); `width`: the
+// viewport's, 412 px (a large phone) unless told.
+export async function open(shots, { proofOfWork = false, locale = "en-US", width = 412 } = {}) {
   mkdirSync(shots, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -25,7 +27,7 @@ export async function open(shots, { proofOfWork = false } = {}) {
   });
   // Never bypassCSP: a test that lifts the policy cannot see what it blocks
   // (the live checklist was once dead behind it, and no test noticed).
-  const context = await browser.newContext({ viewport: { width: 412, height: 915 } });
+  const context = await browser.newContext({ viewport: { width, height: 915 }, locale });
   if (proofOfWork) {
     await context.route("**/reset/captcha.png*", (route) => route.abort());
   } else {

@@ -34,6 +34,8 @@ await checkPage("password", "Choose a new password");
 await page.getByLabel("New password").pressSequentially("lovelace", { delay: 20 });
 await page.waitForSelector('li[data-rule="contains_name"].unmet');
 await page.getByLabel("New password").fill("");
+// Emptied, the field meets and breaks nothing: no line stays marked.
+await page.waitForFunction(() => !document.querySelector("#rules li.met, #rules li.unmet"));
 await page.getByLabel("New password").pressSequentially("Nw4%jxrQ", { delay: 20 });
 await page.waitForSelector('li[data-rule="min_length"].met');
 await page.waitForSelector('li[data-rule="contains_name"].met');

@@ -28,4 +28,4 @@ pub use config::{ConfigProblem, MAX_HISTORY, PolicyConfig, Preset, SignInCheck, 
 pub use fold::fold;
 pub use lists::{BreachedList, BreachedSet, Dictionary, WordListError};
 pub use policy::{Person, Policy};
-pub use rule::{Requirement, Rule, Verdict, Violation};
+pub use rule::{Detail, Requirement, Rule, Verdict, Violation};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::config::{PolicyConfig, WordMatch};
 use crate::fold::{Position, fold, positions};
 use crate::lists::{BreachedSet, Dictionary, WordListError};
-use crate::rule::{Requirement, Rule, Verdict, Violation, describe};
+use crate::rule::{Requirement, Rule, Verdict, Violation, describe, requirement_detail};
 
 /// Who the password is for: the rules that forbid a person's own names need them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -85,7 +85,12 @@ impl Policy {
             .into_iter()
             .filter_map(|rule| {
                 let description = describe(rule, &self.config, !self.breached.is_empty())?;
-                Some(Requirement { rule, description })
+                let detail = requirement_detail(rule, &self.config);
+                Some(Requirement {
+                    rule,
+                    description,
+                    detail,
+                })
             })
             .collect()
     }

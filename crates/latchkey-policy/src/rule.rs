@@ -68,19 +68,53 @@ impl fmt::Display for Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Requirement {
     pub rule: Rule,
+    /// The line in English.
     pub description: String,
+    /// What the line names, for saying it in another language.
+    #[serde(skip)]
+    pub detail: Detail,
 }
 
 /// A broken rule and what to do about it, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub rule: Rule,
+    /// What to do, in English.
     pub message: String,
+    /// What the message names, for saying it in another language.
+    #[serde(skip)]
+    pub detail: Detail,
+}
+
+/// The facts a rule's words name, so that a caller with its own message
+/// files can say them in any language: the rule id and these are stable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// The rule's number: a length limit, or the history's depth.
+    pub limit: usize,
+    /// The password's own length, for a length rule broken; for the
+    /// minimum-length line, the minimum without a second factor.
+    pub actual: usize,
+    /// The words found (dictionary words, parts of a name, the username).
+    pub found: Vec<String>,
+    /// More words were found than `found` lists.
+    pub more: bool,
+    /// The dictionary rule matches a whole password, not a part.
+    pub whole: bool,
 }
 
 impl Violation {
     fn new(rule: Rule, message: String) -> Self {
-        Violation { rule, message }
+        Violation {
+            rule,
+            message,
+            detail: Detail::default(),
+        }
+    }
+
+    fn with(mut self, detail: Detail) -> Self {
+        self.detail = detail;
+        self
     }
 
     pub(crate) fn min_length(min: usize, actual: usize) -> Self {
@@ -88,6 +122,11 @@ impl Violation {
             Rule::MinLength,
             format!("Too short: use at least {min} characters (this has {actual})."),
         )
+        .with(Detail {
+            limit: min,
+            actual,
+            ..Detail::default()
+        })
     }
 
     pub(crate) fn max_length(max: usize, actual: usize) -> Self {
@@ -95,6 +134,20 @@ impl Violation {
             Rule::MaxLength,
             format!("Too long: use at most {max} characters (this has {actual})."),
         )
+        .with(Detail {
+            limit: max,
+            actual,
+            ..Detail::default()
+        })
+    }
+
+    fn found(found: &[String], more: bool, whole: bool) -> Detail {
+        Detail {
+            found: found.to_vec(),
+            more,
+            whole,
+            ..Detail::default()
+        }
     }
 
     pub(crate) fn uppercase() -> Self {
@@ -120,6 +173,7 @@ impl Violation {
                 quoted_list(found)
             ),
         )
+        .with(Self::found(found, false, false))
     }
 
     pub(crate) fn contains_name(found: &[String]) -> Self {
@@ -131,6 +185,7 @@ impl Violation {
                 quoted_list(found)
             ),
         )
+        .with(Self::found(found, false, false))
     }
 
     pub(crate) fn dictionary_word(found: &[String], more: bool, whole: bool) -> Self {
@@ -149,7 +204,7 @@ impl Violation {
                     .join(", ")
             ),
         };
-        Self::new(Rule::DictionaryWord, message)
+        Self::new(Rule::DictionaryWord, message).with(Self::found(found, more, whole))
     }
 
     pub(crate) fn breached() -> Self {
@@ -168,10 +223,33 @@ impl Violation {
                 "Is the same as one of your last {depth} passwords; choose one you have not used before."
             ),
         )
+        .with(Detail {
+            limit: depth,
+            ..Detail::default()
+        })
     }
 }
 
 pub(crate) const SPECIAL_EXAMPLES: &str = "! # $ % & * ? or @";
+
+/// The facts a checklist line names (see [`describe`]).
+pub(crate) fn requirement_detail(rule: Rule, config: &crate::PolicyConfig) -> Detail {
+    let limit = match rule {
+        Rule::MinLength => config.min_length_for(true),
+        Rule::MaxLength => config.max_length,
+        Rule::History => config.history,
+        _ => 0,
+    };
+    Detail {
+        limit,
+        actual: match rule {
+            Rule::MinLength => config.min_length_for(false),
+            _ => 0,
+        },
+        whole: config.dictionary_match == crate::WordMatch::Whole,
+        ..Detail::default()
+    }
+}
 
 /// Checklist wording for each rule. `None` for a rule switched off by config.
 pub(crate) fn describe(

@@ -32,7 +32,7 @@ month-12 = December
 error-prefix = Error:
 lang-code = en
 skip-to-content = Skip to the content
-demo-banner-html = Demo: these are demo accounts; texts, calls and mails land on the <a href="/demo/phone">demo phone</a>.
+demo-banner-html = Demo: reset or sign in as <strong>ada</strong> (phone), <strong>grace</strong> (authenticator app) or <strong>alan</strong> (nothing registered), password <code>{ $password }</code>; try the <a href="/helpdesk">help desk</a> as <strong>demo-agent</strong> or <strong>demo-admin</strong>, password <code>{ $staff }</code>. Texts, calls, mails and app codes land on the <a href="/demo/phone">demo phone</a>.
 brand = { $university } password service
 nav-services = Services
 nav-reset = Reset a forgotten password
@@ -174,3 +174,437 @@ internal-heading = Something went wrong on our side
 internal-message = Nothing was changed. Please try again in a few minutes.
 not-found-heading = There is no such page
 not-found-message = The address may be mistyped, or the page has moved.
+
+## Your laptop (after a change, and before one from off campus)
+
+laptop-heading = Your laptop
+laptop-campus = You are on the campus network. A university laptop here picks up the new password now: lock it, then unlock it with the new password. A laptop elsewhere picks it up the next time it is on the campus network or the VPN.
+laptop-vpn = You are connected through the VPN. If this is your university laptop, keep the VPN on, lock it, then unlock it with the new password. A laptop elsewhere picks it up the next time it is on the campus network or the VPN.
+laptop-outside-html = <strong>You are outside the campus network and not on the VPN, so your university laptop still knows only your old password</strong> (whether or not it is the device you are using now). It picks up the new one only while it can reach the campus network. To bring it up to date:
+laptop-unknown = A university laptop picks up the new password only while it is on the campus network or connected to the VPN. Until then it knows only your old password. To bring it up to date:
+laptop-remember-heading = If you remember your old password
+laptop-knows-heading = To bring it up to date
+laptop-sign-in-old = Sign in to the laptop with the old password.
+laptop-connect = Connect to the VPN.
+laptop-lock = Lock the laptop (Windows: Windows key + L; Mac: Control + Command + Q), then unlock it with your new password.
+laptop-forgot-heading = If you don't remember your old password
+laptop-before-logon-named = If { $client } can connect from the laptop's sign-in screen (on Windows, the network sign-in icon at the bottom of the sign-in screen), connect there, then sign in with your new password.
+laptop-before-logon = If your laptop's VPN can connect from its sign-in screen (on Windows, the network sign-in icon at the bottom of the sign-in screen), connect there, then sign in with your new password.
+laptop-campus-wifi = Or bring the laptop onto the campus network, or join the campus Wi-Fi from its sign-in screen, and sign in with your new password.
+laptop-call-html = Or call the help desk at <a href="tel:{ $tel }">{ $phone }</a>: they can help you bring it up to date.
+vpn-where = Where to connect
+vpn-connect-on = Connect the VPN on { $system }
+off-campus-title = Connect to the VPN first
+off-campus-intro = You are outside the campus network and not connected to the VPN. A university laptop picks up a new password only while it can reach the campus network: if you change your password now, your laptop keeps asking for the old one until you next connect.
+off-campus-advice = Connect to the VPN, then continue. It takes a minute and saves a call to the help desk.
+off-campus-connected = I am connected now: continue
+off-campus-anyway = Continue without the VPN
+off-campus-how = How to connect
+off-campus-cannot = Can't connect?
+off-campus-cannot-intro = You can go on without the VPN. Afterwards your laptop still knows only the password it knew before (your old one, if you are resetting a forgotten password). To bring it up to date:
+
+## Your account
+
+signin-title = Sign in
+signin-intro = Sign in to register a phone or an authenticator app for password reset, or to change a password you know.
+signin-identifier = University email or username
+signin-password = Password
+signin-button = Sign in
+signin-forgot = Forgot your password, or locked out? Reset or unlock it
+signin-empty = Type your username or email address, and your password.
+signin-wrong = That username or password is not right. Passwords are case sensitive.
+signin-paused = { $minutes ->
+    [one] Too many wrong passwords were typed for this account. Sign-in here is paused for 1 minute; you can reset your password instead.
+   *[other] Too many wrong passwords were typed for this account. Sign-in here is paused for { $minutes } minutes; you can reset your password instead.
+}
+signin-directory-paused = Too many wrong passwords were typed for this account lately. Sign-in here is paused until { $until }, so that the campus directory does not lock the account everywhere. If you forgot your password or the account is locked, “Forgot your password, or locked out?” resets or unlocks it now.
+signin-directory-paused-reset = Too many wrong passwords were typed for this account lately. Sign-in here is paused until you reset your password or unlock the account, so that the campus directory does not lock the account everywhere. “Forgot your password, or locked out?” resets or unlocks it now.
+directory-unreachable = The campus directory cannot be reached right now, so your password cannot be checked. Try again in a few minutes.
+codes-paused = Too many wrong codes were typed for this account, so sign-in codes are paused for up to an hour. Try again later, or call the help desk.
+signout = Sign out
+nav-account = Your account
+account-title = Your account
+account-changed-heading = Your password is changed
+account-changed-intro = Use the new password from now on, everywhere you sign in to the university. You were signed out everywhere else.
+account-signed-in-as = Signed in as { $name }.
+account-methods = Ways to reset your password
+account-phone = Mobile phone
+account-change = Change
+account-remove-phone = Remove the phone
+account-none = None.
+account-register-phone = Register a mobile phone
+account-app = Authenticator app
+account-app-registered = Registered.
+account-replace-app = Replace it
+account-remove-app = Remove the app
+account-set-up-app = Set up an authenticator app
+account-only-method = This is your only way to reset your password: register another before you remove it.
+account-password = Password
+account-change-password = Change your password
+account-back = Back to your account
+account-language = Language for messages
+account-language-intro = Texts, calls and mails about your account come in this language.
+account-language-save = Save
+saved-phone = Your mobile phone is registered.
+saved-phone-removed = Your mobile phone was removed.
+saved-authenticator = Your authenticator app is registered.
+saved-authenticator-removed = Your authenticator app was removed.
+saved-language = Messages about your account now come in { $language }.
+only-method = This is your only way to reset your password, so it cannot be removed. Register another way first, then remove this one.
+register-title = Set up password reset
+register-heading = Set up a way to reset your password
+register-intro = { $name }, you have not registered a way to prove who you are, so you could not reset your password yourself if you forgot it. It takes a minute: choose one now.
+register-phone-why = (we text or call you a code)
+register-app-why = (it shows a new code every 30 seconds)
+verify-title = Confirm it is you
+verify-signing-in = Your password was right. Now prove you hold one of your registered methods.
+verify-before-change = Before you change how you reset your password, prove again that you hold one of your registered methods.
+verify-choose-again = No code? Choose a way again
+verify-send-new = Send a new code
+update-title = Change your password
+update-current = Current password
+update-differ = The two new passwords are not the same. Type them again.
+update-paused = { $minutes ->
+    [one] Too many wrong passwords were typed for this account. Wait 1 minute, or reset your password instead.
+   *[other] Too many wrong passwords were typed for this account. Wait { $minutes } minutes, or reset your password instead.
+}
+update-wrong-current = Your current password is not right. Passwords are case sensitive.
+change-required-helpdesk = The help desk asked you to choose a new password before you go on.
+change-required-expired = Your password has expired. Choose a new one before you go on.
+change-required-breached = The password you signed in with appears in a list of passwords exposed in data breaches, so others may try it on your account. Choose a new one before you go on.
+change-required-policy = The password you signed in with no longer meets the password rules below. Choose a new one before you go on.
+
+## Your account: the phone
+
+phone-title = Your mobile phone
+phone-enter-sent = Enter the code we sent
+phone-enter = Enter your code
+phone-register = Register a mobile phone
+phone-texted = We texted a code to { $phone } at { $at }. It is valid for { $minutes } minutes. The number counts only once you type the code here. Not your number? Use another number below.
+phone-calling = We are calling { $phone } (at { $at }): the automated message reads your code. It is valid for { $minutes } minutes. The number counts only once you type the code here. Not your number? Use another number below.
+phone-text-waiting = We could not hand the text to { $phone } to our provider yet, so your code may not come. We keep trying while it is valid ({ $minutes } minutes). If it does not come, send a new code below, or call the help desk at { $helpdesk }.
+phone-call-waiting = We could not hand the call to { $phone } to our provider yet, so your code may not come. We keep trying while it is valid ({ $minutes } minutes). If it does not come, send a new code below, or call the help desk at { $helpdesk }.
+phone-text-failed = The text to { $phone } could not be sent. Send a new code below, or call the help desk at { $helpdesk }.
+phone-call-failed = The call to { $phone } could not be sent. Send a new code below, or call the help desk at { $helpdesk }.
+phone-another = Use another number, or send a new code
+phone-current = Your registered phone is { $phone }. A new number replaces it once verified.
+phone-label = Mobile number
+phone-hint = A 10-digit US number such as (202) 555-0143, or + and the country code and number, such as +44 20 7946 0958.
+phone-how = How should we send the code?
+phone-text = Text message
+phone-call = Phone call
+phone-send = Send a code
+phone-unusable = That number cannot be used: { $why }.
+phone-same = That number is already your registered phone.
+phone-choose-channel = Choose how the code comes: a text message or a phone call.
+phone-code-spent = That code can no longer be used: it expired or was tried too many times. Type the number again to get a new one.
+phone-none-to-remove = There is no registered phone to remove.
+
+## Your account: the authenticator app
+
+app-title = Set up an authenticator app
+app-replacing = The new app replaces the one you have once you type its first code.
+app-open = Open an authenticator app on your phone (for example Microsoft Authenticator, Google Authenticator or FreeOTP) and choose to add an account.
+app-scan = Scan this QR code:
+app-on-this-phone = On this phone? Add it to your authenticator app
+app-or-key = or, if you cannot scan it, choose to enter a key and type this one (time based, 6 digits):
+app-type-code = Type the 6-digit code the app now shows.
+app-code-label = Code from the app
+app-finish = Finish
+app-key-first = Add the app's key first: open the authenticator page to get it.
+app-code-mismatch = That code does not match. Check the app shows the entry you just added, and type the code it shows now.
+app-none-to-remove = There is no registered authenticator app to remove.
+
+## Notices: what was changed, by mail, text and call
+
+notice-password-subject = Your { $university } password was changed
+notice-password = Your { $university } password was changed
+notice-methods-subject = The ways you can reset your { $university } password changed
+notice-app-replaced = Your authenticator app for resetting your { $university } password was replaced by a new one
+notice-app-added = An authenticator app was added to the ways you can reset your { $university } password
+notice-app-removed = Your authenticator app was removed from the ways you can reset your { $university } password
+notice-phone-changed = The mobile phone for resetting your { $university } password was changed from { $old } to { $new }
+notice-phone-added = The mobile phone { $phone } was added to the ways you can reset your { $university } password
+notice-phone-removed = The mobile phone { $phone } was removed from the ways you can reset your { $university } password
+notice-helpdesk-phone-set = The help desk changed the mobile phone you reset your { $university } password with
+notice-helpdesk-phone-removed = The help desk removed the mobile phone you reset your { $university } password with
+notice-reset-unlocked-subject = Online reset of your { $university } password is unlocked
+notice-reset-unlocked = The help desk unlocked online reset of your { $university } password
+notice-must-change-subject = Change your { $university } password at your next sign-in
+notice-must-change = The help desk asked that you change your { $university } password at your next sign-in
+notice-unlocked-subject = Your { $university } account is unlocked
+notice-unlocked-self = You unlocked your { $university } account in the campus directory after it was locked by wrong passwords, keeping the same password,
+notice-unlocked-helpdesk = The help desk unlocked your { $university } account in the campus directory after it was locked by wrong passwords, keeping the same password,
+notice-reset-paused-subject = Online reset of your { $university } password is paused
+notice-reset-paused = Online reset of your { $university } password was paused after too many wrong codes
+notice-reset-paused-until = It opens again at { $until }. Your password did not change, and you can still sign in with it.
+notice-when-where = { $what } at { $when }{ $where ->
+    [campus] , from the campus network
+    [vpn] , over the VPN
+    [outside] , from off campus
+   *[unknown] {""}
+}.
+notice-not-you = If this was not you, call the help desk at { $helpdesk } now.
+notice-signature = { $university } password service
+
+## Codes, by text and call
+
+message-code-reset = Your { $university } password reset code is { $code }. It expires in { $minutes } minutes. Never share it: nobody from { $university } will ask for it.
+message-code-signin = Your { $university } sign-in code is { $code }. It expires in { $minutes } minutes. Never share it: nobody from { $university } will ask for it.
+message-code-registration = Your code to register this phone for { $university } password reset is { $code }. It expires in { $minutes } minutes.
+message-code-caller = The { $university } help desk is checking it is you. If you are on the phone with them now, read them this code: { $code }. If you did not contact the help desk, do not share it, and call them on their published number.
+message-code-again = { $code }. Again: { $code }
+message-link-subject = Your { $university } password reset link
+message-link = The { $university } help desk sent you this link to choose a new password. It works once, for { $minutes } minutes: { $url }
+
+## Reminders
+
+reminder-register-subject = Set up a way to reset your { $university } password
+reminder-register = You have not set up a way to reset your { $university } password yourself yet. Sign in at { $url }/signin and register your mobile phone or an authenticator app: then a forgotten password takes two minutes, at any hour.
+reminder-expiry-subject = { $days ->
+    [one] Your { $university } password expires tomorrow
+   *[other] Your { $university } password expires in { $days } days
+}
+reminder-expiry = { $days ->
+    [one] Your { $university } password expires at { $when }, in 1 day.
+   *[other] Your { $university } password expires at { $when }, in { $days } days.
+} Change it before then: sign in at { $url }/signin and choose a new one (if you forgot it, reset it at { $url }/reset). Then use the new password everywhere you sign in, and bring your university laptop onto the campus network or the VPN so that it learns it.
+reminder-expiry-text = { $days ->
+    [one] { $university }: your password expires in 1 day. Change it at { $url }/signin
+   *[other] { $university }: your password expires in { $days } days. Change it at { $url }/signin
+}
+signin-wrong-maybe-locked = If you are sure it is right, the campus directory may have locked your account after wrong tries (a laptop or phone with an old password does that): “Forgot your password, or locked out?” unlocks it.
+language-unknown = Choose one of the languages listed.
+
+## The password rules: the checklist's lines, and what to do when one is broken
+
+list-two = { $first } and { $last }
+list-more = { $rest }, { $first } and { $last }
+rule-min_length = { $without ->
+    [same] At least { $limit } characters
+   *[other] At least { $limit } characters ({ $without } without a phone or an authenticator app registered)
+}
+rule-max_length = At most { $limit } characters
+rule-uppercase = An upper-case letter (A–Z)
+rule-lowercase = A lower-case letter (a–z)
+rule-special = A special character, such as ! # $ % & * ? or @
+rule-contains_username = Does not contain your username
+rule-contains_name = Does not contain your name
+rule-dictionary_word = { $whole ->
+    [yes] Is not a common word
+   *[no] Does not contain a common word
+}
+rule-breached = Not a password known from data breaches
+rule-history = Not one of your last { $limit } passwords
+broken-min_length = Too short: use at least { $limit } characters (this has { $actual }).
+broken-max_length = Too long: use at most { $limit } characters (this has { $actual }).
+broken-uppercase = Add an upper-case letter (A–Z).
+broken-lowercase = Add a lower-case letter (a–z).
+broken-special = Add a special character, such as ! # $ % & * ? or @.
+broken-contains_username = Contains your username { $found }; leave it out.
+broken-contains_name = { $count ->
+    [one] Contains { $found }, part of your name; leave it out.
+   *[other] Contains { $found }, parts of your name; leave it out.
+}
+broken-dictionary_word = { $shape ->
+    [whole] Is the common word { $found }; choose something less guessable.
+    [one] Contains the common word { $found }.
+    [more] Contains the common words { $found } and others.
+   *[other] Contains the common words { $found }.
+}
+broken-breached = Appears in a list of passwords exposed in data breaches; choose another.
+broken-history = Is the same as one of your last { $limit } passwords; choose one you have not used before.
+refused-intro = The new password was not accepted.
+change-conflict = Your password was changed in another window meanwhile. Try again.
+change-in-progress = A change of this password is still being written to the campus directory. Wait a few minutes and try again.
+change-no-entry = Your account is not in the campus directory, so its password cannot be changed here. Call the help desk.
+change-unreachable = The campus directory cannot be reached right now, so your password was not changed. Try again in a few minutes.
+change-unanswered = The campus directory did not confirm the change in time. It may have taken your new password: in five minutes, try signing in with it; if it does not work, your old password still does, and you can try again.
+directory-refused-history = The campus directory remembers this password as one of your recent ones. Choose one you have not used before.
+directory-refused-length = The campus directory asks for at least { $minimum } characters. Add a few more.
+directory-refused-longer = The campus directory asks for a longer password. Add a few more characters.
+directory-refused-complexity = The campus directory finds this password too simple. Make it longer, or mix in more kinds of characters.
+directory-refused-age = Your password was changed very recently, and the campus directory allows the next change from { $when }. Try again then, or call the help desk.
+directory-refused-age-unknown = Your password was changed very recently, and the campus directory allows only one change in a while. Try again tomorrow, or call the help desk.
+directory-refused-restrictions = The campus directory refused this password under its own rules: it may be one of your recent passwords, too short or too simple, or your password was changed less than a day ago. Try a longer one you have not used before; if that fails too, call the help desk.
+
+## The help desk console
+
+hd-brand = Password help desk
+hd-title-suffix = Help desk · { $university } password service
+hd-nav = Help desk
+hd-nav-find = Find an account
+hd-nav-staff = Staff
+hd-nav-audit = Audit trail
+hd-signout = Sign out { $username }
+hd-signin-title = Sign in
+hd-signin-heading = Help desk sign-in
+hd-username = Staff username
+hd-signin-hint = Then the code from your authenticator app. Sessions end after { $minutes } idle minutes.
+hd-factor-title = Authenticator code
+hd-factor-heading = Your authenticator code
+hd-forbidden = Not for your role
+hd-forbidden-intro = Only a help desk admin can do this. The attempt was recorded in the audit trail. Ask an admin if it needs doing.
+hd-back = Back to the help desk
+hd-search-label = Username, email or phone number
+hd-search = Search
+hd-found = { $count } found
+hd-none-found = No account matches. Check the spelling, or search by another detail.
+hd-email = Email
+hd-phone = Mobile phone
+hd-none-registered = None registered
+hd-app = Authenticator app
+hd-registered = Registered
+hd-none = None
+hd-online-reset = Online reset
+hd-reset-open = Open
+hd-reset-no-method = Not possible: no phone or authenticator app is registered. Verify the caller another way, then set a phone or send a reset link.
+hd-reset-locked = Paused after repeated wrong codes, until { $until }
+hd-directory-account = Campus directory account
+hd-directory-open = Open
+hd-directory-locked = Locked after too many wrong passwords (often a device with an old one)
+hd-directory-disabled = Locked or disabled by a directory administrator: not unlockable here
+hd-directory = Campus directory
+hd-pending-write = A new password is in the directory but not yet stored here; Latchkey settles it within minutes. The person should use the new password.
+hd-pending-write-error = A new password is in the directory but not yet stored here; Latchkey settles it within minutes (last try: { $error }). The person should use the new password.
+hd-left = Left the directory
+hd-left-at = On { $when } a directory sync no longer found this person: no sign-in and no reset here until the directory holds them again.
+hd-status = Status
+hd-must-change = must change the password at next sign-in ({ $reason })
+hd-reason-helpdesk = asked by the help desk
+hd-reason-expired = expired in the directory
+hd-reason-breached = the password signed in with is in known breaches
+hd-reason-policy = the password signed in with breaks today's rules
+hd-verify-heading = Verify the caller
+hd-verified = Verified in this session.
+hd-verify-first = Nothing can be changed until the caller is verified.
+hd-send-legend = Send a code to their phone
+hd-send = Send a code
+hd-code-read = The code the caller reads out
+hd-code-read-app = The code the caller reads out (sent, or from their authenticator app)
+hd-code-read-app-only = The code the caller's authenticator app shows now
+hd-check-code = Check the code
+hd-record-label = Or record a check you made another way
+hd-record-note = What you saw (kept in the audit trail)
+hd-record = Record the check
+hd-actions = Actions
+hd-actions-hint = These open once the caller is verified.
+hd-new-phone = New mobile phone (10-digit US, or +CountryCode Number)
+hd-set-phone = Set the phone
+hd-remove-phone = Remove the phone
+hd-unlock-reset = Unlock online reset
+hd-unlock-directory = Unlock the directory account (keeps the password)
+hd-link-legend = Send a one-time reset link ({ $minutes } minutes)
+hd-link-to = To { $email }
+hd-link-text = By text to { $phone }
+hd-send-link = Send the link
+hd-require-change = Require a new password at next sign-in
+hd-notices = Notices sent
+hd-none-yet = None yet.
+hd-when = When
+hd-by = By
+hd-state = State
+hd-mail = Mail
+hd-call = Call
+hd-text = Text
+hd-delivered = Delivered
+hd-not-delivered = { $tries ->
+    [one] Not delivered yet (1 try; trying again at { $next })
+   *[other] Not delivered yet ({ $tries } tries; trying again at { $next })
+}
+hd-never-delivered = { $tries ->
+    [one] Never delivered (1 try): { $why }. Tell the person another way.
+   *[other] Never delivered ({ $tries } tries): { $why }. Tell the person another way.
+}
+hd-no-reason = no reason given
+hd-events = Recent events
+hd-who = Who
+hd-what = What
+hd-from = From
+hd-done-verified = The caller is verified. The actions below are open for the next few minutes.
+hd-done-sent = A code is on its way to the caller. Ask them to read it out.
+hd-done-phone = The phone number is updated to { $phone }, and the person was told on every channel.
+hd-done-phone-removed = The phone number is removed, and the person was told.
+hd-done-unlocked = Online reset is unlocked.
+hd-done-directory-unlocked = The account is unlocked in the campus directory, its password unchanged, and the person was told.
+hd-done-link = A one-time reset link was sent.
+hd-done-must-change = The person must change their password at their next sign-in.
+hd-verify-first-error = Verify the caller first: send them a code, or record the check you made.
+hd-choose-channel = Choose a text or a call.
+hd-no-phone = This account has no phone to send a code to.
+hd-code-wrong = That code is not right. Ask the caller to read it again, or send a new one.
+hd-code-wrong-app = That code is not right. Ask the caller to read the code their app shows now.
+hd-choose-check = Choose the check you made from the list.
+hd-write-note = Write a short note of what you saw (5 to 500 characters), for the audit trail.
+hd-no-phone-to-remove = This account has no phone to remove.
+hd-choose-link = Choose the person's email, or a phone the account has.
+hd-link-failed = The link could not be sent just now. Try again, or use the other channel.
+hd-signin-paused = { $minutes ->
+    [one] Too many wrong tries. Wait 1 minute, or ask an admin.
+   *[other] Too many wrong tries. Wait { $minutes } minutes, or ask an admin.
+}
+hd-signin-wrong = That username and password do not match.
+hd-factor-wrong = That code is not right, or was used already. Type the code your app shows now.
+hd-staff-title = Staff
+hd-staff-hint-html = New staff are added with <code>latchkey staff add --username U --role agent|admin</code>, which prints their authenticator key once. The same changes as here: <code>latchkey staff role|reset-password|reset-authenticator</code>.
+hd-username-col = Username
+hd-role = Role
+hd-role-admin = admin
+hd-role-agent = agent
+hd-change = Change
+hd-disabled = disabled
+hd-active = active
+hd-enable = Enable { $username }
+hd-disable = Disable { $username }
+hd-make-agent = Make { $username } an agent
+hd-make-admin = Make { $username } an admin
+hd-new-password-for = New password for { $username }
+hd-new-key-for = New authenticator key for { $username }
+hd-hand-over-title = Hand it over
+hd-hand-over = Hand it over to { $member }
+hd-hand-password = { $member }'s new password, shown this once. Give it to them in person or by a channel only they read; their sessions have ended.
+hd-hand-key = { $member }'s new authenticator key, shown this once. They add it to their authenticator app; the old key no longer works and their sessions have ended.
+hd-back-staff = Back to staff
+hd-audit-title = Audit trail
+hd-audit-account = Account (username or email)
+hd-audit-actor = Actor (self-service, cli, directory, staff:NAME)
+hd-audit-action = Action starts with
+hd-audit-since = Since (YYYY-MM-DD)
+hd-audit-export = Export the chain since that day (JSON lines)
+hd-audit-account-col = Account
+
+## The demo
+
+demo-phone-title = Demo phone
+demo-phone-intro = In the demo, nothing is really sent: every text, call and mail lands here instead, the newest first. Reload the page to see new ones.
+demo-phone-apps = Authenticator apps
+demo-phone-apps-intro = The codes the demo's authenticator apps show now (they change every 30 seconds): grace's for a reset, the help desk staff's for signing in at /helpdesk.
+demo-phone-messages = Messages
+demo-phone-empty = Nothing has arrived yet.
+demo-phone-reload = Reload
+demo-text = Text to { $to }, { $when }
+demo-call = Call to { $to }, { $when }
+demo-mail = Mail to { $to }, { $when }
+demo-message = Message to { $to }, { $when }
+demo-just-now = just now
+demo-seconds-ago = { $count } seconds ago
+demo-minutes-ago = { $count } minutes ago
+demo-hours-ago = { $count ->
+    [one] 1 hour ago
+   *[other] { $count } hours ago
+}
+code-app-lost-html = Lost the phone with your app, or deleted the app? Call the help desk at <a href="tel:{ $tel }">{ $phone }</a>: they check who you are and help you in.
+code-app-other-way = Can't use your app? Choose another way
+done-signin = Sign in with your new password
+method-offer-text = Text a code to { $phone }
+method-offer-call = Call { $phone } and read the code out
+method-offer-app = Use the code in my authenticator app
+captcha-note-pow-html = Cannot see the image? Your browser's own check did not go through this time; start again to let it try once more (the last button below), or call the help desk at <a href="tel:{ $tel }">{ $phone }</a>.
+code-texted-at = We texted a code to { $phone } at { $at }. It is valid for { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
+code-calling-at = We called { $phone } at { $at }; the automated message reads your code. It is valid for { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.

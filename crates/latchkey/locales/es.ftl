@@ -31,7 +31,7 @@ month-12 = diciembre
 error-prefix = Error:
 lang-code = es
 skip-to-content = Ir al contenido
-demo-banner-html = Demostración: son cuentas de prueba; los mensajes de texto, las llamadas y los correos llegan al <a href="/demo/phone">teléfono de demostración</a>.
+demo-banner-html = Demostración: restablezca o inicie sesión como <strong>ada</strong> (teléfono), <strong>grace</strong> (aplicación de autenticación) o <strong>alan</strong> (nada registrado), contraseña <code>{ $password }</code>; pruebe la <a href="/helpdesk">mesa de ayuda</a> como <strong>demo-agent</strong> o <strong>demo-admin</strong>, contraseña <code>{ $staff }</code>. Los mensajes, las llamadas, los correos y los códigos de las aplicaciones llegan al <a href="/demo/phone">teléfono de demostración</a>.
 brand = Servicio de contraseñas de { $university }
 nav-services = Servicios
 nav-reset = Restablecer una contraseña olvidada
@@ -173,3 +173,440 @@ internal-heading = Algo salió mal de nuestro lado
 internal-message = No se cambió nada. Inténtelo de nuevo en unos minutos.
 not-found-heading = Esa página no existe
 not-found-message = Puede que la dirección esté mal escrita o que la página se haya movido.
+
+## Su portátil (después de un cambio, y antes de uno desde fuera del campus)
+
+laptop-heading = Su portátil
+laptop-campus = Está en la red del campus. Una portátil de la universidad que esté aquí recibe la contraseña nueva ahora: bloquéela y desbloquéela con la contraseña nueva. Una portátil que esté en otro lugar la recibe la próxima vez que esté en la red del campus o en la VPN.
+laptop-vpn = Está conectado por la VPN. Si esta es su portátil de la universidad, deje la VPN activada, bloquéela y desbloquéela con la contraseña nueva. Una portátil que esté en otro lugar la recibe la próxima vez que esté en la red del campus o en la VPN.
+laptop-outside-html = <strong>Está fuera de la red del campus y no está en la VPN, así que su portátil de la universidad todavía solo conoce su contraseña anterior</strong> (sea o no el dispositivo que usa ahora). Solo recibe la nueva mientras puede llegar a la red del campus. Para ponerla al día:
+laptop-unknown = Una portátil de la universidad solo recibe la contraseña nueva mientras está en la red del campus o conectada a la VPN. Hasta entonces solo conoce su contraseña anterior. Para ponerla al día:
+laptop-remember-heading = Si recuerda su contraseña anterior
+laptop-knows-heading = Para ponerla al día
+laptop-sign-in-old = Inicie sesión en la portátil con la contraseña anterior.
+laptop-connect = Conéctese a la VPN.
+laptop-lock = Bloquee la portátil (Windows: tecla Windows + L; Mac: Control + Comando + Q) y desbloquéela con su contraseña nueva.
+laptop-forgot-heading = Si no recuerda su contraseña anterior
+laptop-before-logon-named = Si { $client } puede conectarse desde la pantalla de inicio de sesión de la portátil (en Windows, el icono de inicio de sesión de red abajo en esa pantalla), conéctese ahí e inicie sesión con su contraseña nueva.
+laptop-before-logon = Si la VPN de su portátil puede conectarse desde la pantalla de inicio de sesión (en Windows, el icono de inicio de sesión de red abajo en esa pantalla), conéctese ahí e inicie sesión con su contraseña nueva.
+laptop-campus-wifi = O lleve la portátil a la red del campus, o conéctela a la wifi del campus desde su pantalla de inicio de sesión, e inicie sesión con su contraseña nueva.
+laptop-call-html = O llame a la mesa de ayuda al <a href="tel:{ $tel }">{ $phone }</a>: pueden ayudarle a ponerla al día.
+vpn-where = Dónde conectarse
+vpn-connect-on = Conectar la VPN en { $system }
+off-campus-title = Conéctese primero a la VPN
+off-campus-intro = Está fuera de la red del campus y no está conectado a la VPN. Una portátil de la universidad solo recibe una contraseña nueva mientras puede llegar a la red del campus: si cambia su contraseña ahora, su portátil seguirá pidiendo la anterior hasta que se conecte de nuevo.
+off-campus-advice = Conéctese a la VPN y luego continúe. Toma un minuto y le ahorra una llamada a la mesa de ayuda.
+off-campus-connected = Ya estoy conectado: continuar
+off-campus-anyway = Continuar sin la VPN
+off-campus-how = Cómo conectarse
+off-campus-cannot = ¿No puede conectarse?
+off-campus-cannot-intro = Puede continuar sin la VPN. Después, su portátil seguirá conociendo solo la contraseña que conocía antes (la anterior, si está restableciendo una contraseña olvidada). Para ponerla al día:
+
+## Su cuenta
+
+signin-title = Iniciar sesión
+signin-intro = Inicie sesión para registrar un teléfono o una aplicación de autenticación para restablecer su contraseña, o para cambiar una contraseña que conoce.
+signin-identifier = Correo universitario o nombre de usuario
+signin-password = Contraseña
+signin-button = Iniciar sesión
+signin-forgot = ¿Olvidó su contraseña o su cuenta está bloqueada? Restablézcala o desbloquéela
+signin-empty = Escriba su nombre de usuario o su correo, y su contraseña.
+signin-wrong = Ese nombre de usuario o esa contraseña no son correctos. Las contraseñas distinguen mayúsculas y minúsculas.
+signin-paused = { $minutes ->
+    [one] Se escribieron demasiadas contraseñas incorrectas para esta cuenta. El inicio de sesión aquí está en pausa durante 1 minuto; puede restablecer su contraseña en su lugar.
+   *[other] Se escribieron demasiadas contraseñas incorrectas para esta cuenta. El inicio de sesión aquí está en pausa durante { $minutes } minutos; puede restablecer su contraseña en su lugar.
+}
+signin-directory-paused = Se escribieron demasiadas contraseñas incorrectas para esta cuenta últimamente. El inicio de sesión aquí está en pausa hasta las { $until }, para que el directorio del campus no bloquee la cuenta en todas partes. Si olvidó su contraseña o la cuenta está bloqueada, «¿Olvidó su contraseña o su cuenta está bloqueada?» la restablece o la desbloquea ahora.
+signin-directory-paused-reset = Se escribieron demasiadas contraseñas incorrectas para esta cuenta últimamente. El inicio de sesión aquí está en pausa hasta que restablezca su contraseña o desbloquee la cuenta, para que el directorio del campus no bloquee la cuenta en todas partes. «¿Olvidó su contraseña o su cuenta está bloqueada?» la restablece o la desbloquea ahora.
+directory-unreachable = No se puede acceder al directorio del campus en este momento, así que no se puede comprobar su contraseña. Inténtelo de nuevo en unos minutos.
+codes-paused = Se escribieron demasiados códigos incorrectos para esta cuenta, así que los códigos de inicio de sesión están en pausa hasta por una hora. Inténtelo más tarde o llame a la mesa de ayuda.
+signout = Cerrar sesión
+nav-account = Su cuenta
+account-title = Su cuenta
+account-changed-heading = Su contraseña cambió
+account-changed-intro = Use la contraseña nueva de ahora en adelante, en todos los lugares donde inicia sesión en la universidad. Se cerró su sesión en todos los demás lugares.
+account-signed-in-as = Sesión iniciada como { $name }.
+account-methods = Formas de restablecer su contraseña
+account-phone = Teléfono móvil
+account-change = Cambiar
+account-remove-phone = Quitar el teléfono
+account-none = Ninguno.
+account-register-phone = Registrar un teléfono móvil
+account-app = Aplicación de autenticación
+account-app-registered = Registrada.
+account-replace-app = Reemplazarla
+account-remove-app = Quitar la aplicación
+account-set-up-app = Configurar una aplicación de autenticación
+account-only-method = Esta es su única forma de restablecer su contraseña: registre otra antes de quitarla.
+account-password = Contraseña
+account-change-password = Cambiar su contraseña
+account-back = Volver a su cuenta
+account-language = Idioma de los mensajes
+account-language-intro = Los mensajes de texto, las llamadas y los correos sobre su cuenta llegan en este idioma.
+account-language-save = Guardar
+saved-phone = Su teléfono móvil quedó registrado.
+saved-phone-removed = Se quitó su teléfono móvil.
+saved-authenticator = Su aplicación de autenticación quedó registrada.
+saved-authenticator-removed = Se quitó su aplicación de autenticación.
+saved-language = Los mensajes sobre su cuenta ahora llegan en { $language }.
+only-method = Esta es su única forma de restablecer su contraseña, así que no se puede quitar. Registre primero otra forma y luego quite esta.
+register-title = Configure el restablecimiento de contraseña
+register-heading = Configure una forma de restablecer su contraseña
+register-intro = { $name }, no ha registrado una forma de demostrar quién es, así que no podría restablecer su contraseña por su cuenta si la olvidara. Toma un minuto: elija una ahora.
+register-phone-why = (le enviamos un código por mensaje de texto o llamada)
+register-app-why = (muestra un código nuevo cada 30 segundos)
+verify-title = Confirme que es usted
+verify-signing-in = Su contraseña es correcta. Ahora demuestre que tiene uno de sus métodos registrados.
+verify-before-change = Antes de cambiar cómo restablece su contraseña, demuestre de nuevo que tiene uno de sus métodos registrados.
+verify-choose-again = ¿No llegó el código? Elija una forma de nuevo
+verify-send-new = Enviar un código nuevo
+update-title = Cambiar su contraseña
+update-current = Contraseña actual
+update-differ = Las dos contraseñas nuevas no son iguales. Escríbalas de nuevo.
+update-paused = { $minutes ->
+    [one] Se escribieron demasiadas contraseñas incorrectas para esta cuenta. Espere 1 minuto o restablezca su contraseña.
+   *[other] Se escribieron demasiadas contraseñas incorrectas para esta cuenta. Espere { $minutes } minutos o restablezca su contraseña.
+}
+update-wrong-current = Su contraseña actual no es correcta. Las contraseñas distinguen mayúsculas y minúsculas.
+change-required-helpdesk = La mesa de ayuda le pidió que elija una contraseña nueva antes de continuar.
+change-required-expired = Su contraseña venció. Elija una nueva antes de continuar.
+change-required-breached = La contraseña con la que inició sesión aparece en una lista de contraseñas expuestas en filtraciones de datos, así que otros podrían probarla en su cuenta. Elija una nueva antes de continuar.
+change-required-policy = La contraseña con la que inició sesión ya no cumple las reglas de contraseñas de abajo. Elija una nueva antes de continuar.
+
+## Su cuenta: el teléfono
+
+phone-title = Su teléfono móvil
+phone-enter-sent = Escriba el código que le enviamos
+phone-enter = Escriba su código
+phone-register = Registrar un teléfono móvil
+phone-texted = Enviamos un código por mensaje de texto al { $phone } a las { $at }. Es válido durante { $minutes } minutos. El número solo cuenta cuando escriba el código aquí. ¿No es su número? Use otro número abajo.
+phone-calling = Estamos llamando al { $phone } (a las { $at }): el mensaje automático le lee su código. Es válido durante { $minutes } minutos. El número solo cuenta cuando escriba el código aquí. ¿No es su número? Use otro número abajo.
+phone-text-waiting = Todavía no pudimos entregar el mensaje al { $phone } a nuestro proveedor, así que puede que su código no llegue. Seguimos intentándolo mientras sea válido ({ $minutes } minutos). Si no llega, envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
+phone-call-waiting = Todavía no pudimos entregar la llamada al { $phone } a nuestro proveedor, así que puede que su código no llegue. Seguimos intentándolo mientras sea válido ({ $minutes } minutos). Si no llega, envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
+phone-text-failed = No se pudo enviar el mensaje al { $phone }. Envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
+phone-call-failed = No se pudo hacer la llamada al { $phone }. Envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
+phone-another = Usar otro número o enviar un código nuevo
+phone-current = Su teléfono registrado es el { $phone }. Un número nuevo lo reemplaza una vez verificado.
+phone-label = Número móvil
+phone-hint = Un número de EE. UU. de 10 dígitos, como (202) 555-0143, o + seguido del código de país y el número, como +44 20 7946 0958.
+phone-how = ¿Cómo le enviamos el código?
+phone-text = Mensaje de texto
+phone-call = Llamada telefónica
+phone-send = Enviar un código
+phone-unusable = Ese número no se puede usar: { $why }.
+phone-same = Ese número ya es su teléfono registrado.
+phone-choose-channel = Elija cómo llega el código: por mensaje de texto o por llamada.
+phone-code-spent = Ese código ya no se puede usar: venció o se intentó demasiadas veces. Escriba el número de nuevo para recibir uno nuevo.
+phone-none-to-remove = No hay ningún teléfono registrado que quitar.
+
+## Su cuenta: la aplicación de autenticación
+
+app-title = Configurar una aplicación de autenticación
+app-replacing = La aplicación nueva reemplaza a la que tiene cuando escriba su primer código.
+app-open = Abra una aplicación de autenticación en su teléfono (por ejemplo Microsoft Authenticator, Google Authenticator o FreeOTP) y elija agregar una cuenta.
+app-scan = Escanee este código QR:
+app-on-this-phone = ¿Está en ese teléfono? Agréguela a su aplicación de autenticación
+app-or-key = o, si no puede escanearlo, elija escribir una clave y escriba esta (basada en el tiempo, 6 dígitos):
+app-type-code = Escriba el código de 6 dígitos que muestra ahora la aplicación.
+app-code-label = Código de la aplicación
+app-finish = Terminar
+app-key-first = Primero agregue la clave de la aplicación: abra la página de la aplicación de autenticación para obtenerla.
+app-code-mismatch = Ese código no coincide. Compruebe que la aplicación muestra la entrada que acaba de agregar y escriba el código que muestra ahora.
+app-none-to-remove = No hay ninguna aplicación de autenticación registrada que quitar.
+
+## Avisos: qué cambió, por correo, mensaje de texto y llamada
+
+notice-password-subject = Se cambió su contraseña de { $university }
+notice-password = Se cambió su contraseña de { $university }
+notice-methods-subject = Cambiaron las formas de restablecer su contraseña de { $university }
+notice-app-replaced = Su aplicación de autenticación para restablecer su contraseña de { $university } se reemplazó por una nueva
+notice-app-added = Se agregó una aplicación de autenticación a las formas de restablecer su contraseña de { $university }
+notice-app-removed = Se quitó su aplicación de autenticación de las formas de restablecer su contraseña de { $university }
+notice-phone-changed = El teléfono móvil para restablecer su contraseña de { $university } cambió del { $old } al { $new }
+notice-phone-added = Se agregó el teléfono móvil { $phone } a las formas de restablecer su contraseña de { $university }
+notice-phone-removed = Se quitó el teléfono móvil { $phone } de las formas de restablecer su contraseña de { $university }
+notice-helpdesk-phone-set = La mesa de ayuda cambió el teléfono móvil con el que restablece su contraseña de { $university }
+notice-helpdesk-phone-removed = La mesa de ayuda quitó el teléfono móvil con el que restablece su contraseña de { $university }
+notice-reset-unlocked-subject = Se desbloqueó el restablecimiento en línea de su contraseña de { $university }
+notice-reset-unlocked = La mesa de ayuda desbloqueó el restablecimiento en línea de su contraseña de { $university }
+notice-must-change-subject = Cambie su contraseña de { $university } la próxima vez que inicie sesión
+notice-must-change = La mesa de ayuda pidió que cambie su contraseña de { $university } la próxima vez que inicie sesión
+notice-unlocked-subject = Su cuenta de { $university } está desbloqueada
+notice-unlocked-self = Usted desbloqueó su cuenta de { $university } en el directorio del campus después de que se bloqueara por contraseñas incorrectas, y conservó la misma contraseña,
+notice-unlocked-helpdesk = La mesa de ayuda desbloqueó su cuenta de { $university } en el directorio del campus después de que se bloqueara por contraseñas incorrectas, y se conservó la misma contraseña,
+notice-reset-paused-subject = El restablecimiento en línea de su contraseña de { $university } está en pausa
+notice-reset-paused = El restablecimiento en línea de su contraseña de { $university } se puso en pausa tras demasiados códigos incorrectos
+notice-reset-paused-until = Se reanuda a las { $until }. Su contraseña no cambió y puede seguir iniciando sesión con ella.
+notice-when-where = { $what } a las { $when }{ $where ->
+    [campus] , desde la red del campus
+    [vpn] , por la VPN
+    [outside] , desde fuera del campus
+   *[unknown] {""}
+}.
+notice-not-you = Si no fue usted, llame ahora a la mesa de ayuda al { $helpdesk }.
+notice-signature = Servicio de contraseñas de { $university }
+
+## Códigos, por mensaje de texto y llamada
+
+message-code-reset = Su código para restablecer la contraseña de { $university } es { $code }. Vence en { $minutes } minutos. No lo comparta: nadie de { $university } se lo pedirá.
+message-code-signin = Su código para iniciar sesión en { $university } es { $code }. Vence en { $minutes } minutos. No lo comparta: nadie de { $university } se lo pedirá.
+message-code-registration = Su código para registrar este teléfono para restablecer la contraseña de { $university } es { $code }. Vence en { $minutes } minutos.
+message-code-caller = La mesa de ayuda de { $university } está comprobando que es usted. Si está hablando con ellos ahora, léales este código: { $code }. Si no se comunicó con la mesa de ayuda, no lo comparta y llámelos a su número publicado.
+message-code-again = { $code }. Otra vez: { $code }
+message-link-subject = Su enlace para restablecer la contraseña de { $university }
+message-link = La mesa de ayuda de { $university } le envió este enlace para elegir una contraseña nueva. Sirve una sola vez, durante { $minutes } minutos: { $url }
+
+## Recordatorios
+
+reminder-register-subject = Configure una forma de restablecer su contraseña de { $university }
+reminder-register = Todavía no ha configurado una forma de restablecer su contraseña de { $university } por su cuenta. Inicie sesión en { $url }/signin y registre su teléfono móvil o una aplicación de autenticación: así, una contraseña olvidada se resuelve en dos minutos, a cualquier hora.
+reminder-expiry-subject = { $days ->
+    [one] Su contraseña de { $university } vence mañana
+   *[other] Su contraseña de { $university } vence en { $days } días
+}
+reminder-expiry = { $days ->
+    [one] Su contraseña de { $university } vence a las { $when }, en 1 día.
+   *[other] Su contraseña de { $university } vence a las { $when }, en { $days } días.
+} Cámbiela antes: inicie sesión en { $url }/signin y elija una nueva (si la olvidó, restablézcala en { $url }/reset). Luego use la contraseña nueva en todos los lugares donde inicia sesión, y lleve su portátil de la universidad a la red del campus o conéctela a la VPN para que la reciba.
+reminder-expiry-text = { $days ->
+    [one] { $university }: su contraseña vence en 1 día. Cámbiela en { $url }/signin
+   *[other] { $university }: su contraseña vence en { $days } días. Cámbiela en { $url }/signin
+}
+signin-wrong-maybe-locked = Si está seguro de que es correcta, puede que el directorio del campus haya bloqueado su cuenta tras intentos fallidos (una portátil o un teléfono con una contraseña anterior lo provoca): «¿Olvidó su contraseña o su cuenta está bloqueada?» la desbloquea.
+language-unknown = Elija uno de los idiomas de la lista.
+
+## Las reglas de contraseñas: las líneas de la lista y qué hacer cuando no se cumple una
+
+list-two = { $first } y { $last }
+list-more = { $rest }, { $first } y { $last }
+rule-min_length = { $without ->
+    [same] Al menos { $limit } caracteres
+   *[other] Al menos { $limit } caracteres ({ $without } si no tiene registrado un teléfono o una aplicación de autenticación)
+}
+rule-max_length = Como máximo { $limit } caracteres
+rule-uppercase = Una letra mayúscula (A–Z)
+rule-lowercase = Una letra minúscula (a–z)
+rule-special = Un carácter especial, como ! # $ % & * ? o @
+rule-contains_username = No contiene su nombre de usuario
+rule-contains_name = No contiene su nombre
+rule-dictionary_word = { $whole ->
+    [yes] No es una palabra común
+   *[no] No contiene una palabra común
+}
+rule-breached = No es una contraseña conocida por filtraciones de datos
+rule-history = No es una de sus últimas { $limit } contraseñas
+broken-min_length = Demasiado corta: use al menos { $limit } caracteres (esta tiene { $actual }).
+broken-max_length = Demasiado larga: use como máximo { $limit } caracteres (esta tiene { $actual }).
+broken-uppercase = Agregue una letra mayúscula (A–Z).
+broken-lowercase = Agregue una letra minúscula (a–z).
+broken-special = Agregue un carácter especial, como ! # $ % & * ? o @.
+broken-contains_username = Contiene su nombre de usuario { $found }; quítelo.
+broken-contains_name = { $count ->
+    [one] Contiene { $found }, parte de su nombre; quítelo.
+   *[other] Contiene { $found }, partes de su nombre; quítelas.
+}
+broken-dictionary_word = { $shape ->
+    [whole] Es la palabra común { $found }; elija algo más difícil de adivinar.
+    [one] Contiene la palabra común { $found }.
+    [more] Contiene las palabras comunes { $found } y otras.
+   *[other] Contiene las palabras comunes { $found }.
+}
+broken-breached = Aparece en una lista de contraseñas expuestas en filtraciones de datos; elija otra.
+broken-history = Es igual a una de sus últimas { $limit } contraseñas; elija una que no haya usado antes.
+refused-intro = La contraseña nueva no se aceptó.
+change-conflict = Su contraseña se cambió en otra ventana mientras tanto. Inténtelo de nuevo.
+change-in-progress = Todavía se está escribiendo un cambio de esta contraseña en el directorio del campus. Espere unos minutos e inténtelo de nuevo.
+change-no-entry = Su cuenta no está en el directorio del campus, así que su contraseña no se puede cambiar aquí. Llame a la mesa de ayuda.
+change-unreachable = No se puede acceder al directorio del campus en este momento, así que su contraseña no cambió. Inténtelo de nuevo en unos minutos.
+change-unanswered = El directorio del campus no confirmó el cambio a tiempo. Puede que haya aceptado su contraseña nueva: en cinco minutos, intente iniciar sesión con ella; si no funciona, su contraseña anterior sigue sirviendo y puede intentarlo de nuevo.
+directory-refused-history = El directorio del campus recuerda esta contraseña como una de las recientes. Elija una que no haya usado antes.
+directory-refused-length = El directorio del campus pide al menos { $minimum } caracteres. Agregue algunos más.
+directory-refused-longer = El directorio del campus pide una contraseña más larga. Agregue algunos caracteres más.
+directory-refused-complexity = Al directorio del campus esta contraseña le parece demasiado simple. Hágala más larga o combine más tipos de caracteres.
+directory-refused-age = Su contraseña se cambió hace muy poco, y el directorio del campus permite el siguiente cambio a partir de las { $when }. Inténtelo entonces o llame a la mesa de ayuda.
+directory-refused-age-unknown = Su contraseña se cambió hace muy poco, y el directorio del campus solo permite un cambio cada cierto tiempo. Inténtelo mañana o llame a la mesa de ayuda.
+directory-refused-restrictions = El directorio del campus rechazó esta contraseña según sus propias reglas: puede ser una de sus contraseñas recientes, ser demasiado corta o simple, o su contraseña se cambió hace menos de un día. Pruebe una más larga que no haya usado antes; si tampoco funciona, llame a la mesa de ayuda.
+
+## La consola de la mesa de ayuda
+
+hd-brand = Mesa de ayuda de contraseñas
+hd-title-suffix = Mesa de ayuda · Servicio de contraseñas de { $university }
+hd-nav = Mesa de ayuda
+hd-nav-find = Buscar una cuenta
+hd-nav-staff = Personal
+hd-nav-audit = Registro de auditoría
+hd-signout = Cerrar la sesión de { $username }
+hd-signin-title = Iniciar sesión
+hd-signin-heading = Inicio de sesión de la mesa de ayuda
+hd-username = Nombre de usuario del personal
+hd-signin-hint = Después, el código de su aplicación de autenticación. Las sesiones terminan tras { $minutes } minutos de inactividad.
+hd-factor-title = Código de autenticación
+hd-factor-heading = Su código de autenticación
+hd-forbidden = No corresponde a su función
+hd-forbidden-intro = Solo un administrador de la mesa de ayuda puede hacer esto. El intento quedó en el registro de auditoría. Pídaselo a un administrador si hace falta.
+hd-back = Volver a la mesa de ayuda
+hd-search-label = Nombre de usuario, correo o número de teléfono
+hd-search = Buscar
+hd-found = { $count ->
+    [one] 1 encontrada
+   *[other] { $count } encontradas
+}
+hd-none-found = Ninguna cuenta coincide. Revise la ortografía o busque por otro dato.
+hd-email = Correo
+hd-phone = Teléfono móvil
+hd-none-registered = Ninguno registrado
+hd-app = Aplicación de autenticación
+hd-registered = Registrada
+hd-none = Ninguna
+hd-online-reset = Restablecimiento en línea
+hd-reset-open = Abierto
+hd-reset-no-method = No es posible: no hay un teléfono ni una aplicación de autenticación registrados. Verifique a la persona de otra forma y luego registre un teléfono o envíe un enlace de restablecimiento.
+hd-reset-locked = En pausa tras varios códigos incorrectos, hasta las { $until }
+hd-directory-account = Cuenta del directorio del campus
+hd-directory-open = Abierta
+hd-directory-locked = Bloqueada tras demasiadas contraseñas incorrectas (a menudo un dispositivo con una anterior)
+hd-directory-disabled = Bloqueada o desactivada por un administrador del directorio: no se puede desbloquear aquí
+hd-directory = Directorio del campus
+hd-pending-write = Hay una contraseña nueva en el directorio que todavía no está guardada aquí; Latchkey lo resuelve en unos minutos. La persona debe usar la contraseña nueva.
+hd-pending-write-error = Hay una contraseña nueva en el directorio que todavía no está guardada aquí; Latchkey lo resuelve en unos minutos (último intento: { $error }). La persona debe usar la contraseña nueva.
+hd-left = Salió del directorio
+hd-left-at = El { $when } una sincronización del directorio ya no encontró a esta persona: no puede iniciar sesión ni restablecer aquí hasta que el directorio la vuelva a tener.
+hd-status = Estado
+hd-must-change = debe cambiar la contraseña en el próximo inicio de sesión ({ $reason })
+hd-reason-helpdesk = lo pidió la mesa de ayuda
+hd-reason-expired = venció en el directorio
+hd-reason-breached = la contraseña con la que inició sesión aparece en filtraciones conocidas
+hd-reason-policy = la contraseña con la que inició sesión no cumple las reglas actuales
+hd-verify-heading = Verificar a la persona
+hd-verified = Verificada en esta sesión.
+hd-verify-first = No se puede cambiar nada hasta verificar a la persona.
+hd-send-legend = Enviar un código a su teléfono
+hd-send = Enviar un código
+hd-code-read = El código que la persona le lee
+hd-code-read-app = El código que la persona le lee (enviado, o de su aplicación de autenticación)
+hd-code-read-app-only = El código que muestra ahora la aplicación de autenticación de la persona
+hd-check-code = Comprobar el código
+hd-record-label = O registre una comprobación que hizo de otra forma
+hd-record-note = Lo que vio (queda en el registro de auditoría)
+hd-record = Registrar la comprobación
+hd-actions = Acciones
+hd-actions-hint = Se habilitan cuando la persona esté verificada.
+hd-new-phone = Teléfono móvil nuevo (10 dígitos de EE. UU., o +CódigoDePaís Número)
+hd-set-phone = Registrar el teléfono
+hd-remove-phone = Quitar el teléfono
+hd-unlock-reset = Desbloquear el restablecimiento en línea
+hd-unlock-directory = Desbloquear la cuenta del directorio (conserva la contraseña)
+hd-link-legend = Enviar un enlace de restablecimiento de un solo uso ({ $minutes } minutos)
+hd-link-to = A { $email }
+hd-link-text = Por mensaje de texto al { $phone }
+hd-send-link = Enviar el enlace
+hd-require-change = Exigir una contraseña nueva en el próximo inicio de sesión
+hd-notices = Avisos enviados
+hd-none-yet = Ninguno todavía.
+hd-when = Cuándo
+hd-by = Por
+hd-state = Estado
+hd-mail = Correo
+hd-call = Llamada
+hd-text = Mensaje de texto
+hd-delivered = Entregado
+hd-not-delivered = { $tries ->
+    [one] Todavía no entregado (1 intento; se vuelve a intentar a las { $next })
+   *[other] Todavía no entregado ({ $tries } intentos; se vuelve a intentar a las { $next })
+}
+hd-never-delivered = { $tries ->
+    [one] Nunca entregado (1 intento): { $why }. Avise a la persona de otra forma.
+   *[other] Nunca entregado ({ $tries } intentos): { $why }. Avise a la persona de otra forma.
+}
+hd-no-reason = sin motivo indicado
+hd-events = Eventos recientes
+hd-who = Quién
+hd-what = Qué
+hd-from = Desde
+hd-done-verified = La persona está verificada. Las acciones de abajo quedan habilitadas durante unos minutos.
+hd-done-sent = Va un código en camino a la persona. Pídale que se lo lea.
+hd-done-phone = El número de teléfono se actualizó a { $phone }, y se avisó a la persona por todos los medios.
+hd-done-phone-removed = Se quitó el número de teléfono y se avisó a la persona.
+hd-done-unlocked = El restablecimiento en línea está desbloqueado.
+hd-done-directory-unlocked = La cuenta está desbloqueada en el directorio del campus, con la misma contraseña, y se avisó a la persona.
+hd-done-link = Se envió un enlace de restablecimiento de un solo uso.
+hd-done-must-change = La persona debe cambiar su contraseña en el próximo inicio de sesión.
+hd-verify-first-error = Verifique primero a la persona: envíele un código o registre la comprobación que hizo.
+hd-choose-channel = Elija mensaje de texto o llamada.
+hd-no-phone = Esta cuenta no tiene un teléfono al que enviar un código.
+hd-code-wrong = Ese código no es correcto. Pida a la persona que lo lea de nuevo o envíe uno nuevo.
+hd-code-wrong-app = Ese código no es correcto. Pida a la persona que lea el código que muestra ahora su aplicación.
+hd-choose-check = Elija de la lista la comprobación que hizo.
+hd-write-note = Escriba una nota breve de lo que vio (de 5 a 500 caracteres) para el registro de auditoría.
+hd-no-phone-to-remove = Esta cuenta no tiene un teléfono que quitar.
+hd-choose-link = Elija el correo de la persona o un teléfono que tenga la cuenta.
+hd-link-failed = No se pudo enviar el enlace en este momento. Inténtelo de nuevo o use el otro medio.
+hd-signin-paused = { $minutes ->
+    [one] Demasiados intentos fallidos. Espere 1 minuto o pida ayuda a un administrador.
+   *[other] Demasiados intentos fallidos. Espere { $minutes } minutos o pida ayuda a un administrador.
+}
+hd-signin-wrong = Ese nombre de usuario y esa contraseña no coinciden.
+hd-factor-wrong = Ese código no es correcto o ya se usó. Escriba el código que muestra ahora su aplicación.
+hd-staff-title = Personal
+hd-staff-hint-html = El personal nuevo se agrega con <code>latchkey staff add --username U --role agent|admin</code>, que muestra una vez su clave de autenticación. Los mismos cambios que aquí: <code>latchkey staff role|reset-password|reset-authenticator</code>.
+hd-username-col = Nombre de usuario
+hd-role = Función
+hd-role-admin = administrador
+hd-role-agent = agente
+hd-change = Cambiar
+hd-disabled = desactivado
+hd-active = activo
+hd-enable = Activar a { $username }
+hd-disable = Desactivar a { $username }
+hd-make-agent = Hacer agente a { $username }
+hd-make-admin = Hacer administrador a { $username }
+hd-new-password-for = Contraseña nueva para { $username }
+hd-new-key-for = Clave de autenticación nueva para { $username }
+hd-hand-over-title = Entréguela
+hd-hand-over = Entréguela a { $member }
+hd-hand-password = La contraseña nueva de { $member }, que se muestra solo esta vez. Entréguesela en persona o por un medio que solo esa persona lea; sus sesiones terminaron.
+hd-hand-key = La clave de autenticación nueva de { $member }, que se muestra solo esta vez. La agrega a su aplicación de autenticación; la clave anterior ya no sirve y sus sesiones terminaron.
+hd-back-staff = Volver al personal
+hd-audit-title = Registro de auditoría
+hd-audit-account = Cuenta (nombre de usuario o correo)
+hd-audit-actor = Actor (self-service, cli, directory, staff:NOMBRE)
+hd-audit-action = La acción empieza por
+hd-audit-since = Desde (AAAA-MM-DD)
+hd-audit-export = Exportar la cadena desde ese día (líneas JSON)
+hd-audit-account-col = Cuenta
+
+## La demostración
+
+demo-phone-title = Teléfono de demostración
+demo-phone-intro = En la demostración no se envía nada de verdad: cada mensaje de texto, llamada y correo llega aquí, el más reciente primero. Vuelva a cargar la página para ver los nuevos.
+demo-phone-apps = Aplicaciones de autenticación
+demo-phone-apps-intro = Los códigos que muestran ahora las aplicaciones de autenticación de la demostración (cambian cada 30 segundos): el de grace para restablecer, los del personal de la mesa de ayuda para iniciar sesión en /helpdesk.
+demo-phone-messages = Mensajes
+demo-phone-empty = Todavía no ha llegado nada.
+demo-phone-reload = Volver a cargar
+demo-text = Mensaje de texto al { $to }, { $when }
+demo-call = Llamada al { $to }, { $when }
+demo-mail = Correo a { $to }, { $when }
+demo-message = Mensaje a { $to }, { $when }
+demo-just-now = ahora mismo
+demo-seconds-ago = hace { $count } segundos
+demo-minutes-ago = hace { $count } minutos
+demo-hours-ago = { $count ->
+    [one] hace 1 hora
+   *[other] hace { $count } horas
+}
+code-app-lost-html = ¿Perdió el teléfono con su aplicación o borró la aplicación? Llame a la mesa de ayuda al <a href="tel:{ $tel }">{ $phone }</a>: comprueban quién es usted y le ayudan a entrar.
+code-app-other-way = ¿No puede usar su aplicación? Elija otra forma
+done-signin = Inicie sesión con su contraseña nueva
+method-offer-text = Enviar un código por mensaje de texto al { $phone }
+method-offer-call = Llamar al { $phone } y leer el código
+method-offer-app = Usar el código de mi aplicación de autenticación
+captcha-note-pow-html = ¿No puede ver la imagen? La comprobación de su navegador no se completó esta vez; vuelva a empezar para que lo intente otra vez (el último botón de abajo), o llame a la mesa de ayuda al <a href="tel:{ $tel }">{ $phone }</a>.
+code-texted-at = Enviamos un código por mensaje de texto al { $phone } a las { $at }. Es válido durante { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minutos
+}.
+code-calling-at = Llamamos al { $phone } a las { $at }; el mensaje automático le lee su código. Es válido durante { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minutos
+}.

@@ -146,6 +146,9 @@ pub struct Speech {
     pub lang: Lang,
     /// A local path (`/reset`): the page again, in the other language.
     pub back: String,
+    /// The browser holds a sign-in to the portal: the header offers the
+    /// account, not a sign-in.
+    pub signed_in: bool,
 }
 
 impl Default for Speech {
@@ -153,6 +156,7 @@ impl Default for Speech {
         Speech {
             lang: Lang::default(),
             back: "/reset".to_owned(),
+            signed_in: false,
         }
     }
 }
@@ -218,9 +222,19 @@ impl Text {
 /// The campus's clock: `10:20 a.m.` today, `10:20 a.m. on Monday,
 /// December 7` another day, in `zone` and in `lang`'s words.
 pub fn clock_time(lang: Lang, zone: &jiff::tz::TimeZone, unix: i64, now: i64) -> String {
+    told_time(lang, zone, unix, Some(now))
+}
+
+/// The campus's clock with the date always: `10:20 a.m. on Monday,
+/// December 7`, for a message read later than it was written.
+pub fn date_time(lang: Lang, zone: &jiff::tz::TimeZone, unix: i64) -> String {
+    told_time(lang, zone, unix, None)
+}
+
+fn told_time(lang: Lang, zone: &jiff::tz::TimeZone, unix: i64, now: Option<i64>) -> String {
     let (Ok(at), Ok(today)) = (
         jiff::Timestamp::from_second(unix),
-        jiff::Timestamp::from_second(now),
+        jiff::Timestamp::from_second(now.unwrap_or(unix)),
     ) else {
         return unix.to_string();
     };
@@ -239,7 +253,7 @@ pub fn clock_time(lang: Lang, zone: &jiff::tz::TimeZone, unix: i64, now: i64) ->
             ("minute", format!("{:02}", at.minute())),
         ],
     );
-    if at.date() == today.date() {
+    if now.is_some() && at.date() == today.date() {
         return time;
     }
     let weekday = lang.tell(
@@ -397,6 +411,20 @@ pub mod filters {
             (d.to_string(), escaped(d_value)),
         ];
         Ok(askama::filters::Safe(told(values, id, &args)))
+    }
+
+    /// `signed_out` for a visitor, `signed_in` for someone signed in: a
+    /// link's address or a message id that differs between the two.
+    #[askama::filter_fn]
+    pub fn when_signed_in<T: Display, U: Display>(
+        signed_out: T,
+        values: &dyn askama::Values,
+        signed_in: U,
+    ) -> askama::Result<String> {
+        Ok(match speech(values).signed_in {
+            true => signed_in.to_string(),
+            false => signed_out.to_string(),
+        })
     }
 
     /// The switch to every other language, back to the same page; `label`

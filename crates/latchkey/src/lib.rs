@@ -6,6 +6,7 @@ pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod directory;
 pub mod domain;
 pub mod hashing;

@@ -26,8 +26,12 @@ pub struct NetworkConfig {
     pub forwarded_header: ForwardedHeader,
     /// What to connect to, by group of people ("Students": `vpn.example.edu`).
     pub vpn_hosts: Vec<VpnHost>,
-    /// How to connect the VPN, one entry per operating system.
+    /// How to connect the VPN, one entry per operating system (and
+    /// language, where the campus wrote them in more than one).
     pub vpn_steps: Vec<VpnSteps>,
+    /// The VPN client's name as people know it ("Cisco Secure Client"), for
+    /// the advice on connecting from a laptop's sign-in screen.
+    pub vpn_client: Option<String>,
     /// The leading bits of an IPv6 address that the per-address limits
     /// count as one source: one ordinary allocation (a /64) holds billions
     /// of addresses, all one person's. IPv4 counts per address.
@@ -43,6 +47,7 @@ impl Default for NetworkConfig {
             forwarded_header: ForwardedHeader::default(),
             vpn_hosts: Vec::new(),
             vpn_steps: Vec::new(),
+            vpn_client: None,
             ipv6_limit_prefix: 64,
         }
     }
@@ -112,6 +117,10 @@ pub struct VpnSteps {
     /// "macOS", "Windows", "Linux", …
     pub system: String,
     pub steps: Vec<String>,
+    /// The language they are written in (`en`, `es`); none: shown in every
+    /// language that has no steps of its own.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// An address range written as CIDR (`10.8.0.0/16`, `2001:db8::/32`) or a

@@ -67,9 +67,23 @@
     say(confirmStatus, mismatch && !partial ? words.differ : "");
   }
 
+  // An emptied field meets nothing and breaks nothing: every line goes
+  // back to how the page first showed it, at once (an answer still on its
+  // way is ignored).
+  function cleared() {
+    asked += 1;
+    for (const item of form.querySelectorAll("[data-rule]")) {
+      item.classList.remove("met", "unmet");
+      const state = item.querySelector(".state");
+      if (state) state.textContent = "";
+    }
+    say(status, before);
+  }
+
   function soon() {
     compare();
     clearTimeout(timer);
+    if (password.value === "") return cleared();
     timer = setTimeout(check, 150);
   }
   password.addEventListener("input", soon);

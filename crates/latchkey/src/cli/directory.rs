@@ -8,7 +8,7 @@ use crate::config::LoadedConfig;
 use crate::directory::{Settled, Writeback, sync};
 use crate::domain::Told;
 use crate::domain::reminders::{self, Reminding};
-use crate::domain::settle::{SETTLED_FROM, settle_pending};
+use crate::domain::settle::settle_pending;
 use crate::notify::MessageProvider;
 use crate::notify::{self, format_time};
 use crate::store::Store;
@@ -76,16 +76,20 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                 };
                 let notifier = providers.notifier(Some(queue));
                 let now = unix_now();
+                let zone = settings.site.zone().map_err(UsageError)?;
                 let context = notify::NoticeContext {
                     now,
-                    address: SETTLED_FROM,
+                    address: "directory",
+                    location: crate::network::Location::Unknown,
                     helpdesk_phone: &settings.helpdesk.phone,
                     service: &settings.branding.name,
+                    zone: &zone,
                 };
                 let told = Told {
                     notifier: &notifier,
                     context: &context,
                     actor: "directory",
+                    default_language: settings.site.language,
                 };
                 let outcomes = settle_pending(&store, &writeback, &key, keep, &told, now)
                     .await
@@ -207,6 +211,7 @@ async fn reminders(
         lease: settings.server.delivery_lease_seconds,
     };
     let notifier = providers.notifier(Some(queue));
+    let zone = settings.site.zone().map_err(UsageError)?;
     let reminding = Reminding {
         store,
         directory: writeback.directory.as_ref(),
@@ -215,6 +220,8 @@ async fn reminders(
         register: settings.directory.remind_to_register,
         portal_url: &settings.server.public_url,
         service: &settings.branding.name,
+        zone: &zone,
+        default_language: settings.site.language,
     };
     let now = unix_now();
     let failed = |e: crate::domain::Error| UsageError(format!("{e:?}"));

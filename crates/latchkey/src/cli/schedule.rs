@@ -3,7 +3,7 @@
 
 use crate::directory::{DirectoryConfig, Settled, sync};
 use crate::domain::reminders::{self, Reminding};
-use crate::domain::settle::{SETTLED_FROM, settle_pending};
+use crate::domain::settle::settle_pending;
 use crate::domain::{Core, Told};
 use crate::notify::NoticeContext;
 use crate::notify::queue::BATCH;
@@ -63,14 +63,17 @@ pub async fn reconcile_forever(state: Core) {
         let now = state.clock.now();
         let context = NoticeContext {
             now,
-            address: SETTLED_FROM,
+            address: "directory",
+            location: crate::network::Location::Unknown,
             helpdesk_phone: &state.site.helpdesk.phone,
             service: &state.site.branding.name,
+            zone: &state.site.zone,
         };
         let told = Told {
             notifier: &notifier,
             context: &context,
             actor: "directory",
+            default_language: state.site.language,
         };
         match settle_pending(&state.store, writeback, &state.key, keep, &told, now).await {
             Ok(outcomes) => {
@@ -128,6 +131,8 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
         register: config.remind_to_register,
         portal_url: &state.server.public_url,
         service: &state.site.branding.name,
+        zone: &state.site.zone,
+        default_language: state.site.language,
     };
     let reminding = &reminding;
     take_turns(

@@ -10,6 +10,7 @@ use crate::captcha::{ChallengeSource, RandomChallenges};
 use crate::clock::SystemClock;
 use crate::clock::unix_now;
 use crate::config::LoadedConfig;
+use crate::demo;
 use crate::directory::Writeback;
 use crate::domain::{Core, Services};
 use crate::hashing::Hasher;
@@ -30,22 +31,6 @@ pub struct ServeArgs {
     #[arg(long)]
     demo: bool,
 }
-
-/// Demo accounts: (username, name, email, phone). The password of each is `DEMO_PASSWORD`.
-const DEMO_ACCOUNTS: [(&str, &str, &str, Option<&str>); 3] = [
-    (
-        "ada",
-        "Ada Lovelace",
-        "ada@example.edu",
-        Some("(202) 555-0143"),
-    ),
-    ("grace", "Grace Hopper", "grace@example.edu", None),
-    ("alan", "Alan Turing", "alan@example.edu", None),
-];
-const DEMO_PASSWORD: &str = "Vt9#qkzP";
-/// grace's authenticator app secret (RFC 6238's test secret), so that
-/// `oathtool --totp -b GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ` stands in for her phone.
-const DEMO_TOTP_SECRET: &[u8] = b"12345678901234567890";
 
 /// Random challenges; in a test-hooks build, a known answer when
 /// `LATCHKEY_TEST_CAPTCHA_ANSWER` names one, said loudly, and only on a
@@ -197,7 +182,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             "Sign in at {scheme}://{address}/signin to register methods or change a password."
         );
         if args.demo {
-            print_demo_help(&config.config.database.url);
+            print_demo_help(&format!("{scheme}://{address}"), &config.config.database.url);
         }
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         let stopped = match tls {
@@ -340,57 +325,84 @@ async fn add_demo_accounts(
     key: &SecretKey,
 ) -> Result<(), UsageError> {
     let failed = |e: &dyn std::fmt::Display| UsageError(format!("demo accounts: {e}"));
-    for (username, name, email, phone) in DEMO_ACCOUNTS {
-        if store
-            .find_account(username)
-            .await
-            .map_err(|e| failed(&e))?
-            .is_some()
-        {
+    for person in &demo::PEOPLE {
+        let found = store.find_account(person.username).await;
+        if found.map_err(|e| failed(&e))?.is_some() {
             continue;
         }
-        let account = NewAccount::parse(username, email, name, phone)
+        let account = NewAccount::parse(person.username, person.email, person.name, person.phone)
             .map_err(|e| failed(&format!("{e:?}")))?;
-        let hash = hasher.hash(DEMO_PASSWORD).await.map_err(|e| failed(&e))?;
+        let hash = hasher.hash(demo::PASSWORD).await.map_err(|e| failed(&e))?;
         store
             .insert_accounts(&[(account, Some(hash))], unix_now())
             .await
             .map_err(|e| failed(&e))?;
-        if username == "grace" {
-            let grace = store
-                .find_account(username)
-                .await
+        if person.app {
+            let added = store.find_account(person.username).await;
+            let added = added
                 .map_err(|e| failed(&e))?
-                .ok_or_else(|| failed(&username))?;
+                .ok_or_else(|| failed(&person.username))?;
             let sealed =
-                totp::seal(key, DEMO_TOTP_SECRET).ok_or_else(|| failed(&"sealing the secret"))?;
+                totp::seal(key, demo::APP_SECRET).ok_or_else(|| failed(&"sealing the secret"))?;
             store
-                .add_method(grace.id, "totp", &sealed, unix_now())
+                .add_method(added.id, "totp", &sealed, unix_now())
                 .await
                 .map_err(|e| failed(&e))?;
         }
     }
+    let hash = hasher
+        .hash(demo::STAFF_PASSWORD)
+        .await
+        .map_err(|e| failed(&e))?;
+    for (username, role, secret) in demo::STAFF {
+        let found = store.staff_by_username(username).await;
+        if found.map_err(|e| failed(&e))?.is_some() {
+            continue;
+        }
+        let sealed = totp::seal(key, secret).ok_or_else(|| failed(&"sealing the secret"))?;
+        store
+            .insert_staff(username, role, &hash, &sealed, "demo", unix_now())
+            .await
+            .map_err(|e| failed(&e))?;
+    }
     Ok(())
 }
 
-fn print_demo_help(url: &str) {
+/// What a newcomer needs to try every part: the demo phone, who to be,
+/// the help desk's staff, and a command for the outbox that works from
+/// where they are (the binary they ran, `cargo run` or not).
+fn print_demo_help(base: &str, url: &str) {
     println!("Demo mode: demo accounts and a public key. Never use --demo with real accounts.");
-    println!("Demo accounts (password {DEMO_PASSWORD}):");
-    for (username, name, _, phone) in DEMO_ACCOUNTS {
-        let method = match (username, phone) {
-            ("grace", _) => format!(
-                "authenticator app, secret {}",
-                totp::base32(DEMO_TOTP_SECRET)
+    println!("Texts, calls, mails and authenticator codes: {base}/demo/phone");
+    println!("Demo accounts (password {}):", demo::PASSWORD);
+    for person in &demo::PEOPLE {
+        let method = match (person.app, person.phone) {
+            (true, _) => format!(
+                "authenticator app (its code is on the demo phone; secret {})",
+                totp::base32(demo::APP_SECRET)
             ),
             (_, Some(phone)) => format!("phone {phone}"),
             (_, None) => {
                 "no method: reset shows the help desk page; sign in to register one".to_owned()
             }
         };
-        println!("  {username:<6} {name:<14} {method}");
+        println!("  {:<6} {:<14} {method}", person.username, person.name);
     }
-    println!("Texts, calls and mails go to the outbox; read them with:");
-    println!("  latchkey outbox --database-url {url}");
+    println!(
+        "Help desk: {base}/helpdesk, as demo-agent or demo-admin (password {}); \
+         their authenticator codes are on the demo phone too.",
+        demo::STAFF_PASSWORD
+    );
+    let program = std::env::current_exe()
+        .ok()
+        .map(|exe| {
+            let here = std::env::current_dir().unwrap_or_default();
+            exe.strip_prefix(&here)
+                .map(|p| p.to_path_buf())
+                .unwrap_or(exe)
+        })
+        .map_or_else(|| "latchkey".to_owned(), |p| p.display().to_string());
+    println!("The outbox in a terminal: {program} outbox --database-url {url}");
 }
 
 #[derive(Debug, Args)]

@@ -186,7 +186,8 @@ async fn member(store: &Store, username: &str) -> Result<Staff, UsageError> {
 
 /// An authenticator key, shown this once, as text and as an `otpauth://` URI.
 fn print_key(settings: &crate::config::Config, username: &str, secret: &[u8]) {
-    let issuer = format!("{} help desk", settings.registration.authenticator_issuer);
+    let university = &settings.branding.name;
+    let issuer = format!("{} help desk", settings.registration.issuer(university));
     println!("Add this key to {username}'s authenticator app now; it is not shown again:");
     println!("  {}", totp::base32(secret));
     println!("  {}", totp::otpauth_uri(secret, &issuer, username));

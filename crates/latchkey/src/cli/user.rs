@@ -177,16 +177,20 @@ async fn set_password(
         key: key.as_ref(),
         writeback: writeback.as_ref().zip(key.as_ref()),
     };
+    let zone = config.site.zone().map_err(UsageError)?;
     let context = notify::NoticeContext {
         now: unix_now(),
         address: "the help desk's command line",
+        location: crate::network::Location::Unknown,
         helpdesk_phone: &config.helpdesk.phone,
         service: &config.branding.name,
+        zone: &zone,
     };
     let told = Told {
         notifier: &notifier,
         context: &context,
         actor: "cli",
+        default_language: config.site.language,
     };
     let may = change::MayChange::by_operator(&account);
     let warning = told.warning(&account);
@@ -221,7 +225,7 @@ async fn set_password(
             Ok(Outcome::Refused)
         }
         Err(ChangeError::Directory(DirectoryError::Refused(refusal))) => {
-            eprintln!("latchkey: {}", refusal.message());
+            eprintln!("latchkey: {}", refusal.message(&zone));
             Ok(Outcome::Refused)
         }
         Err(e) => Err(UsageError(e.to_string())),

@@ -47,8 +47,17 @@ pub struct RegistrationConfig {
     /// How recently a second factor must have been proven in a session to
     /// add, replace or remove a method, in minutes.
     pub fresh_factor_minutes: i64,
-    /// The name authenticator apps show beside the codes.
-    pub authenticator_issuer: String,
+    /// The name authenticator apps show beside the codes; unset, the
+    /// university's (`branding.name`), as every other place says it.
+    pub authenticator_issuer: Option<String>,
+}
+
+impl RegistrationConfig {
+    /// The name people's authenticator apps show: the configured one, else
+    /// `university` (staff apps add "help desk" to it).
+    pub fn issuer<'a>(&'a self, university: &'a str) -> &'a str {
+        self.authenticator_issuer.as_deref().unwrap_or(university)
+    }
 }
 
 impl Default for RegistrationConfig {
@@ -56,7 +65,7 @@ impl Default for RegistrationConfig {
         RegistrationConfig {
             required: true,
             fresh_factor_minutes: 10,
-            authenticator_issuer: "University".into(),
+            authenticator_issuer: None,
         }
     }
 }

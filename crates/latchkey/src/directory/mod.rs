@@ -60,30 +60,23 @@ impl Refusal {
         }
     }
 
-    pub fn message(self) -> String {
+    /// What to do, in the language of the request (times on `zone`'s clock).
+    pub fn message(self, zone: &jiff::tz::TimeZone) -> String {
+        use crate::i18n::say;
         match self {
-            Refusal::History => {
-                "The campus directory remembers this password as one of your recent ones. Choose one you have not used before.".into()
-            }
-            Refusal::Length(Some(minimum)) => format!(
-                "The campus directory asks for at least {minimum} characters. Add a few more."
+            Refusal::History => say("directory-refused-history", &[]),
+            Refusal::Length(Some(minimum)) => say(
+                "directory-refused-length",
+                &[("minimum", minimum.to_string())],
             ),
-            Refusal::Length(None) => {
-                "The campus directory asks for a longer password. Add a few more characters.".into()
+            Refusal::Length(None) => say("directory-refused-longer", &[]),
+            Refusal::Complexity => say("directory-refused-complexity", &[]),
+            Refusal::MinimumAge(Some(when)) => {
+                let when = crate::i18n::date_time(crate::i18n::current().lang, zone, when);
+                say("directory-refused-age", &[("when", when)])
             }
-            Refusal::Complexity => {
-                "The campus directory finds this password too simple. Make it longer, or mix in more kinds of characters.".into()
-            }
-            Refusal::MinimumAge(Some(when)) => format!(
-                "Your password was changed very recently, and the campus directory allows the next change from {}. Try again then, or call the help desk.",
-                crate::notify::format_time(when)
-            ),
-            Refusal::MinimumAge(None) => {
-                "Your password was changed very recently, and the campus directory allows only one change in a while. Try again tomorrow, or call the help desk.".into()
-            }
-            Refusal::Restrictions => {
-                "The campus directory refused this password under its own rules: it may be one of your recent passwords, too short or too simple, or your password was changed less than a day ago. Try a longer one you have not used before; if that fails too, call the help desk.".into()
-            }
+            Refusal::MinimumAge(None) => say("directory-refused-age-unknown", &[]),
+            Refusal::Restrictions => say("directory-refused-restrictions", &[]),
         }
     }
 }

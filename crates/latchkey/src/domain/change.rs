@@ -383,6 +383,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             left_directory_at: None,
+            language: None,
         }
     }
 

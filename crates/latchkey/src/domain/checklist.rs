@@ -1,13 +1,14 @@
 //! What the password pages (reset and update) share: the checklist of the
 //! rules in force and the live check's answer, from the one policy engine.
 
-use latchkey_policy::{Person, Policy, Rule, Violation};
+use latchkey_policy::{Person, Policy, Requirement, Rule, Violation};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::change::ChangeError;
 use super::{Error, log_error};
 use crate::directory::DirectoryError;
+use crate::i18n::say;
 use crate::notify::Queued;
 use crate::store::StoreError;
 
@@ -15,6 +16,78 @@ use crate::store::StoreError;
 /// against it, as the line's class: `rule` (nothing tried yet), `met` or
 /// `unmet`.
 pub type Checklist = Vec<(&'static str, String, &'static str)>;
+
+/// A checklist line in the request's language.
+pub fn requirement_words(requirement: &Requirement) -> String {
+    let detail = &requirement.detail;
+    let without = match detail.actual == detail.limit {
+        true => "same".to_owned(),
+        false => detail.actual.to_string(),
+    };
+    let args = [
+        ("limit", detail.limit.to_string()),
+        ("without", without),
+        ("whole", if detail.whole { "yes" } else { "no" }.to_owned()),
+    ];
+    say(&format!("rule-{}", requirement.rule.id()), &args)
+}
+
+/// A broken rule's words in the request's language: the policy engine
+/// gives the rule and its facts; the message files give the words.
+pub fn violation_words(violation: &Violation) -> String {
+    let detail = &violation.detail;
+    let shape = match (detail.found.len(), detail.more, detail.whole) {
+        (1, _, true) => "whole",
+        (_, true, _) => "more",
+        (1, false, _) => "one",
+        _ => "other",
+    };
+    let found = match detail.more {
+        // Only some of the words: a list without "and".
+        true => (detail.found.iter())
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        false => quoted_list(&detail.found),
+    };
+    let args = [
+        ("limit", detail.limit.to_string()),
+        ("actual", detail.actual.to_string()),
+        ("found", found),
+        ("count", detail.found.len().to_string()),
+        ("shape", shape.to_owned()),
+    ];
+    say(&format!("broken-{}", violation.rule.id()), &args)
+}
+
+/// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`, in the request's language.
+fn quoted_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("'{item}'")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., first, last] => {
+            let (first, last) = (first.clone(), last.clone());
+            match rest.is_empty() {
+                true => say("list-two", &[("first", first), ("last", last)]),
+                false => say(
+                    "list-more",
+                    &[("rest", rest.join(", ")), ("first", first), ("last", last)],
+                ),
+            }
+        }
+    }
+}
+
+/// `violations` with their words in the request's language.
+pub fn in_words(violations: Vec<Violation>) -> Vec<Violation> {
+    (violations.into_iter())
+        .map(|v| Violation {
+            message: violation_words(&v),
+            ..v
+        })
+        .collect()
+}
 
 /// The checklist before a try (`violations` empty), or after a refused one:
 /// then every rule is marked, the broken ones and the kept ones alike.
@@ -29,7 +102,7 @@ pub fn checklist(policy: &Policy, violations: &[Violation]) -> Checklist {
                 (false, true) => "unmet",
                 (false, false) => "met",
             };
-            (r.rule.id(), r.description, class)
+            (r.rule.id(), requirement_words(&r), class)
         })
         .collect()
 }
@@ -38,7 +111,7 @@ pub fn checklist(policy: &Policy, violations: &[Violation]) -> Checklist {
 /// message rather than each broken rule: every rule's own words, in order.
 pub fn refusal_message(violations: &[Violation]) -> String {
     let reasons: Vec<&str> = violations.iter().map(|v| v.message.as_str()).collect();
-    format!("The new password was not accepted. {}", reasons.join(" "))
+    format!("{} {}", say("refused-intro", &[]), reasons.join(" "))
 }
 
 /// The live checklist's answer: which rules a password meets so far.
@@ -91,12 +164,12 @@ pub fn check_answer(
         .map(|r| RequirementMet {
             met: (r.rule != Rule::History).then(|| !verdict.breaks(r.rule)),
             rule: r.rule,
-            description: r.description,
+            description: requirement_words(&r),
         })
         .collect();
     CheckAnswer {
         accepted: verdict.accepted(),
-        violations: verdict.violations,
+        violations: in_words(verdict.violations),
         requirements,
         confirmed: !confirm.is_empty() && confirm == password,
     }
@@ -139,11 +212,15 @@ pub struct NotChanged {
 
 /// The one mapping of a failed change to the password page. Failures that
 /// are ours, not the person's, become the error page with a reference.
-pub fn not_changed(error: ChangeError) -> Result<NotChanged, Error> {
+pub fn not_changed(error: ChangeError, zone: &jiff::tz::TimeZone) -> Result<NotChanged, Error> {
     let said = |rules: &str, message: &str| {
+        let message = match message.starts_with("change-") {
+            true => say(message, &[]),
+            false => message.to_owned(),
+        };
         Ok(NotChanged {
             rules: rules.to_owned(),
-            error: Some(message.to_owned()),
+            error: Some(message),
             violations: Vec::new(),
         })
     };
@@ -153,38 +230,113 @@ pub fn not_changed(error: ChangeError) -> Result<NotChanged, Error> {
             Ok(NotChanged {
                 rules: rules.join(","),
                 error: None,
-                violations: verdict.violations,
+                violations: in_words(verdict.violations),
             })
         }
-        ChangeError::Store(StoreError::Conflict) => said(
-            "conflict",
-            "Your password was changed in another window meanwhile. Try again.",
-        ),
-        ChangeError::InProgress => said(
-            "in_progress",
-            "A change of this password is still being written to the campus directory. Wait a few minutes and try again.",
-        ),
+        ChangeError::Store(StoreError::Conflict) => said("conflict", "change-conflict"),
+        ChangeError::InProgress => said("in_progress", "change-in-progress"),
         ChangeError::Directory(DirectoryError::Refused(refusal)) => {
-            said(refusal.id(), &refusal.message())
+            said(refusal.id(), &refusal.message(zone))
         }
-        ChangeError::Directory(DirectoryError::NoEntry) => said(
-            "directory_no_entry",
-            "Your account is not in the campus directory, so its password cannot be changed here. Call the help desk.",
-        ),
+        ChangeError::Directory(DirectoryError::NoEntry) => {
+            said("directory_no_entry", "change-no-entry")
+        }
         ChangeError::Directory(DirectoryError::Unreachable(detail)) => {
             log_error(&format!("directory unreachable: {detail}"));
-            said(
-                "directory_unreachable",
-                "The campus directory cannot be reached right now, so your password was not changed. Try again in a few minutes.",
-            )
+            said("directory_unreachable", "change-unreachable")
         }
         ChangeError::Directory(DirectoryError::Unanswered(detail)) => {
             log_error(&format!("directory did not answer a change: {detail}"));
-            said(
-                "directory_unanswered",
-                "The campus directory did not confirm the change in time. It may have taken your new password: in five minutes, try signing in with it; if it does not work, your old password still does, and you can try again.",
-            )
+            said("directory_unanswered", "change-unanswered")
         }
         other => Err(Error::Internal(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, Speech, speaking};
+    use latchkey_policy::{PolicyConfig, WordMatch};
+
+    fn ada() -> Person<'static> {
+        Person {
+            username: "alovelace",
+            name: "Ada King Lovelace",
+            email: None,
+            second_factor: false,
+        }
+    }
+
+    /// Passwords that between them break every rule the engine words
+    /// itself, each way it can.
+    const TRIES: [&str; 6] = [
+        "a",
+        "alovelacexx",
+        "KingLovelace1!",
+        "monkeydragonsunshine",
+        "Password1!",
+        "apple banana cherry dragon eagle falcon guitar!A1",
+    ];
+
+    fn policies() -> Vec<Policy> {
+        let base = PolicyConfig::default();
+        let configs = [
+            base.clone(),
+            PolicyConfig {
+                dictionary_match: WordMatch::Whole,
+                min_length_single_factor: base.min_length + 4,
+                max_length: 12,
+                ..base.clone()
+            },
+        ];
+        (configs.into_iter())
+            .map(|c| Policy::with_builtin_dictionary(c).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_english_message_file_says_what_the_policy_engine_says() {
+        for policy in policies() {
+            for requirement in policy.requirements() {
+                assert_eq!(requirement_words(&requirement), requirement.description);
+            }
+            for password in TRIES {
+                for violation in policy.check(password, &ada()).violations {
+                    assert_eq!(violation_words(&violation), violation.message, "{password}");
+                }
+            }
+            let history = Violation::history(24);
+            assert_eq!(violation_words(&history), history.message);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_rules_are_said_in_spanish_with_spanish_lists() {
+        let speech = Speech {
+            lang: Lang::Es,
+            ..Speech::default()
+        };
+        let policy = &policies()[0];
+        let (lines, broken) = speaking(speech, async {
+            let lines: Vec<String> = (policy.requirements().iter())
+                .map(requirement_words)
+                .collect();
+            let verdict = policy.check("KingLovelace", &ada());
+            (lines, in_words(verdict.violations))
+        })
+        .await;
+        assert!(
+            lines.contains(&"Una letra mayúscula (A–Z)".to_owned()),
+            "{lines:?}"
+        );
+        let name = broken
+            .iter()
+            .find(|v| v.rule == Rule::ContainsName)
+            .expect("the name is found");
+        assert_eq!(
+            name.message,
+            "Contiene 'king' y 'lovelace', partes de su nombre; quítelas."
+        );
     }
 }

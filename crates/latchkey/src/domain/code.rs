@@ -4,7 +4,7 @@
 use super::budget;
 use super::limits::Limit;
 use super::{Caller, Core, Error, audit, log_error};
-use crate::i18n::say;
+use crate::i18n::{Lang, say};
 use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
@@ -48,7 +48,7 @@ pub async fn send_code(
     account_id: i64,
     channel: Channel,
     phone: &str,
-    usage: CodeUse,
+    (usage, lang): (CodeUse, Lang),
 ) -> Result<Result<String, NotSent>, Error> {
     let now = core.clock.now();
     let per_account = Limit::CodesSentPerAccount(usage)
@@ -66,7 +66,7 @@ pub async fn send_code(
     let tag = core.key.tag(CODE_PURPOSE, &code);
     let service = &core.site.branding.name;
     let minutes = core.server.code_minutes;
-    let message = code_message(channel, phone, &code, minutes, usage, service);
+    let message = code_message(channel, phone, &code, minutes, usage, (service, lang));
     // Queued, then tried at once: a provider that does not answer now gets
     // it from the queue's worker while the code still lives.
     let lifetime = (Kind::Code, now + minutes * 60);
@@ -281,12 +281,12 @@ async fn count_wrong(core: &Core, limit: Limit, account_id: i64) -> Result<Wrong
 /// tries, so one stranger alone cannot lock the owner out.
 pub async fn count_wrong_code(
     core: &Core,
-    source: &str,
+    caller: &Caller,
     account_id: i64,
     method: Method,
 ) -> Result<WrongCode, Error> {
     let from_here = Limit::ResetCodeFailuresFromSource
-        .hit(core, &from_source(account_id, source))
+        .hit(core, &from_source(account_id, &caller.source))
         .await?;
     let limit = match method {
         Method::App => Limit::ResetAppCodeFailures,
@@ -298,12 +298,19 @@ pub async fn count_wrong_code(
             let account = core.store.account_by_id(account_id).await?;
             let stored = core.store.methods(account_id).await?;
             let paused = paused_ways(core, account_id).await?;
-            let left = account.is_some_and(|a| !open_ways(&a, &stored, paused).is_empty());
+            let left =
+                (account.as_ref()).is_some_and(|a| !open_ways(a, &stored, paused).is_empty());
             if left {
                 return Ok(WrongCode::WayPaused);
             }
             let until = core.clock.now() + core.throttle.lock_minutes * 60;
             core.store.lock_reset(account_id, until).await?;
+            // The owner hears of it at once: a pause they did not cause is
+            // someone else trying their codes.
+            if let Some(account) = account {
+                let notice = crate::notify::Notice::ResetPaused { until };
+                super::notify(core, caller, &account, notice, None).await?;
+            }
             WrongCode::Locked
         }
         _ if from_here.reached() => WrongCode::PausedHere,
@@ -391,7 +398,15 @@ pub async fn send_chosen(
     let (Some(channel), Some(phone)) = (method.channel(), account.phone.as_deref()) else {
         return Ok(Ok(Chosen { method, tag: None }));
     };
-    match send_code(core, account.id, channel, phone, usage).await? {
+    match send_code(
+        core,
+        account.id,
+        channel,
+        phone,
+        (usage, crate::i18n::current().lang),
+    )
+    .await?
+    {
         Ok(tag) => {
             let action = Action::CodeSent(usage, channel);
             audit(core, caller, action, Some(account.id)).await?;
@@ -446,10 +461,16 @@ pub async fn code_delivery(core: &Core, account_id: i64) -> Result<CodeDelivery,
 }
 
 /// Where the code to type comes from, told as it stands: "we texted" only
-/// once the provider took the text (or the call); while the queue still
-/// tries it, or after it gave up, the truth and the other ways.
-pub async fn code_told(core: &Core, account: &Account, method: Method) -> Result<String, Error> {
+/// once the provider took the text (or the call), and when (so that a new
+/// code reads differently from the last); while the queue still tries it,
+/// or after it gave up, the truth and the other ways.
+pub async fn code_told(
+    core: &Core,
+    account: &Account,
+    code: Option<&OneTimeCode>,
+) -> Result<String, Error> {
     let minutes = core.server.code_minutes;
+    let method = code.map_or(Method::Text, |code| code.method);
     if method == Method::App {
         return Ok(method.code_from(account, minutes));
     }
@@ -464,7 +485,26 @@ pub async fn code_told(core: &Core, account: &Account, method: Method) -> Result
         CodeDelivery::Waiting => "code-text-waiting",
         CodeDelivery::Failed if call => "code-call-failed",
         CodeDelivery::Failed => "code-text-failed",
-        CodeDelivery::Sent => return Ok(method.code_from(account, minutes)),
+        CodeDelivery::Sent => {
+            let Some(code) = code else {
+                return Ok(method.code_from(account, minutes));
+            };
+            let lang = crate::i18n::current().lang;
+            let at = (core.site).clock_time(lang, code.expires_at - minutes * 60, core.clock.now());
+            let id = if call {
+                "code-calling-at"
+            } else {
+                "code-texted-at"
+            };
+            return Ok(say(
+                id,
+                &[
+                    ("phone", phone),
+                    ("minutes", minutes.to_string()),
+                    ("at", at),
+                ],
+            ));
+        }
     };
     Ok(say(
         id,

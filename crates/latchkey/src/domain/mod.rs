@@ -33,6 +33,7 @@ use crate::clock::Clock;
 use crate::config::{RegistrationConfig, ServerConfig, ThrottleConfig};
 use crate::directory::Writeback;
 use crate::hashing::Hasher;
+use crate::i18n::Lang;
 use crate::metrics::Metrics;
 use crate::model::account::Account;
 use crate::model::audit::Action;
@@ -318,6 +319,7 @@ pub async fn notify(
         notifier: &notifier,
         context: &context,
         actor: SELF_SERVICE,
+        default_language: core.site.language,
     };
     told.tell(&core.store, account, &notice, also_phone).await?;
     Ok(())
@@ -337,6 +339,7 @@ pub async fn change_own_password(
         notifier: &notifier,
         context: &context,
         actor: SELF_SERVICE,
+        default_language: core.site.language,
     };
     let warning = told.warning(may.account());
     let policy = core.policy_for(may.account()).await;
@@ -360,6 +363,7 @@ pub async fn after_change(
         notifier: &notifier,
         context: &context,
         actor: SELF_SERVICE,
+        default_language: core.site.language,
     };
     Ok(
         change::after_change(&core.store, &told, account, keep, queued)
@@ -372,8 +376,10 @@ fn notice_context<'a>(core: &'a Core, caller: &'a Caller) -> NoticeContext<'a> {
     NoticeContext {
         now: core.clock.now(),
         address: &caller.address,
+        location: caller.location,
         helpdesk_phone: &core.site.helpdesk.phone,
         service: &core.site.branding.name,
+        zone: &core.site.zone,
     }
 }
 
@@ -382,6 +388,16 @@ pub struct Told<'a> {
     pub notifier: &'a Notifier<'a>,
     pub context: &'a NoticeContext<'a>,
     pub actor: &'a str,
+    /// The language of a notice to someone who chose none.
+    pub default_language: Lang,
+}
+
+/// The language `account`'s owner chose for texts, calls and mails, else
+/// `default` (the site's).
+pub fn notice_language(account: &Account, default: Lang) -> Lang {
+    (account.language.as_deref())
+        .and_then(Lang::parse)
+        .unwrap_or(default)
 }
 
 impl Told<'_> {
@@ -400,10 +416,15 @@ impl Told<'_> {
         (self.notifier).rows(
             &notice,
             Some(account.id),
-            &account.email,
-            &phones,
+            (&account.email, &phones),
             self.context,
+            self.language(account),
         )
+    }
+
+    /// The language `account`'s owner chose for notices, else the site's.
+    fn language(&self, account: &Account) -> Lang {
+        notice_language(account, self.default_language)
     }
 
     /// The one way a notice goes out, for the portal, the API and the CLI:
@@ -422,9 +443,9 @@ impl Told<'_> {
             .tell(
                 notice,
                 Some(account.id),
-                &account.email,
-                &phones,
+                (&account.email, &phones),
                 self.context,
+                self.language(account),
             )
             .await;
         self.failed(store, account, failures).await

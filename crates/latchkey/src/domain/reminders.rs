@@ -6,12 +6,13 @@
 
 use serde::Serialize;
 
-use super::Error;
+use super::{Error, notice_language};
 use crate::directory::Directory;
+use crate::i18n::Lang;
 use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::notify::queue::{Kind, NOTICE_LIFETIME};
-use crate::notify::{Channel, Message, Notifier, format_time};
+use crate::notify::{Channel, Message, Notifier};
 use crate::store::Store;
 
 const DAY: i64 = 86_400;
@@ -29,6 +30,10 @@ pub struct Reminding<'a> {
     pub portal_url: &'a str,
     /// The service's name, as messages sign it.
     pub service: &'a str,
+    /// The campus's clock, for the expiry's date.
+    pub zone: &'a jiff::tz::TimeZone,
+    /// The language of a reminder to someone who chose none.
+    pub default_language: Lang,
 }
 
 /// One reminder due: to whom, which, and when the password expires.
@@ -158,46 +163,46 @@ pub async fn send(
     Ok(sent)
 }
 
-/// The mail, and the text where the account has a phone.
+/// The mail, and the text where the account has a phone, in the language
+/// the person chose.
 fn messages(reminding: &Reminding<'_>, reminder: &Due, now: i64) -> Vec<Message> {
+    let account = &reminder.account;
+    let lang = notice_language(account, reminding.default_language);
     let url = reminding.portal_url.trim_end_matches('/');
-    let service = reminding.service;
-    let register = format!(
-        "You have not set up a way to reset your password yourself yet. Sign in at {url}/signin and register your mobile phone or an authenticator app: then a forgotten password takes two minutes, at any hour."
-    );
+    let common = [
+        ("university", reminding.service.to_owned()),
+        ("url", url.to_owned()),
+    ];
+    let register = lang.tell("reminder-register", &common);
     let (subject, mail, text) = match reminder.expires_at {
         Some(expires_at) if reminder.kind.starts_with("expiry:") => {
             let days = ((expires_at - now) as f64 / DAY as f64).ceil().max(1.0) as i64;
-            let when = format_time(expires_at);
-            let plural = if days == 1 { "" } else { "s" };
-            let mut mail = format!(
-                "Your university password expires on {when}, in {days} day{plural}. Change it before then: sign in at {url}/signin and choose a new one (if you forgot it, reset it at {url}/reset). Then use the new password everywhere you sign in, and bring your university laptop onto the campus network or the VPN so that it learns it."
-            );
+            let when = crate::i18n::date_time(lang, reminding.zone, expires_at);
+            let mut args = common.to_vec();
+            args.push(("days", days.to_string()));
+            let subject = lang.tell("reminder-expiry-subject", &args);
+            let text = lang.tell("reminder-expiry-text", &args);
+            args.push(("when", when));
+            let mut mail = lang.tell("reminder-expiry", &args);
             if !reminder.has_method {
                 mail.push_str("\n\n");
                 mail.push_str(&register);
             }
-            let text = format!(
-                "{service}: your university password expires in {days} day{plural}. Change it at {url}/signin"
-            );
-            (
-                format!("Your password expires in {days} day{plural}"),
-                mail,
-                text,
-            )
+            (subject, mail, text)
         }
         _ => (
-            "Set up a way to reset your password".to_owned(),
-            register.clone(),
+            lang.tell("reminder-register-subject", &common),
+            register,
             String::new(),
         ),
     };
-    let account = &reminder.account;
+    let signature = lang.tell("notice-signature", &common[..1]);
     let mut messages = vec![Message {
         channel: Channel::Email,
         recipient: account.email.clone(),
         subject,
-        body: format!("{mail}\n\n{service}"),
+        body: format!("{mail}\n\n{signature}"),
+        language: lang,
     }];
     if let (Some(phone), false) = (&account.phone, text.is_empty()) {
         messages.push(Message {
@@ -205,6 +210,7 @@ fn messages(reminding: &Reminding<'_>, reminder: &Due, now: i64) -> Vec<Message>
             recipient: phone.clone(),
             subject: String::new(),
             body: text,
+            language: lang,
         });
     }
     messages

@@ -99,6 +99,15 @@ pub async fn pow_challenge(
     Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
 }
 
+/// At the CAPTCHA after the browser's own check was tried and refused: its
+/// JavaScript is on, so "turn it on" would not help.
+pub async fn pow_was_tried(core: &Core, session: &ResetSession) -> Result<bool, Error> {
+    if session.step != Step::Captcha {
+        return Ok(false);
+    }
+    Ok(core.store.pow_refused(&session.id).await?)
+}
+
 /// Step 1. Known or not, the next step is the same CAPTCHA: whether an
 /// account exists is never told here. A proof of work solved while the
 /// person typed (`pow`, as the browser sends it) stands in for the image;
@@ -153,6 +162,7 @@ pub async fn identify(
                 account_id,
             )
             .await?;
+            core.store.note_pow_refused(&session.id).await?;
             Ok(again(say("pow-failed", &[])))
         }
         None => Ok(Outcome::Moved),
@@ -393,7 +403,7 @@ pub async fn check_code(
         let counted = match session.account_id {
             Some(account_id) => Some((
                 account_id,
-                count_wrong_code(core, &caller.source, account_id, method).await?,
+                count_wrong_code(core, caller, account_id, method).await?,
             )),
             None => None,
         };
@@ -457,7 +467,7 @@ pub async fn set_password(
     let made = match made(changed) {
         Ok(made) => made,
         Err(e) => {
-            let refused = not_changed(e)?;
+            let refused = not_changed(e, &core.site.zone)?;
             let action = Action::ResetPasswordRefused(refused.rules.clone());
             audit(core, caller, action, Some(account.id)).await?;
             for rule in refused.rules.split(',') {

@@ -44,6 +44,3 @@ pub async fn settle_pending(
     }
     Ok(outcomes)
 }
-
-/// Where a settled change came from, as its notice says it.
-pub const SETTLED_FROM: &str = "an earlier request that the campus directory has now confirmed";

@@ -67,7 +67,7 @@ pub async fn unlock_by_reset(
         core,
         caller,
         &account,
-        unlocked_notice("You unlocked"),
+        unlocked_notice("notice-unlocked-self"),
         None,
     )
     .await?;
@@ -83,14 +83,11 @@ pub async fn unlock_for_caller(
     unlock(core, account).await
 }
 
-/// The notice an unlock sends: who did it.
-pub fn unlocked_notice(who: &str) -> Notice {
+/// The notice an unlock sends; `by` says who did it (a message id).
+pub fn unlocked_notice(by: &'static str) -> Notice {
     Notice::Account {
-        subject: "Your account is unlocked",
-        // The notice goes on "… on DATE from WHERE.": this must read well before it.
-        what: format!(
-            "{who} your account in the campus directory after it was locked by wrong passwords, keeping the same password,"
-        ),
+        subject: "notice-unlocked-subject",
+        what: crate::i18n::Text::new(by),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Account {
     /// When a directory sync found the person gone from the directory:
     /// no sign-in, no reset (`None`: present).
     pub left_directory_at: Option<i64>,
+    /// The language chosen for notices (`en`, `es`); `None`: the site's.
+    pub language: Option<String>,
 }
 
 impl Account {
@@ -79,31 +81,25 @@ impl ChangeReason {
     }
 
     /// Why, as the help desk's account page says it.
+    /// (a message id)
     pub fn for_staff(self) -> &'static str {
         match self {
-            ChangeReason::Helpdesk => "asked by the help desk",
-            ChangeReason::Expired => "expired in the directory",
-            ChangeReason::Breached => "the password signed in with is in known breaches",
-            ChangeReason::Policy => "the password signed in with breaks today's rules",
+            ChangeReason::Helpdesk => "hd-reason-helpdesk",
+            ChangeReason::Expired => "hd-reason-expired",
+            ChangeReason::Breached => "hd-reason-breached",
+            ChangeReason::Policy => "hd-reason-policy",
         }
     }
 
-    /// What the password page says first.
-    pub fn notice(self) -> &'static str {
-        match self {
-            ChangeReason::Helpdesk => {
-                "The help desk asked you to choose a new password before you go on."
-            }
-            ChangeReason::Expired => {
-                "Your password has expired. Choose a new one before you go on."
-            }
-            ChangeReason::Breached => {
-                "The password you signed in with appears in a list of passwords exposed in data breaches, so others may try it on your account. Choose a new one before you go on."
-            }
-            ChangeReason::Policy => {
-                "The password you signed in with no longer meets the password rules below. Choose a new one before you go on."
-            }
-        }
+    /// What the password page says first, in the page's language.
+    pub fn notice(self) -> String {
+        let id = match self {
+            ChangeReason::Helpdesk => "change-required-helpdesk",
+            ChangeReason::Expired => "change-required-expired",
+            ChangeReason::Breached => "change-required-breached",
+            ChangeReason::Policy => "change-required-policy",
+        };
+        crate::i18n::say(id, &[])
     }
 }
 

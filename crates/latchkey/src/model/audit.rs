@@ -74,6 +74,7 @@ pub enum Action {
     AuthenticatorAdded,
     AuthenticatorReplaced,
     AuthenticatorRemoved,
+    LanguageChosen,
     CurrentPasswordWrong,
     /// The broken rules, comma-separated.
     PasswordRefused(String),
@@ -186,6 +187,7 @@ impl Action {
             AuthenticatorAdded => "account.authenticator_added",
             AuthenticatorReplaced => "account.authenticator_replaced",
             AuthenticatorRemoved => "account.authenticator_removed",
+            LanguageChosen => "account.language_chosen",
             CurrentPasswordWrong => "account.current_password_wrong",
             StaffSignInFailed => "helpdesk.signin_failed",
             StaffPasswordOk => "helpdesk.password_ok",

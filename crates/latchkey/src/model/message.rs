@@ -46,6 +46,8 @@ pub struct Message {
     /// A mail's subject; empty for a text or a call.
     pub subject: String,
     pub body: String,
+    /// The language it is written in: a call's voice speaks it.
+    pub language: crate::i18n::Lang,
 }
 
 /// What a code proves, which decides the words around it.

@@ -64,11 +64,12 @@ impl Method {
     /// How the method page offers it.
     pub fn offer(self, account: &Account) -> String {
         let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
-        match self {
-            Method::Text => format!("Text a code to {phone}"),
-            Method::Call => format!("Call {phone} and read the code out"),
-            Method::App => "Use the code in my authenticator app".to_owned(),
-        }
+        let id = match self {
+            Method::Text => "method-offer-text",
+            Method::Call => "method-offer-call",
+            Method::App => "method-offer-app",
+        };
+        crate::i18n::say(id, &[("phone", phone)])
     }
 
     /// Where the code to type comes from, once chosen.

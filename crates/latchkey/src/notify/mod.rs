@@ -6,6 +6,8 @@ pub use crate::model::message::{Channel, CodeUse, Message};
 use async_trait::async_trait;
 use serde::Serialize;
 
+use crate::i18n::{Lang, Text};
+use crate::network::Location;
 use crate::store::{Store, StoreError};
 
 pub mod mail;
@@ -137,107 +139,145 @@ impl MessageProvider for Outbox {
     }
 }
 
-/// The words of a message with a code: the same for a text and a call, but a
-/// call spells the digits out so the voice reads them one by one. `service`
-/// is the university's name.
+/// The words of a message with a code, in `lang`: the same for a text and
+/// a call, but a call spells the digits out so the voice reads them one by
+/// one, and twice. `service` is the university's name.
 pub fn code_message(
     channel: Channel,
     recipient: &str,
     code: &str,
     minutes: i64,
     usage: CodeUse,
-    service: &str,
+    (service, lang): (&str, Lang),
 ) -> Message {
     let shown = match channel {
         Channel::Voice => {
             let spelled: Vec<String> = code.chars().map(String::from).collect();
-            format!("{}. Again: {}", spelled.join(", "), spelled.join(", "))
+            lang.tell("message-code-again", &[("code", spelled.join(", "))])
         }
         _ => code.to_owned(),
     };
-    let body = match usage {
-        CodeUse::Reset => format!(
-            "Your {service} password reset code is {shown}. It expires in {minutes} minutes. \
-             Never share it: nobody from {service} will ask for it."
-        ),
-        CodeUse::SignIn => format!(
-            "Your {service} sign-in code is {shown}. It expires in {minutes} minutes. \
-             Never share it: nobody from {service} will ask for it."
-        ),
-        CodeUse::Registration => format!(
-            "Your code to register this phone for {service} password reset is {shown}. \
-             It expires in {minutes} minutes."
-        ),
-        CodeUse::CallerCheck => format!(
-            "The {service} help desk is checking it is you. If you are on the phone with them \
-             now, read them this code: {shown}. If you did not contact the help desk, do not \
-             share it, and call them on their published number."
-        ),
+    let id = match usage {
+        CodeUse::Reset => "message-code-reset",
+        CodeUse::SignIn => "message-code-signin",
+        CodeUse::Registration => "message-code-registration",
+        CodeUse::CallerCheck => "message-code-caller",
     };
+    let args = [
+        ("university", service.to_owned()),
+        ("code", shown),
+        ("minutes", minutes.to_string()),
+    ];
     Message {
         channel,
         recipient: recipient.to_owned(),
         subject: String::new(),
-        body,
+        body: lang.tell(id, &args),
+        language: lang,
     }
 }
 
 /// A change to an account that its owner is told about on every channel
-/// they have, so that a change they did not make is noticed at once.
+/// they have, so that a change they did not make is noticed at once. The
+/// words wait for the owner's language: each is a message id and its
+/// arguments, the university's name added when told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     PasswordChanged,
     /// A method was added, replaced or removed: the sentence that says which.
-    Methods(String),
+    Methods(Text),
     /// Another change to how the account works (unlocked, a change
     /// required): the mail's subject and the sentence that says what.
     Account {
         subject: &'static str,
-        what: String,
+        what: Text,
+    },
+    /// Online reset was paused after wrong codes, until then.
+    ResetPaused {
+        until: i64,
     },
 }
 
 /// Where and when a change was made, and who to call about it.
 pub struct NoticeContext<'a> {
     pub now: i64,
+    /// The address the change came from: for the audit trail only.
     pub address: &'a str,
+    /// Where the change came from, as the owner is told it.
+    pub location: Location,
     pub helpdesk_phone: &'a str,
     /// The university's name (`branding.name`): mails are signed with it.
     pub service: &'a str,
+    /// The campus's clock, for the time of the change.
+    pub zone: &'a jiff::tz::TimeZone,
 }
 
-/// The messages telling of `notice`: a mail to `email`, a text to each phone.
+/// The messages telling of `notice`, in `lang`: a mail to `email`, a text
+/// to each phone.
 pub fn notice_messages(
     notice: &Notice,
-    email: &str,
-    phones: &[&str],
+    (email, phones): (&str, &[&str]),
     context: &NoticeContext<'_>,
+    lang: Lang,
 ) -> Vec<Message> {
+    let university = || ("university", context.service.to_owned());
+    let with_name = |text: &Text| {
+        let mut args: Vec<(&str, String)> =
+            text.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        args.push(university());
+        lang.tell(text.id, &args)
+    };
     let (subject, what) = match notice {
         Notice::PasswordChanged => (
-            "Your university password was changed",
-            "Your university password was changed".to_owned(),
+            "notice-password-subject",
+            lang.tell("notice-password", &[university()]),
         ),
-        Notice::Methods(what) => ("The ways you can reset your password changed", what.clone()),
-        Notice::Account { subject, what } => (*subject, what.clone()),
+        Notice::Methods(what) => ("notice-methods-subject", with_name(what)),
+        Notice::Account { subject, what } => (*subject, with_name(what)),
+        Notice::ResetPaused { .. } => (
+            "notice-reset-paused-subject",
+            lang.tell("notice-reset-paused", &[university()]),
+        ),
     };
-    let body = format!(
-        "{what} on {} from {}. If this was not you, call the help desk at {} now.",
-        format_time(context.now),
-        context.address,
-        context.helpdesk_phone
+    let where_ = match context.location {
+        Location::Campus => "campus",
+        Location::Vpn => "vpn",
+        Location::Outside => "outside",
+        Location::Unknown => "unknown",
+    };
+    let when = crate::i18n::date_time(lang, context.zone, context.now);
+    let told = lang.tell(
+        "notice-when-where",
+        &[("what", what), ("when", when), ("where", where_.to_owned())],
     );
+    let not_you = lang.tell(
+        "notice-not-you",
+        &[("helpdesk", context.helpdesk_phone.to_owned())],
+    );
+    let body = match notice {
+        Notice::ResetPaused { until } => {
+            let until = crate::i18n::date_time(lang, context.zone, *until);
+            let reopens = lang.tell("notice-reset-paused-until", &[("until", until)]);
+            format!("{told} {reopens} {not_you}")
+        }
+        _ => format!("{told} {not_you}"),
+    };
     let mail = Message {
         channel: Channel::Email,
         recipient: email.to_owned(),
-        subject: subject.to_owned(),
-        body: format!("{body}\n\n{} password service", context.service),
+        subject: lang.tell(subject, &[university()]),
+        body: format!(
+            "{body}\n\n{}",
+            lang.tell("notice-signature", &[university()])
+        ),
+        language: lang,
     };
     let texts = phones.iter().map(|phone| Message {
         channel: Channel::Sms,
         recipient: (*phone).to_owned(),
         subject: String::new(),
         body: body.clone(),
+        language: lang,
     });
     std::iter::once(mail).chain(texts).collect()
 }
@@ -268,11 +308,11 @@ impl Notifier<'_> {
         &self,
         notice: &Notice,
         account_id: Option<i64>,
-        email: &str,
-        phones: &[&str],
+        to: (&str, &[&str]),
         context: &NoticeContext<'_>,
+        lang: Lang,
     ) -> Option<Vec<crate::store::NewDelivery>> {
-        let messages = notice_messages(notice, email, phones, context);
+        let messages = notice_messages(notice, to, context, lang);
         let expires_at = context.now + queue::NOTICE_LIFETIME;
         let rows = self
             .queue?
@@ -318,11 +358,11 @@ impl Notifier<'_> {
         &self,
         notice: &Notice,
         account_id: Option<i64>,
-        email: &str,
-        phones: &[&str],
+        to: (&str, &[&str]),
         context: &NoticeContext<'_>,
+        lang: Lang,
     ) -> Vec<(Channel, SendError)> {
-        let messages = notice_messages(notice, email, phones, context);
+        let messages = notice_messages(notice, to, context, lang);
         let lifetime = (queue::Kind::Notice, context.now + queue::NOTICE_LIFETIME);
         self.send(&messages, account_id, lifetime, context.now)
             .await
@@ -383,19 +423,26 @@ pub fn format_time(unix: i64) -> String {
 mod tests {
     use super::*;
 
+    fn chicago() -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get("America/Chicago").unwrap()
+    }
+
     #[test]
     fn a_notice_goes_to_the_mail_and_every_phone_and_says_when_where_and_who_to_call() {
+        let zone = chicago();
         let context = NoticeContext {
             now: 1_800_000_000,
             address: "203.0.113.9",
+            location: Location::Outside,
             helpdesk_phone: "(555) 010-4357",
             service: "Example University",
+            zone: &zone,
         };
         let messages = notice_messages(
             &Notice::PasswordChanged,
-            "ada@example.edu",
-            &["+12025550143", "+442079460958"],
+            ("ada@example.edu", &["+12025550143", "+442079460958"]),
             &context,
+            Lang::En,
         );
         let routes: Vec<(Channel, &str)> = messages
             .iter()
@@ -409,9 +456,14 @@ mod tests {
                 (Channel::Sms, "+442079460958")
             ]
         );
-        assert_eq!(messages[0].subject, "Your university password was changed");
-        let told = "Your university password was changed on 2027-01-15 08:00 UTC from 203.0.113.9. \
-                    If this was not you, call the help desk at (555) 010-4357 now.";
+        assert_eq!(
+            messages[0].subject,
+            "Your Example University password was changed"
+        );
+        // 1 800 000 000 is 08:00 UTC on 15 January 2027: 2 a.m. in Chicago.
+        let told = "Your Example University password was changed at 2:00 a.m. on Friday, \
+                    January 15, from off campus. If this was not you, call the help desk at \
+                    (555) 010-4357 now.";
         assert_eq!(
             messages[0].body,
             format!("{told}\n\nExample University password service"),
@@ -420,6 +472,52 @@ mod tests {
         for text in &messages[1..] {
             assert_eq!(text.body, told);
         }
+        assert!(
+            !messages.iter().any(|m| m.body.contains("203.0.113.9")),
+            "the address is for the help desk, not the person"
+        );
+    }
+
+    #[test]
+    fn a_notice_is_in_the_language_asked_and_says_where_in_its_words() {
+        let zone = chicago();
+        let mut context = NoticeContext {
+            now: 1_800_000_000,
+            address: "10.4.1.22",
+            location: Location::Vpn,
+            helpdesk_phone: "(555) 010-4357",
+            service: "Example University",
+            zone: &zone,
+        };
+        let notice = Notice::Methods(Text::new("notice-phone-added").with("phone", "•••-0143"));
+        let spanish = notice_messages(&notice, ("ada@example.edu", &[]), &context, Lang::Es);
+        assert_eq!(
+            spanish[0].subject,
+            "Cambiaron las formas de restablecer su contraseña de Example University"
+        );
+        assert!(
+            spanish[0].body.starts_with(
+                "Se agregó el teléfono móvil •••-0143 a las formas de restablecer su contraseña \
+                 de Example University a las 2:00 a. m. del viernes 15 de enero, por la VPN."
+            ),
+            "{}",
+            spanish[0].body
+        );
+        assert_eq!(spanish[0].language, Lang::Es);
+        context.location = Location::Campus;
+        let english = notice_messages(&notice, ("ada@example.edu", &[]), &context, Lang::En);
+        assert!(
+            english[0].body.contains(", from the campus network."),
+            "{}",
+            english[0].body
+        );
+        context.location = Location::Unknown;
+        let nowhere = notice_messages(&notice, ("ada@example.edu", &[]), &context, Lang::En);
+        assert!(
+            nowhere[0].body.contains("January 15. If this"),
+            "{}",
+            nowhere[0].body
+        );
     }
 
     #[test]
@@ -430,7 +528,7 @@ mod tests {
             "123456",
             10,
             CodeUse::Reset,
-            "University",
+            ("University", Lang::En),
         );
         assert!(call.body.contains("1, 2, 3, 4, 5, 6"), "{}", call.body);
         let text = code_message(
@@ -439,7 +537,7 @@ mod tests {
             "123456",
             10,
             CodeUse::Reset,
-            "University",
+            ("University", Lang::En),
         );
         assert!(
             text.body.contains("123456") && text.body.contains("10 minutes"),
@@ -457,11 +555,29 @@ mod tests {
                 "123456",
                 10,
                 usage,
-                "Example University",
+                ("Example University", Lang::En),
             )
             .body
         };
         assert!(words(CodeUse::Reset).starts_with("Your Example University password reset code"));
+        let spanish = code_message(
+            Channel::Voice,
+            "+12025550143",
+            "123456",
+            10,
+            CodeUse::Reset,
+            ("Example University", Lang::Es),
+        );
+        assert!(
+            spanish.body.starts_with("Su código para restablecer la contraseña de Example University es 1, 2, 3, 4, 5, 6. Otra vez: 1, 2, 3, 4, 5, 6."),
+            "{}",
+            spanish.body
+        );
+        assert_eq!(
+            spanish.language,
+            Lang::Es,
+            "the call's voice speaks Spanish"
+        );
         assert!(words(CodeUse::SignIn).contains("sign-in code"));
         let registration = words(CodeUse::Registration);
         assert!(

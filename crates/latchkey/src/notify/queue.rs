@@ -113,6 +113,9 @@ impl Kind {
 struct Words {
     subject: String,
     body: String,
+    /// Rows queued before there was a choice are in English.
+    #[serde(default)]
+    language: crate::i18n::Lang,
 }
 
 /// What one try at a row came to.
@@ -160,6 +163,7 @@ impl Queue<'_> {
                 let words = Words {
                     subject: message.subject.clone(),
                     body: message.body.clone(),
+                    language: message.language,
                 };
                 let json =
                     serde_json::to_vec(&words).map_err(|e| SendError::Refused(e.to_string()))?;
@@ -361,6 +365,7 @@ impl Queue<'_> {
             recipient: row.recipient.clone(),
             subject: words.subject,
             body: words.body,
+            language: words.language,
         })
     }
 }

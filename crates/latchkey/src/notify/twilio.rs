@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const TIMEOUT_SECONDS: u64 = 10;
 
 use super::{Channel, Message, MessageProvider, SendError};
+use crate::i18n::Lang;
 
 /// `[messages.twilio]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,13 +58,23 @@ impl Twilio {
     }
 }
 
-/// The TwiML for a call: the message read twice, slowly enough to write down.
-pub fn twiml(text: &str) -> String {
+/// The TwiML for a call: the message read twice, slowly enough to write
+/// down, by a voice that speaks its language.
+pub fn twiml(text: &str, lang: Lang) -> String {
     let escaped = text
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
-    format!("<Response><Say>{escaped}</Say><Pause length=\"1\"/><Say>{escaped}</Say></Response>")
+    let say = format!("<Say language=\"{}\">{escaped}</Say>", voice_language(lang));
+    format!("<Response>{say}<Pause length=\"1\"/>{say}</Response>")
+}
+
+/// The voice's language, as Twilio's `<Say>` names it.
+fn voice_language(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en-US",
+        Lang::Es => "es-US",
+    }
 }
 
 #[async_trait]
@@ -78,7 +89,7 @@ impl MessageProvider for Twilio {
             ),
             Channel::Voice => (
                 format!("{base}/2010-04-01/Accounts/{sid}/Calls.json"),
-                ("Twiml", twiml(&message.body)),
+                ("Twiml", twiml(&message.body, message.language)),
             ),
             Channel::Email => {
                 return Err(SendError::Refused(
@@ -111,5 +122,21 @@ impl MessageProvider for Twilio {
         } else {
             Err(SendError::Refused(format!("{status}: {detail}")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_is_read_in_its_language_and_its_words_are_escaped() {
+        let spanish = twiml("Su código es 1 < 2 & 3.", Lang::Es);
+        assert_eq!(
+            spanish,
+            "<Response><Say language=\"es-US\">Su código es 1 &lt; 2 &amp; 3.</Say>\
+             <Pause length=\"1\"/><Say language=\"es-US\">Su código es 1 &lt; 2 &amp; 3.</Say></Response>"
+        );
+        assert!(twiml("Code", Lang::En).contains("<Say language=\"en-US\">"));
     }
 }

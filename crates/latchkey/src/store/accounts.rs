@@ -22,9 +22,11 @@ pub enum AccountChange<'a> {
     Authenticator { sealed: &'a str, first_step: i64 },
     /// No authenticator any more.
     NoAuthenticator,
+    /// The language for notices (`en`, `es`), or the site's.
+    Language(Option<&'a str>),
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at,
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language,
      CAST(CASE WHEN phone IS NOT NULL OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = accounts.id
           AND m.kind = 'totp' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS second_factor";
 
@@ -65,6 +67,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         left_directory_at: row.try_get("left_directory_at")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -211,6 +214,14 @@ impl Store {
             }
             AccountChange::UnlockReset => {
                 sqlx::query("UPDATE accounts SET locked_until = NULL WHERE id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            AccountChange::Language(language) => {
+                sqlx::query("UPDATE accounts SET language = $1, updated_at = $2 WHERE id = $3")
+                    .bind(*language)
+                    .bind(now)
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?

@@ -88,6 +88,9 @@ pub struct StoredChallenge<'a> {
     pub png: &'a [u8],
 }
 
+/// What the challenge column holds once a proof of work was refused.
+const POW_REFUSED: &str = "refused";
+
 impl Store {
     pub async fn create_reset_session(
         &self,
@@ -227,6 +230,30 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Notes, past the first step, that the session's proof of work was
+    /// refused: its challenge column, spent, says so.
+    pub async fn note_pow_refused(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE reset_sessions SET pow_challenge = $1 WHERE id = $2 AND step = 'captcha'",
+        )
+        .bind(POW_REFUSED)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session is at the CAPTCHA because its proof of work was refused.
+    pub async fn pow_refused(&self, id: &str) -> Result<bool, StoreError> {
+        let stored: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT pow_challenge FROM reset_sessions WHERE id = $1 AND step = 'captcha'",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(stored.flatten().as_deref() == Some(POW_REFUSED))
     }
 
     /// The session's proof-of-work challenge, if one is on offer.

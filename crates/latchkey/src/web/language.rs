@@ -27,7 +27,13 @@ pub(super) async fn speak_their_language(
         .and_then(|value| value.to_str().ok());
     let lang = Lang::negotiate(chosen.as_deref(), accept, state.site.language);
     let back = back_path(&request);
-    let mut response = crate::i18n::speaking(Speech { lang, back }, next.run(request)).await;
+    let signed_in = super::account::has_session(&state, headers);
+    let speech = Speech {
+        lang,
+        back,
+        signed_in,
+    };
+    let mut response = crate::i18n::speaking(speech, next.run(request)).await;
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_LANGUAGE,

@@ -65,6 +65,7 @@ pub fn router(state: Core) -> Router {
         .route("/account/phone/confirm", post(account::phone_confirm_post))
         .route("/account/phone/cancel", post(account::phone_cancel_post))
         .route("/account/phone/remove", post(account::phone_remove_post))
+        .route("/account/language", post(account::language_post))
         .route(
             "/account/authenticator",
             get(account::authenticator_get).post(account::authenticator_post),
@@ -401,12 +402,35 @@ pub(crate) fn caller(state: &Core, request: &Parts) -> Caller {
 pub(crate) struct Laptop<'a> {
     pub location: Location,
     pub network: &'a NetworkConfig,
+    /// The person knows the laptop's password (they are changing a password
+    /// they know), so the steps for a forgotten one are left out.
+    pub knows_old: bool,
 }
 
-pub(crate) fn laptop<'a>(state: &'a Core, request: &Parts) -> Laptop<'a> {
+impl Laptop<'_> {
+    /// The VPN steps in the page's language: those written in it, else
+    /// those written for no language in particular.
+    pub fn steps(&self) -> Vec<&crate::network::VpnSteps> {
+        let lang = crate::i18n::current().lang.code();
+        let all = &self.network.vpn_steps;
+        let own: Vec<_> = all
+            .iter()
+            .filter(|s| s.language.as_deref() == Some(lang))
+            .collect();
+        match own.is_empty() {
+            true => all.iter().filter(|s| s.language.is_none()).collect(),
+            false => own,
+        }
+    }
+}
+
+/// The laptop advice for a person changing a password they know
+/// (`knows_old`), or resetting a forgotten one.
+pub(crate) fn laptop<'a>(state: &'a Core, request: &Parts, knows_old: bool) -> Laptop<'a> {
     Laptop {
         location: state.network.locate(client_ip(state, request)),
         network: &state.network,
+        knows_old,
     }
 }
 
@@ -425,7 +449,8 @@ struct OffCampusPage<'a> {
 /// the warning, with the VPN steps and a way to go on anyway. `None` when
 /// the person is inside, or already chose to go on (`?anyway=1`).
 pub(crate) fn off_campus_warning(state: &Core, request: &Parts) -> Option<Response> {
-    let laptop = laptop(state, request);
+    let knows_old = request.uri.path().starts_with("/account");
+    let laptop = laptop(state, request, knows_old);
     let anyway = request
         .uri
         .query()

@@ -184,6 +184,8 @@ struct CaptchaPage<'a> {
     error: Option<String>,
     /// Changes with each challenge so the browser does not show a cached image.
     nonce: String,
+    /// The browser's own check ran and was refused: its JavaScript is on.
+    pow_tried: bool,
 }
 
 #[derive(Template)]
@@ -204,6 +206,10 @@ struct CodePage<'a> {
     sent_to: String,
     /// The code was tried as often as it may be: no box to type it in.
     spent: bool,
+    /// The code comes from the app: nothing is sent, nothing to send again…
+    app: bool,
+    /// …and it is the only way: no other to choose either.
+    app_only: bool,
 }
 
 #[derive(Template)]
@@ -274,6 +280,7 @@ async fn show_step(
                 csrf,
                 error,
                 nonce: random_token()[..8].to_owned(),
+                pow_tried: reset::pow_was_tried(state, session).await?,
             },
             status,
         ),
@@ -295,13 +302,18 @@ async fn show_step(
                 .code
                 .as_ref()
                 .map_or(Method::Text, |code| code.method);
-            let sent_to = crate::domain::code::code_told(state, &account, method).await?;
+            let sent_to =
+                crate::domain::code::code_told(state, &account, session.code.as_ref()).await?;
+            let app = method == Method::App;
+            let ways = crate::domain::code::methods_now(state, &account, CodeUse::Reset).await?;
             render(
                 &CodePage {
                     site,
                     csrf,
                     error,
                     sent_to,
+                    app,
+                    app_only: app && ways == [Method::App],
                     spent: (session.code.as_ref())
                         .is_some_and(|code| code.spent(state.server.code_tries)),
                 },
@@ -329,7 +341,7 @@ async fn show_step(
             &DonePage {
                 site,
                 csrf,
-                laptop: laptop(state, parts),
+                laptop: laptop(state, parts, false),
             },
             status,
         ),

@@ -109,12 +109,20 @@ async fn run_script_with(script: &str, base: &str, shots: &str, more: &[&str]) -
 /// Kim, an agent of the help desk: her password and her authenticator's
 /// key in base32, as the scripts type them.
 async fn agent_kim(portal: &Portal, key: &SecretKey) -> (&'static str, String) {
+    staff_kim(portal, key, latchkey::store::Role::Agent).await
+}
+
+/// Kim in `role`, as [`agent_kim`].
+async fn staff_kim(
+    portal: &Portal,
+    key: &SecretKey,
+    role: latchkey::store::Role,
+) -> (&'static str, String) {
     let (password, secret) = ("Desk#shift-42x", latchkey::totp::new_secret());
     let hash = portal.hasher.hash(password).await.unwrap();
     let sealed = latchkey::totp::seal(key, &secret).unwrap();
-    let agent = latchkey::store::Role::Agent;
     (portal.store)
-        .insert_staff("kim", agent, &hash, &sealed, "test", 1)
+        .insert_staff("kim", role, &hash, &sealed, "test", 1)
         .await
         .unwrap();
     (password, latchkey::totp::base32(&secret))
@@ -310,6 +318,37 @@ async fn an_agent_registers_a_callers_phone_and_the_caller_resets_in_chromium() 
             "05-verified",
             "06-phone-set",
             "09-caller-done",
+        ],
+    );
+}
+
+/// A Spanish-speaking person on a 390 px phone resets, signs in and
+/// registers a phone in Spanish; the console speaks Spanish and, once
+/// switched, English, and neither scrolls sideways; axe on every page.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spanish_speaker_resets_signs_in_and_registers_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_spanish");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let (password, secret) = staff_kim(&portal, &key, latchkey::store::Role::Admin).await;
+    let base = serve(&portal).await;
+    let stdout = run_script_with("spanish.mjs", &base, "spanish", &[password, &secret]).await;
+    assert!(stdout.contains("the console in both languages"), "{stdout}");
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    assert_eq!(ada.phone.as_deref(), Some("+12025550166"));
+    assert_screenshots(
+        "spanish",
+        &[
+            "01-identify",
+            "05-password",
+            "07-done",
+            "11-account",
+            "14-registered",
+            "18-console-account",
+            "19-console-audit",
         ],
     );
 }

@@ -64,7 +64,7 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
     let url = format!("sqlite://{}", dir.0.join("demo.db").display());
     let (mut server, base, mut lines) = serve_demo(&url, &[]);
     let address = base.trim_start_matches("http://").to_owned();
-    let rest: Vec<String> = lines.by_ref().take(8).map(Result::unwrap).collect();
+    let rest: Vec<String> = lines.by_ref().take(9).map(Result::unwrap).collect();
     let banner = rest.join("\n");
     assert!(
         banner.contains(&format!("http://{address}/signin")),
@@ -75,6 +75,23 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
         "{banner}"
     );
     assert!(banner.contains("latchkey outbox"), "{banner}");
+    // The outbox command names the binary that ran, which works after
+    // `cargo run` too, and the demo phone and the help desk are named.
+    assert!(
+        banner.contains(&format!("{} outbox", env!("CARGO_BIN_EXE_latchkey")))
+            || banner.contains("target/"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(&format!("http://{address}/demo/phone")),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(&format!("http://{address}/helpdesk"))
+            && banner.contains("demo-agent")
+            && banner.contains(latchkey::demo::STAFF_PASSWORD),
+        "{banner}"
+    );
     assert!(
         banner.contains("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
         "grace's app secret: {banner}"
@@ -83,6 +100,24 @@ fn serve_demo_starts_the_portal_with_demo_accounts() {
     let page = http_get(&address, "/reset");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("<h1>Reset your password</h1>"), "{page}");
+    assert!(
+        page.contains("password <code>Vt9#qkzP</code>"),
+        "the banner names the demo password: {page}"
+    );
+    // The demo staff's codes are on the demo phone, as the banner says.
+    let phone = http_get(&address, "/demo/phone");
+    let (_, _, secret) = latchkey::demo::STAFF[0];
+    let now = latchkey::clock::unix_now();
+    let codes: Vec<String> = [now, now + 2]
+        .iter()
+        .map(|t| latchkey::totp::code_at(secret, *t).unwrap())
+        .collect();
+    assert!(
+        codes.iter().any(|code| phone.contains(&format!(
+            "demo-agent: <strong class=\"secret\">{code}</strong>"
+        ))),
+        "{phone}"
+    );
     assert!(http_get(&address, "/healthz").ends_with("ok"));
     // SIGTERM, as systemd or a container runtime stops it: a clean exit.
     assert_eq!(terminate(&mut server).code(), Some(0), "a graceful stop");
@@ -167,7 +202,7 @@ async fn outbox_lists_the_newest_messages() {
             &format!("12345{i}"),
             10,
             latchkey::notify::CodeUse::Reset,
-            "University",
+            ("University", latchkey::i18n::Lang::En),
         );
         store.append_outbox(&message, 100 + i as i64).await.unwrap();
     }

@@ -134,7 +134,7 @@ async fn a_notice_the_mail_server_could_not_take_is_delivered_once_it_is_back() 
     assert!(
         received[0]
             .data
-            .contains("Your university password was changed")
+            .contains("Your University password was changed")
     );
     let rows = portal.store.deliveries(Some(ada.id), 10).await.unwrap();
     let sent = rows.iter().find(|r| r.channel == "email").unwrap();
@@ -467,13 +467,16 @@ async fn a_change_and_the_notice_of_it_are_stored_together() {
     let context = NoticeContext {
         now,
         address: "203.0.113.9",
+        location: latchkey::network::Location::Unknown,
         helpdesk_phone: "(555) 010-4357",
         service: "Example University",
+        zone: &jiff::tz::TimeZone::UTC,
     };
     let told = Told {
         notifier: &notifier,
         context: &context,
         actor: "cli",
+        default_language: latchkey::i18n::Lang::En,
     };
     let policy = Policy::with_builtin_dictionary(PolicyConfig::default()).unwrap();
     let passwords = Passwords {
@@ -592,6 +595,7 @@ async fn slow_sends_never_leave_rows_held_past_their_lease_for_another_worker_to
             recipient: format!("p{i}@example.edu"),
             subject: "Notice".into(),
             body: "Words".into(),
+            language: latchkey::i18n::Lang::En,
         })
         .collect();
     (queue)

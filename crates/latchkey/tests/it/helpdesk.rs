@@ -282,7 +282,7 @@ async fn a_caller_verified_by_a_texted_code_is_unlocked_and_gets_a_one_time_rese
             .get(&portal, &ada)
             .await
             .body
-            .contains("Locked after repeated wrong codes")
+            .contains("Paused after repeated wrong codes, until ")
     );
 
     let page = browser
@@ -325,7 +325,7 @@ async fn a_caller_verified_by_a_texted_code_is_unlocked_and_gets_a_one_time_rese
     let mail = told.iter().find(|m| m.channel == "email").unwrap();
     assert!(
         mail.body
-            .starts_with("Subject: Online reset of your password is unlocked"),
+            .starts_with("Subject: Online reset of your University password is unlocked"),
         "{}",
         mail.body
     );
@@ -406,7 +406,7 @@ async fn a_required_password_change_comes_first_at_the_next_sign_in() {
     let told = portal.store.outbox(1).await.unwrap().remove(0);
     assert!(
         told.body
-            .contains("change your password at your next sign-in"),
+            .contains("change your University password at your next sign-in"),
         "{}",
         told.body
     );
@@ -420,7 +420,7 @@ async fn a_required_password_change_comes_first_at_the_next_sign_in() {
         .unwrap();
     assert!(
         mail.body
-            .starts_with("Subject: Change your password at your next sign-in"),
+            .starts_with("Subject: Change your University password at your next sign-in"),
         "not \"the ways you can reset … changed\": {}",
         mail.body
     );

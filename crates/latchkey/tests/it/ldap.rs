@@ -690,6 +690,7 @@ pwdPolicySubentry: cn=daily,ou=policies,{BASE}
         panic!("{refused:?}");
     };
     assert!((when - (set_at + 86_400)).abs() < 60, "{when} vs {set_at}");
-    assert!(Refusal::MinimumAge(Some(when)).message().contains(" UTC"));
+    let told = Refusal::MinimumAge(Some(when)).message(&jiff::tz::TimeZone::UTC);
+    assert!(told.contains(" on "), "said with its date: {told}");
     assert!(slapd.whoami(&person_dn("young"), "Set-by-admin#1"));
 }

@@ -19,6 +19,7 @@ mod deliveries;
 mod helpdesk;
 mod history;
 mod ldap;
+mod newcomer;
 mod ocr;
 mod outage;
 mod portal;

@@ -449,7 +449,7 @@ async fn reset_by_voice_call_reads_the_code_digit_by_digit() {
     let portal = portal(&db, &SecretKey::random()).await;
     let mut browser = Browser::default();
     let page = up_to_the_code(&mut browser, &portal, "ada", "voice").await;
-    assert!(page.body.contains("We are calling"), "{}", page.body);
+    assert!(page.body.contains("We called"), "{}", page.body);
     let message = portal.store.outbox(1).await.unwrap().remove(0);
     assert_eq!(message.channel, "voice");
     let code: String = message
@@ -956,7 +956,7 @@ async fn the_demo_phone_shows_the_outbox_newest_first_and_only_in_the_demo() {
             &format!("00000{n}"),
             10,
             latchkey::notify::CodeUse::Reset,
-            "University",
+            ("University", latchkey::i18n::Lang::En),
         );
         portal
             .store

@@ -67,6 +67,16 @@ async fn a_solution_passes_the_captcha_once_and_only_for_its_own_session() {
         "{}",
         page.body
     );
+    // Its JavaScript is on: the page does not ask to turn it on.
+    assert!(!page.body.contains("JavaScript turned on"), "{}", page.body);
+    assert!(page.body.contains("let it try once more"), "{}", page.body);
+    // Without JavaScript (no solution sent) the note says to turn it on.
+    let mut plain = Browser::default();
+    challenge_on_page(&mut plain, &portal).await;
+    let page = plain
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    assert!(page.body.contains("JavaScript turned on"), "{}", page.body);
     // Its own reset passes straight to the method.
     let page = identify_with(&mut first, &portal, &sent).await;
     assert_eq!(

@@ -81,7 +81,7 @@ async fn texts_and_calls_reach_the_api_as_twilio_expects() {
                 "123456",
                 10,
                 latchkey::notify::CodeUse::Reset,
-                "University",
+                ("University", latchkey::i18n::Lang::En),
             ),
             0,
         )
@@ -95,7 +95,7 @@ async fn texts_and_calls_reach_the_api_as_twilio_expects() {
                 "654321",
                 10,
                 latchkey::notify::CodeUse::Reset,
-                "University",
+                ("University", latchkey::i18n::Lang::En),
             ),
             0,
         )
@@ -117,7 +117,8 @@ async fn texts_and_calls_reach_the_api_as_twilio_expects() {
     assert_eq!(call.path, "/Calls.json");
     let twiml = &call.form["Twiml"];
     assert!(
-        twiml.starts_with("<Response><Say>") && twiml.contains("6, 5, 4, 3, 2, 1"),
+        twiml.starts_with("<Response><Say language=\"en-US\">")
+            && twiml.contains("6, 5, 4, 3, 2, 1"),
         "{twiml}"
     );
     assert!(!call.form.contains_key("Body"));
@@ -134,7 +135,7 @@ async fn refusals_and_outages_are_told_apart() {
                 "1",
                 10,
                 latchkey::notify::CodeUse::Reset,
-                "University",
+                ("University", latchkey::i18n::Lang::En),
             ),
             0,
         )
@@ -152,7 +153,7 @@ async fn refusals_and_outages_are_told_apart() {
                 "1",
                 10,
                 latchkey::notify::CodeUse::Reset,
-                "University",
+                ("University", latchkey::i18n::Lang::En),
             ),
             0,
         )
@@ -165,6 +166,7 @@ async fn refusals_and_outages_are_told_apart() {
                 recipient: "a@example.edu".into(),
                 subject: "s".into(),
                 body: "x".into(),
+                language: latchkey::i18n::Lang::En,
             },
             0,
         )

@@ -8,7 +8,7 @@ use latchkey::clock::Clock;
 use latchkey::directory::{Settled, reconcile};
 use latchkey::domain::Told;
 use latchkey::domain::change::verify_password;
-use latchkey::domain::settle::{SETTLED_FROM, settle_pending};
+use latchkey::domain::settle::settle_pending;
 use latchkey::network::NetworkConfig;
 use latchkey::notify::{NoticeContext, Notifier, Outbox};
 use latchkey::secrets::SecretKey;
@@ -296,14 +296,17 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
             };
             let context = NoticeContext {
                 now: later,
-                address: SETTLED_FROM,
+                address: "directory",
+                location: latchkey::network::Location::Unknown,
                 helpdesk_phone: "(555) 010-4357",
                 service: "Example University",
+                zone: &jiff::tz::TimeZone::UTC,
             };
             let told = Told {
                 notifier: &notifier,
                 context: &context,
                 actor: "directory",
+                default_language: latchkey::i18n::Lang::En,
             };
             let settled = settle_pending(&portal.store, &writeback, &key, 24, &told, later)
                 .await
@@ -353,7 +356,11 @@ fn campus_network() -> NetworkConfig {
         vpn = ["172.16.0.0/12"]
         trusted_proxies = ["127.0.0.1"]
         vpn_hosts = [{ group = "Students", host = "vpn.example.edu" }]
-        vpn_steps = [{ system = "macOS", steps = ["Open the VPN app.", "Connect to vpn.example.edu."] }]
+        vpn_steps = [
+            { system = "macOS", steps = ["Open the VPN app.", "Connect to vpn.example.edu."] },
+            { system = "macOS", language = "es", steps = ["Abra la aplicación de la VPN.", "Conéctese a vpn.example.edu."] },
+        ]
+        vpn_client = "Cisco Secure Client"
         "#,
     )
     .unwrap()
@@ -389,6 +396,27 @@ async fn people_outside_the_campus_and_the_vpn_are_warned_first_and_may_go_on() 
         page.body
     );
     assert!(page.body.contains("href=\"/reset?anyway=1\""));
+    // On a phone the way on comes before the long how-to, not after it.
+    let (on, how) = (
+        page.body.find("?anyway=1"),
+        page.body.find("How to connect"),
+    );
+    assert!(on.is_some() && on < how, "{}", page.body);
+    assert!(
+        !page.body.contains("Abra la aplicación"),
+        "English steps only"
+    );
+    // The campus's Spanish steps for someone reading Spanish.
+    let mut spanish = browser_at("203.0.113.9:50000");
+    spanish.headers.push(("accept-language", "es".into()));
+    let page = spanish.get(&portal, "/reset").await;
+    assert_eq!(page.heading(), "Conéctese primero a la VPN");
+    assert!(
+        page.body.contains("Abra la aplicación de la VPN.")
+            && !page.body.contains("Open the VPN app."),
+        "{}",
+        page.body
+    );
     assert_eq!(
         count(&db.url, "reset_sessions").await,
         0,
@@ -407,8 +435,10 @@ async fn people_outside_the_campus_and_the_vpn_are_warned_first_and_may_go_on() 
     );
     assert!(
         done.body
-            .contains("If you don't remember your old password")
-            && done.body.contains("Start Before Logon"),
+            .contains("If you don&#39;t remember your old password")
+            && done
+                .body
+                .contains("If Cisco Secure Client can connect from the laptop"),
         "advice for someone who forgot the old one too: {}",
         done.body
     );

@@ -4,12 +4,13 @@
 
 use serde::Deserialize;
 
-use super::OnDuty;
+use super::{OnDuty, staff_event};
 use crate::domain::code::{
     Verdict, app_verdict, attempt, count_wrong_code, issue, new_code, send_code,
 };
 use crate::domain::unlock::{unlock_for_caller, unlocked_notice};
-use crate::domain::{Caller, Core, Error, account_of, log_error, notify};
+use crate::domain::{Caller, Core, Error, account_of, log_error, notice_language, notify};
+use crate::i18n::{Text, say};
 use crate::model::account::normalize_phone;
 use crate::model::account::{Account, ChangeReason};
 use crate::model::audit::Action;
@@ -63,10 +64,7 @@ pub async fn act_on(
                 let refused = Action::RefusedUnverified;
                 on.record(core, caller, refused, Some(account.id), action)
                     .await?;
-                Err(
-                    "Verify the caller first: send them a code, or record the check you made."
-                        .to_owned(),
-                )
+                Err(say("hd-verify-first-error", &[]))
             } else {
                 change_for_caller(core, caller, on, account, action, input).await?
             }
@@ -88,12 +86,23 @@ async fn send_caller_code(
     let channel = match method {
         "sms" => Channel::Sms,
         "voice" => Channel::Voice,
-        _ => return Ok(Err("Choose a text or a call.".into())),
+        _ => return Ok(Err(say("hd-choose-channel", &[]))),
     };
     let Some(phone) = account.phone.as_deref() else {
-        return Ok(Err("This account has no phone to send a code to.".into()));
+        return Ok(Err(say("hd-no-phone", &[])));
     };
-    let tag = match send_code(core, account.id, channel, phone, CodeUse::CallerCheck).await? {
+    let tag = match send_code(
+        core,
+        account.id,
+        channel,
+        phone,
+        (
+            CodeUse::CallerCheck,
+            notice_language(account, core.site.language),
+        ),
+    )
+    .await?
+    {
         Ok(tag) => tag,
         Err(why) => return Ok(Err(why.message())),
     };
@@ -133,16 +142,21 @@ async fn check_caller_code(
             .await?;
         // Counted like a wrong sent code in a reset: guessing here locks
         // reset by text and call too.
-        if count_wrong_code(core, &caller.source, account.id, Method::Text)
+        if count_wrong_code(core, caller, account.id, Method::Text)
             .await?
             .locked()
         {
-            on.record(core, caller, Action::CallerLocked, Some(account.id), "")
-                .await?;
+            // The caller's wrong codes locked it, not the agent: the trail
+            // says so, naming the agent they were read to.
+            let to = format!("codes read out to {}", on.staff.actor());
+            let action = Action::CallerLocked;
+            staff_event(core, caller, "caller", action, Some(account.id), &to).await?;
         }
-        return Ok(Err(
-            "That code is not right. Ask the caller to read it again, or send a new one.".into(),
-        ));
+        let wrong = match account.phone {
+            Some(_) => "hd-code-wrong",
+            None => "hd-code-wrong-app",
+        };
+        return Ok(Err(say(wrong, &[])));
     }
     core.store
         .set_caller_verified(&on.session.id, account.id, now)
@@ -172,13 +186,11 @@ async fn record_check(
         .verification_reasons
         .contains(&form.reason)
     {
-        return Ok(Err("Choose the check you made from the list.".into()));
+        return Ok(Err(say("hd-choose-check", &[])));
     }
     let note = form.note.trim();
     if note.len() < 5 || note.len() > 500 {
-        return Ok(Err(
-            "Write a short note of what you saw (5 to 500 characters), for the audit trail.".into(),
-        ));
+        return Ok(Err(say("hd-write-note", &[])));
     }
     core.store
         .set_caller_verified(&on.session.id, account.id, core.clock.now())
@@ -207,14 +219,13 @@ async fn change_for_caller(
     let new_phone = match change {
         "phone" => match normalize_phone(&form.phone) {
             Ok(phone) => Some(phone),
-            Err(reason) => return Ok(Err(format!("That number cannot be used: {reason}."))),
+            Err(reason) => return Ok(Err(say("phone-unusable", &[("why", reason.to_string())]))),
         },
         _ => None,
     };
     let (made, action, done, notice, also_phone) = match change {
         "phone" => {
-            let told = "The help desk changed the mobile phone you reset your password with";
-            let told = Notice::Methods(told.into());
+            let told = Notice::Methods(Text::new("notice-helpdesk-phone-set"));
             (
                 AccountChange::Phone(new_phone.as_deref()),
                 Action::HelpdeskPhoneSet,
@@ -225,10 +236,9 @@ async fn change_for_caller(
         }
         "phone-remove" => {
             if account.phone.is_none() {
-                return Ok(Err("This account has no phone to remove.".into()));
+                return Ok(Err(say("hd-no-phone-to-remove", &[])));
             }
-            let told = "The help desk removed the mobile phone you reset your password with";
-            let told = Notice::Methods(told.into());
+            let told = Notice::Methods(Text::new("notice-helpdesk-phone-removed"));
             (
                 AccountChange::Phone(None),
                 Action::HelpdeskPhoneRemoved,
@@ -239,17 +249,16 @@ async fn change_for_caller(
         }
         "unlock" => {
             let told = Notice::Account {
-                subject: "Online reset of your password is unlocked",
-                what: "The help desk unlocked online reset of your password".into(),
+                subject: "notice-reset-unlocked-subject",
+                what: Text::new("notice-reset-unlocked"),
             };
             let change = AccountChange::UnlockReset;
             (change, Action::HelpdeskUnlocked, "unlocked", told, None)
         }
         "must-change" => {
             let told = Notice::Account {
-                subject: "Change your password at your next sign-in",
-                what: "The help desk asked that you change your password at your next sign-in"
-                    .into(),
+                subject: "notice-must-change-subject",
+                what: Text::new("notice-must-change"),
             };
             (
                 AccountChange::MustChangePassword(ChangeReason::Helpdesk),
@@ -288,7 +297,7 @@ async fn unlock_in_directory(
         core,
         caller,
         account,
-        unlocked_notice("The help desk unlocked"),
+        unlocked_notice("notice-unlocked-helpdesk"),
         None,
     )
     .await?;
@@ -311,26 +320,33 @@ async fn send_reset_link(
         "{}/reset/link/{token}",
         core.server.public_url.trim_end_matches('/')
     );
-    let body = format!(
-        "The university help desk sent you this link to choose a new password. It works once, for {minutes} minutes: {url}"
+    let lang = notice_language(account, core.site.language);
+    let university = ("university", core.site.branding.name.clone());
+    let body = lang.tell(
+        "message-link",
+        &[
+            university.clone(),
+            ("minutes", minutes.to_string()),
+            ("url", url),
+        ],
     );
     let message = match (channel, account.phone.as_deref()) {
         ("email", _) => Message {
             channel: Channel::Email,
             recipient: account.email.clone(),
-            subject: "Your password reset link".into(),
+            subject: lang.tell("message-link-subject", &[university]),
             body,
+            language: lang,
         },
         ("sms", Some(phone)) => Message {
             channel: Channel::Sms,
             recipient: phone.to_owned(),
             subject: String::new(),
             body,
+            language: lang,
         },
         _ => {
-            return Ok(Err(
-                "Choose the person's email, or a phone the account has.".into(),
-            ));
+            return Ok(Err(say("hd-choose-link", &[])));
         }
     };
     core.store
@@ -358,9 +374,7 @@ async fn send_reset_link(
         if let Err(e) = tried {
             log_error(&format!("sending a reset link: {e}"));
         }
-        return Ok(Err(
-            "The link could not be sent just now. Try again, or use the other channel.".into(),
-        ));
+        return Ok(Err(say("hd-link-failed", &[])));
     }
     let action = Action::ResetLinkSent(message.channel);
     on.record(core, caller, action, Some(account.id), "")

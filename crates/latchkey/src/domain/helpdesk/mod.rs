@@ -95,7 +95,7 @@ pub async fn on_duty(core: &Core, session: Option<StaffSession>) -> Result<OnDut
 }
 
 /// Appends an event naming the member of staff, with what they wrote.
-async fn staff_event(
+pub(super) async fn staff_event(
     core: &Core,
     caller: &Caller,
     actor: &str,

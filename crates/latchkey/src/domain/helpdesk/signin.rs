@@ -20,9 +20,10 @@ pub async fn staff_sign_in(
     password: &str,
 ) -> Result<Result<String, String>, Error> {
     if too_many_failures(core, caller, username).await? {
-        return Ok(Err(format!(
-            "Too many wrong tries. Wait {} minutes, or ask an admin.",
-            Limit::StaffFailuresPerMember.bounds(&core.throttle).1 / 60
+        let minutes = Limit::StaffFailuresPerMember.bounds(&core.throttle).1 / 60;
+        return Ok(Err(crate::i18n::say(
+            "hd-signin-paused",
+            &[("minutes", minutes.to_string())],
         )));
     }
     let staff = core.store.staff_by_username(username).await?;
@@ -38,7 +39,7 @@ pub async fn staff_sign_in(
         count_failure(core, caller, username).await?;
         let actor = format!("staff:{}", member(username));
         staff_event(core, caller, &actor, Action::StaffSignInFailed, None, "").await?;
-        return Ok(Err("That username and password do not match.".into()));
+        return Ok(Err(crate::i18n::say("hd-signin-wrong", &[])));
     };
     let (token, csrf) = (core.entropy.token(), core.entropy.token());
     let now = core.clock.now();
@@ -114,9 +115,7 @@ pub async fn staff_factor(
     if !fresh {
         count_failure(core, caller, &staff.username).await?;
         staff_event(core, caller, &actor, Action::StaffFactorFailed, None, "").await?;
-        return Ok(Err(
-            "That code is not right, or was used already. Type the code your app shows now.".into(),
-        ));
+        return Ok(Err(crate::i18n::say("hd-factor-wrong", &[])));
     }
     let token = core.entropy.token();
     let activated = core

@@ -4,6 +4,7 @@
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
 use crate::domain::code::typed_code;
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
+use crate::i18n::say;
 use crate::model::audit::Action;
 use crate::notify::Notice;
 use crate::store::AccountChange;
@@ -34,7 +35,7 @@ pub async fn enrolment(core: &Core, who: &SignedIn) -> Result<Enrolment, Error> 
             secret
         }
     };
-    let issuer = &core.registration.authenticator_issuer;
+    let issuer = core.registration.issuer(&core.site.branding.name);
     let uri = crate::totp::otpauth_uri(&secret, issuer, &who.account.username);
     Ok(Enrolment { secret, uri })
 }
@@ -51,9 +52,7 @@ pub async fn confirm_authenticator(
         return Ok(Outcome::VerifyFirst(Next::Authenticator));
     }
     let Some(sealed) = who.session.enrol_secret.clone() else {
-        return Ok(refused(
-            "Add the app's key first: open the authenticator page to get it.",
-        ));
+        return Ok(refused(say("app-key-first", &[])));
     };
     let now = core.clock.now();
     let step = crate::totp::open(&core.key, &sealed)
@@ -67,20 +66,12 @@ pub async fn confirm_authenticator(
             Some(account.id),
         )
         .await?;
-        return Ok(refused(
-            "That code does not match. Check the app shows the entry you just added, and type the code it shows now.",
-        ));
+        return Ok(refused(say("app-code-mismatch", &[])));
     };
     let (action, what) = if who.has_authenticator {
-        (
-            Action::AuthenticatorReplaced,
-            "Your authenticator app for resetting your university password was replaced by a new one",
-        )
+        (Action::AuthenticatorReplaced, "notice-app-replaced")
     } else {
-        (
-            Action::AuthenticatorAdded,
-            "An authenticator app was added to the ways you can reset your university password",
-        )
+        (Action::AuthenticatorAdded, "notice-app-added")
     };
     let change = AccountChange::Authenticator {
         sealed: &sealed,
@@ -93,7 +84,7 @@ pub async fn confirm_authenticator(
         core,
         caller,
         account,
-        Notice::Methods(what.to_owned()),
+        Notice::Methods(crate::i18n::Text::new(what)),
         None,
     )
     .await?;
@@ -106,9 +97,7 @@ pub async fn remove_authenticator(
     who: &SignedIn,
 ) -> Result<Outcome, Error> {
     if !who.has_authenticator {
-        return Ok(refused(
-            "There is no registered authenticator app to remove.",
-        ));
+        return Ok(refused(say("app-none-to-remove", &[])));
     }
     if !factor_is_fresh(core, who) {
         return Ok(Outcome::VerifyFirst(Next::Account));
@@ -119,13 +108,12 @@ pub async fn remove_authenticator(
     let account = &who.account;
     let (change, action) = (AccountChange::NoAuthenticator, Action::AuthenticatorRemoved);
     change_account(core, caller, SELF_SERVICE, account.id, change, action).await?;
-    let what =
-        "Your authenticator app was removed from the ways you can reset your university password";
+    let what = "notice-app-removed";
     notify(
         core,
         caller,
         account,
-        Notice::Methods(what.to_owned()),
+        Notice::Methods(crate::i18n::Text::new(what)),
         None,
     )
     .await?;

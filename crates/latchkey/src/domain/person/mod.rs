@@ -127,7 +127,10 @@ fn refused(error: impl Into<String>) -> Outcome {
     }
 }
 
-pub const CODES_PAUSED: &str = "Too many wrong codes were typed for this account, so sign-in codes are paused for up to an hour. Try again later, or call the help desk.";
+/// Sign-in codes are paused for the account.
+pub fn codes_paused() -> String {
+    crate::i18n::say("codes-paused", &[])
+}
 
 /// The session whose stored id (the token's hash) is `id`, as it is now
 /// that an action changed it.
@@ -145,9 +148,33 @@ pub(crate) async fn prove_factor(core: &Core, session_id: &str) -> Result<String
     Ok(token)
 }
 
+/// The language texts, calls and mails about the account come in; a code
+/// not ours is refused. Nothing to prove: it changes no way in.
+pub async fn choose_language(
+    core: &Core,
+    caller: &super::Caller,
+    who: &SignedIn,
+    code: &str,
+) -> Result<Outcome, Error> {
+    let Some(lang) = crate::i18n::Lang::parse(code).filter(|l| l.code() == code) else {
+        return Ok(refused(crate::i18n::say("language-unknown", &[])));
+    };
+    let change = crate::store::AccountChange::Language(Some(lang.code()));
+    let action = crate::model::audit::Action::LanguageChosen;
+    super::change_account(
+        core,
+        caller,
+        super::SELF_SERVICE,
+        who.account.id,
+        change,
+        action,
+    )
+    .await?;
+    Ok(Outcome::Done)
+}
+
 /// Refuses to remove the last method while the policy requires one.
 pub(crate) fn removal_refused(core: &Core, who: &SignedIn) -> Option<Outcome> {
-    (core.registration.required && who.method_count() <= 1).then(|| {
-        refused("This is your only way to reset your password, so it cannot be removed. Register another way first, then remove this one.")
-    })
+    (core.registration.required && who.method_count() <= 1)
+        .then(|| refused(crate::i18n::say("only-method", &[])))
 }

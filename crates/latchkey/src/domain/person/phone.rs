@@ -3,6 +3,7 @@
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
 use crate::domain::code::{Verdict, attempt, issue, new_code, send_code, tries_left_message};
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
+use crate::i18n::{Text, say};
 use crate::model::account::{Account, display_phone, mask_phone, normalize_phone};
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
@@ -36,17 +37,23 @@ pub async fn start_phone(
     }
     let phone = match normalize_phone(typed.trim()) {
         Ok(phone) => phone,
-        Err(why) => return Ok(refused(format!("That number cannot be used: {why}."))),
+        Err(why) => return Ok(refused(say("phone-unusable", &[("why", why.to_string())]))),
     };
     if who.account.phone.as_deref() == Some(phone.as_str()) {
-        return Ok(refused("That number is already your registered phone."));
+        return Ok(refused(say("phone-same", &[])));
     }
     let Some(channel) = Channel::for_phone(channel) else {
-        return Ok(refused(
-            "Choose how the code comes: a text message or a phone call.",
-        ));
+        return Ok(refused(say("phone-choose-channel", &[])));
     };
-    let tag = match send_code(core, who.account.id, channel, &phone, CodeUse::Registration).await? {
+    let tag = match send_code(
+        core,
+        who.account.id,
+        channel,
+        &phone,
+        (CodeUse::Registration, crate::i18n::current().lang),
+    )
+    .await?
+    {
         Ok(tag) => tag,
         Err(why) => return Ok(refused(why.message())),
     };
@@ -86,9 +93,7 @@ pub async fn confirm_phone(
     };
     if verdict == Verdict::Void {
         core.store.clear_session_code(id).await?;
-        return Ok(refused(
-            "That code can no longer be used: it expired or was tried too many times. Type the number again to get a new one.",
-        ));
+        return Ok(refused(say("phone-code-spent", &[])));
     }
     let right = verdict == Verdict::Right;
     if !right {
@@ -108,15 +113,10 @@ pub async fn confirm_phone(
     // Holding the phone just registered is a second factor too.
     let token = prove_factor(core, id).await?;
     let what = match &old {
-        Some(old) => format!(
-            "The mobile phone for resetting your university password was changed from {} to {}",
-            mask_phone(old),
-            mask_phone(&phone)
-        ),
-        None => format!(
-            "The mobile phone {} was added to the ways you can reset your university password",
-            mask_phone(&phone)
-        ),
+        Some(old) => Text::new("notice-phone-changed")
+            .with("old", mask_phone(old))
+            .with("new", mask_phone(&phone)),
+        None => Text::new("notice-phone-added").with("phone", mask_phone(&phone)),
     };
     let account = Account {
         phone: Some(phone),
@@ -141,7 +141,7 @@ pub async fn cancel_phone(core: &Core, session: &AccountSession) -> Result<Outco
 
 pub async fn remove_phone(core: &Core, caller: &Caller, who: &SignedIn) -> Result<Outcome, Error> {
     let Some(old) = who.account.phone.clone() else {
-        return Ok(refused("There is no registered phone to remove."));
+        return Ok(refused(say("phone-none-to-remove", &[])));
     };
     if !factor_is_fresh(core, who) {
         return Ok(Outcome::VerifyFirst(Next::Account));
@@ -151,10 +151,7 @@ pub async fn remove_phone(core: &Core, caller: &Caller, who: &SignedIn) -> Resul
     }
     let (change, action) = (AccountChange::Phone(None), Action::PhoneRemoved);
     change_account(core, caller, SELF_SERVICE, who.account.id, change, action).await?;
-    let what = format!(
-        "The mobile phone {} was removed from the ways you can reset your university password",
-        mask_phone(&old)
-    );
+    let what = Text::new("notice-phone-removed").with("phone", mask_phone(&old));
     let account = Account {
         phone: None,
         ..who.account.clone()

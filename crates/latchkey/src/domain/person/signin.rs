@@ -4,18 +4,20 @@
 
 use latchkey_policy::{Rule, SignInCheck};
 
-use super::{CODES_PAUSED, Outcome, prove_factor, refused};
+use super::{Outcome, codes_paused, prove_factor, refused};
 use crate::domain::arrival::{Arrival, arrive};
 use crate::domain::authority::Checked;
 use crate::domain::code::{
-    Verdict, attempt, count_wrong_signin_code, issue, method_options, new_code, send_chosen,
-    signin_codes_paused, tries_left_message,
+    Verdict, attempt, count_wrong_signin_code, issue, new_code, send_chosen, signin_codes_paused,
+    tries_left_message,
 };
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, account_of, audit, change_account};
+use crate::i18n::say;
 use crate::model::account::{Account, ChangeReason};
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
+use crate::model::method::Method;
 use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::token_id;
@@ -78,9 +80,7 @@ pub async fn sign_in(
 ) -> Result<SignIn, Error> {
     let identifier = identifier.trim();
     if identifier.is_empty() || password.is_empty() {
-        return Ok(SignIn::Refused(
-            "Type your username or email address, and your password.".to_owned(),
-        ));
+        return Ok(SignIn::Refused(say("signin-empty", &[])));
     }
     let now = core.clock.now();
     let source = &caller.source;
@@ -132,9 +132,10 @@ pub async fn sign_in(
     let id = account.as_ref().map(|a| a.id);
     if paused {
         audit(core, caller, Action::SignInPaused, id).await?;
-        return Ok(SignIn::Refused(format!(
-            "Too many wrong passwords were typed for this account. Sign-in here is paused for {} minutes; you can reset your password instead.",
-            per_account.bounds(&core.throttle).1 / 60
+        let minutes = per_account.bounds(&core.throttle).1 / 60;
+        return Ok(SignIn::Refused(say(
+            "signin-paused",
+            &[("minutes", minutes.to_string())],
         )));
     }
     let account = match (account, checked) {
@@ -156,12 +157,12 @@ pub async fn sign_in(
         }
         (_, Checked::Unreachable) => {
             audit(core, caller, Action::SignInDirectoryUnreachable, id).await?;
-            return Ok(SignIn::Refused(DIRECTORY_UNREACHABLE.to_owned()));
+            return Ok(SignIn::Refused(directory_unreachable()));
         }
         (_, Checked::Withheld(until)) => {
             Limit::SignInFailuresPerAddress.hit(core, source).await?;
             audit(core, caller, Action::SignInWithheld, id).await?;
-            return Ok(SignIn::Refused(withheld(until)));
+            return Ok(SignIn::Refused(withheld(core, until)));
         }
         (account, checked) => {
             Limit::SignInFailuresPerAddress.hit(core, source).await?;
@@ -174,9 +175,8 @@ pub async fn sign_in(
             return Ok(SignIn::Refused(wrong_password(core)));
         }
     };
-    let has_methods = !method_options(core, &account, CodeUse::SignIn)
-        .await?
-        .is_empty();
+    let methods = crate::domain::code::methods_now(core, &account, CodeUse::SignIn).await?;
+    let has_methods = !methods.is_empty();
     let stage = if has_methods {
         Stage::Factor
     } else {
@@ -202,32 +202,42 @@ pub async fn sign_in(
         Action::SignInSucceeded
     };
     audit(core, caller, action, Some(account.id)).await?;
+    // With the app as the only way there is nothing to choose and nothing
+    // to send: its code is awaited at once.
+    if methods == [Method::App] {
+        let code = new_code(core, CodeUse::SignIn, None, Method::App, None);
+        issue(core, &SessionKind::Person.holder(&token_id(&token)), &code).await?;
+    }
     Ok(SignIn::Started { token })
 }
 
 /// The answer when another wrong password could make the directory lock
 /// the account, and until when: the same for a name no one has.
-pub(super) fn withheld(until: Option<i64>) -> String {
-    let pause = match until {
-        Some(at) => format!("paused until {}", crate::notify::format_time(at)),
-        None => "paused until the password is reset or the account is unlocked".to_owned(),
-    };
-    format!(
-        "Too many wrong passwords were typed for this account lately. Sign-in here is {pause}, so that the campus directory does not lock the account everywhere. If you forgot your password or the account is locked, “Forgot your password, or locked out?” resets or unlocks it now."
-    )
+pub(super) fn withheld(core: &Core, until: Option<i64>) -> String {
+    match until {
+        Some(at) => {
+            let lang = crate::i18n::current().lang;
+            let until = core.site.clock_time(lang, at, core.clock.now());
+            say("signin-directory-paused", &[("until", until)])
+        }
+        None => say("signin-directory-paused-reset", &[]),
+    }
 }
 
-pub(super) const DIRECTORY_UNREACHABLE: &str = "The campus directory cannot be reached right now, so your password cannot be checked. Try again in a few minutes.";
+/// The directory did not answer a check of the password.
+pub(super) fn directory_unreachable() -> String {
+    say("directory-unreachable", &[])
+}
 
 /// The answer to a wrong password, an unknown name, and an account the
 /// directory locked alike: telling "locked" to whoever types a name would
 /// tell them the name is real. Proven people hear it plainly on the
 /// reset's way, where they may unlock it.
 fn wrong_password(core: &Core) -> String {
-    let mut said =
-        "That username or password is not right. Passwords are case sensitive.".to_owned();
+    let mut said = say("signin-wrong", &[]);
     if core.writeback.as_ref().is_some_and(|w| w.authenticates) {
-        said.push_str(" If you are sure it is right, the campus directory may have locked your account after wrong tries (a laptop or phone with an old password does that): “Forgot your password, or locked out?” unlocks it.");
+        said.push(' ');
+        said.push_str(&say("signin-wrong-maybe-locked", &[]));
     }
     said
 }
@@ -276,7 +286,7 @@ pub async fn factor_code_from(
 ) -> Result<Option<String>, Error> {
     Ok(match &session.code {
         Some(code) if code.purpose == CodeUse::SignIn => {
-            Some(crate::domain::code::code_told(core, account, code.method).await?)
+            Some(crate::domain::code::code_told(core, account, Some(code)).await?)
         }
         _ => None,
     })
@@ -292,7 +302,7 @@ pub async fn send_factor_code(
 ) -> Result<Outcome, Error> {
     let account = account_of(core, session.account_id).await?;
     if signin_codes_paused(core, account.id).await? {
-        return Ok(refused(CODES_PAUSED));
+        return Ok(refused(codes_paused()));
     }
     let chosen = match send_chosen(core, caller, &account, method, CodeUse::SignIn).await? {
         Ok(chosen) => chosen,
@@ -327,9 +337,7 @@ pub async fn check_factor_code(
         Verdict::Right => {}
         Verdict::Void => {
             core.store.clear_session_code(&session.id).await?;
-            return Ok(refused(
-                "That code can no longer be used: it expired or was tried too many times. Send a new one.",
-            ));
+            return Ok(refused(say("code-spent", &[])));
         }
         Verdict::Replayed => {
             audit(
@@ -339,9 +347,7 @@ pub async fn check_factor_code(
                 Some(account_id),
             )
             .await?;
-            return Ok(refused(
-                "That code was used already. Wait for your app to show the next one, then type it.",
-            ));
+            return Ok(refused(say("code-app-used", &[])));
         }
         Verdict::Wrong => {
             audit(core, caller, Action::SignInCodeWrong, Some(account_id)).await?;
@@ -349,7 +355,7 @@ pub async fn check_factor_code(
             if wrong.locked() {
                 audit(core, caller, Action::SignInCodesPaused, Some(account_id)).await?;
                 core.store.clear_session_code(&session.id).await?;
-                return Ok(refused(CODES_PAUSED));
+                return Ok(refused(codes_paused()));
             }
             let left =
                 wrong.tries_left(OneTimeCode::left_after_this_try(session.code.as_ref(), max));

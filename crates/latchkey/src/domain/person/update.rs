@@ -1,13 +1,14 @@
 //! A change of the password the person knows: the current one first
 //! (throttled as at sign-in), then the same policy and change as a reset.
 
-use super::signin::{DIRECTORY_UNREACHABLE, count_wrong_password, signin_paused, withheld};
+use super::signin::{count_wrong_password, directory_unreachable, signin_paused, withheld};
 use super::{Outcome, SignedIn, refused};
 use crate::domain::authority::Checked;
 use crate::domain::change::{MayChange, prove_current_password};
 use crate::domain::checklist::{Made, made, not_changed};
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, after_change, audit, change_own_password};
+use crate::i18n::say;
 use crate::model::audit::Action;
 
 /// The current password, then the same policy, history and transaction as
@@ -22,31 +23,28 @@ pub async fn update_password(
 ) -> Result<Outcome, Error> {
     let account = &who.account;
     if password != confirm {
-        return Ok(refused(
-            "The two new passwords are not the same. Type them again.",
-        ));
+        return Ok(refused(say("update-differ", &[])));
     }
     if signin_paused(core, account.id).await? {
-        return Ok(refused(format!(
-            "Too many wrong passwords were typed for this account. Wait {} minutes, or reset your password instead.",
-            Limit::SignInFailuresPerAccount.bounds(&core.throttle).1 / 60
+        let minutes = Limit::SignInFailuresPerAccount.bounds(&core.throttle).1 / 60;
+        return Ok(refused(say(
+            "update-paused",
+            &[("minutes", minutes.to_string())],
         )));
     }
     let now = core.clock.now();
     let proven = prove_current_password(&core.passwords(), account, current, now).await?;
     let proven = match proven {
         Ok(proven) => proven,
-        Err(Checked::Unreachable) => return Ok(refused(DIRECTORY_UNREACHABLE)),
+        Err(Checked::Unreachable) => return Ok(refused(directory_unreachable())),
         Err(Checked::Withheld(until)) => {
             audit(core, caller, Action::SignInWithheld, Some(account.id)).await?;
-            return Ok(refused(withheld(until)));
+            return Ok(refused(withheld(core, until)));
         }
         Err(_) => {
             count_wrong_password(core, caller, account.id).await?;
             audit(core, caller, Action::CurrentPasswordWrong, Some(account.id)).await?;
-            return Ok(refused(
-                "Your current password is not right. Passwords are case sensitive.",
-            ));
+            return Ok(refused(say("update-wrong-current", &[])));
         }
     };
     let may = MayChange::by_person(proven);
@@ -54,7 +52,7 @@ pub async fn update_password(
     let made = match made(changed) {
         Ok(made) => made,
         Err(e) => {
-            let not = not_changed(e)?;
+            let not = not_changed(e, &core.site.zone)?;
             let action = Action::PasswordRefused(not.rules.clone());
             audit(core, caller, action, Some(account.id)).await?;
             return Ok(Outcome::Refused {

@@ -14,6 +14,8 @@ struct AuthenticatorPage<'a> {
     qr_svg: String,
     /// The secret in base32, in groups of four, for typing in.
     secret: String,
+    /// The same `otpauth://` URI as a link, for the app on this very phone.
+    otpauth: String,
 }
 
 /// A fresh secret for this session, shown as a QR code and as text.
@@ -49,6 +51,7 @@ async fn authenticator_page(
             replacing: who.has_authenticator,
             qr_svg,
             secret: groups.join(" "),
+            otpauth: enrolment.uri.clone(),
         },
         status,
     ))

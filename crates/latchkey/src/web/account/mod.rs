@@ -27,17 +27,25 @@ use serde::Deserialize;
 use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
 use crate::domain::checklist::{Checklist, check_answer, checklist};
 use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
-use crate::domain::person::CODES_PAUSED;
+use crate::domain::person::codes_paused;
 use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
-use crate::domain::{Core, account_of};
+use crate::domain::{Core, account_of, notice_language};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
+use crate::i18n::{self, say};
 use crate::model::account::mask_phone;
+use crate::model::method::Method;
 use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, NewSession, Stage};
 
 const COOKIE: &str = "latchkey_session";
+
+/// The browser holds a portal session (signed in, or signing in): what the
+/// header's link says. The page behind it checks the session itself.
+pub(crate) fn has_session(state: &Core, headers: &HeaderMap) -> bool {
+    super::session_token(state, headers, COOKIE).is_some_and(|token| !token.is_empty())
+}
 
 // ---- Sessions ------------------------------------------------------------------------------
 
@@ -119,6 +127,8 @@ struct VerifyPage<'a> {
     options: Vec<MethodOption>,
     /// Set once a code is on its way (or the app is chosen): how to get it.
     code_from: Option<String>,
+    /// The app is the only way: nothing to choose or send again.
+    app_only: bool,
 }
 
 #[derive(Template)]
@@ -127,12 +137,14 @@ struct HomePage<'a> {
     site: &'a Site,
     csrf: &'a str,
     error: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     password_changed: bool,
     name: &'a str,
     phone: Option<String>,
     has_authenticator: bool,
     laptop: Laptop<'a>,
+    /// Each language for notices: its code, its own name, chosen.
+    languages: Vec<(&'static str, &'static str, bool)>,
 }
 
 #[derive(Template)]
@@ -315,7 +327,7 @@ async fn verify_page(
 ) -> Result<Response, WebError> {
     let account = account_of(state, session.account_id).await?;
     let paused = signin_codes_paused(state, account.id).await?;
-    let error = error.or_else(|| paused.then(|| CODES_PAUSED.to_owned()));
+    let error = error.or_else(|| paused.then(codes_paused));
     let options = if paused {
         Vec::new()
     } else {
@@ -329,6 +341,7 @@ async fn verify_page(
             error,
             signing_in: session.stage == Stage::Factor,
             next: next.as_str(),
+            app_only: matches!(options.as_slice(), [only] if only.value == Method::App.as_str()),
             options,
             code_from: person::factor_code_from(state, session, &account).await?,
         },
@@ -413,10 +426,19 @@ pub async fn home_get(
         ));
     }
     let notice = match query.done.as_deref() {
-        Some("phone") => Some("Your mobile phone is registered."),
-        Some("phone-removed") => Some("Your mobile phone was removed."),
-        Some("authenticator") => Some("Your authenticator app is registered."),
-        Some("authenticator-removed") => Some("Your authenticator app was removed."),
+        Some("phone") => Some(say("saved-phone", &[])),
+        Some("phone-removed") => Some(say("saved-phone-removed", &[])),
+        Some("authenticator") => Some(say("saved-authenticator", &[])),
+        Some("authenticator-removed") => Some(say("saved-authenticator-removed", &[])),
+        Some("language") => Some(say(
+            "saved-language",
+            &[(
+                "language",
+                notice_language(&who.account, state.site.language)
+                    .own_name()
+                    .to_owned(),
+            )],
+        )),
         _ => None,
     };
     Ok(home_page(
@@ -433,7 +455,7 @@ fn home_page(
     state: &Core,
     parts: &Parts,
     who: &SignedIn,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     password_changed: bool,
     error: Option<String>,
 ) -> Response {
@@ -448,7 +470,13 @@ fn home_page(
             name: &who.account.name,
             phone: who.account.phone.as_deref().map(mask_phone),
             has_authenticator: who.has_authenticator,
-            laptop: laptop(state, parts),
+            laptop: laptop(state, parts, true),
+            languages: {
+                let chosen = notice_language(&who.account, state.site.language);
+                (i18n::Lang::ALL.iter())
+                    .map(|l| (l.code(), l.own_name(), *l == chosen))
+                    .collect()
+            },
         },
         status,
     )

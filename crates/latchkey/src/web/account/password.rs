@@ -8,7 +8,7 @@ struct UpdatePage<'a> {
     site: &'a Site,
     csrf: &'a str,
     /// Why a new password is required before going on, if it is.
-    required: Option<&'static str>,
+    required: Option<String>,
     error: Option<String>,
     violations: Vec<Violation>,
     checklist: Checklist,

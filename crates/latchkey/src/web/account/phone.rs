@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::domain::code::{CodeDelivery, code_delivery};
+use crate::i18n;
+use crate::model::code::OneTimeCode;
 use crate::model::method::Method;
 
 #[derive(Template)]
@@ -13,12 +15,11 @@ struct PhonePage<'a> {
     current: Option<String>,
     /// The number waiting for its code, in full: its owner just typed it.
     pending: Option<String>,
-    /// The code for it comes by a call, not a text.
-    by_call: bool,
     /// Whether the provider took that code yet.
     delivery: CodeDelivery,
+    /// Where that code stands, in words.
+    told: String,
     typed: &'a str,
-    minutes: i64,
 }
 
 pub async fn phone_get(State(state): State<Core>, who: SignedIn) -> Result<Response, WebError> {
@@ -40,6 +41,10 @@ async fn phone_page(
         Some(_) => code_delivery(state, who.account.id).await?,
         None => CodeDelivery::Sent,
     };
+    let told = match (&pending, &who.session.code) {
+        (Some(phone), Some(code)) => code_told(state, phone, code, delivery),
+        _ => String::new(),
+    };
     Ok(render(
         &PhonePage {
             site: &state.site,
@@ -47,13 +52,41 @@ async fn phone_page(
             error,
             current: who.account.phone.as_deref().map(mask_phone),
             pending,
-            by_call: (who.session.code.as_ref()).is_some_and(|code| code.method == Method::Call),
             delivery,
+            told,
             typed,
-            minutes: state.server.code_minutes,
         },
         status,
     ))
+}
+
+/// What the page says of the code sent to `phone`, as it stands: when it
+/// was sent (on the campus's clock) once the provider took it, so that a
+/// new code reads differently from the last.
+fn code_told(state: &Core, phone: &str, code: &OneTimeCode, delivery: CodeDelivery) -> String {
+    let minutes = state.server.code_minutes;
+    let call = code.method == Method::Call;
+    let id = match delivery {
+        CodeDelivery::Sent if call => "phone-calling",
+        CodeDelivery::Sent => "phone-texted",
+        CodeDelivery::Waiting if call => "phone-call-waiting",
+        CodeDelivery::Waiting => "phone-text-waiting",
+        CodeDelivery::Failed if call => "phone-call-failed",
+        CodeDelivery::Failed => "phone-text-failed",
+    };
+    let now = state.clock.now();
+    let at = state
+        .site
+        .clock_time(i18n::current().lang, code.expires_at - minutes * 60, now);
+    i18n::say(
+        id,
+        &[
+            ("phone", phone.to_owned()),
+            ("minutes", minutes.to_string()),
+            ("at", at),
+            ("helpdesk", state.site.helpdesk.phone.clone()),
+        ],
+    )
 }
 
 #[derive(Deserialize)]
@@ -128,6 +161,35 @@ pub async fn phone_remove_post(
         &who,
         outcome,
         "/account?done=phone-removed",
+        async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    language: String,
+}
+
+with_csrf!(LanguageForm);
+
+/// The language of texts, calls and mails about the account.
+pub async fn language_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, form }: Checked<AccountSession, LanguageForm>,
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let outcome =
+        person::choose_language(&state, &caller(&state, &parts), &who, &form.language).await?;
+    answer_form(
+        &state,
+        &who,
+        outcome,
+        "/account?done=language",
         async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
     )
     .await

@@ -371,10 +371,11 @@ pub(super) async fn action(
             Ok(done) => {
                 // The session changed (a verified caller, a code in flight): read it again.
                 let on = signed_in(&state, &parts).await?;
+                let account = account_view(&state, &on, id).await?;
                 let body = ActionDone {
                     done: done.to_owned(),
-                    notice: done_notice(done).unwrap_or_default().to_owned(),
-                    account: account_view(&state, &on, id).await?,
+                    notice: done_notice(done, account.summary.phone.clone()).unwrap_or_default(),
+                    account,
                 };
                 Ok(Json(body).into_response())
             }

@@ -125,11 +125,8 @@ async fn reset_state(
         }
         Step::Code => {
             let account = account_of(state, session.account_id).await?;
-            let method = session
-                .code
-                .as_ref()
-                .map_or(Method::Text, |code| code.method);
-            code = Some(crate::domain::code::code_told(state, &account, method).await?);
+            let told = crate::domain::code::code_told(state, &account, session.code.as_ref());
+            code = Some(told.await?);
         }
         Step::Password => {
             // The person's own rules, as the page shows them.
@@ -141,7 +138,7 @@ async fn reset_state(
                 .into_iter()
                 .map(|r| Requirement {
                     rule: r.rule.id().to_owned(),
-                    description: r.description,
+                    description: crate::domain::checklist::requirement_words(&r),
                 })
                 .collect();
             let lock = crate::domain::unlock::reset_lock(state, session).await?;

@@ -22,7 +22,8 @@ use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
-use crate::model::account::{Account, mask_phone};
+use crate::i18n::{self, say};
+use crate::model::account::{Account, display_phone, mask_phone};
 use crate::model::audit::Action;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
@@ -303,39 +304,47 @@ struct AccountPage<'a> {
     phone: Option<String>,
     has_app: bool,
     locked: bool,
+    /// Online reset's state in words: open, paused until when, or not
+    /// possible without a method.
+    online_reset: String,
     verified: bool,
     /// The directory account's state in words, when there is a directory.
-    directory: Option<&'static str>,
+    directory: Option<String>,
     /// Locked by wrong passwords: the agent may unlock it.
     directory_locked: bool,
     /// When a sync found the person gone from the directory.
     left_directory: Option<String>,
     /// A change the directory took that this store has yet to take.
     pending_write: Option<PendingWrite>,
+    /// Why a new password is required at the next sign-in, in words.
+    must_change: Option<String>,
     notice: Option<String>,
     error: Option<String>,
     /// The id of the field the error is about, if it is about one.
     error_field: &'static str,
     events: Vec<(String, AuditEvent)>,
     /// Each notice: when, how, and its state in words.
-    deliveries: Vec<(String, &'static str, String)>,
+    deliveries: Vec<(String, String, String)>,
+}
+
+/// `unix` on the campus's clock, in the console's language.
+fn staff_time(state: &Core, unix: i64) -> String {
+    (state.site).clock_time(i18n::current().lang, unix, state.clock.now())
 }
 
 /// A queued notice's state, for the help desk.
-fn delivery_state(row: &crate::store::Delivery) -> String {
-    let tries = if row.attempts == 1 { "try" } else { "tries" };
+fn delivery_state(state: &Core, row: &crate::store::Delivery) -> String {
+    let tries = ("tries", row.attempts.to_string());
     match row.state.as_str() {
-        "sent" => "Delivered".to_owned(),
-        "pending" => format!(
-            "Not delivered yet ({} {tries}; trying again at {})",
-            row.attempts,
-            crate::notify::format_time(row.next_at)
+        "sent" => say("hd-delivered", &[]),
+        "pending" => say(
+            "hd-not-delivered",
+            &[tries, ("next", staff_time(state, row.next_at))],
         ),
-        _ => format!(
-            "Never delivered ({} {tries}): {}. Tell the person another way.",
-            row.attempts,
-            row.last_error.as_deref().unwrap_or("no reason given")
-        ),
+        _ => {
+            let why = (row.last_error.clone()).unwrap_or_else(|| say("hd-no-reason", &[]));
+            say("hd-never-delivered", &[tries, ("why", why)])
+        }
     }
 }
 
@@ -343,29 +352,43 @@ async fn account_page(
     state: &Core,
     on: &OnDuty,
     account_id: i64,
-    notice: Option<String>,
+    done: Option<&str>,
     error: Option<(String, &'static str)>,
 ) -> Result<Response, WebError> {
     let facts = helpdesk::account_facts(state, on, account_id).await?;
+    let shown = (facts.account.phone.as_deref()).map(display_phone);
+    let notice = done.and_then(|done| done_notice(done, shown));
     let events = facts
         .events
         .into_iter()
-        .map(|e| (crate::notify::format_time(e.at), e))
+        .map(|e| (staff_time(state, e.at), e))
         .collect();
     let deliveries = (facts.deliveries.iter())
         .map(|row| {
             let how = match row.channel.as_str() {
-                "email" => "Mail",
-                "voice" => "Call",
-                _ => "Text",
+                "email" => "hd-mail",
+                "voice" => "hd-call",
+                _ => "hd-text",
             };
             (
-                crate::notify::format_time(row.created_at),
-                how,
-                delivery_state(row),
+                staff_time(state, row.created_at),
+                say(how, &[]),
+                delivery_state(state, row),
             )
         })
         .collect();
+    let account = &facts.account;
+    let online_reset = match (account.locked_until, facts.locked) {
+        (Some(until), true) => say("hd-reset-locked", &[("until", staff_time(state, until))]),
+        _ if account.phone.is_none() && !facts.has_app => say("hd-reset-no-method", &[]),
+        _ => say("hd-reset-open", &[]),
+    };
+    // The number in full once the caller is verified: the agent may have
+    // just typed it, and must see what they typed.
+    let phone = match facts.verified {
+        true => account.phone.as_deref().map(display_phone),
+        false => account.phone.as_deref().map(mask_phone),
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -376,21 +399,19 @@ async fn account_page(
             site: &state.site,
             csrf: &on.session.csrf,
             staff: &on.staff,
-            phone: facts.account.phone.as_deref().map(mask_phone),
+            phone,
             has_app: facts.has_app,
             locked: facts.locked,
+            online_reset,
             verified: facts.verified,
             directory: facts.directory_lock.map(|lock| match lock {
-                Lock::Open => "Open",
-                Lock::Locked => {
-                    "Locked after too many wrong passwords (often a device with an old one)"
-                }
-                Lock::Disabled => {
-                    "Locked or disabled by a directory administrator: not unlockable here"
-                }
+                Lock::Open => say("hd-directory-open", &[]),
+                Lock::Locked => say("hd-directory-locked", &[]),
+                Lock::Disabled => say("hd-directory-disabled", &[]),
             }),
             directory_locked: facts.directory_lock == Some(Lock::Locked),
-            left_directory: (facts.account.left_directory_at).map(crate::notify::format_time),
+            left_directory: (facts.account.left_directory_at).map(|at| staff_time(state, at)),
+            must_change: (facts.account.must_change_reason).map(|r| say(r.for_staff(), &[])),
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
@@ -415,31 +436,24 @@ pub async fn account_get(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
-    let notice = query
-        .done
-        .as_deref()
-        .and_then(done_notice)
-        .map(str::to_owned);
-    account_page(&state, &on, id, notice, None).await
+    account_page(&state, &on, id, query.done.as_deref(), None).await
 }
 
-/// What the page says after each action.
-pub(crate) fn done_notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "verified" => {
-            "The caller is verified. The actions below are open for the next few minutes."
-        }
-        "sent" => "A code is on its way to the caller. Ask them to read it out.",
-        "phone" => "The phone number is updated, and the person was told on every channel.",
-        "phone-removed" => "The phone number is removed, and the person was told.",
-        "unlocked" => "Online reset is unlocked.",
-        "directory-unlocked" => {
-            "The account is unlocked in the campus directory, its password unchanged, and the person was told."
-        }
-        "link" => "A one-time reset link was sent.",
-        "must-change" => "The person must change their password at their next sign-in.",
+/// What the page says after each action (`phone`: the number now, as the
+/// agent may see it).
+pub(crate) fn done_notice(done: &str, phone: Option<String>) -> Option<String> {
+    let id = match done {
+        "verified" => "hd-done-verified",
+        "sent" => "hd-done-sent",
+        "phone" => "hd-done-phone",
+        "phone-removed" => "hd-done-phone-removed",
+        "unlocked" => "hd-done-unlocked",
+        "directory-unlocked" => "hd-done-directory-unlocked",
+        "link" => "hd-done-link",
+        "must-change" => "hd-done-must-change",
         _ => return None,
-    })
+    };
+    Some(say(id, &[("phone", phone.unwrap_or_default())]))
 }
 
 /// The field of the account page an action's error is about: it is marked
