@@ -82,6 +82,7 @@ async fn main() {
             subject: "Your university password was changed".into(),
             body: "Your university password was changed. If this was not you, call the help desk."
                 .into(),
+            language: latchkey::i18n::Lang::En,
         })
         .collect();
     for chunk in messages.chunks(200) {

@@ -18,7 +18,6 @@ use crate::domain::checklist::{BrokenRule, CheckAnswer};
 use crate::domain::code::method_options;
 use crate::domain::reset::{self, Outcome};
 use crate::domain::{Core, account_of};
-use crate::model::method::Method;
 use crate::network::Location;
 use crate::notify::CodeUse;
 use crate::secrets::token_id;
