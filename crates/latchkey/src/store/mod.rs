@@ -14,6 +14,7 @@ mod audit;
 mod codes;
 mod deliveries;
 mod directory;
+mod flashes;
 mod flow;
 mod links;
 mod methods;

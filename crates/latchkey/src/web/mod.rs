@@ -5,6 +5,7 @@ mod account;
 mod api;
 mod checked;
 mod demo;
+mod flash;
 mod helpdesk;
 mod language;
 mod reset;

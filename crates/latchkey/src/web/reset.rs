@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use latchkey_policy::Violation;
 use serde::Deserialize;
 
+use super::flash::Flash;
 use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
 use crate::directory::Lock;
 use crate::domain::Core;
@@ -23,6 +24,7 @@ use crate::domain::reset::{self, Outcome, session_by_id};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
 use crate::model::method::Method;
+use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::random_token;
 use crate::secrets::{same, token_id};
@@ -84,7 +86,6 @@ fn back_to_flow() -> Response {
 /// through, or the step's page again with why.
 async fn answer_form(
     state: &Core,
-    parts: &Parts,
     session_id: &str,
     outcome: Outcome,
 ) -> Result<Response, WebError> {
@@ -92,10 +93,10 @@ async fn answer_form(
         Outcome::Moved | Outcome::OtherStep => Ok(back_to_flow()),
         Outcome::Renewed(token) => with_cookie(state, back_to_flow(), &token),
         Outcome::Again { error, violations } => {
-            let session = session_by_id(state, session_id)
-                .await?
-                .ok_or(WebError::Expired)?;
-            show_step(state, parts, &session, error, violations).await
+            // The step's page shows why, after a redirect (post/redirect/get).
+            let holder = SessionKind::Reset.holder(session_id);
+            let flash = Flash::refused(error, &violations);
+            super::flash::refused(state, &holder, flash, "/reset").await
         }
     }
 }
@@ -106,7 +107,10 @@ pub async fn reset_get(State(state): State<Core>, parts: Parts) -> Result<Respon
     match current_session(&state, &parts.headers).await? {
         // A finished reset is over: coming back here begins a new one.
         Some(session) if !session.step.is_over() => {
-            show_step(&state, &parts, &session, None, Vec::new()).await
+            let holder = SessionKind::Reset.holder(&session.id);
+            let flash = super::flash::take(&state, &holder).await?;
+            let violations = flash.violations();
+            show_step(&state, &parts, &session, flash.error, violations).await
         }
         _ => match off_campus_warning(&state, &parts) {
             Some(warning) => Ok(warning),
@@ -393,7 +397,7 @@ pub async fn identify_post(
         Some(&form.pow),
     )
     .await?;
-    answer_form(&state, &parts, &session.id, outcome).await
+    answer_form(&state, &session.id, outcome).await
 }
 
 pub async fn captcha_png_get(
@@ -424,7 +428,7 @@ pub async fn captcha_post(
 ) -> Result<Response, WebError> {
     let outcome =
         reset::answer_captcha(&state, &caller(&state, &parts), &session, &form.answer).await?;
-    answer_form(&state, &parts, &session.id, outcome).await
+    answer_form(&state, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -442,7 +446,7 @@ pub async fn method_post(
 ) -> Result<Response, WebError> {
     let outcome =
         reset::choose_method(&state, &caller(&state, &parts), &session, &form.method).await?;
-    answer_form(&state, &parts, &session.id, outcome).await
+    answer_form(&state, &session.id, outcome).await
 }
 
 pub async fn captcha_new_post(
@@ -451,16 +455,15 @@ pub async fn captcha_new_post(
     Checked { session, .. }: Checked<ResetSession, CsrfForm>,
 ) -> Result<Response, WebError> {
     let outcome = reset::new_captcha(&state, &caller(&state, &parts), &session).await?;
-    answer_form(&state, &parts, &session.id, outcome).await
+    answer_form(&state, &session.id, outcome).await
 }
 
 pub async fn method_again_post(
     State(state): State<Core>,
-    parts: Parts,
     Checked { session, .. }: Checked<ResetSession, CsrfForm>,
 ) -> Result<Response, WebError> {
     let outcome = reset::methods_again(&state, &session).await?;
-    answer_form(&state, &parts, &session.id, outcome).await
+    answer_form(&state, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -477,7 +480,7 @@ pub async fn code_post(
     Checked { session, form }: Checked<ResetSession, CodeForm>,
 ) -> Result<Response, WebError> {
     let outcome = reset::check_code(&state, &caller(&state, &parts), &session, &form.code).await?;
-    answer_form(&state, &parts, &session.id, outcome).await
+    answer_form(&state, &session.id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -505,7 +508,7 @@ pub async fn password_post(
     .await?;
     match outcome {
         Outcome::Moved => Ok(Redirect::to("/reset/done").into_response()),
-        outcome => answer_form(&state, &parts, &session.id, outcome).await,
+        outcome => answer_form(&state, &session.id, outcome).await,
     }
 }
 
@@ -519,7 +522,7 @@ pub async fn unlock_post(
     let caller = caller(&state, &parts);
     match crate::domain::unlock::unlock_by_reset(&state, &caller, &session).await? {
         Outcome::Moved => Ok(Redirect::to("/reset/done").into_response()),
-        outcome => answer_form(&state, &parts, &session.id, outcome).await,
+        outcome => answer_form(&state, &session.id, outcome).await,
     }
 }
 

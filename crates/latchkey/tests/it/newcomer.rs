@@ -436,3 +436,92 @@ async fn a_refused_phone_number_is_tied_to_its_field() {
         "{field}"
     );
 }
+
+/// Post/redirect/get: every refused form answers with a redirect to its
+/// page, which says why once, so Back and reload never send it again.
+#[tokio::test]
+async fn a_refused_form_redirects_so_back_never_sends_it_again() {
+    let db = TestDb::sqlite("newcomer_prg");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+
+    // A wrong code in a reset.
+    let mut browser = Browser::default();
+    up_to_the_code(&mut browser, &portal, "ada", "sms").await;
+    let page = browser
+        .post(&portal, "/reset/code", &[("code", "000000")])
+        .await;
+    assert_eq!(browser.redirected_to.as_deref(), Some("/reset"));
+    assert_eq!(page.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("That code is not right"),
+        "{}",
+        page.body
+    );
+    let again = browser.get(&portal, "/reset").await;
+    assert_eq!(again.status, axum::http::StatusCode::OK);
+    assert_eq!(again.heading(), "Enter your code");
+    assert!(!again.body.contains("That code is not right"), "said once");
+
+    // A wrong password at sign-in: the name typed stays.
+    let mut browser = Browser::default();
+    let page = sign_in(&mut browser, &portal, "ada", "Wrong#pass-1").await;
+    assert_eq!(browser.redirected_to.as_deref(), Some("/signin"));
+    assert!(
+        page.body.contains("That username or password is not right"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"ada\""), "{}", page.body);
+
+    // A number that cannot be used: what was typed stays.
+    let mut browser = Browser::default();
+    sign_in_ada(&mut browser, &portal).await;
+    browser.get(&portal, "/account/phone").await;
+    let page = browser
+        .post(
+            &portal,
+            "/account/phone",
+            &[("phone", "12345"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(browser.redirected_to.as_deref(), Some("/account/phone"));
+    assert!(page.body.contains("value=\"12345\""), "{}", page.body);
+
+    // A refused password change lists the broken rules after the redirect.
+    browser.get(&portal, "/account/password").await;
+    let page = browser
+        .post(
+            &portal,
+            "/account/password",
+            &[
+                ("current", OLD_PASSWORD),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        browser.redirected_to.as_deref(),
+        Some("/account/password?anyway=1")
+    );
+    assert!(
+        page.body.contains("Too short: use at least"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("class=\"unmet\""), "{}", page.body);
+
+    // The console: a wrong code, its field marked, after a redirect.
+    let mut console = agent(&portal, &key).await;
+    let ada = account_path(&portal, "ada").await;
+    let page = console
+        .post(&portal, &format!("{ada}/check-code"), &[("code", "000000")])
+        .await;
+    assert_eq!(console.redirected_to.as_deref(), Some(ada.as_str()));
+    let field = &page.body[page.body.find("id=\"code\"").unwrap()..];
+    assert!(
+        field[..field.find('>').unwrap()].contains("aria-invalid=\"true\""),
+        "{field}"
+    );
+}

@@ -183,6 +183,8 @@ pub struct Browser {
     pub peer: Option<std::net::SocketAddr>,
     /// Sent with every request (`X-Forwarded-For`, …).
     pub headers: Vec<(&'static str, String)>,
+    /// Where the last form's answer sent this browser (a 303), if it did.
+    pub redirected_to: Option<String>,
 }
 
 impl Browser {
@@ -233,6 +235,7 @@ impl Browser {
     }
 
     pub async fn post_raw(&mut self, portal: &Portal, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.redirected_to = None;
         let body: String = fields
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -288,7 +291,9 @@ impl Browser {
             String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes())
                 .into_owned();
         if status == StatusCode::SEE_OTHER {
-            return Box::pin(self.get(portal, &location.unwrap())).await;
+            let location = location.unwrap();
+            self.redirected_to = Some(location.clone());
+            return Box::pin(self.get(portal, &location)).await;
         }
         let page = Page { status, body };
         if let Some(csrf) = page.csrf() {

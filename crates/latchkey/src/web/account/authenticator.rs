@@ -26,7 +26,8 @@ pub async fn authenticator_get(
     if !person::factor_is_fresh(&state, &who) {
         return Ok(verify_first(Next::Authenticator));
     }
-    authenticator_page(&state, who, None).await
+    let flash = refusal(&state, &who.session).await?;
+    authenticator_page(&state, who, flash.error).await
 }
 
 async fn authenticator_page(
@@ -86,7 +87,7 @@ pub async fn authenticator_post(
         &who,
         outcome,
         "/account?done=authenticator",
-        async |who, error, _| authenticator_page(&state, who, error).await,
+        ("/account/authenticator", ""),
     )
     .await
 }
@@ -99,8 +100,5 @@ pub async fn authenticator_remove_post(
     let who = person::signed_in(&state, Some(session)).await?;
     let outcome = person::remove_authenticator(&state, &caller(&state, &parts), &who).await?;
     let then = "/account?done=authenticator-removed";
-    answer_form(&state, &who, outcome, then, async |who, error, _| {
-        Ok(home_page(&state, &parts, &who, None, false, error))
-    })
-    .await
+    answer_form(&state, &who, outcome, then, ("/account", "")).await
 }

@@ -24,6 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use latchkey_policy::Violation;
 use serde::Deserialize;
 
+use super::flash::{self, Flash};
 use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
 use crate::domain::checklist::{Checklist, check_answer, checklist};
 use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
@@ -35,6 +36,7 @@ pub(crate) use crate::i18n::filters;
 use crate::i18n::{self, say};
 use crate::model::account::mask_phone;
 use crate::model::method::Method;
+use crate::model::session::SessionKind;
 use crate::notify::CodeUse;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AccountSession, NewSession, Stage};
@@ -166,25 +168,36 @@ fn status_for(error: &Option<String>) -> StatusCode {
 // ---- What an action did -------------------------------------------------------------------
 
 /// The portal's answer to an action on the signed-in person: on to `then`,
-/// or to prove a factor first, or `again` (the form's page) with why.
+/// or to prove a factor first, or back to the form's `page` (after a
+/// redirect: post/redirect/get) with why, and what was `typed`.
 async fn answer_form(
     state: &Core,
     who: &SignedIn,
     outcome: Outcome,
     then: &str,
-    again: impl AsyncFnOnce(SignedIn, Option<String>, Vec<Violation>) -> Result<Response, WebError>,
+    (page, typed): (&str, &str),
 ) -> Result<Response, WebError> {
     match outcome {
         Outcome::Done => Ok(to(then)),
         Outcome::Renewed(token) => renewed(state, to(then), &token),
         Outcome::VerifyFirst(next) => Ok(verify_first(next)),
         Outcome::Refused { error, violations } => {
-            let who =
-                person::signed_in(state, Some(person::reloaded(state, &who.session.id).await?))
-                    .await?;
-            again(who, Some(error), violations).await
+            // A refusal by the rules lists them; the sentence is for everything else.
+            let error = Some(error).filter(|e| !e.is_empty());
+            let flash = Flash::refused(error, &violations).typed(typed);
+            flash::refused(state, &holder(&who.session), flash, page).await
         }
     }
+}
+
+/// How a refused form's answer names this session.
+fn holder(session: &AccountSession) -> String {
+    SessionKind::Person.holder(&session.id)
+}
+
+/// What a refused form left for this session's page.
+async fn refusal(state: &Core, session: &AccountSession) -> Result<Flash, WebError> {
+    flash::take(state, &holder(session)).await
 }
 
 /// `response` with the session's new cookie.
@@ -201,7 +214,10 @@ pub async fn signin_get(State(state): State<Core>, parts: Parts) -> Result<Respo
     match current(&state, &parts.headers).await? {
         Some(s) if s.stage == Stage::Active => Ok(to("/account")),
         Some(s) if s.stage == Stage::Factor => Ok(to("/account/verify")),
-        Some(s) => Ok(signin_page(&state, &s.csrf, None, "")),
+        Some(s) => {
+            let flash = refusal(&state, &s).await?;
+            Ok(signin_page(&state, &s.csrf, flash.error, &flash.typed))
+        }
         None => anonymous_session(&state, &parts).await,
     }
 }
@@ -269,12 +285,10 @@ pub async fn signin_post(
     )
     .await?
     {
-        SignIn::Refused(error) => Ok(signin_page(
-            &state,
-            &session.csrf,
-            Some(error),
-            form.identifier.trim(),
-        )),
+        SignIn::Refused(error) => {
+            let flash = Flash::refused(Some(error), &[]).typed(form.identifier.trim());
+            flash::refused(&state, &holder(&session), flash, "/signin").await
+        }
         SignIn::Started { token } => {
             // A new token for the signed-in session: the anonymous one is dropped.
             state.store.end_account_session(&session.id).await?;
@@ -316,7 +330,8 @@ pub async fn verify_get(
     let Some(session) = session.filter(|s| s.stage != Stage::Signin) else {
         return Ok(to("/signin"));
     };
-    verify_page(&state, &session, query.next, None).await
+    let flash = refusal(&state, &session).await?;
+    verify_page(&state, &session, query.next, flash.error).await
 }
 
 async fn verify_page(
@@ -366,8 +381,9 @@ pub async fn verify_send_post(
 ) -> Result<Response, WebError> {
     match person::send_factor_code(&state, &caller(&state, &parts), &session, &form.method).await? {
         Outcome::Refused { error, .. } => {
-            let session = person::reloaded(&state, &session.id).await?;
-            verify_page(&state, &session, form.next, Some(error)).await
+            let page = format!("/account/verify?next={}", form.next.as_str());
+            let flash = Flash::refused(Some(error), &[]);
+            flash::refused(&state, &holder(&session), flash, &page).await
         }
         _ => Ok(verify_first(form.next)),
     }
@@ -390,8 +406,9 @@ pub async fn verify_code_post(
 ) -> Result<Response, WebError> {
     match person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code).await? {
         Outcome::Refused { error, .. } => {
-            let session = person::reloaded(&state, &session.id).await?;
-            verify_page(&state, &session, form.next, Some(error)).await
+            let page = format!("/account/verify?next={}", form.next.as_str());
+            let flash = Flash::refused(Some(error), &[]);
+            flash::refused(&state, &holder(&session), flash, &page).await
         }
         Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
         _ => Ok(to(next_path(form.next))),
@@ -441,13 +458,14 @@ pub async fn home_get(
         )),
         _ => None,
     };
+    let flash = refusal(&state, &who.session).await?;
     Ok(home_page(
         &state,
         &parts,
         &who,
         notice,
         query.done.as_deref() == Some("password"),
-        None,
+        flash.error,
     ))
 }
 

@@ -19,7 +19,9 @@ pub async fn password_get(State(state): State<Core>, parts: Parts) -> Result<Res
     if let Some(warning) = off_campus_warning(&state, &parts) {
         return Ok(warning);
     }
-    Ok(update_page(&state, &who, None, Vec::new()).await)
+    let flash = refusal(&state, &who.session).await?;
+    let violations = flash.violations();
+    Ok(update_page(&state, &who, flash.error, violations).await)
 }
 
 async fn update_page(
@@ -78,11 +80,8 @@ pub async fn password_post(
         &who,
         outcome,
         "/account?done=password",
-        async |who, error, violations| {
-            // A refusal by the rules lists them; the sentence is for everything else.
-            let error = error.filter(|e| !e.is_empty());
-            Ok(update_page(&state, &who, error, violations).await)
-        },
+        // Past the off-campus warning: they chose to go on before.
+        ("/account/password?anyway=1", ""),
     )
     .await
 }

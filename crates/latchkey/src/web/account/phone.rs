@@ -26,7 +26,8 @@ pub async fn phone_get(State(state): State<Core>, who: SignedIn) -> Result<Respo
     if !person::factor_is_fresh(&state, &who) {
         return Ok(verify_first(Next::Phone));
     }
-    phone_page(&state, &who, None, "").await
+    let flash = refusal(&state, &who.session).await?;
+    phone_page(&state, &who, flash.error, &flash.typed).await
 }
 
 async fn phone_page(
@@ -118,7 +119,7 @@ pub async fn phone_post(
         &who,
         outcome,
         "/account/phone",
-        async |who, error, _| phone_page(&state, &who, error, form.phone.trim()).await,
+        ("/account/phone", form.phone.trim()),
     )
     .await
 }
@@ -135,7 +136,7 @@ pub async fn phone_confirm_post(
         &who,
         outcome,
         "/account?done=phone",
-        async |who, error, _| phone_page(&state, &who, error, "").await,
+        ("/account/phone", ""),
     )
     .await
 }
@@ -161,7 +162,7 @@ pub async fn phone_remove_post(
         &who,
         outcome,
         "/account?done=phone-removed",
-        async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
+        ("/account", ""),
     )
     .await
 }
@@ -190,7 +191,7 @@ pub async fn language_post(
         &who,
         outcome,
         "/account?done=language",
-        async |who, error, _| Ok(home_page(&state, &parts, &who, None, false, error)),
+        ("/account", ""),
     )
     .await
 }

@@ -17,6 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::flash::{self, Flash};
 use super::{Site, WebError, caller, render};
 use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
@@ -25,6 +26,7 @@ pub(crate) use crate::i18n::filters;
 use crate::i18n::{self, say};
 use crate::model::account::{Account, display_phone, mask_phone};
 use crate::model::audit::Action;
+use crate::model::session::SessionKind;
 use crate::secrets::{random_token, token_id};
 use crate::store::{AuditEvent, PendingWrite, Role, Staff, StaffSession, Stage};
 
@@ -113,7 +115,13 @@ pub async fn helpdesk_get(
     let session = current(&state, &parts).await?;
     match session.as_ref().map(|s| s.stage) {
         None | Some(Stage::Signin) => anonymous(&state, session).await,
-        Some(Stage::Factor) => Ok(factor_page(&state, session.as_ref(), None)),
+        Some(Stage::Factor) => {
+            let flash = match &session {
+                Some(session) => refusal(&state, session).await?,
+                None => Flash::default(),
+            };
+            Ok(factor_page(&state, session.as_ref(), flash.error))
+        }
         Some(Stage::Active) => {
             let on = helpdesk::on_duty(&state, session).await?;
             search_page(&state, &on, query.q.trim()).await
@@ -123,14 +131,19 @@ pub async fn helpdesk_get(
 
 async fn anonymous(state: &Core, session: Option<StaffSession>) -> Result<Response, WebError> {
     if let Some(session) = session {
+        let flash = refusal(state, &session).await?;
+        let status = match flash.error {
+            Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            None => StatusCode::OK,
+        };
         return Ok(render(
             &SigninPage {
                 site: &state.site,
                 csrf: &session.csrf,
-                error: None,
-                username: "",
+                error: flash.error,
+                username: &flash.typed,
             },
-            StatusCode::OK,
+            status,
         ));
     }
     let (token, csrf) = (random_token(), random_token());
@@ -158,6 +171,16 @@ async fn anonymous(state: &Core, session: Option<StaffSession>) -> Result<Respon
     );
     set_cookie(state, &mut response, &token, lifetime)?;
     Ok(response)
+}
+
+/// How a refused form's answer names this session.
+fn holder(session: &StaffSession) -> String {
+    SessionKind::Staff.holder(&session.id)
+}
+
+/// What a refused form left for this session's page.
+async fn refusal(state: &Core, session: &StaffSession) -> Result<Flash, WebError> {
+    flash::take(state, &holder(session)).await
 }
 
 fn set_cookie(
@@ -237,15 +260,10 @@ pub async fn signin_post(
     )
     .await?
     {
-        Err(error) => Ok(render(
-            &SigninPage {
-                site: &state.site,
-                csrf: &session.csrf,
-                error: Some(error),
-                username: form.username.trim(),
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
+        Err(error) => {
+            let flash = Flash::refused(Some(error), &[]).typed(form.username.trim());
+            flash::refused(&state, &holder(&session), flash, "/helpdesk").await
+        }
         Ok(token) => {
             // A new session for the signed-in stage: no fixation.
             state.store.end_staff_session(&session.id).await?;
@@ -271,7 +289,10 @@ pub async fn factor_post(
     Checked { session, form }: Checked<StaffSession, CodeForm>,
 ) -> Result<Response, WebError> {
     match helpdesk::staff_factor(&state, &caller(&state, &parts), &session, &form.code).await? {
-        Err(error) => Ok(factor_page(&state, Some(&session), Some(error))),
+        Err(error) => {
+            let flash = Flash::refused(Some(error), &[]);
+            flash::refused(&state, &holder(&session), flash, "/helpdesk").await
+        }
         Ok(token) => {
             let mut response = to("/helpdesk".into());
             let lifetime = state.site.helpdesk.session_max_minutes * 60;
@@ -436,7 +457,9 @@ pub async fn account_get(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let on = helpdesk::on_duty(&state, current(&state, &parts).await?).await?;
-    account_page(&state, &on, id, query.done.as_deref(), None).await
+    let flash = refusal(&state, &on.session).await?;
+    let error = (flash.error).map(|error| (error, field_named(&flash.field)));
+    account_page(&state, &on, id, query.done.as_deref(), error).await
 }
 
 /// What the page says after each action (`phone`: the number now, as the
@@ -465,6 +488,14 @@ fn field_of(action: &str) -> &'static str {
         "phone" => "phone",
         _ => "",
     }
+}
+
+/// The same field, as a refused form's answer named it.
+fn field_named(field: &str) -> &'static str {
+    ["code", "note", "phone"]
+        .into_iter()
+        .find(|known| *known == field)
+        .unwrap_or("")
 }
 
 #[derive(Deserialize)]
@@ -498,8 +529,10 @@ pub async fn action_post(
     match outcome {
         Ok(done) => Ok(to(format!("/helpdesk/accounts/{id}?done={done}"))),
         Err(error) => {
-            let error = (error, field_of(&action));
-            account_page(&state, &on, id, None, Some(error)).await
+            // Back to the account's page (post/redirect/get), the field marked.
+            let flash = Flash::refused(Some(error), &[]).field(field_of(&action));
+            let page = format!("/helpdesk/accounts/{id}");
+            flash::refused(&state, &holder(&on.session), flash, &page).await
         }
     }
 }
