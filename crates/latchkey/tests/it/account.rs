@@ -41,6 +41,17 @@ pub async fn sign_in_ada(browser: &mut Browser, portal: &Portal) -> Page {
         .await
 }
 
+/// Changes the signed-in person's password from `current` to `new`.
+pub async fn change_password(
+    browser: &mut Browser,
+    portal: &Portal,
+    current: &str,
+    new: &str,
+) -> Page {
+    let fields = [("current", current), ("password", new), ("confirm", new)];
+    browser.post(portal, "/account/password", &fields).await
+}
+
 /// Registers `number` (by text) for the signed-in person.
 pub async fn register_phone(browser: &mut Browser, portal: &Portal, number: &str) {
     browser.get(portal, "/account/phone").await;
@@ -656,13 +667,7 @@ async fn updating_a_known_password() {
             "unchanged so far"
         );
 
-        let page = browser
-            .post(
-                &portal,
-                "/account/password",
-                &change(OLD_PASSWORD, NEW_PASSWORD),
-            )
-            .await;
+        let page = change_password(&mut browser, &portal, OLD_PASSWORD, NEW_PASSWORD).await;
         assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
         assert!(page.body.contains("VPN"));
         let ada = portal.store.find_account("ada").await.unwrap().unwrap();

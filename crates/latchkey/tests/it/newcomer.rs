@@ -8,7 +8,7 @@ use latchkey::secrets::SecretKey;
 use latchkey::store::Role;
 use latchkey::totp;
 
-use crate::account::{sign_in, sign_in_ada};
+use crate::account::{change_password, sign_in, sign_in_ada};
 use crate::helpdesk::{REASON, account_path, add_staff, sign_in as staff_sign_in};
 use crate::portal::{
     Browser, GRACE_SECRET, NEW_PASSWORD, OLD_PASSWORD, Portal, portal, reset_by_sms, up_to_the_code,
@@ -75,17 +75,7 @@ async fn an_update_leaves_out_the_advice_for_a_forgotten_old_password() {
     let portal = portal(&db, &SecretKey::random()).await;
     let mut browser = Browser::default();
     sign_in_ada(&mut browser, &portal).await;
-    let page = browser
-        .post(
-            &portal,
-            "/account/password",
-            &[
-                ("current", OLD_PASSWORD),
-                ("password", NEW_PASSWORD),
-                ("confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let page = change_password(&mut browser, &portal, OLD_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
     assert!(page.body.contains("Your laptop"), "{}", page.body);
     assert!(
@@ -215,17 +205,7 @@ async fn notices_come_in_the_language_the_person_chose() {
     );
     let ada = portal.store.find_account("ada").await.unwrap().unwrap();
     assert_eq!(ada.language.as_deref(), Some("es"));
-    browser
-        .post(
-            &portal,
-            "/account/password",
-            &[
-                ("current", OLD_PASSWORD),
-                ("password", NEW_PASSWORD),
-                ("confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    change_password(&mut browser, &portal, OLD_PASSWORD, NEW_PASSWORD).await;
     let told = portal.store.outbox(2).await.unwrap();
     let mail = told.iter().find(|m| m.channel == "email").expect("a mail");
     assert!(
