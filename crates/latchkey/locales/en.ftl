@@ -608,3 +608,5 @@ code-calling-at = We called { $phone } at { $at }; the automated message reads y
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
+restricted-suggest = Texts and calls can be intercepted, or moved to another SIM card by someone who fools your carrier. An authenticator app proves it is you without the phone network.
+restricted-suggest-signin = Sign in to add one.

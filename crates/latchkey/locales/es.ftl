@@ -610,3 +610,5 @@ code-calling-at = Llamamos al { $phone } a las { $at }; el mensaje automático l
     [one] 1 minuto
    *[other] { $minutes } minutos
 }.
+restricted-suggest = Los mensajes de texto y las llamadas se pueden interceptar, o alguien que engañe a su operador puede pasarlos a otra tarjeta SIM. Una aplicación de autenticación demuestra que es usted sin la red telefónica.
+restricted-suggest-signin = Inicie sesión para agregar una.

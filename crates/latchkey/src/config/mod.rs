@@ -50,6 +50,9 @@ pub struct RegistrationConfig {
     /// The name authenticator apps show beside the codes; unset, the
     /// university's (`branding.name`), as every other place says it.
     pub authenticator_issuer: Option<String>,
+    /// Suggest an authenticator app to people whose only way is their
+    /// phone: NIST SP 800-63B-4 counts texts and calls as restricted.
+    pub suggest_app_beside_phone: bool,
 }
 
 impl RegistrationConfig {
@@ -66,6 +69,7 @@ impl Default for RegistrationConfig {
             required: true,
             fresh_factor_minutes: 10,
             authenticator_issuer: None,
+            suggest_app_beside_phone: true,
         }
     }
 }

@@ -182,6 +182,19 @@ pub async fn methods_now(
     Ok(reset_methods(account, &stored, paused, core.clock.now()))
 }
 
+/// The account proves itself only by its phone (texts and calls, which
+/// NIST SP 800-63B-4 counts as restricted), and the campus wants an app
+/// suggested beside it.
+pub async fn only_restricted(core: &Core, account: &Account) -> Result<bool, Error> {
+    let stored = core.store.methods(account.id).await?;
+    Ok(suggests_app(core, account, has_app(&stored)))
+}
+
+/// [`only_restricted`], for an account known to hold an app or not.
+pub fn suggests_app(core: &Core, account: &Account, has_app: bool) -> bool {
+    core.registration.suggest_app_beside_phone && account.phone.is_some() && !has_app
+}
+
 /// Which of an account's ways are paused for resets: codes sent by text
 /// or call, and the app's, each counted apart, so a stranger who guessed
 /// at one leaves the owner the other.

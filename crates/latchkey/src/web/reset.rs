@@ -241,6 +241,8 @@ struct DonePage<'a> {
     site: &'a Site,
     csrf: &'a str,
     laptop: Laptop<'a>,
+    /// Only a phone proves it is them: suggest an app beside it.
+    suggest_app: bool,
 }
 
 #[derive(Template)]
@@ -341,14 +343,19 @@ async fn show_step(
             )
         }
         Step::Unlocked => render(&UnlockedPage { site, csrf }, status),
-        Step::Done => render(
-            &DonePage {
-                site,
-                csrf,
-                laptop: laptop(state, parts, false),
-            },
-            status,
-        ),
+        Step::Done => {
+            let account = account_of(state, session.account_id).await?;
+            let suggest_app = crate::domain::code::only_restricted(state, &account).await?;
+            render(
+                &DonePage {
+                    site,
+                    csrf,
+                    laptop: laptop(state, parts, false),
+                    suggest_app,
+                },
+                status,
+            )
+        }
         Step::Help => render(&HelpPage { site, csrf }, status),
         Step::Paused => {
             let account = account_of(state, session.account_id).await?;

@@ -505,3 +505,39 @@ async fn a_refused_form_redirects_so_back_never_sends_it_again() {
         "{field}"
     );
 }
+
+/// NIST SP 800-63B-4 counts texts and calls as restricted: someone whose
+/// only way is the phone is told why an app is stronger (issue 29).
+#[tokio::test]
+async fn a_phone_alone_is_told_an_app_is_stronger() {
+    let db = TestDb::sqlite("restricted_phone");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    let page = sign_in_ada(&mut browser, &portal).await;
+    assert!(
+        page.body.contains("Texts and calls can be intercepted"),
+        "{}",
+        page.body
+    );
+    let mut resetting = Browser::default();
+    reset_by_sms(&mut resetting, &portal, "ada", "Qm7&vTz#4k").await;
+    let done = resetting.get(&portal, "/reset/done").await;
+    assert!(
+        done.body.contains("Texts and calls can be intercepted"),
+        "{}",
+        done.body
+    );
+    // grace proves it with her app: nothing to suggest.
+    let mut browser = Browser::default();
+    sign_in(&mut browser, &portal, "grace", OLD_PASSWORD).await;
+    let code = totp::code_at(GRACE_SECRET, portal.clock.now()).unwrap();
+    let page = browser
+        .post(&portal, "/account/verify/code", &[("code", &code)])
+        .await;
+    assert_eq!(page.heading(), "Your account", "{}", page.body);
+    assert!(
+        !page.body.contains("Texts and calls can be intercepted"),
+        "{}",
+        page.body
+    );
+}

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use super::flash::{self, Flash};
 use super::{Laptop, Site, WebError, caller, laptop, off_campus_warning, render, session_cookie};
 use crate::domain::checklist::{Checklist, check_answer, checklist};
-use crate::domain::code::{MethodOption, method_options, signin_codes_paused};
+use crate::domain::code::{MethodOption, method_options, signin_codes_paused, suggests_app};
 use crate::domain::person::codes_paused;
 use crate::domain::person::{self, Next, Outcome, SignIn, SignedIn};
 use crate::domain::{Core, account_of, notice_language};
@@ -147,6 +147,8 @@ struct HomePage<'a> {
     laptop: Laptop<'a>,
     /// Each language for notices: its code, its own name, chosen.
     languages: Vec<(&'static str, &'static str, bool)>,
+    /// Only a phone proves it is them: suggest an app beside it.
+    suggest_app: bool,
 }
 
 #[derive(Template)]
@@ -495,6 +497,7 @@ fn home_page(
                     .map(|l| (l.code(), l.own_name(), *l == chosen))
                     .collect()
             },
+            suggest_app: suggests_app(state, &who.account, who.has_authenticator),
         },
         status,
     )
