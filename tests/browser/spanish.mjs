@@ -68,6 +68,13 @@ await page.getByLabel("Código", { exact: true }).fill(await latestCode());
 await page.getByRole("button", { name: "Verificar" }).click();
 await checkPage("registered", "Su cuenta");
 await fitsTheScreen("registered");
+// Recovery codes: made, shown once.
+await page.getByRole("link", { name: "Crear mis códigos de recuperación" }).click();
+await checkPage("recovery", "Códigos de recuperación");
+await page.getByRole("button", { name: "Crear mis códigos de recuperación" }).click();
+await checkPage("recovery-codes", "Códigos de recuperación");
+if ((await page.locator("ol.recovery-codes li").count()) !== 10) throw new Error("not ten recovery codes");
+await page.getByRole("link", { name: "Volver a su cuenta" }).click();
 await page.getByRole("button", { name: "Cerrar sesión" }).click();
 
 // The help desk console, in Spanish and then in English, on the same phone.

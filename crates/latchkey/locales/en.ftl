@@ -610,3 +610,26 @@ code-calling-at = We called { $phone } at { $at }; the automated message reads y
 }.
 restricted-suggest = Texts and calls can be intercepted, or moved to another SIM card by someone who fools your carrier. An authenticator app proves it is you without the phone network.
 restricted-suggest-signin = Sign in to add one.
+
+## Recovery codes
+
+recovery-title = Recovery codes
+recovery-intro = A recovery code proves it is you when your phone and app are not at hand: each works once, in place of a code from your phone or app. Keep them somewhere safe, away from this device: printed, or in a password manager.
+recovery-left = { $count ->
+    [0] You have no recovery codes.
+    [one] You have 1 recovery code left.
+   *[other] You have { $count } recovery codes left.
+}
+recovery-make = Make my recovery codes
+recovery-new-set = Make a new set
+recovery-voids = A new set replaces the codes you have: those stop working.
+recovery-shown-once = Your new recovery codes, shown this once. Print them or save them in a password manager now; each works once.
+recovery-use = Or use a recovery code
+recovery-code-label = Recovery code
+recovery-wrong = That is not one of your unused recovery codes.
+account-recovery = Recovery codes
+notice-recovery-made = A new set of recovery codes was made for your { $university } account; any you had before no longer work
+notice-recovery-used = A recovery code was used to sign in to your { $university } account; { $left ->
+    [one] 1 is left
+   *[other] { $left } are left
+}

@@ -612,3 +612,26 @@ code-calling-at = Llamamos al { $phone } a las { $at }; el mensaje automático l
 }.
 restricted-suggest = Los mensajes de texto y las llamadas se pueden interceptar, o alguien que engañe a su operador puede pasarlos a otra tarjeta SIM. Una aplicación de autenticación demuestra que es usted sin la red telefónica.
 restricted-suggest-signin = Inicie sesión para agregar una.
+
+## Códigos de recuperación
+
+recovery-title = Códigos de recuperación
+recovery-intro = Un código de recuperación demuestra que es usted cuando no tiene a mano su teléfono ni su aplicación: cada uno sirve una vez, en lugar de un código del teléfono o de la aplicación. Guárdelos en un lugar seguro, lejos de este dispositivo: impresos o en un administrador de contraseñas.
+recovery-left = { $count ->
+    [0] No tiene códigos de recuperación.
+    [one] Le queda 1 código de recuperación.
+   *[other] Le quedan { $count } códigos de recuperación.
+}
+recovery-make = Crear mis códigos de recuperación
+recovery-new-set = Crear un juego nuevo
+recovery-voids = Un juego nuevo reemplaza los códigos que tiene: esos dejan de funcionar.
+recovery-shown-once = Sus códigos de recuperación nuevos, que se muestran solo esta vez. Imprímalos o guárdelos ahora en un administrador de contraseñas; cada uno sirve una vez.
+recovery-use = O use un código de recuperación
+recovery-code-label = Código de recuperación
+recovery-wrong = Ese no es uno de sus códigos de recuperación sin usar.
+account-recovery = Códigos de recuperación
+notice-recovery-made = Se creó un juego nuevo de códigos de recuperación para su cuenta de { $university }; los que tenía antes ya no funcionan
+notice-recovery-used = Se usó un código de recuperación para iniciar sesión en su cuenta de { $university }; { $left ->
+    [one] queda 1
+   *[other] quedan { $left }
+}

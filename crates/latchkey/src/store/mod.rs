@@ -20,6 +20,7 @@ mod links;
 mod methods;
 mod outbox;
 mod passwords;
+mod recovery;
 mod reminders;
 mod sealed;
 mod sessions;

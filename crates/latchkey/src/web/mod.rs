@@ -68,6 +68,14 @@ pub fn router(state: Core) -> Router {
         .route("/account/phone/remove", post(account::phone_remove_post))
         .route("/account/language", post(account::language_post))
         .route(
+            "/account/recovery",
+            get(account::recovery_get).post(account::recovery_post),
+        )
+        .route(
+            "/account/verify/recovery",
+            post(account::verify_recovery_post),
+        )
+        .route(
             "/account/authenticator",
             get(account::authenticator_get).post(account::authenticator_post),
         )

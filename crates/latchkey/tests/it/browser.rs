@@ -347,8 +347,9 @@ async fn a_spanish_speaker_resets_signs_in_and_registers_in_chromium() {
             "07-done",
             "11-account",
             "14-registered",
-            "18-console-account",
-            "19-console-audit",
+            "16-recovery-codes",
+            "20-console-account",
+            "21-console-audit",
         ],
     );
 }

@@ -25,6 +25,7 @@ mod outage;
 mod portal;
 mod pow;
 mod readme;
+mod recovery;
 mod samba;
 mod smtp;
 mod spanish;

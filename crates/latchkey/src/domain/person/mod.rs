@@ -3,11 +3,13 @@
 
 mod authenticator;
 mod phone;
+mod recovery;
 mod signin;
 mod update;
 
 pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_authenticator};
 pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
+pub use recovery::{check_recovery_code, make_recovery_codes, recovery_codes_left};
 pub use signin::{
     SignIn, check_factor_code, factor_code_from, send_factor_code, sign_in, sign_out,
 };
@@ -91,6 +93,7 @@ pub enum Next {
     Account,
     Phone,
     Authenticator,
+    Recovery,
 }
 
 impl Next {
@@ -99,6 +102,7 @@ impl Next {
             Next::Account => "account",
             Next::Phone => "phone",
             Next::Authenticator => "authenticator",
+            Next::Recovery => "recovery",
         }
     }
 }

@@ -11,9 +11,11 @@
 mod authenticator;
 mod password;
 mod phone;
+mod recovery;
 pub use authenticator::*;
 pub use password::*;
 pub use phone::*;
+pub use recovery::*;
 
 use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
 use askama::Template;
@@ -100,6 +102,7 @@ fn next_path(next: Next) -> &'static str {
         Next::Account => "/account",
         Next::Phone => "/account/phone",
         Next::Authenticator => "/account/authenticator",
+        Next::Recovery => "/account/recovery",
     }
 }
 
@@ -131,6 +134,8 @@ struct VerifyPage<'a> {
     code_from: Option<String>,
     /// The app is the only way: nothing to choose or send again.
     app_only: bool,
+    /// Recovery codes the person holds: a code may stand in for the factor.
+    recovery_left: usize,
 }
 
 #[derive(Template)]
@@ -149,6 +154,8 @@ struct HomePage<'a> {
     languages: Vec<(&'static str, &'static str, bool)>,
     /// Only a phone proves it is them: suggest an app beside it.
     suggest_app: bool,
+    /// Recovery codes left in the person's set.
+    recovery_left: usize,
 }
 
 #[derive(Template)]
@@ -359,6 +366,7 @@ async fn verify_page(
             signing_in: session.stage == Stage::Factor,
             next: next.as_str(),
             app_only: matches!(options.as_slice(), [only] if only.value == Method::App.as_str()),
+            recovery_left: person::recovery_codes_left(state, account.id).await?,
             options,
             code_from: person::factor_code_from(state, session, &account).await?,
         },
@@ -461,10 +469,11 @@ pub async fn home_get(
         _ => None,
     };
     let flash = refusal(&state, &who.session).await?;
+    let recovery_left = person::recovery_codes_left(&state, who.account.id).await?;
     Ok(home_page(
         &state,
         &parts,
-        &who,
+        (&who, recovery_left),
         notice,
         query.done.as_deref() == Some("password"),
         flash.error,
@@ -474,7 +483,7 @@ pub async fn home_get(
 fn home_page(
     state: &Core,
     parts: &Parts,
-    who: &SignedIn,
+    (who, recovery_left): (&SignedIn, usize),
     notice: Option<String>,
     password_changed: bool,
     error: Option<String>,
@@ -498,6 +507,7 @@ fn home_page(
                     .collect()
             },
             suggest_app: suggests_app(state, &who.account, who.has_authenticator),
+            recovery_left,
         },
         status,
     )

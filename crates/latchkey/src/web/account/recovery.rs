@@ -1,0 +1,91 @@
+//! `/account/recovery`: how many recovery codes are left, and a new set,
+//! shown once; `/account/verify/recovery`: one as a sign-in's second factor.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "account/recovery.html")]
+struct RecoveryPage<'a> {
+    site: &'a Site,
+    csrf: &'a str,
+    /// Codes left in the set the person holds.
+    left: usize,
+    /// A new set, shown this once.
+    codes: Vec<String>,
+}
+
+pub async fn recovery_get(State(state): State<Core>, who: SignedIn) -> Result<Response, WebError> {
+    let left = person::recovery_codes_left(&state, who.account.id).await?;
+    Ok(render(
+        &RecoveryPage {
+            site: &state.site,
+            csrf: &who.session.csrf,
+            left,
+            codes: Vec::new(),
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// A new set, on a page that is never stored by the browser: leaving it,
+/// the codes are not shown again.
+pub async fn recovery_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, .. }: Checked<AccountSession, CsrfForm>,
+) -> Result<Response, WebError> {
+    let who = person::signed_in(&state, Some(session)).await?;
+    let made = person::make_recovery_codes(&state, &caller(&state, &parts), &who).await?;
+    let codes = match made {
+        Ok(codes) => codes,
+        Err(outcome) => {
+            return answer_form(&state, &who, outcome, "/account/recovery", ("/account", "")).await;
+        }
+    };
+    let mut response = render(
+        &RecoveryPage {
+            site: &state.site,
+            csrf: &who.session.csrf,
+            left: codes.len(),
+            codes,
+        },
+        StatusCode::OK,
+    );
+    (response.headers_mut()).insert(
+        header::CACHE_CONTROL,
+        "no-store"
+            .parse()
+            .unwrap_or(header::HeaderValue::from_static("no-store")),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct RecoveryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: Next,
+}
+
+with_csrf!(RecoveryForm);
+
+/// A recovery code in place of a sign-in's second factor.
+pub async fn verify_recovery_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, form }: Checked<AccountSession, RecoveryForm>,
+) -> Result<Response, WebError> {
+    let caller = caller(&state, &parts);
+    match person::check_recovery_code(&state, &caller, &session, &form.code).await? {
+        Outcome::Refused { error, .. } => {
+            let page = format!("/account/verify?next={}", form.next.as_str());
+            let flash = Flash::refused(Some(error), &[]);
+            flash::refused(&state, &holder(&session), flash, &page).await
+        }
+        Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
+        _ => Ok(to(next_path(form.next))),
+    }
+}
