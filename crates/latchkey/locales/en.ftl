@@ -633,3 +633,8 @@ notice-recovery-used = A recovery code was used to sign in to your { $university
     [one] 1 is left
    *[other] { $left } are left
 }
+code-way-paused = Too many wrong codes were typed for this way. Choose another way, or call the help desk at { $helpdesk }.
+notice-recovery-used-reset = A recovery code was used to reset your { $university } password; { $left ->
+    [one] 1 is left
+   *[other] { $left } are left
+}

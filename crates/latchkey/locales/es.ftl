@@ -635,3 +635,8 @@ notice-recovery-used = Se usó un código de recuperación para iniciar sesión 
     [one] queda 1
    *[other] quedan { $left }
 }
+code-way-paused = Se escribieron demasiados códigos incorrectos para esta forma. Elija otra forma o llame a la mesa de ayuda al { $helpdesk }.
+notice-recovery-used-reset = Se usó un código de recuperación para restablecer su contraseña de { $university }; { $left ->
+    [one] queda 1
+   *[other] quedan { $left }
+}

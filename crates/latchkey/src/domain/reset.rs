@@ -413,11 +413,8 @@ pub async fn check_code(
                 .await?;
             let action = Action::ResetMethodPaused(method.as_str());
             audit(core, caller, action, Some(account_id)).await?;
-            return Ok(again(format!(
-                "Too many wrong codes were typed for this way. Choose another way, or call the \
-                 help desk at {}.",
-                core.site.helpdesk.phone
-            )));
+            let helpdesk = core.site.helpdesk.phone.clone();
+            return Ok(again(say("code-way-paused", &[("helpdesk", helpdesk)])));
         }
         if let Some((account_id, WrongCode::Locked)) = counted {
             core.store
@@ -444,6 +441,52 @@ pub async fn check_code(
         return Ok(Outcome::Moved);
     }
     audit(core, caller, Action::ResetCodeVerified, session.account_id).await?;
+    Ok(Outcome::Renewed(token))
+}
+
+/// A recovery code in place of a sent or app code, at the method or code
+/// step: right, and on to the new password (the owner told how many are
+/// left); a wrong one counts as a wrong app code would.
+pub async fn use_recovery_code(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    typed: &str,
+) -> Result<Outcome, Error> {
+    let (Some(account_id), Step::Method | Step::Code) = (session.account_id, session.step) else {
+        return Ok(Outcome::OtherStep);
+    };
+    if paused_here(core, &caller.source, account_id).await? {
+        return Ok(again(paused_here_message(core)));
+    }
+    let Some(left) = crate::domain::person::spend_recovery_code(core, account_id, typed).await?
+    else {
+        audit(core, caller, Action::RecoveryCodeWrong, Some(account_id)).await?;
+        return match count_wrong_code(core, caller, account_id, Method::App).await? {
+            WrongCode::Locked => {
+                (core.store)
+                    .advance_reset(&session.id, session.step, Step::Paused)
+                    .await?;
+                audit(core, caller, Action::ResetLocked, Some(account_id)).await?;
+                Ok(Outcome::Moved)
+            }
+            WrongCode::PausedHere => Ok(again(paused_here_message(core))),
+            _ => Ok(again(say("recovery-wrong", &[]))),
+        };
+    };
+    let token = core.entropy.token();
+    let renamed = (core.store)
+        .accept_reset_recovery(&session.id, &token_id(&token))
+        .await?;
+    if !renamed {
+        return Ok(Outcome::Moved);
+    }
+    audit(core, caller, Action::RecoveryCodeUsed, Some(account_id)).await?;
+    let account = account_of(core, Some(account_id)).await?;
+    let notice = crate::notify::Notice::Methods(
+        crate::i18n::Text::new("notice-recovery-used-reset").with("left", left),
+    );
+    super::notify(core, caller, &account, notice, None).await?;
     Ok(Outcome::Renewed(token))
 }
 

@@ -357,6 +357,26 @@ impl Store {
     /// id (a rise in privilege), in one guarded statement, so a token
     /// planted before the code opens nothing after it. (The form token may
     /// stay: without the session's token it is worth nothing.)
+    /// As [`Store::accept_reset_code`], for a recovery code typed at the
+    /// method or the code step: on to the new password, renamed.
+    pub async fn accept_reset_recovery(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE reset_sessions SET id = $2, step = 'password'
+             WHERE id = $1 AND step IN ('method', 'code')",
+        )
+        .bind(id)
+        .bind(new_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM one_time_codes WHERE holder = $1")
+            .bind(SessionKind::Reset.holder(id))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
     pub async fn accept_reset_code(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let updated = sqlx::query(

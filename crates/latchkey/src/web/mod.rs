@@ -46,6 +46,7 @@ pub fn router(state: Core) -> Router {
         .route("/reset/method", post(reset::method_post))
         .route("/reset/method-again", post(reset::method_again_post))
         .route("/reset/code", post(reset::code_post))
+        .route("/reset/recovery", post(reset::recovery_post))
         .route("/reset/password", post(reset::password_post))
         .route("/reset/password/check", post(reset::password_check_post))
         .route("/reset/unlock", post(reset::unlock_post))

@@ -20,6 +20,7 @@ use crate::domain::Core;
 use crate::domain::account_of;
 use crate::domain::checklist::{Checklist, checklist};
 use crate::domain::code::{MethodOption, method_options};
+use crate::domain::person;
 use crate::domain::reset::{self, Outcome, session_by_id};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
@@ -199,6 +200,8 @@ struct MethodPage<'a> {
     csrf: &'a str,
     error: Option<String>,
     options: Vec<MethodOption>,
+    /// The person holds recovery codes: one may stand in for a code.
+    recovery: bool,
 }
 
 #[derive(Template)]
@@ -298,6 +301,7 @@ async fn show_step(
                     csrf,
                     error,
                     options: method_options(state, &account, CodeUse::Reset).await?,
+                    recovery: person::recovery_codes_left(state, account.id).await? > 0,
                 },
                 status,
             )
@@ -479,6 +483,17 @@ pub struct CodeForm {
     csrf: String,
     #[serde(default)]
     code: String,
+}
+
+/// A recovery code in place of a sent or app code.
+pub async fn recovery_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, form }: Checked<ResetSession, CodeForm>,
+) -> Result<Response, WebError> {
+    let caller = caller(&state, &parts);
+    let outcome = reset::use_recovery_code(&state, &caller, &session, &form.code).await?;
+    answer_form(&state, &session.id, outcome).await
 }
 
 pub async fn code_post(

@@ -5,7 +5,7 @@
 use latchkey::secrets::SecretKey;
 
 use crate::account::{sign_in, sign_in_ada};
-use crate::portal::{Browser, OLD_PASSWORD, Page, portal};
+use crate::portal::{Browser, NEW_PASSWORD, OLD_PASSWORD, Page, portal};
 use crate::support::{TestDb, count};
 
 /// The codes a page shows, in order.
@@ -147,4 +147,70 @@ async fn a_new_set_needs_a_fresh_second_factor() {
     let page = browser.post(&portal, "/account/recovery", &[]).await;
     assert_eq!(page.heading(), "Confirm it is you", "{}", page.body);
     assert_eq!(count(&db.url, "recovery_codes").await, 0);
+}
+
+#[tokio::test]
+async fn a_recovery_code_resets_a_password_without_the_phone() {
+    let db = TestDb::sqlite("recovery_reset");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let mut browser = Browser::default();
+    sign_in_ada(&mut browser, &portal).await;
+    browser.get(&portal, "/account/recovery").await;
+    let codes = codes_on(&browser.post(&portal, "/account/recovery", &[]).await);
+
+    let mut resetting = Browser::default();
+    resetting.get(&portal, "/reset").await;
+    resetting
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    let page = resetting
+        .post(
+            &portal,
+            "/reset/captcha",
+            &[("answer", crate::portal::ANSWER)],
+        )
+        .await;
+    assert!(
+        page.body.contains("Or use a recovery code"),
+        "{}",
+        page.body
+    );
+    let page = resetting
+        .post(
+            &portal,
+            "/reset/recovery",
+            &[("code", "0000-0000-0000-0000")],
+        )
+        .await;
+    assert!(
+        page.body.contains("not one of your unused recovery codes"),
+        "{}",
+        page.body
+    );
+    let sent_before = portal.store.outbox(50).await.unwrap().len();
+    let page = resetting
+        .post(&portal, "/reset/recovery", &[("code", &codes[0])])
+        .await;
+    assert_eq!(page.heading(), "Choose a new password", "{}", page.body);
+    let told = portal.store.outbox(50).await.unwrap();
+    assert!(
+        told.iter()
+            .any(|m| m.body.contains("A recovery code was used to reset")
+                && m.body.contains("9 are left")),
+        "{told:?}"
+    );
+    assert!(
+        !told[..told.len() - sent_before]
+            .iter()
+            .any(|m| m.channel == "sms" && m.body.contains("reset code")),
+        "no code was sent to the phone"
+    );
+    let page = resetting
+        .post(
+            &portal,
+            "/reset/password",
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.heading(), "Your password is changed", "{}", page.body);
 }

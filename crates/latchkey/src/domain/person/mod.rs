@@ -9,7 +9,9 @@ mod update;
 
 pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_authenticator};
 pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
-pub use recovery::{check_recovery_code, make_recovery_codes, recovery_codes_left};
+pub use recovery::{
+    check_recovery_code, make_recovery_codes, recovery_codes_left, spend_recovery_code,
+};
 pub use signin::{
     SignIn, check_factor_code, factor_code_from, send_factor_code, sign_in, sign_out,
 };

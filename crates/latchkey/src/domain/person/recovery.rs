@@ -63,7 +63,11 @@ pub async fn recovery_codes_left(core: &Core, account_id: i64) -> Result<usize, 
 
 /// Spends the code `typed` if it is one of the account's unused ones: how
 /// many are left after it, or `None`.
-async fn spend(core: &Core, account_id: i64, typed: &str) -> Result<Option<usize>, Error> {
+pub async fn spend_recovery_code(
+    core: &Core,
+    account_id: i64,
+    typed: &str,
+) -> Result<Option<usize>, Error> {
     let typed = normal(typed);
     let unused = core.store.unused_recovery_codes(account_id).await?;
     // Every stored hash is checked, each in constant time, whichever matches.
@@ -96,7 +100,7 @@ pub async fn check_recovery_code(
     if signin_codes_paused(core, account_id).await? {
         return Ok(refused(super::codes_paused()));
     }
-    let Some(left) = spend(core, account_id, typed).await? else {
+    let Some(left) = spend_recovery_code(core, account_id, typed).await? else {
         audit(core, caller, Action::RecoveryCodeWrong, Some(account_id)).await?;
         count_wrong_signin_code(core, account_id).await?;
         return Ok(refused(say("recovery-wrong", &[])));
