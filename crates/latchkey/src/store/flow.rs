@@ -360,28 +360,26 @@ impl Store {
     /// As [`Store::accept_reset_code`], for a recovery code typed at the
     /// method or the code step: on to the new password, renamed.
     pub async fn accept_reset_recovery(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE reset_sessions SET id = $2, step = 'password'
-             WHERE id = $1 AND step IN ('method', 'code')",
-        )
-        .bind(id)
-        .bind(new_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM one_time_codes WHERE holder = $1")
-            .bind(SessionKind::Reset.holder(id))
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(updated.rows_affected() == 1)
+        self.on_to_new_password(id, new_id, "step IN ('method', 'code')")
+            .await
     }
 
     pub async fn accept_reset_code(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
+        self.on_to_new_password(id, new_id, "step = 'code'").await
+    }
+
+    /// The session renamed `new_id` and at the new password, if it was at
+    /// a step `at` allows; the code in flight spent either way.
+    async fn on_to_new_password(
+        &self,
+        id: &str,
+        new_id: &str,
+        at: &'static str,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE reset_sessions SET id = $2, step = 'password' WHERE id = $1 AND step = 'code'",
-        )
+        let updated = sqlx::query(&format!(
+            "UPDATE reset_sessions SET id = $2, step = 'password' WHERE id = $1 AND {at}"
+        ))
         .bind(id)
         .bind(new_id)
         .execute(&mut *tx)

@@ -390,11 +390,7 @@ pub async fn verify_send_post(
     Checked { session, form }: Checked<AccountSession, SendForm>,
 ) -> Result<Response, WebError> {
     match person::send_factor_code(&state, &caller(&state, &parts), &session, &form.method).await? {
-        Outcome::Refused { error, .. } => {
-            let page = format!("/account/verify?next={}", form.next.as_str());
-            let flash = Flash::refused(Some(error), &[]);
-            flash::refused(&state, &holder(&session), flash, &page).await
-        }
+        Outcome::Refused { error, .. } => back_to_verify(&state, &session, form.next, error).await,
         _ => Ok(verify_first(form.next)),
     }
 }
@@ -414,15 +410,36 @@ pub async fn verify_code_post(
     parts: Parts,
     Checked { session, form }: Checked<AccountSession, CodeForm>,
 ) -> Result<Response, WebError> {
-    match person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code).await? {
-        Outcome::Refused { error, .. } => {
-            let page = format!("/account/verify?next={}", form.next.as_str());
-            let flash = Flash::refused(Some(error), &[]);
-            flash::refused(&state, &holder(&session), flash, &page).await
-        }
-        Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
-        _ => Ok(to(next_path(form.next))),
+    let outcome =
+        person::check_factor_code(&state, &caller(&state, &parts), &session, &form.code).await?;
+    factor_answer(&state, &session, form.next, outcome).await
+}
+
+/// The answer to a second factor typed in: on to `next` (under the renamed
+/// session once proven), or back to the verify page with why.
+async fn factor_answer(
+    state: &Core,
+    session: &AccountSession,
+    next: Next,
+    outcome: Outcome,
+) -> Result<Response, WebError> {
+    match outcome {
+        Outcome::Refused { error, .. } => back_to_verify(state, session, next, error).await,
+        Outcome::Renewed(token) => renewed(state, to(next_path(next)), &token),
+        _ => Ok(to(next_path(next))),
     }
+}
+
+/// The verify page again (post/redirect/get), saying `error`.
+async fn back_to_verify(
+    state: &Core,
+    session: &AccountSession,
+    next: Next,
+    error: String,
+) -> Result<Response, WebError> {
+    let page = format!("/account/verify?next={}", next.as_str());
+    let flash = Flash::refused(Some(error), &[]);
+    flash::refused(state, &holder(session), flash, &page).await
 }
 
 // ---- The account page, and the interruption for those with no method ----------------------

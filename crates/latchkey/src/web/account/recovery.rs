@@ -60,32 +60,13 @@ pub async fn recovery_post(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-pub struct RecoveryForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    next: Next,
-}
-
-with_csrf!(RecoveryForm);
-
 /// A recovery code in place of a sign-in's second factor.
 pub async fn verify_recovery_post(
     State(state): State<Core>,
     parts: Parts,
-    Checked { session, form }: Checked<AccountSession, RecoveryForm>,
+    Checked { session, form }: Checked<AccountSession, CodeForm>,
 ) -> Result<Response, WebError> {
     let caller = caller(&state, &parts);
-    match person::check_recovery_code(&state, &caller, &session, &form.code).await? {
-        Outcome::Refused { error, .. } => {
-            let page = format!("/account/verify?next={}", form.next.as_str());
-            let flash = Flash::refused(Some(error), &[]);
-            flash::refused(&state, &holder(&session), flash, &page).await
-        }
-        Outcome::Renewed(token) => renewed(&state, to(next_path(form.next)), &token),
-        _ => Ok(to(next_path(form.next))),
-    }
+    let outcome = person::check_recovery_code(&state, &caller, &session, &form.code).await?;
+    factor_answer(&state, &session, form.next, outcome).await
 }
