@@ -638,3 +638,7 @@ notice-recovery-used-reset = A recovery code was used to reset your { $universit
     [one] 1 is left
    *[other] { $left } are left
 }
+hd-recovery-left = { $count ->
+    [0] none
+   *[other] { $count } left
+}

@@ -640,3 +640,8 @@ notice-recovery-used-reset = Se usó un código de recuperación para restablece
     [one] queda 1
    *[other] quedan { $left }
 }
+hd-recovery-left = { $count ->
+    [0] ninguno
+    [one] queda 1
+   *[other] quedan { $count }
+}

@@ -137,6 +137,28 @@ async fn recovery_codes_are_shown_once_kept_hashed_used_once_and_replaced() {
 }
 
 #[tokio::test]
+async fn the_help_desk_sees_how_many_codes_are_left() {
+    let db = TestDb::sqlite("recovery_helpdesk");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let mut browser = Browser::default();
+    sign_in_ada(&mut browser, &portal).await;
+    browser.get(&portal, "/account/recovery").await;
+    browser.post(&portal, "/account/recovery", &[]).await;
+    let secret =
+        crate::helpdesk::add_staff(&portal, &key, "kim", latchkey::store::Role::Agent).await;
+    let mut console = Browser::default();
+    crate::helpdesk::sign_in(&mut console, &portal, "kim", &secret).await;
+    let page = console
+        .get(
+            &portal,
+            &crate::helpdesk::account_path(&portal, "ada").await,
+        )
+        .await;
+    assert!(page.body.contains("<dd>10 left</dd>"), "{}", page.body);
+}
+
+#[tokio::test]
 async fn a_new_set_needs_a_fresh_second_factor() {
     let db = TestDb::sqlite("recovery_fresh");
     let portal = portal(&db, &SecretKey::random()).await;

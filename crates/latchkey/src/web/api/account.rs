@@ -33,6 +33,8 @@ pub(super) fn routes() -> Router<Core> {
         .route("/api/v1/account", get(current))
         .route("/api/v1/account/factor", post(factor_send))
         .route("/api/v1/account/factor/code", post(factor_code))
+        .route("/api/v1/account/factor/recovery", post(factor_recovery))
+        .route("/api/v1/account/recovery-codes", post(recovery_codes))
         .route(
             "/api/v1/account/phone",
             post(phone_start).delete(phone_remove),
@@ -87,6 +89,8 @@ pub(super) struct AccountState {
     factor_code_from: Option<String>,
     /// A number being registered, waiting for its code, masked.
     pending_phone: Option<String>,
+    /// Recovery codes left in the person's set.
+    recovery_codes_left: usize,
     /// Where the client is: a laptop takes a new password only on campus or the VPN.
     location: Location,
     helpdesk: Helpdesk,
@@ -130,6 +134,7 @@ async fn account_state(
         factor_methods: factor_methods.into_iter().map(MethodOffer::from).collect(),
         factor_code_from: code_from,
         pending_phone: pending,
+        recovery_codes_left: person::recovery_codes_left(state, who.account.id).await?,
         location: caller(state, parts).location,
         helpdesk: Helpdesk::of(state),
         token: None,
@@ -367,6 +372,51 @@ impl PhoneChannel {
             PhoneChannel::Voice => "voice",
         }
     }
+}
+
+/// Use a recovery code in place of the second factor's code: each works
+/// once; the owner is told how many are left.
+#[utoipa::path(post, path = "/api/v1/account/factor/recovery", tag = "account",
+    security(("session_token" = [])), request_body = Code,
+    responses((status = 200, body = AccountState), (status = 422, body = ApiError)))]
+pub(super) async fn factor_recovery(
+    State(state): State<Core>,
+    parts: Parts,
+    Body(body): Body<Code>,
+) -> Response {
+    factor_step(&state, &parts, async |s| {
+        person::check_recovery_code(&state, &caller(&state, &parts), s, &body.code).await
+    })
+    .await
+}
+
+/// A new set of recovery codes, shown this once; the old set stops working.
+#[derive(Serialize, ToSchema)]
+pub(super) struct RecoveryCodes {
+    /// Ten codes of 64 bits, each usable once (dashes and case do not count).
+    codes: Vec<String>,
+}
+
+/// Make a new set of recovery codes (a fresh second factor is needed).
+#[utoipa::path(post, path = "/api/v1/account/recovery-codes", tag = "account",
+    security(("session_token" = [])),
+    responses(
+        (status = 200, body = RecoveryCodes),
+        (status = 403, body = ApiError)))]
+pub(super) async fn recovery_codes(State(state): State<Core>, parts: Parts) -> Response {
+    let result = async {
+        let session = session(&state, &parts).await?;
+        if session.stage != Stage::Active {
+            return Ok(factor_required());
+        }
+        let who = person::signed_in(&state, Some(session)).await?;
+        match person::make_recovery_codes(&state, &caller(&state, &parts), &who).await? {
+            Ok(codes) => Ok(Json(RecoveryCodes { codes }).into_response()),
+            Err(_) => Ok(factor_required()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(api_error)
 }
 
 /// Register a mobile phone: a code goes to it, to be typed back.

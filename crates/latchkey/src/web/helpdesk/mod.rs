@@ -339,6 +339,8 @@ struct AccountPage<'a> {
     pending_write: Option<PendingWrite>,
     /// Why a new password is required at the next sign-in, in words.
     must_change: Option<String>,
+    /// Recovery codes left in the person's set.
+    recovery_left: usize,
     notice: Option<String>,
     error: Option<String>,
     /// The id of the field the error is about, if it is about one.
@@ -433,6 +435,7 @@ async fn account_page(
             directory_locked: facts.directory_lock == Some(Lock::Locked),
             left_directory: (facts.account.left_directory_at).map(|at| staff_time(state, at)),
             must_change: (facts.account.must_change_reason).map(|r| say(r.for_staff(), &[])),
+            recovery_left: crate::domain::person::recovery_codes_left(state, account_id).await?,
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
