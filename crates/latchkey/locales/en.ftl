@@ -280,8 +280,8 @@ phone-title = Your mobile phone
 phone-enter-sent = Enter the code we sent
 phone-enter = Enter your code
 phone-register = Register a mobile phone
-phone-texted = We texted a code to { $phone } at { $at }. It is valid for { $minutes } minutes. The number counts only once you type the code here. Not your number? Use another number below.
-phone-calling = We are calling { $phone } (at { $at }): the automated message reads your code. It is valid for { $minutes } minutes. The number counts only once you type the code here. Not your number? Use another number below.
+phone-text-sent = We texted a code to { $phone } at { $at }. It is valid for { $minutes } minutes. The number counts only once you type the code here. Not your number? Use another number below.
+phone-call-sent = We are calling { $phone } (at { $at }): the automated message reads your code. It is valid for { $minutes } minutes. The number counts only once you type the code here. Not your number? Use another number below.
 phone-text-waiting = We could not hand the text to { $phone } to our provider yet, so your code may not come. We keep trying while it is valid ({ $minutes } minutes). If it does not come, send a new code below, or call the help desk at { $helpdesk }.
 phone-call-waiting = We could not hand the call to { $phone } to our provider yet, so your code may not come. We keep trying while it is valid ({ $minutes } minutes). If it does not come, send a new code below, or call the help desk at { $helpdesk }.
 phone-text-failed = The text to { $phone } could not be sent. Send a new code below, or call the help desk at { $helpdesk }.
@@ -600,11 +600,11 @@ method-offer-text = Text a code to { $phone }
 method-offer-call = Call { $phone } and read the code out
 method-offer-app = Use the code in my authenticator app
 captcha-note-pow-html = Cannot see the image? Your browser's own check did not go through this time; start again to let it try once more (the last button below), or call the help desk at <a href="tel:{ $tel }">{ $phone }</a>.
-code-texted-at = We texted a code to { $phone } at { $at }. It is valid for { $minutes ->
+code-text-sent = We texted a code to { $phone } at { $at }. It is valid for { $minutes ->
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
-code-calling-at = We called { $phone } at { $at }; the automated message reads your code. It is valid for { $minutes ->
+code-call-sent = We called { $phone } at { $at }; the automated message reads your code. It is valid for { $minutes ->
     [one] 1 minute
    *[other] { $minutes } minutes
 }.

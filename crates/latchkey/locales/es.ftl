@@ -279,8 +279,8 @@ phone-title = Su teléfono móvil
 phone-enter-sent = Escriba el código que le enviamos
 phone-enter = Escriba su código
 phone-register = Registrar un teléfono móvil
-phone-texted = Enviamos un código por mensaje de texto al { $phone } a las { $at }. Es válido durante { $minutes } minutos. El número solo cuenta cuando escriba el código aquí. ¿No es su número? Use otro número abajo.
-phone-calling = Estamos llamando al { $phone } (a las { $at }): el mensaje automático le lee su código. Es válido durante { $minutes } minutos. El número solo cuenta cuando escriba el código aquí. ¿No es su número? Use otro número abajo.
+phone-text-sent = Enviamos un código por mensaje de texto al { $phone } a las { $at }. Es válido durante { $minutes } minutos. El número solo cuenta cuando escriba el código aquí. ¿No es su número? Use otro número abajo.
+phone-call-sent = Estamos llamando al { $phone } (a las { $at }): el mensaje automático le lee su código. Es válido durante { $minutes } minutos. El número solo cuenta cuando escriba el código aquí. ¿No es su número? Use otro número abajo.
 phone-text-waiting = Todavía no pudimos entregar el mensaje al { $phone } a nuestro proveedor, así que puede que su código no llegue. Seguimos intentándolo mientras sea válido ({ $minutes } minutos). Si no llega, envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
 phone-call-waiting = Todavía no pudimos entregar la llamada al { $phone } a nuestro proveedor, así que puede que su código no llegue. Seguimos intentándolo mientras sea válido ({ $minutes } minutos). Si no llega, envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
 phone-text-failed = No se pudo enviar el mensaje al { $phone }. Envíe un código nuevo abajo o llame a la mesa de ayuda al { $helpdesk }.
@@ -602,11 +602,11 @@ method-offer-text = Enviar un código por mensaje de texto al { $phone }
 method-offer-call = Llamar al { $phone } y leer el código
 method-offer-app = Usar el código de mi aplicación de autenticación
 captcha-note-pow-html = ¿No puede ver la imagen? La comprobación de su navegador no se completó esta vez; vuelva a empezar para que lo intente otra vez (el último botón de abajo), o llame a la mesa de ayuda al <a href="tel:{ $tel }">{ $phone }</a>.
-code-texted-at = Enviamos un código por mensaje de texto al { $phone } a las { $at }. Es válido durante { $minutes ->
+code-text-sent = Enviamos un código por mensaje de texto al { $phone } a las { $at }. Es válido durante { $minutes ->
     [one] 1 minuto
    *[other] { $minutes } minutos
 }.
-code-calling-at = Llamamos al { $phone } a las { $at }; el mensaje automático le lee su código. Es válido durante { $minutes ->
+code-call-sent = Llamamos al { $phone } a las { $at }; el mensaje automático le lee su código. Es válido durante { $minutes ->
     [one] 1 minuto
    *[other] { $minutes } minutos
 }.

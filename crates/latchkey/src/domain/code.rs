@@ -487,46 +487,67 @@ pub async fn code_told(
     if method == Method::App {
         return Ok(method.code_from(account, minutes));
     }
-    let phone = account
-        .phone
-        .as_deref()
+    let delivery = code_delivery(core, account.id).await?;
+    if code.is_none() && delivery == CodeDelivery::Sent {
+        return Ok(method.code_from(account, minutes));
+    }
+    let phone = (account.phone.as_deref())
         .map(crate::model::account::mask_phone)
         .unwrap_or_default();
-    let call = method == Method::Call;
-    let id = match code_delivery(core, account.id).await? {
-        CodeDelivery::Waiting if call => "code-call-waiting",
-        CodeDelivery::Waiting => "code-text-waiting",
-        CodeDelivery::Failed if call => "code-call-failed",
-        CodeDelivery::Failed => "code-text-failed",
-        CodeDelivery::Sent => {
-            let Some(code) = code else {
-                return Ok(method.code_from(account, minutes));
-            };
-            let lang = crate::i18n::current().lang;
-            let at = (core.site).clock_time(lang, code.expires_at - minutes * 60, core.clock.now());
-            let id = if call {
-                "code-calling-at"
-            } else {
-                "code-texted-at"
-            };
-            return Ok(say(
-                id,
-                &[
-                    ("phone", phone),
-                    ("minutes", minutes.to_string()),
-                    ("at", at),
-                ],
-            ));
-        }
+    let sent = SentCode {
+        method,
+        code,
+        delivery,
     };
-    Ok(say(
-        id,
+    Ok(sent_code_told(core, CodeWords::Proof, &phone, sent))
+}
+
+/// Which page a sent code's words are for: a proof (reset, sign-in) points
+/// to the other ways; a phone's registration to a new code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeWords {
+    Proof,
+    Registration,
+}
+
+/// A code sent by text or call: how, the code (for when it went out), and
+/// whether the provider took it.
+pub struct SentCode<'a> {
+    pub method: Method,
+    pub code: Option<&'a OneTimeCode>,
+    pub delivery: CodeDelivery,
+}
+
+/// What a page says of a code sent to `phone` (as the page shows it), in
+/// `words`: `{code|phone}-{text|call}-{sent|waiting|failed}`.
+pub fn sent_code_told(core: &Core, words: CodeWords, phone: &str, sent: SentCode<'_>) -> String {
+    let minutes = core.server.code_minutes;
+    let page = match words {
+        CodeWords::Proof => "code",
+        CodeWords::Registration => "phone",
+    };
+    let way = match sent.method {
+        Method::Call => "call",
+        _ => "text",
+    };
+    let state = match sent.delivery {
+        CodeDelivery::Sent => "sent",
+        CodeDelivery::Waiting => "waiting",
+        CodeDelivery::Failed => "failed",
+    };
+    let lang = crate::i18n::current().lang;
+    let at = (sent.code)
+        .map(|code| (core.site).clock_time(lang, code.expires_at - minutes * 60, core.clock.now()))
+        .unwrap_or_default();
+    say(
+        &format!("{page}-{way}-{state}"),
         &[
-            ("phone", phone),
+            ("phone", phone.to_owned()),
             ("minutes", minutes.to_string()),
+            ("at", at),
             ("helpdesk", core.site.helpdesk.phone.clone()),
         ],
-    ))
+    )
 }
 
 /// A code sent (`tag`) or awaited from the app, living `code_minutes`.

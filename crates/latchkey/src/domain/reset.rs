@@ -481,12 +481,8 @@ pub async fn use_recovery_code(
     if !renamed {
         return Ok(Outcome::Moved);
     }
-    audit(core, caller, Action::RecoveryCodeUsed, Some(account_id)).await?;
-    let account = account_of(core, Some(account_id)).await?;
-    let notice = crate::notify::Notice::Methods(
-        crate::i18n::Text::new("notice-recovery-used-reset").with("left", left),
-    );
-    super::notify(core, caller, &account, notice, None).await?;
+    let what = ("notice-recovery-used-reset", left);
+    crate::domain::person::told_of_use_of_recovery_code(core, caller, account_id, what).await?;
     Ok(Outcome::Renewed(token))
 }
 

@@ -315,7 +315,10 @@ async fn show_step(
             let sent_to =
                 crate::domain::code::code_told(state, &account, session.code.as_ref()).await?;
             let app = method == Method::App;
-            let ways = crate::domain::code::methods_now(state, &account, CodeUse::Reset).await?;
+            // Whether the app is the only way: asked only of an app's code.
+            let app_only = app
+                && crate::domain::code::methods_now(state, &account, CodeUse::Reset).await?
+                    == [Method::App];
             render(
                 &CodePage {
                     site,
@@ -323,7 +326,7 @@ async fn show_step(
                     error,
                     sent_to,
                     app,
-                    app_only: app && ways == [Method::App],
+                    app_only,
                     spent: (session.code.as_ref())
                         .is_some_and(|code| code.spent(state.server.code_tries)),
                 },

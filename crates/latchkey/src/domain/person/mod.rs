@@ -11,6 +11,7 @@ pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_auth
 pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
 pub use recovery::{
     check_recovery_code, make_recovery_codes, recovery_codes_left, spend_recovery_code,
+    told_of_use as told_of_use_of_recovery_code,
 };
 pub use signin::{
     SignIn, check_factor_code, factor_code_from, send_factor_code, sign_in, sign_out,

@@ -105,12 +105,23 @@ pub async fn check_recovery_code(
         count_wrong_signin_code(core, account_id).await?;
         return Ok(refused(say("recovery-wrong", &[])));
     };
-    audit(core, caller, Action::RecoveryCodeUsed, Some(account_id)).await?;
-    let account = crate::domain::account_of(core, Some(account_id)).await?;
-    let notice = Notice::Methods(Text::new("notice-recovery-used").with("left", left));
-    notify(core, caller, &account, notice, None).await?;
+    told_of_use(core, caller, account_id, ("notice-recovery-used", left)).await?;
     let token = prove_factor(core, &session.id).await?;
     Ok(Outcome::Renewed(token))
+}
+
+/// A code was used (to sign in, or to reset): audited, and the owner told
+/// by the notice `what`, with how many are `left`.
+pub async fn told_of_use(
+    core: &Core,
+    caller: &Caller,
+    account_id: i64,
+    (what, left): (&'static str, usize),
+) -> Result<(), Error> {
+    audit(core, caller, Action::RecoveryCodeUsed, Some(account_id)).await?;
+    let account = crate::domain::account_of(core, Some(account_id)).await?;
+    let notice = Notice::Methods(Text::new(what).with("left", left));
+    notify(core, caller, &account, notice, None).await
 }
 
 /// Only the hex digits, in lower case: dashes, spaces and case do not count.

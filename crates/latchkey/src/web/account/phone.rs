@@ -1,10 +1,7 @@
 //! `/account/phone`: register, replace or remove the phone codes go to.
 
 use super::*;
-use crate::domain::code::{CodeDelivery, code_delivery};
-use crate::i18n;
-use crate::model::code::OneTimeCode;
-use crate::model::method::Method;
+use crate::domain::code::{CodeDelivery, CodeWords, SentCode, code_delivery, sent_code_told};
 
 #[derive(Template)]
 #[template(path = "account/phone.html")]
@@ -43,7 +40,14 @@ async fn phone_page(
         None => CodeDelivery::Sent,
     };
     let told = match (&pending, &who.session.code) {
-        (Some(phone), Some(code)) => code_told(state, phone, code, delivery),
+        (Some(phone), Some(code)) => {
+            let sent = SentCode {
+                method: code.method,
+                code: Some(code),
+                delivery,
+            };
+            sent_code_told(state, CodeWords::Registration, phone, sent)
+        }
         _ => String::new(),
     };
     Ok(render(
@@ -59,35 +63,6 @@ async fn phone_page(
         },
         status,
     ))
-}
-
-/// What the page says of the code sent to `phone`, as it stands: when it
-/// was sent (on the campus's clock) once the provider took it, so that a
-/// new code reads differently from the last.
-fn code_told(state: &Core, phone: &str, code: &OneTimeCode, delivery: CodeDelivery) -> String {
-    let minutes = state.server.code_minutes;
-    let call = code.method == Method::Call;
-    let id = match delivery {
-        CodeDelivery::Sent if call => "phone-calling",
-        CodeDelivery::Sent => "phone-texted",
-        CodeDelivery::Waiting if call => "phone-call-waiting",
-        CodeDelivery::Waiting => "phone-text-waiting",
-        CodeDelivery::Failed if call => "phone-call-failed",
-        CodeDelivery::Failed => "phone-text-failed",
-    };
-    let now = state.clock.now();
-    let at = state
-        .site
-        .clock_time(i18n::current().lang, code.expires_at - minutes * 60, now);
-    i18n::say(
-        id,
-        &[
-            ("phone", phone.to_owned()),
-            ("minutes", minutes.to_string()),
-            ("at", at),
-            ("helpdesk", state.site.helpdesk.phone.clone()),
-        ],
-    )
 }
 
 #[derive(Deserialize)]

@@ -53,9 +53,7 @@ pub async fn recovery_post(
     );
     (response.headers_mut()).insert(
         header::CACHE_CONTROL,
-        "no-store"
-            .parse()
-            .unwrap_or(header::HeaderValue::from_static("no-store")),
+        header::HeaderValue::from_static("no-store"),
     );
     Ok(response)
 }
