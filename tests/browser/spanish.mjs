@@ -93,9 +93,32 @@ await page.getByRole("button", { name: "Buscar" }).click();
 await page.getByRole("link", { name: "ada", exact: true }).click();
 await checkPage("console-account", "Ada Lovelace (ada)");
 await fitsTheScreen("console-account");
+// A temporary access pass for a verified caller, read out once.
+await page.getByRole("button", { name: "Enviar un código" }).click();
+await page.getByLabel("El código que la persona le lee", { exact: true }).fill(await latestCode());
+await page.getByRole("button", { name: "Comprobar el código" }).click();
+await page.getByRole("button", { name: "Emitir un pase de acceso temporal" }).click();
+await checkPage("console-pass", "Pase de acceso temporal para ada");
+const pass = (await page.textContent("#secret")).trim();
+await page.getByRole("link", { name: "Volver a ada" }).click();
 await page.goto(`${base}/helpdesk/audit`);
 await checkPage("console-audit", "Registro de auditoría");
 await fitsTheScreen("console-audit");
+// The person signs in with the pass, in Spanish.
+await page.goto(`${base}/signin`);
+await page.getByRole("link", { name: "¿Tiene un pase de acceso temporal de la mesa de ayuda?" }).click();
+await checkPage("pass-signin", "Iniciar sesión con un pase de acceso temporal");
+await page.getByLabel("Correo universitario o nombre de usuario").fill("ada");
+await page.getByLabel("Pase de acceso temporal").fill(pass);
+await page.getByRole("button", { name: "Iniciar sesión" }).click();
+await checkPage("pass-account", "Su cuenta");
+// "This wasn't me" from the newest notice: asked, then done.
+const link = (await (await fetch(`${base}/test/latest-report-link`)).text()).trim();
+await page.goto(`${base}${link}`);
+await checkPage("not-me", "¿No fue usted?");
+await page.getByRole("button", { name: "No fui yo: detener los restablecimientos" }).click();
+await checkPage("not-me-done", "Detuvimos los restablecimientos en línea");
+await page.goto(`${base}/helpdesk/audit`);
 await page.getByRole("link", { name: "English" }).click();
 await checkPage("console-audit-en", "Audit trail");
 await fitsTheScreen("console-audit-en");

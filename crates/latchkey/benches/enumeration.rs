@@ -157,6 +157,7 @@ fn main() {
             },
             countries: latchkey::notify::Countries::default(),
             registration: RegistrationConfig::default(),
+            reset: Default::default(),
             writeback: None,
             captcha: latchkey::captcha::pow::CaptchaConfig::default(),
             network: Default::default(),

@@ -125,6 +125,7 @@ fn main() {
             mail: Box::new(Outbox::new(store.clone())),
             countries: latchkey::notify::Countries::default(),
             registration: RegistrationConfig::default(),
+            reset: Default::default(),
             writeback: None,
             captcha: latchkey::captcha::pow::CaptchaConfig::default(),
             // Every client comes through a proxy on 127.0.0.1 that names it.

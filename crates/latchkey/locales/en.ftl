@@ -642,3 +642,37 @@ hd-recovery-left = { $count ->
     [0] none
    *[other] { $count } left
 }
+
+## How many proofs a reset asks for
+proof-second-campus = Your first proof is in. The university asks for a second, by a different way, before a password is reset online.
+proof-second-staff = Your first proof is in. Your account belongs to a member of the help desk, who can open other people's accounts, so a second proof by a different way is needed.
+proof-second-stronger = Your first proof is in. Your account also has an authenticator app, so a code to your phone alone is not enough to take it: give a second proof by a different way.
+proof-same-way = That way already proved it is you; choose a different one.
+
+## "This wasn't me"
+notice-not-you-link = If this was not you, open { $link } to stop online resets of your account, or call the help desk at { $helpdesk }.
+report-title = Was this not you?
+report-intro = If you did not make the change a message from us told you of, we will stop it going further: online password resets of { $username }'s account stop until the help desk has checked with you, and everyone signed in to it is signed out.
+report-confirm = It was not me: stop online resets
+report-done-title = We have stopped online resets
+report-done = Online password resets of your account are stopped and everyone signed in to it was signed out. The help desk has been told; call them to check your account and start resets again.
+report-spent-title = This link no longer works
+report-spent = This link was used already, is more than { $days } days old, or was not one we sent. If a change to your account was not yours, call the help desk.
+report-helpdesk-subject = { $username } says a change to their account was not theirs
+report-helpdesk-body = { $name } ({ $username }) followed the "this wasn't me" link in one of our notices at { $when }, from { $address }. Online reset of the account is held and its sessions ended until the help desk unlocks it: call the person back on a number you already hold for them, check the account's recent events, and unlock it from the console.
+hd-reported = Reported "this wasn't me" on { $when }: online reset held until you unlock it.
+
+## Temporary access pass
+hd-pass-hint = For a caller who lost every way: a pass, read out to them, that signs them in once within { $minutes } minutes so that they register a new phone or app.
+hd-pass-issue = Issue a temporary access pass
+hd-pass-title = Temporary access pass
+hd-pass-heading = Temporary access pass for { $username }
+hd-pass-read = Read it to the caller now: it is shown only this once. It works once, until { $until }, at “Sign in” → “Have a temporary access pass?”.
+hd-pass-back = Back to { $username }
+notice-access-pass-issued = The help desk issued a temporary access pass for your { $university } account
+notice-access-pass-used = A temporary access pass from the help desk was used to sign in to your { $university } account
+signin-pass-link = Have a temporary access pass from the help desk?
+pass-title = Sign in with a temporary access pass
+pass-intro = The help desk reads you a pass when you have lost your phone and app. It signs you in once, so that you can register a new phone or authenticator app; then reset your password with it if you need to.
+pass-label = Temporary access pass
+access-pass-wrong = That username and pass do not match a live pass. A pass works once, for a short time: ask the help desk for a new one.

@@ -645,3 +645,37 @@ hd-recovery-left = { $count ->
     [one] queda 1
    *[other] quedan { $count }
 }
+
+## How many proofs a reset asks for
+proof-second-campus = Su primera prueba está hecha. La universidad pide una segunda, por otra vía, antes de restablecer una contraseña en línea.
+proof-second-staff = Su primera prueba está hecha. Su cuenta pertenece a un miembro de la mesa de ayuda, que puede abrir las cuentas de otras personas, así que se necesita una segunda prueba por otra vía.
+proof-second-stronger = Su primera prueba está hecha. Su cuenta también tiene una aplicación de autenticación, así que un código a su teléfono no basta para tomarla: dé una segunda prueba por otra vía.
+proof-same-way = Esa vía ya demostró que es usted; elija otra.
+
+## "This wasn't me"
+notice-not-you-link = Si no fue usted, abra { $link } para detener los restablecimientos en línea de su cuenta, o llame a la mesa de ayuda al { $helpdesk }.
+report-title = ¿No fue usted?
+report-intro = Si usted no hizo el cambio del que le avisamos, lo detendremos: los restablecimientos de contraseña en línea de la cuenta de { $username } se detienen hasta que la mesa de ayuda lo verifique con usted, y se cierran todas las sesiones abiertas en ella.
+report-confirm = No fui yo: detener los restablecimientos
+report-done-title = Detuvimos los restablecimientos en línea
+report-done = Se detuvieron los restablecimientos de contraseña en línea de su cuenta y se cerraron todas sus sesiones. Avisamos a la mesa de ayuda; llámela para revisar su cuenta y volver a habilitarlos.
+report-spent-title = Este enlace ya no funciona
+report-spent = Este enlace ya se usó, tiene más de { $days } días o no lo enviamos nosotros. Si un cambio en su cuenta no fue suyo, llame a la mesa de ayuda.
+report-helpdesk-subject = { $username } dice que un cambio en su cuenta no fue suyo
+report-helpdesk-body = { $name } ({ $username }) abrió el enlace "no fui yo" de uno de nuestros avisos el { $when }, desde { $address }. El restablecimiento en línea de la cuenta está retenido y sus sesiones cerradas hasta que la mesa de ayuda la desbloquee: devuelva la llamada a un número que ya tenga de la persona, revise los eventos recientes de la cuenta y desbloquéela desde la consola.
+hd-reported = Informó "no fui yo" el { $when }: restablecimiento en línea retenido hasta que usted lo desbloquee.
+
+## Temporary access pass
+hd-pass-hint = Para quien perdió todas sus vías: un pase, que se le lee, con el que inicia sesión una vez en { $minutes } minutos para registrar un teléfono o una aplicación nuevos.
+hd-pass-issue = Emitir un pase de acceso temporal
+hd-pass-title = Pase de acceso temporal
+hd-pass-heading = Pase de acceso temporal para { $username }
+hd-pass-read = Léaselo ahora a la persona: solo se muestra esta vez. Funciona una vez, hasta { $until }, en “Iniciar sesión” → “¿Tiene un pase de acceso temporal?”.
+hd-pass-back = Volver a { $username }
+notice-access-pass-issued = La mesa de ayuda emitió un pase de acceso temporal para su cuenta de { $university }
+notice-access-pass-used = Se usó un pase de acceso temporal de la mesa de ayuda para iniciar sesión en su cuenta de { $university }
+signin-pass-link = ¿Tiene un pase de acceso temporal de la mesa de ayuda?
+pass-title = Iniciar sesión con un pase de acceso temporal
+pass-intro = La mesa de ayuda le lee un pase cuando perdió su teléfono y su aplicación. Le permite iniciar sesión una vez para registrar un teléfono o una aplicación de autenticación nuevos; luego restablezca su contraseña con ellos si lo necesita.
+pass-label = Pase de acceso temporal
+access-pass-wrong = Ese usuario y ese pase no corresponden a un pase vigente. Un pase funciona una vez y por poco tiempo: pida uno nuevo a la mesa de ayuda.

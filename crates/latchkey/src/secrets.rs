@@ -120,6 +120,27 @@ impl SecretKey {
         hex::encode(self.current.mac(purpose, value).finalize().into_bytes())
     }
 
+    /// [`SecretKey::tag`] cut to its first 128 bits: for a link that must
+    /// stay short enough for a text message.
+    pub fn short_tag(&self, purpose: &str, value: &str) -> String {
+        let full = self.current.mac(purpose, value).finalize().into_bytes();
+        hex::encode(&full[..16])
+    }
+
+    /// Whether `tag` is [`SecretKey::short_tag`] of `value` under any key
+    /// of the ring, in constant time for each.
+    pub fn verify_short(&self, purpose: &str, value: &str, tag: &str) -> bool {
+        let Ok(expected) = hex::decode(tag) else {
+            return false;
+        };
+        expected.len() == 16
+            && self.ring().any(|key| {
+                key.mac(purpose, value)
+                    .verify_truncated_left(&expected)
+                    .is_ok()
+            })
+    }
+
     /// `ID:nonce ‖ ciphertext` (ChaCha20-Poly1305 under a key derived for
     /// `purpose`), hex: secrets that must be read back, stored unreadable.
     pub fn seal(&self, purpose: &str, plaintext: &[u8]) -> Option<String> {

@@ -227,6 +227,8 @@ pub struct HelpdeskConfig {
     pub session_max_minutes: i64,
     /// Lifetime of a one-time reset link, in minutes.
     pub reset_link_minutes: i64,
+    /// Lifetime of a temporary access pass, in minutes.
+    pub access_pass_minutes: i64,
 }
 
 impl Default for HelpdeskConfig {
@@ -244,6 +246,7 @@ impl Default for HelpdeskConfig {
             session_idle_minutes: 10,
             session_max_minutes: 60,
             reset_link_minutes: 30,
+            access_pass_minutes: 60,
         }
     }
 }

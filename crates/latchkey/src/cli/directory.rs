@@ -84,6 +84,10 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
                     helpdesk_phone: &settings.helpdesk.phone,
                     service: &settings.branding.name,
                     zone: &zone,
+                    report: Some(crate::domain::report::ReportLinks {
+                        key: &key,
+                        public_url: &settings.server.public_url,
+                    }),
                 };
                 let told = Told {
                     notifier: &notifier,

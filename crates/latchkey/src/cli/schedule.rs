@@ -68,6 +68,10 @@ pub async fn reconcile_forever(state: Core) {
             helpdesk_phone: &state.site.helpdesk.phone,
             service: &state.site.branding.name,
             zone: &state.site.zone,
+            report: Some(crate::domain::report::ReportLinks {
+                key: &state.key,
+                public_url: &state.server.public_url,
+            }),
         };
         let told = Told {
             notifier: &notifier,

@@ -143,6 +143,7 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
             captcha: settings.captcha.clone(),
             countries: settings.messages.countries.clone(),
             registration: settings.registration.clone(),
+            reset: settings.reset.clone(),
             writeback,
             network: settings.network.clone(),
         });

@@ -185,6 +185,10 @@ async fn set_password(
         helpdesk_phone: &config.helpdesk.phone,
         service: &config.branding.name,
         zone: &zone,
+        report: key.as_ref().map(|key| crate::domain::report::ReportLinks {
+            key,
+            public_url: &config.server.public_url,
+        }),
     };
     let told = Told {
         notifier: &notifier,

@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::hashing::HashingConfig;
 pub use crate::secrets::secret_from_env;
 pub use crate::site::HelpdeskConfig;
+pub use reset::{ProofsRequired, ResetConfig};
 pub use throttle::ThrottleConfig;
 
+mod reset;
 mod throttle;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +33,7 @@ pub struct Config {
     pub messages: crate::notify::MessagesConfig,
     pub mail: crate::notify::mail::MailConfig,
     pub registration: RegistrationConfig,
+    pub reset: ResetConfig,
     pub directory: crate::directory::DirectoryConfig,
     pub network: crate::network::NetworkConfig,
     pub branding: crate::site::BrandingConfig,

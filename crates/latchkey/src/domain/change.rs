@@ -384,6 +384,7 @@ mod tests {
             updated_at: 0,
             left_directory_at: None,
             language: None,
+            reported_at: None,
         }
     }
 
@@ -395,6 +396,7 @@ mod tests {
             account_id,
             code: None,
             expires_at: 1,
+            proven: Vec::new(),
         }
     }
 

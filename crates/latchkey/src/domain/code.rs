@@ -156,14 +156,18 @@ pub async fn method_options(
     account: &Account,
     usage: CodeUse,
 ) -> Result<Vec<MethodOption>, Error> {
-    Ok(methods_now(core, account, usage)
-        .await?
+    Ok(offers(account, methods_now(core, account, usage).await?))
+}
+
+/// `methods` as the method page offers them.
+pub fn offers(account: &Account, methods: Vec<Method>) -> Vec<MethodOption> {
+    methods
         .into_iter()
         .map(|method| MethodOption {
             value: method.as_str(),
             label: method.offer(account),
         })
-        .collect())
+        .collect()
 }
 
 /// The ways this account can prove itself for `usage` now. In a reset,
@@ -355,9 +359,10 @@ pub fn paused_here_message(core: &Core) -> String {
     )
 }
 
-/// Codes are paused for this account's online reset after too many wrong ones.
+/// Codes are paused for this account's online reset after too many wrong ones,
+/// or held after its owner reported a change they did not make.
 pub fn codes_paused(account: &Account, now: i64) -> bool {
-    account.locked_until.is_some_and(|until| until > now)
+    account.locked_until.is_some_and(|until| until > now) || account.reported_at.is_some()
 }
 
 /// Counts a wrong sign-in code; past the limit, sign-in codes pause for

@@ -5,6 +5,7 @@
 //! functions, and the store is reached through its port-shaped methods.
 //! Time comes from [`Services::clock`], randomness from [`Services::entropy`].
 
+pub mod access_pass;
 pub mod arrival;
 pub mod authority;
 pub mod budget;
@@ -15,7 +16,9 @@ pub mod helpdesk;
 pub mod history;
 pub mod limits;
 pub mod person;
+pub mod proofs;
 pub mod reminders;
+pub mod report;
 pub mod reset;
 pub mod session;
 pub mod settle;
@@ -69,6 +72,8 @@ pub struct Services {
     /// Where texts and calls may go (`[messages.countries]`).
     pub countries: crate::notify::Countries,
     pub registration: RegistrationConfig,
+    /// How many proofs a reset asks for.
+    pub reset: proofs::ResetConfig,
     /// The directory new passwords are written to; `None`: only here.
     pub writeback: Option<Writeback>,
     pub network: NetworkConfig,
@@ -380,6 +385,10 @@ fn notice_context<'a>(core: &'a Core, caller: &'a Caller) -> NoticeContext<'a> {
         helpdesk_phone: &core.site.helpdesk.phone,
         service: &core.site.branding.name,
         zone: &core.site.zone,
+        report: Some(report::ReportLinks {
+            key: &core.key,
+            public_url: &core.server.public_url,
+        }),
     }
 }
 

@@ -13,6 +13,7 @@ use super::code::{
     paused_here_message, paused_ways, reset_methods, send_chosen, tries_left_message,
 };
 use super::limits::Limit;
+use super::proofs::{self, Proof};
 use super::session::SessionKind;
 use super::{Caller, Core, Error, account_of, after_change, audit, change_own_password, throttle};
 use crate::captcha::normalize_answer;
@@ -83,6 +84,7 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
         account_id: None,
         code: None,
         expires_at: now + lifetime,
+        proven: Vec::new(),
     };
     Ok((token, session))
 }
@@ -225,12 +227,20 @@ async fn passed(
     let account = core.store.account_by_id(id).await?;
     let stored = core.store.methods(id).await?;
     let paused = paused_ways(core, id).await?;
+    let needed = proofs::needed_for(core, account.as_ref()).await?;
+    let recovery = crate::domain::person::recovery_codes_left(core, id).await? > 0;
     let now = core.clock.now();
     let usable = match &account {
         Some(account) => reset_methods(account, &stored, paused, now),
         None => Vec::new(),
     };
-    let has_method = !usable.is_empty();
+    // Two proofs asked of an account with one way: the help desk, as for
+    // an account with none (the page does not tell them apart).
+    let mut ways: Vec<Proof> = usable.iter().map(|m| Proof::of(*m)).collect();
+    if recovery && !usable.is_empty() {
+        ways.push(Proof::Recovery);
+    }
+    let has_method = !usable.is_empty() && needed.met_by(&ways);
     let next = if has_method { Step::Method } else { Step::Help };
     core.store
         .advance_reset(&session.id, Step::Captcha, next)
@@ -254,6 +264,69 @@ async fn passed(
         return choose_method(core, caller, &at_method, "totp").await;
     }
     Ok(Outcome::Moved)
+}
+
+/// The ways this reset may still prove itself by: the account's open ways
+/// less those proven already (a second proof is by another way), and
+/// whether a recovery code may be one.
+pub async fn ways_left(
+    core: &Core,
+    session: &ResetSession,
+    account: &crate::model::account::Account,
+) -> Result<(Vec<Method>, bool), Error> {
+    let mut methods = methods_now(core, account, CodeUse::Reset).await?;
+    methods.retain(|m| !session.proven.contains(&Proof::of(*m)));
+    let recovery = !session.proven.contains(&Proof::Recovery)
+        && crate::domain::person::recovery_codes_left(core, account.id).await? > 0;
+    Ok((methods, recovery))
+}
+
+/// Why a reset with a proof in asks for another: `None` before the first
+/// proof, or when one is enough.
+pub async fn second_proof_words(
+    core: &Core,
+    session: &ResetSession,
+    account: &crate::model::account::Account,
+) -> Result<Option<String>, Error> {
+    if session.proven.is_empty() {
+        return Ok(None);
+    }
+    Ok(proofs::needed_for(core, Some(account))
+        .await?
+        .second_words())
+}
+
+/// A proof accepted at `at` (the code or the method step): on to the new
+/// password once the account's reset has as many as it needs, else back to
+/// the method for another way; under a new token either way.
+async fn proved(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    proof: Proof,
+) -> Result<Outcome, Error> {
+    let account = account_of(core, session.account_id).await?;
+    let needed = proofs::needed_for(core, Some(&account)).await?;
+    let mut proven = session.proven.clone();
+    proven.push(proof);
+    let next = if needed.met_by(&proven) {
+        Step::Password
+    } else {
+        Step::Method
+    };
+    let token = core.entropy.token();
+    let renamed = (core.store)
+        .accept_reset_proof(&session.id, &token_id(&token), session.step, next, &proven)
+        .await?;
+    if !renamed {
+        // Another request took this proof first; it holds the new token.
+        return Ok(Outcome::Moved);
+    }
+    if next == Step::Method {
+        let action = Action::ResetProofAccepted(proof.as_str());
+        audit(core, caller, action, Some(account.id)).await?;
+    }
+    Ok(Outcome::Renewed(token))
 }
 
 /// Step 2 again with another image: for one that cannot be read. Each new
@@ -307,6 +380,10 @@ pub async fn choose_method(
             .advance_reset(&session.id, Step::Method, Step::Paused)
             .await?;
         return Ok(Outcome::Moved);
+    }
+    let (left, _) = ways_left(core, session, &account).await?;
+    if !left.iter().any(|m| m.as_str() == method) {
+        return Ok(again(say("method-choose", &[])));
     }
     // A code is worth sending only if the new password can be written:
     // with the directory down, say so before spending a text or a call.
@@ -431,17 +508,9 @@ pub async fn check_code(
         let left = counted.map_or(for_this_code, |(_, wrong)| wrong.tries_left(for_this_code));
         return Ok(again(tries_left_message(left)));
     }
-    let token = core.entropy.token();
-    let renamed = core
-        .store
-        .accept_reset_code(&session.id, &token_id(&token))
-        .await?;
-    if !renamed {
-        // Another request took this code first; it holds the new token.
-        return Ok(Outcome::Moved);
-    }
     audit(core, caller, Action::ResetCodeVerified, session.account_id).await?;
-    Ok(Outcome::Renewed(token))
+    let method = session.code.as_ref().map_or(Method::Text, |c| c.method);
+    proved(core, caller, session, Proof::of(method)).await
 }
 
 /// A recovery code in place of a sent or app code, at the method or code
@@ -459,6 +528,9 @@ pub async fn use_recovery_code(
     if paused_here(core, &caller.source, account_id).await? {
         return Ok(again(paused_here_message(core)));
     }
+    if session.proven.contains(&Proof::Recovery) {
+        return Ok(again(say("proof-same-way", &[])));
+    }
     let Some(left) = crate::domain::person::spend_recovery_code(core, account_id, typed).await?
     else {
         audit(core, caller, Action::RecoveryCodeWrong, Some(account_id)).await?;
@@ -474,16 +546,9 @@ pub async fn use_recovery_code(
             _ => Ok(again(say("recovery-wrong", &[]))),
         };
     };
-    let token = core.entropy.token();
-    let renamed = (core.store)
-        .accept_reset_recovery(&session.id, &token_id(&token))
-        .await?;
-    if !renamed {
-        return Ok(Outcome::Moved);
-    }
     let what = ("notice-recovery-used-reset", left);
     crate::domain::person::told_of_use_of_recovery_code(core, caller, account_id, what).await?;
-    Ok(Outcome::Renewed(token))
+    proved(core, caller, session, Proof::Recovery).await
 }
 
 /// Step 5: the policy, the history, the change in one transaction.

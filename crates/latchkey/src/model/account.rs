@@ -33,6 +33,9 @@ pub struct Account {
     pub left_directory_at: Option<i64>,
     /// The language chosen for notices (`en`, `es`); `None`: the site's.
     pub language: Option<String>,
+    /// When the owner followed a notice's "this wasn't me" link: online
+    /// reset is held until the help desk lifts it.
+    pub reported_at: Option<i64>,
 }
 
 impl Account {

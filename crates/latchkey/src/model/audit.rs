@@ -29,6 +29,8 @@ pub enum Action {
     /// pauses, and the person is sent back to choose another.
     ResetMethodPaused(&'static str),
     ResetCodeVerified,
+    /// One proof in (`phone`, `app`, `recovery`), another way asked for.
+    ResetProofAccepted(&'static str),
     /// The broken rules, comma-separated.
     ResetPasswordRefused(String),
     ResetCompleted,
@@ -78,6 +80,10 @@ pub enum Action {
     RecoveryCodeUsed,
     RecoveryCodeWrong,
     LanguageChosen,
+    /// The owner followed a notice's "this wasn't me" link and confirmed.
+    ReportedNotMe,
+    /// A "this wasn't me" link that was forged, too old or used.
+    ReportLinkRefused,
     CurrentPasswordWrong,
     /// The broken rules, comma-separated.
     PasswordRefused(String),
@@ -105,6 +111,11 @@ pub enum Action {
     HelpdeskDirectoryUnlocked,
     HelpdeskMustChangePassword,
     ResetLinkSent(Channel),
+    /// A temporary access pass issued to a verified caller.
+    AccessPassIssued,
+    AccessPassUsed,
+    /// A wrong, used or expired pass, or one for no such account.
+    AccessPassWrong,
     AuditViewed,
     AuditExported,
 
@@ -194,6 +205,8 @@ impl Action {
             RecoveryCodeUsed => "account.recovery_code_used",
             RecoveryCodeWrong => "account.recovery_code_wrong",
             LanguageChosen => "account.language_chosen",
+            ReportedNotMe => "account.reported_not_me",
+            ReportLinkRefused => "account.report_link_refused",
             CurrentPasswordWrong => "account.current_password_wrong",
             StaffSignInFailed => "helpdesk.signin_failed",
             StaffPasswordOk => "helpdesk.password_ok",
@@ -210,6 +223,9 @@ impl Action {
             HelpdeskDirectoryUnlocked => "helpdesk.directory_unlocked",
             HelpdeskMustChangePassword => "helpdesk.must_change_password",
             AuditViewed => "helpdesk.audit_viewed",
+            AccessPassIssued => "helpdesk.access_pass_issued",
+            AccessPassUsed => "signin.access_pass_used",
+            AccessPassWrong => "signin.access_pass_wrong",
             AuditExported => "helpdesk.audit_exported",
             AccountCreated => "account.created",
             AccountSynced => "account.synced",
@@ -263,6 +279,7 @@ impl Action {
             ReminderSent(kind) => return format!("reminder.sent:{kind}").into(),
             ResetPowRefused(why) => return format!("reset.pow_refused:{why}").into(),
             ResetMethodPaused(method) => return format!("reset.method_paused:{method}").into(),
+            ResetProofAccepted(proof) => return format!("reset.proof_accepted:{proof}").into(),
         };
         Cow::Borrowed(fixed)
     }

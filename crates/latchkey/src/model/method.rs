@@ -102,3 +102,47 @@ mod tests {
         assert_eq!(Method::parse("passkey"), None);
     }
 }
+
+/// A way of proving, as the count of proofs sees it: a text and a call go
+/// to the same phone, so they are one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Proof {
+    Phone,
+    App,
+    Recovery,
+}
+
+impl Proof {
+    pub const ALL: [Proof; 3] = [Proof::Phone, Proof::App, Proof::Recovery];
+
+    pub fn of(method: Method) -> Proof {
+        match method {
+            Method::Text | Method::Call => Proof::Phone,
+            Method::App => Proof::App,
+        }
+    }
+
+    /// Its name in the store and the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proof::Phone => "phone",
+            Proof::App => "app",
+            Proof::Recovery => "recovery",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Proof> {
+        Proof::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// The proofs a session stored (`phone,app`); a name that is none is
+    /// dropped, so damage asks for more proofs, never fewer.
+    pub fn parse_list(stored: &str) -> Vec<Proof> {
+        stored.split(',').filter_map(Proof::parse).collect()
+    }
+
+    pub fn list(proofs: &[Proof]) -> String {
+        let names: Vec<&str> = proofs.iter().map(|p| p.as_str()).collect();
+        names.join(",")
+    }
+}

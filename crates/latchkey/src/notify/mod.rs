@@ -198,6 +198,29 @@ pub enum Notice {
     },
 }
 
+/// What a "this wasn't me" link's signature is made for (checked in
+/// `domain::report`).
+pub const REPORT_PURPOSE: &str = "not-me";
+
+/// What a notice needs to carry the link: the key that signs it and the
+/// portal's address (`server.public_url`).
+#[derive(Clone, Copy)]
+pub struct ReportLinks<'a> {
+    pub key: &'a crate::secrets::SecretKey,
+    pub public_url: &'a str,
+}
+
+impl ReportLinks<'_> {
+    /// A fresh link for `account_id`'s owner, made `now`.
+    pub fn link(&self, account_id: i64, now: i64) -> String {
+        let nonce = hex::encode(crate::secrets::random_bytes(8));
+        let signed = format!("{account_id}.{now}.{nonce}");
+        let tag = self.key.short_tag(REPORT_PURPOSE, &signed);
+        let base = self.public_url.trim_end_matches('/');
+        format!("{base}/not-me/{signed}.{tag}")
+    }
+}
+
 /// Where and when a change was made, and who to call about it.
 pub struct NoticeContext<'a> {
     pub now: i64,
@@ -210,12 +233,16 @@ pub struct NoticeContext<'a> {
     pub service: &'a str,
     /// The campus's clock, for the time of the change.
     pub zone: &'a jiff::tz::TimeZone,
+    /// Signs each notice's "this wasn't me" link; `None`: no link (the
+    /// help desk's phone only).
+    pub report: Option<ReportLinks<'a>>,
 }
 
 /// The messages telling of `notice`, in `lang`: a mail to `email`, a text
 /// to each phone.
 pub fn notice_messages(
     notice: &Notice,
+    account_id: Option<i64>,
     (email, phones): (&str, &[&str]),
     context: &NoticeContext<'_>,
     lang: Lang,
@@ -250,10 +277,14 @@ pub fn notice_messages(
         "notice-when-where",
         &[("what", what), ("when", when), ("where", where_.to_owned())],
     );
-    let not_you = lang.tell(
-        "notice-not-you",
-        &[("helpdesk", context.helpdesk_phone.to_owned())],
-    );
+    let helpdesk = ("helpdesk", context.helpdesk_phone.to_owned());
+    let not_you = match context.report.zip(account_id) {
+        Some((links, id)) => {
+            let link = ("link", links.link(id, context.now));
+            lang.tell("notice-not-you-link", &[helpdesk, link])
+        }
+        None => lang.tell("notice-not-you", &[helpdesk]),
+    };
     let body = match notice {
         Notice::ResetPaused { until } => {
             let until = crate::i18n::date_time(lang, context.zone, *until);
@@ -312,7 +343,7 @@ impl Notifier<'_> {
         context: &NoticeContext<'_>,
         lang: Lang,
     ) -> Option<Vec<crate::store::NewDelivery>> {
-        let messages = notice_messages(notice, to, context, lang);
+        let messages = notice_messages(notice, account_id, to, context, lang);
         let expires_at = context.now + queue::NOTICE_LIFETIME;
         let rows = self
             .queue?
@@ -362,7 +393,7 @@ impl Notifier<'_> {
         context: &NoticeContext<'_>,
         lang: Lang,
     ) -> Vec<(Channel, SendError)> {
-        let messages = notice_messages(notice, to, context, lang);
+        let messages = notice_messages(notice, account_id, to, context, lang);
         let lifetime = (queue::Kind::Notice, context.now + queue::NOTICE_LIFETIME);
         self.send(&messages, account_id, lifetime, context.now)
             .await
@@ -437,9 +468,11 @@ mod tests {
             helpdesk_phone: "(555) 010-4357",
             service: "Example University",
             zone: &zone,
+            report: None,
         };
         let messages = notice_messages(
             &Notice::PasswordChanged,
+            Some(7),
             ("ada@example.edu", &["+12025550143", "+442079460958"]),
             &context,
             Lang::En,
@@ -488,9 +521,10 @@ mod tests {
             helpdesk_phone: "(555) 010-4357",
             service: "Example University",
             zone: &zone,
+            report: None,
         };
         let notice = Notice::Methods(Text::new("notice-phone-added").with("phone", "•••-0143"));
-        let spanish = notice_messages(&notice, ("ada@example.edu", &[]), &context, Lang::Es);
+        let spanish = notice_messages(&notice, None, ("ada@example.edu", &[]), &context, Lang::Es);
         assert_eq!(
             spanish[0].subject,
             "Cambiaron las formas de restablecer su contraseña de Example University"
@@ -505,14 +539,14 @@ mod tests {
         );
         assert_eq!(spanish[0].language, Lang::Es);
         context.location = Location::Campus;
-        let english = notice_messages(&notice, ("ada@example.edu", &[]), &context, Lang::En);
+        let english = notice_messages(&notice, None, ("ada@example.edu", &[]), &context, Lang::En);
         assert!(
             english[0].body.contains(", from the campus network."),
             "{}",
             english[0].body
         );
         context.location = Location::Unknown;
-        let nowhere = notice_messages(&notice, ("ada@example.edu", &[]), &context, Lang::En);
+        let nowhere = notice_messages(&notice, None, ("ada@example.edu", &[]), &context, Lang::En);
         assert!(
             nowhere[0].body.contains("January 15. If this"),
             "{}",
@@ -589,5 +623,49 @@ mod tests {
         let caller = words(CodeUse::CallerCheck);
         assert!(caller.contains("read them this code: 123456"), "{caller}");
         assert!(!caller.contains("Never share"), "{caller}");
+    }
+
+    #[test]
+    fn every_notice_carries_a_link_to_say_it_was_not_them() {
+        let (zone, key) = (chicago(), crate::secrets::SecretKey::random());
+        let context = NoticeContext {
+            now: 1_800_000_000,
+            address: "203.0.113.9",
+            location: Location::Outside,
+            helpdesk_phone: "(555) 010-4357",
+            service: "Example University",
+            zone: &zone,
+            report: Some(ReportLinks {
+                key: &key,
+                public_url: "https://password.example.edu",
+            }),
+        };
+        let to = ("ada@example.edu", &["+12025550143"][..]);
+        let messages = notice_messages(&Notice::PasswordChanged, Some(7), to, &context, Lang::En);
+        let links: Vec<&str> = messages
+            .iter()
+            .map(|m| {
+                let at = m
+                    .body
+                    .find("https://password.example.edu/not-me/7.")
+                    .unwrap();
+                m.body[at..].split_whitespace().next().unwrap()
+            })
+            .collect();
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0], links[1], "one notice, one link: used once");
+        assert!(
+            messages[1]
+                .body
+                .contains("If this was not you, open https://"),
+            "{}",
+            messages[1].body
+        );
+        let spanish = notice_messages(&Notice::PasswordChanged, Some(7), to, &context, Lang::Es);
+        assert!(
+            spanish[1].body.contains("/not-me/7."),
+            "{}",
+            spanish[1].body
+        );
     }
 }

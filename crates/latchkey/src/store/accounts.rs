@@ -24,9 +24,12 @@ pub enum AccountChange<'a> {
     NoAuthenticator,
     /// The language for notices (`en`, `es`), or the site's.
     Language(Option<&'a str>),
+    /// The owner reported a change they did not make: online reset held
+    /// (until [`AccountChange::UnlockReset`]), every session ended.
+    Reported,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language,
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language, reported_at,
      CAST(CASE WHEN phone IS NOT NULL OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = accounts.id
           AND m.kind = 'totp' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS second_factor";
 
@@ -68,6 +71,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         updated_at: row.try_get("updated_at")?,
         left_directory_at: row.try_get("left_directory_at")?,
         language: row.try_get("language")?,
+        reported_at: row.try_get("reported_at")?,
     })
 }
 
@@ -212,8 +216,19 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
             }
+            AccountChange::Reported => {
+                sqlx::query("DELETE FROM account_sessions WHERE account_id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE accounts SET reported_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
             AccountChange::UnlockReset => {
-                sqlx::query("UPDATE accounts SET locked_until = NULL WHERE id = $1")
+                sqlx::query("UPDATE accounts SET locked_until = NULL, reported_at = NULL WHERE id = $1")
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?

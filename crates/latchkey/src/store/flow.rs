@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError};
 use crate::model::code::OneTimeCode;
+use crate::model::method::Proof;
 use crate::model::session::SessionKind;
 
 /// Where a reset stands. Stored as its name, and so named in the API.
@@ -80,6 +81,8 @@ pub struct ResetSession {
     /// The code in flight, sent or awaited from the app.
     pub code: Option<OneTimeCode>,
     pub expires_at: i64,
+    /// The ways proven so far, when more than one is asked for.
+    pub proven: Vec<Proof>,
 }
 
 /// A challenge as stored: the answer's HMAC (to check it) and its image.
@@ -159,7 +162,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<ResetSession>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, csrf, step, account_id, expires_at
+            "SELECT id, csrf, step, account_id, expires_at, proven
              FROM reset_sessions WHERE id = $1 AND expires_at > $2",
         )
         .bind(id)
@@ -174,6 +177,7 @@ impl Store {
             account_id: row.try_get("account_id")?,
             code: self.code_of(&SessionKind::Reset.holder(id)).await?,
             expires_at: row.try_get("expires_at")?,
+            proven: Proof::parse_list(&row.try_get::<String, _>("proven")?),
         }))
     }
 
@@ -357,31 +361,27 @@ impl Store {
     /// id (a rise in privilege), in one guarded statement, so a token
     /// planted before the code opens nothing after it. (The form token may
     /// stay: without the session's token it is worth nothing.)
-    /// As [`Store::accept_reset_code`], for a recovery code typed at the
-    /// method or the code step: on to the new password, renamed.
-    pub async fn accept_reset_recovery(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
-        self.on_to_new_password(id, new_id, "step IN ('method', 'code')")
-            .await
-    }
-
-    pub async fn accept_reset_code(&self, id: &str, new_id: &str) -> Result<bool, StoreError> {
-        self.on_to_new_password(id, new_id, "step = 'code'").await
-    }
-
-    /// The session renamed `new_id` and at the new password, if it was at
-    /// a step `at` allows; the code in flight spent either way.
-    async fn on_to_new_password(
+    /// A proof accepted at the method or the code step (`at`): the session
+    /// renamed `new_id`, at `next` (the new password, or the method again
+    /// for another way), holding `proven`; the code in flight spent either
+    /// way. False when the session was not at `at` (another request won).
+    pub async fn accept_reset_proof(
         &self,
         id: &str,
         new_id: &str,
-        at: &'static str,
+        at: Step,
+        next: Step,
+        proven: &[Proof],
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query(&format!(
-            "UPDATE reset_sessions SET id = $2, step = 'password' WHERE id = $1 AND {at}"
-        ))
+        let updated = sqlx::query(
+            "UPDATE reset_sessions SET id = $2, step = $3, proven = $4 WHERE id = $1 AND step = $5",
+        )
         .bind(id)
         .bind(new_id)
+        .bind(next.as_str())
+        .bind(Proof::list(proven))
+        .bind(at.as_str())
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM one_time_codes WHERE holder = $1")

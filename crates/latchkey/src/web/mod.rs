@@ -9,6 +9,7 @@ mod flash;
 mod helpdesk;
 mod language;
 mod laptop;
+mod report;
 mod reset;
 
 pub(crate) use laptop::{Laptop, laptop, off_campus_warning};
@@ -57,6 +58,10 @@ pub fn router(state: Core) -> Router {
             "/signin",
             get(account::signin_get).post(account::signin_post),
         )
+        .route(
+            "/signin/pass",
+            get(account::pass_get).post(account::pass_post),
+        )
         .route("/signout", post(account::signout_post))
         .route("/account", get(account::home_get))
         .route("/account/verify", get(account::verify_get))
@@ -95,11 +100,19 @@ pub fn router(state: Core) -> Router {
             post(account::password_check_post),
         )
         .route("/reset/link/{token}", get(reset::link_get))
+        .route(
+            "/not-me/{token}",
+            get(report::report_get).post(report::report_post),
+        )
         .route("/helpdesk", get(helpdesk::helpdesk_get))
         .route("/helpdesk/signin", post(helpdesk::signin_post))
         .route("/helpdesk/factor", post(helpdesk::factor_post))
         .route("/helpdesk/signout", post(helpdesk::signout_post))
         .route("/helpdesk/accounts/{id}", get(helpdesk::account_get))
+        .route(
+            "/helpdesk/accounts/{id}/access-pass",
+            post(helpdesk::access_pass_post),
+        )
         .route(
             "/helpdesk/accounts/{id}/{action}",
             post(helpdesk::action_post),

@@ -19,8 +19,7 @@ use crate::directory::Lock;
 use crate::domain::Core;
 use crate::domain::account_of;
 use crate::domain::checklist::{Checklist, checklist};
-use crate::domain::code::{MethodOption, method_options};
-use crate::domain::person;
+use crate::domain::code::MethodOption;
 use crate::domain::reset::{self, Outcome, session_by_id};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
@@ -202,6 +201,8 @@ struct MethodPage<'a> {
     options: Vec<MethodOption>,
     /// The person holds recovery codes: one may stand in for a code.
     recovery: bool,
+    /// One proof is in: why another way is asked for.
+    second: Option<String>,
 }
 
 #[derive(Template)]
@@ -295,13 +296,15 @@ async fn show_step(
         ),
         Step::Method => {
             let account = account_of(state, session.account_id).await?;
+            let (ways, recovery) = reset::ways_left(state, session, &account).await?;
             render(
                 &MethodPage {
                     site,
                     csrf,
                     error,
-                    options: method_options(state, &account, CodeUse::Reset).await?,
-                    recovery: person::recovery_codes_left(state, account.id).await? > 0,
+                    options: crate::domain::code::offers(&account, ways),
+                    recovery,
+                    second: reset::second_proof_words(state, session, &account).await?,
                 },
                 status,
             )

@@ -370,7 +370,7 @@ async fn the_document_describes_every_route_it_lists() {
             // is refused as expired (401; the images are not found), never 405.
             let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
                 "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x",
-                "username": "x"});
+                "username": "x", "token": "x", "pass": "x"});
             let concrete = path.replace("{id}", "1").replace("{action}", "unlock");
             let answer = client.post_as(method, &concrete, every_field).await;
             let starts = method == "post"
@@ -378,13 +378,16 @@ async fn the_document_describes_every_route_it_lists() {
                     "/api/v1/reset",
                     "/api/v1/session",
                     "/api/v1/helpdesk/session",
+                    "/api/v1/report",
+                    "/api/v1/session/pass",
                 ]
                 .contains(&path.as_str());
-            // Without a token, or as no such person: 401 either way.
-            let expected = if starts && path == "/api/v1/reset" {
-                StatusCode::CREATED
-            } else {
-                StatusCode::UNAUTHORIZED
+            // Without a token, or as no such person: 401 either way; a
+            // report link that is no link: gone.
+            let expected = match path.as_str() {
+                "/api/v1/reset" if starts => StatusCode::CREATED,
+                "/api/v1/report" => StatusCode::GONE,
+                _ => StatusCode::UNAUTHORIZED,
             };
             assert_eq!(answer.status, expected, "{method} {path}");
             let with_token = operations[method]["security"].is_array();
@@ -1071,4 +1074,90 @@ async fn recovery_codes_are_made_and_used_over_the_api() {
         .post("/api/v1/account/factor/recovery", json!({"code": codes[0]}))
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "once only");
+}
+
+#[tokio::test]
+async fn under_two_proofs_the_state_says_what_was_proven_and_why_another() {
+    use latchkey::domain::proofs::ProofsRequired;
+    let db = TestDb::sqlite("api_proofs");
+    let key = SecretKey::random();
+    let portal = crate::proofs::portal_asking(&db, &key, ProofsRequired::Two).await;
+    crate::proofs::give_ada_an_app(&portal, &key).await;
+    let mut client = Client::new(&portal);
+    let at_method = client.past_the_captcha("ada").await;
+    assert_eq!(at_method.json["proofs_given"], json!([]));
+    assert_eq!(at_method.json["second_proof"], Value::Null);
+    client
+        .post("/api/v1/reset/method", json!({"method": "sms"}))
+        .await;
+    let code = latest_code(&portal.store).await;
+    let first = client
+        .post("/api/v1/reset/code", json!({"code": code}))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.json);
+    assert_eq!(first.json["step"], "method", "{}", first.json);
+    assert_eq!(first.json["proofs_given"], json!(["phone"]));
+    let why = first.json["second_proof"].as_str().unwrap();
+    assert!(why.contains("a second, by a different way"), "{why}");
+    let offered: Vec<&str> = first.json["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["totp"]);
+    // Renewed: the first token opens nothing any more.
+    let renewed = first.json["token"].as_str().unwrap().to_owned();
+    let dead = client.send("GET", "/api/v1/reset", None).await;
+    assert_eq!(dead.status, StatusCode::UNAUTHORIZED, "{}", dead.json);
+    client.token = Some(renewed);
+    client
+        .post("/api/v1/reset/method", json!({"method": "totp"}))
+        .await;
+    let code = latest_app_code(&portal);
+    let second = client
+        .post("/api/v1/reset/code", json!({"code": code}))
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.json);
+    assert_eq!(second.json["step"], "password", "{}", second.json);
+}
+
+fn latest_app_code(portal: &Portal) -> String {
+    let now = latchkey::clock::Clock::now(portal.clock.as_ref());
+    latchkey::totp::code_at(crate::portal::GRACE_SECRET, now).unwrap()
+}
+
+/// `body` posted to `path` without a token: the status and the answer.
+pub async fn post_json(portal: &Portal, path: &str, body: Value) -> (u16, Value) {
+    let answer = Client::new(portal).post(path, body).await;
+    (answer.status.as_u16(), answer.json)
+}
+
+/// A staff token on duty for `username` (password, then the app's code).
+pub async fn staff_token(portal: &Portal, username: &str, secret: &[u8]) -> String {
+    use latchkey::clock::Clock;
+    let desk = Client::new(portal);
+    let started = desk
+        .post(
+            "/api/v1/helpdesk/session",
+            json!({"username": username, "password": crate::helpdesk::STAFF_PASSWORD}),
+        )
+        .await;
+    let mut desk = Client::new(portal);
+    desk.token = Some(started.json["token"].as_str().unwrap().to_owned());
+    portal.clock.advance(30);
+    let code = latchkey::totp::code_at(secret, portal.clock.now()).unwrap();
+    let on_duty = desk
+        .post("/api/v1/helpdesk/session/factor", json!({"code": code}))
+        .await;
+    assert_eq!(on_duty.status, StatusCode::OK, "{}", on_duty.json);
+    on_duty.json["token"].as_str().unwrap().to_owned()
+}
+
+/// `body` posted to `path` with the staff `token`: the status and the answer.
+pub async fn post_as_staff(portal: &Portal, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let mut desk = Client::new(portal);
+    desk.token = Some(token.to_owned());
+    let answer = desk.post(path, body).await;
+    (answer.status.as_u16(), answer.json)
 }

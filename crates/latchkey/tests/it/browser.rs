@@ -44,7 +44,7 @@ fn browser_tools_present() -> bool {
 /// clock their authenticator app reads (`/test/now`, and `/test/advance`
 /// to the next 30-second step).
 async fn serve(portal: &Portal) -> String {
-    let store = portal.store.clone();
+    let (store, links) = (portal.store.clone(), portal.store.clone());
     let (now, advance) = (portal.clock.clone(), portal.clock.clone());
     let test_routes = Router::new()
         .route(
@@ -52,6 +52,13 @@ async fn serve(portal: &Portal) -> String {
             get(move || {
                 let store = store.clone();
                 async move { latest_code(&store).await }
+            }),
+        )
+        .route(
+            "/test/latest-report-link",
+            get(move || {
+                let store = links.clone();
+                async move { crate::report::newest_report_link(&store).await }
             }),
         )
         .route(
@@ -349,7 +356,10 @@ async fn a_spanish_speaker_resets_signs_in_and_registers_in_chromium() {
             "14-registered",
             "16-recovery-codes",
             "20-console-account",
-            "21-console-audit",
+            "21-console-pass",
+            "22-console-audit",
+            "24-pass-account",
+            "26-not-me-done",
         ],
     );
 }

@@ -471,6 +471,7 @@ async fn a_change_and_the_notice_of_it_are_stored_together() {
         helpdesk_phone: "(555) 010-4357",
         service: "Example University",
         zone: &jiff::tz::TimeZone::UTC,
+        report: None,
     };
     let told = Told {
         notifier: &notifier,

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may panic
 
+mod access_pass;
 mod account;
 mod api;
 mod audit;
@@ -24,8 +25,10 @@ mod ocr;
 mod outage;
 mod portal;
 mod pow;
+mod proofs;
 mod readme;
 mod recovery;
+mod report;
 mod samba;
 mod smtp;
 mod spanish;

@@ -84,6 +84,7 @@ pub struct Extras {
     pub policy: Option<Policy>,
     pub throttle: ThrottleConfig,
     pub countries: latchkey::notify::Countries,
+    pub reset: latchkey::domain::proofs::ResetConfig,
 }
 
 pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
@@ -141,6 +142,7 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         captcha: latchkey::captcha::pow::CaptchaConfig::default(),
         countries: extras.countries,
         registration: RegistrationConfig::default(),
+        reset: extras.reset,
         writeback: extras.writeback,
         network: extras.network,
     });

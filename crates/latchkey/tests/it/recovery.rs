@@ -9,7 +9,7 @@ use crate::portal::{Browser, NEW_PASSWORD, OLD_PASSWORD, Page, portal};
 use crate::support::{TestDb, count};
 
 /// The codes a page shows, in order.
-fn codes_on(page: &Page) -> Vec<String> {
+pub fn codes_on(page: &Page) -> Vec<String> {
     page.body
         .split("<code class=\"secret\">")
         .skip(1)

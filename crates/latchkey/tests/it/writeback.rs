@@ -301,6 +301,7 @@ async fn a_change_the_directory_took_and_the_store_did_not_is_settled_afterwards
                 helpdesk_phone: "(555) 010-4357",
                 service: "Example University",
                 zone: &jiff::tz::TimeZone::UTC,
+                report: None,
             };
             let told = Told {
                 notifier: &notifier,

@@ -9,6 +9,7 @@ mod update;
 
 pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_authenticator};
 pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
+pub(crate) use recovery::normal as normal_code;
 pub use recovery::{
     check_recovery_code, make_recovery_codes, recovery_codes_left, spend_recovery_code,
     told_of_use as told_of_use_of_recovery_code,

@@ -125,7 +125,7 @@ pub async fn told_of_use(
 }
 
 /// Only the hex digits, in lower case: dashes, spaces and case do not count.
-fn normal(code: &str) -> String {
+pub(crate) fn normal(code: &str) -> String {
     (code.chars())
         .filter(char::is_ascii_hexdigit)
         .map(|c| c.to_ascii_lowercase())

@@ -9,10 +9,12 @@
 //! minutes, unless the account has none yet.
 
 mod authenticator;
+mod pass;
 mod password;
 mod phone;
 mod recovery;
 pub use authenticator::*;
+pub use pass::*;
 pub use password::*;
 pub use phone::*;
 pub use recovery::*;
@@ -227,7 +229,7 @@ pub async fn signin_get(State(state): State<Core>, parts: Parts) -> Result<Respo
             let flash = refusal(&state, &s).await?;
             Ok(signin_page(&state, &s.csrf, flash.error, &flash.typed))
         }
-        None => anonymous_session(&state, &parts).await,
+        None => anonymous_session(&state, &parts, signin_page).await,
     }
 }
 
@@ -244,8 +246,15 @@ fn signin_page(state: &Core, csrf: &str, error: Option<String>, identifier: &str
     )
 }
 
-/// A session for the sign-in form alone, so the form carries a CSRF token.
-async fn anonymous_session(state: &Core, parts: &Parts) -> Result<Response, WebError> {
+/// A page of a signed-out session: its CSRF token, the refusal, what was typed.
+type SignedOutPage = fn(&Core, &str, Option<String>, &str) -> Response;
+
+/// A session for a sign-in form alone (`page`), so the form carries a CSRF token.
+async fn anonymous_session(
+    state: &Core,
+    parts: &Parts,
+    page: SignedOutPage,
+) -> Result<Response, WebError> {
     let (token, csrf) = (random_token(), random_token());
     let now = state.clock.now();
     let lifetime = state.server.reset_minutes * 60;
@@ -262,7 +271,7 @@ async fn anonymous_session(state: &Core, parts: &Parts) -> Result<Response, WebE
             expires_at: now + lifetime,
         })
         .await?;
-    let mut response = signin_page(state, &csrf, None, "");
+    let mut response = page(state, &csrf, None, "");
     let value = session_cookie(state, COOKIE, &token, "/", lifetime)?;
     response.headers_mut().append(header::SET_COOKIE, value);
     Ok(response)

@@ -59,8 +59,8 @@ pub(super) fn routes() -> Router<Core> {
 #[derive(Serialize, ToSchema)]
 pub(super) struct SignedIn {
     /// Send as `Authorization: Bearer <token>`. Shown once; only its hash is kept.
-    token: String,
-    account: AccountState,
+    pub(super) token: String,
+    pub(super) account: AccountState,
 }
 
 /// The signed-in person's account, as far as this session may see it.
@@ -99,7 +99,7 @@ pub(super) struct AccountState {
     token: Option<String>,
 }
 
-async fn account_state(
+pub(super) async fn account_state(
     state: &Core,
     parts: &Parts,
     session: AccountSession,

@@ -40,7 +40,7 @@ async fn session(state: &Core, parts: &Parts) -> Result<StaffSession, WebError> 
 }
 
 /// Signed in with both factors, and not disabled since.
-async fn signed_in(state: &Core, parts: &Parts) -> Result<OnDuty, WebError> {
+pub(super) async fn signed_in(state: &Core, parts: &Parts) -> Result<OnDuty, WebError> {
     let session = session(state, parts).await?;
     helpdesk::on_duty(state, Some(session))
         .await

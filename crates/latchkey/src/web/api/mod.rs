@@ -10,6 +10,8 @@
 
 mod account;
 mod helpdesk;
+mod pass;
+mod report;
 mod reset;
 
 use axum::Json;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<Core> {
         .merge(reset::routes())
         .merge(account::routes())
         .merge(helpdesk::routes())
+        .merge(report::routes())
+        .merge(pass::routes())
 }
 
 #[derive(OpenApi)]
@@ -60,6 +64,7 @@ pub fn routes() -> Router<Core> {
         reset::method,
         reset::method_again,
         reset::code,
+        reset::recovery,
         reset::password,
         reset::password_check,
         reset::unlock,
@@ -79,6 +84,9 @@ pub fn routes() -> Router<Core> {
         account::authenticator_remove,
         account::password,
         account::password_check,
+        report::report_not_me,
+        pass::sign_in,
+        pass::issue,
         helpdesk::sign_in,
         helpdesk::factor,
         helpdesk::sign_out,
@@ -103,6 +111,10 @@ pub fn routes() -> Router<Core> {
         account::Enrolment,
         account::RecoveryCodes,
         account::PasswordUpdate,
+        report::ReportLink,
+        report::Reported,
+        pass::AccessPass,
+        pass::PassCredentials,
         ApiError,
         CheckAnswer,
         RequirementMet,

@@ -15,11 +15,10 @@ use utoipa::ToSchema;
 use super::{ApiError, Body, Helpdesk, MethodOffer, api_error, error_response};
 use crate::captcha::pow::PowChallenge;
 use crate::domain::checklist::{BrokenRule, CheckAnswer};
-use crate::domain::code::method_options;
+use crate::domain::code::offers;
 use crate::domain::reset::{self, Outcome};
 use crate::domain::{Core, account_of};
 use crate::network::Location;
-use crate::notify::CodeUse;
 use crate::secrets::token_id;
 use crate::store::{ResetSession, Step};
 use crate::web::{WebError, bearer, caller};
@@ -33,6 +32,7 @@ pub(super) fn routes() -> Router<Core> {
         .route("/api/v1/reset/method", post(method))
         .route("/api/v1/reset/method-again", post(method_again))
         .route("/api/v1/reset/code", post(code))
+        .route("/api/v1/reset/recovery", post(recovery))
         .route("/api/v1/reset/password", post(password))
         .route("/api/v1/reset/password/check", post(password_check))
         .route("/api/v1/reset/unlock", post(unlock))
@@ -58,6 +58,15 @@ pub(super) struct ResetState {
     violations: Vec<BrokenRule>,
     /// At `method`: the ways this person can prove who they are.
     methods: Vec<MethodOffer>,
+    /// At `method`: a recovery code may stand in for a code
+    /// (`POST /api/v1/reset/recovery`).
+    recovery_code: bool,
+    /// The ways proven so far (`phone`, `app`, `recovery`), when the reset
+    /// asks for more than one (`reset.proofs_required`).
+    proofs_given: Vec<String>,
+    /// At `method` after a first proof: why a second, by a different way,
+    /// is asked for, in words for the person.
+    second_proof: Option<String>,
     /// At `code`: where the code comes from, in words for the person.
     code_from: Option<String>,
     /// At `code`: how many minutes a code lives.
@@ -113,14 +122,17 @@ async fn reset_state(
     let step = session.step;
     let (mut methods, mut code, mut requirements) = (Vec::new(), None, Vec::new());
     let mut directory_locked = None;
+    let (mut recovery_code, mut second_proof) = (false, None);
     match step {
         Step::Method => {
             let account = account_of(state, session.account_id).await?;
-            methods = method_options(state, &account, CodeUse::Reset)
-                .await?
+            let (ways, recovery) = reset::ways_left(state, session, &account).await?;
+            methods = offers(&account, ways)
                 .into_iter()
                 .map(MethodOffer::from)
                 .collect();
+            recovery_code = recovery;
+            second_proof = reset::second_proof_words(state, session, &account).await?;
         }
         Step::Code => {
             let account = account_of(state, session.account_id).await?;
@@ -158,6 +170,13 @@ async fn reset_state(
         code_minutes: code.is_some().then_some(state.server.code_minutes),
         code_from: code,
         captcha_image: captcha("captcha.png"),
+        recovery_code,
+        proofs_given: session
+            .proven
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect(),
+        second_proof,
         pow: reset::pow_challenge(state, session).await?,
         requirements,
         directory_locked,
@@ -374,7 +393,7 @@ pub(super) struct CodeEntry {
 #[utoipa::path(post, path = "/api/v1/reset/code", tag = "reset",
     security(("reset_token" = [])), request_body = CodeEntry,
     responses(
-        (status = 200, description = "At `password` (or `help` once locked)", body = ResetState),
+        (status = 200, description = "At `password` with a new `token`, or `method` when a second proof is asked for (also with one), or `paused` once locked", body = ResetState),
         (status = 422, description = "Wrong, used, or void: see `error`", body = ResetState),
         (status = 409, body = ResetState)))]
 pub(super) async fn code(
@@ -384,6 +403,25 @@ pub(super) async fn code(
 ) -> Response {
     step(&state, &parts, async |s| {
         reset::check_code(&state, &caller(&state, &parts), s, &body.code).await
+    })
+    .await
+}
+
+/// A recovery code in place of a sent or app code, at `method` or `code`.
+/// It is spent; the owner is told how many are left.
+#[utoipa::path(post, path = "/api/v1/reset/recovery", tag = "reset",
+    security(("reset_token" = [])), request_body = CodeEntry,
+    responses(
+        (status = 200, description = "At `password`, or at `method` when a second proof is asked for (then with a new `token`)", body = ResetState),
+        (status = 422, description = "Not one of the unused codes, or a recovery code proved it already", body = ResetState),
+        (status = 409, body = ResetState)))]
+pub(super) async fn recovery(
+    State(state): State<Core>,
+    parts: Parts,
+    Body(body): Body<CodeEntry>,
+) -> Response {
+    step(&state, &parts, async |s| {
+        reset::use_recovery_code(&state, &caller(&state, &parts), s, &body.code).await
     })
     .await
 }

@@ -5,8 +5,10 @@
 
 mod audit;
 mod members;
+mod pass;
 pub use audit::*;
 pub use members::*;
+pub use pass::*;
 
 use crate::directory::Lock;
 use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
@@ -402,6 +404,9 @@ async fn account_page(
         .collect();
     let account = &facts.account;
     let online_reset = match (account.locked_until, facts.locked) {
+        _ if let Some(at) = account.reported_at => {
+            say("hd-reported", &[("when", staff_time(state, at))])
+        }
         (Some(until), true) => say("hd-reset-locked", &[("until", staff_time(state, until))]),
         _ if account.phone.is_none() && !facts.has_app => say("hd-reset-no-method", &[]),
         _ => say("hd-reset-open", &[]),
