@@ -77,4 +77,17 @@ await page.getByLabel("Code", { exact: true }).fill(totp(secret, await now()));
 await page.getByRole("button", { name: "Verify" }).click();
 await checkPage("signed-in", "Your account");
 
+// Half a year on, the sign-in asks whether the app is still alan's.
+await page.getByRole("button", { name: /Sign out/ }).click();
+await fetch(`${base}/test/advance-days/181`, { method: "POST" });
+await page.goto(`${base}/signin`);
+await page.getByLabel("University email or username").fill("alan");
+await page.getByLabel("Password").fill("Qz7!wplkR");
+await page.getByRole("button", { name: "Sign in" }).click();
+await page.getByLabel("Code", { exact: true }).fill(totp(secret, await now()));
+await page.getByRole("button", { name: "Verify" }).click();
+await checkPage("reconfirm", "Are these still yours?");
+await page.getByRole("button", { name: "Yes, these are still mine" }).click();
+await checkPage("reconfirmed", "Your account");
+
 await finish("registered and reset in Chromium");

@@ -676,3 +676,10 @@ pass-title = Sign in with a temporary access pass
 pass-intro = The help desk reads you a pass when you have lost your phone and app. It signs you in once, so that you can register a new phone or authenticator app; then reset your password with it if you need to.
 pass-label = Temporary access pass
 access-pass-wrong = That username and pass do not match a live pass. A pass works once, for a short time: ask the help desk for a new one.
+
+## Are these ways still yours?
+reconfirm-title = Are these still yours?
+reconfirm-intro = Every few months we check that the ways you reset your password with still reach you: a phone number you gave up would let whoever has it now reset your password.
+reconfirm-yes = Yes, these are still mine
+reconfirm-not-mine = If one is not yours any more, change it or set up another before you go on; the help desk can help.
+saved-confirmed = Thank you: we will ask again in a few months.

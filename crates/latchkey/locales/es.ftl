@@ -679,3 +679,10 @@ pass-title = Iniciar sesión con un pase de acceso temporal
 pass-intro = La mesa de ayuda le lee un pase cuando perdió su teléfono y su aplicación. Le permite iniciar sesión una vez para registrar un teléfono o una aplicación de autenticación nuevos; luego restablezca su contraseña con ellos si lo necesita.
 pass-label = Pase de acceso temporal
 access-pass-wrong = Ese usuario y ese pase no corresponden a un pase vigente. Un pase funciona una vez y por poco tiempo: pida uno nuevo a la mesa de ayuda.
+
+## Are these ways still yours?
+reconfirm-title = ¿Siguen siendo suyos?
+reconfirm-intro = Cada pocos meses comprobamos que las vías con las que restablece su contraseña todavía le llegan: un número de teléfono que dejó de usar permitiría restablecer su contraseña a quien lo tenga ahora.
+reconfirm-yes = Sí, siguen siendo míos
+reconfirm-not-mine = Si alguno ya no es suyo, cámbielo o configure otro antes de seguir; la mesa de ayuda puede ayudarle.
+saved-confirmed = Gracias: volveremos a preguntarle en unos meses.

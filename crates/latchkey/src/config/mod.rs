@@ -56,6 +56,9 @@ pub struct RegistrationConfig {
     /// Suggest an authenticator app to people whose only way is their
     /// phone: NIST SP 800-63B-4 counts texts and calls as restricted.
     pub suggest_app_beside_phone: bool,
+    /// Ask people every this many days whether the ways they reset with
+    /// are still theirs (Entra's re-confirmation); 0: never.
+    pub reconfirm_days: i64,
 }
 
 impl RegistrationConfig {
@@ -73,6 +76,7 @@ impl Default for RegistrationConfig {
             fresh_factor_minutes: 10,
             authenticator_issuer: None,
             suggest_app_beside_phone: true,
+            reconfirm_days: 180,
         }
     }
 }

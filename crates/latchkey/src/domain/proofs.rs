@@ -115,6 +115,7 @@ mod tests {
             left_directory_at: None,
             language: None,
             reported_at: None,
+            methods_confirmed_at: None,
         }
     }
 

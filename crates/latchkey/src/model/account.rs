@@ -36,6 +36,9 @@ pub struct Account {
     /// When the owner followed a notice's "this wasn't me" link: online
     /// reset is held until the help desk lifts it.
     pub reported_at: Option<i64>,
+    /// When the owner last confirmed or changed their ways (`None`: not
+    /// since this was kept); asked again every `registration.reconfirm_days`.
+    pub methods_confirmed_at: Option<i64>,
 }
 
 impl Account {

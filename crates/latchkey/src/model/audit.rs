@@ -80,6 +80,8 @@ pub enum Action {
     RecoveryCodeUsed,
     RecoveryCodeWrong,
     LanguageChosen,
+    /// The owner said the ways they reset with are still theirs.
+    MethodsConfirmed,
     /// The owner followed a notice's "this wasn't me" link and confirmed.
     ReportedNotMe,
     /// A "this wasn't me" link that was forged, too old or used.
@@ -205,6 +207,7 @@ impl Action {
             RecoveryCodeUsed => "account.recovery_code_used",
             RecoveryCodeWrong => "account.recovery_code_wrong",
             LanguageChosen => "account.language_chosen",
+            MethodsConfirmed => "account.methods_confirmed",
             ReportedNotMe => "account.reported_not_me",
             ReportLinkRefused => "account.report_link_refused",
             CurrentPasswordWrong => "account.current_password_wrong",

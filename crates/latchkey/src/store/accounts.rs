@@ -27,9 +27,23 @@ pub enum AccountChange<'a> {
     /// The owner reported a change they did not make: online reset held
     /// (until [`AccountChange::UnlockReset`]), every session ended.
     Reported,
+    /// The owner says the ways they reset with are still theirs.
+    MethodsConfirmed,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language, reported_at,
+impl AccountChange<'_> {
+    /// A change to the ways the owner resets with confirms them as well.
+    fn confirms_methods(&self) -> bool {
+        matches!(
+            self,
+            AccountChange::Phone(_)
+                | AccountChange::Authenticator { .. }
+                | AccountChange::NoAuthenticator
+        )
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language, reported_at, methods_confirmed_at,
      CAST(CASE WHEN phone IS NOT NULL OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = accounts.id
           AND m.kind = 'totp' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS second_factor";
 
@@ -72,6 +86,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         left_directory_at: row.try_get("left_directory_at")?,
         language: row.try_get("language")?,
         reported_at: row.try_get("reported_at")?,
+        methods_confirmed_at: row.try_get("methods_confirmed_at")?,
     })
 }
 
@@ -186,6 +201,20 @@ impl Store {
         rows.iter().map(account_from_row).collect()
     }
 
+    /// Notes that the owner's ways were seen at a sign-in, where no date of
+    /// confirmation was kept yet (accounts from before it was): the clock
+    /// for asking again starts now, without asking.
+    pub async fn start_methods_clock(&self, account_id: i64, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET methods_confirmed_at = $1 WHERE id = $2 AND methods_confirmed_at IS NULL",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Locks online reset for the account until `until` (its sign-in is untouched).
     pub async fn lock_reset(&self, account_id: i64, until: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE accounts SET locked_until = $1 WHERE id = $2")
@@ -272,7 +301,21 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
             }
+            AccountChange::MethodsConfirmed => {
+                sqlx::query("UPDATE accounts SET methods_confirmed_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
         };
+        if change.confirms_methods() {
+            sqlx::query("UPDATE accounts SET methods_confirmed_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         audit::append(&mut tx, event).await?;
         tx.commit().await?;
         Ok(touched.rows_affected())

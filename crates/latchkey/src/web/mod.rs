@@ -76,6 +76,10 @@ pub fn router(state: Core) -> Router {
         .route("/account/phone/remove", post(account::phone_remove_post))
         .route("/account/language", post(account::language_post))
         .route(
+            "/account/methods/confirm",
+            post(account::confirm_methods_post),
+        )
+        .route(
             "/account/recovery",
             get(account::recovery_get).post(account::recovery_post),
         )

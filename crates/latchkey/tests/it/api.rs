@@ -1161,3 +1161,32 @@ pub async fn post_as_staff(portal: &Portal, token: &str, path: &str, body: Value
     let answer = desk.post(path, body).await;
     (answer.status.as_u16(), answer.json)
 }
+
+/// A session token for `who` (ada: the old password and a texted code).
+pub async fn person_token(portal: &Portal, who: &str) -> String {
+    let mut client = Client::new(portal);
+    client.sign_in(who, OLD_PASSWORD).await;
+    client
+        .post("/api/v1/account/factor", json!({"method": "sms"}))
+        .await;
+    let code = latest_code(&portal.store).await;
+    let proven = client
+        .post("/api/v1/account/factor/code", json!({"code": code}))
+        .await;
+    assert_eq!(proven.status, StatusCode::OK, "{}", proven.json);
+    proven.json["token"].as_str().unwrap().to_owned()
+}
+
+/// `body` sent to `path` with `method` and the bearer `token`.
+pub async fn call_with(
+    portal: &Portal,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> (u16, Value) {
+    let mut client = Client::new(portal);
+    client.token = Some(token.to_owned());
+    let answer = client.post_as(&method.to_lowercase(), path, body).await;
+    (answer.status.as_u16(), answer.json)
+}

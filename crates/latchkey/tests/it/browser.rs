@@ -46,6 +46,7 @@ fn browser_tools_present() -> bool {
 async fn serve(portal: &Portal) -> String {
     let (store, links) = (portal.store.clone(), portal.store.clone());
     let (now, advance) = (portal.clock.clone(), portal.clock.clone());
+    let later = portal.clock.clone();
     let test_routes = Router::new()
         .route(
             "/test/latest-code",
@@ -64,6 +65,15 @@ async fn serve(portal: &Portal) -> String {
         .route(
             "/test/now",
             get(move || async move { now.now().to_string() }),
+        )
+        .route(
+            "/test/advance-days/{days}",
+            post(
+                move |axum::extract::Path(days): axum::extract::Path<i64>| async move {
+                    later.advance(days * 86_400);
+                    "ok"
+                },
+            ),
         )
         .route(
             "/test/advance",
@@ -249,6 +259,8 @@ async fn a_person_registers_an_authenticator_and_resets_with_it_in_chromium() {
             "02-interrupted",
             "03-authenticator",
             "04-account",
+            "14-reconfirm",
+            "15-reconfirmed",
         ],
     );
 }

@@ -27,6 +27,7 @@ mod portal;
 mod pow;
 mod proofs;
 mod readme;
+mod reconfirm;
 mod recovery;
 mod report;
 mod samba;

@@ -85,6 +85,7 @@ pub struct Extras {
     pub throttle: ThrottleConfig,
     pub countries: latchkey::notify::Countries,
     pub reset: latchkey::domain::proofs::ResetConfig,
+    pub registration: RegistrationConfig,
 }
 
 pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Portal {
@@ -141,7 +142,7 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
         throttle: extras.throttle,
         captcha: latchkey::captcha::pow::CaptchaConfig::default(),
         countries: extras.countries,
-        registration: RegistrationConfig::default(),
+        registration: extras.registration,
         reset: extras.reset,
         writeback: extras.writeback,
         network: extras.network,

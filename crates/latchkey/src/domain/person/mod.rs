@@ -3,12 +3,14 @@
 
 mod authenticator;
 mod phone;
+mod reconfirm;
 mod recovery;
 mod signin;
 mod update;
 
 pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_authenticator};
 pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
+pub use reconfirm::{confirm_methods, methods_to_confirm};
 pub(crate) use recovery::normal as normal_code;
 pub use recovery::{
     check_recovery_code, make_recovery_codes, recovery_codes_left, spend_recovery_code,

@@ -12,11 +12,13 @@ mod authenticator;
 mod pass;
 mod password;
 mod phone;
+mod reconfirm;
 mod recovery;
 pub use authenticator::*;
 pub use pass::*;
 pub use password::*;
 pub use phone::*;
+pub use reconfirm::*;
 pub use recovery::*;
 
 use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
@@ -478,11 +480,15 @@ pub async fn home_get(
             StatusCode::OK,
         ));
     }
+    if person::methods_to_confirm(&state, &who).await? {
+        return confirm_methods_page(&state, &who).await;
+    }
     let notice = match query.done.as_deref() {
         Some("phone") => Some(say("saved-phone", &[])),
         Some("phone-removed") => Some(say("saved-phone-removed", &[])),
         Some("authenticator") => Some(say("saved-authenticator", &[])),
         Some("authenticator-removed") => Some(say("saved-authenticator-removed", &[])),
+        Some("confirmed") => Some(say("saved-confirmed", &[])),
         Some("language") => Some(say(
             "saved-language",
             &[(

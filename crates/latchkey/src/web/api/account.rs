@@ -35,6 +35,7 @@ pub(super) fn routes() -> Router<Core> {
         .route("/api/v1/account/factor/code", post(factor_code))
         .route("/api/v1/account/factor/recovery", post(factor_recovery))
         .route("/api/v1/account/recovery-codes", post(recovery_codes))
+        .route("/api/v1/account/methods/confirm", post(confirm_methods))
         .route(
             "/api/v1/account/phone",
             post(phone_start).delete(phone_remove),
@@ -91,6 +92,10 @@ pub(super) struct AccountState {
     pending_phone: Option<String>,
     /// Recovery codes left in the person's set.
     recovery_codes_left: usize,
+    /// Ask the person whether their ways are still theirs
+    /// (`registration.reconfirm_days`); they answer with
+    /// `POST /api/v1/account/methods/confirm`, or by changing one.
+    confirm_methods: bool,
     /// Where the client is: a laptop takes a new password only on campus or the VPN.
     location: Location,
     helpdesk: Helpdesk,
@@ -121,6 +126,7 @@ pub(super) async fn account_state(
         has_authenticator,
     };
     let fresh = stage == Stage::Active && person::factor_is_fresh(state, &who);
+    let confirm = stage == Stage::Active && person::methods_to_confirm(state, &who).await?;
     Ok(AccountState {
         username: who.account.username.clone(),
         name: who.account.name.clone(),
@@ -135,6 +141,7 @@ pub(super) async fn account_state(
         factor_code_from: code_from,
         pending_phone: pending,
         recovery_codes_left: person::recovery_codes_left(state, who.account.id).await?,
+        confirm_methods: confirm,
         location: caller(state, parts).location,
         helpdesk: Helpdesk::of(state),
         token: None,
@@ -414,6 +421,22 @@ pub(super) async fn recovery_codes(State(state): State<Core>, parts: Parts) -> R
             Ok(codes) => Ok(Json(RecoveryCodes { codes }).into_response()),
             Err(_) => Ok(factor_required()),
         }
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+/// Say the registered ways are still the person's: asked again in
+/// `registration.reconfirm_days`.
+#[utoipa::path(post, path = "/api/v1/account/methods/confirm", tag = "account",
+    security(("session_token" = [])),
+    responses((status = 200, body = AccountState), (status = 401, body = ApiError)))]
+pub(super) async fn confirm_methods(State(state): State<Core>, parts: Parts) -> Response {
+    let result = async {
+        let session = session(&state, &parts).await?;
+        let who = person::signed_in(&state, Some(session.clone())).await?;
+        person::confirm_methods(&state, &caller(&state, &parts), &who).await?;
+        Ok::<_, WebError>(Json(account_state(&state, &parts, session).await?).into_response())
     }
     .await;
     result.unwrap_or_else(api_error)

@@ -75,6 +75,7 @@ pub fn routes() -> Router<Core> {
         account::factor_code,
         account::factor_recovery,
         account::recovery_codes,
+        account::confirm_methods,
         account::phone_start,
         account::phone_confirm,
         account::phone_cancel,
