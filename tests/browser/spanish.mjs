@@ -5,6 +5,7 @@
 // by crates/latchkey/tests/it/browser.rs:
 //
 //   node spanish.mjs BASE_URL CAPTCHA_ANSWER SCREENSHOT_DIR STAFF_PASSWORD STAFF_SECRET_BASE32
+import { readFileSync } from "node:fs";
 import { open, totp } from "./lib.mjs";
 
 const [base, answer, shots, staffPassword, staffSecret] = process.argv.slice(2);
@@ -74,6 +75,14 @@ await checkPage("recovery", "Códigos de recuperación");
 await page.getByRole("button", { name: "Crear mis códigos de recuperación" }).click();
 await checkPage("recovery-codes", "Códigos de recuperación");
 if ((await page.locator("ol.recovery-codes li").count()) !== 10) throw new Error("not ten recovery codes");
+// Saved as a file, as shown; the print button is there with a script.
+const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-codes")]);
+const saved = readFileSync(await download.path(), "utf8");
+for (const code of await page.locator("ol.recovery-codes code").allTextContents()) {
+  if (!saved.includes(code)) throw new Error(`${code} is not in the file: ${saved}`);
+}
+if (!saved.includes("códigos de recuperación de ada")) throw new Error(`the file: ${saved}`);
+if (!(await page.getByRole("button", { name: "Imprimirlos" }).isVisible())) throw new Error("no print button");
 await page.getByRole("link", { name: "Volver a su cuenta" }).click();
 await page.getByRole("button", { name: "Cerrar sesión" }).click();
 

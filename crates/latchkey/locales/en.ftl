@@ -683,3 +683,6 @@ reconfirm-intro = Every few months we check that the ways you reset your passwor
 reconfirm-yes = Yes, these are still mine
 reconfirm-not-mine = If one is not yours any more, change it or set up another before you go on; the help desk can help.
 saved-confirmed = Thank you: we will ask again in a few months.
+recovery-download = Download them as a text file
+recovery-print = Print them
+recovery-file-heading = { $university }: recovery codes for { $username }, made at { $when }. Each works once, in place of a code from your phone or app.

@@ -686,3 +686,6 @@ reconfirm-intro = Cada pocos meses comprobamos que las vías con las que restabl
 reconfirm-yes = Sí, siguen siendo míos
 reconfirm-not-mine = Si alguno ya no es suyo, cámbielo o configure otro antes de seguir; la mesa de ayuda puede ayudarle.
 saved-confirmed = Gracias: volveremos a preguntarle en unos meses.
+recovery-download = Descargarlos como archivo de texto
+recovery-print = Imprimirlos
+recovery-file-heading = { $university }: códigos de recuperación de { $username }, creados a las { $when }. Cada uno funciona una vez, en lugar de un código de su teléfono o aplicación.

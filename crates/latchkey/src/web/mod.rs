@@ -127,6 +127,7 @@ pub fn router(state: Core) -> Router {
         .route("/helpdesk/audit/export", get(helpdesk::audit_export_get))
         .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/pow.js", get(pow_js_get))
+        .route("/static/print.js", get(print_js_get))
         .route("/static/style.css", get(style_get))
         .route("/static/brand.css", get(brand_css_get))
         .route("/static/logo", get(logo_get))
@@ -311,6 +312,16 @@ async fn checklist_js_get() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/checklist.js"),
+    )
+}
+
+async fn print_js_get() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/print.js"),
     )
 }
 

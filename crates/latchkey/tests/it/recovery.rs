@@ -38,6 +38,19 @@ async fn recovery_codes_are_shown_once_kept_hashed_used_once_and_replaced() {
     }
     let distinct: std::collections::BTreeSet<_> = codes.iter().collect();
     assert_eq!(distinct.len(), 10);
+    // The same set as a file to save.
+    let at = page
+        .body
+        .find("data:text/plain;charset=utf-8;base64,")
+        .unwrap();
+    let encoded = &page.body[at + "data:text/plain;charset=utf-8;base64,".len()..];
+    let encoded = &encoded[..encoded.find('"').unwrap()];
+    let file = data_encoding::BASE64.decode(encoded.as_bytes()).unwrap();
+    let file = String::from_utf8(file).unwrap();
+    assert!(file.contains("recovery codes for ada"), "{file}");
+    for (i, code) in codes.iter().enumerate() {
+        assert!(file.contains(&format!("{:>2}. {code}\n", i + 1)), "{file}");
+    }
     // At rest only keyed hashes: no code, with or without its dashes.
     let rows = count(&db.url, "recovery_codes").await;
     assert_eq!(rows, 10);

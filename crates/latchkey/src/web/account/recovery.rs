@@ -12,6 +12,29 @@ struct RecoveryPage<'a> {
     left: usize,
     /// A new set, shown this once.
     codes: Vec<String>,
+    /// The same set as a text file to save (a `data:` URL), or empty.
+    download: String,
+}
+
+/// A new set as a text file, as a `data:` link downloads it: the
+/// university, whose codes, when made, one code a line.
+fn as_file(state: &Core, who: &SignedIn, codes: &[String]) -> String {
+    let lang = crate::i18n::current().lang;
+    let made = crate::i18n::date_time(lang, &state.site.zone, state.clock.now());
+    let heading = say(
+        "recovery-file-heading",
+        &[
+            ("university", state.site.branding.name.clone()),
+            ("username", who.account.username.clone()),
+            ("when", made),
+        ],
+    );
+    let lines: Vec<String> = (codes.iter().enumerate())
+        .map(|(i, code)| format!("{:>2}. {code}", i + 1))
+        .collect();
+    let text = format!("{heading}\n\n{}\n", lines.join("\n"));
+    let encoded = data_encoding::BASE64.encode(text.as_bytes());
+    format!("data:text/plain;charset=utf-8;base64,{encoded}")
 }
 
 pub async fn recovery_get(State(state): State<Core>, who: SignedIn) -> Result<Response, WebError> {
@@ -22,6 +45,7 @@ pub async fn recovery_get(State(state): State<Core>, who: SignedIn) -> Result<Re
             csrf: &who.session.csrf,
             left,
             codes: Vec::new(),
+            download: String::new(),
         },
         StatusCode::OK,
     ))
@@ -42,12 +66,14 @@ pub async fn recovery_post(
             return answer_form(&state, &who, outcome, "/account/recovery", ("/account", "")).await;
         }
     };
+    let download = as_file(&state, &who, &codes);
     let mut response = render(
         &RecoveryPage {
             site: &state.site,
             csrf: &who.session.csrf,
             left: codes.len(),
             codes,
+            download,
         },
         StatusCode::OK,
     );
