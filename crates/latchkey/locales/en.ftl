@@ -646,7 +646,7 @@ hd-recovery-left = { $count ->
 ## How many proofs a reset asks for
 proof-second-campus = Your first proof is in. The university asks for a second, by a different way, before a password is reset online.
 proof-second-staff = Your first proof is in. Your account belongs to a member of the help desk, who can open other people's accounts, so a second proof by a different way is needed.
-proof-second-stronger = Your first proof is in. Your account also has an authenticator app, so a code to your phone alone is not enough to take it: give a second proof by a different way.
+proof-second-stronger = Your first proof is in. Your account also has an authenticator app or a passkey, so a code to your phone alone is not enough to take it: give a second proof by a different way, or use your passkey.
 proof-same-way = That way already proved it is you; choose a different one.
 
 ## "This wasn't me"
@@ -686,3 +686,30 @@ saved-confirmed = Thank you: we will ask again in a few months.
 recovery-download = Download them as a text file
 recovery-print = Print them
 recovery-file-heading = { $university }: recovery codes for { $username }, made at { $when }. Each works once, in place of a code from your phone or app.
+
+## Passkeys
+passkey-title = Passkeys
+passkey-intro = A passkey signs you in with this device's screen lock or a security key, and proves it is you when you reset your password. It cannot be phished: it works only on this site.
+passkey-none = You have no passkey yet.
+passkey-added-on = added { $when }
+passkey-remove = Remove { $name }
+passkey-name = Name it, to tell it apart later
+passkey-name-default = My passkey
+passkey-add = Add a passkey
+passkey-needs-script = Adding a passkey needs JavaScript turned on.
+passkey-not-here = Passkeys cannot be used at this address.
+passkey-use = Use a passkey
+passkey-failed = The passkey did not prove it is you. Try again, or choose another way.
+passkey-name-needed = Give the passkey a name of up to 60 characters.
+passkey-unknown = You have no such passkey.
+account-passkeys = Passkeys
+account-passkeys-count = { $count ->
+    [0] None
+    [one] 1 passkey
+   *[other] { $count } passkeys
+}
+account-manage-passkeys = Manage passkeys
+saved-passkey = Your passkey is saved.
+saved-passkey-removed = The passkey is removed.
+notice-passkey-added = A passkey named "{ $name }" was added to your { $university } account
+notice-passkey-removed = The passkey named "{ $name }" was removed from your { $university } account

@@ -649,7 +649,7 @@ hd-recovery-left = { $count ->
 ## How many proofs a reset asks for
 proof-second-campus = Su primera prueba está hecha. La universidad pide una segunda, por otra vía, antes de restablecer una contraseña en línea.
 proof-second-staff = Su primera prueba está hecha. Su cuenta pertenece a un miembro de la mesa de ayuda, que puede abrir las cuentas de otras personas, así que se necesita una segunda prueba por otra vía.
-proof-second-stronger = Su primera prueba está hecha. Su cuenta también tiene una aplicación de autenticación, así que un código a su teléfono no basta para tomarla: dé una segunda prueba por otra vía.
+proof-second-stronger = Su primera prueba está hecha. Su cuenta también tiene una aplicación de autenticación o una llave de acceso, así que un código a su teléfono no basta para tomarla: dé una segunda prueba por otra vía, o use su llave de acceso.
 proof-same-way = Esa vía ya demostró que es usted; elija otra.
 
 ## "This wasn't me"
@@ -689,3 +689,30 @@ saved-confirmed = Gracias: volveremos a preguntarle en unos meses.
 recovery-download = Descargarlos como archivo de texto
 recovery-print = Imprimirlos
 recovery-file-heading = { $university }: códigos de recuperación de { $username }, creados a las { $when }. Cada uno funciona una vez, en lugar de un código de su teléfono o aplicación.
+
+## Passkeys
+passkey-title = Llaves de acceso
+passkey-intro = Una llave de acceso le permite iniciar sesión con el bloqueo de pantalla de este dispositivo o con una llave de seguridad, y demuestra que es usted al restablecer su contraseña. No se puede suplantar: solo funciona en este sitio.
+passkey-none = Todavía no tiene una llave de acceso.
+passkey-added-on = agregada { $when }
+passkey-remove = Quitar { $name }
+passkey-name = Póngale un nombre para distinguirla después
+passkey-name-default = Mi llave de acceso
+passkey-add = Agregar una llave de acceso
+passkey-needs-script = Para agregar una llave de acceso hay que activar JavaScript.
+passkey-not-here = Las llaves de acceso no funcionan en esta dirección.
+passkey-use = Usar una llave de acceso
+passkey-failed = La llave de acceso no demostró que es usted. Inténtelo de nuevo o elija otra vía.
+passkey-name-needed = Póngale a la llave un nombre de hasta 60 caracteres.
+passkey-unknown = No tiene esa llave de acceso.
+account-passkeys = Llaves de acceso
+account-passkeys-count = { $count ->
+    [0] Ninguna
+    [one] 1 llave de acceso
+   *[other] { $count } llaves de acceso
+}
+account-manage-passkeys = Administrar las llaves de acceso
+saved-passkey = Su llave de acceso está guardada.
+saved-passkey-removed = Se quitó la llave de acceso.
+notice-passkey-added = Se agregó una llave de acceso llamada "{ $name }" a su cuenta de { $university }
+notice-passkey-removed = Se quitó la llave de acceso llamada "{ $name }" de su cuenta de { $university }

@@ -15,6 +15,7 @@ pub mod code;
 pub mod helpdesk;
 pub mod history;
 pub mod limits;
+pub mod passkey;
 pub mod person;
 pub mod proofs;
 pub mod reminders;

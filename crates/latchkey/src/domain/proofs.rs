@@ -26,10 +26,15 @@ pub enum Why {
 pub struct Needed {
     pub count: usize,
     pub why: Why,
+    /// A passkey alone is enough (`"auto"`, not staff): it resists phishing.
+    pub passkey_alone: bool,
 }
 
 impl Needed {
     pub fn met_by(&self, proven: &[Proof]) -> bool {
+        if self.passkey_alone && proven.contains(&Proof::Passkey) {
+            return true;
+        }
         let mut distinct = proven.to_vec();
         distinct.sort();
         distinct.dedup();
@@ -48,11 +53,15 @@ impl Needed {
     }
 }
 
-/// The rule for `account`, which holds an app or not. `staff`: the
+/// The rule for `account`, which holds an app or a passkey (`stronger`) or not. `staff`: the
 /// account's username is a member of the help desk's (a reset of it could
 /// open the console's door), who always needs two.
-pub fn needed(required: ProofsRequired, account: &Account, has_app: bool, staff: bool) -> Needed {
-    let two = |why| Needed { count: 2, why };
+pub fn needed(required: ProofsRequired, account: &Account, stronger: bool, staff: bool) -> Needed {
+    let two = |why| Needed {
+        count: 2,
+        why,
+        passkey_alone: false,
+    };
     if staff {
         return two(Why::Staff);
     }
@@ -60,12 +69,17 @@ pub fn needed(required: ProofsRequired, account: &Account, has_app: bool, staff:
         ProofsRequired::One => Needed {
             count: 1,
             why: Why::One,
+            passkey_alone: true,
         },
         ProofsRequired::Two => two(Why::Campus),
-        ProofsRequired::Auto if has_app && account.phone.is_some() => two(Why::Stronger),
+        ProofsRequired::Auto if stronger && account.phone.is_some() => Needed {
+            passkey_alone: true,
+            ..two(Why::Stronger)
+        },
         ProofsRequired::Auto => Needed {
             count: 1,
             why: Why::One,
+            passkey_alone: true,
         },
     }
 }
@@ -80,12 +94,13 @@ pub async fn needed_for(core: &Core, account: Option<&Account>) -> Result<Needed
     let one = Needed {
         count: 1,
         why: Why::One,
+        passkey_alone: true,
     };
     Ok(match account {
         Some(account) => needed(
             core.reset.proofs_required,
             account,
-            super::code::has_app(&stored),
+            super::code::has_app(&stored) || stored.iter().any(|m| m.kind == "passkey"),
             staff,
         ),
         None => one,
@@ -129,7 +144,8 @@ mod tests {
             needed(ProofsRequired::One, &account(true), true, true),
             Needed {
                 count: 2,
-                why: Why::Staff
+                why: Why::Staff,
+                passkey_alone: false,
             }
         );
         assert_eq!(
@@ -143,10 +159,16 @@ mod tests {
         let two = Needed {
             count: 2,
             why: Why::Campus,
+            passkey_alone: false,
         };
         let phone = [Proof::of(Method::Text), Proof::of(Method::Call)];
         assert!(!two.met_by(&phone));
         assert!(two.met_by(&[Proof::Phone, Proof::Recovery]));
+        assert!(!two.met_by(&[Proof::Passkey]), "two means two");
+        let auto = needed(ProofsRequired::Auto, &account(true), true, false);
+        assert_eq!(auto.count, 2);
+        assert!(auto.met_by(&[Proof::Passkey]), "a passkey alone under auto");
+        assert!(!auto.met_by(&[Proof::Phone]));
         assert_eq!(
             Proof::parse_list("phone,bogus,app"),
             [Proof::Phone, Proof::App]

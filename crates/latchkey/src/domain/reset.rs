@@ -229,6 +229,7 @@ async fn passed(
     let paused = paused_ways(core, id).await?;
     let needed = proofs::needed_for(core, account.as_ref()).await?;
     let recovery = crate::domain::person::recovery_codes_left(core, id).await? > 0;
+    let passkey = super::passkey::offered(core) && !core.store.passkeys(id).await?.is_empty();
     let now = core.clock.now();
     let usable = match &account {
         Some(account) => reset_methods(account, &stored, paused, now),
@@ -239,6 +240,9 @@ async fn passed(
     let mut ways: Vec<Proof> = usable.iter().map(|m| Proof::of(*m)).collect();
     if recovery && !usable.is_empty() {
         ways.push(Proof::Recovery);
+    }
+    if passkey && !usable.is_empty() {
+        ways.push(Proof::Passkey);
     }
     let has_method = !usable.is_empty() && needed.met_by(&ways);
     let next = if has_method { Step::Method } else { Step::Help };
@@ -266,19 +270,82 @@ async fn passed(
     Ok(Outcome::Moved)
 }
 
-/// The ways this reset may still prove itself by: the account's open ways
-/// less those proven already (a second proof is by another way), and
-/// whether a recovery code may be one.
+/// The ways a reset may still prove itself by.
+pub struct WaysLeft {
+    /// The account's open ways less those proven already (a second proof
+    /// is by another way).
+    pub methods: Vec<Method>,
+    /// A recovery code may be one.
+    pub recovery: bool,
+    /// A passkey may be one.
+    pub passkey: bool,
+}
+
 pub async fn ways_left(
     core: &Core,
     session: &ResetSession,
     account: &crate::model::account::Account,
-) -> Result<(Vec<Method>, bool), Error> {
+) -> Result<WaysLeft, Error> {
     let mut methods = methods_now(core, account, CodeUse::Reset).await?;
     methods.retain(|m| !session.proven.contains(&Proof::of(*m)));
-    let recovery = !session.proven.contains(&Proof::Recovery)
+    let not_yet = |proof| !session.proven.contains(&proof);
+    let recovery = not_yet(Proof::Recovery)
         && crate::domain::person::recovery_codes_left(core, account.id).await? > 0;
-    Ok((methods, recovery))
+    let passkey = not_yet(Proof::Passkey)
+        && super::passkey::offered(core)
+        && !core.store.passkeys(account.id).await?.is_empty();
+    Ok(WaysLeft {
+        methods,
+        recovery,
+        passkey,
+    })
+}
+
+/// Begins a passkey's proof at the method step: the browser's options, or
+/// `None` when the reset is elsewhere or the account has no passkey.
+pub async fn start_passkey(
+    core: &Core,
+    session: &ResetSession,
+) -> Result<Option<webauthn_rs::prelude::RequestChallengeResponse>, Error> {
+    let (Some(account_id), Step::Method) = (session.account_id, session.step) else {
+        return Ok(None);
+    };
+    if session.proven.contains(&Proof::Passkey) {
+        return Ok(None);
+    }
+    let holder = SessionKind::Reset.holder(&session.id);
+    super::passkey::start_proof(core, &holder, account_id).await
+}
+
+/// A passkey at the method step: proven, on as any proof goes on; a failed
+/// answer counts as a wrong app code would.
+pub async fn use_passkey(
+    core: &Core,
+    caller: &Caller,
+    session: &ResetSession,
+    credential: &str,
+) -> Result<Outcome, Error> {
+    let (Some(account_id), Step::Method) = (session.account_id, session.step) else {
+        return Ok(Outcome::OtherStep);
+    };
+    if paused_here(core, &caller.source, account_id).await? {
+        return Ok(again(paused_here_message(core)));
+    }
+    let holder = SessionKind::Reset.holder(&session.id);
+    if !super::passkey::finish_proof(core, caller, &holder, account_id, credential).await? {
+        return match count_wrong_code(core, caller, account_id, Method::App).await? {
+            WrongCode::Locked => {
+                (core.store)
+                    .advance_reset(&session.id, session.step, Step::Paused)
+                    .await?;
+                audit(core, caller, Action::ResetLocked, Some(account_id)).await?;
+                Ok(Outcome::Moved)
+            }
+            WrongCode::PausedHere => Ok(again(paused_here_message(core))),
+            _ => Ok(again(say("passkey-failed", &[]))),
+        };
+    }
+    proved(core, caller, session, Proof::Passkey).await
 }
 
 /// Why a reset with a proof in asks for another: `None` before the first
@@ -381,7 +448,7 @@ pub async fn choose_method(
             .await?;
         return Ok(Outcome::Moved);
     }
-    let (left, _) = ways_left(core, session, &account).await?;
+    let left = ways_left(core, session, &account).await?.methods;
     if !left.iter().any(|m| m.as_str() == method) {
         return Ok(again(say("method-choose", &[])));
     }

@@ -76,6 +76,12 @@ pub enum Action {
     AuthenticatorAdded,
     AuthenticatorReplaced,
     AuthenticatorRemoved,
+    PasskeyAdded,
+    PasskeyRemoved,
+    /// A passkey proved the person (sign-in, or a reset's way).
+    PasskeyUsed,
+    /// A passkey's answer that did not hold.
+    PasskeyRefused,
     RecoveryCodesMade,
     RecoveryCodeUsed,
     RecoveryCodeWrong,
@@ -204,6 +210,10 @@ impl Action {
             AuthenticatorReplaced => "account.authenticator_replaced",
             AuthenticatorRemoved => "account.authenticator_removed",
             RecoveryCodesMade => "account.recovery_codes_made",
+            PasskeyAdded => "account.passkey_added",
+            PasskeyRemoved => "account.passkey_removed",
+            PasskeyUsed => "passkey.used",
+            PasskeyRefused => "passkey.refused",
             RecoveryCodeUsed => "account.recovery_code_used",
             RecoveryCodeWrong => "account.recovery_code_wrong",
             LanguageChosen => "account.language_chosen",

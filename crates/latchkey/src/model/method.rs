@@ -110,10 +110,12 @@ pub enum Proof {
     Phone,
     App,
     Recovery,
+    /// Phishing-resistant: under `"auto"` enough alone.
+    Passkey,
 }
 
 impl Proof {
-    pub const ALL: [Proof; 3] = [Proof::Phone, Proof::App, Proof::Recovery];
+    pub const ALL: [Proof; 4] = [Proof::Phone, Proof::App, Proof::Recovery, Proof::Passkey];
 
     pub fn of(method: Method) -> Proof {
         match method {
@@ -128,6 +130,7 @@ impl Proof {
             Proof::Phone => "phone",
             Proof::App => "app",
             Proof::Recovery => "recovery",
+            Proof::Passkey => "passkey",
         }
     }
 

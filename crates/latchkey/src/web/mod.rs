@@ -9,6 +9,7 @@ mod flash;
 mod helpdesk;
 mod language;
 mod laptop;
+mod passkey;
 mod report;
 mod reset;
 
@@ -50,6 +51,8 @@ pub fn router(state: Core) -> Router {
         .route("/reset/method-again", post(reset::method_again_post))
         .route("/reset/code", post(reset::code_post))
         .route("/reset/recovery", post(reset::recovery_post))
+        .route("/reset/passkey", post(passkey::reset_passkey_post))
+        .route("/reset/passkey/options", post(passkey::reset_options_post))
         .route("/reset/password", post(reset::password_post))
         .route("/reset/password/check", post(reset::password_check_post))
         .route("/reset/unlock", post(reset::unlock_post))
@@ -75,6 +78,26 @@ pub fn router(state: Core) -> Router {
         .route("/account/phone/cancel", post(account::phone_cancel_post))
         .route("/account/phone/remove", post(account::phone_remove_post))
         .route("/account/language", post(account::language_post))
+        .route(
+            "/account/passkey",
+            get(account::passkey_get).post(account::passkey_post),
+        )
+        .route(
+            "/account/passkey/options",
+            post(account::passkey_options_post),
+        )
+        .route(
+            "/account/passkey/{id}/remove",
+            post(account::passkey_remove_post),
+        )
+        .route(
+            "/account/verify/passkey",
+            post(account::verify_passkey_post),
+        )
+        .route(
+            "/account/verify/passkey/options",
+            post(account::verify_passkey_options_post),
+        )
         .route(
             "/account/methods/confirm",
             post(account::confirm_methods_post),
@@ -128,6 +151,7 @@ pub fn router(state: Core) -> Router {
         .route("/static/checklist.js", get(checklist_js_get))
         .route("/static/pow.js", get(pow_js_get))
         .route("/static/print.js", get(print_js_get))
+        .route("/static/passkey.js", get(passkey_js_get))
         .route("/static/style.css", get(style_get))
         .route("/static/brand.css", get(brand_css_get))
         .route("/static/logo", get(logo_get))
@@ -312,6 +336,16 @@ async fn checklist_js_get() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/checklist.js"),
+    )
+}
+
+async fn passkey_js_get() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/passkey.js"),
     )
 }
 

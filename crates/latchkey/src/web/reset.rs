@@ -84,7 +84,7 @@ fn back_to_flow() -> Response {
 
 /// The portal's answer to a form: back to `/reset` when the step went
 /// through, or the step's page again with why.
-async fn answer_form(
+pub(super) async fn answer_form(
     state: &Core,
     session_id: &str,
     outcome: Outcome,
@@ -201,6 +201,8 @@ struct MethodPage<'a> {
     options: Vec<MethodOption>,
     /// The person holds recovery codes: one may stand in for a code.
     recovery: bool,
+    /// The person holds a passkey: it may prove them.
+    passkey: bool,
     /// One proof is in: why another way is asked for.
     second: Option<String>,
 }
@@ -296,14 +298,15 @@ async fn show_step(
         ),
         Step::Method => {
             let account = account_of(state, session.account_id).await?;
-            let (ways, recovery) = reset::ways_left(state, session, &account).await?;
+            let ways = reset::ways_left(state, session, &account).await?;
             render(
                 &MethodPage {
                     site,
                     csrf,
                     error,
-                    options: crate::domain::code::offers(&account, ways),
-                    recovery,
+                    options: crate::domain::code::offers(&account, ways.methods),
+                    recovery: ways.recovery,
+                    passkey: ways.passkey,
                     second: reset::second_proof_words(state, session, &account).await?,
                 },
                 status,

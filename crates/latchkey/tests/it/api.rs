@@ -370,7 +370,8 @@ async fn the_document_describes_every_route_it_lists() {
             // is refused as expired (401; the images are not found), never 405.
             let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
                 "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x",
-                "username": "x", "token": "x", "pass": "x"});
+                "username": "x", "token": "x", "pass": "x",
+                "name": "x", "credential": {}});
             let concrete = path.replace("{id}", "1").replace("{action}", "unlock");
             let answer = client.post_as(method, &concrete, every_field).await;
             let starts = method == "post"

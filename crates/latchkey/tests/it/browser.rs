@@ -44,6 +44,14 @@ fn browser_tools_present() -> bool {
 /// clock their authenticator app reads (`/test/now`, and `/test/advance`
 /// to the next 30-second step).
 async fn serve(portal: &Portal) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    serve_on(portal, listener).await;
+    base
+}
+
+/// [`serve`] on a listener bound already (to know the address first).
+async fn serve_on(portal: &Portal, listener: tokio::net::TcpListener) {
     let (store, links) = (portal.store.clone(), portal.store.clone());
     let (now, advance) = (portal.clock.clone(), portal.clock.clone());
     let later = portal.clock.clone();
@@ -83,8 +91,6 @@ async fn serve(portal: &Portal) -> String {
             }),
         );
     let app = portal.router.clone().merge(test_routes);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -93,7 +99,6 @@ async fn serve(portal: &Portal) -> String {
         .await
         .unwrap()
     });
-    base
 }
 
 /// Runs `tests/browser/SCRIPT BASE ANSWER SCREENSHOTS`; its standard output.
@@ -409,5 +414,54 @@ async fn a_keyboard_and_screen_reader_user_is_told_each_refusal_at_its_field() {
             "06-code-wrong",
             "08-password-refused",
         ],
+    );
+}
+
+/// NIST SP 800-63B-4's phishing-resistant way, in Chromium with a virtual
+/// authenticator (WebAuthn over the DevTools protocol): ada registers a
+/// passkey, signs in with it, and resets with it alone although, with an
+/// app beside her phone, `"auto"` asks two codes of her.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passkey_is_registered_signs_in_and_resets_alone_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_passkey");
+    let key = SecretKey::random();
+    // A passkey's relying party is a name: localhost, never an address.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let extras = crate::portal::Extras {
+        server: latchkey::config::ServerConfig {
+            public_url: base.clone(),
+            ..latchkey::config::ServerConfig::default()
+        },
+        reset: latchkey::domain::proofs::ResetConfig {
+            proofs_required: latchkey::domain::proofs::ProofsRequired::Auto,
+        },
+        ..crate::portal::Extras::default()
+    };
+    let portal = crate::portal::portal_extras(&db, &key, extras).await;
+    crate::proofs::give_ada_an_app(&portal, &key).await;
+    serve_on(&portal, listener).await;
+    let stdout = run_script("passkey.mjs", &base, "passkey").await;
+    assert!(
+        stdout.contains("a passkey registered, signed in and reset"),
+        "{stdout}"
+    );
+    let ada = portal.store.find_account("ada").await.unwrap().unwrap();
+    let keys = portal.store.passkeys(ada.id).await.unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].name, "Work laptop");
+    let trail: Vec<String> = (portal.store.events_of(ada.id, 80).await.unwrap())
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["account.passkey_added", "passkey.used", "reset.completed"] {
+        assert!(trail.iter().any(|a| a == action), "{action}: {trail:?}");
+    }
+    assert!(
+        !trail.iter().any(|a| a.starts_with("reset.code_sent")),
+        "no code was sent for the reset: {trail:?}"
     );
 }

@@ -23,6 +23,7 @@ mod ldap;
 mod newcomer;
 mod ocr;
 mod outage;
+mod passkey;
 mod portal;
 mod pow;
 mod proofs;

@@ -152,8 +152,9 @@ async fn auto_asks_two_of_an_app_beside_a_phone_and_one_of_a_phone_alone() {
     up_to_the_code(&mut browser, &portal, "ada", "sms").await;
     let page = type_texted_code(&mut browser, &portal).await;
     assert!(
-        page.body
-            .contains("Your account also has an authenticator app, so a code to your phone alone"),
+        page.body.contains(
+            "Your account also has an authenticator app or a passkey, so a code to your phone alone"
+        ),
         "{}",
         page.body
     );

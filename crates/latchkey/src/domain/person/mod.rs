@@ -100,6 +100,7 @@ pub enum Next {
     Phone,
     Authenticator,
     Recovery,
+    Passkey,
 }
 
 impl Next {
@@ -109,6 +110,7 @@ impl Next {
             Next::Phone => "phone",
             Next::Authenticator => "authenticator",
             Next::Recovery => "recovery",
+            Next::Passkey => "passkey",
         }
     }
 }

@@ -10,12 +10,14 @@
 
 mod authenticator;
 mod pass;
+mod passkey;
 mod password;
 mod phone;
 mod reconfirm;
 mod recovery;
 pub use authenticator::*;
 pub use pass::*;
+pub use passkey::*;
 pub use password::*;
 pub use phone::*;
 pub use reconfirm::*;
@@ -107,6 +109,7 @@ fn next_path(next: Next) -> &'static str {
         Next::Phone => "/account/phone",
         Next::Authenticator => "/account/authenticator",
         Next::Recovery => "/account/recovery",
+        Next::Passkey => "/account/passkey",
     }
 }
 
@@ -140,6 +143,8 @@ struct VerifyPage<'a> {
     app_only: bool,
     /// Recovery codes the person holds: a code may stand in for the factor.
     recovery_left: usize,
+    /// The person holds a passkey (and passkeys work here).
+    passkey: bool,
 }
 
 #[derive(Template)]
@@ -160,6 +165,8 @@ struct HomePage<'a> {
     suggest_app: bool,
     /// Recovery codes left in the person's set.
     recovery_left: usize,
+    /// How many passkeys the person holds.
+    passkeys: usize,
 }
 
 #[derive(Template)]
@@ -378,6 +385,8 @@ async fn verify_page(
             next: next.as_str(),
             app_only: matches!(options.as_slice(), [only] if only.value == Method::App.as_str()),
             recovery_left: person::recovery_codes_left(state, account.id).await?,
+            passkey: crate::domain::passkey::offered(state)
+                && !state.store.passkeys(account.id).await?.is_empty(),
             options,
             code_from: person::factor_code_from(state, session, &account).await?,
         },
@@ -489,6 +498,8 @@ pub async fn home_get(
         Some("authenticator") => Some(say("saved-authenticator", &[])),
         Some("authenticator-removed") => Some(say("saved-authenticator-removed", &[])),
         Some("confirmed") => Some(say("saved-confirmed", &[])),
+        Some("passkey") => Some(say("saved-passkey", &[])),
+        Some("passkey-removed") => Some(say("saved-passkey-removed", &[])),
         Some("language") => Some(say(
             "saved-language",
             &[(
@@ -502,10 +513,11 @@ pub async fn home_get(
     };
     let flash = refusal(&state, &who.session).await?;
     let recovery_left = person::recovery_codes_left(&state, who.account.id).await?;
+    let passkeys = state.store.passkeys(who.account.id).await?.len();
     Ok(home_page(
         &state,
         &parts,
-        (&who, recovery_left),
+        (&who, recovery_left, passkeys),
         notice,
         query.done.as_deref() == Some("password"),
         flash.error,
@@ -515,7 +527,7 @@ pub async fn home_get(
 fn home_page(
     state: &Core,
     parts: &Parts,
-    (who, recovery_left): (&SignedIn, usize),
+    (who, recovery_left, passkeys): (&SignedIn, usize, usize),
     notice: Option<String>,
     password_changed: bool,
     error: Option<String>,
@@ -540,6 +552,7 @@ fn home_page(
             },
             suggest_app: suggests_app(state, &who.account, who.has_authenticator),
             recovery_left,
+            passkeys,
         },
         status,
     )

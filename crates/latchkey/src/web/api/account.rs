@@ -149,7 +149,7 @@ pub(super) async fn account_state(
 }
 
 /// The session the bearer token names, at the factor stage or signed in.
-async fn session(state: &Core, parts: &Parts) -> Result<AccountSession, WebError> {
+pub(super) async fn session(state: &Core, parts: &Parts) -> Result<AccountSession, WebError> {
     let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
     session_named(state, &token)
         .await?
@@ -157,7 +157,7 @@ async fn session(state: &Core, parts: &Parts) -> Result<AccountSession, WebError
         .ok_or(WebError::Expired)
 }
 
-fn factor_required() -> Response {
+pub(super) fn factor_required() -> Response {
     error_response(
         StatusCode::FORBIDDEN,
         "factor_required",
@@ -167,7 +167,7 @@ fn factor_required() -> Response {
 
 /// Runs an action for the signed-in person and answers with the account's
 /// state (200), or why not: 422 refused, 403 a factor first.
-async fn act(
+pub(super) async fn act(
     state: &Core,
     parts: &Parts,
     run: impl AsyncFnOnce(&person::SignedIn) -> Result<Outcome, WebError>,
@@ -298,7 +298,7 @@ pub(super) async fn current(State(state): State<Core>, parts: Parts) -> Response
 }
 
 /// Runs a second-factor step: allowed at the `factor` stage as well as signed in.
-async fn factor_step(
+pub(super) async fn factor_step(
     state: &Core,
     parts: &Parts,
     run: impl AsyncFnOnce(&AccountSession) -> Result<Outcome, WebError>,

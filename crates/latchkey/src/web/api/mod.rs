@@ -11,6 +11,7 @@
 mod account;
 mod helpdesk;
 mod pass;
+mod passkey;
 mod report;
 mod reset;
 
@@ -43,6 +44,7 @@ pub fn routes() -> Router<Core> {
         .merge(helpdesk::routes())
         .merge(report::routes())
         .merge(pass::routes())
+        .merge(passkey::routes())
 }
 
 #[derive(OpenApi)]
@@ -87,6 +89,13 @@ pub fn routes() -> Router<Core> {
         account::password_check,
         report::report_not_me,
         pass::sign_in,
+        passkey::register_options,
+        passkey::register,
+        passkey::remove,
+        passkey::factor_options,
+        passkey::factor,
+        passkey::reset_options,
+        reset::passkey,
         pass::issue,
         helpdesk::sign_in,
         helpdesk::factor,
@@ -115,6 +124,8 @@ pub fn routes() -> Router<Core> {
         report::ReportLink,
         report::Reported,
         pass::AccessPass,
+        passkey::Credential,
+        passkey::NewPasskey,
         pass::PassCredentials,
         ApiError,
         CheckAnswer,

@@ -33,6 +33,7 @@ pub(super) fn routes() -> Router<Core> {
         .route("/api/v1/reset/method-again", post(method_again))
         .route("/api/v1/reset/code", post(code))
         .route("/api/v1/reset/recovery", post(recovery))
+        .route("/api/v1/reset/passkey", post(passkey))
         .route("/api/v1/reset/password", post(password))
         .route("/api/v1/reset/password/check", post(password_check))
         .route("/api/v1/reset/unlock", post(unlock))
@@ -61,6 +62,9 @@ pub(super) struct ResetState {
     /// At `method`: a recovery code may stand in for a code
     /// (`POST /api/v1/reset/recovery`).
     recovery_code: bool,
+    /// At `method`: a passkey may prove the person
+    /// (`POST /api/v1/reset/passkey/options`, then `POST /api/v1/reset/passkey`).
+    passkey: bool,
     /// The ways proven so far (`phone`, `app`, `recovery`), when the reset
     /// asks for more than one (`reset.proofs_required`).
     proofs_given: Vec<String>,
@@ -105,7 +109,7 @@ pub(super) struct Requirement {
 // ---- The reset's state --------------------------------------------------------------------
 
 /// The reset the bearer token names; the API never reads the portal's cookie.
-async fn session(state: &Core, parts: &Parts) -> Result<ResetSession, WebError> {
+pub(super) async fn session(state: &Core, parts: &Parts) -> Result<ResetSession, WebError> {
     let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
     reset::session_by_id(state, &token_id(&token))
         .await?
@@ -122,16 +126,17 @@ async fn reset_state(
     let step = session.step;
     let (mut methods, mut code, mut requirements) = (Vec::new(), None, Vec::new());
     let mut directory_locked = None;
-    let (mut recovery_code, mut second_proof) = (false, None);
+    let (mut recovery_code, mut second_proof, mut passkey) = (false, None, false);
     match step {
         Step::Method => {
             let account = account_of(state, session.account_id).await?;
-            let (ways, recovery) = reset::ways_left(state, session, &account).await?;
-            methods = offers(&account, ways)
+            let ways = reset::ways_left(state, session, &account).await?;
+            methods = offers(&account, ways.methods)
                 .into_iter()
                 .map(MethodOffer::from)
                 .collect();
-            recovery_code = recovery;
+            recovery_code = ways.recovery;
+            passkey = ways.passkey;
             second_proof = reset::second_proof_words(state, session, &account).await?;
         }
         Step::Code => {
@@ -171,6 +176,7 @@ async fn reset_state(
         code_from: code,
         captcha_image: captcha("captcha.png"),
         recovery_code,
+        passkey,
         proofs_given: session
             .proven
             .iter()
@@ -422,6 +428,26 @@ pub(super) async fn recovery(
 ) -> Response {
     step(&state, &parts, async |s| {
         reset::use_recovery_code(&state, &caller(&state, &parts), s, &body.code).await
+    })
+    .await
+}
+
+/// A passkey's answer at `method`, to the options
+/// `POST /api/v1/reset/passkey/options` gave.
+#[utoipa::path(post, path = "/api/v1/reset/passkey", tag = "reset",
+    security(("reset_token" = [])), request_body = super::passkey::Credential,
+    responses(
+        (status = 200, description = "At `password`, or at `method` when another proof is asked for (with a new `token`)", body = ResetState),
+        (status = 422, description = "The answer did not hold", body = ResetState),
+        (status = 409, body = ResetState)))]
+pub(super) async fn passkey(
+    State(state): State<Core>,
+    parts: Parts,
+    Body(body): Body<super::passkey::Credential>,
+) -> Response {
+    let credential = body.credential().to_string();
+    step(&state, &parts, async |s| {
+        reset::use_passkey(&state, &caller(&state, &parts), s, &credential).await
     })
     .await
 }
