@@ -90,4 +90,15 @@ await checkPage("reconfirm", "Are these still yours?");
 await page.getByRole("button", { name: "Yes, these are still mine" }).click();
 await checkPage("reconfirmed", "Your account");
 
+// Another address of his own, proven by a mailed code.
+await page.getByRole("link", { name: "Add one" }).click();
+await checkPage("other-email", "Another email address");
+await page.getByLabel("Email address (not a university one)").fill("alan.t@example.org");
+await page.getByRole("button", { name: "Send a code to it" }).click();
+await checkPage("other-email-code", "Another email address");
+const mailed = (await (await fetch(`${base}/test/latest-code`)).text()).trim();
+await page.getByLabel("Code", { exact: true }).fill(mailed);
+await page.getByRole("button", { name: "Verify" }).click();
+await checkPage("other-email-saved", "Your account");
+
 await finish("registered and reset in Chromium");

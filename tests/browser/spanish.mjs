@@ -24,6 +24,7 @@ await checkPage("identify", "Restablezca su contraseña");
 if ((await page.getAttribute("html", "lang")) !== "es") throw new Error("lang is not es");
 await page.getByLabel("Su correo universitario o nombre de usuario").fill("ada");
 await page.keyboard.press("Enter");
+await page.waitForSelector("img.captcha");
 await checkPage("captcha", "Escriba los caracteres que ve");
 await page.getByLabel("Caracteres", { exact: true }).fill(answer);
 await page.getByRole("button", { name: "Continuar" }).click();

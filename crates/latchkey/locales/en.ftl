@@ -713,3 +713,25 @@ saved-passkey = Your passkey is saved.
 saved-passkey-removed = The passkey is removed.
 notice-passkey-added = A passkey named "{ $name }" was added to your { $university } account
 notice-passkey-removed = The passkey named "{ $name }" was removed from your { $university } account
+
+## Another email address
+email-title = Another email address
+email-intro = An address of your own outside the university (a personal mailbox) can get reset codes when your phone is not at hand, and is told of every change to your account. It cannot be used to sign in.
+email-current = Your other address: { $email }
+email-remove = Remove it
+email-label = Email address (not a university one)
+email-send = Send a code to it
+email-sent = We emailed a code to { $email }. It is valid for { $minutes } minutes; the address counts once you type the code here.
+email-unusable = That is not an email address we can send to. Check it and try again.
+email-campus = Use an address outside the university: a lost password locks that mailbox too.
+email-code-spent = That code can no longer be used. Send a new one.
+email-none = You have no other address to remove.
+account-other-email = Other email
+account-add-email = Add one
+saved-email = Your other address is saved.
+saved-email-removed = Your other address is removed.
+method-offer-mail = Email a code to { $email }
+code-mailed = We emailed a code to { $email }. It is valid for { $minutes } minutes.
+message-code-subject = Your { $university } code
+notice-email-added = The address { $email } was added to the ways to reset your { $university } password
+notice-email-removed = The address { $email } was removed from the ways to reset your { $university } password

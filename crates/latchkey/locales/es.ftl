@@ -716,3 +716,25 @@ saved-passkey = Su llave de acceso está guardada.
 saved-passkey-removed = Se quitó la llave de acceso.
 notice-passkey-added = Se agregó una llave de acceso llamada "{ $name }" a su cuenta de { $university }
 notice-passkey-removed = Se quitó la llave de acceso llamada "{ $name }" de su cuenta de { $university }
+
+## Another email address
+email-title = Otra dirección de correo
+email-intro = Una dirección propia fuera de la universidad (un buzón personal) puede recibir códigos de restablecimiento cuando no tiene el teléfono a mano, y recibe aviso de cada cambio en su cuenta. No sirve para iniciar sesión.
+email-current = Su otra dirección: { $email }
+email-remove = Quitarla
+email-label = Dirección de correo (no de la universidad)
+email-send = Enviarle un código
+email-sent = Enviamos un código por correo a { $email }. Es válido durante { $minutes } minutos; la dirección cuenta cuando escriba el código aquí.
+email-unusable = Esa no es una dirección de correo a la que podamos escribir. Revísela y vuelva a intentarlo.
+email-campus = Use una dirección fuera de la universidad: una contraseña perdida también bloquea ese buzón.
+email-code-spent = Ese código ya no se puede usar. Envíe uno nuevo.
+email-none = No tiene otra dirección que quitar.
+account-other-email = Otro correo
+account-add-email = Agregar uno
+saved-email = Su otra dirección está guardada.
+saved-email-removed = Se quitó su otra dirección.
+method-offer-mail = Enviar un código por correo a { $email }
+code-mailed = Enviamos un código por correo a { $email }. Es válido durante { $minutes } minutos.
+message-code-subject = Su código de { $university }
+notice-email-added = Se agregó la dirección { $email } a las formas de restablecer su contraseña de { $university }
+notice-email-removed = Se quitó la dirección { $email } de las formas de restablecer su contraseña de { $university }

@@ -386,6 +386,7 @@ mod tests {
             language: None,
             reported_at: None,
             methods_confirmed_at: None,
+            alt_email: None,
         }
     }
 

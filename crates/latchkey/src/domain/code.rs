@@ -58,7 +58,10 @@ pub async fn send_code(
     if !per_account.allowed() || !per_phone.allowed() {
         return Ok(Err(NotSent::Throttled));
     }
-    if let Err(withheld) = budget::spend(core, channel, phone).await? {
+    // Texts and calls cost money; a mail does not.
+    if channel != Channel::Email
+        && let Err(withheld) = budget::spend(core, channel, phone).await?
+    {
         let words = withheld.message(channel, &core.site.helpdesk.phone);
         return Ok(Err(NotSent::Withheld(words)));
     }
@@ -180,7 +183,11 @@ pub async fn methods_now(
 ) -> Result<Vec<Method>, Error> {
     let stored = core.store.methods(account.id).await?;
     if usage != CodeUse::Reset {
-        return Ok(Method::of(account, has_app(&stored)));
+        // A mailbox recovers an account (NIST SP 800-63B-4 § 4.2); it is
+        // no second factor to sign in with.
+        let mut methods = Method::of(account, has_app(&stored));
+        methods.retain(|m| *m != Method::Mail);
+        return Ok(methods);
     }
     let paused = paused_ways(core, account.id).await?;
     Ok(reset_methods(account, &stored, paused, core.clock.now()))
@@ -239,7 +246,7 @@ fn open_ways(account: &Account, stored: &[StoredMethod], paused: PausedWays) -> 
     let mut open = Method::of(account, has_app(stored));
     open.retain(|method| match method {
         Method::App => !paused.app,
-        Method::Text | Method::Call => !paused.sent,
+        Method::Text | Method::Call | Method::Mail => !paused.sent,
     });
     open
 }
@@ -307,7 +314,7 @@ pub async fn count_wrong_code(
         .await?;
     let limit = match method {
         Method::App => Limit::ResetAppCodeFailures,
-        Method::Text | Method::Call => Limit::ResetCodeFailures,
+        Method::Text | Method::Call | Method::Mail => Limit::ResetCodeFailures,
     };
     let wrong = count_wrong(core, limit, account_id).await?;
     Ok(match wrong {
@@ -413,7 +420,7 @@ pub async fn send_chosen(
     let Some(method) = listed else {
         return Ok(Err(say("method-choose", &[])));
     };
-    let (Some(channel), Some(phone)) = (method.channel(), account.phone.as_deref()) else {
+    let (Some(channel), Some(phone)) = (method.channel(), method.recipient(account)) else {
         return Ok(Ok(Chosen { method, tag: None }));
     };
     match send_code(
@@ -489,7 +496,7 @@ pub async fn code_told(
 ) -> Result<String, Error> {
     let minutes = core.server.code_minutes;
     let method = code.map_or(Method::Text, |code| code.method);
-    if method == Method::App {
+    if matches!(method, Method::App | Method::Mail) {
         return Ok(method.code_from(account, minutes));
     }
     let delivery = code_delivery(core, account.id).await?;

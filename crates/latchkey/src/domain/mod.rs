@@ -411,6 +411,14 @@ pub fn notice_language(account: &Account, default: Lang) -> Lang {
 }
 
 impl Told<'_> {
+    /// The addresses a notice to `account` goes to: the university's, and
+    /// the owner's other one.
+    fn emails(account: &Account) -> Vec<&str> {
+        std::iter::once(account.email.as_str())
+            .chain(account.alt_email.as_deref())
+            .collect()
+    }
+
     /// The phones a notice to `account` goes to: its own, and `also_phone`.
     fn phones<'p>(account: &'p Account, also_phone: Option<&'p str>) -> Vec<&'p str> {
         let mut phones: Vec<&str> = account.phone.iter().map(String::as_str).collect();
@@ -426,7 +434,7 @@ impl Told<'_> {
         (self.notifier).rows(
             &notice,
             Some(account.id),
-            (&account.email, &phones),
+            (&Told::emails(account), &phones),
             self.context,
             self.language(account),
         )
@@ -453,7 +461,7 @@ impl Told<'_> {
             .tell(
                 notice,
                 Some(account.id),
-                (&account.email, &phones),
+                (&Told::emails(account), &phones),
                 self.context,
                 self.language(account),
             )

@@ -107,12 +107,18 @@ pub async fn needed_for(core: &Core, account: Option<&Account>) -> Result<Needed
     })
 }
 
+/// An account for unit tests elsewhere: ada, with a phone.
+#[cfg(test)]
+pub(crate) fn tests_account() -> Account {
+    tests::account(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::method::Method;
 
-    fn account(phone: bool) -> Account {
+    pub(super) fn account(phone: bool) -> Account {
         Account {
             id: 1,
             username: "ada".into(),
@@ -131,6 +137,7 @@ mod tests {
             language: None,
             reported_at: None,
             methods_confirmed_at: None,
+            alt_email: None,
         }
     }
 

@@ -39,6 +39,9 @@ pub struct Account {
     /// When the owner last confirmed or changed their ways (`None`: not
     /// since this was kept); asked again every `registration.reconfirm_days`.
     pub methods_confirmed_at: Option<i64>,
+    /// Another address of the owner's, outside the university, proven by a
+    /// code: reset codes may go there; notices go there too.
+    pub alt_email: Option<String>,
 }
 
 impl Account {
@@ -261,6 +264,18 @@ pub fn display_phone(e164: &str) -> String {
             .mode(phonenumber::Mode::International)
             .to_string(),
         Err(_) => e164.to_owned(),
+    }
+}
+
+/// `a•••@gmail.com`: the first letter and the domain, enough to recognise
+/// one's own address.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".to_owned(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! (a passkey, a recovery code, a mail) is added here, and the compiler
 //! lists every place that must learn it.
 
-use super::account::{Account, mask_phone};
+use super::account::{Account, mask_email, mask_phone};
 use super::message::Channel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,11 +13,13 @@ pub enum Method {
     Call,
     /// The code an authenticator app shows (RFC 6238).
     App,
+    /// A code mailed to the person's other address (not the university's).
+    Mail,
 }
 
 impl Method {
     /// Every kind, in the order pages offer them.
-    pub const ALL: [Method; 3] = [Method::Text, Method::Call, Method::App];
+    pub const ALL: [Method; 4] = [Method::Text, Method::Call, Method::App, Method::Mail];
 
     /// Its name in forms, the API and the audit trail.
     pub fn as_str(self) -> &'static str {
@@ -25,6 +27,7 @@ impl Method {
             Method::Text => "sms",
             Method::Call => "voice",
             Method::App => "totp",
+            Method::Mail => "email",
         }
     }
 
@@ -39,6 +42,7 @@ impl Method {
             Method::Text => Some(Channel::Sms),
             Method::Call => Some(Channel::Voice),
             Method::App => None,
+            Method::Mail => Some(Channel::Email),
         }
     }
 
@@ -46,7 +50,8 @@ impl Method {
     pub fn sent_by(channel: Channel) -> Method {
         match channel {
             Channel::Voice => Method::Call,
-            _ => Method::Text,
+            Channel::Email => Method::Mail,
+            Channel::Sms => Method::Text,
         }
     }
 
@@ -57,6 +62,7 @@ impl Method {
             .filter(|m| match m {
                 Method::Text | Method::Call => account.phone.is_some(),
                 Method::App => has_app,
+                Method::Mail => account.alt_email.is_some(),
             })
             .collect()
     }
@@ -64,12 +70,28 @@ impl Method {
     /// How the method page offers it.
     pub fn offer(self, account: &Account) -> String {
         let phone = account.phone.as_deref().map(mask_phone).unwrap_or_default();
+        let email = account
+            .alt_email
+            .as_deref()
+            .map(mask_email)
+            .unwrap_or_default();
         let id = match self {
             Method::Text => "method-offer-text",
             Method::Call => "method-offer-call",
             Method::App => "method-offer-app",
+            Method::Mail => "method-offer-mail",
         };
-        crate::i18n::say(id, &[("phone", phone)])
+        crate::i18n::say(id, &[("phone", phone), ("email", email)])
+    }
+
+    /// Where a code for it is sent: the phone, the other address; `None`
+    /// for the app.
+    pub fn recipient(self, account: &Account) -> Option<&str> {
+        match self {
+            Method::Text | Method::Call => account.phone.as_deref(),
+            Method::Mail => account.alt_email.as_deref(),
+            Method::App => None,
+        }
     }
 
     /// Where the code to type comes from, once chosen.
@@ -86,6 +108,14 @@ impl Method {
             Method::Text => {
                 crate::i18n::say("code-texted", &[("phone", phone), ("minutes", minutes)])
             }
+            Method::Mail => {
+                let email = account
+                    .alt_email
+                    .as_deref()
+                    .map(mask_email)
+                    .unwrap_or_default();
+                crate::i18n::say("code-mailed", &[("email", email), ("minutes", minutes)])
+            }
         }
     }
 }
@@ -100,6 +130,7 @@ mod tests {
             assert_eq!(Method::parse(method.as_str()), Some(method));
         }
         assert_eq!(Method::parse("passkey"), None);
+        assert_eq!(Proof::of(Method::Mail), Proof::Email);
     }
 }
 
@@ -110,17 +141,26 @@ pub enum Proof {
     Phone,
     App,
     Recovery,
+    /// A code to the person's other address.
+    Email,
     /// Phishing-resistant: under `"auto"` enough alone.
     Passkey,
 }
 
 impl Proof {
-    pub const ALL: [Proof; 4] = [Proof::Phone, Proof::App, Proof::Recovery, Proof::Passkey];
+    pub const ALL: [Proof; 5] = [
+        Proof::Phone,
+        Proof::App,
+        Proof::Recovery,
+        Proof::Email,
+        Proof::Passkey,
+    ];
 
     pub fn of(method: Method) -> Proof {
         match method {
             Method::Text | Method::Call => Proof::Phone,
             Method::App => Proof::App,
+            Method::Mail => Proof::Email,
         }
     }
 
@@ -130,6 +170,7 @@ impl Proof {
             Proof::Phone => "phone",
             Proof::App => "app",
             Proof::Recovery => "recovery",
+            Proof::Email => "email",
             Proof::Passkey => "passkey",
         }
     }

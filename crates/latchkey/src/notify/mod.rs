@@ -168,10 +168,14 @@ pub fn code_message(
         ("code", shown),
         ("minutes", minutes.to_string()),
     ];
+    let subject = match channel {
+        Channel::Email => lang.tell("message-code-subject", &args),
+        _ => String::new(),
+    };
     Message {
         channel,
         recipient: recipient.to_owned(),
-        subject: String::new(),
+        subject,
         body: lang.tell(id, &args),
         language: lang,
     }
@@ -238,12 +242,12 @@ pub struct NoticeContext<'a> {
     pub report: Option<ReportLinks<'a>>,
 }
 
-/// The messages telling of `notice`, in `lang`: a mail to `email`, a text
-/// to each phone.
+/// The messages telling of `notice`, in `lang`: a mail to each address, a
+/// text to each phone.
 pub fn notice_messages(
     notice: &Notice,
     account_id: Option<i64>,
-    (email, phones): (&str, &[&str]),
+    (emails, phones): (&[&str], &[&str]),
     context: &NoticeContext<'_>,
     lang: Lang,
 ) -> Vec<Message> {
@@ -293,16 +297,16 @@ pub fn notice_messages(
         }
         _ => format!("{told} {not_you}"),
     };
-    let mail = Message {
+    let mails = emails.iter().map(|email| Message {
         channel: Channel::Email,
-        recipient: email.to_owned(),
+        recipient: (*email).to_owned(),
         subject: lang.tell(subject, &[university()]),
         body: format!(
             "{body}\n\n{}",
             lang.tell("notice-signature", &[university()])
         ),
         language: lang,
-    };
+    });
     let texts = phones.iter().map(|phone| Message {
         channel: Channel::Sms,
         recipient: (*phone).to_owned(),
@@ -310,7 +314,7 @@ pub fn notice_messages(
         body: body.clone(),
         language: lang,
     });
-    std::iter::once(mail).chain(texts).collect()
+    mails.chain(texts).collect()
 }
 
 /// Where notices go: texts by the message provider, mails by the mail
@@ -339,7 +343,7 @@ impl Notifier<'_> {
         &self,
         notice: &Notice,
         account_id: Option<i64>,
-        to: (&str, &[&str]),
+        to: (&[&str], &[&str]),
         context: &NoticeContext<'_>,
         lang: Lang,
     ) -> Option<Vec<crate::store::NewDelivery>> {
@@ -389,7 +393,7 @@ impl Notifier<'_> {
         &self,
         notice: &Notice,
         account_id: Option<i64>,
-        to: (&str, &[&str]),
+        to: (&[&str], &[&str]),
         context: &NoticeContext<'_>,
         lang: Lang,
     ) -> Vec<(Channel, SendError)> {
@@ -473,7 +477,7 @@ mod tests {
         let messages = notice_messages(
             &Notice::PasswordChanged,
             Some(7),
-            ("ada@example.edu", &["+12025550143", "+442079460958"]),
+            (&["ada@example.edu"], &["+12025550143", "+442079460958"]),
             &context,
             Lang::En,
         );
@@ -524,7 +528,13 @@ mod tests {
             report: None,
         };
         let notice = Notice::Methods(Text::new("notice-phone-added").with("phone", "•••-0143"));
-        let spanish = notice_messages(&notice, None, ("ada@example.edu", &[]), &context, Lang::Es);
+        let spanish = notice_messages(
+            &notice,
+            None,
+            (&["ada@example.edu"], &[]),
+            &context,
+            Lang::Es,
+        );
         assert_eq!(
             spanish[0].subject,
             "Cambiaron las formas de restablecer su contraseña de Example University"
@@ -539,14 +549,26 @@ mod tests {
         );
         assert_eq!(spanish[0].language, Lang::Es);
         context.location = Location::Campus;
-        let english = notice_messages(&notice, None, ("ada@example.edu", &[]), &context, Lang::En);
+        let english = notice_messages(
+            &notice,
+            None,
+            (&["ada@example.edu"], &[]),
+            &context,
+            Lang::En,
+        );
         assert!(
             english[0].body.contains(", from the campus network."),
             "{}",
             english[0].body
         );
         context.location = Location::Unknown;
-        let nowhere = notice_messages(&notice, None, ("ada@example.edu", &[]), &context, Lang::En);
+        let nowhere = notice_messages(
+            &notice,
+            None,
+            (&["ada@example.edu"], &[]),
+            &context,
+            Lang::En,
+        );
         assert!(
             nowhere[0].body.contains("January 15. If this"),
             "{}",
@@ -640,7 +662,7 @@ mod tests {
                 public_url: "https://password.example.edu",
             }),
         };
-        let to = ("ada@example.edu", &["+12025550143"][..]);
+        let to = (&["ada@example.edu"][..], &["+12025550143"][..]);
         let messages = notice_messages(&Notice::PasswordChanged, Some(7), to, &context, Lang::En);
         let links: Vec<&str> = messages
             .iter()

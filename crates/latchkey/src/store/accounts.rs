@@ -29,6 +29,8 @@ pub enum AccountChange<'a> {
     Reported,
     /// The owner says the ways they reset with are still theirs.
     MethodsConfirmed,
+    /// Another email address of the owner's, or none.
+    AltEmail(Option<&'a str>),
 }
 
 impl AccountChange<'_> {
@@ -37,13 +39,14 @@ impl AccountChange<'_> {
         matches!(
             self,
             AccountChange::Phone(_)
+                | AccountChange::AltEmail(_)
                 | AccountChange::Authenticator { .. }
                 | AccountChange::NoAuthenticator
         )
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language, reported_at, methods_confirmed_at,
+const ACCOUNT_COLUMNS: &str = "id, username, email, display_name, phone, status, locked_until, must_change_password, must_change_reason, version, created_at, updated_at, left_directory_at, language, reported_at, methods_confirmed_at, alt_email,
      CAST(CASE WHEN phone IS NOT NULL OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = accounts.id
           AND m.kind = 'totp' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS second_factor";
 
@@ -87,6 +90,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         language: row.try_get("language")?,
         reported_at: row.try_get("reported_at")?,
         methods_confirmed_at: row.try_get("methods_confirmed_at")?,
+        alt_email: row.try_get("alt_email")?,
     })
 }
 
@@ -297,6 +301,14 @@ impl Store {
             }
             AccountChange::NoAuthenticator => {
                 sqlx::query("DELETE FROM methods WHERE account_id = $1 AND kind = 'totp'")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            AccountChange::AltEmail(email) => {
+                sqlx::query("UPDATE accounts SET alt_email = $1, updated_at = $2 WHERE id = $3")
+                    .bind(*email)
+                    .bind(now)
                     .bind(account_id)
                     .execute(&mut *tx)
                     .await?

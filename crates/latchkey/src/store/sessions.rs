@@ -52,6 +52,8 @@ pub struct AccountSession {
     pub code: Option<OneTimeCode>,
     /// A phone number being registered, waiting for its code.
     pub enrol_phone: Option<String>,
+    /// Another email address being registered, waiting for its code.
+    pub enrol_email: Option<String>,
     /// A sealed authenticator secret being registered, waiting for a first code.
     pub enrol_secret: Option<String>,
 }
@@ -108,7 +110,7 @@ impl Store {
         let row = sqlx::query(
             "UPDATE account_sessions SET last_seen_at = $1
              WHERE id = $2 AND expires_at > $1 AND last_seen_at > $3
-             RETURNING id, csrf, stage, account_id, factor_at, enrol_phone, enrol_secret",
+             RETURNING id, csrf, stage, account_id, factor_at, enrol_phone, enrol_email, enrol_secret",
         )
         .bind(now)
         .bind(id)
@@ -124,6 +126,7 @@ impl Store {
             factor_at: row.try_get("factor_at")?,
             code: self.code_of(&SessionKind::Person.holder(id)).await?,
             enrol_phone: row.try_get("enrol_phone")?,
+            enrol_email: row.try_get("enrol_email")?,
             enrol_secret: row.try_get("enrol_secret")?,
         }))
     }
@@ -174,20 +177,36 @@ impl Store {
 
     /// Forgets the code in flight and anything being registered.
     pub async fn clear_session_code(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE account_sessions SET enrol_phone = NULL WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE account_sessions SET enrol_phone = NULL, enrol_email = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         self.void_code(&SessionKind::Person.holder(id)).await
     }
 
     /// The phone number being registered (its code is set apart).
     pub async fn set_enrol_phone(&self, id: &str, phone: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE account_sessions SET enrol_phone = $1 WHERE id = $2")
-            .bind(phone)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE account_sessions SET enrol_phone = $1, enrol_email = NULL WHERE id = $2",
+        )
+        .bind(phone)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The email address being registered (its code is set apart).
+    pub async fn set_enrol_email(&self, id: &str, email: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE account_sessions SET enrol_email = $1, enrol_phone = NULL WHERE id = $2",
+        )
+        .bind(email)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

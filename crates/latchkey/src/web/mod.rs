@@ -79,6 +79,12 @@ pub fn router(state: Core) -> Router {
         .route("/account/phone/remove", post(account::phone_remove_post))
         .route("/account/language", post(account::language_post))
         .route(
+            "/account/email",
+            get(account::email_get).post(account::email_post),
+        )
+        .route("/account/email/confirm", post(account::email_confirm_post))
+        .route("/account/email/remove", post(account::email_remove_post))
+        .route(
             "/account/passkey",
             get(account::passkey_get).post(account::passkey_post),
         )

@@ -371,7 +371,7 @@ async fn the_document_describes_every_route_it_lists() {
             let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
                 "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x",
                 "username": "x", "token": "x", "pass": "x",
-                "name": "x", "credential": {}});
+                "name": "x", "credential": {}, "email": "x@y.z"});
             let concrete = path.replace("{id}", "1").replace("{action}", "unlock");
             let answer = client.post_as(method, &concrete, every_field).await;
             let starts = method == "post"

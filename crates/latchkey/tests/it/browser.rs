@@ -266,6 +266,7 @@ async fn a_person_registers_an_authenticator_and_resets_with_it_in_chromium() {
             "04-account",
             "14-reconfirm",
             "15-reconfirmed",
+            "18-other-email-saved",
         ],
     );
 }

@@ -17,6 +17,7 @@ mod cli_user;
 mod conformance;
 mod crash;
 mod deliveries;
+mod email;
 mod helpdesk;
 mod history;
 mod ldap;

@@ -2,6 +2,7 @@
 //! their registered methods, and a change of the password they know.
 
 mod authenticator;
+mod email;
 mod phone;
 mod reconfirm;
 mod recovery;
@@ -9,6 +10,7 @@ mod signin;
 mod update;
 
 pub use authenticator::{Enrolment, confirm_authenticator, enrolment, remove_authenticator};
+pub use email::{confirm_alt_email, remove_alt_email, start_alt_email};
 pub use phone::{cancel_phone, confirm_phone, pending_phone, remove_phone, start_phone};
 pub use reconfirm::{confirm_methods, methods_to_confirm};
 pub(crate) use recovery::normal as normal_code;
@@ -101,6 +103,7 @@ pub enum Next {
     Authenticator,
     Recovery,
     Passkey,
+    Email,
 }
 
 impl Next {
@@ -111,6 +114,7 @@ impl Next {
             Next::Authenticator => "authenticator",
             Next::Recovery => "recovery",
             Next::Passkey => "passkey",
+            Next::Email => "email",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! minutes, unless the account has none yet.
 
 mod authenticator;
+mod email;
 mod pass;
 mod passkey;
 mod password;
@@ -16,6 +17,7 @@ mod phone;
 mod reconfirm;
 mod recovery;
 pub use authenticator::*;
+pub use email::*;
 pub use pass::*;
 pub use passkey::*;
 pub use password::*;
@@ -110,6 +112,7 @@ fn next_path(next: Next) -> &'static str {
         Next::Authenticator => "/account/authenticator",
         Next::Recovery => "/account/recovery",
         Next::Passkey => "/account/passkey",
+        Next::Email => "/account/email",
     }
 }
 
@@ -167,6 +170,8 @@ struct HomePage<'a> {
     recovery_left: usize,
     /// How many passkeys the person holds.
     passkeys: usize,
+    /// The person's other address, masked.
+    alt_email: Option<String>,
 }
 
 #[derive(Template)]
@@ -499,6 +504,8 @@ pub async fn home_get(
         Some("authenticator-removed") => Some(say("saved-authenticator-removed", &[])),
         Some("confirmed") => Some(say("saved-confirmed", &[])),
         Some("passkey") => Some(say("saved-passkey", &[])),
+        Some("email") => Some(say("saved-email", &[])),
+        Some("email-removed") => Some(say("saved-email-removed", &[])),
         Some("passkey-removed") => Some(say("saved-passkey-removed", &[])),
         Some("language") => Some(say(
             "saved-language",
@@ -553,6 +560,7 @@ fn home_page(
             suggest_app: suggests_app(state, &who.account, who.has_authenticator),
             recovery_left,
             passkeys,
+            alt_email: (who.account.alt_email.as_deref()).map(crate::model::account::mask_email),
         },
         status,
     )

@@ -92,6 +92,12 @@ pub(super) struct AccountState {
     pending_phone: Option<String>,
     /// Recovery codes left in the person's set.
     recovery_codes_left: usize,
+    /// The person's other address (reset codes, notices), masked.
+    other_email: Option<String>,
+    /// An address waiting for its code, in full: its owner just typed it.
+    pending_email: Option<String>,
+    /// How many passkeys the person holds.
+    passkeys: usize,
     /// Ask the person whether their ways are still theirs
     /// (`registration.reconfirm_days`); they answer with
     /// `POST /api/v1/account/methods/confirm`, or by changing one.
@@ -142,6 +148,9 @@ pub(super) async fn account_state(
         pending_phone: pending,
         recovery_codes_left: person::recovery_codes_left(state, who.account.id).await?,
         confirm_methods: confirm,
+        other_email: (who.account.alt_email.as_deref()).map(crate::model::account::mask_email),
+        pending_email: who.session.enrol_email.clone(),
+        passkeys: state.store.passkeys(who.account.id).await?.len(),
         location: caller(state, parts).location,
         helpdesk: Helpdesk::of(state),
         token: None,
@@ -336,7 +345,7 @@ pub(super) async fn factor_send(
 #[derive(Deserialize, ToSchema)]
 pub(super) struct Code {
     /// The 6-digit code; spaces and dashes are ignored.
-    code: String,
+    pub(super) code: String,
 }
 
 /// Type the second factor's code: signed in, or fresh to change methods.

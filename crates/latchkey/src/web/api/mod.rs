@@ -9,6 +9,7 @@
 //! cannot drive it from someone's browser, and it needs no CSRF token.
 
 mod account;
+mod email;
 mod helpdesk;
 mod pass;
 mod passkey;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<Core> {
         .merge(report::routes())
         .merge(pass::routes())
         .merge(passkey::routes())
+        .merge(email::routes())
 }
 
 #[derive(OpenApi)]
@@ -89,6 +91,9 @@ pub fn routes() -> Router<Core> {
         account::password_check,
         report::report_not_me,
         pass::sign_in,
+        email::start,
+        email::confirm,
+        email::remove,
         passkey::register_options,
         passkey::register,
         passkey::remove,
@@ -124,6 +129,7 @@ pub fn routes() -> Router<Core> {
         report::ReportLink,
         report::Reported,
         pass::AccessPass,
+        email::OtherEmail,
         passkey::Credential,
         passkey::NewPasskey,
         pass::PassCredentials,

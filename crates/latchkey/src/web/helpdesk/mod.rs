@@ -343,6 +343,9 @@ struct AccountPage<'a> {
     must_change: Option<String>,
     /// Recovery codes left in the person's set.
     recovery_left: usize,
+    /// The person's other address, masked.
+    alt_email: Option<String>,
+    passkeys: usize,
     notice: Option<String>,
     error: Option<String>,
     /// The id of the field the error is about, if it is about one.
@@ -441,6 +444,8 @@ async fn account_page(
             left_directory: (facts.account.left_directory_at).map(|at| staff_time(state, at)),
             must_change: (facts.account.must_change_reason).map(|r| say(r.for_staff(), &[])),
             recovery_left: crate::domain::person::recovery_codes_left(state, account_id).await?,
+            alt_email: (facts.account.alt_email.as_deref()).map(crate::model::account::mask_email),
+            passkeys: state.store.passkeys(account_id).await?.len(),
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
