@@ -27,7 +27,7 @@ await cdp.send("WebAuthn.addVirtualAuthenticator", {
 await page.goto(`${base}/signin`);
 await page.getByLabel("University email or username").fill("ada");
 await page.getByLabel("Password").fill("Vt9#qkzP");
-await page.getByRole("button", { name: "Sign in" }).click();
+await page.getByRole("button", { name: "Sign in", exact: true }).click();
 await checkPage("verify", "Confirm it is you");
 await page.getByLabel(/Text a code/).check();
 await page.getByRole("button", { name: "Continue" }).click();
@@ -48,10 +48,18 @@ await page.getByRole("button", { name: /Sign out/ }).click();
 await page.goto(`${base}/signin`);
 await page.getByLabel("University email or username").fill("ada");
 await page.getByLabel("Password").fill("Vt9#qkzP");
-await page.getByRole("button", { name: "Sign in" }).click();
+await page.getByRole("button", { name: "Sign in", exact: true }).click();
 await checkPage("verify-passkey", "Confirm it is you");
 await Promise.all([after("/account"), page.getByRole("button", { name: "Use a passkey" }).click()]);
 await checkPage("signed-in-by-passkey", "Your account");
+await page.getByRole("button", { name: /Sign out/ }).click();
+
+// Or the passkey alone, username first.
+await page.goto(`${base}/signin`);
+await checkPage("signin", "Sign in");
+await page.getByLabel("Username or university email, for the passkey").fill("ada");
+await Promise.all([after("/account"), page.getByRole("button", { name: "Sign in with a passkey" }).click()]);
+await checkPage("passwordless", "Your account");
 await page.getByRole("button", { name: /Sign out/ }).click();
 
 // And it alone resets the password, though her app beside her phone asks

@@ -735,3 +735,7 @@ code-mailed = We emailed a code to { $email }. It is valid for { $minutes } minu
 message-code-subject = Your { $university } code
 notice-email-added = The address { $email } was added to the ways to reset your { $university } password
 notice-email-removed = The address { $email } was removed from the ways to reset your { $university } password
+passkey-signin-heading = Or sign in with a passkey
+passkey-signin = Sign in with a passkey
+passkey-signin-failed = That passkey did not sign you in. Check the username, or sign in with your password.
+passkey-signin-identifier = Username or university email, for the passkey

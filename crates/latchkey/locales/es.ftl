@@ -738,3 +738,7 @@ code-mailed = Enviamos un código por correo a { $email }. Es válido durante { 
 message-code-subject = Su código de { $university }
 notice-email-added = Se agregó la dirección { $email } a las formas de restablecer su contraseña de { $university }
 notice-email-removed = Se quitó la dirección { $email } de las formas de restablecer su contraseña de { $university }
+passkey-signin-heading = O inicie sesión con una llave de acceso
+passkey-signin = Iniciar sesión con una llave de acceso
+passkey-signin-failed = Esa llave de acceso no le permitió iniciar sesión. Revise el nombre de usuario o inicie sesión con su contraseña.
+passkey-signin-identifier = Nombre de usuario o correo universitario, para la llave de acceso

@@ -1,6 +1,6 @@
 // Passkeys: a form marked data-passkey ("register" or "prove") asks its
-// data-options URL for the ceremony's options (posting the form's CSRF
-// token), runs the browser's WebAuthn ceremony, puts the answer in the
+// data-options URL for the ceremony's options (posting the form's fields),
+// runs the browser's WebAuthn ceremony, puts the answer in the
 // form's `credential` field and sends the form. The forms stay hidden in a
 // browser without WebAuthn.
 const fromB64 = (text) => {
@@ -54,13 +54,16 @@ for (const form of document.querySelectorAll("form[data-passkey]")) {
   form.hidden = false;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const csrf = form.querySelector('input[name="csrf"]').value;
+    // The options are asked with the form's fields (its CSRF token, and
+    // the username where the form has one).
+    const fields = new URLSearchParams(new FormData(form));
+    fields.delete("credential");
     let answer = "";
     try {
       const response = await fetch(form.dataset.options, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ csrf }),
+        body: fields,
       });
       if (response.ok) answer = JSON.stringify(await ceremony(form.dataset.passkey, await response.json()));
     } catch (e) {

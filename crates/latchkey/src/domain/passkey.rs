@@ -20,7 +20,8 @@ use crate::model::audit::Action;
 use crate::notify::Notice;
 use crate::store::{NewEvent, StoredPasskey};
 
-/// How long a ceremony may take between its two requests.
+/// How long a ceremony may take between its two requests (and the browser
+/// may wait for the person).
 const CEREMONY_SECONDS: i64 = 300;
 
 /// The relying party `server.public_url` names, or `None` where passkeys
@@ -31,6 +32,9 @@ pub fn relying_party(core: &Core) -> Option<Webauthn> {
     WebauthnBuilder::new(&rp_id, &origin)
         .ok()?
         .rp_name(&core.site.branding.name)
+        .timeout(std::time::Duration::from_secs(
+            CEREMONY_SECONDS.unsigned_abs(),
+        ))
         .build()
         .ok()
 }
@@ -281,4 +285,132 @@ pub async fn start_sign_in_proof(
 ) -> Result<Option<RequestChallengeResponse>, Error> {
     let account_id = session.account_id.ok_or(Error::Expired)?;
     start_proof(core, &holder(&session.id), account_id).await
+}
+
+/// Begins a sign-in by passkey alone, username first (webauthn-rs's
+/// advice: no discoverable credentials as the only way in): the options
+/// for the browser. A name with no passkey, or no account, gets options of
+/// the same shape (a credential id derived from the name, stable between
+/// tries), so the answer does not tell whether the account exists.
+pub async fn start_sign_in(
+    core: &Core,
+    caller: &Caller,
+    holder: &str,
+    identifier: &str,
+) -> Result<Option<serde_json::Value>, Error> {
+    let source = &caller.source;
+    if super::limits::Limit::SignInFailuresPerAddress
+        .count(core, source)
+        .await?
+        .reached()
+    {
+        return Err(Error::TooMany);
+    }
+    let Some(rp) = relying_party(core) else {
+        return Ok(None);
+    };
+    let account = core.store.find_account(identifier.trim()).await?;
+    let account = account.filter(|a| a.left_directory_at.is_none());
+    let keys: Vec<Passkey> = match &account {
+        Some(account) => (passkeys(core, account.id).await?)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect(),
+        None => Vec::new(),
+    };
+    let options = match (&account, keys.is_empty()) {
+        (Some(account), false) => {
+            let (options, state) = rp
+                .start_passkey_authentication(&keys)
+                .map_err(|e| Error::Internal(format!("passkey authentication: {e}")))?;
+            keep(core, holder, &(account.id, state)).await?;
+            serde_json::to_value(options)
+        }
+        _ => {
+            // Written as a real ceremony is, so the time does not tell either.
+            let until = core.clock.now() + CEREMONY_SECONDS;
+            core.store.put_ceremony(holder, "null", until).await?;
+            let fake_id = core
+                .key
+                .tag("passkey-decoy", &identifier.trim().to_lowercase());
+            let fake_id = hex::decode(&fake_id[..32]).unwrap_or_default();
+            let b64 = |bytes: &[u8]| data_encoding::BASE64URL_NOPAD.encode(bytes);
+            let challenge = crate::secrets::random_bytes(32);
+            Ok(serde_json::json!({
+                "publicKey": {
+                    "challenge": b64(&challenge),
+                    "timeout": CEREMONY_SECONDS * 1000,
+                    "rpId": rp.get_allowed_origins().first().and_then(|o| o.domain()).unwrap_or_default(),
+                    "allowCredentials": [{"type": "public-key", "id": b64(&fake_id)}],
+                    "userVerification": "required"
+                }
+            }))
+        }
+    };
+    Ok(Some(options.map_err(|e| Error::Internal(e.to_string()))?))
+}
+
+/// Ends a sign-in by passkey: a new active session, its second factor
+/// proven now, named by the token returned; or why not (counted against
+/// the address as a wrong password is).
+pub async fn sign_in(
+    core: &Core,
+    caller: &Caller,
+    holder: &str,
+    credential: &str,
+) -> Result<Result<String, String>, Error> {
+    let state: Option<(i64, PasskeyAuthentication)> = taken(core, holder).await?;
+    let account_id = state.as_ref().map(|(id, _)| *id);
+    let credential: Option<PublicKeyCredential> = serde_json::from_str(credential).ok();
+    let held = match (relying_party(core), state, credential) {
+        (Some(rp), Some((_, state)), Some(credential)) => {
+            rp.finish_passkey_authentication(&credential, &state).ok()
+        }
+        _ => None,
+    };
+    let account = match account_id {
+        Some(id) => core.store.account_by_id(id).await?,
+        None => None,
+    };
+    let account = account.filter(|a| a.left_directory_at.is_none());
+    let matched = match (&held, &account) {
+        (Some(result), Some(account)) => {
+            let mut found = false;
+            for (stored, mut key) in passkeys(core, account.id).await? {
+                if key.cred_id() == result.cred_id() {
+                    if key.update_credential(result) == Some(true) {
+                        let json = serde_json::to_string(&key)
+                            .map_err(|e| Error::Internal(e.to_string()))?;
+                        core.store.update_passkey(stored.id, &json).await?;
+                    }
+                    found = true;
+                }
+            }
+            found
+        }
+        _ => false,
+    };
+    let (true, Some(account)) = (matched, account) else {
+        super::limits::Limit::SignInFailuresPerAddress
+            .hit(core, &caller.source)
+            .await?;
+        audit(core, caller, Action::PasskeyRefused, account_id).await?;
+        return Ok(Err(say("passkey-signin-failed", &[])));
+    };
+    let (token, csrf) = (core.entropy.token(), core.entropy.token());
+    let now = core.clock.now();
+    core.store
+        .create_account_session(&crate::store::NewSession {
+            id: &crate::secrets::token_id(&token),
+            csrf: &csrf,
+            stage: crate::store::Stage::Active,
+            account_id: Some(account.id),
+            factor_at: Some(now),
+            address: &caller.address,
+            now,
+            expires_at: now + core.server.session_max_minutes * 60,
+        })
+        .await?;
+    audit(core, caller, Action::SignInByPasskey, Some(account.id)).await?;
+    Ok(Ok(token))
 }

@@ -86,6 +86,8 @@ pub enum Action {
     PasskeyUsed,
     /// A passkey's answer that did not hold.
     PasskeyRefused,
+    /// Signed in with a passkey alone (no password).
+    SignInByPasskey,
     RecoveryCodesMade,
     RecoveryCodeUsed,
     RecoveryCodeWrong,
@@ -222,6 +224,7 @@ impl Action {
             PasskeyRemoved => "account.passkey_removed",
             PasskeyUsed => "passkey.used",
             PasskeyRefused => "passkey.refused",
+            SignInByPasskey => "signin.by_passkey",
             RecoveryCodeUsed => "account.recovery_code_used",
             RecoveryCodeWrong => "account.recovery_code_wrong",
             LanguageChosen => "account.language_chosen",

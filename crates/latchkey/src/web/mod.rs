@@ -61,6 +61,11 @@ pub fn router(state: Core) -> Router {
             "/signin",
             get(account::signin_get).post(account::signin_post),
         )
+        .route("/signin/passkey", post(account::signin_passkey_post))
+        .route(
+            "/signin/passkey/options",
+            post(account::signin_passkey_options_post),
+        )
         .route(
             "/signin/pass",
             get(account::pass_get).post(account::pass_post),

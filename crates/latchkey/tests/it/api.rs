@@ -371,7 +371,7 @@ async fn the_document_describes_every_route_it_lists() {
             let every_field = json!({"identifier": "x", "answer": "x", "method": "x",
                 "code": "x", "password": "x", "confirm": "x", "current": "x", "phone": "x",
                 "username": "x", "token": "x", "pass": "x",
-                "name": "x", "credential": {}, "email": "x@y.z"});
+                "name": "x", "credential": {}, "email": "x@y.z", "ceremony": "x"});
             let concrete = path.replace("{id}", "1").replace("{action}", "unlock");
             let answer = client.post_as(method, &concrete, every_field).await;
             let starts = method == "post"
@@ -381,6 +381,8 @@ async fn the_document_describes_every_route_it_lists() {
                     "/api/v1/helpdesk/session",
                     "/api/v1/report",
                     "/api/v1/session/pass",
+                    "/api/v1/session/passkey/options",
+                    "/api/v1/session/passkey",
                 ]
                 .contains(&path.as_str());
             // Without a token, or as no such person: 401 either way; a
@@ -388,6 +390,8 @@ async fn the_document_describes_every_route_it_lists() {
             let expected = match path.as_str() {
                 "/api/v1/reset" if starts => StatusCode::CREATED,
                 "/api/v1/report" => StatusCode::GONE,
+                // The test portal's address is an IP: no passkey there.
+                "/api/v1/session/passkey/options" => StatusCode::NOT_FOUND,
                 _ => StatusCode::UNAUTHORIZED,
             };
             assert_eq!(answer.status, expected, "{method} {path}");

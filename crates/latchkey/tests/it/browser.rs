@@ -458,7 +458,12 @@ async fn a_passkey_is_registered_signs_in_and_resets_alone_in_chromium() {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    for action in ["account.passkey_added", "passkey.used", "reset.completed"] {
+    for action in [
+        "account.passkey_added",
+        "passkey.used",
+        "signin.by_passkey",
+        "reset.completed",
+    ] {
         assert!(trail.iter().any(|a| a == action), "{action}: {trail:?}");
     }
     assert!(

@@ -67,3 +67,58 @@ async fn an_answer_that_does_not_hold_is_refused_and_counted() {
         .collect();
     assert!(trail.iter().any(|a| a == "passkey.refused"), "{trail:?}");
 }
+
+#[tokio::test]
+async fn a_name_without_a_passkey_gets_options_of_the_same_shape() {
+    let db = TestDb::sqlite("passkey_decoy");
+    let extras = Extras {
+        server: latchkey::config::ServerConfig {
+            public_url: "https://password.example.edu".into(),
+            ..latchkey::config::ServerConfig::default()
+        },
+        ..Extras::default()
+    };
+    let portal = portal_extras(&db, &SecretKey::random(), extras).await;
+    let ask = async |who: &str| {
+        let mut browser = Browser::default();
+        let page = browser.get(&portal, "/signin").await;
+        assert!(
+            page.body.contains("Sign in with a passkey"),
+            "{}",
+            page.body
+        );
+        let page = browser
+            .post(&portal, "/signin/passkey/options", &[("identifier", who)])
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        serde_json::from_str::<serde_json::Value>(&page.body).unwrap()
+    };
+    let (nobody, again, ada) = (ask("nobody").await, ask("nobody").await, ask("ada").await);
+    let id = |o: &serde_json::Value| o["publicKey"]["allowCredentials"][0]["id"].clone();
+    assert_eq!(id(&nobody), id(&again), "stable for a name");
+    assert_ne!(id(&nobody), id(&ada));
+    assert_ne!(
+        nobody["publicKey"]["challenge"],
+        again["publicKey"]["challenge"]
+    );
+    assert_eq!(ada["publicKey"]["rpId"], "password.example.edu");
+    assert_eq!(ada["publicKey"]["userVerification"], "required");
+    // An answer to a decoy signs no one in.
+    let mut browser = Browser::default();
+    browser.get(&portal, "/signin").await;
+    browser
+        .post(&portal, "/signin/passkey/options", &[("identifier", "ada")])
+        .await;
+    let page = browser
+        .post(
+            &portal,
+            "/signin/passkey",
+            &[("identifier", "ada"), ("credential", "{}")],
+        )
+        .await;
+    assert!(
+        page.body.contains("That passkey did not sign you in"),
+        "{}",
+        page.body
+    );
+}

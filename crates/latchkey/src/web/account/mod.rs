@@ -129,6 +129,8 @@ struct SigninPage<'a> {
     csrf: &'a str,
     error: Option<String>,
     identifier: &'a str,
+    /// Passkeys work at this address: offer a sign-in by one.
+    passkeys: bool,
 }
 
 #[derive(Template)]
@@ -255,6 +257,7 @@ fn signin_page(state: &Core, csrf: &str, error: Option<String>, identifier: &str
             csrf,
             error,
             identifier,
+            passkeys: crate::domain::passkey::offered(state),
         },
         status,
     )

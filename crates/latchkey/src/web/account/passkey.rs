@@ -133,3 +133,50 @@ pub async fn verify_passkey_post(
     let outcome = passkey::prove_sign_in(&state, &caller, &session, &form.credential).await?;
     factor_answer(&state, &session, form.next, outcome).await
 }
+
+#[derive(Deserialize)]
+pub struct PasskeySignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    credential: String,
+}
+
+with_csrf!(PasskeySignInForm);
+
+/// The options to sign in with a passkey alone, for the username typed.
+pub async fn signin_passkey_options_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, form }: Checked<AccountSession, PasskeySignInForm>,
+) -> Result<Response, WebError> {
+    if session.stage != Stage::Signin {
+        return Ok(options_answer(None::<()>));
+    }
+    let (caller, holder) = (caller(&state, &parts), holder(&session));
+    let options = passkey::start_sign_in(&state, &caller, &holder, &form.identifier).await?;
+    Ok(options_answer(options))
+}
+
+pub async fn signin_passkey_post(
+    State(state): State<Core>,
+    parts: Parts,
+    Checked { session, form }: Checked<AccountSession, PasskeySignInForm>,
+) -> Result<Response, WebError> {
+    if session.stage != Stage::Signin {
+        return Ok(to("/account"));
+    }
+    let caller = caller(&state, &parts);
+    match passkey::sign_in(&state, &caller, &holder(&session), &form.credential).await? {
+        Err(error) => {
+            let flash = Flash::refused(Some(error), &[]).typed(form.identifier.trim());
+            flash::refused(&state, &holder(&session), flash, "/signin").await
+        }
+        Ok(token) => {
+            state.store.end_account_session(&session.id).await?;
+            renewed(&state, to("/account"), &token)
+        }
+    }
+}

@@ -30,6 +30,8 @@ pub(super) fn routes() -> Router<Core> {
         )
         .route("/api/v1/account/factor/passkey", post(factor))
         .route("/api/v1/reset/passkey/options", post(reset_options))
+        .route("/api/v1/session/passkey/options", post(sign_in_options))
+        .route("/api/v1/session/passkey", post(sign_in))
 }
 
 /// A credential the client's authenticator made or signed.
@@ -163,6 +165,101 @@ pub(super) async fn reset_options(State(state): State<Core>, parts: Parts) -> Re
         Ok::<_, WebError>(options_answer(
             reset::start_passkey(&state, &session).await?,
         ))
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct PasskeyUser {
+    /// The university email address or username.
+    #[schema(min_length = 1, max_length = 254)]
+    identifier: String,
+}
+
+/// A sign-in ceremony begun: its name, to send back with the answer, and
+/// the options for the authenticator.
+#[derive(serde::Serialize, ToSchema)]
+pub(super) struct PasskeyCeremony {
+    ceremony: String,
+    #[schema(value_type = Object)]
+    options: serde_json::Value,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct PasskeySignIn {
+    /// The `ceremony` the options came with.
+    #[schema(min_length = 1, max_length = 100)]
+    ceremony: String,
+    #[schema(value_type = Object)]
+    credential: serde_json::Value,
+}
+
+fn ceremony_holder(ceremony: &str) -> String {
+    format!("api-signin:{}", crate::secrets::token_id(ceremony))
+}
+
+/// Begin a sign-in by passkey alone, username first. A name with no
+/// passkey (or no account) gets options of the same shape, which no
+/// authenticator can answer.
+#[utoipa::path(post, path = "/api/v1/session/passkey/options", tag = "account",
+    request_body = PasskeyUser,
+    responses(
+        (status = 200, body = PasskeyCeremony),
+        (status = 404, description = "Passkeys do not work at this address"),
+        (status = 429, body = super::ApiError)))]
+pub(super) async fn sign_in_options(
+    State(state): State<Core>,
+    parts: Parts,
+    Body(body): Body<PasskeyUser>,
+) -> Response {
+    let result = async {
+        let ceremony = state.entropy.token();
+        let holder = ceremony_holder(&ceremony);
+        let caller = caller(&state, &parts);
+        let options = passkey::start_sign_in(&state, &caller, &holder, &body.identifier).await?;
+        Ok::<_, WebError>(options_answer(
+            options.map(|options| PasskeyCeremony { ceremony, options }),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(api_error)
+}
+
+/// Sign in with the passkey's answer: an active session (its second
+/// factor proven now).
+#[utoipa::path(post, path = "/api/v1/session/passkey", tag = "account",
+    request_body = PasskeySignIn,
+    responses(
+        (status = 201, body = super::account::SignedIn),
+        (status = 401, description = "The answer did not hold (`refused`)", body = super::ApiError),
+        (status = 429, body = super::ApiError)))]
+pub(super) async fn sign_in(
+    State(state): State<Core>,
+    parts: Parts,
+    Body(body): Body<PasskeySignIn>,
+) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let result = async {
+        let holder = ceremony_holder(&body.ceremony);
+        let credential = body.credential.to_string();
+        let caller = caller(&state, &parts);
+        match passkey::sign_in(&state, &caller, &holder, &credential).await? {
+            Err(message) => Ok(super::error_response(
+                StatusCode::UNAUTHORIZED,
+                "refused",
+                &message,
+            )),
+            Ok(token) => {
+                let session = crate::web::account::session_named(&state, &token)
+                    .await?
+                    .ok_or(WebError::Expired)?;
+                let account = super::account::account_state(&state, &parts, session).await?;
+                let body = super::account::SignedIn { token, account };
+                Ok::<_, WebError>((StatusCode::CREATED, axum::Json(body)).into_response())
+            }
+        }
     }
     .await;
     result.unwrap_or_else(api_error)
