@@ -298,6 +298,24 @@ pub async fn change_account(
         .await?)
 }
 
+/// The event for a person's own change to `account_id` (`action`, named),
+/// for the store to write in the change's transaction.
+pub fn own_event<'a>(
+    core: &Core,
+    caller: &'a Caller,
+    account_id: i64,
+    action: &'a str,
+) -> NewEvent<'a> {
+    NewEvent {
+        at: core.clock.now(),
+        actor: SELF_SERVICE,
+        action,
+        account_id: Some(account_id),
+        address: &caller.address,
+        detail: "",
+    }
+}
+
 /// Counts a hit against `limit` for `subject` and refuses with
 /// [`Error::TooMany`] once it is over; the count, for a caller that
 /// weighs it (the proof of work rises with it).

@@ -14,11 +14,11 @@ use webauthn_rs::prelude::{
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use super::person::{Next, Outcome, SignedIn, factor_is_fresh};
-use super::{Caller, Core, Error, SELF_SERVICE, audit, notify};
+use super::{Caller, Core, Error, audit, notify, own_event};
 use crate::i18n::{Text, say};
 use crate::model::audit::Action;
 use crate::notify::Notice;
-use crate::store::{NewEvent, StoredPasskey};
+use crate::store::StoredPasskey;
 
 /// How long a ceremony may take between its two requests (and the browser
 /// may wait for the person).
@@ -120,14 +120,7 @@ pub async fn finish_registration(
     };
     let json = serde_json::to_string(&passkey).map_err(|e| Error::Internal(e.to_string()))?;
     let action = Action::PasskeyAdded.name();
-    let event = NewEvent {
-        at: core.clock.now(),
-        actor: SELF_SERVICE,
-        action: &action,
-        account_id: Some(who.account.id),
-        address: &caller.address,
-        detail: "",
-    };
+    let event = own_event(core, caller, who.account.id, &action);
     core.store
         .add_passkey(who.account.id, name, &json, &event)
         .await?;
@@ -154,14 +147,7 @@ pub async fn remove(
         return Ok(refused(say("passkey-unknown", &[])));
     };
     let action = Action::PasskeyRemoved.name();
-    let event = NewEvent {
-        at: core.clock.now(),
-        actor: SELF_SERVICE,
-        action: &action,
-        account_id: Some(who.account.id),
-        address: &caller.address,
-        detail: "",
-    };
+    let event = own_event(core, caller, who.account.id, &action);
     core.store
         .remove_passkey(who.account.id, id, &event)
         .await?;

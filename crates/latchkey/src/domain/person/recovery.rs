@@ -4,11 +4,11 @@
 
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused};
 use crate::domain::code::{count_wrong_signin_code, signin_codes_paused};
-use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, notify};
+use crate::domain::{Caller, Core, Error, audit, notify, own_event};
 use crate::i18n::{Text, say};
 use crate::model::audit::Action;
 use crate::notify::Notice;
-use crate::store::{AccountSession, NewEvent};
+use crate::store::AccountSession;
 
 /// How many codes a set holds.
 pub const SET: usize = 10;
@@ -40,14 +40,7 @@ pub async fn make_recovery_codes(
         .map(|c| core.key.tag(PURPOSE, &normal(c)))
         .collect();
     let action = Action::RecoveryCodesMade.name();
-    let event = NewEvent {
-        at: core.clock.now(),
-        actor: SELF_SERVICE,
-        action: &action,
-        account_id: Some(who.account.id),
-        address: &caller.address,
-        detail: "",
-    };
+    let event = own_event(core, caller, who.account.id, &action);
     core.store
         .replace_recovery_codes(who.account.id, &tags, &event)
         .await?;
