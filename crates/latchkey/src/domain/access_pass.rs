@@ -11,8 +11,6 @@ use super::{Caller, Core, Error, audit, notify};
 use crate::i18n::{Text, say};
 use crate::model::audit::Action;
 use crate::notify::Notice;
-use crate::secrets::token_id;
-use crate::store::{NewSession, Stage};
 
 const PURPOSE: &str = "access-pass";
 
@@ -97,19 +95,7 @@ pub async fn sign_in(
     if !core.store.take_access_pass(account.id, now).await? {
         return Ok(Err(refused()));
     }
-    let (token, csrf) = (core.entropy.token(), core.entropy.token());
-    core.store
-        .create_account_session(&NewSession {
-            id: &token_id(&token),
-            csrf: &csrf,
-            stage: Stage::Active,
-            account_id: Some(account.id),
-            factor_at: Some(now),
-            address: &caller.address,
-            now,
-            expires_at: now + core.server.session_max_minutes * 60,
-        })
-        .await?;
+    let token = super::person::open_proven_session(core, caller, account.id).await?;
     audit(core, caller, Action::AccessPassUsed, Some(account.id)).await?;
     let notice = Notice::Methods(Text::new("notice-access-pass-used"));
     notify(core, caller, &account, notice, None).await?;

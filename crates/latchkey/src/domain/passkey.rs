@@ -200,18 +200,33 @@ pub async fn finish_proof(
         audit(core, caller, Action::PasskeyRefused, Some(account_id)).await?;
         return Ok(false);
     };
+    let used = one_of_theirs(core, account_id, &result).await?;
+    let action = if used {
+        Action::PasskeyUsed
+    } else {
+        Action::PasskeyRefused
+    };
+    audit(core, caller, action, Some(account_id)).await?;
+    Ok(used)
+}
+
+/// Whether a ceremony's `result` is from one of `account_id`'s passkeys;
+/// that passkey's counter kept.
+async fn one_of_theirs(
+    core: &Core,
+    account_id: i64,
+    result: &webauthn_rs::prelude::AuthenticationResult,
+) -> Result<bool, Error> {
     for (stored, mut key) in passkeys(core, account_id).await? {
         if key.cred_id() == result.cred_id() {
-            if key.update_credential(&result) == Some(true) {
+            if key.update_credential(result) == Some(true) {
                 let json =
                     serde_json::to_string(&key).map_err(|e| Error::Internal(e.to_string()))?;
                 core.store.update_passkey(stored.id, &json).await?;
             }
-            audit(core, caller, Action::PasskeyUsed, Some(account_id)).await?;
             return Ok(true);
         }
     }
-    audit(core, caller, Action::PasskeyRefused, Some(account_id)).await?;
     Ok(false)
 }
 
@@ -360,20 +375,7 @@ pub async fn sign_in(
     };
     let account = account.filter(|a| a.left_directory_at.is_none());
     let matched = match (&held, &account) {
-        (Some(result), Some(account)) => {
-            let mut found = false;
-            for (stored, mut key) in passkeys(core, account.id).await? {
-                if key.cred_id() == result.cred_id() {
-                    if key.update_credential(result) == Some(true) {
-                        let json = serde_json::to_string(&key)
-                            .map_err(|e| Error::Internal(e.to_string()))?;
-                        core.store.update_passkey(stored.id, &json).await?;
-                    }
-                    found = true;
-                }
-            }
-            found
-        }
+        (Some(result), Some(account)) => one_of_theirs(core, account.id, result).await?,
         _ => false,
     };
     let (true, Some(account)) = (matched, account) else {
@@ -383,20 +385,7 @@ pub async fn sign_in(
         audit(core, caller, Action::PasskeyRefused, account_id).await?;
         return Ok(Err(say("passkey-signin-failed", &[])));
     };
-    let (token, csrf) = (core.entropy.token(), core.entropy.token());
-    let now = core.clock.now();
-    core.store
-        .create_account_session(&crate::store::NewSession {
-            id: &crate::secrets::token_id(&token),
-            csrf: &csrf,
-            stage: crate::store::Stage::Active,
-            account_id: Some(account.id),
-            factor_at: Some(now),
-            address: &caller.address,
-            now,
-            expires_at: now + core.server.session_max_minutes * 60,
-        })
-        .await?;
+    let token = super::person::open_proven_session(core, caller, account.id).await?;
     audit(core, caller, Action::SignInByPasskey, Some(account.id)).await?;
     Ok(Ok(token))
 }

@@ -155,6 +155,30 @@ pub async fn reloaded(core: &Core, id: &str) -> Result<AccountSession, Error> {
 }
 
 /// Proves a second factor for the session, renaming it; its new token.
+/// A new signed-in session for `account_id` whose second factor is proven
+/// now (a passkey alone, a temporary access pass): its token.
+pub(crate) async fn open_proven_session(
+    core: &Core,
+    caller: &crate::domain::Caller,
+    account_id: i64,
+) -> Result<String, Error> {
+    let (token, csrf) = (core.entropy.token(), core.entropy.token());
+    let now = core.clock.now();
+    core.store
+        .create_account_session(&crate::store::NewSession {
+            id: &token_id(&token),
+            csrf: &csrf,
+            stage: Stage::Active,
+            account_id: Some(account_id),
+            factor_at: Some(now),
+            address: &caller.address,
+            now,
+            expires_at: now + core.server.session_max_minutes * 60,
+        })
+        .await?;
+    Ok(token)
+}
+
 pub(crate) async fn prove_factor(core: &Core, session_id: &str) -> Result<String, Error> {
     let token = core.entropy.token();
     let now = core.clock.now();
