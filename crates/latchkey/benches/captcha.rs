@@ -18,9 +18,25 @@ fn captcha(c: &mut Criterion) {
         b.iter(|| new_challenge().unwrap())
     });
     c.bench_function("proof-of-work challenge issued", |b| {
-        b.iter(|| issue(&key, &OsEntropy, "session", &config, 1, 1_000))
+        b.iter(|| {
+            issue(
+                &key,
+                &OsEntropy,
+                "session",
+                &config,
+                config.max_number,
+                1_000,
+            )
+        })
     });
-    let challenge = issue(&key, &OsEntropy, "session", &config, 1, 1_000);
+    let challenge = issue(
+        &key,
+        &OsEntropy,
+        "session",
+        &config,
+        config.max_number,
+        1_000,
+    );
     let sent = encode(&solve(&challenge).unwrap());
     c.bench_function("proof-of-work solution verified", |b| {
         b.iter(|| {
@@ -32,9 +48,9 @@ fn captcha(c: &mut Criterion) {
     // The range a source is given rises with the resets it opened lately:
     // 1–5 recent, the default; 6–10, twice it; …; 26–30, 32 times.
     for recent in [1, 6, 11, 16, 21, 26] {
-        let max = config.max_number_for(recent);
+        let max = config.cost(recent, 0).max_number;
         group.bench_function(format!("{recent} recent resets: max_number {max}"), |b| {
-            b.iter(|| solve(&issue(&key, &OsEntropy, "session", &config, recent, 1_000)).unwrap())
+            b.iter(|| solve(&issue(&key, &OsEntropy, "session", &config, max, 1_000)).unwrap())
         });
     }
     group.finish();

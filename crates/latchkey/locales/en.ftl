@@ -69,6 +69,8 @@ captcha-label = Characters
 captcha-hint = Five letters or digits.
 captcha-new = Can't read it? Show new characters
 captcha-wrong = Those characters did not match. Here is a new set; try again.
+captcha-pow-needed = Those characters were right, but many people are resetting passwords just now, so this browser must also finish a short automatic check, which needs JavaScript. Here is a new set: type it again and wait for the check. Without JavaScript, try again in ten minutes or call the help desk at { $helpdesk }.
+captcha-pow-noscript = Many people are resetting passwords just now, so the characters alone are not enough: this browser must also finish a short automatic check, which needs JavaScript. Turn JavaScript on, try again in ten minutes, or call the help desk at { $helpdesk }.
 
 ## Reset: the code
 
@@ -739,3 +741,11 @@ passkey-signin-heading = Or sign in with a passkey
 passkey-signin = Sign in with a passkey
 passkey-signin-failed = That passkey did not sign you in. Check the username, or sign in with your password.
 passkey-signin-identifier = Username or university email, for the passkey
+hd-codes-by-others = Codes asked for by others
+hd-codes-by-others-told = { $count } reset { $count ->
+        [one] code was
+       *[other] codes were
+    } sent in the last { $minutes } minutes for resets started from browsers that never signed in as this person; they were asked for from { $sources ->
+        [one] one address
+       *[other] { $sources } addresses
+    }: { $list }. Someone else may be trying their codes; their own browsers and their app still get them.

@@ -68,6 +68,8 @@ captcha-label = Caracteres
 captcha-hint = Cinco letras o cifras.
 captcha-new = ¿No se lee? Mostrar otros caracteres
 captcha-wrong = Los caracteres no coinciden. Aquí tiene otros; inténtelo de nuevo.
+captcha-pow-needed = Los caracteres eran correctos, pero ahora mismo muchas personas están restableciendo su contraseña, así que este navegador también debe completar una breve comprobación automática, que necesita JavaScript. Aquí tiene otros: escríbalos de nuevo y espere a la comprobación. Sin JavaScript, inténtelo de nuevo en diez minutos o llame a la mesa de ayuda al { $helpdesk }.
+captcha-pow-noscript = Ahora mismo muchas personas están restableciendo su contraseña, así que los caracteres solos no bastan: este navegador también debe completar una breve comprobación automática, que necesita JavaScript. Active JavaScript, inténtelo de nuevo en diez minutos o llame a la mesa de ayuda al { $helpdesk }.
 
 ## Restablecer: el código
 
@@ -742,3 +744,11 @@ passkey-signin-heading = O inicie sesión con una llave de acceso
 passkey-signin = Iniciar sesión con una llave de acceso
 passkey-signin-failed = Esa llave de acceso no le permitió iniciar sesión. Revise el nombre de usuario o inicie sesión con su contraseña.
 passkey-signin-identifier = Nombre de usuario o correo universitario, para la llave de acceso
+hd-codes-by-others = Códigos pedidos por otros
+hd-codes-by-others-told = { $count ->
+        [one] Se envió { $count } código
+       *[other] Se enviaron { $count } códigos
+    } en los últimos { $minutes } minutos para restablecimientos iniciados desde navegadores que nunca iniciaron sesión como esta persona; se pidieron desde { $sources ->
+        [one] una dirección
+       *[other] { $sources } direcciones
+    }: { $list }. Puede que otra persona esté probando sus códigos; sus propios navegadores y su aplicación siguen recibiéndolos.

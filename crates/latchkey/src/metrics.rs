@@ -82,6 +82,11 @@ pub struct Metrics {
     pub deliveries_waiting: Family<ChannelLabels, Gauge>,
     /// How long the oldest waiting message of each channel has waited.
     pub delivery_oldest_seconds: Family<ChannelLabels, Gauge>,
+    /// Proof-of-work challenges issued, by why they cost what they did.
+    pub challenges: Family<ReasonLabels, Counter>,
+    /// The last challenge's doublings for the source, for the service, and its range.
+    pub challenge_level: Family<ReasonLabels, Gauge>,
+    pub challenge_max_number: Gauge,
 }
 
 impl Metrics {
@@ -94,6 +99,24 @@ impl Metrics {
         let deliveries = Family::<OutcomeLabels, Counter>::default();
         let deliveries_waiting = Family::<ChannelLabels, Gauge>::default();
         let delivery_oldest_seconds = Family::<ChannelLabels, Gauge>::default();
+        let challenges = Family::<ReasonLabels, Counter>::default();
+        let challenge_level = Family::<ReasonLabels, Gauge>::default();
+        let challenge_max_number = Gauge::default();
+        registry.register(
+            "challenges",
+            "Proof-of-work challenges issued, by reason: normal, source, service, source_and_service",
+            challenges.clone(),
+        );
+        registry.register(
+            "challenge_level",
+            "The last challenge's doublings, for its source and for the whole service's unfinished resets",
+            challenge_level.clone(),
+        );
+        registry.register(
+            "challenge_max_number",
+            "The last challenge's range (a client tries half of it on average)",
+            challenge_max_number.clone(),
+        );
         registry.register(
             "deliveries_waiting",
             "Messages waiting in the delivery queue, by channel",
@@ -166,7 +189,23 @@ impl Metrics {
             deliveries,
             deliveries_waiting,
             delivery_oldest_seconds,
+            challenges,
+            challenge_level,
+            challenge_max_number,
         }
+    }
+
+    /// A challenge's cost was set: counted by its reason, its level kept.
+    pub fn challenge(&self, cost: crate::captcha::pow::Cost) {
+        let reason = |reason: &str| ReasonLabels {
+            reason: reason.to_owned(),
+        };
+        self.challenges.get_or_create(&reason(cost.reason())).inc();
+        let level = |doublings: u32| i64::from(doublings);
+        (self.challenge_level.get_or_create(&reason("source"))).set(level(cost.source));
+        (self.challenge_level.get_or_create(&reason("service"))).set(level(cost.service));
+        let max = i64::try_from(cost.max_number).unwrap_or(i64::MAX);
+        self.challenge_max_number.set(max);
     }
 
     /// The text exposition format.

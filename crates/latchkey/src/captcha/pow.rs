@@ -32,6 +32,14 @@ pub struct CaptchaConfig {
     /// IPv6 network) opened in `throttle.address_window_minutes`, as Friendly
     /// Captcha does: a person trying again pays little, a bot more each time…
     pub rise_every: i64,
+    /// …and doubles again for each this many resets the whole service
+    /// (every source, every instance) opened in the last
+    /// `service_window_minutes` and has not seen finished: a burst from
+    /// many addresses makes the next challenge harder for everyone for a
+    /// while, where a bot with many addresses would otherwise never pay
+    /// more…
+    pub service_rise_every: i64,
+    pub service_window_minutes: i64,
     /// …up to this largest range.
     pub max_number_cap: u64,
     /// How long a challenge may be solved and sent.
@@ -44,23 +52,63 @@ impl Default for CaptchaConfig {
             proof_of_work: true,
             max_number: 100_000,
             rise_every: 5,
+            service_rise_every: 25,
+            service_window_minutes: 10,
             max_number_cap: 10_000_000,
             minutes: 10,
         }
     }
 }
 
+/// What a challenge costs now, and why: the doublings of the range for
+/// the source's own recent resets and for the whole service's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub source: u32,
+    pub service: u32,
+    /// `max_number` doubled `source + service` times, up to the cap.
+    pub max_number: u64,
+}
+
+impl Cost {
+    /// Above a normal day's: the image alone no longer passes.
+    pub fn raised(self) -> bool {
+        self.source + self.service > 0
+    }
+
+    /// Why it costs what it does, for metrics and the audit trail.
+    pub fn reason(self) -> &'static str {
+        match (self.source > 0, self.service > 0) {
+            (false, false) => "normal",
+            (true, false) => "source",
+            (false, true) => "service",
+            (true, true) => "source_and_service",
+        }
+    }
+}
+
 impl CaptchaConfig {
-    /// The range for a source that opened `recent` resets (this one
-    /// included) in the address window: `max_number`, doubled for each
-    /// `rise_every` before this one, up to `max_number_cap`.
-    pub fn max_number_for(&self, recent: i64) -> u64 {
-        let level = (recent.max(1) - 1) / self.rise_every.max(1);
-        let doubled = u32::try_from(level)
-            .ok()
+    /// The cost for a source that opened `source_recent` resets (this one
+    /// included) in the address window, while the service holds
+    /// `service_unfinished` resets opened and not finished in its window:
+    /// `max_number`, doubled for each `rise_every` of the source's before
+    /// this one and each `service_rise_every` of the service's, up to
+    /// `max_number_cap`.
+    pub fn cost(&self, source_recent: i64, service_unfinished: i64) -> Cost {
+        let doublings =
+            |count: i64, every: i64| u32::try_from(count.max(0) / every.max(1)).unwrap_or(u32::MAX);
+        let source = doublings(source_recent.max(1) - 1, self.rise_every);
+        let service = doublings(service_unfinished, self.service_rise_every);
+        let doubled = source
+            .checked_add(service)
             .and_then(|level| 2u64.checked_pow(level))
             .and_then(|factor| self.max_number.checked_mul(factor));
-        doubled.map_or(self.max_number_cap, |max| max.min(self.max_number_cap))
+        let max_number = doubled.map_or(self.max_number_cap, |max| max.min(self.max_number_cap));
+        Cost {
+            source,
+            service,
+            max_number,
+        }
     }
 
     pub fn problem(&self) -> Option<(&'static str, String)> {
@@ -72,6 +120,12 @@ impl CaptchaConfig {
         }
         if self.rise_every < 1 {
             return Some(("rise_every", "1 or more".into()));
+        }
+        if self.service_rise_every < 1 {
+            return Some(("service_rise_every", "1 or more".into()));
+        }
+        if !(1..=1440).contains(&self.service_window_minutes) {
+            return Some(("service_window_minutes", "between 1 and 1440".into()));
         }
         if !(self.max_number..=100_000_000).contains(&self.max_number_cap) {
             return Some((
@@ -123,6 +177,9 @@ pub enum PowRefusal {
     ForeignSession,
     /// Not this session's current challenge: used already, or replaced.
     Spent,
+    /// Issued before the cost rose by more than a doubling: solved cheaply
+    /// ahead of a burst, it would let a bot skip the burst's price.
+    Outdated,
 }
 
 impl PowRefusal {
@@ -134,22 +191,23 @@ impl PowRefusal {
             PowRefusal::Expired => "expired",
             PowRefusal::ForeignSession => "foreign_session",
             PowRefusal::Spent => "spent",
+            PowRefusal::Outdated => "outdated",
         }
     }
 }
 
-/// A new challenge for the session whose stored id is `session`.
+/// A new challenge for the session whose stored id is `session`, its
+/// secret number up to `max_number` (a [`Cost`]'s).
 pub fn issue(
     key: &SecretKey,
     entropy: &dyn Entropy,
     session: &str,
     config: &CaptchaConfig,
-    recent: i64,
+    max_number: u64,
     now: i64,
 ) -> PowChallenge {
     let random = entropy.token();
     let seed = u64::from_str_radix(&random[..16], 16).unwrap_or(0);
-    let max_number = config.max_number_for(recent);
     let number = seed % (max_number + 1);
     let salt = format!(
         "{}?expires={}&session={}",
@@ -262,7 +320,7 @@ mod tests {
     #[test]
     fn a_solution_is_accepted_once_for_its_session_and_refused_otherwise() {
         let key = SecretKey::random();
-        let issued = issue(&key, &OsEntropy, "session-a", &small(), 1, 1_000);
+        let issued = issue(&key, &OsEntropy, "session-a", &small(), 2_000, 1_000);
         let solution = solve(&issued).expect("a number up to maxnumber");
         let sent = encode(&solution);
         let stored = Some(issued.challenge.as_str());
@@ -309,7 +367,7 @@ mod tests {
         let key = SecretKey::random();
         let numbers: Vec<u64> = (0..40)
             .map(|_| {
-                solve(&issue(&key, &OsEntropy, "s", &small(), 1, 0))
+                solve(&issue(&key, &OsEntropy, "s", &small(), 2_000, 0))
                     .unwrap()
                     .number
             })
@@ -323,7 +381,7 @@ mod tests {
         let config = CaptchaConfig::default();
         let ranges: Vec<u64> = [1, 5, 6, 10, 11, 16, 60, i64::MAX]
             .into_iter()
-            .map(|recent| config.max_number_for(recent))
+            .map(|recent| config.cost(recent, 0).max_number)
             .collect();
         assert_eq!(
             ranges,
@@ -331,12 +389,42 @@ mod tests {
                 100_000, 100_000, 200_000, 200_000, 400_000, 800_000, 10_000_000, 10_000_000
             ]
         );
-        let issued = issue(&SecretKey::random(), &OsEntropy, "s", &config, 11, 0);
+        let max_number = config.cost(11, 0).max_number;
+        let issued = issue(
+            &SecretKey::random(),
+            &OsEntropy,
+            "s",
+            &config,
+            max_number,
+            0,
+        );
         assert_eq!(issued.maxnumber, 400_000, "the client is told the range");
         let bad = CaptchaConfig {
             max_number_cap: 50_000,
             ..CaptchaConfig::default()
         };
         assert_eq!(bad.problem().unwrap().0, "max_number_cap");
+    }
+
+    #[test]
+    fn the_services_unfinished_resets_add_their_own_doublings() {
+        let config = CaptchaConfig::default();
+        let normal = config.cost(1, 24);
+        assert_eq!((normal.max_number, normal.reason()), (100_000, "normal"));
+        assert!(!normal.raised());
+        let burst = config.cost(1, 60);
+        assert_eq!((burst.max_number, burst.reason()), (400_000, "service"));
+        assert!(burst.raised());
+        let both = config.cost(6, 25);
+        assert_eq!(
+            (both.source, both.service, both.max_number, both.reason()),
+            (1, 1, 400_000, "source_and_service")
+        );
+        assert_eq!(config.cost(i64::MAX, i64::MAX).max_number, 10_000_000);
+        let bad = CaptchaConfig {
+            service_rise_every: 0,
+            ..CaptchaConfig::default()
+        };
+        assert_eq!(bad.problem().unwrap().0, "service_rise_every");
     }
 }

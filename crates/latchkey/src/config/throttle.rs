@@ -16,6 +16,14 @@ pub struct ThrottleConfig {
     pub captcha_failures_per_address: i64,
     /// Codes sent for one account in an hour.
     pub codes_per_account: i64,
+    /// Of those, the most one source (an address, an IPv6 network) may
+    /// have sent by starting resets from a browser that never signed in as
+    /// the person: strangers share `codes_per_account` apart from the
+    /// owner's own, and no one stranger takes it all.
+    pub codes_per_source: i64,
+    /// How long a browser that signed in as a person counts as theirs: its
+    /// resets spend the owner's codes, not what strangers spent.
+    pub known_device_days: i64,
     /// Codes sent to one phone number in an hour.
     pub codes_per_phone: i64,
     /// Wrong codes for one account in an hour that lock its online reset:
@@ -43,8 +51,10 @@ pub struct ThrottleConfig {
     /// Texts and calls in an hour to numbers that differ only in their last
     /// four digits: pumping uses ranges of consecutive premium numbers.
     pub messages_per_prefix: i64,
-    /// Codes sent in an hour from which the share typed back is judged, and
-    /// the share (percent) below which pumping is suspected (`/readyz`).
+    /// Codes sent in an hour from which the share typed back is judged (or
+    /// a third of `messages_per_hour`, if that is fewer, so the alarm can
+    /// fire before a small budget runs out), and the share (percent) below
+    /// which pumping is suspected (`/readyz`).
     pub pumping_alarm_sent: i64,
     pub pumping_alarm_percent: i64,
     /// The windows the limits are counted over (see `domain::limits`).
@@ -67,6 +77,8 @@ impl ThrottleConfig {
                 self.captcha_failures_per_address,
             ),
             ("codes_per_account", self.codes_per_account),
+            ("codes_per_source", self.codes_per_source),
+            ("known_device_days", self.known_device_days),
             ("codes_per_phone", self.codes_per_phone),
             ("code_failures_before_lock", self.code_failures_before_lock),
             ("code_failures_per_source", self.code_failures_per_source),
@@ -115,6 +127,8 @@ impl Default for ThrottleConfig {
             starts_per_address: 30,
             captcha_failures_per_address: 30,
             codes_per_account: 5,
+            codes_per_source: 3,
+            known_device_days: 180,
             codes_per_phone: 5,
             // One source pauses after 8 (a code allows 5 tries); the account
             // locks at 20, so only three sources or more can lock it.

@@ -147,8 +147,9 @@ pub async fn code_typed_back(core: &Core) -> Result<(), Error> {
 const HOUR: i64 = 3600;
 
 /// The last hour's codes sent and typed back, and whether that looks like
-/// pumping: at least `pumping_alarm_sent` sent, and fewer than
-/// `pumping_alarm_percent` of them typed back.
+/// pumping: at least `pumping_alarm_sent` sent (or a third of the hourly
+/// budget, if fewer), and fewer than `pumping_alarm_percent` of them typed
+/// back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct CodesLastHour {
     pub sent: i64,
@@ -164,14 +165,32 @@ pub async fn codes_last_hour(core: &Core) -> Result<CodesLastHour, Error> {
     Ok(CodesLastHour {
         sent,
         typed_back,
-        pumping_suspected: sent >= throttle.pumping_alarm_sent
+        pumping_suspected: sent >= judged_after(throttle)
             && typed_back * 100 < sent * throttle.pumping_alarm_percent,
     })
+}
+
+/// The codes sent in an hour from which the alarm judges: a third of the
+/// budget when that comes first, so a small budget is not spent unjudged.
+pub fn judged_after(throttle: &ThrottleConfig) -> i64 {
+    let third = (throttle.messages_per_hour + 2) / 3;
+    throttle.pumping_alarm_sent.min(third).max(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_alarm_judges_after_a_third_of_a_small_budget() {
+        let with = |messages_per_hour| ThrottleConfig {
+            messages_per_hour,
+            ..ThrottleConfig::default()
+        };
+        assert_eq!(judged_after(&with(300)), 30, "the set figure comes first");
+        assert_eq!(judged_after(&with(20)), 7);
+        assert_eq!(judged_after(&with(1)), 1);
+    }
 
     #[test]
     fn a_prefix_is_the_number_less_its_last_four_digits() {

@@ -41,20 +41,48 @@ impl NotSent {
     }
 }
 
-/// Sends a fresh code to `phone`, within the per-account and per-phone
-/// limits. `Ok(Ok(tag))`: sent, and the tag to check answers against.
+/// Who asked for a code, as the send limits count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asker<'a> {
+    /// The account's owner: signed in (a second factor, a new phone), at
+    /// the help desk, or resetting from a browser that signed in as them
+    /// before or after a proof only they could give. They spend the
+    /// account's own allowance.
+    Owner,
+    /// Anyone else, from this source: strangers share an allowance of
+    /// their own, each source at most `codes_per_source` of it, so a
+    /// stranger never spends what the owner needs.
+    Stranger(&'a str),
+}
+
+/// Sends a fresh code to `phone`, within the per-account, per-source and
+/// per-phone limits. `Ok(Ok(tag))`: sent, and the tag to check answers against.
 pub async fn send_code(
     core: &Core,
-    account_id: i64,
+    (account_id, asker): (i64, Asker<'_>),
     channel: Channel,
     phone: &str,
     (usage, lang): (CodeUse, Lang),
 ) -> Result<Result<String, NotSent>, Error> {
     let now = core.clock.now();
+    let (account, phone_key) = match asker {
+        Asker::Owner => (account_id.to_string(), phone.to_owned()),
+        Asker::Stranger(source) => {
+            let share = Limit::CodesSentPerSource(usage)
+                .hit(core, &from_source(account_id, source))
+                .await?;
+            if !share.allowed() {
+                return Ok(Err(NotSent::Throttled));
+            }
+            (format!("{account_id}:others"), format!("{phone}:others"))
+        }
+    };
     let per_account = Limit::CodesSentPerAccount(usage)
-        .hit(core, &account_id.to_string())
+        .hit(core, &account)
         .await?;
-    let per_phone = Limit::CodesSentPerPhone(usage).hit(core, phone).await?;
+    let per_phone = Limit::CodesSentPerPhone(usage)
+        .hit(core, &phone_key)
+        .await?;
     if !per_account.allowed() || !per_phone.allowed() {
         return Ok(Err(NotSent::Throttled));
     }
@@ -354,6 +382,38 @@ fn from_source(account_id: i64, source: &str) -> String {
     format!("{account_id}@{source}")
 }
 
+/// A reset's codes for an account, in the send window, asked from
+/// browsers that never signed in as its owner: for the help desk, who can
+/// then see that someone else spent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodesByOthers {
+    pub sent: i64,
+    /// The sources (addresses, IPv6 networks) they were asked from.
+    pub sources: Vec<String>,
+}
+
+pub async fn codes_by_others(core: &Core, account_id: i64) -> Result<CodesByOthers, Error> {
+    let usage = CodeUse::Reset;
+    let others = format!("{account_id}:others");
+    let sent = Limit::CodesSentPerAccount(usage)
+        .count(core, &others)
+        .await?;
+    let share = Limit::CodesSentPerSource(usage);
+    let prefix = share.key(&from_source(account_id, ""));
+    let window = share.bounds(&core.throttle).1;
+    let keys = (core.store)
+        .keys_hit(&prefix, window, core.clock.now())
+        .await?;
+    let sources = keys
+        .iter()
+        .filter_map(|key| key.strip_prefix(&prefix).map(str::to_owned))
+        .collect();
+    Ok(CodesByOthers {
+        sent: sent.hits,
+        sources,
+    })
+}
+
 /// What a person whose source is paused is told.
 pub fn paused_here_message(core: &Core) -> String {
     let minutes = Limit::ResetCodeFailuresFromSource.bounds(&core.throttle).1 / 60;
@@ -410,7 +470,7 @@ pub struct Chosen {
 /// send limits. `Ok(Err(why))`: nothing sent, in words for the person.
 pub async fn send_chosen(
     core: &Core,
-    caller: &Caller,
+    (caller, asker): (&Caller, Asker<'_>),
     account: &Account,
     method: &str,
     usage: CodeUse,
@@ -425,7 +485,7 @@ pub async fn send_chosen(
     };
     match send_code(
         core,
-        account.id,
+        (account.id, asker),
         channel,
         phone,
         (usage, crate::i18n::current().lang),

@@ -20,6 +20,9 @@ pub enum Limit {
     CaptchaFailuresPerAddress,
     /// Codes sent for one account, for one use.
     CodesSentPerAccount(CodeUse),
+    /// Codes one source had sent for one account, for one use, from
+    /// browsers that never signed in as its owner.
+    CodesSentPerSource(CodeUse),
     /// Codes sent to one phone number, for one use.
     CodesSentPerPhone(CodeUse),
     /// Wrong reset and caller-check codes for one account, but a reset's
@@ -87,11 +90,12 @@ impl Count {
 
 impl Limit {
     /// One of each kind, in the order the docs list them.
-    pub const ALL: [Limit; 16] = [
+    pub const ALL: [Limit; 17] = [
         Limit::ResetsPerAddress,
         Limit::StartsPerAddress,
         Limit::CaptchaFailuresPerAddress,
         Limit::CodesSentPerAccount(CodeUse::Reset),
+        Limit::CodesSentPerSource(CodeUse::Reset),
         Limit::CodesSentPerPhone(CodeUse::Reset),
         Limit::ResetCodeFailures,
         Limit::ResetAppCodeFailures,
@@ -114,6 +118,7 @@ impl Limit {
             Limit::StartsPerAddress => "start:address".into(),
             Limit::CaptchaFailuresPerAddress => "captcha:address".into(),
             Limit::CodesSentPerAccount(usage) => format!("send:{}:account", usage.as_str()),
+            Limit::CodesSentPerSource(usage) => format!("send:{}:source", usage.as_str()),
             Limit::CodesSentPerPhone(usage) => format!("send:{}:phone", usage.as_str()),
             Limit::ResetCodeFailures => "codefail:account".into(),
             Limit::ResetAppCodeFailures => "codefail-app:account".into(),
@@ -154,6 +159,9 @@ impl Limit {
                 config.codes_per_account,
                 minutes(config.send_window_minutes),
             ),
+            Limit::CodesSentPerSource(_) => {
+                (config.codes_per_source, minutes(config.send_window_minutes))
+            }
             Limit::CodesSentPerPhone(_) => {
                 (config.codes_per_phone, minutes(config.send_window_minutes))
             }
@@ -197,6 +205,7 @@ impl Limit {
                 ("captcha_failures_per_address", "address_window_minutes")
             }
             Limit::CodesSentPerAccount(_) => ("codes_per_account", "send_window_minutes"),
+            Limit::CodesSentPerSource(_) => ("codes_per_source", "send_window_minutes"),
             Limit::CodesSentPerPhone(_) => ("codes_per_phone", "send_window_minutes"),
             Limit::ResetCodeFailures | Limit::ResetAppCodeFailures | Limit::SignInCodeFailures => {
                 ("code_failures_before_lock", "code_failure_window_minutes")
@@ -249,7 +258,10 @@ impl Limit {
                 "wrong CAPTCHA answers, and new images asked for, per address"
             }
             Limit::CodesSentPerAccount(_) => {
-                "codes sent for one account, counted apart for each use (reset, sign-in, phone registration, help desk caller check)"
+                "codes sent for one account, counted apart for each use (reset, sign-in, phone registration, help desk caller check); a reset's from browsers that never signed in as its owner apart from the owner's own"
+            }
+            Limit::CodesSentPerSource(_) => {
+                "of a reset's codes for one account asked from browsers that never signed in as its owner, those one source (an address, an IPv6 /64) had sent"
             }
             Limit::CodesSentPerPhone(_) => "codes sent to one phone number, for each use",
             Limit::ResetCodeFailures => {

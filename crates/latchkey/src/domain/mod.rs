@@ -12,6 +12,8 @@ pub mod budget;
 pub mod change;
 pub mod checklist;
 pub mod code;
+pub mod demand;
+pub mod device;
 pub mod helpdesk;
 pub mod history;
 pub mod limits;
@@ -188,6 +190,9 @@ pub struct Caller {
     /// network that holds it ([`crate::network::NetworkConfig::limit_source`]).
     pub source: String,
     pub location: Location,
+    /// The account this browser signed in as before, by its signed cookie
+    /// ([`device`]): its resets spend that owner's codes.
+    pub device: Option<i64>,
 }
 
 impl Caller {
@@ -197,6 +202,7 @@ impl Caller {
             address: "cli".to_owned(),
             source: "cli".to_owned(),
             location: Location::Campus,
+            device: None,
         }
     }
 }

@@ -223,16 +223,16 @@ impl Store {
         Ok((taken.rows_affected() == 1).then_some(hash))
     }
 
-    /// The proof-of-work challenge offered at the first step (JSON, as
-    /// issued), replacing any before it.
-    pub async fn set_pow(&self, id: &str, challenge: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE reset_sessions SET pow_challenge = $1 WHERE id = $2 AND step = 'identify'",
-        )
-        .bind(challenge)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+    /// The proof-of-work challenge offered at `step` (JSON, as issued):
+    /// at the first step, in place of the image; at the CAPTCHA, beside it
+    /// while the cost is raised. It replaces any before it.
+    pub async fn set_pow(&self, id: &str, step: Step, challenge: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE reset_sessions SET pow_challenge = $1 WHERE id = $2 AND step = $3")
+            .bind(challenge)
+            .bind(id)
+            .bind(step.as_str())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -260,21 +260,22 @@ impl Store {
         Ok(stored.flatten().as_deref() == Some(POW_REFUSED))
     }
 
-    /// The session's proof-of-work challenge, if one is on offer.
-    pub async fn pow(&self, id: &str) -> Result<Option<String>, StoreError> {
+    /// The session's proof-of-work challenge at `step`, if one is on offer.
+    pub async fn pow(&self, id: &str, step: Step) -> Result<Option<String>, StoreError> {
         let stored: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT pow_challenge FROM reset_sessions WHERE id = $1 AND step = 'identify'",
+            "SELECT pow_challenge FROM reset_sessions WHERE id = $1 AND step = $2",
         )
         .bind(id)
+        .bind(step.as_str())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(stored.flatten())
+        Ok(stored.flatten().filter(|json| json != POW_REFUSED))
     }
 
     /// Takes the challenge away as it is read: one solution per challenge,
     /// even when two requests bring it at once.
-    pub async fn take_pow(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let Some(stored) = self.pow(id).await? else {
+    pub async fn take_pow(&self, id: &str, step: Step) -> Result<Option<String>, StoreError> {
+        let Some(stored) = self.pow(id, step).await? else {
             return Ok(None);
         };
         let taken = sqlx::query(

@@ -66,6 +66,33 @@ impl Store {
         .await?)
     }
 
+    /// The keys starting with `prefix` that have hits in the
+    /// `window_seconds` that end now (a range of the index, not a scan).
+    pub async fn keys_hit(
+        &self,
+        prefix: &str,
+        window_seconds: i64,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        // Every key with the prefix sorts before the prefix with its last
+        // character moved on by one.
+        let mut after = prefix.to_owned();
+        let last = after
+            .pop()
+            .map_or('\u{0}', |c| char::from_u32(c as u32 + 1).unwrap_or(c));
+        after.push(last);
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT key FROM throttle_hits
+             WHERE key >= $1 AND key < $2 AND at > $3 AND at <= $4 ORDER BY key",
+        )
+        .bind(prefix)
+        .bind(after)
+        .bind(now - window_seconds.max(1))
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// When the oldest hit for `key` in the `window_seconds` that end now
     /// was: a window after it, one hit fewer counts.
     pub async fn oldest_hit(

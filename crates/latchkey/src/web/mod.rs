@@ -464,8 +464,13 @@ pub(crate) fn caller(state: &Core, request: &Parts) -> Caller {
         address: ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
         source: ip.map_or_else(|| "unknown".to_owned(), |ip| state.network.limit_source(ip)),
         location: state.network.locate(ip),
+        device: cookie(&request.headers, &cookie_name(state, DEVICE_COOKIE))
+            .and_then(|value| crate::domain::device::known_as(state, &value)),
     }
 }
+
+/// The cookie of a browser that signed in as a person ([`crate::domain::device`]).
+pub(crate) const DEVICE_COOKIE: &str = "latchkey_device";
 
 /// An address we do not serve: a page with the way back (the API's
 /// clients get a bare 404).

@@ -4,6 +4,7 @@
 //! posts to its own URL and, when it succeeds, redirects back to `/reset`.
 //! A form posted for another step than the current one changes nothing.
 
+use crate::captcha::pow::PowChallenge;
 use crate::web::checked::{Checked, CsrfForm, FormSession, WithCsrf, with_csrf};
 use askama::Template;
 use axum::extract::{Form, State};
@@ -190,6 +191,8 @@ struct CaptchaPage<'a> {
     nonce: String,
     /// The browser's own check ran and was refused: its JavaScript is on.
     pow_tried: bool,
+    /// While the cost is raised: the check the image needs beside it (JSON).
+    pow: Option<String>,
 }
 
 #[derive(Template)]
@@ -258,6 +261,11 @@ struct HelpPage<'a> {
     csrf: &'a str,
 }
 
+/// A proof-of-work challenge as a form's `data-pow` carries it.
+fn pow_json(challenge: Option<PowChallenge>) -> Option<String> {
+    challenge.and_then(|challenge| serde_json::to_string(&challenge).ok())
+}
+
 /// The page for the step `session` is at, with an error from the last try.
 async fn show_step(
     state: &Core,
@@ -274,8 +282,7 @@ async fn show_step(
     };
     Ok(match session.step {
         Step::Identify => {
-            let pow = reset::pow_challenge(state, session).await?;
-            let pow = pow.and_then(|challenge| serde_json::to_string(&challenge).ok());
+            let pow = pow_json(reset::pow_challenge(state, session).await?);
             render(
                 &IdentifyPage {
                     site,
@@ -293,6 +300,7 @@ async fn show_step(
                 error,
                 nonce: random_token()[..8].to_owned(),
                 pow_tried: reset::pow_was_tried(state, session).await?,
+                pow: pow_json(reset::pow_challenge(state, session).await?),
             },
             status,
         ),
@@ -439,6 +447,8 @@ pub struct CaptchaForm {
     csrf: String,
     #[serde(default)]
     answer: String,
+    #[serde(default)]
+    pow: String,
 }
 
 pub async fn captcha_post(
@@ -446,8 +456,9 @@ pub async fn captcha_post(
     parts: Parts,
     Checked { session, form }: Checked<ResetSession, CaptchaForm>,
 ) -> Result<Response, WebError> {
-    let outcome =
-        reset::answer_captcha(&state, &caller(&state, &parts), &session, &form.answer).await?;
+    let caller = caller(&state, &parts);
+    let pow = Some(form.pow.as_str());
+    let outcome = reset::answer_captcha(&state, &caller, &session, &form.answer, pow).await?;
     answer_form(&state, &session.id, outcome).await
 }
 

@@ -166,7 +166,16 @@ async fn a_person_who_cannot_use_the_image_resets_by_proof_of_work_in_chromium()
         return;
     }
     let db = TestDb::sqlite("browser_pow");
-    let portal = portal(&db, &SecretKey::random()).await;
+    // Any reset in flight raises the cost: the second reset, through the
+    // image, needs the proof of work beside it.
+    let extras = crate::portal::Extras {
+        captcha: latchkey::captcha::pow::CaptchaConfig {
+            service_rise_every: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let portal = crate::portal::portal_extras(&db, &SecretKey::random(), extras).await;
     let base = serve(&portal).await;
     let stdout = run_script("pow.mjs", &base, "pow").await;
     assert!(stdout.contains("completed in Chromium"), "{stdout}");
@@ -183,7 +192,18 @@ async fn a_person_who_cannot_use_the_image_resets_by_proof_of_work_in_chromium()
         trail.iter().any(|e| e.action == "reset.pow_passed"),
         "the proof of work passed the step"
     );
-    assert!(!trail.iter().any(|e| e.action == "reset.captcha_passed"));
+    let passed = |action: &str| trail.iter().filter(|e| e.action == action).count();
+    assert_eq!(
+        passed("reset.pow_passed"),
+        1,
+        "the first reset by the proof alone"
+    );
+    assert_eq!(
+        passed("reset.captcha_passed"),
+        1,
+        "the second by the image with the proof beside it"
+    );
+    assert_eq!(passed("reset.captcha_failed"), 0, "{trail:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -28,11 +28,13 @@ async fn past_the_hourly_budget_no_text_goes_and_the_person_is_offered_the_rest(
         ..ThrottleConfig::default()
     };
     let portal = budgeted(&db, throttle).await;
+    // Each from its own address: one address alone has a smaller share.
+    let from = |i: i32| Browser::from_peer(&format!("203.0.113.{i}:443"));
     for send in 1..=3 {
-        let page = up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+        let page = up_to_the_code(&mut from(send), &portal, "ada", "sms").await;
         assert_eq!(page.heading(), "Enter your code", "send {send}");
     }
-    let page = up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+    let page = up_to_the_code(&mut from(4), &portal, "ada", "sms").await;
     assert_eq!(
         page.heading(),
         "How should we send your code?",
@@ -159,9 +161,11 @@ async fn readiness_tells_of_codes_sent_and_typed_back() {
     assert_eq!(answer["codes_last_hour"]["sent"], 1);
     assert_eq!(answer["codes_last_hour"]["typed_back"], 1);
     assert_eq!(answer["codes_last_hour"]["pumping_suspected"], false);
-    // Three more sent, none typed back: one in four.
-    for _ in 0..3 {
-        up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+    // Three more sent, none typed back: one in four. (Each from its own
+    // address: one address alone has a smaller share of ada's codes.)
+    for i in 0..3 {
+        let mut stranger = Browser::from_peer(&format!("203.0.113.{i}:443"));
+        up_to_the_code(&mut stranger, &portal, "ada", "sms").await;
     }
     let answer = ready(&browser.get(&portal, "/readyz").await.body);
     assert_eq!(answer["codes_last_hour"]["sent"], 4);
@@ -169,7 +173,8 @@ async fn readiness_tells_of_codes_sent_and_typed_back() {
         answer["codes_last_hour"]["pumping_suspected"], false,
         "25 % is the line"
     );
-    up_to_the_code(&mut Browser::default(), &portal, "ada", "sms").await;
+    let mut stranger = Browser::from_peer("203.0.113.9:443");
+    up_to_the_code(&mut stranger, &portal, "ada", "sms").await;
     let answer = ready(&browser.get(&portal, "/readyz").await.body);
     assert_eq!(
         answer["codes_last_hour"]["pumping_suspected"], true,
@@ -178,5 +183,41 @@ async fn readiness_tells_of_codes_sent_and_typed_back() {
     assert_eq!(
         answer["ready"], true,
         "a signal, not a reason to stop serving"
+    );
+}
+
+/// Under a small budget (20 texts an hour, as measured from outside) the
+/// alarm judges after a third of it, not after 30 codes it never reaches.
+#[tokio::test]
+async fn the_pumping_alarm_fires_before_a_small_budget_runs_out() {
+    let db = TestDb::sqlite("budget_pumping_small");
+    let throttle = ThrottleConfig {
+        messages_per_hour: 20,
+        codes_per_account: 100,
+        codes_per_phone: 100,
+        ..ThrottleConfig::default()
+    };
+    assert_eq!(throttle.pumping_alarm_sent, 30, "the default line");
+    let portal = budgeted(&db, throttle).await;
+    let mut watcher = Browser::default();
+    let suspected = async |watcher: &mut Browser| {
+        let body = watcher.get(&portal, "/readyz").await.body;
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        answer["codes_last_hour"]["pumping_suspected"] == true
+    };
+    for i in 0..6 {
+        let mut bot = Browser::from_peer(&format!("203.0.113.{i}:443"));
+        let page = up_to_the_code(&mut bot, &portal, "ada", "sms").await;
+        assert_eq!(page.heading(), "Enter your code");
+    }
+    assert!(
+        !suspected(&mut watcher).await,
+        "six of twenty: not judged yet"
+    );
+    let mut bot = Browser::from_peer("203.0.113.99:443");
+    up_to_the_code(&mut bot, &portal, "ada", "sms").await;
+    assert!(
+        suspected(&mut watcher).await,
+        "seven sent, none typed back: a third of the budget"
     );
 }

@@ -207,3 +207,95 @@ async fn the_proof_costs_more_for_a_source_that_keeps_opening_resets() {
         base
     );
 }
+
+/// A burst of resets from many addresses, each opening one (issue 42):
+/// the next challenge is harder for everyone, one taken before the burst
+/// no longer passes, and while the cost is raised the image alone does
+/// not pass either (a bot that reads it pays as a browser does). Once the
+/// burst's resets age out of the service's window, a normal day's cost.
+#[tokio::test]
+async fn a_burst_from_many_addresses_raises_the_cost_for_everyone_and_the_image_pays_too() {
+    let db = TestDb::sqlite("pow_burst");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let config = latchkey::captcha::pow::CaptchaConfig::default();
+    let base = config.max_number;
+    let mut early = Browser::from_peer("198.51.100.1:443");
+    let before = challenge_on_page(&mut early, &portal).await;
+    assert_eq!(before.maxnumber, base);
+    for i in 0..60 {
+        let mut bot = Browser::from_peer(&format!("203.0.113.{}:443", i + 1));
+        bot.get(&portal, "/reset").await;
+        let page = bot
+            .post(&portal, "/reset/identify", &[("identifier", "ada")])
+            .await;
+        assert_eq!(page.heading(), "Type the characters you see");
+    }
+    let mut person = Browser::from_peer("198.51.100.2:443");
+    let after = challenge_on_page(&mut person, &portal).await;
+    let doublings = 60 / config.service_rise_every;
+    assert_eq!(after.maxnumber, base << doublings, "harder for everyone");
+    let metrics = crate::portal::scrape(&portal).await;
+    assert!(
+        metrics.contains("latchkey_challenges_total{reason=\"service\"}")
+            && metrics.contains(&format!(
+                "latchkey_challenge_level{{reason=\"service\"}} {doublings}"
+            )),
+        "{metrics}"
+    );
+
+    // Solved cheaply before the burst: outdated now, the image instead.
+    let page = identify_with(&mut early, &portal, &encode(&solve(&before).unwrap())).await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    assert!(
+        refusals(&portal)
+            .await
+            .contains(&"reset.pow_refused:outdated".to_owned())
+    );
+    // The right characters alone are not enough while the cost is raised…
+    let answer = crate::portal::ANSWER.to_lowercase();
+    let page = early
+        .post(&portal, "/reset/captcha", &[("answer", &answer)])
+        .await;
+    assert_eq!(page.heading(), "Type the characters you see");
+    assert!(
+        page.body
+            .contains("many people are resetting passwords just now"),
+        "{}",
+        page.body
+    );
+    // …they pass with the proof of work the page offers beside the image.
+    let beside = challenge_on_page(&mut early, &portal).await;
+    assert!(beside.maxnumber >= after.maxnumber, "at the raised cost");
+    let sent = encode(&solve(&beside).unwrap());
+    let page = early
+        .post(
+            &portal,
+            "/reset/captcha",
+            &[("answer", answer.as_str()), ("pow", sent.as_str())],
+        )
+        .await;
+    assert_eq!(
+        page.heading(),
+        "How should we send your code?",
+        "{}",
+        page.body
+    );
+
+    // The burst ages out of the service's window: a normal day's cost, and
+    // the image alone passes again.
+    portal.clock.advance(config.service_window_minutes * 60 + 1);
+    let mut later = Browser::from_peer("198.51.100.3:443");
+    assert_eq!(challenge_on_page(&mut later, &portal).await.maxnumber, base);
+    later
+        .post(&portal, "/reset/identify", &[("identifier", "ada")])
+        .await;
+    let page = later
+        .post(&portal, "/reset/captcha", &[("answer", &answer)])
+        .await;
+    assert_eq!(
+        page.heading(),
+        "How should we send your code?",
+        "{}",
+        page.body
+    );
+}

@@ -376,9 +376,7 @@ async fn network_portal(db: &TestDb) -> Portal {
 }
 
 fn browser_at(peer: &str) -> Browser {
-    let mut browser = Browser::default();
-    browser.peer = Some(peer.parse().unwrap());
-    browser
+    Browser::from_peer(peer)
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{OnDuty, staff_event};
 use crate::domain::code::{
-    Verdict, app_verdict, attempt, count_wrong_code, issue, new_code, send_code,
+    Asker, Verdict, app_verdict, attempt, count_wrong_code, issue, new_code, send_code,
 };
 use crate::domain::unlock::{unlock_for_caller, unlocked_notice};
 use crate::domain::{Caller, Core, Error, account_of, log_error, notice_language, notify};
@@ -93,7 +93,7 @@ async fn send_caller_code(
     };
     let tag = match send_code(
         core,
-        account.id,
+        (account.id, Asker::Owner),
         channel,
         phone,
         (

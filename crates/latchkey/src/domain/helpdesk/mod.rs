@@ -134,6 +134,8 @@ pub struct AccountFacts {
     /// The last 10 notices queued for the account, newest first: whether
     /// each went, is still being tried, or never went.
     pub deliveries: Vec<crate::store::Delivery>,
+    /// The reset codes strangers had sent lately, and from where.
+    pub codes_by_others: crate::domain::code::CodesByOthers,
 }
 
 /// The accounts an agent's search finds: by the start of a username or
@@ -173,6 +175,7 @@ pub async fn account_facts(
         pending_write: pending.into_iter().find(|w| w.account_id == account.id),
         events: core.store.events_of(account.id, 15).await?,
         deliveries: core.store.deliveries(Some(account.id), 10).await?,
+        codes_by_others: crate::domain::code::codes_by_others(core, account.id).await?,
         account,
     })
 }

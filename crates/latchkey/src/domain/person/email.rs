@@ -4,7 +4,9 @@
 //! there too. It is no second factor for signing in.
 
 use super::{Next, Outcome, SignedIn, factor_is_fresh, refused};
-use crate::domain::code::{Verdict, attempt, issue, new_code, send_code, tries_left_message};
+use crate::domain::code::{
+    Asker, Verdict, attempt, issue, new_code, send_code, tries_left_message,
+};
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
 use crate::i18n::{Text, say};
 use crate::model::account::{Account, mask_email};
@@ -50,7 +52,7 @@ pub async fn start_alt_email(
     let lang = crate::i18n::current().lang;
     let sent = send_code(
         core,
-        who.account.id,
+        (who.account.id, Asker::Owner),
         Channel::Email,
         &email,
         (CodeUse::Registration, lang),

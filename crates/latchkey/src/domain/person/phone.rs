@@ -1,7 +1,9 @@
 //! A phone registered by its owner: a code to the new number proves it.
 
 use super::{Next, Outcome, SignedIn, factor_is_fresh, prove_factor, refused, removal_refused};
-use crate::domain::code::{Verdict, attempt, issue, new_code, send_code, tries_left_message};
+use crate::domain::code::{
+    Asker, Verdict, attempt, issue, new_code, send_code, tries_left_message,
+};
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, audit, change_account, notify};
 use crate::i18n::{Text, say};
 use crate::model::account::{Account, display_phone, mask_phone, normalize_phone};
@@ -47,7 +49,7 @@ pub async fn start_phone(
     };
     let tag = match send_code(
         core,
-        who.account.id,
+        (who.account.id, Asker::Owner),
         channel,
         &phone,
         (CodeUse::Registration, crate::i18n::current().lang),

@@ -8,8 +8,8 @@ use super::{Outcome, codes_paused, prove_factor, refused};
 use crate::domain::arrival::{Arrival, arrive};
 use crate::domain::authority::Checked;
 use crate::domain::code::{
-    Verdict, attempt, count_wrong_signin_code, issue, new_code, send_chosen, signin_codes_paused,
-    tries_left_message,
+    Asker, Verdict, attempt, count_wrong_signin_code, issue, new_code, send_chosen,
+    signin_codes_paused, tries_left_message,
 };
 use crate::domain::limits::Limit;
 use crate::domain::{Caller, Core, Error, SELF_SERVICE, account_of, audit, change_account};
@@ -304,7 +304,15 @@ pub async fn send_factor_code(
     if signin_codes_paused(core, account.id).await? {
         return Ok(refused(codes_paused()));
     }
-    let chosen = match send_chosen(core, caller, &account, method, CodeUse::SignIn).await? {
+    let chosen = match send_chosen(
+        core,
+        (caller, Asker::Owner),
+        &account,
+        method,
+        CodeUse::SignIn,
+    )
+    .await?
+    {
         Ok(chosen) => chosen,
         Err(why) => return Ok(refused(why)),
     };

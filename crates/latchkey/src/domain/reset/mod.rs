@@ -9,9 +9,10 @@ use latchkey_policy::Violation;
 use super::change::MayChange;
 use super::checklist::{CheckAnswer, Made, check_answer, made, not_changed};
 use super::code::{
-    Verdict, WrongCode, attempt, count_wrong_code, methods_now, new_code, paused_here,
+    Asker, Verdict, WrongCode, attempt, count_wrong_code, methods_now, new_code, paused_here,
     paused_here_message, paused_ways, reset_methods, send_chosen, tries_left_message,
 };
+use super::demand;
 use super::limits::Limit;
 use super::proofs::{self, Proof};
 use super::session::SessionKind;
@@ -19,6 +20,7 @@ use super::{Caller, Core, Error, account_of, after_change, audit, change_own_pas
 use crate::captcha::normalize_answer;
 use crate::captcha::pow::{self, PowChallenge, PowRefusal};
 use crate::directory::DirectoryError;
+use crate::model::account::Account;
 use crate::model::audit::Action;
 use crate::model::code::OneTimeCode;
 use crate::model::method::Method;
@@ -77,11 +79,10 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
         .create_reset_session(&id, &csrf, address, now, now + lifetime)
         .await?;
     if core.captcha.proof_of_work {
-        // Each source's proof costs more the more resets it opened lately.
-        let (entropy, captcha) = (core.entropy.as_ref(), &core.captcha);
-        let challenge = pow::issue(&core.key, entropy, &id, captcha, recent.hits, now);
-        let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
-        core.store.set_pow(&id, &json).await?;
+        // The proof costs more the more resets this source opened lately,
+        // and the more the whole service has open.
+        let cost = demand::cost(core, &caller.source, Some(recent.hits)).await?;
+        offer_pow(core, &id, Step::Identify, cost.max_number).await?;
     }
     let session = ResetSession {
         id,
@@ -95,16 +96,39 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     Ok((token, session))
 }
 
-/// The proof-of-work challenge the first step offers, if any.
+/// A new proof-of-work challenge up to `max_number` for the session at `step`.
+async fn offer_pow(core: &Core, id: &str, step: Step, max_number: u64) -> Result<(), Error> {
+    let (entropy, now) = (core.entropy.as_ref(), core.clock.now());
+    let challenge = pow::issue(&core.key, entropy, id, &core.captcha, max_number, now);
+    let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
+    core.store.set_pow(id, step, &json).await?;
+    Ok(())
+}
+
+/// The proof-of-work challenge the step offers, if any: the first step's,
+/// in place of the image; the CAPTCHA's, needed beside the image while the
+/// cost is raised.
 pub async fn pow_challenge(
     core: &Core,
     session: &ResetSession,
 ) -> Result<Option<PowChallenge>, Error> {
-    if session.step != Step::Identify || !core.captcha.proof_of_work {
+    let offered = matches!(session.step, Step::Identify | Step::Captcha);
+    if !offered || !core.captcha.proof_of_work {
         return Ok(None);
     }
-    let stored = core.store.pow(&session.id).await?;
+    let stored = core.store.pow(&session.id, session.step).await?;
     Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+/// The image's own proof of work: while the cost is raised (the source's
+/// rate or the service's), a right answer counts only with it, so the
+/// image is never the cheap way round for a bot that reads it.
+async fn pow_beside_image(core: &Core, caller: &Caller, id: &str) -> Result<(), Error> {
+    let cost = demand::cost(core, &caller.source, None).await?;
+    if core.captcha.proof_of_work && cost.raised() {
+        offer_pow(core, id, Step::Captcha, cost.max_number).await?;
+    }
+    Ok(())
 }
 
 /// At the CAPTCHA after the browser's own check was tried and refused: its
@@ -141,14 +165,19 @@ pub async fn identify(
     let found = found.filter(|a| a.left_directory_at.is_none());
     let account = super::arrival::at_reset(core, caller, identifier, found).await?;
     let proven = match pow.filter(|sent| !sent.trim().is_empty() && core.captcha.proof_of_work) {
-        Some(sent) => Some(check_pow(core, session, sent).await?),
-        None => None,
+        Some(sent) => Some(check_pow(core, caller, session, sent).await?),
+        None => {
+            // Not solved here: the first step's challenge is spent.
+            core.store.take_pow(&session.id, Step::Identify).await?;
+            None
+        }
     };
     let challenge = fresh_challenge(core)?;
     let account_id = account.as_ref().map(|a| a.id);
     core.store
         .set_reset_identity(&session.id, account_id, &challenge.stored())
         .await?;
+    demand::opened(core).await?;
     audit(core, caller, Action::ResetStarted, account_id).await?;
     core.metrics.reset("started");
     match proven {
@@ -171,37 +200,59 @@ pub async fn identify(
             )
             .await?;
             core.store.note_pow_refused(&session.id).await?;
+            pow_beside_image(core, caller, &session.id).await?;
             Ok(again(say("pow-failed", &[])))
         }
-        None => Ok(Outcome::Moved),
+        None => {
+            pow_beside_image(core, caller, &session.id).await?;
+            Ok(Outcome::Moved)
+        }
     }
 }
 
-/// Takes the session's challenge (spent whatever the verdict) and checks
-/// the solution against it.
+/// Takes the first step's challenge (spent whatever the verdict) and
+/// checks the solution against it. A challenge issued before the cost rose
+/// by more than one doubling is refused as outdated, so challenges taken
+/// cheaply before a burst cannot be spent during it.
 async fn check_pow(
     core: &Core,
+    caller: &Caller,
     session: &ResetSession,
     sent: &str,
 ) -> Result<Result<(), PowRefusal>, Error> {
-    let stored = core.store.take_pow(&session.id).await?;
+    let stored = core.store.take_pow(&session.id, Step::Identify).await?;
     let stored: Option<PowChallenge> = stored.and_then(|json| serde_json::from_str(&json).ok());
-    let stored = stored.as_ref().map(|c| c.challenge.as_str());
-    Ok(pow::verify(
-        &core.key,
-        sent,
-        &session.id,
-        stored,
-        core.clock.now(),
-    ))
+    let verdict = verify_pow(core, session, sent, stored.as_ref());
+    if verdict.is_err() {
+        return Ok(verdict);
+    }
+    let issued = stored.map_or(0, |c| c.maxnumber);
+    let now = demand::cost(core, &caller.source, None).await?;
+    Ok(match issued.saturating_mul(2) < now.max_number {
+        true => Err(PowRefusal::Outdated),
+        false => Ok(()),
+    })
 }
 
-/// Step 2. One answer per challenge: right or wrong, this challenge is used up.
+fn verify_pow(
+    core: &Core,
+    session: &ResetSession,
+    sent: &str,
+    stored: Option<&PowChallenge>,
+) -> Result<(), PowRefusal> {
+    let stored = stored.map(|c| c.challenge.as_str());
+    let now = core.clock.now();
+    pow::verify(&core.key, sent, &session.id, stored, now)
+}
+
+/// Step 2. One answer per challenge: right or wrong, this challenge (and
+/// the proof of work beside it while the cost is raised) is used up.
 pub async fn answer_captcha(
     core: &Core,
     caller: &Caller,
     session: &ResetSession,
     answer: &str,
+    pow: Option<&str>,
 ) -> Result<Outcome, Error> {
     if session.step != Step::Captcha {
         return Ok(Outcome::OtherStep);
@@ -211,8 +262,19 @@ pub async fn answer_captcha(
         core.key
             .verify(CAPTCHA_PURPOSE, &normalize_answer(answer), &tag)
     });
-    if !right {
+    let needed = core.store.take_pow(&session.id, Step::Captcha).await?;
+    let needed: Option<PowChallenge> = needed.and_then(|json| serde_json::from_str(&json).ok());
+    let pow_held = match (&needed, pow.filter(|sent| !sent.trim().is_empty())) {
+        (None, _) => true,
+        (Some(stored), Some(sent)) => verify_pow(core, session, sent, Some(stored)).is_ok(),
+        (Some(_), None) => false,
+    };
+    if !right || !pow_held {
         next_challenge(core, caller, session, Action::ResetCaptchaFailed).await?;
+        if right {
+            let helpdesk = core.site.helpdesk.phone.clone();
+            return Ok(again(say("captcha-pow-needed", &[("helpdesk", helpdesk)])));
+        }
         return Ok(again(say("captcha-wrong", &[])));
     }
     passed(core, caller, session, Action::ResetCaptchaPassed).await
@@ -304,6 +366,7 @@ async fn next_challenge(
     core.store
         .set_captcha(&session.id, &challenge.stored())
         .await?;
+    pow_beside_image(core, caller, &session.id).await?;
     audit(core, caller, action, session.account_id).await?;
     Ok(())
 }
@@ -340,7 +403,12 @@ pub async fn choose_method(
         tracing::warn!(%why, "a reset waits for the directory");
         return Ok(again(directory_down()));
     }
-    let chosen = match send_chosen(core, caller, &account, method, CodeUse::Reset).await? {
+    // A stranger paused for wrong codes here gets no more sent.
+    if paused_here(core, &caller.source, account.id).await? {
+        return Ok(again(paused_here_message(core)));
+    }
+    let asker = asker(caller, session, &account);
+    let chosen = match send_chosen(core, (caller, asker), &account, method, CodeUse::Reset).await? {
         Ok(chosen) => chosen,
         Err(why) => return Ok(again(why)),
     };
@@ -353,6 +421,17 @@ pub async fn choose_method(
         audit(core, caller, Action::ResetMethodApp, Some(account.id)).await?;
     }
     Ok(Outcome::Moved)
+}
+
+/// Whose codes a reset spends: the owner's when it was started from a
+/// browser that signed in as them before, or once it holds a proof only
+/// they could give; a stranger's at this source otherwise.
+fn asker<'a>(caller: &'a Caller, session: &ResetSession, account: &Account) -> Asker<'a> {
+    if caller.device == Some(account.id) || !session.proven.is_empty() {
+        Asker::Owner
+    } else {
+        Asker::Stranger(&caller.source)
+    }
 }
 
 /// Said at the method step when the directory cannot take a new password.
@@ -498,6 +577,7 @@ pub async fn set_password(
         .advance_reset(&session.id, Step::Password, Step::Done)
         .await?;
     audit(core, caller, Action::ResetCompleted, Some(account.id)).await?;
+    demand::finished(core).await?;
     core.metrics.reset("completed");
     // Whoever was signed in with the old password is signed out, and the
     // person told; for a change only in the directory so far, once settled.

@@ -483,6 +483,25 @@ pub async fn home_get(
     Query(query): Query<HomeQuery>,
 ) -> Result<Response, WebError> {
     let who = person::signed_in(&state, current(&state, &parts.headers).await?).await?;
+    let known = caller(&state, &parts).device == Some(who.account.id);
+    let mut response = home(state.clone(), &parts, &who, query).await?;
+    // Signed in: this browser is theirs from now on (its resets spend the
+    // owner's codes, not what strangers spent).
+    if !known {
+        let value = crate::domain::device::mark(&state, who.account.id);
+        let lifetime = crate::domain::device::lifetime(&state);
+        let cookie = session_cookie(&state, crate::web::DEVICE_COOKIE, &value, "/", lifetime)?;
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+async fn home(
+    state: Core,
+    parts: &Parts,
+    who: &SignedIn,
+    query: HomeQuery,
+) -> Result<Response, WebError> {
     // The help desk asked for a new password: that comes first.
     if who.account.must_change_password {
         return Ok(to("/account/password?required=1"));
@@ -497,8 +516,8 @@ pub async fn home_get(
             StatusCode::OK,
         ));
     }
-    if person::methods_to_confirm(&state, &who).await? {
-        return confirm_methods_page(&state, &who).await;
+    if person::methods_to_confirm(&state, who).await? {
+        return confirm_methods_page(&state, who).await;
     }
     let notice = match query.done.as_deref() {
         Some("phone") => Some(say("saved-phone", &[])),
@@ -526,8 +545,8 @@ pub async fn home_get(
     let passkeys = state.store.passkeys(who.account.id).await?.len();
     Ok(home_page(
         &state,
-        &parts,
-        (&who, recovery_left, passkeys),
+        parts,
+        (who, recovery_left, passkeys),
         notice,
         query.done.as_deref() == Some("password"),
         flash.error,

@@ -79,7 +79,9 @@ pub(super) struct ResetState {
     captcha_image: Option<String>,
     /// At `identify`: a proof of work (ALTCHA's format) that stands in for
     /// the image: find `number` with SHA-256(salt ‖ number) = challenge and
-    /// send the solution, base64 JSON, as `pow` with the identifier.
+    /// send the solution, base64 JSON, as `pow` with the identifier. At
+    /// `captcha`, while the cost is raised (a burst of resets): the one the
+    /// image's answer needs beside it, sent as `pow` with the answer.
     pow: Option<PowChallenge>,
     /// At `password`: every rule a new password must meet.
     requirements: Vec<Requirement>,
@@ -301,6 +303,9 @@ pub(super) async fn identify(
 pub(super) struct CaptchaAnswer {
     /// The characters in the image, in any case.
     answer: String,
+    /// When the state offered a `pow` at `captcha`: its solution, base64 JSON.
+    #[serde(default)]
+    pow: Option<String>,
 }
 
 /// Answer the CAPTCHA. Each challenge takes one answer; a wrong one brings a new image.
@@ -308,7 +313,7 @@ pub(super) struct CaptchaAnswer {
     security(("reset_token" = [])), request_body = CaptchaAnswer,
     responses(
         (status = 200, description = "At `method`, or `help` when no code can be sent", body = ResetState),
-        (status = 422, description = "Wrong: a new challenge", body = ResetState),
+        (status = 422, description = "Wrong, or without the proof of work offered beside it: a new challenge", body = ResetState),
         (status = 409, body = ResetState),
         (status = 429, body = ApiError)))]
 pub(super) async fn captcha(
@@ -317,7 +322,8 @@ pub(super) async fn captcha(
     Body(body): Body<CaptchaAnswer>,
 ) -> Response {
     step(&state, &parts, async |s| {
-        reset::answer_captcha(&state, &caller(&state, &parts), s, &body.answer).await
+        let pow = body.pow.as_deref();
+        reset::answer_captcha(&state, &caller(&state, &parts), s, &body.answer, pow).await
     })
     .await
 }

@@ -6,6 +6,9 @@
 mod audit;
 mod members;
 mod pass;
+use crate::domain::code::CodesByOthers;
+use crate::domain::limits::Limit;
+use crate::notify::CodeUse;
 pub use audit::*;
 pub use members::*;
 pub use pass::*;
@@ -346,6 +349,8 @@ struct AccountPage<'a> {
     /// The person's other address, masked.
     alt_email: Option<String>,
     passkeys: usize,
+    /// Reset codes strangers had sent lately, and from where.
+    codes_by_others: Option<String>,
     notice: Option<String>,
     error: Option<String>,
     /// The id of the field the error is about, if it is about one.
@@ -446,6 +451,7 @@ async fn account_page(
             recovery_left: crate::domain::person::recovery_codes_left(state, account_id).await?,
             alt_email: (facts.account.alt_email.as_deref()).map(crate::model::account::mask_email),
             passkeys: state.store.passkeys(account_id).await?.len(),
+            codes_by_others: codes_by_others(state, &facts.codes_by_others),
             pending_write: facts.pending_write,
             account: &facts.account,
             notice,
@@ -456,6 +462,25 @@ async fn account_page(
         },
         status,
     ))
+}
+
+/// "4 codes … from 3 addresses: …", or nothing when none were asked.
+fn codes_by_others(state: &Core, others: &CodesByOthers) -> Option<String> {
+    let minutes = Limit::CodesSentPerSource(CodeUse::Reset)
+        .bounds(&state.throttle)
+        .1
+        / 60;
+    (others.sent > 0).then(|| {
+        say(
+            "hd-codes-by-others-told",
+            &[
+                ("count", others.sent.to_string()),
+                ("minutes", minutes.to_string()),
+                ("sources", others.sources.len().to_string()),
+                ("list", others.sources.join(", ")),
+            ],
+        )
+    })
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,10 @@
 
 use std::f64::consts::PI;
 
+/// Characters that cannot be mistaken for one another in the image
+/// (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+pub const ALPHABET: &str = "ACDEFGHJKMNPQRTUVWXY34679";
+
 use rand::RngExt;
 
 pub const WIDTH: usize = 240;
@@ -19,7 +23,7 @@ pub const HEIGHT: usize = 90;
 /// A point of a stroke, in the glyph's box: x across (0 to 1), y down.
 type Point = (f64, f64);
 
-/// The strokes of `c` (one of [`super::ALPHABET`]), each a polyline.
+/// The strokes of `c` (one of [`ALPHABET`]), each a polyline.
 pub fn strokes(c: char) -> Vec<Vec<Point>> {
     let line = |points: &[Point]| points.to_vec();
     match c {
@@ -391,7 +395,7 @@ mod tests {
 
     #[test]
     fn every_character_of_the_alphabet_has_strokes_inside_its_box() {
-        for c in super::super::ALPHABET.chars() {
+        for c in ALPHABET.chars() {
             let strokes = strokes(c);
             assert!(!strokes.is_empty(), "{c}");
             for (x, y) in strokes.into_iter().flatten() {
