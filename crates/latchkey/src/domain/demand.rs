@@ -54,13 +54,11 @@ pub async fn unfinished(core: &Core) -> Result<i64, Error> {
 
 /// What a challenge for `source` costs now, from the resets it opened in
 /// the address window (`recent`, counted already; `None`: read them) and
-/// the service's unfinished ones. Metrics show the level and its reason.
+/// the service's unfinished ones.
 pub async fn cost(core: &Core, source: &str, recent: Option<i64>) -> Result<Cost, Error> {
     let recent = match recent {
         Some(recent) => recent,
         None => Limit::ResetsPerAddress.count(core, source).await?.hits,
     };
-    let cost = core.captcha.cost(recent, unfinished(core).await?);
-    core.metrics.challenge(cost);
-    Ok(cost)
+    Ok(core.captcha.cost(recent, unfinished(core).await?))
 }

@@ -82,7 +82,7 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
         // The proof costs more the more resets this source opened lately,
         // and the more the whole service has open.
         let cost = demand::cost(core, &caller.source, Some(recent.hits)).await?;
-        offer_pow(core, &id, Step::Identify, cost.max_number).await?;
+        offer_pow(core, &id, Step::Identify, cost).await?;
     }
     let session = ResetSession {
         id,
@@ -96,10 +96,13 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
     Ok((token, session))
 }
 
-/// A new proof-of-work challenge up to `max_number` for the session at `step`.
-async fn offer_pow(core: &Core, id: &str, step: Step, max_number: u64) -> Result<(), Error> {
+/// A new proof-of-work challenge at `cost` for the session at `step`; metrics
+/// count it, with its level and reason.
+async fn offer_pow(core: &Core, id: &str, step: Step, cost: pow::Cost) -> Result<(), Error> {
     let (entropy, now) = (core.entropy.as_ref(), core.clock.now());
+    let max_number = cost.max_number;
     let challenge = pow::issue(&core.key, entropy, id, &core.captcha, max_number, now);
+    core.metrics.challenge(cost);
     let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
     core.store.set_pow(id, step, &json).await?;
     Ok(())
@@ -126,7 +129,7 @@ pub async fn pow_challenge(
 async fn pow_beside_image(core: &Core, caller: &Caller, id: &str) -> Result<(), Error> {
     let cost = demand::cost(core, &caller.source, None).await?;
     if core.captcha.proof_of_work && cost.raised() {
-        offer_pow(core, id, Step::Captcha, cost.max_number).await?;
+        offer_pow(core, id, Step::Captcha, cost).await?;
     }
     Ok(())
 }
