@@ -11,16 +11,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code may panic
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use latchkey::directory::{Directory, DirectoryConfig, Ldap, SyncOptions, SyncReport, sync};
 use latchkey::store::Store;
 
-const BASE: &str = "dc=example,dc=edu";
-const ADMIN_DN: &str = "cn=admin,dc=example,dc=edu";
-const ADMIN_PASSWORD: &str = "admin-secret";
+mod slapd;
+use slapd::{ADMIN_DN, ADMIN_PASSWORD, BASE, Slapd, base_ldif, peak_rss_kib};
 /// Entries a page of the directory's paged search holds (`directory/ldap`).
 const PAGE: usize = 500;
 /// New accounts a transaction of the store writes (`directory/people.rs`).
@@ -32,31 +30,13 @@ async fn main() {
         .skip(1)
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(10_000);
-    let dir = std::env::temp_dir().join(format!("latchkey-bench-sync-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let started = Instant::now();
-    let conf = write_config(&dir);
-    load(&dir, &conf, &people(count));
+    let slapd = Slapd::start("sync", &people(count), None);
     println!(
         "{count} people loaded into slapd with slapadd in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let slapd = Slapd(
-        Command::new("/usr/sbin/slapd")
-            .arg("-f")
-            .arg(&conf)
-            .args(["-h", &format!("ldap://127.0.0.1:{port}/"), "-d", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("slapd starts (package slapd)"),
-    );
-    wait_for(port);
+    let (port, dir) = (slapd.port, slapd.dir.clone());
 
     let (url, backend) = match std::env::var("LATCHKEY_BENCH_POSTGRES_URL") {
         Ok(url) => (url, "PostgreSQL"),
@@ -68,7 +48,7 @@ async fn main() {
     let store = Store::open(&url).await.unwrap();
     empty(&store).await;
     let config = DirectoryConfig {
-        url: format!("ldap://127.0.0.1:{port}"),
+        url: slapd.url(),
         bind_dn: ADMIN_DN.into(),
         base_dn: format!("ou=people,{BASE}"),
         timeout_seconds: 120,
@@ -95,16 +75,6 @@ async fn main() {
     println!("peak memory of this process: {} MiB", peak_rss_kib() / 1024);
     store.close().await;
     drop(slapd);
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-struct Slapd(Child);
-
-impl Drop for Slapd {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 async fn timed(
@@ -143,10 +113,7 @@ fn row(what: &str, people: usize, (time, report): &(Duration, SyncReport)) {
 
 /// The people, as LDIF: a name, a mail and a mobile each.
 fn people(count: usize) -> String {
-    let mut ldif = format!(
-        "dn: {BASE}\nobjectClass: dcObject\nobjectClass: organization\no: Example University\ndc: example\n\n\
-         dn: ou=people,{BASE}\nobjectClass: organizationalUnit\nou: people\n\n"
-    );
+    let mut ldif = base_ldif();
     for n in 0..count {
         writeln!(
             ldif,
@@ -158,48 +125,6 @@ fn people(count: usize) -> String {
         .unwrap();
     }
     ldif
-}
-
-fn write_config(dir: &Path) -> std::path::PathBuf {
-    let root = dir.display();
-    let conf = dir.join("slapd.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/inetorgperson.schema
-modulepath /usr/lib/ldap
-moduleload back_mdb
-pidfile {root}/slapd.pid
-sizelimit unlimited
-database mdb
-maxsize 4294967296
-suffix \"{BASE}\"
-rootdn \"{ADMIN_DN}\"
-rootpw {ADMIN_PASSWORD}
-directory {root}/data
-index uid,mail eq
-"
-        ),
-    )
-    .unwrap();
-    conf
-}
-
-/// `slapadd`: offline, much faster than adding over the protocol.
-fn load(dir: &Path, conf: &Path, ldif: &str) {
-    let file = dir.join("people.ldif");
-    std::fs::write(&file, ldif).unwrap();
-    let status = Command::new("/usr/sbin/slapadd")
-        .arg("-q")
-        .arg("-f")
-        .arg(conf)
-        .arg("-l")
-        .arg(&file)
-        .status()
-        .expect("slapadd runs (package slapd)");
-    assert!(status.success());
 }
 
 /// Removes the first `count` people, as leavers.
@@ -230,16 +155,6 @@ fn delete(port: u16, count: usize) {
     assert!(child.wait().unwrap().success());
 }
 
-fn wait_for(port: u16) {
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("slapd did not listen on {port}");
-}
-
 /// Empties the store's accounts (a PostgreSQL database may be reused).
 async fn empty(store: &Store) {
     let existing = store.accounts_for_sync().await.unwrap();
@@ -248,15 +163,4 @@ async fn empty(store: &Store) {
         "the bench needs an empty store: {} accounts in it",
         existing.len()
     );
-}
-
-/// The process's peak resident memory (`VmHWM`), in KiB.
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
 }

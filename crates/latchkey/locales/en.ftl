@@ -749,3 +749,43 @@ hd-codes-by-others-told = { $count } reset { $count ->
         [one] one address
        *[other] { $sources } addresses
     }: { $list }. Someone else may be trying their codes; their own browsers and their app still get them.
+
+## The watch after a change: a device still using the old password
+
+watch-warning-subject = A device is still using your old { $university } password
+watch-warning = Since your { $university } password was changed on { $changed }, the campus directory has seen { $count ->
+        [one] { $count } sign-in
+       *[other] { $count } sign-ins
+    } with a wrong password. A device is probably still using your old password, and it will lock your account if it keeps trying.
+watch-warning-text = { $university }: a device is still using your old password. On a laptop, connect to the VPN, then lock and unlock it with the new password; in a phone's mail app or the Wi-Fi settings, type the new one.
+watch-locked-subject = Your { $university } account was locked by an old password: unlock it here
+watch-locked = Your { $university } account was locked on { $locked } after wrong passwords, most likely from a device still using the password you had before { $changed }. Unlock it now, keeping your new password: { $link } (it works once, for { $hours } hours).
+watch-locked-text = { $university }: a device with your old password locked your account. Unlock it, keeping the new password: { $link }
+watch-devices = Seen from: { $devices }.
+watch-what-to-do = What to do: on a laptop, connect to the campus network or the VPN, then lock the screen and unlock it with the new password; on a phone, type the new password in its mail app and in the Wi-Fi settings (forget the campus network and join it again). If you did not change your password, call the help desk.
+notice-unlocked-link = You unlocked your { $university } account in the campus directory with the link we sent after it was locked by an old password, keeping the new password,
+unlock-title = Unlock your account
+unlock-intro = { $username }'s account was locked by a device still using the old password. Unlocking keeps the new password; then type the new password on that device, or it will lock the account again.
+unlock-confirm = Unlock my account
+unlock-done-title = Your account is unlocked
+unlock-done = Your account is unlocked in the campus directory, with your new password. Update the device that still has the old one now: on a laptop, connect to the VPN, then lock and unlock it with the new password; on a phone, its mail app and the Wi-Fi settings.
+unlock-spent-title = This link no longer works
+unlock-spent = This link was used already, is more than { $hours } hours old, was replaced by a newer change, or was not one we sent. You can still unlock your account from the reset page, or call the help desk.
+unlock-failed-title = The account is still locked
+hd-watch = Since the last change
+hd-watch-changed = changed { $when }
+hd-watch-failures = { $count ->
+        [one] { $count } wrong password
+       *[other] { $count } wrong passwords
+    } (last { $last })
+hd-watch-from = from { $devices }
+hd-watch-warned = told of a device with the old password { $when }
+hd-watch-locked = locked { $when }
+hd-watch-link-sent = unlock link sent { $when }
+hd-watch-unlocked = { $by ->
+        [link] unlocked by the owner with the link { $when }
+        [owner] unlocked by the owner { $when }
+       *[helpdesk] unlocked by the help desk { $when }
+    }
+hd-watch-quiet = nothing seen yet (watched until { $until })
+hd-watch-over = nothing seen

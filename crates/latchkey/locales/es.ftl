@@ -752,3 +752,43 @@ hd-codes-by-others-told = { $count ->
         [one] una dirección
        *[other] { $sources } direcciones
     }: { $list }. Puede que otra persona esté probando sus códigos; sus propios navegadores y su aplicación siguen recibiéndolos.
+
+## La vigilancia tras un cambio: un dispositivo que aún usa la contraseña anterior
+
+watch-warning-subject = Un dispositivo sigue usando su contraseña anterior de { $university }
+watch-warning = Desde que se cambió su contraseña de { $university } el { $changed }, el directorio del campus ha visto { $count ->
+        [one] { $count } inicio de sesión
+       *[other] { $count } inicios de sesión
+    } con una contraseña incorrecta. Lo más probable es que un dispositivo siga usando su contraseña anterior, y bloqueará su cuenta si sigue intentándolo.
+watch-warning-text = { $university }: un dispositivo sigue usando su contraseña anterior. En una laptop, conéctese a la VPN y luego bloquéela y desbloquéela con la nueva contraseña; en la app de correo de un teléfono o en la configuración Wi-Fi, escriba la nueva.
+watch-locked-subject = Una contraseña anterior bloqueó su cuenta de { $university }: desbloquéela aquí
+watch-locked = Su cuenta de { $university } se bloqueó el { $locked } tras contraseñas incorrectas, muy probablemente desde un dispositivo que aún usa la contraseña que tenía antes del { $changed }. Desbloquéela ahora y conserve su nueva contraseña: { $link } (funciona una vez, durante { $hours } horas).
+watch-locked-text = { $university }: un dispositivo con su contraseña anterior bloqueó su cuenta. Desbloquéela y conserve la nueva: { $link }
+watch-devices = Visto desde: { $devices }.
+watch-what-to-do = Qué hacer: en una laptop, conéctese a la red del campus o a la VPN y luego bloquee la pantalla y desbloquéela con la nueva contraseña; en un teléfono, escriba la nueva contraseña en su app de correo y en la configuración Wi-Fi (olvide la red del campus y vuelva a conectarse). Si usted no cambió su contraseña, llame a la mesa de ayuda.
+notice-unlocked-link = Usted desbloqueó su cuenta de { $university } en el directorio del campus con el enlace que le enviamos después de que una contraseña anterior la bloqueara, y conservó la nueva contraseña,
+unlock-title = Desbloquee su cuenta
+unlock-intro = Un dispositivo que aún usa la contraseña anterior bloqueó la cuenta de { $username }. Al desbloquearla se conserva la nueva contraseña; luego escriba la nueva contraseña en ese dispositivo, o volverá a bloquear la cuenta.
+unlock-confirm = Desbloquear mi cuenta
+unlock-done-title = Su cuenta está desbloqueada
+unlock-done = Su cuenta está desbloqueada en el directorio del campus, con su nueva contraseña. Actualice ahora el dispositivo que aún tiene la anterior: en una laptop, conéctese a la VPN y luego bloquéela y desbloquéela con la nueva contraseña; en un teléfono, su app de correo y la configuración Wi-Fi.
+unlock-spent-title = Este enlace ya no funciona
+unlock-spent = Este enlace ya se usó, tiene más de { $hours } horas, lo reemplazó un cambio más reciente o no lo enviamos nosotros. Aún puede desbloquear su cuenta desde la página de restablecimiento, o llamar a la mesa de ayuda.
+unlock-failed-title = La cuenta sigue bloqueada
+hd-watch = Desde el último cambio
+hd-watch-changed = cambiada { $when }
+hd-watch-failures = { $count ->
+        [one] { $count } contraseña incorrecta
+       *[other] { $count } contraseñas incorrectas
+    } (la última { $last })
+hd-watch-from = desde { $devices }
+hd-watch-warned = avisada de un dispositivo con la contraseña anterior { $when }
+hd-watch-locked = bloqueada { $when }
+hd-watch-link-sent = enlace de desbloqueo enviado { $when }
+hd-watch-unlocked = { $by ->
+        [link] desbloqueada por la persona con el enlace { $when }
+        [owner] desbloqueada por la persona { $when }
+       *[helpdesk] desbloqueada por la mesa de ayuda { $when }
+    }
+hd-watch-quiet = nada visto aún (vigilada hasta { $until })
+hd-watch-over = nada visto

@@ -87,6 +87,22 @@ pub struct Metrics {
     /// The last challenge's doublings for the source, for the service, and its range.
     pub challenge_level: Family<ReasonLabels, Gauge>,
     pub challenge_max_number: Gauge,
+    /// The watch after a change: accounts watched now (read at each
+    /// scrape), and what the passes of this instance did.
+    pub watch: WatchStats,
+}
+
+/// What the watch after a change counts.
+#[derive(Debug, Clone, Default)]
+pub struct WatchStats {
+    pub watched: Gauge,
+    /// "A device still uses your old password" sent.
+    pub warnings: Counter,
+    /// Locks seen after a change (each brings the unlock link).
+    pub locks: Counter,
+    /// Unlocks by the owner's link or reset, or the help desk, after a
+    /// warning or a caught lock.
+    pub unlocks: Counter,
 }
 
 impl Metrics {
@@ -102,6 +118,27 @@ impl Metrics {
         let challenges = Family::<ReasonLabels, Counter>::default();
         let challenge_level = Family::<ReasonLabels, Gauge>::default();
         let challenge_max_number = Gauge::default();
+        let watch = WatchStats::default();
+        registry.register(
+            "watched_accounts",
+            "Accounts watched for a device still using the old password after a change",
+            watch.watched.clone(),
+        );
+        registry.register(
+            "watch_warnings",
+            "People told a device still uses their old password",
+            watch.warnings.clone(),
+        );
+        registry.register(
+            "watch_locks",
+            "Locks caught after a change (the unlock link sent)",
+            watch.locks.clone(),
+        );
+        registry.register(
+            "watch_unlocks",
+            "Accounts unlocked after a warning or a caught lock",
+            watch.unlocks.clone(),
+        );
         registry.register(
             "challenges",
             "Proof-of-work challenges issued, by reason: normal, source, service, source_and_service",
@@ -192,6 +229,7 @@ impl Metrics {
             challenges,
             challenge_level,
             challenge_max_number,
+            watch,
         }
     }
 

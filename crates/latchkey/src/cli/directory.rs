@@ -38,6 +38,21 @@ pub enum DirectoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Look once at the accounts whose password changed here lately
+    /// (directory.watch_hours): tell people whose old password a device
+    /// still tries, and send the unlock link to those it locked. Each
+    /// notice goes once a change. Without --once, look every
+    /// directory.watch_every_minutes until stopped.
+    Watch {
+        /// One pass, then exit (for cron or a test).
+        #[arg(long)]
+        once: bool,
+        /// Say who would be told, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Send the reminders due now: before a password expires (directory.
     /// reminder_days), and to register a way to reset it. Each goes once.
     Reminders {
@@ -162,6 +177,18 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
             DirectoryCommand::Reminders { dry_run, json } => {
                 reminders(config, &store, dry_run, json).await
             }
+            DirectoryCommand::Watch {
+                once,
+                dry_run,
+                json,
+            } => {
+                let passes = super::watch::Passes {
+                    once,
+                    dry_run,
+                    json,
+                };
+                super::watch::watch(config, &store, passes).await
+            }
         };
         store.close().await;
         result
@@ -169,13 +196,13 @@ pub fn run(command: DirectoryCommand, config: &LoadedConfig) -> Result<Outcome, 
 }
 
 /// Texts and calls, and mail, as the configuration sends them.
-struct Providers {
+pub(super) struct Providers {
     messages: Box<dyn MessageProvider>,
     mail: Box<dyn MessageProvider>,
 }
 
 impl Providers {
-    fn of(config: &LoadedConfig, store: &Store) -> Result<Providers, UsageError> {
+    pub(super) fn of(config: &LoadedConfig, store: &Store) -> Result<Providers, UsageError> {
         let settings = &config.config;
         Ok(Providers {
             messages: notify::provider(&settings.messages, store).map_err(UsageError)?,
@@ -185,7 +212,10 @@ impl Providers {
 
     /// Through the delivery queue when `queue` is given: what this run
     /// could not send, the server's worker tries again.
-    fn notifier<'a>(&'a self, queue: Option<notify::queue::Queue<'a>>) -> notify::Notifier<'a> {
+    pub(super) fn notifier<'a>(
+        &'a self,
+        queue: Option<notify::queue::Queue<'a>>,
+    ) -> notify::Notifier<'a> {
         notify::Notifier {
             messages: self.messages.as_ref(),
             mail: self.mail.as_ref(),
@@ -261,7 +291,7 @@ async fn reminders(
     Ok(Outcome::Success)
 }
 
-fn configured(config: &LoadedConfig) -> Result<Writeback, UsageError> {
+pub(super) fn configured(config: &LoadedConfig) -> Result<Writeback, UsageError> {
     Writeback::from_config(&config.config.directory)
         .map_err(UsageError)?
         .ok_or_else(|| {
@@ -323,6 +353,6 @@ fn print_settled(outcomes: &[(String, Settled)], json: bool) -> Result<(), Usage
     Ok(())
 }
 
-fn to_json(value: &impl serde::Serialize) -> Result<String, UsageError> {
+pub(super) fn to_json(value: &impl serde::Serialize) -> Result<String, UsageError> {
     serde_json::to_string(value).map_err(|e| UsageError(e.to_string()))
 }

@@ -12,6 +12,7 @@ mod secrets;
 mod serve;
 mod staff;
 mod user;
+mod watch;
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 use crate::directory::{DirectoryConfig, Settled, sync};
 use crate::domain::reminders::{self, Reminding};
 use crate::domain::settle::settle_pending;
+use crate::domain::watch::{self, Watching};
 use crate::domain::{Core, Told};
 use crate::notify::NoticeContext;
 use crate::notify::queue::BATCH;
@@ -156,6 +157,40 @@ pub async fn remind_forever(state: Core, config: DirectoryConfig) {
             }
         },
     )
+    .await;
+}
+
+/// The lease that lets one instance at a time watch the directory.
+const WATCH_LEASE: &str = "directory-watch";
+
+/// Watches the directory after each change every `every_minutes`, one
+/// instance at a time: a device still on the old password told of, a lock
+/// answered with the unlock link.
+pub async fn watch_forever(state: Core, every_minutes: i64) {
+    let Some(writeback) = &state.writeback else {
+        return;
+    };
+    if every_minutes <= 0 || writeback.watch.seconds <= 0 {
+        return;
+    }
+    let notifier = state.notifier();
+    let Some(watching) = Watching::of(&state, &notifier) else {
+        return;
+    };
+    let watching = &watching;
+    take_turns(&state, WATCH_LEASE, every_minutes, |now| async move {
+        match watch::pass(watching, now, false).await {
+            Ok(pass) if !pass.told.is_empty() => {
+                tracing::info!(
+                    watched = pass.watched,
+                    told = pass.told.len(),
+                    "the watch after changes told people"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("the watch after changes did not run now: {e:?}"),
+        }
+    })
     .await;
 }
 

@@ -155,6 +155,10 @@ pub fn serve(args: ServeArgs, config: &LoadedConfig) -> Result<Outcome, UsageErr
                 state.clone(),
                 directory.clone(),
             ));
+            tokio::spawn(super::schedule::watch_forever(
+                state.clone(),
+                directory.watch_every_minutes,
+            ));
             tokio::spawn(super::schedule::sync_forever(state.clone(), directory));
         }
         let store_for_close = state.store.clone();

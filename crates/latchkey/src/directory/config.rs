@@ -79,6 +79,18 @@ pub struct DirectoryConfig {
     /// each person's own) are kept before they are read again; a refused
     /// password reads them again at once.
     pub rules_refresh_minutes: u64,
+    /// Hours after a password change made here that the directory is
+    /// watched for a device still using the old password; 0 watches none.
+    pub watch_hours: i64,
+    /// How often the server looks (one instance at a time); 0 leaves it
+    /// to `latchkey directory watch --once`.
+    pub watch_every_minutes: i64,
+    /// Wrong passwords after a change before the person is told a device
+    /// still uses the old one (one alone is as likely a slip of the new).
+    pub watch_warn_after: u32,
+    /// Active Directory: domain controllers' failure events (4771, 4776)
+    /// forwarded as JSON lines, read for the device's name and address.
+    pub failure_events: Option<PathBuf>,
 }
 
 impl Default for DirectoryConfig {
@@ -109,6 +121,10 @@ impl Default for DirectoryConfig {
             lockout_threshold: None,
             lockout_window_minutes: 15,
             rules_refresh_minutes: 5,
+            watch_hours: 72,
+            watch_every_minutes: 1,
+            watch_warn_after: 2,
+            failure_events: None,
         }
     }
 }
@@ -242,6 +258,14 @@ impl DirectoryConfig {
         }
     }
 
+    pub fn watch(&self) -> WatchSettings {
+        WatchSettings {
+            seconds: self.watch_hours.saturating_mul(3600),
+            warn_after: self.watch_warn_after,
+            failure_events: self.failure_events.clone(),
+        }
+    }
+
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
         let host = self
@@ -331,6 +355,18 @@ impl DirectoryConfig {
                 "1 or more: the directory's rules are kept that long".into(),
             ));
         }
+        if self.watch_hours < 0 || self.watch_every_minutes < 0 {
+            return Some((
+                "watch_hours",
+                "0 (no watch) or a number of hours; watch_every_minutes 0 (only the command) or a number of minutes".into(),
+            ));
+        }
+        if self.watch_warn_after == 0 {
+            return Some((
+                "watch_warn_after",
+                "1 or more: the wrong passwords after a change before the person is told".into(),
+            ));
+        }
         if self.reminder_every_minutes < 0 {
             return Some((
                 "reminder_every_minutes",
@@ -339,6 +375,15 @@ impl DirectoryConfig {
         }
         None
     }
+}
+
+/// The watch after a change (`directory.watch_*`, `failure_events`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchSettings {
+    /// How long after a change; 0: no watch.
+    pub seconds: i64,
+    pub warn_after: u32,
+    pub failure_events: Option<PathBuf>,
 }
 
 /// `localhost`, `127.0.0.1:389`, `[::1]`: traffic that never leaves the machine.

@@ -22,8 +22,9 @@ use crate::store::{PendingWrite, Store, StoreError};
 mod config;
 pub use config::{
     AttributeNames, Attributes, Authority, DirectoryConfig, DirectoryKind, PasswordChange,
-    PolicyHints,
+    PolicyHints, WatchSettings,
 };
+pub mod events;
 mod gate;
 pub use gate::{ASSUMED_THRESHOLD, Allowance, LockoutSettings, allowance, lockout_note};
 mod ldap;
@@ -130,6 +131,41 @@ pub struct DirectoryPerson {
     /// The password rules in force for them: their own policy, or the
     /// default (none known: all `None`).
     pub rules: DirectoryPolicy,
+}
+
+/// What the directory holds against one person's password: wrong ones
+/// typed, and a lock they set ([`Directory::troubled_since`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trouble {
+    pub username: String,
+    /// When each wrong password was typed, as far as the directory keeps
+    /// them: OpenLDAP stamps each (`pwdFailureTime`); Active Directory keeps
+    /// the last (`badPasswordTime`) and a count (`badPwdCount`).
+    pub failures: Vec<i64>,
+    /// How many wrong passwords the directory counts now.
+    pub failure_count: u32,
+    /// When wrong passwords locked the account, while it is locked.
+    pub locked_at: Option<i64>,
+}
+
+impl Trouble {
+    /// Wrong passwords typed at or after `since`.
+    pub fn failures_since(&self, since: i64) -> u32 {
+        let stamped = self.failures.iter().filter(|at| **at >= since).count();
+        let stamped = u32::try_from(stamped).unwrap_or(u32::MAX);
+        // One stamp and a count: the count is of failures after the last
+        // right password, which came no later than a change at `since`.
+        if self.failures.len() == 1 && stamped == 1 {
+            stamped.max(self.failure_count)
+        } else {
+            stamped
+        }
+    }
+
+    /// Locked at or after `since`.
+    pub fn locked_since(&self, since: i64) -> Option<i64> {
+        self.locked_at.filter(|at| *at >= since)
+    }
 }
 
 /// What a bind as the person said about the password typed.
@@ -262,6 +298,10 @@ pub trait Directory: Send + Sync {
     async fn person(&self, identifier: &str) -> Result<DirectoryPerson, DirectoryError>;
     /// Everyone under the base that the people filter finds.
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError>;
+    /// Everyone with a wrong password typed at or after `since` (Unix
+    /// seconds), or locked after wrong passwords since then: one search,
+    /// however many people are watched.
+    async fn troubled_since(&self, since: i64) -> Result<Vec<Trouble>, DirectoryError>;
     /// Whether the service account can bind now and has the rights it
     /// needs (readiness, `config check`).
     async fn check(&self) -> Result<(), DirectoryError>;
@@ -311,6 +351,8 @@ pub struct Writeback {
     pub lockout: LockoutSettings,
     /// Whether people's phones are taken from it (`directory.trusted_phones`).
     pub trusted_phones: bool,
+    /// The watch after each change made here (`directory.watch_*`).
+    pub watch: WatchSettings,
     /// Latency and failures, for `/metrics`.
     pub stats: crate::metrics::WritebackStats,
 }
@@ -348,6 +390,7 @@ impl Writeback {
             authenticates: config.authenticates(),
             lockout: config.lockout(),
             trusted_phones: config.trusted_phones,
+            watch: config.watch(),
             stats: crate::metrics::WritebackStats::default(),
         }
     }

@@ -230,6 +230,10 @@ impl Change<'_> {
             .entry
             .as_ref()
             .map(|(salt, sealed)| SealedEntry { salt, sealed });
+        let watch_until = (writeback.as_ref())
+            .map(|(writeback, _)| writeback.watch.seconds)
+            .filter(|seconds| *seconds > 0)
+            .map(|seconds| self.now + seconds);
         let commit = |lifted_lock| Commit {
             new_hash: &hash,
             sealed,
@@ -240,6 +244,7 @@ impl Change<'_> {
             lifted_lock,
             finishing: self.finishing,
             notices: self.warning,
+            watch_until,
         };
         let Some(writeback) = writeback else {
             return Ok(store

@@ -27,6 +27,7 @@ pub mod session;
 pub mod settle;
 pub mod staff;
 pub mod unlock;
+pub mod watch;
 
 use std::borrow::Cow;
 use std::sync::Arc;

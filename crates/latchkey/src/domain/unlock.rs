@@ -46,7 +46,7 @@ pub async fn unlock_by_reset(
         return Ok(Outcome::OtherStep);
     }
     let account = account_of(core, session.account_id).await?;
-    if let Err(why) = unlock(core, &account).await? {
+    if let Err(why) = unlock(core, &account, "owner").await? {
         return Ok(Outcome::Again {
             error: Some(why),
             violations: Vec::new(),
@@ -80,7 +80,7 @@ pub async fn unlock_for_caller(
     core: &Core,
     account: &Account,
 ) -> Result<Result<(), String>, Error> {
-    unlock(core, account).await
+    unlock(core, account, "helpdesk").await
 }
 
 /// The notice an unlock sends; `by` says who did it (a message id).
@@ -91,7 +91,30 @@ pub fn unlocked_notice(by: &'static str) -> Notice {
     }
 }
 
-async fn unlock(core: &Core, account: &Account) -> Result<Result<(), String>, Error> {
+/// Lifts the directory's lock, and notes it on the account's watch after
+/// a change (a link's own unlock is noted when the link is spent).
+async fn unlock(core: &Core, account: &Account, by: &str) -> Result<Result<(), String>, Error> {
+    let unlocked = unlock_in_directory(core, account).await?;
+    if unlocked.is_ok() {
+        let now = core.clock.now();
+        if let Some(watch) = core.store.watch_of(account.id).await?
+            && watch.watch_until > now
+            && watch.unlocked_at.is_none()
+        {
+            core.store.note_watch_unlock(account.id, by, now).await?;
+            if watch.warned_at.or(watch.link_sent_at).is_some() {
+                core.metrics.watch.unlocks.inc();
+            }
+        }
+    }
+    Ok(unlocked)
+}
+
+/// Lifts the directory's lock: `Ok(())`, or what to tell the person.
+pub(super) async fn unlock_in_directory(
+    core: &Core,
+    account: &Account,
+) -> Result<Result<(), String>, Error> {
     let Some(writeback) = core.writeback.as_ref() else {
         return Ok(Err(
             "There is no campus directory to unlock the account in.".into(),

@@ -166,6 +166,15 @@ pub enum Action {
     PasswordAdopted,
     /// A reminder sent: `expiry:14`, … or `register`.
     ReminderSent(String),
+    /// The watch after a change told the person a device still uses the
+    /// old password.
+    WatchWarned,
+    /// The watch after a change saw the account locked and sent the unlock link.
+    WatchLockCaught,
+    /// The owner unlocked the account with the watch's link.
+    WatchUnlockedByLink,
+    /// An unlock link that no longer works was followed.
+    WatchLinkRefused,
     /// A pending directory write settled: `stored` here too, or `dropped`.
     DirectorySettled(&'static str),
 
@@ -259,6 +268,10 @@ impl Action {
             PasswordChanged => "password.changed",
             PasswordUnlockedDirectory => "password.directory_unlocked",
             PasswordAdopted => "password.adopted",
+            WatchWarned => "watch.warned",
+            WatchLockCaught => "watch.lock_caught",
+            WatchUnlockedByLink => "watch.unlocked_by_link",
+            WatchLinkRefused => "watch.link_refused",
             ResetPasswordRefused(rules) => return format!("reset.password_refused:{rules}").into(),
             SignInPasswordBelowPolicy(rules) => {
                 return format!("signin.password_below_policy:{rules}").into();

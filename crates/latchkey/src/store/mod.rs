@@ -29,6 +29,7 @@ mod sealed;
 mod sessions;
 mod staff;
 mod throttle;
+mod watches;
 pub use accounts::AccountChange;
 pub use audit::{AuditEvent, Break, ChainCheck, GENESIS, NewEvent};
 pub use codes::CodeAttempt;
@@ -43,6 +44,7 @@ pub use sealed::{Rotation, SEALED_PLACES, SealedPlace};
 pub use sessions::{AccountSession, NewSession, Stage};
 pub use staff::{Role, Staff, StaffChange, StaffSession};
 pub use throttle::KEPT_SECONDS as HITS_KEPT_SECONDS;
+pub use watches::{Seen, Watch, WatchNotice};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

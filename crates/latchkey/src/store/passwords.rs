@@ -49,6 +49,9 @@ pub struct Commit<'a> {
     pub finishing: Option<&'a str>,
     /// The owner's notice of the change, queued with it.
     pub notices: &'a [NewDelivery],
+    /// Watch the directory for the old password until then (a change
+    /// written to a directory).
+    pub watch_until: Option<i64>,
 }
 
 impl Store {
@@ -109,6 +112,7 @@ impl Store {
             lifted_lock,
             finishing,
             notices,
+            watch_until,
         } = *commit;
         let mut tx = self.pool.begin().await?;
         // A reset's session moves to `done` with the change, or neither
@@ -153,6 +157,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let queued = insert_deliveries(&mut tx, notices, now).await?;
+        if let Some(until) = watch_until {
+            super::watches::start(&mut tx, account.id, now, until).await?;
+        }
         tx.commit().await?;
         Ok(queued)
     }

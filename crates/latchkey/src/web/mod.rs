@@ -12,6 +12,7 @@ mod laptop;
 mod passkey;
 mod report;
 mod reset;
+mod unlock_link;
 
 pub(crate) use laptop::{Laptop, laptop, off_campus_warning};
 
@@ -142,6 +143,10 @@ pub fn router(state: Core) -> Router {
             "/not-me/{token}",
             get(report::report_get).post(report::report_post),
         )
+        .route(
+            "/unlock/{token}",
+            get(unlock_link::unlock_get).post(unlock_link::unlock_post),
+        )
         .route("/helpdesk", get(helpdesk::helpdesk_get))
         .route("/helpdesk/signin", post(helpdesk::signin_post))
         .route("/helpdesk/factor", post(helpdesk::factor_post))
@@ -244,6 +249,12 @@ async fn metrics_get(State(state): State<Core>) -> Response {
         Err(e) => log_error(&format!("metrics: the delivery queue: {e}")),
     }
     if let Some(writeback) = &state.writeback {
+        match state.store.watches_running(state.clock.now()).await {
+            Ok(watched) => {
+                state.metrics.watch.watched.set(watched);
+            }
+            Err(e) => log_error(&format!("metrics: watches: {e}")),
+        }
         match state.store.pending_writes().await {
             Ok(pending) => {
                 writeback.stats.pending.set(pending.len() as i64);

@@ -463,3 +463,79 @@ fn the_server_syncs_the_directory_on_its_own() {
     let bob = found.unwrap_or_else(|| panic!("bob was not imported by the server: {log}"));
     assert!(bob.contains("bob@example.edu"), "{bob}");
 }
+
+#[test]
+fn watch_once_tells_of_an_old_password_then_sends_the_unlock_link() {
+    let Some(slapd) = Slapd::start("cli_watch") else {
+        return;
+    };
+    let dir = TempDir::new("cli-watch");
+    let config = config_for(&dir, &slapd);
+    let run = |args: &[&str], stdin: &[u8]| with_config(&config, args, stdin);
+    assert_eq!(run(&["directory", "sync"], b"").code, 0);
+    let outbox = || {
+        let url = format!("sqlite://{}", dir.0.join("latchkey.db").display());
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = latchkey::store::Store::open(&url).await.unwrap();
+            store.outbox(100).await.unwrap()
+        })
+    };
+    let once = || run(&["directory", "watch", "--once"], b"");
+    let dry = || run(&["directory", "watch", "--once", "--dry-run"], b"");
+    // ada's password changes through Latchkey; her laptop keeps the old one.
+    let set = run(&["user", "set-password", "ada"], b"Qw7&lmnTz-4k\n");
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let quiet = once();
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(
+        quiet
+            .stdout
+            .starts_with("1 account(s) watched, 1 directory search(es)"),
+        "{}",
+        quiet.stdout
+    );
+    let before = outbox().len();
+    let ada = crate::ldap::person_dn("ada");
+    for _ in 0..2 {
+        assert!(!slapd.whoami(&ada, "Vt9#qkzP"));
+    }
+    let would = dry();
+    assert!(
+        would.stdout.contains("ada") && would.stdout.contains("warning"),
+        "{}",
+        would.stdout
+    );
+    assert_eq!(outbox().len(), before, "a dry run sends nothing");
+    let told = once();
+    assert!(told.stdout.contains("1 told"), "{}", told.stdout);
+    assert!(
+        told.stdout.contains("ada") && told.stdout.contains("warning"),
+        "{}",
+        told.stdout
+    );
+    let sent = outbox();
+    let mail = sent
+        .iter()
+        .find(|m| m.recipient == "ada@example.edu")
+        .expect("a mail to ada");
+    assert!(
+        mail.body.contains("still using your old password"),
+        "{}",
+        mail.body
+    );
+    assert!(sent.iter().any(|m| m.channel == "sms"), "and a text");
+    let after_warning = sent.len();
+    assert!(once().stdout.contains("0 told"), "nothing new");
+
+    // The third wrong password locks the account: the next pass sends the link.
+    assert!(!slapd.whoami(&ada, "Vt9#qkzP"));
+    let told = once();
+    assert!(told.stdout.contains("unlock_link"), "{}", told.stdout);
+    let sent = outbox();
+    assert!(sent.len() > after_warning);
+    assert!(sent[0].body.contains("/unlock/"), "{}", sent[0].body);
+    let after_link = sent.len();
+    let nothing = once();
+    assert!(nothing.stdout.contains("0 told"), "{}", nothing.stdout);
+    assert_eq!(outbox().len(), after_link, "each notice once");
+}

@@ -183,6 +183,7 @@ async fn past_passwords_stored_before_the_seal_keep_counting_until_they_age_out(
                 lifted_lock: false,
                 finishing: None,
                 notices: &[],
+                watch_until: None,
             };
             store
                 .commit_password_change(&jdoe(&store).await, &commit)
@@ -353,6 +354,7 @@ async fn a_change_is_recorded_with_its_address_and_the_lock_it_lifted() {
             lifted_lock: true,
             finishing: None,
             notices: &[],
+            watch_until: None,
         };
         let jdoe = jdoe(&store).await;
         store.commit_password_change(&jdoe, &commit).await.unwrap();

@@ -40,4 +40,5 @@ mod store;
 mod strangers;
 mod support;
 mod twilio;
+mod watch;
 mod writeback;

@@ -52,6 +52,8 @@ pub struct Portal {
     pub store: Store,
     pub hasher: Hasher,
     pub clock: Arc<ManualClock>,
+    /// The services behind the router, for what the server does on its own.
+    pub core: Core,
 }
 
 /// A portal on `db` with three people: ada has a phone, grace an
@@ -155,10 +157,11 @@ pub async fn portal_extras(db: &TestDb, key: &SecretKey, extras: Extras) -> Port
     });
     Portal {
         router: router(state.clone()),
-        metrics: metrics_router(state),
+        metrics: metrics_router(state.clone()),
         store,
         hasher,
         clock,
+        core: state,
     }
 }
 

@@ -300,6 +300,36 @@ async fn active_directory_binds_locks_unlocks_refuses_and_says_its_policy() {
         Ok(Bind::Accepted)
     );
 
+    // The watch after that change: a device still trying an older password
+    // locks the account again, and one pass brings carol the unlock link
+    // (one search for everyone watched); a pass with nothing new, nothing.
+    let changed_at = latchkey::clock::unix_now() - 1;
+    let watched =
+        crate::watch::Watched::start("samba_watch", "carol", "carol@example.edu", changed_at).await;
+    for _ in 0..3 {
+        ad.authenticate("carol", "an-old-password-3").await.unwrap();
+    }
+    let troubled = ad.troubled_since(changed_at).await.unwrap();
+    let carol = troubled
+        .iter()
+        .find(|t| t.username == "carol")
+        .expect("carol's trouble");
+    assert!(carol.locked_since(changed_at).is_some(), "{carol:?}");
+    assert_eq!(carol.failures_since(changed_at), 3, "{carol:?}");
+    let now = latchkey::clock::unix_now();
+    let pass = watched.pass(&ad, now).await;
+    assert_eq!(pass.searches, 1);
+    let told: Vec<_> = pass
+        .told
+        .iter()
+        .map(|t| (t.username.as_str(), t.notice))
+        .collect();
+    assert_eq!(told, [("carol", "unlock_link")]);
+    assert!(watched.link_sent().await);
+    assert!(watched.pass(&ad, now + 60).await.told.is_empty());
+    ad.unlock("carol").await.unwrap();
+    watched.db.drop_db().await;
+
     // Set by an administrator "to change at next sign-in" (pwdLastSet 0):
     // the right password, refused with 773, counts as expired, not wrong.
     run(

@@ -75,6 +75,11 @@ pub fn file_time(ticks: &str) -> Option<i64> {
     (ticks > 0).then(|| ticks / TICKS_PER_SECOND - EPOCH_1601_TO_1970)
 }
 
+/// Unix seconds as ticks since 1601, for a filter.
+pub fn ticks(at: i64) -> i64 {
+    (at + EPOCH_1601_TO_1970).saturating_mul(TICKS_PER_SECOND)
+}
+
 /// A domain's interval (negative ticks) as seconds; "never" as `None`.
 fn interval(ticks: &str) -> Option<i64> {
     let ticks: i64 = ticks.trim().parse().ok()?;

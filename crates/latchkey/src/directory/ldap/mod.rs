@@ -22,6 +22,7 @@ mod people;
 mod ppolicy;
 mod refusal;
 mod rules;
+mod trouble;
 use refusal::refusal;
 
 const INVALID_CREDENTIALS: u32 = 49;
@@ -448,6 +449,10 @@ impl Directory for Ldap {
 
     async fn people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError> {
         self.list_people().await
+    }
+
+    async fn troubled_since(&self, since: i64) -> Result<Vec<super::Trouble>, DirectoryError> {
+        self.find_trouble(since).await
     }
 }
 

@@ -77,6 +77,14 @@ pub fn generalized_time(value: &str) -> Option<i64> {
     i64::try_from(seconds).ok()
 }
 
+/// Unix seconds as an LDAP GeneralizedTime in UTC, for a filter.
+pub fn generalized(at: i64) -> String {
+    jiff::Timestamp::from_second(at)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y%m%d%H%M%SZ")
+        .to_string()
+}
+
 pub const OID: &str = "1.3.6.1.4.1.42.2.27.8.5.1";
 
 /// The request control: no value, not critical (a server without the

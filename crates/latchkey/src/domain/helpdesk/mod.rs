@@ -136,6 +136,8 @@ pub struct AccountFacts {
     pub deliveries: Vec<crate::store::Delivery>,
     /// The reset codes strangers had sent lately, and from where.
     pub codes_by_others: crate::domain::code::CodesByOthers,
+    /// The watch after the last change made here: what it saw and did.
+    pub watch: Option<crate::store::Watch>,
 }
 
 /// The accounts an agent's search finds: by the start of a username or
@@ -176,6 +178,7 @@ pub async fn account_facts(
         events: core.store.events_of(account.id, 15).await?,
         deliveries: core.store.deliveries(Some(account.id), 10).await?,
         codes_by_others: crate::domain::code::codes_by_others(core, account.id).await?,
+        watch: core.store.watch_of(account.id).await?,
         account,
     })
 }
