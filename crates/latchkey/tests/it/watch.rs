@@ -162,6 +162,61 @@ async fn an_old_password_is_told_of_then_its_lock_is_undone_from_the_phone() {
     }
 }
 
+#[tokio::test]
+async fn failure_events_the_directory_did_not_count_warn_and_name_the_device() {
+    let Some(slapd) = Slapd::start("watch_events") else {
+        return;
+    };
+    let directory = slapd.writeback().directory;
+    let changed_at = unix_now() - 600;
+    let watched = Watched::start("watch_events", "bob", "bob@example.edu", changed_at).await;
+    // Active Directory's N-2 rule: the old password's failures are not
+    // counted there, only logged by the domain controllers.
+    let at = |seconds: i64| {
+        jiff::Timestamp::from_second(changed_at + seconds)
+            .unwrap()
+            .to_string()
+    };
+    let events = crate::support::TempDir::new("watch-events");
+    let lines = [
+        format!(
+            r#"{{"@timestamp":"{}","winlog":{{"event_id":4771,"event_data":{{"TargetUserName":"bob","IpAddress":"::ffff:10.4.1.22"}}}}}}"#,
+            at(-60)
+        ),
+        format!(
+            r#"{{"EventTime":"{}","EventID":4776,"TargetUserName":"CAMPUS\\bob","Workstation":"LAPTOP-7F2"}}"#,
+            at(60)
+        ),
+        format!(
+            r#"{{"EventTime":"{}","EventID":4776,"TargetUserName":"CAMPUS\\bob","Workstation":"LAPTOP-7F2"}}"#,
+            at(120)
+        ),
+        format!(
+            r#"{{"EventTime":"{}","EventID":4624,"TargetUserName":"bob"}}"#,
+            at(130)
+        ),
+    ];
+    let file = events.write("failures.json", &(lines.join("\n") + "\n"));
+    let file = Some(std::path::PathBuf::from(file));
+    let pass = watched
+        .pass_reading(directory.as_ref(), unix_now(), file.clone())
+        .await;
+    assert_eq!(pass.told.len(), 1, "{pass:?}");
+    assert_eq!(pass.told[0].notice, "warning");
+    assert_eq!(pass.told[0].failures, 2, "only those after the change");
+    assert_eq!(pass.told[0].devices, ["LAPTOP-7F2"]);
+    let mail = watched.store.outbox(5).await.unwrap();
+    assert!(
+        mail.iter()
+            .any(|m| m.body.contains("Seen from: LAPTOP-7F2.")),
+        "{mail:?}"
+    );
+    let again = watched
+        .pass_reading(directory.as_ref(), unix_now(), file)
+        .await;
+    assert!(again.told.is_empty(), "once a change");
+}
+
 /// An account whose password `directory` holds, changed `changed_at`
 /// through Latchkey: its watch runs on a store of its own.
 pub struct Watched {
@@ -213,6 +268,16 @@ impl Watched {
 
     /// One pass at `now` against `directory`, its messages in the outbox.
     pub async fn pass(&self, directory: &dyn Directory, now: i64) -> Pass {
+        self.pass_reading(directory, now, None).await
+    }
+
+    /// The same, reading domain controllers' failure events in `events`.
+    pub async fn pass_reading(
+        &self,
+        directory: &dyn Directory,
+        now: i64,
+        events: Option<std::path::PathBuf>,
+    ) -> Pass {
         let outbox = Outbox::new(self.store.clone());
         let notifier = Notifier {
             messages: &outbox,
@@ -222,7 +287,7 @@ impl Watched {
         let settings = WatchSettings {
             seconds: 72 * 3600,
             warn_after: 2,
-            failure_events: None,
+            failure_events: events,
         };
         let watching = Watching {
             store: &self.store,

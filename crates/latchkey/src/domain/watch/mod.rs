@@ -110,7 +110,7 @@ pub async fn pass(watching: &Watching<'_>, now: i64, dry_run: bool) -> Result<Pa
     let troubles: HashMap<String, Trouble> = (troubles.into_iter())
         .map(|trouble| (trouble.username.to_lowercase(), trouble))
         .collect();
-    let events = failure_events(watching.settings, since);
+    let events = failure_events(watching.settings, since).await;
     for watch in &watches {
         let key = watch.username.to_lowercase();
         let (trouble, events) = (troubles.get(&key), events.get(&key));
@@ -143,16 +143,31 @@ pub async fn pass(watching: &Watching<'_>, now: i64, dry_run: bool) -> Result<Pa
     Ok(pass)
 }
 
-/// The failure events forwarded from domain controllers, when configured;
-/// a file that cannot be read is logged and the pass goes on without it.
-fn failure_events(settings: &WatchSettings, since: i64) -> HashMap<String, Vec<FailureEvent>> {
-    let Some(path) = &settings.failure_events else {
+/// The failure events forwarded from domain controllers, when configured
+/// (read off the async runtime: the file may be large); a file that
+/// cannot be read is logged and the pass goes on without it.
+async fn failure_events(
+    settings: &WatchSettings,
+    since: i64,
+) -> HashMap<String, Vec<FailureEvent>> {
+    let Some(path) = settings.failure_events.clone() else {
         return HashMap::new();
     };
-    events::read(path, since).unwrap_or_else(|e| {
-        tracing::warn!(path = %path.display(), error = %e, "the failure events could not be read");
-        HashMap::new()
-    })
+    let read = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || events::read(&path, since)
+    });
+    match read.await {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => {
+            tracing::warn!(path = %path.display(), error = %e, "the failure events could not be read");
+            HashMap::new()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the failure events stopped");
+            HashMap::new()
+        }
+    }
 }
 
 /// What the directory and the events show of `watch`'s account since its
