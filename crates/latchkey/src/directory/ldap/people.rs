@@ -35,32 +35,17 @@ impl Ldap {
     /// Everyone the people filter finds, each with their rules.
     pub(super) async fn list_people(&self) -> Result<Vec<DirectoryPerson>, DirectoryError> {
         let mut ldap = self.service().await?;
-        let attributes = self.person_attributes();
-        // Paged: Active Directory answers at most 1,000 entries a search.
-        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-            Box::new(EntriesOnly::new()),
-            Box::new(PagedResults::new(PAGE_SIZE)),
-        ];
-        let failed = |e: LdapError| DirectoryError::Failed(e.to_string());
-        let mut stream = ldap
-            .with_timeout(self.timeout())
-            .streaming_search_with(
-                adapters,
-                &self.config.base_dn,
-                Scope::Subtree,
-                &self.config.people_filter(),
-                attributes,
-            )
-            .await
-            .map_err(failed)?;
+        let filter = self.config.people_filter();
+        let entries = self
+            .paged_search(&mut ldap, &filter, self.person_attributes())
+            .await?;
         // Each person's own policy DN, read once each after the search.
-        let mut people = Vec::new();
-        while let Some(entry) = stream.next().await.map_err(failed)? {
-            let entry = SearchEntry::construct(entry);
-            let own = first_value(&entry, self.own_rules_attribute());
-            people.push((self.person_of(&entry), own));
-        }
-        stream.finish().await.success().map_err(failed)?;
+        let people: Vec<_> = (entries.into_iter())
+            .map(|entry| {
+                let own = first_value(&entry, self.own_rules_attribute());
+                (self.person_of(&entry), own)
+            })
+            .collect();
         let mut rules: HashMap<Option<String>, DirectoryPolicy> = HashMap::new();
         let mut found = Vec::with_capacity(people.len());
         for (mut person, own) in people {
@@ -73,6 +58,39 @@ impl Ldap {
         }
         let _ = ldap.unbind().await;
         Ok(found)
+    }
+
+    /// Every entry under the base that `filter` finds, with `attributes`,
+    /// a page at a time: Active Directory answers at most 1,000 entries a
+    /// search.
+    pub(super) async fn paged_search(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        filter: &str,
+        attributes: Vec<String>,
+    ) -> Result<Vec<SearchEntry>, DirectoryError> {
+        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+            Box::new(EntriesOnly::new()),
+            Box::new(PagedResults::new(PAGE_SIZE)),
+        ];
+        let failed = |e: LdapError| DirectoryError::Failed(e.to_string());
+        let mut stream = ldap
+            .with_timeout(self.timeout())
+            .streaming_search_with(
+                adapters,
+                &self.config.base_dn,
+                Scope::Subtree,
+                filter,
+                attributes,
+            )
+            .await
+            .map_err(failed)?;
+        let mut entries = Vec::new();
+        while let Some(entry) = stream.next().await.map_err(failed)? {
+            entries.push(SearchEntry::construct(entry));
+        }
+        stream.finish().await.success().map_err(failed)?;
+        Ok(entries)
     }
 
     /// What [`Ldap::person_of`] reads of an entry.

@@ -4,10 +4,9 @@
 //! `pwdAccountLockedTime`; Active Directory's `badPasswordTime`,
 //! `badPwdCount` and `lockoutTime`).
 
-use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::{LdapError, Scope, SearchEntry};
+use ldap3::SearchEntry;
 
-use super::{Ldap, PAGE_SIZE, ad, first_value, ppolicy};
+use super::{Ldap, ad, first_value, ppolicy};
 use crate::directory::{DirectoryError, DirectoryKind, Trouble};
 
 impl Ldap {
@@ -30,34 +29,14 @@ impl Ldap {
             }
         };
         let filter = format!("(&{}{filter})", self.config.people_filter());
-        let mut attributes: Vec<&str> = attributes;
-        attributes.push(&username);
+        let mut attributes: Vec<String> = attributes.into_iter().map(str::to_owned).collect();
+        attributes.push(username.clone());
         let mut ldap = self.service().await?;
-        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-            Box::new(EntriesOnly::new()),
-            Box::new(PagedResults::new(PAGE_SIZE)),
-        ];
-        let failed = |e: LdapError| DirectoryError::Failed(e.to_string());
-        let mut stream = ldap
-            .with_timeout(self.timeout())
-            .streaming_search_with(
-                adapters,
-                &self.config.base_dn,
-                Scope::Subtree,
-                &filter,
-                attributes,
-            )
-            .await
-            .map_err(failed)?;
-        let mut found = Vec::new();
-        while let Some(entry) = stream.next().await.map_err(failed)? {
-            let entry = SearchEntry::construct(entry);
-            if let Some(trouble) = self.trouble_of(&entry, &username) {
-                found.push(trouble);
-            }
-        }
-        stream.finish().await.success().map_err(failed)?;
+        let entries = self.paged_search(&mut ldap, &filter, attributes).await;
         let _ = ldap.unbind().await;
+        let found = (entries?.iter())
+            .filter_map(|entry| self.trouble_of(entry, &username))
+            .collect();
         Ok(found)
     }
 
