@@ -44,6 +44,11 @@ fn read(key: &SecretKey, token: &str) -> Option<(i64, i64)> {
 /// The account a link would unlock, for the page that asks first: `None`
 /// when it is forged, used, too old, or a later change replaced its watch.
 pub async fn account_of_link(core: &Core, token: &str) -> Result<Option<Account>, Error> {
+    Ok(live_link(core, token).await?.map(|(account, _)| account))
+}
+
+/// The account a live link names, with the change whose watch sent it.
+async fn live_link(core: &Core, token: &str) -> Result<Option<(Account, i64)>, Error> {
     let Some((account_id, changed_at)) = read(&core.key, token) else {
         return Ok(None);
     };
@@ -59,7 +64,8 @@ pub async fn account_of_link(core: &Core, token: &str) -> Result<Option<Account>
     if !live {
         return Ok(None);
     }
-    Ok(core.store.account_by_id(account_id).await?)
+    let account = core.store.account_by_id(account_id).await?;
+    Ok(account.map(|account| (account, changed_at)))
 }
 
 /// The owner confirmed: the directory's lock is lifted (audited, the
@@ -70,11 +76,8 @@ pub async fn unlock_by_link(
     caller: &Caller,
     token: &str,
 ) -> Result<Result<Account, String>, Error> {
-    let Some(account) = account_of_link(core, token).await? else {
+    let Some((account, changed_at)) = live_link(core, token).await? else {
         audit(core, caller, Action::WatchLinkRefused, None).await?;
-        return Err(Error::LinkSpent);
-    };
-    let Some((_, changed_at)) = read(&core.key, token) else {
         return Err(Error::LinkSpent);
     };
     if let Err(why) = crate::domain::unlock::unlock_in_directory(core, &account).await? {

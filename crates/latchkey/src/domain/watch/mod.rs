@@ -125,9 +125,9 @@ pub async fn pass(watching: &Watching<'_>, now: i64, dry_run: bool) -> Result<Pa
                 .note_watch(watch.account_id, watch.changed_at, &seen)
                 .await?;
         }
-        for notice in due(watch, &seen, watching.settings.warn_after) {
+        if let Some(notice) = due(watch, &seen, watching.settings.warn_after) {
             if !dry_run && !tell(watching, watch, &seen, notice, now).await? {
-                continue;
+                continue; // another pass had claimed it
             }
             pass.told.push(Telling {
                 username: watch.username.clone(),
@@ -227,18 +227,18 @@ fn seen_before(watch: &Watch) -> Seen {
     }
 }
 
-/// The notices `seen` makes due that the watch has not sent: the warning
-/// at `warn_after` wrong passwords (a lock says it better: the link alone
-/// then), the link at a lock. Each once a change.
-fn due(watch: &Watch, seen: &Seen, warn_after: u32) -> Vec<WatchNotice> {
-    let mut due = Vec::new();
+/// The notice `seen` makes due that the watch has not sent: the link at a
+/// lock, else the warning at `warn_after` wrong passwords (a lock says it
+/// better: the link alone then). Each once a change.
+fn due(watch: &Watch, seen: &Seen, warn_after: u32) -> Option<WatchNotice> {
     let locked = seen.locked_at.is_some();
     if locked && watch.link_sent_at.is_none() {
-        due.push(WatchNotice::UnlockLink);
+        Some(WatchNotice::UnlockLink)
     } else if !locked && watch.warned_at.is_none() && seen.failures >= i64::from(warn_after) {
-        due.push(WatchNotice::Warning);
+        Some(WatchNotice::Warning)
+    } else {
+        None
     }
-    due
 }
 
 fn devices(seen: &Seen) -> Vec<String> {
@@ -414,28 +414,29 @@ mod tests {
             devices: String::new(),
             locked_at,
         };
-        assert!(
-            due(&watch(), &seen(1, None), 2).is_empty(),
+        assert_eq!(
+            due(&watch(), &seen(1, None), 2),
+            None,
             "one slip of the new one"
         );
-        assert_eq!(due(&watch(), &seen(2, None), 2), [WatchNotice::Warning]);
+        assert_eq!(due(&watch(), &seen(2, None), 2), Some(WatchNotice::Warning));
         let warned = Watch {
             warned_at: Some(1_020),
             ..watch()
         };
-        assert!(due(&warned, &seen(5, None), 2).is_empty());
+        assert_eq!(due(&warned, &seen(5, None), 2), None);
         assert_eq!(
             due(&warned, &seen(3, Some(1_030)), 2),
-            [WatchNotice::UnlockLink]
+            Some(WatchNotice::UnlockLink)
         );
         assert_eq!(
             due(&watch(), &seen(3, Some(1_030)), 2),
-            [WatchNotice::UnlockLink]
+            Some(WatchNotice::UnlockLink)
         );
         let linked = Watch {
             link_sent_at: Some(1_040),
             ..warned
         };
-        assert!(due(&linked, &seen(6, Some(1_030)), 2).is_empty());
+        assert_eq!(due(&linked, &seen(6, Some(1_030)), 2), None);
     }
 }
