@@ -19,7 +19,7 @@ async fn filled(url: &str) -> Store {
         "reset.started",
         "reset.captcha_passed",
         "reset.code_sent.sms",
-        "reset.completed",
+        "reset.completed:sms",
     ];
     for chunk in 0..EVENTS / 10_000 {
         let events: Vec<NewEvent> = (0..10_000)

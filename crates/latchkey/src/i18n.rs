@@ -84,6 +84,13 @@ impl Lang {
             .unwrap_or(default)
     }
 
+    /// Whether `id` has words (in English at least).
+    pub fn knows(self, id: &str) -> bool {
+        [self, Lang::En]
+            .iter()
+            .any(|lang| BUNDLES[*lang as usize].has_message(id))
+    }
+
     /// The message `id` in this language with `args`; English where this
     /// language lacks it (a test keeps every id in every language).
     pub fn tell(self, id: &str, args: &[(&str, String)]) -> String {

@@ -7,6 +7,7 @@ mod breached;
 mod config;
 mod directory;
 mod policy;
+mod report;
 mod schedule;
 mod secrets;
 mod serve;
@@ -56,6 +57,9 @@ enum Command {
     /// The audit trail: verify the hash chain, export events.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Reports: registration coverage, resets and updates per day, failures,
+    /// the help desk by member, off-campus share, directory writes, messages.
+    Report(report::ReportArgs),
     /// Help desk staff: add, list, disable, enable.
     #[command(subcommand)]
     Staff(staff::StaffCommand),
@@ -124,6 +128,7 @@ fn execute(cli: Cli) -> Result<Outcome, UsageError> {
         Command::Outbox(args) => serve::outbox(args, &config),
         Command::Directory(command) => directory::run(command, &config),
         Command::Audit(command) => audit::run(command, &config),
+        Command::Report(args) => report::run(args, &config),
         Command::Staff(command) => staff::run(command, &config),
         Command::Secrets(command) => secrets::run(command, &config),
         Command::Config(command) => {

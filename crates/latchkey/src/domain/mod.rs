@@ -7,6 +7,7 @@
 
 pub mod access_pass;
 pub mod arrival;
+pub mod audit_trail;
 pub mod authority;
 pub mod budget;
 pub mod change;
@@ -22,6 +23,7 @@ pub mod person;
 pub mod proofs;
 pub mod reminders;
 pub mod report;
+pub mod reports;
 pub mod reset;
 pub mod session;
 pub mod settle;
@@ -230,6 +232,9 @@ pub enum Error {
     FactorOwed,
     /// No member of staff is on duty (signed in with both factors).
     NotOnDuty,
+    /// A member of staff signed in with a temporary password an admin
+    /// handed over: they choose their own before anything else.
+    PasswordChangeOwed,
     /// The database cannot be reached (or is overloaded) right now: try
     /// again in a minute. Logged; nothing was changed.
     Unavailable(String),

@@ -3,7 +3,7 @@
 //! admin page and `latchkey staff …` call it. Each change ends the member's
 //! sessions and is audited with it, in one transaction (the store's).
 
-use latchkey_policy::{Person, Policy, Verdict};
+use latchkey_policy::{Person, Policy, Verdict, Violation};
 
 use crate::hashing::Hasher;
 use crate::secrets::{SecretKey, random_bytes};
@@ -67,6 +67,78 @@ pub async fn reset_password(
         .change_staff(member, &StaffChange::Password(hash), actor, now)
         .await?;
     Ok(Ok(()))
+}
+
+/// Why a member of staff's own new password was not taken.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnRefusal {
+    /// The current password typed was not theirs.
+    CurrentWrong,
+    /// The new one and its confirmation differ.
+    Differs,
+    /// The policy's rules (the history's among them), each to explain.
+    Broken(Vec<Violation>),
+}
+
+/// A member of staff changes their own password: the current one, then a
+/// new one under the same policy as everyone's, not one of their last
+/// `history` (the current one included). The session `keeping` stays
+/// signed in; their others end. Nothing changes on a refusal.
+pub struct OwnChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    pub confirm: &'a str,
+    pub keeping: &'a str,
+}
+
+pub async fn change_own_password(
+    store: &Store,
+    hasher: &Hasher,
+    policy: &Policy,
+    member: &Staff,
+    change: &OwnChange<'_>,
+    now: i64,
+) -> Result<Result<(), OwnRefusal>, StaffAdminError> {
+    let hash_error = |e: crate::hashing::HashError| StaffAdminError::Hash(e.to_string());
+    if !hasher
+        .verify(change.current, &member.password_hash)
+        .await
+        .map_err(hash_error)?
+    {
+        return Ok(Err(OwnRefusal::CurrentWrong));
+    }
+    if change.new != change.confirm {
+        return Ok(Err(OwnRefusal::Differs));
+    }
+    let mut verdict = staff_verdict(policy, &member.username, change.new);
+    // The current password and the history's, newest first: the hashes are
+    // Argon2id each, and staff are few, so each is tried in turn.
+    let depth = policy.history_depth();
+    if depth > 0 {
+        let mut past = vec![member.password_hash.clone()];
+        past.extend(store.staff_password_history(member.id).await?);
+        for hash in past.iter().take(depth) {
+            if hasher.verify(change.new, hash).await.map_err(hash_error)? {
+                verdict.violations.push(Violation::history(depth));
+                break;
+            }
+        }
+    }
+    if !verdict.accepted() {
+        return Ok(Err(OwnRefusal::Broken(verdict.violations)));
+    }
+    let hash = hasher.hash(change.new).await.map_err(hash_error)?;
+    // The history keeps the earlier ones; the current is the staff row's.
+    let keep = i64::try_from(depth.saturating_sub(1)).unwrap_or(i64::MAX);
+    let changed = store
+        .change_own_staff_password(member, &hash, change.keeping, keep, now)
+        .await?;
+    // Changed meanwhile (an admin's reset): the current typed is no longer it.
+    Ok(if changed {
+        Ok(())
+    } else {
+        Err(OwnRefusal::CurrentWrong)
+    })
 }
 
 /// A new authenticator key: stored sealed, returned once to hand over.

@@ -33,7 +33,9 @@ pub enum Action {
     ResetProofAccepted(&'static str),
     /// The broken rules, comma-separated.
     ResetPasswordRefused(String),
-    ResetCompleted,
+    /// The password reset, and the way that proved the person last
+    /// (`sms`, `voice`, `app`, `passkey`, `recovery`, `email`, or `link`).
+    ResetCompleted(&'static str),
     /// The directory's lock lifted at the password step; the password kept.
     ResetDirectoryUnlocked,
     ResetLinkUsed,
@@ -132,6 +134,12 @@ pub enum Action {
     AccessPassWrong,
     AuditViewed,
     AuditExported,
+    /// A report read (`registration`, `activity`, …), on the page or by the API.
+    ReportsViewed(&'static str),
+    /// A member of staff changed their own password.
+    StaffPasswordChanged,
+    /// A member of staff's own new password refused (the broken rules).
+    StaffPasswordChangeRefused(String),
 
     // Staff administration (the console's admin page, `latchkey staff`).
     StaffAdded {
@@ -198,7 +206,6 @@ impl Action {
             ResetAppCodeReplayed => "reset.totp_replayed",
             ResetLocked => "reset.locked",
             ResetCodeVerified => "reset.code_verified",
-            ResetCompleted => "reset.completed",
             ResetDirectoryUnlocked => "reset.directory_unlocked",
             ResetLinkUsed => "reset.link_used",
             ResetLinkRefused => "reset.link_refused",
@@ -260,6 +267,7 @@ impl Action {
             AccessPassUsed => "signin.access_pass_used",
             AccessPassWrong => "signin.access_pass_wrong",
             AuditExported => "helpdesk.audit_exported",
+            StaffPasswordChanged => "staff.own_password_changed",
             AccountCreated => "account.created",
             AccountSynced => "account.synced",
             AccountLeftDirectory => "account.left_directory",
@@ -314,8 +322,13 @@ impl Action {
             }
             DirectorySettled(how) => return format!("directory.settled:{how}").into(),
             ReminderSent(kind) => return format!("reminder.sent:{kind}").into(),
+            ReportsViewed(which) => return format!("helpdesk.reports_viewed:{which}").into(),
+            StaffPasswordChangeRefused(rules) => {
+                return format!("staff.own_password_refused:{rules}").into();
+            }
             ResetPowRefused(why) => return format!("reset.pow_refused:{why}").into(),
             ResetMethodPaused(method) => return format!("reset.method_paused:{method}").into(),
+            ResetCompleted(way) => return format!("reset.completed:{way}").into(),
             ResetProofAccepted(proof) => return format!("reset.proof_accepted:{proof}").into(),
         };
         Cow::Borrowed(fixed)

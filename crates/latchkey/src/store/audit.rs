@@ -229,20 +229,30 @@ impl Store {
     }
 
     /// The newest events about `account_id` (if given), by an actor (if
-    /// given), with an action starting with `action`, at or after `since`.
+    /// given), with an action starting with `action`, at or after `since`,
+    /// before place `before`.
     pub async fn search_events(
         &self,
         account_id: Option<i64>,
         actor: &str,
         action: &str,
         since: i64,
+        before: i64,
         limit: i64,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        let prefix = format!("{}%", action.replace(['%', '_', '\\'], ""));
+        let mut prefix = String::with_capacity(action.len() + 1);
+        for c in action.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                prefix.push('\\');
+            }
+            prefix.push(c);
+        }
+        prefix.push('%');
         let rows = sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS} FROM audit_events
-             WHERE seq IS NOT NULL AND ($1 IS NULL OR account_id = $1) AND ($2 = '' OR actor = $2)
-               AND action LIKE $3 AND at >= $4
+             WHERE seq IS NOT NULL AND seq < $6
+               AND ($1 IS NULL OR account_id = $1) AND ($2 = '' OR actor = $2)
+               AND action LIKE $3 ESCAPE '\\' AND at >= $4
              ORDER BY seq DESC LIMIT $5"
         ))
         .bind(account_id)
@@ -250,9 +260,38 @@ impl Store {
         .bind(prefix)
         .bind(since)
         .bind(limit)
+        .bind(before)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(event_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The username and name of each account among `ids` still here.
+    pub async fn names_of(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, (String, String)>, StoreError> {
+        let mut names = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            // Numbers only, written by us: no input reaches this text.
+            let rows = sqlx::query(&format!(
+                "SELECT id, username, display_name FROM accounts WHERE id IN ({list})"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for row in rows {
+                names.insert(
+                    row.try_get("id")?,
+                    (row.try_get("username")?, row.try_get("display_name")?),
+                );
+            }
+        }
+        Ok(names)
     }
 
     /// Walks the whole chain, a page at a time, and names the first event

@@ -19,6 +19,8 @@ pub enum Role {
     Agent,
     /// All of that, and manage staff and read and export the audit trail.
     Admin,
+    /// Read the reports; nothing else (no account, no caller, no staff).
+    Report,
 }
 
 impl Role {
@@ -26,15 +28,41 @@ impl Role {
         match self {
             Role::Agent => "agent",
             Role::Admin => "admin",
+            Role::Report => "report",
         }
     }
 
     fn parse(text: &str) -> Role {
-        if text == "admin" {
-            Role::Admin
-        } else {
-            Role::Agent
+        match text {
+            "admin" => Role::Admin,
+            "report" => Role::Report,
+            _ => Role::Agent,
         }
+    }
+
+    pub const ALL: [Role; 3] = [Role::Agent, Role::Admin, Role::Report];
+
+    /// The role's name in words (a message id).
+    pub fn words_id(self) -> &'static str {
+        match self {
+            Role::Agent => "hd-role-agent",
+            Role::Admin => "hd-role-admin",
+            Role::Report => "hd-role-report",
+        }
+    }
+
+    /// "Make NAME a …" (a message id).
+    pub fn make_id(self) -> &'static str {
+        match self {
+            Role::Agent => "hd-make-agent",
+            Role::Admin => "hd-make-admin",
+            Role::Report => "hd-make-report",
+        }
+    }
+
+    /// Whether this role reads the reports.
+    pub fn reads_reports(self) -> bool {
+        matches!(self, Role::Admin | Role::Report)
     }
 }
 
@@ -50,6 +78,9 @@ pub struct Staff {
     pub totp_secret: String,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
+    /// Signed in with a temporary password an admin handed over: the
+    /// console asks for a new one before anything else.
+    pub must_change_password: bool,
 }
 
 impl Staff {
@@ -98,7 +129,7 @@ pub struct StaffSession {
 }
 
 const STAFF_COLUMNS: &str =
-    "id, username, role, password_hash, totp_secret, disabled_at, created_at";
+    "id, username, role, password_hash, totp_secret, disabled_at, created_at, must_change_password";
 
 fn staff_from_row(row: &sqlx::any::AnyRow) -> Result<Staff, sqlx::Error> {
     Ok(Staff {
@@ -106,6 +137,7 @@ fn staff_from_row(row: &sqlx::any::AnyRow) -> Result<Staff, sqlx::Error> {
         username: row.try_get("username")?,
         role: Role::parse(&row.try_get::<String, _>("role")?),
         password_hash: row.try_get("password_hash")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         totp_secret: row.try_get("totp_secret")?,
         disabled_at: row.try_get("disabled_at")?,
         created_at: row.try_get("created_at")?,
@@ -229,13 +261,18 @@ impl Store {
                 .bind(member.id)
                 .fetch_one(&mut *tx)
                 .await?;
-                if *role == Role::Agent && member.role == Role::Admin && other_admins == 0 {
+                if *role != Role::Admin && member.role == Role::Admin && other_admins == 0 {
                     return Err(StoreError::LastAdmin(member.username.clone()));
                 }
                 sqlx::query("UPDATE staff SET role = $1 WHERE id = $2").bind(role.as_str())
             }
             StaffChange::Password(hash) => {
-                sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2").bind(hash)
+                // A password an admin handed over: the member changes it
+                // at their next sign-in.
+                sqlx::query(
+                    "UPDATE staff SET password_hash = $1, must_change_password = 1 WHERE id = $2",
+                )
+                .bind(hash)
             }
             // A new secret starts its own count of used steps.
             StaffChange::Authenticator(sealed) => sqlx::query(
@@ -252,6 +289,68 @@ impl Store {
         super::audit(&mut tx, now, actor, &action.name(), None).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A member of staff's own new password, if `current_hash` is still
+    /// theirs (nothing changed otherwise): the old hash joins their history
+    /// (the newest `keep`), their other sessions end, and it is audited.
+    pub async fn change_own_staff_password(
+        &self,
+        member: &Staff,
+        new_hash: &str,
+        keep_session: &str,
+        keep: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE staff SET password_hash = $1, must_change_password = 0
+             WHERE id = $2 AND password_hash = $3",
+        )
+        .bind(new_hash)
+        .bind(member.id)
+        .bind(&member.password_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO staff_password_history (staff_id, hash, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(member.id)
+        .bind(&member.password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM staff_password_history WHERE staff_id = $1 AND id NOT IN
+             (SELECT id FROM staff_password_history WHERE staff_id = $1 ORDER BY id DESC LIMIT $2)",
+        )
+        .bind(member.id)
+        .bind(keep.max(0))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1 AND id <> $2")
+            .bind(member.id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        let action = Action::StaffPasswordChanged.name();
+        super::audit(&mut tx, now, &member.actor(), &action, None).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A member of staff's earlier passwords' hashes, newest first.
+    pub async fn staff_password_history(&self, staff_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT hash FROM staff_password_history WHERE staff_id = $1 ORDER BY id DESC",
+        )
+        .bind(staff_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Claims an authenticator time step for a member of staff: `false` if

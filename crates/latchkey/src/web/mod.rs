@@ -164,6 +164,15 @@ pub fn router(state: Core) -> Router {
         .route("/helpdesk/staff/{id}/{change}", post(helpdesk::staff_post))
         .route("/helpdesk/audit", get(helpdesk::audit_get))
         .route("/helpdesk/audit/export", get(helpdesk::audit_export_get))
+        .route("/helpdesk/reports", get(helpdesk::reports_get))
+        .route(
+            "/helpdesk/password",
+            get(helpdesk::own_password_get).post(helpdesk::own_password_post),
+        )
+        .route(
+            "/helpdesk/reports/{kind}/csv",
+            get(helpdesk::report_csv_get),
+        )
         .route(
             "/static/checklist.js",
             get(|| async { script(include_str!("../../static/checklist.js")) }),
@@ -559,6 +568,7 @@ impl WebError {
             WebError::NotSignedIn => Redirect::to("/signin").into_response(),
             WebError::FactorOwed => Redirect::to("/account/verify").into_response(),
             WebError::NotOnDuty => Redirect::to("/helpdesk").into_response(),
+            WebError::PasswordChangeOwed => Redirect::to("/helpdesk/password").into_response(),
             WebError::NoSuchStaff => Redirect::to("/helpdesk/staff").into_response(),
             WebError::Forbidden => render(&ConsoleForbiddenPage { site }, StatusCode::FORBIDDEN),
             WebError::NotFound => render(

@@ -197,7 +197,10 @@ async fn appends_from_many_tasks_and_a_whole_reset_make_one_chain() {
         }
         let ada = portal.store.find_account("ada").await.unwrap().unwrap();
         let recent = portal.store.events_of(ada.id, 3).await.unwrap();
-        assert_eq!(recent[0].action, "reset.completed", "newest first");
+        assert_eq!(
+            recent[0].action, "reset.completed:sms",
+            "newest first, with its way"
+        );
         db
     })
     .await;

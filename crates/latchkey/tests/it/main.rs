@@ -33,6 +33,7 @@ mod readme;
 mod reconfirm;
 mod recovery;
 mod report;
+mod reporting;
 mod samba;
 mod smtp;
 mod spanish;

@@ -72,6 +72,18 @@ impl OnDuty {
     }
 }
 
+impl OnDuty {
+    /// Admins and readers of reports pass; an agent's try is audited and refused.
+    pub async fn require_reports(&self, core: &Core, caller: &Caller) -> Result<(), Error> {
+        if self.staff.role.reads_reports() {
+            return Ok(());
+        }
+        self.record(core, caller, Action::RefusedNotAdmin, None, "reports")
+            .await?;
+        Err(Error::Forbidden)
+    }
+}
+
 /// The staff session `token` names (a cookie's, or an API client's bearer token).
 pub async fn staff_session_named(core: &Core, token: &str) -> Result<Option<StaffSession>, Error> {
     let (now, idle_cutoff) = live_bounds(core, SessionKind::Staff);
@@ -81,8 +93,29 @@ pub async fn staff_session_named(core: &Core, token: &str) -> Result<Option<Staf
         .await?)
 }
 
-/// Signed in, password and authenticator both, and still allowed to be.
+/// On duty at the help desk: signed in (see [`signed_in`]) as an agent or
+/// an admin. A reader of reports is refused every account and caller.
 pub async fn on_duty(core: &Core, session: Option<StaffSession>) -> Result<OnDuty, Error> {
+    let on = signed_in(core, session).await?;
+    if on.staff.role == Role::Report {
+        return Err(Error::Forbidden);
+    }
+    Ok(on)
+}
+
+/// Signed in (see [`present`]) with no password change owed, in any role:
+/// for the reports.
+pub async fn signed_in(core: &Core, session: Option<StaffSession>) -> Result<OnDuty, Error> {
+    let on = present(core, session).await?;
+    if on.staff.must_change_password {
+        return Err(Error::PasswordChangeOwed);
+    }
+    Ok(on)
+}
+
+/// Signed in, password and authenticator both, and still allowed to be,
+/// in any role, a password change owed or not: for one's own password.
+pub async fn present(core: &Core, session: Option<StaffSession>) -> Result<OnDuty, Error> {
     let session = session.ok_or(Error::NotOnDuty)?;
     if session.stage != Stage::Active {
         return Err(Error::NotOnDuty);

@@ -542,6 +542,20 @@ pub async fn check_code(
     proved(core, caller, session, Proof::of(method)).await
 }
 
+/// The way that proved the person last, as reports count finished resets
+/// by it: a phone's code by how it came, or the proof's name; none (a help
+/// desk's link) is `link`.
+fn completed_way(session: &ResetSession) -> &'static str {
+    match session.proven.last() {
+        Some(Proof::Phone) => match session.code.as_ref().map(|code| code.method) {
+            Some(Method::Call) => "voice",
+            _ => "sms",
+        },
+        Some(proof) => proof.as_str(),
+        None => "link",
+    }
+}
+
 /// Step 5: the policy, the history, the change in one transaction.
 pub async fn set_password(
     core: &Core,
@@ -579,7 +593,8 @@ pub async fn set_password(
     core.store
         .advance_reset(&session.id, Step::Password, Step::Done)
         .await?;
-    audit(core, caller, Action::ResetCompleted, Some(account.id)).await?;
+    let way = completed_way(session);
+    audit(core, caller, Action::ResetCompleted(way), Some(account.id)).await?;
     demand::finished(core).await?;
     core.metrics.reset("completed");
     // Whoever was signed in with the old password is signed out, and the

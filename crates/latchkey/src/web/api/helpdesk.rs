@@ -233,7 +233,10 @@ pub(super) struct RecentEvent {
     /// Seconds since 1970.
     at: i64,
     actor: String,
+    /// The action's code (`reset.code_wrong`), as exports and reports read it.
     action: String,
+    /// What happened, in words, in the request's language.
+    words: String,
     detail: String,
 }
 
@@ -273,6 +276,7 @@ async fn account_view(state: &Core, on: &OnDuty, id: i64) -> Result<AccountView,
         .map(|e| RecentEvent {
             at: e.at,
             actor: e.actor,
+            words: crate::domain::audit_trail::told(crate::i18n::current().lang, &e.action),
             action: e.action,
             detail: e.detail,
         })

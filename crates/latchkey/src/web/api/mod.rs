@@ -348,6 +348,11 @@ fn api_error(error: WebError) -> Response {
             "forbidden",
             "Not allowed for this role.",
         ),
+        WebError::PasswordChangeOwed => error_response(
+            StatusCode::FORBIDDEN,
+            "password_change_owed",
+            "This member of staff signed in with a temporary password: choose your own in the console (/helpdesk/password) first.",
+        ),
         WebError::NotFound | WebError::NoSuchStaff => error_response(
             StatusCode::NOT_FOUND,
             "not_found",

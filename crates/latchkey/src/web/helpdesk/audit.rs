@@ -9,7 +9,9 @@ struct AuditPage<'a> {
     csrf: &'a str,
     staff: &'a Staff,
     filter: AuditFilter,
-    events: Vec<(String, AuditEvent)>,
+    /// Whom the trail may be narrowed to: (actor, label).
+    actors: Vec<(String, String)>,
+    lines: Vec<(String, audit_trail::Line)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -20,11 +22,15 @@ pub struct AuditFilter {
     actor: String,
     #[serde(default)]
     action: String,
+    /// `done`, `failed`, or empty for both.
+    #[serde(default)]
+    outcome: String,
     #[serde(default)]
     since: String,
 }
 
-/// The newest events matching the filter (at most 200), with export links.
+/// The newest events matching the filter (at most 200), told in words,
+/// with export links.
 pub async fn audit_get(
     State(state): State<Core>,
     parts: Parts,
@@ -37,20 +43,32 @@ pub async fn audit_get(
         "" => None,
         who => Some(state.store.find_account(who).await?.map_or(-1, |a| a.id)),
     };
-    let since = parse_day(&filter.since).unwrap_or(0);
-    let events = state
-        .store
-        .search_events(
-            account_id,
-            filter.actor.trim(),
-            filter.action.trim(),
-            since,
-            200,
-        )
+    let search = audit_trail::Search {
+        account_id,
+        actor: filter.actor.trim().to_owned(),
+        action: filter.action.trim().to_owned(),
+        outcome: audit_trail::Outcome::parse(filter.outcome.trim()),
+        since: parse_day(&filter.since).unwrap_or(0),
+    };
+    let lang = i18n::current().lang;
+    let events = audit_trail::search(&state, &search, 200).await?;
+    let lines = audit_trail::lines(&state, lang, events)
         .await?
         .into_iter()
-        .map(|e| (crate::notify::format_time(e.at), e))
+        .map(|line| (staff_time(&state, line.event.at), line))
         .collect();
+    let mut actors: Vec<(String, String)> = ["self-service", "cli", "directory"]
+        .into_iter()
+        .map(|actor| (actor.to_owned(), actor.to_owned()))
+        .collect();
+    actors.extend(
+        state
+            .store
+            .all_staff()
+            .await?
+            .into_iter()
+            .map(|member| (member.actor(), member.username)),
+    );
     on.record(
         &state,
         &caller(&state, &parts),
@@ -65,7 +83,8 @@ pub async fn audit_get(
             csrf: &on.session.csrf,
             staff: &on.staff,
             filter,
-            events,
+            actors,
+            lines,
         },
         StatusCode::OK,
     ))

@@ -10,6 +10,7 @@ struct StaffPage<'a> {
     csrf: &'a str,
     staff: &'a Staff,
     members: Vec<Staff>,
+    roles: [Role; 3],
 }
 
 pub async fn staff_get(
@@ -25,6 +26,7 @@ pub async fn staff_get(
             csrf: &on.session.csrf,
             staff: &on.staff,
             members: state.store.all_staff().await?,
+            roles: Role::ALL,
         },
         StatusCode::OK,
     ))
@@ -64,12 +66,12 @@ pub async fn staff_post(
                 .await?;
             None
         }
-        "role-admin" | "role-agent" if id != on.staff.id => {
+        "role-admin" | "role-agent" | "role-report" if id != on.staff.id => {
             // Never oneself: so another admin, the one acting, always remains.
-            let role = if change == "role-admin" {
-                Role::Admin
-            } else {
-                Role::Agent
+            let role = match change.as_str() {
+                "role-admin" => Role::Admin,
+                "role-report" => Role::Report,
+                _ => Role::Agent,
             };
             staff::set_role(&state.store, &member, role, &actor, now)
                 .await

@@ -5,14 +5,18 @@
 
 mod audit;
 mod members;
+mod own_password;
 mod pass;
+mod reports;
 mod watch;
 use crate::domain::code::CodesByOthers;
 use crate::domain::limits::Limit;
 use crate::notify::CodeUse;
 pub use audit::*;
 pub use members::*;
+pub use own_password::*;
 pub use pass::*;
+pub use reports::*;
 
 use crate::directory::Lock;
 use crate::web::checked::{Checked, CsrfForm, FormSession, with_csrf};
@@ -25,8 +29,8 @@ use serde::Deserialize;
 
 use super::flash::{self, Flash};
 use super::{Site, WebError, caller, render};
-use crate::domain::Core;
 use crate::domain::helpdesk::{self, ActionInput, OnDuty};
+use crate::domain::{Core, audit_trail};
 #[allow(unused_imports)] // the templates' filters
 pub(crate) use crate::i18n::filters;
 use crate::i18n::{self, say};
@@ -129,7 +133,10 @@ pub async fn helpdesk_get(
             Ok(factor_page(&state, session.as_ref(), flash.error))
         }
         Some(Stage::Active) => {
-            let on = helpdesk::on_duty(&state, session).await?;
+            let on = helpdesk::signed_in(&state, session).await?;
+            if on.staff.role == Role::Report {
+                return Ok(to("/helpdesk/reports".into()));
+            }
             search_page(&state, &on, query.q.trim()).await
         }
     }
@@ -358,7 +365,8 @@ struct AccountPage<'a> {
     error: Option<String>,
     /// The id of the field the error is about, if it is about one.
     error_field: &'static str,
-    events: Vec<(String, AuditEvent)>,
+    /// Each event: when, what in words, and the event.
+    events: Vec<(String, String, AuditEvent)>,
     /// Each notice: when, how, and its state in words.
     deliveries: Vec<(String, String, String)>,
 }
@@ -397,7 +405,10 @@ async fn account_page(
     let events = facts
         .events
         .into_iter()
-        .map(|e| (staff_time(state, e.at), e))
+        .map(|e| {
+            let words = audit_trail::told(i18n::current().lang, &e.action);
+            (staff_time(state, e.at), words, e)
+        })
         .collect();
     let deliveries = (facts.deliveries.iter())
         .map(|row| {

@@ -1,0 +1,182 @@
+//! What the reports read: counts of audit events by day and by action, by
+//! actor, by address, and the accounts' ways. Each is one indexed query
+//! (`audit_events (at, action, actor)`), so a report's cost grows with the
+//! events in its range, not with the whole trail.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use super::{Store, StoreError};
+
+/// Accounts here (and in the directory), with each way to prove who they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub accounts: i64,
+    /// A phone, an app or a passkey: a way to reset online.
+    pub any: i64,
+    pub phone: i64,
+    pub app: i64,
+    pub passkey: i64,
+    pub recovery: i64,
+    pub other_email: i64,
+}
+
+/// The SQL that is true for an account with a way to reset online.
+const HAS_A_WAY: &str = "(a.phone IS NOT NULL
+    OR EXISTS (SELECT 1 FROM methods m WHERE m.account_id = a.id
+               AND m.kind IN ('totp', 'passkey') AND m.verified_at IS NOT NULL))";
+
+/// `action LIKE 'p1%' OR …` for the prefixes given, and their binds.
+fn prefixes_clause(first_bind: usize, prefixes: &[&str]) -> (String, Vec<String>) {
+    let clause = (0..prefixes.len())
+        .map(|i| format!("e.action LIKE ${}", first_bind + i))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let binds = prefixes.iter().map(|p| format!("{p}%")).collect();
+    (format!("({clause})"), binds)
+}
+
+impl Store {
+    /// How many accounts still in the directory have each way.
+    pub async fn coverage(&self) -> Result<Coverage, StoreError> {
+        let way = |kind: &str| {
+            format!(
+                "CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM methods m WHERE m.account_id = a.id
+                   AND m.kind = '{kind}' AND m.verified_at IS NOT NULL) THEN 1 ELSE 0 END), 0) AS BIGINT)"
+            )
+        };
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(*) AS accounts,
+                CAST(COALESCE(SUM(CASE WHEN {HAS_A_WAY} THEN 1 ELSE 0 END), 0) AS BIGINT) AS any_way,
+                CAST(COALESCE(SUM(CASE WHEN a.phone IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS phone,
+                {} AS app, {} AS passkey,
+                CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM recovery_codes r
+                   WHERE r.account_id = a.id AND r.used_at IS NULL) THEN 1 ELSE 0 END), 0) AS BIGINT) AS recovery,
+                CAST(COALESCE(SUM(CASE WHEN a.alt_email IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS other_email
+             FROM accounts a WHERE a.left_directory_at IS NULL",
+            way("totp"),
+            way("passkey"),
+        ))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Coverage {
+            accounts: row.try_get("accounts")?,
+            any: row.try_get("any_way")?,
+            phone: row.try_get("phone")?,
+            app: row.try_get("app")?,
+            passkey: row.try_get("passkey")?,
+            recovery: row.try_get("recovery")?,
+            other_email: row.try_get("other_email")?,
+        })
+    }
+
+    /// Accounts with no way to reset online, by department ("" where the
+    /// directory does not say), most first.
+    pub async fn unregistered_by_department(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT COALESCE(a.department, '') AS department, COUNT(*) AS accounts
+             FROM accounts a WHERE a.left_directory_at IS NULL AND NOT {HAS_A_WAY}
+             GROUP BY COALESCE(a.department, '') ORDER BY accounts DESC, department"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("department")?, row.try_get("accounts")?)))
+            .collect()
+    }
+
+    /// For each day (its place in `days`, each `[start, end)` in Unix
+    /// seconds), how many events of each action starting with one of
+    /// `prefixes` it holds.
+    pub async fn events_by_day(
+        &self,
+        days: &[(i64, i64)],
+        prefixes: &[&str],
+    ) -> Result<Vec<(usize, String, i64)>, StoreError> {
+        if days.is_empty() || prefixes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values = (0..days.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (clause, binds) = prefixes_clause(3 * days.len() + 1, prefixes);
+        let sql = format!(
+            "WITH days (n, lo, hi) AS (VALUES {values})
+             SELECT days.n AS n, e.action AS action, COUNT(*) AS events
+             FROM days JOIN audit_events e ON e.at >= days.lo AND e.at < days.hi
+             WHERE {clause}
+             GROUP BY days.n, e.action"
+        );
+        let mut query = sqlx::query(&sql);
+        for (n, (lo, hi)) in days.iter().enumerate() {
+            query = query.bind(n as i64).bind(*lo).bind(*hi);
+        }
+        for bind in binds {
+            query = query.bind(bind);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let n: i64 = row.try_get("n")?;
+                Ok((
+                    usize::try_from(n).unwrap_or_default(),
+                    row.try_get("action")?,
+                    row.try_get("events")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Events in `[from, to)` by `actor_prefix…` actors, counted by actor
+    /// and action.
+    pub async fn events_by_actor(
+        &self,
+        (from, to): (i64, i64),
+        actor_prefix: &str,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.actor AS actor, e.action AS action, COUNT(*) AS events FROM audit_events e
+             WHERE e.at >= $1 AND e.at < $2 AND e.actor LIKE $3
+             GROUP BY e.actor, e.action",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(format!("{actor_prefix}%"))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("actor")?,
+                    row.try_get("action")?,
+                    row.try_get("events")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Events in `[from, to)` whose action starts with one of `prefixes`,
+    /// counted by the address they came from.
+    pub async fn events_by_address(
+        &self,
+        (from, to): (i64, i64),
+        prefixes: &[&str],
+    ) -> Result<HashMap<String, i64>, StoreError> {
+        let (clause, binds) = prefixes_clause(3, prefixes);
+        let sql = format!(
+            "SELECT COALESCE(e.address, '') AS address, COUNT(*) AS events FROM audit_events e
+             WHERE e.at >= $1 AND e.at < $2 AND {clause}
+             GROUP BY COALESCE(e.address, '')"
+        );
+        let mut query = sqlx::query(&sql).bind(from).bind(to);
+        for bind in binds {
+            query = query.bind(bind);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("address")?, row.try_get("events")?)))
+            .collect()
+    }
+}
