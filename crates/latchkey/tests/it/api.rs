@@ -232,7 +232,7 @@ async fn a_whole_reset_by_text_message() {
                 .await
                 .unwrap()
         );
-        let completed = count(&db.url, "audit_events WHERE action = 'reset.completed'").await;
+        let completed = count(&db.url, "audit_events WHERE action = 'reset.completed:sms'").await;
         assert_eq!(completed, 1);
         db
     })

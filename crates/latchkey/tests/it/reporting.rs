@@ -10,7 +10,7 @@ use latchkey::store::Role;
 
 use crate::helpdesk::{account_path, add_staff, sign_in};
 use crate::portal::{Browser, NEW_PASSWORD, Portal, portal, reset_by_sms};
-use crate::support::{TestDb, on_each_backend};
+use crate::support::{TestDb, latchkey_with_env, on_each_backend};
 
 /// Today on the campus's clock, as the reports name days.
 fn today(portal: &Portal) -> String {
@@ -277,5 +277,49 @@ async fn staff_change_their_own_password_and_must_after_a_temporary_one() {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let page = browser.post(&portal, "/helpdesk/password", &fields).await;
     assert!(page.body.contains("one of your last"), "{}", page.body);
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn latchkey_report_prints_coverage_by_method_as_csv_table_or_json() {
+    let db = TestDb::sqlite("reporting_cli");
+    let portal = portal(&db, &SecretKey::random()).await;
+    let env = [("LATCHKEY_DATABASE_URL", db.url.as_str())];
+    let run = latchkey_with_env(&["report", "registration", "--format", "csv"], b"", &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("way,accounts,percent\nany,2,66.7\nphone,1,33.3\napp,1,33.3\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("none,1,33.3\n"), "{}", run.stdout);
+    let run = latchkey_with_env(&["report", "registration"], b"", &env);
+    assert!(run.stdout.contains("Authenticator app"), "{}", run.stdout);
+    let run = latchkey_with_env(
+        &[
+            "report",
+            "activity",
+            "--since",
+            "2027-01-01",
+            "--until",
+            "2027-01-03",
+            "--format",
+            "json",
+        ],
+        b"",
+        &env,
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(json["rows"][0]["day"], "2027-01-01");
+    let run = latchkey_with_env(&["report", "failures", "--since", "01/02/2027"], b"", &env);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("is not a day: write it as YYYY-MM-DD"),
+        "{}",
+        run.stderr
+    );
+    drop(portal);
     db.drop_db().await;
 }

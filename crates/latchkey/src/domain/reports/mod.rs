@@ -533,11 +533,9 @@ async fn off_campus(from: &Sources<'_>, range: &Range, lang: Lang) -> Result<Vec
 async fn writeback(from: &Sources<'_>, range: &Range, lang: Lang) -> Result<Vec<Row>, Error> {
     let pending = from.store.pending_writes().await?.len() as f64;
     let mut settled = [0.0; 2];
-    for (_, action, events) in from
-        .store
-        .events_by_day(&[range.bounds()], &["directory.settled:"])
-        .await?
-    {
+    let days: Vec<(i64, i64)> = range.days().iter().map(|d| (d.start, d.end)).collect();
+    let settles = from.store.events_by_day(&days, &["directory.settled:"]);
+    for (_, action, events) in settles.await? {
         match action.as_str() {
             "directory.settled:stored" => settled[0] += events as f64,
             _ => settled[1] += events as f64,

@@ -14,6 +14,7 @@ mod helpdesk;
 mod pass;
 mod passkey;
 mod report;
+mod reports;
 mod reset;
 
 use axum::Json;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<Core> {
         .merge(account::routes())
         .merge(helpdesk::routes())
         .merge(report::routes())
+        .merge(reports::routes())
         .merge(pass::routes())
         .merge(passkey::routes())
         .merge(email::routes())
@@ -110,6 +112,7 @@ pub fn routes() -> Router<Core> {
         helpdesk::search,
         helpdesk::account,
         helpdesk::action,
+        reports::report,
     ),
     components(schemas(
         reset::Started,
