@@ -371,6 +371,23 @@ async fn an_agent_registers_a_callers_phone_and_the_caller_resets_in_chromium() 
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_of_reports_sees_each_chart_with_its_table_in_chromium() {
+    if !browser_tools_present() {
+        return;
+    }
+    let db = TestDb::sqlite("browser_reports");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let (password, secret) = staff_kim(&portal, &key, latchkey::store::Role::Report).await;
+    let base = serve(&portal).await;
+    let stdout = run_script_with("reports.mjs", &base, "reports", &[password, &secret]).await;
+    assert!(stdout.contains("reports read in Chromium"), "{stdout}");
+    // Three accounts, one with a phone.
+    assert!(stdout.contains("csv: any,2,66.7"), "{stdout}");
+    assert_screenshots("reports", &["01-signin", "02-reports", "03-password"]);
+}
+
 /// A Spanish-speaking person on a 390 px phone resets, signs in and
 /// registers a phone in Spanish; the console speaks Spanish and, once
 /// switched, English, and neither scrolls sideways; axe on every page.
