@@ -178,6 +178,9 @@ pub struct Attributes {
     pub email: Option<String>,
     pub name: Option<String>,
     pub mobile: Option<String>,
+    /// The person's department, for the reports (`departmentNumber`;
+    /// Active Directory: `department`).
+    pub department: Option<String>,
     /// When the password was last set (Unix seconds), for expiry reminders.
     pub password_changed_at: Option<i64>,
 }
@@ -189,6 +192,7 @@ pub struct AttributeNames {
     pub email: String,
     pub name: String,
     pub mobile: String,
+    pub department: String,
 }
 
 impl DirectoryConfig {
@@ -238,12 +242,17 @@ impl DirectoryConfig {
             DirectoryKind::Openldap => "uid",
             DirectoryKind::ActiveDirectory => "sAMAccountName",
         };
+        let department = match self.kind {
+            DirectoryKind::Openldap => "departmentNumber",
+            DirectoryKind::ActiveDirectory => "department",
+        };
         let pick = |set: &Option<String>, default: &str| set.clone().unwrap_or(default.into());
         AttributeNames {
             username: pick(&self.attributes.username, username),
             email: pick(&self.attributes.email, "mail"),
             name: pick(&self.attributes.name, "displayName"),
             mobile: pick(&self.attributes.mobile, "mobile"),
+            department: pick(&self.attributes.department, department),
         }
     }
 

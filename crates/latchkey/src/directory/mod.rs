@@ -126,6 +126,8 @@ pub struct DirectoryPerson {
     pub email: Option<String>,
     pub name: Option<String>,
     pub mobile: Option<String>,
+    /// Where the directory says the person works or studies, for reports.
+    pub department: Option<String>,
     /// When the password was last set (Unix seconds), for expiry reminders.
     pub password_changed_at: Option<i64>,
     /// The password rules in force for them: their own policy, or the

@@ -112,6 +112,9 @@ pub async fn sync(
     let emails: HashSet<String> = accounts.iter().map(|a| a.email.to_lowercase()).collect();
     let mut seen = HashSet::new();
     let mut new = Vec::new();
+    // Departments that differ from what is stored (or new accounts'),
+    // written after the accounts.
+    let mut departments = Vec::new();
     for person in &people {
         let label = person.username.clone().unwrap_or_else(|| person.dn.clone());
         let entry = match account_of(person, options.phones) {
@@ -127,6 +130,10 @@ pub async fn sync(
             }
         };
         let key = entry.username.to_lowercase();
+        let stored = by_username.get(&key).and_then(|a| a.department.as_deref());
+        if stored != person.department.as_deref() {
+            departments.push((key.clone(), person.department.clone()));
+        }
         match by_username.get(&key) {
             Some(account) => {
                 seen.insert(account.id);
@@ -153,6 +160,7 @@ pub async fn sync(
     for batch in new.chunks(INSERT_BATCH) {
         insert(store, batch, now, &mut report).await?;
     }
+    store.set_departments(&departments).await?;
     let returned: Vec<i64> = accounts
         .iter()
         .filter(|a| a.left_directory_at.is_some() && seen.contains(&a.id))

@@ -209,10 +209,29 @@ impl Store {
         Ok(())
     }
 
+    /// Each account's department as the directory now says (by username),
+    /// in one transaction: reports only, so not audited.
+    pub async fn set_departments(
+        &self,
+        departments: &[(String, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (username, department) in departments {
+            sqlx::query("UPDATE accounts SET department = $1 WHERE username_key = $2")
+                .bind(department)
+                .bind(username.to_lowercase())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// What a sync compares with the directory, for every account at once.
     pub async fn accounts_for_sync(&self) -> Result<Vec<SyncedAccount>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, username, email, display_name, phone, left_directory_at FROM accounts",
+            "SELECT id, username, email, display_name, phone, left_directory_at, department
+             FROM accounts",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -225,6 +244,7 @@ impl Store {
                     name: row.try_get("display_name")?,
                     phone: row.try_get("phone")?,
                     left_directory_at: row.try_get("left_directory_at")?,
+                    department: row.try_get("department")?,
                 })
             })
             .collect()
@@ -270,4 +290,5 @@ pub struct SyncedAccount {
     pub name: String,
     pub phone: Option<String>,
     pub left_directory_at: Option<i64>,
+    pub department: Option<String>,
 }

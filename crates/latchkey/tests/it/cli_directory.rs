@@ -268,6 +268,14 @@ fn sync_imports_updates_and_says_what_it_skipped() {
     let badphone: serde_json::Value = serde_json::from_str(&badphone.stdout).unwrap();
     assert_eq!(badphone["email"], "badphone@example.edu");
     assert_eq!(badphone["phone"], serde_json::Value::Null);
+    // With no way to reset, counted under the department the directory gives.
+    let unregistered = run(&["report", "unregistered", "--format", "csv"], b"");
+    assert_eq!(unregistered.code, 0, "{}", unregistered.stderr);
+    assert!(
+        unregistered.stdout.contains("\nChemistry,1\n"),
+        "{}",
+        unregistered.stdout
+    );
 
     let bob = run(&["user", "show", "bob", "--json", "--full"], b"");
     let bob: serde_json::Value = serde_json::from_str(&bob.stdout).unwrap();

@@ -58,6 +58,7 @@ dn: uid=badphone,ou=people,dc=example,dc=edu
 objectClass: inetOrgPerson
 uid: badphone
 cn: Bad Phone
+departmentNumber: Chemistry
 sn: Phone
 mail: badphone@example.edu
 mobile: 555-01

@@ -101,6 +101,7 @@ impl Ldap {
             names.email,
             names.name,
             names.mobile,
+            names.department,
             "cn".to_owned(),
             self.password_changed_attribute().to_owned(),
             self.own_rules_attribute().to_owned(),
@@ -116,6 +117,7 @@ impl Ldap {
             email: first(&names.email),
             name: first(&names.name).or_else(|| first("cn")),
             mobile: first(&names.mobile),
+            department: first(&names.department),
             password_changed_at: first(self.password_changed_attribute())
                 .and_then(|value| self.time(&value)),
             rules: DirectoryPolicy::default(),
