@@ -1195,3 +1195,60 @@ pub async fn call_with(
     let answer = client.post_as(&method.to_lowercase(), path, body).await;
     (answer.status.as_u16(), answer.json)
 }
+
+#[tokio::test]
+async fn reports_come_as_json_to_readers_and_admins_only() {
+    use crate::helpdesk::{STAFF_PASSWORD, add_staff};
+    use latchkey::clock::Clock;
+    use latchkey::store::Role;
+
+    let db = TestDb::sqlite("api_reports");
+    let key = SecretKey::random();
+    let portal = portal(&db, &key).await;
+    let mut tokens = Vec::new();
+    for (name, role) in [("pat", Role::Report), ("kim", Role::Agent)] {
+        let secret = add_staff(&portal, &key, name, role).await;
+        let mut desk = Client::new(&portal);
+        let started = desk
+            .post(
+                "/api/v1/helpdesk/session",
+                json!({"username": name, "password": STAFF_PASSWORD}),
+            )
+            .await;
+        desk.token = Some(started.json["token"].as_str().unwrap().to_owned());
+        portal.clock.advance(30);
+        let code = latchkey::totp::code_at(&secret, portal.clock.now()).unwrap();
+        let on = desk
+            .post("/api/v1/helpdesk/session/factor", json!({"code": code}))
+            .await;
+        assert_eq!(on.status, StatusCode::OK, "{}", on.json);
+        tokens.push(on.json["token"].as_str().unwrap().to_owned());
+    }
+    let mut reader = Client::new(&portal);
+    reader.token = Some(tokens[0].clone());
+    let report = reader
+        .send("GET", "/api/v1/reports/registration?since=2027-01-01", None)
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.json);
+    assert_eq!(report.json["report"], "registration");
+    assert_eq!(report.json["since"], "2027-01-01");
+    assert_eq!(report.json["rows"][1]["way"], "phone");
+    assert_eq!(report.json["rows"][1]["figures"]["accounts"], 1.0);
+    let bad = reader
+        .send("GET", "/api/v1/reports/registration?since=yesterday", None)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json["error"], "range");
+    let none = reader.send("GET", "/api/v1/reports/nonsense", None).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    // A reader opens no account; an agent reads no report.
+    let account = reader
+        .send("GET", "/api/v1/helpdesk/accounts?q=ada", None)
+        .await;
+    assert_eq!(account.status, StatusCode::FORBIDDEN);
+    let mut agent = Client::new(&portal);
+    agent.token = Some(tokens[1].clone());
+    let refused = agent.send("GET", "/api/v1/reports/activity", None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    db.drop_db().await;
+}

@@ -39,12 +39,16 @@ async fn session(state: &Core, parts: &Parts) -> Result<StaffSession, WebError> 
         .ok_or(WebError::Expired)
 }
 
-/// Signed in with both factors, and not disabled since.
+/// Signed in with both factors, and not disabled since; an agent or an
+/// admin (a reader of reports: 403; a password change owed: 403 saying so).
 pub(super) async fn signed_in(state: &Core, parts: &Parts) -> Result<OnDuty, WebError> {
     let session = session(state, parts).await?;
     helpdesk::on_duty(state, Some(session))
         .await
-        .map_err(|_| WebError::Expired)
+        .map_err(|e| match e {
+            WebError::Forbidden | WebError::PasswordChangeOwed => e,
+            _ => WebError::Expired,
+        })
 }
 
 // ---- Signing in ---------------------------------------------------------------------------
@@ -146,7 +150,8 @@ pub(super) async fn factor(
                 }
             };
         let renewed = helpdesk::staff_session_named(&state, &token).await?;
-        let on = helpdesk::on_duty(&state, renewed)
+        // Any role: a reader of reports signs in here too.
+        let on = helpdesk::present(&state, renewed)
             .await
             .map_err(|_| WebError::Expired)?;
         let body = OnDutyState {
