@@ -1016,3 +1016,6 @@ hd-own-rules = The same rules as everyone's apply, and it cannot be one of your 
 hd-own-submit = Change my password
 hd-own-current-wrong = That is not your current password. Nothing was changed.
 hd-own-refused = This password cannot be used. Nothing was changed:
+rp-range-not-a-day = "{ $text }" is not a day: write it as YYYY-MM-DD.
+rp-range-backwards = The range ends ({ $until }) before it starts ({ $since }).
+rp-range-too-long = The range is { $days } days long; a report covers at most { $most }.

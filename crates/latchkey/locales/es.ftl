@@ -1018,3 +1018,6 @@ hd-own-rules = Se aplican las mismas reglas que para todos, y no puede ser una d
 hd-own-submit = Cambiar mi contraseña
 hd-own-current-wrong = Esa no es su contraseña actual. No se cambió nada.
 hd-own-refused = Esta contraseña no se puede usar. No se cambió nada:
+rp-range-not-a-day = "{ $text }" no es un día: escríbalo como AAAA-MM-DD.
+rp-range-backwards = El periodo termina ({ $until }) antes de empezar ({ $since }).
+rp-range-too-long = El periodo tiene { $days } días; un informe cubre como máximo { $most }.

@@ -20,6 +20,23 @@ pub enum RangeError {
     TooLong { days: i64 },
 }
 
+impl RangeError {
+    /// The refusal in `lang`'s words, for the console's page.
+    pub fn told(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            RangeError::NotADay(text) => lang.tell("rp-range-not-a-day", &[("text", text.clone())]),
+            RangeError::Backwards { since, until } => lang.tell(
+                "rp-range-backwards",
+                &[("since", since.clone()), ("until", until.clone())],
+            ),
+            RangeError::TooLong { days } => lang.tell(
+                "rp-range-too-long",
+                &[("days", days.to_string()), ("most", MOST_DAYS.to_string())],
+            ),
+        }
+    }
+}
+
 /// One day of a range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Day {
@@ -169,6 +186,11 @@ mod tests {
         assert_eq!(
             Range::new(Some("2025-01-01"), Some("2026-12-04"), &zone, 0),
             Err(RangeError::TooLong { days: 703 })
+        );
+        let backwards = Range::new(Some("2026-12-05"), Some("2026-12-04"), &zone, 0).unwrap_err();
+        assert_eq!(
+            backwards.told(crate::i18n::Lang::Es),
+            "El periodo termina (2026-12-04) antes de empezar (2026-12-05)."
         );
     }
 }

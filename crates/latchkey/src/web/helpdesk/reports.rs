@@ -66,7 +66,7 @@ pub async fn reports_get(
     let lang = i18n::current().lang;
     let (range, error) = match query.range(&state) {
         Ok(range) => (Some(range), None),
-        Err(e) => (None, Some(e.to_string())),
+        Err(e) => (None, Some(e.told(lang))),
     };
     let mut shown = Vec::new();
     if let Some(range) = &range {
@@ -119,7 +119,10 @@ pub async fn report_csv_get(
     let kind = Kind::parse(&kind).ok_or(WebError::NotFound)?;
     let range = match query.range(&state) {
         Ok(range) => range,
-        Err(e) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response()),
+        Err(e) => {
+            let words = e.told(i18n::current().lang);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, words).into_response());
+        }
     };
     let lang = i18n::current().lang;
     let report = reports::report(&sources(&state), kind, &range, lang).await?;
