@@ -178,6 +178,11 @@ const SCAN_MOST: usize = 50_000;
 pub async fn search(core: &Core, search: &Search, limit: usize) -> Result<Vec<AuditEvent>, Error> {
     let mut found = Vec::new();
     let mut before = i64::MAX;
+    // Without an outcome to filter by, the first page is the answer.
+    let page_size = match search.outcome {
+        None => i64::try_from(limit).unwrap_or(i64::MAX),
+        Some(_) => SCAN_PAGE,
+    };
     let mut read = 0;
     while found.len() < limit && read < SCAN_MOST {
         let page = core
@@ -188,7 +193,7 @@ pub async fn search(core: &Core, search: &Search, limit: usize) -> Result<Vec<Au
                 &search.action,
                 search.since,
                 before,
-                SCAN_PAGE,
+                page_size,
             )
             .await?;
         let Some(last) = page.last() else { break };

@@ -240,14 +240,7 @@ impl Store {
         before: i64,
         limit: i64,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        let mut prefix = String::with_capacity(action.len() + 1);
-        for c in action.chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                prefix.push('\\');
-            }
-            prefix.push(c);
-        }
-        prefix.push('%');
+        let prefix = super::like_prefix(action);
         let rows = sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS} FROM audit_events
              WHERE seq IS NOT NULL AND seq < $6

@@ -43,10 +43,10 @@ const HAS_A_WAY: &str =
 /// `action LIKE 'p1%' OR …` for the prefixes given, and their binds.
 fn prefixes_clause(first_bind: usize, prefixes: &[&str]) -> (String, Vec<String>) {
     let clause = (0..prefixes.len())
-        .map(|i| format!("e.action LIKE ${}", first_bind + i))
+        .map(|i| format!("e.action LIKE ${} ESCAPE '\\'", first_bind + i))
         .collect::<Vec<_>>()
         .join(" OR ");
-    let binds = prefixes.iter().map(|p| format!("{p}%")).collect();
+    let binds = prefixes.iter().map(|p| super::like_prefix(p)).collect();
     (format!("({clause})"), binds)
 }
 
@@ -174,12 +174,12 @@ impl Store {
     ) -> Result<Vec<(String, String, i64)>, StoreError> {
         let rows = sqlx::query(
             "SELECT e.actor AS actor, e.action AS action, COUNT(*) AS events FROM audit_events e
-             WHERE e.at >= $1 AND e.at < $2 AND e.actor LIKE $3
+             WHERE e.at >= $1 AND e.at < $2 AND e.actor LIKE $3 ESCAPE '\\'
              GROUP BY e.actor, e.action",
         )
         .bind(from)
         .bind(to)
-        .bind(format!("{actor_prefix}%"))
+        .bind(super::like_prefix(actor_prefix))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -318,3 +318,17 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
     }
     Ok(url)
 }
+
+/// A `LIKE $n ESCAPE '\\'` pattern for what starts with `text`: its `%`, `_`
+/// and `\\` stand for themselves (`reset.code_wrong` is not a pattern).
+pub(crate) fn like_prefix(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}

@@ -32,7 +32,7 @@ pub(super) fn routes() -> Router<Core> {
 }
 
 /// The staff session the bearer token names, whatever its stage.
-async fn session(state: &Core, parts: &Parts) -> Result<StaffSession, WebError> {
+pub(super) async fn session(state: &Core, parts: &Parts) -> Result<StaffSession, WebError> {
     let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
     helpdesk::staff_session_named(state, &token)
         .await?

@@ -16,7 +16,7 @@ use crate::domain::Core;
 use crate::domain::helpdesk;
 use crate::domain::reports::{self, Kind, Range, Sources};
 use crate::model::audit::Action;
-use crate::web::{WebError, bearer, caller};
+use crate::web::{WebError, caller};
 
 pub(super) fn routes() -> Router<Core> {
     Router::new().route("/api/v1/reports/{kind}", get(report))
@@ -50,9 +50,8 @@ pub(super) async fn report(
     Query(params): Query<RangeParams>,
 ) -> Response {
     let result = async {
-        let token = bearer(&parts.headers).ok_or(WebError::Expired)?;
-        let session = helpdesk::staff_session_named(&state, &token).await?;
-        let on = helpdesk::signed_in(&state, session)
+        let session = super::helpdesk::session(&state, &parts).await?;
+        let on = helpdesk::signed_in(&state, Some(session))
             .await
             .map_err(|e| match e {
                 WebError::NotOnDuty => WebError::Expired,
