@@ -147,7 +147,8 @@ pub struct PowChallenge {
     /// Hex SHA-256 of `salt` followed by the secret number in decimal.
     pub challenge: String,
     pub maxnumber: u64,
-    /// Random, then `?expires=UNIX&session=BINDING`.
+    /// Random, then `?expires=UNIX&session=BINDING&max=MAXNUMBER` (the
+    /// cost travels with the solution: a reset not yet begun keeps none).
     pub salt: String,
     /// Hex HMAC-SHA-256 of `challenge` under the service key.
     pub signature: String,
@@ -210,7 +211,7 @@ pub fn issue(
     let seed = u64::from_str_radix(&random[..16], 16).unwrap_or(0);
     let number = seed % (max_number + 1);
     let salt = format!(
-        "{}?expires={}&session={}",
+        "{}?expires={}&session={}&max={max_number}",
         &random[16..40],
         now + config.minutes * 60,
         binding(key, session)
@@ -244,12 +245,7 @@ pub fn verify(
     if !same(&hash(&solution.salt, solution.number), &solution.challenge) {
         return Err(PowRefusal::Wrong);
     }
-    let parameter = |name: &str| {
-        let query = solution.salt.split_once('?')?.1;
-        query
-            .split('&')
-            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-    };
+    let parameter = |name: &str| parameter(&solution.salt, name);
     let expires: i64 = parameter("expires")
         .and_then(|v| v.parse().ok())
         .ok_or(PowRefusal::Malformed)?;
@@ -263,6 +259,30 @@ pub fn verify(
         Some(stored) if same(stored, &solution.challenge) => Ok(()),
         _ => Err(PowRefusal::Spent),
     }
+}
+
+/// The challenge a solution answers, when this service signed it for
+/// `session` and it is live: how a reset not yet begun, which stored no
+/// challenge, learns the one its first page offered. Whether it is spent
+/// is the caller's to know (it stores it with the session it begins).
+pub fn answered(key: &SecretKey, sent: &str, session: &str, now: i64) -> Option<PowChallenge> {
+    let solution = decode(sent)?;
+    verify(key, sent, session, Some(&solution.challenge), now).ok()?;
+    Some(PowChallenge {
+        maxnumber: parameter(&solution.salt, "max")?.parse().ok()?,
+        algorithm: solution.algorithm,
+        challenge: solution.challenge,
+        salt: solution.salt,
+        signature: solution.signature,
+    })
+}
+
+/// One `name=value` of a salt's query.
+fn parameter<'a>(salt: &'a str, name: &str) -> Option<&'a str> {
+    let query = salt.split_once('?')?.1;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 /// The base64 JSON a form carries (standard or URL-safe alphabet).
@@ -360,6 +380,28 @@ mod tests {
             verify(&key, "not base64!", "session-a", stored, 1_000),
             Err(PowRefusal::Malformed)
         );
+    }
+
+    #[test]
+    fn a_solution_tells_its_challenge_and_cost_only_when_signed_for_the_session_and_live() {
+        let key = SecretKey::random();
+        let issued = issue(&key, &OsEntropy, "opening", &small(), 1_500, 1_000);
+        let sent = encode(&solve(&issued).unwrap());
+        assert_eq!(
+            answered(&key, &sent, "opening", 1_000),
+            Some(issued.clone()),
+            "the whole challenge, its maxnumber read from the signed salt"
+        );
+        assert_eq!(answered(&key, &sent, "another", 1_000), None);
+        assert_eq!(answered(&key, &sent, "opening", 1_000 + 11 * 60), None);
+        assert_eq!(
+            answered(&SecretKey::random(), &sent, "opening", 1_000),
+            None
+        );
+        // A cost raised in the salt breaks the hash: the signature covers it.
+        let mut raised = solve(&issued).unwrap();
+        raised.salt = raised.salt.replace("&max=1500", "&max=9999999");
+        assert_eq!(answered(&key, &encode(&raised), "opening", 1_000), None);
     }
 
     #[test]

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ThrottleConfig {
-    /// Resets one address may open in 10 minutes (each is a row, whether it
-    /// goes on or not: the portal's first page, `POST /api/v1/reset`).
+    /// Resets one address may begin in 10 minutes (each is a row, whether it
+    /// goes on or not: the portal's first form, `POST /api/v1/reset`; a view
+    /// of the first page begins none).
     pub resets_per_address: i64,
     /// Resets one address may take past the first step in 10 minutes.
     pub starts_per_address: i64,

@@ -251,7 +251,7 @@ impl Limit {
     pub fn counts(self) -> &'static str {
         match self {
             Limit::ResetsPerAddress => {
-                "new resets one address opens (the portal's first page, `POST /api/v1/reset`)"
+                "new resets one address begins (the portal's first form, `POST /api/v1/reset`; a view of the first page begins none)"
             }
             Limit::StartsPerAddress => "resets one address takes past the first step",
             Limit::CaptchaFailuresPerAddress => {

@@ -95,6 +95,8 @@ pub struct StoredChallenge<'a> {
 const POW_REFUSED: &str = "refused";
 
 impl Store {
+    /// A new reset at its first step; `false` (and nothing changed) when a
+    /// reset with this id exists already, live or expired.
     pub async fn create_reset_session(
         &self,
         id: &str,
@@ -102,10 +104,10 @@ impl Store {
         address: &str,
         now: i64,
         expires_at: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
+    ) -> Result<bool, StoreError> {
+        let created = sqlx::query(
             "INSERT INTO reset_sessions (id, csrf, step, client_address, created_at, expires_at)
-             VALUES ($1, $2, 'identify', $3, $4, $5)",
+             VALUES ($1, $2, 'identify', $3, $4, $5) ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(csrf)
@@ -113,8 +115,11 @@ impl Store {
         .bind(now)
         .bind(expires_at)
         .execute(&self.pool)
-        .await?;
-        self.sweep_reset_sessions(now).await
+        .await?
+        .rows_affected()
+            == 1;
+        self.sweep_reset_sessions(now).await?;
+        Ok(created)
     }
 
     /// Forgets resets that expired an hour ago or more (an hour of grace

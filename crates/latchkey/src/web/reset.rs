@@ -71,13 +71,7 @@ impl FormSession for ResetSession {
     }
 }
 
-with_csrf!(
-    IdentifyForm,
-    CaptchaForm,
-    MethodForm,
-    CodeForm,
-    PasswordForm
-);
+with_csrf!(CaptchaForm, MethodForm, CodeForm, PasswordForm);
 
 fn back_to_flow() -> Response {
     Redirect::to("/reset").into_response()
@@ -113,11 +107,21 @@ pub async fn reset_get(State(state): State<Core>, parts: Parts) -> Result<Respon
             let violations = flash.violations();
             show_step(&state, &parts, &session, flash.error, violations).await
         }
+        // A first page seen already (its cookie names no reset yet): the
+        // same one again, past the off-campus warning it may have passed.
+        None if let Some(seen) = opened(&state, &parts.headers) => {
+            start(&state, &parts, Some(seen)).await
+        }
         _ => match off_campus_warning(&state, &parts) {
             Some(warning) => Ok(warning),
-            None => start(&state, &parts).await,
+            None => start(&state, &parts, None).await,
         },
     }
+}
+
+/// The token of the first page this browser was shown, if its cookie holds one.
+fn opened(state: &Core, headers: &HeaderMap) -> Option<String> {
+    super::session_token(state, headers, COOKIE)
 }
 
 /// `POST /reset/start`: leave the current reset (finished or not) and begin
@@ -131,14 +135,21 @@ pub async fn start_post(
     if current_session(&state, &parts.headers).await?.is_some() {
         form_session(&state, &parts.headers, form.csrf()).await?;
     }
-    start(&state, &parts).await
+    start(&state, &parts, None).await
 }
 
-/// A new session: its cookie, and the identify page.
-async fn start(state: &Core, parts: &Parts) -> Result<Response, WebError> {
-    let (token, session) = reset::new_session(state, &caller(state, parts)).await?;
-    let response = show_step(state, parts, &session, None, Vec::new()).await?;
-    with_cookie(state, response, &token)
+/// The first page of a reset not yet begun (the one `seen` before, or a
+/// new one), and its cookie: nothing is stored until its form comes back
+/// ([`identify_post`]).
+async fn start(state: &Core, parts: &Parts, seen: Option<String>) -> Result<Response, WebError> {
+    let opening = reset::opening(state, &caller(state, parts), seen).await?;
+    let page = IdentifyPage {
+        site: &state.site,
+        csrf: &opening.csrf,
+        error: None,
+        pow: pow_json(opening.pow),
+    };
+    with_cookie(state, render(&page, StatusCode::OK), &opening.token)
 }
 
 /// `response` with the cookie that names the reset `token` names, for the
@@ -412,19 +423,26 @@ pub struct IdentifyForm {
     pow: String,
 }
 
+/// The first form: the reset its cookie names, or, from the first page,
+/// the reset it begins.
 pub async fn identify_post(
     State(state): State<Core>,
     parts: Parts,
-    Checked { session, form }: Checked<ResetSession, IdentifyForm>,
+    Form(form): Form<IdentifyForm>,
 ) -> Result<Response, WebError> {
-    let outcome = reset::identify(
-        &state,
-        &caller(&state, &parts),
-        &session,
-        &form.identifier,
-        Some(&form.pow),
-    )
-    .await?;
+    let caller = caller(&state, &parts);
+    let session = match current_session(&state, &parts.headers).await? {
+        Some(session) if same(&session.csrf, &form.csrf) => session,
+        Some(_) => return Err(WebError::Expired),
+        None => {
+            let token = opened(&state, &parts.headers).ok_or(WebError::Expired)?;
+            reset::begin(&state, &caller, &token, &form.csrf, Some(&form.pow))
+                .await?
+                .ok_or(WebError::Expired)?
+        }
+    };
+    let outcome =
+        reset::identify(&state, &caller, &session, &form.identifier, Some(&form.pow)).await?;
     answer_form(&state, &session.id, outcome).await
 }
 

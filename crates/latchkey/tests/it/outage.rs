@@ -22,7 +22,7 @@ use tower::ServiceExt;
 
 use crate::cli_serve::{http_get, serve_demo, terminate};
 use crate::portal::{Browser, OLD_PASSWORD, Portal, latest_code, portal, up_to_the_code};
-use crate::support::{TempDir, TestDb};
+use crate::support::{TempDir, TestDb, running_as_root};
 
 /// A TCP proxy to the database that can be cut: open connections close
 /// and new ones are closed as soon as they are accepted.
@@ -421,10 +421,4 @@ impl Drop for PrivateCluster {
                 .output();
         }
     }
-}
-
-/// The effective user is root: `/proc/self` belongs to it.
-fn running_as_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
 }

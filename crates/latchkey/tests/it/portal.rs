@@ -744,11 +744,19 @@ async fn every_address_of_one_ipv6_network_counts_as_one_address() {
         peer: Some(peer.parse().unwrap()),
         ..Browser::default()
     };
+    // A reset begins when the first page's form comes back.
+    async fn begin(portal: &Portal, mut browser: Browser) -> StatusCode {
+        assert_eq!(browser.get(portal, "/reset").await.status, StatusCode::OK);
+        let fields = [("identifier", "ada")];
+        browser
+            .post(portal, "/reset/identify", &fields)
+            .await
+            .status
+    }
     let mut refused = 0;
     for host in 1..=12 {
-        let mut browser = from(&format!("[2001:db8:1:2::{host:x}]:443"));
-        let page = browser.get(&portal, "/reset").await;
-        if page.status == StatusCode::TOO_MANY_REQUESTS {
+        let browser = from(&format!("[2001:db8:1:2::{host:x}]:443"));
+        if begin(&portal, browser).await == StatusCode::TOO_MANY_REQUESTS {
             refused += 1;
         }
     }
@@ -757,15 +765,60 @@ async fn every_address_of_one_ipv6_network_counts_as_one_address() {
         "twelve addresses of one /64, five resets allowed"
     );
     // The next /64 is someone else; IPv4 still counts per address.
-    let mut neighbour = from("[2001:db8:1:3::1]:443");
-    assert_eq!(
-        neighbour.get(&portal, "/reset").await.status,
-        StatusCode::OK
-    );
+    let neighbour = from("[2001:db8:1:3::1]:443");
+    assert_eq!(begin(&portal, neighbour).await, StatusCode::OK);
     for host in 1..=6 {
-        let mut browser = from(&format!("203.0.113.{host}:443"));
-        assert_eq!(browser.get(&portal, "/reset").await.status, StatusCode::OK);
+        let browser = from(&format!("203.0.113.{host}:443"));
+        assert_eq!(begin(&portal, browser).await, StatusCode::OK);
     }
+}
+
+/// The first page is every visitor's, bots' and probes' too: showing it
+/// stores nothing and counts nothing, so a flood of views cannot fill the
+/// database or slow the views of others. The reset begins with its form,
+/// once, and only with the form token that page was given.
+#[tokio::test]
+async fn the_first_page_stores_nothing_until_its_form_comes_back() {
+    on_each_backend("portal_opening", |db: TestDb| async move {
+        let portal = portal(&db, &SecretKey::random()).await;
+        let mut browser = Browser::default();
+        for _ in 0..3 {
+            let page = browser.get(&portal, "/reset").await;
+            assert_eq!(page.heading(), "Reset your password", "{}", db.label);
+        }
+        assert_eq!(count(&db.url, "reset_sessions").await, 0, "{}", db.label);
+        assert_eq!(count(&db.url, "throttle_hits").await, 0, "{}", db.label);
+        // Another page's form token does not begin this page's reset.
+        let mut other = Browser::default();
+        other.get(&portal, "/reset").await;
+        let planted = browser.csrf.replace(other.csrf.clone().unwrap());
+        let fields = [("identifier", "ada")];
+        let page = browser.post(&portal, "/reset/identify", &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", db.label);
+        assert_eq!(count(&db.url, "reset_sessions").await, 0, "{}", db.label);
+        // Its own does, once: the form sent again finds the reset moved on.
+        browser.csrf = planted;
+        let page = browser.post(&portal, "/reset/identify", &fields).await;
+        assert_eq!(
+            page.heading(),
+            "Type the characters you see",
+            "{}",
+            db.label
+        );
+        assert_eq!(count(&db.url, "reset_sessions").await, 1, "{}", db.label);
+        let hits = "throttle_hits WHERE key LIKE 'reset:address:%'";
+        assert_eq!(count(&db.url, hits).await, 1, "{}", db.label);
+        let page = browser.post(&portal, "/reset/identify", &fields).await;
+        assert_eq!(
+            page.heading(),
+            "Type the characters you see",
+            "{}",
+            db.label
+        );
+        assert_eq!(count(&db.url, "reset_sessions").await, 1, "{}", db.label);
+        db
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -190,6 +190,14 @@ async fn the_proof_costs_more_for_a_source_that_keeps_opening_resets() {
     for _ in 0..11 {
         let mut bot = from("[2001:db8:7:7::1]:443");
         ranges.push(challenge_on_page(&mut bot, &portal).await.maxnumber);
+        // Begun: a view alone counts for nothing.
+        let page = identify_with(&mut bot, &portal, "").await;
+        assert_eq!(page.heading(), "Type the characters you see");
+        let mut viewer = from("[2001:db8:7:7::1]:443");
+        assert_eq!(
+            challenge_on_page(&mut viewer, &portal).await.maxnumber,
+            challenge_on_page(&mut viewer, &portal).await.maxnumber
+        );
     }
     let base = config.max_number;
     assert_eq!(ranges[..5], [base; 5], "the first five cost the same");

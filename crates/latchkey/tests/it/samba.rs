@@ -1,7 +1,9 @@
 //! The Active Directory paths against a real domain controller: Samba's
-//! AD DC (Debian's `samba`), provisioned for each run into a temporary
-//! folder and served on loopback (its LDAP ports are fixed, 389 and 636,
-//! so one test holds it). Passwords over LDAPS with a certificate the test
+//! AD DC (Debian's `samba`), provisioned once per run into a temporary
+//! folder (one test holds it). Its LDAP ports are fixed (389, 636), so as
+//! root it runs in a network namespace of its own, reached over a veth
+//! pair: a busy port 636 on the machine cannot fail the run. Elsewhere it
+//! is served on loopback. Passwords over LDAPS with a certificate the test
 //! makes; lockout, complexity, history and maximum age as a campus sets them.
 
 use std::os::unix::process::CommandExt;
@@ -14,7 +16,7 @@ use latchkey::directory::{
     PolicyHints, Refusal, Written,
 };
 
-use crate::support::TempDir;
+use crate::support::{TempDir, running_as_root};
 
 const REALM: &str = "AD.EXAMPLE.EDU";
 const BASE: &str = "DC=ad,DC=example,DC=edu";
@@ -26,6 +28,67 @@ const NEW_PASSWORD: &str = "Lantern%Quay-58";
 struct SambaDc {
     dir: TempDir,
     child: Option<Child>,
+    /// Where it listens: its namespace's end of the veth pair, or loopback.
+    address: String,
+}
+
+/// A network namespace's link to this one: a veth pair in a /30 of
+/// 198.18.0.0/15 (RFC 2544's benchmarking range, which no campus routes),
+/// chosen by the process id so that two runs at once do not meet.
+struct Link {
+    here: String,
+    there: String,
+    here_address: String,
+    there_address: String,
+}
+
+impl Link {
+    fn new() -> Link {
+        let id = std::process::id();
+        let block = (id % 32_768) * 4;
+        let address = |host: u32| {
+            let n = block + host;
+            format!("198.{}.{}.{}", 18 + (n >> 16), (n >> 8) & 255, n & 255)
+        };
+        Link {
+            here: format!("lkh{}", id % 1_000_000),
+            there: format!("lks{}", id % 1_000_000),
+            here_address: address(1),
+            there_address: address(2),
+        }
+    }
+
+    /// Samba's command line, inside a new network namespace (unshare execs
+    /// it there: the child's pid is samba's) once its end of the link has
+    /// arrived and is up.
+    fn isolated(&self, conf: &str) -> Command {
+        let mut command = Command::new("unshare");
+        command
+            .args(["--net", "--", "sh", "-c"])
+            .arg(
+                "ip link set lo up
+                 for _ in $(seq 200); do ip link show \"$1\" >/dev/null 2>&1 && break; sleep 0.05; done
+                 ip addr add \"$2/30\" dev \"$1\" && ip link set \"$1\" up &&
+                 exec /usr/sbin/samba -i -s \"$0\"",
+            )
+            .args([conf, &self.there, &self.there_address]);
+        command
+    }
+
+    /// The pair, its far end moved into the namespace of process `pid`.
+    fn connect(&self, pid: u32) {
+        let pid = pid.to_string();
+        let (here, there) = (self.here.as_str(), self.there.as_str());
+        run(
+            "ip",
+            &[
+                "link", "add", here, "type", "veth", "peer", "name", there, "netns", &pid,
+            ],
+        );
+        let cidr = format!("{}/30", self.here_address);
+        run("ip", &["addr", "add", &cidr, "dev", here]);
+        run("ip", &["link", "set", here, "up"]);
+    }
 }
 
 impl SambaDc {
@@ -95,8 +158,12 @@ impl SambaDc {
                 &sam,
             ],
         );
-        // LDAPS with a certificate for 127.0.0.1 that the test trusts.
-        let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+        let link = running_as_root().then(Link::new);
+        let address = link
+            .as_ref()
+            .map_or("127.0.0.1", |link| &link.there_address);
+        // LDAPS with a certificate for its address that the test trusts.
+        let cert = rcgen::generate_simple_self_signed(vec![address.to_owned()]).unwrap();
         let cert_file = dir.write("cert.pem", &cert.cert.pem());
         let key_file = dir.write("key.pem", &cert.signing_key.serialize_pem());
         std::fs::set_permissions(
@@ -115,26 +182,47 @@ impl SambaDc {
             "\tserver services = s3fs, rpc, nbt, wrepl, ldap, cldap, kdc, drepl, winbindd, ntp_signd, kcc, dnsupdate\n",
             "",
         );
+        // In its namespace, it listens on its end of the link.
+        let settings = match &link {
+            Some(link) => {
+                let interfaces = "\tinterfaces = lo\n";
+                assert!(settings.contains(interfaces), "{settings}");
+                settings.replace(interfaces, &format!("\tinterfaces = lo {}\n", link.there))
+            }
+            None => settings,
+        };
         std::fs::write(&conf, settings).unwrap();
+        let mut command = match &link {
+            Some(link) => link.isolated(&conf),
+            None => {
+                let mut command = Command::new("/usr/sbin/samba");
+                command.args(["-i", "-s", &conf]);
+                command
+            }
+        };
         // Its own process group, so that its workers stop with it.
-        let child = Command::new("/usr/sbin/samba")
-            .args(["-i", "-s", &conf])
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
             .expect("samba starts");
+        if let Some(link) = &link {
+            link.connect(child.id());
+        }
         let samba = SambaDc {
             dir,
             child: Some(child),
+            address: address.to_owned(),
         };
+        let port = format!("{}:636", samba.address);
         for _ in 0..200 {
-            if std::net::TcpStream::connect("127.0.0.1:636").is_ok() {
+            if std::net::TcpStream::connect(&port).is_ok() {
                 return Some(samba);
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("samba did not listen on 127.0.0.1:636");
+        panic!("samba did not listen on {port}");
     }
 
     /// The directory's own database, for `samba-tool -H`.
@@ -144,7 +232,7 @@ impl SambaDc {
 
     fn config(&self) -> DirectoryConfig {
         DirectoryConfig {
-            url: "ldaps://127.0.0.1".into(),
+            url: format!("ldaps://{}", self.address),
             kind: DirectoryKind::ActiveDirectory,
             bind_dn: format!("CN=Administrator,CN=Users,{BASE}"),
             base_dn: format!("CN=Users,{BASE}"),

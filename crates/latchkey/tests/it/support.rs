@@ -61,6 +61,12 @@ pub fn workspace() -> std::path::PathBuf {
 /// A fresh temporary folder, removed when dropped.
 pub struct TempDir(pub std::path::PathBuf);
 
+/// The effective user is root: `/proc/self` belongs to it.
+pub fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
+}
+
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
         let path =

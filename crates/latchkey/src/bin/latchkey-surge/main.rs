@@ -2,7 +2,8 @@
 //! each reset their password through the JSON API of two `latchkey serve`
 //! instances that share one PostgreSQL database, while one instance is
 //! killed with SIGKILL and started again, and (with `--outage-at`) the
-//! database goes away for a while. It reports completed resets per second,
+//! database, a PostgreSQL cluster the harness started itself, is stopped
+//! for a while and started again. It reports completed resets per second,
 //! latency, what people saw while the database was gone, the instances'
 //! peak memory and errors, then checks every account: a completed reset's
 //! new password works; any other account still has its old password or the
@@ -14,8 +15,9 @@
 //! bounded in people and in time. `scripts/surge` runs it.
 
 mod cluster;
-mod outage;
+mod flow;
 mod people;
+mod private_postgres;
 mod report;
 
 use std::path::PathBuf;
@@ -36,7 +38,8 @@ use tokio::sync::{Mutex, Semaphore};
 
 use cluster::{Cluster, Instance, free_port};
 use people::{Person, load_people};
-use report::{loopback_only, percentile};
+use private_postgres::PrivatePostgres;
+use report::{Outage, loopback_only, spread};
 
 const ANSWER: &str = "K7MPQ";
 const OLD_PASSWORD: &str = "Vt9#qkzP";
@@ -46,9 +49,10 @@ const MAX_REQUESTS: usize = 40;
 #[derive(Parser)]
 #[command(about = "Simulate a reset surge against two instances on one PostgreSQL database")]
 struct Args {
-    /// An empty PostgreSQL database on this machine.
-    #[arg(long)]
-    database_url: String,
+    /// An empty PostgreSQL database on this machine; without it, a
+    /// PostgreSQL cluster of the harness's own.
+    #[arg(long, conflicts_with = "outage_at")]
+    database_url: Option<String>,
     /// How many people reset (at most 50,000).
     #[arg(long, default_value_t = 300)]
     people: usize,
@@ -56,7 +60,8 @@ struct Args {
     /// 100,000); the default is --people.
     #[arg(long)]
     accounts: Option<usize>,
-    /// Take the database away once this share of the people are done.
+    /// Stop the database once this share of the people are done: always
+    /// the harness's own cluster, never a shared server.
     #[arg(long)]
     outage_at: Option<f64>,
     /// For this many seconds.
@@ -115,7 +120,8 @@ struct Tally {
     /// Each request's time: the password step apart, as it carries the hashing.
     password_ms: Mutex<Vec<f64>>,
     other_ms: Mutex<Vec<f64>>,
-    reset_ms: Mutex<Vec<f64>>,
+    /// Each completed reset: when it began (s into the run) and how long it took (ms).
+    resets: Mutex<Vec<(f64, f64)>>,
 }
 
 struct Ctx {
@@ -125,202 +131,19 @@ struct Ctx {
     tally: Tally,
 }
 
-impl Ctx {
-    /// One API request; a connection that fails (an instance down) moves
-    /// the person to the other instance and tries again: no stickiness.
-    async fn call(
-        &self,
-        instance: &mut usize,
-        person: &Person,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Result<(u16, Value), String> {
-        for _ in 0..120 {
-            let port = self.cluster.port(*instance).await;
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{path}", Cluster::url(port)))
-                .header("x-forwarded-for", &person.address);
-            if let Some(token) = token {
-                request = request.bearer_auth(token);
-            }
-            if let Some(body) = &body {
-                request = request
-                    .header("content-type", "application/json")
-                    .body(body.to_string());
-            }
-            let started = Instant::now();
-            match request.send().await {
-                Ok(answer) => {
-                    let status = answer.status().as_u16();
-                    let bytes = answer.bytes().await.map_err(|e| e.to_string());
-                    let Ok(bytes) = bytes else {
-                        // Cut off mid-answer: the request may or may not have been applied.
-                        self.tally.failovers.fetch_add(1, Ordering::Relaxed);
-                        *instance = 1 - *instance;
-                        continue;
-                    };
-                    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-                    if status == 503 {
-                        // The database is away: a person told to try again in
-                        // a minute; the harness comes back sooner, to see when
-                        // it is back.
-                        self.tally.unavailable_ms.lock().await.push(elapsed);
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                    let times = match path.ends_with("/password") {
-                        true => &self.tally.password_ms,
-                        false => &self.tally.other_ms,
-                    };
-                    times.lock().await.push(elapsed);
-                    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                    return Ok((status, json));
-                }
-                Err(_) => {
-                    self.tally.failovers.fetch_add(1, Ordering::Relaxed);
-                    *instance = 1 - *instance;
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
-        Err(format!("{path}: no instance answered"))
-    }
-
-    /// The newest code texted to `phone`, from the outbox table.
-    async fn code_for(&self, phone: &str) -> Result<String, String> {
-        let body: Option<String> = sqlx::query_scalar(
-            "SELECT body FROM outbox WHERE recipient = $1 AND channel = 'sms' ORDER BY id DESC LIMIT 1",
-        )
-        .bind(phone)
-        .fetch_optional(&self.db)
-        .await
-        .map_err(|e| format!("outbox: {e}"))?;
-        let body = body.ok_or("no code in the outbox")?;
-        Ok(body.chars().filter(char::is_ascii_digit).take(6).collect())
-    }
-
-    /// One person's whole reset, step by step as the state says, from
-    /// whichever instance answers.
-    /// One person's reset, begun again (once) when the answer carrying the
-    /// renewed token was lost with a killed instance: as a person would,
-    /// who starts over.
-    async fn reset(&self, person: &Person, instance: usize) -> Result<(), String> {
-        match self.reset_once(person, instance).await {
-            Err(Lost::RenewedToken) => {
-                self.tally.restarts.fetch_add(1, Ordering::Relaxed);
-                self.reset_once(person, instance)
-                    .await
-                    .map_err(|lost| lost.to_string())
-            }
-            other => other.map_err(|lost| lost.to_string()),
-        }
-    }
-
-    async fn reset_once(&self, person: &Person, mut instance: usize) -> Result<(), Lost> {
-        use reqwest::Method;
-        let (status, started) = self
-            .call(
-                &mut instance,
-                person,
-                Method::POST,
-                "/api/v1/reset",
-                None,
-                None,
-            )
-            .await?;
-        if status != 201 {
-            return Err(Lost::Other(format!("start: {status} {started}")));
-        }
-        let mut token = started["token"]
-            .as_str()
-            .ok_or(Lost::Other("no token".into()))?
-            .to_owned();
-        let mut state = started["state"].clone();
-        for _ in 0..MAX_REQUESTS {
-            let step = state["step"].as_str().unwrap_or("").to_owned();
-            let (path, body) = match step.as_str() {
-                "identify" => (
-                    "/api/v1/reset/identify",
-                    json!({"identifier": person.username}),
-                ),
-                "captcha" => (
-                    "/api/v1/reset/captcha",
-                    json!({"answer": ANSWER.to_lowercase(), "pow": solved(&state["pow"])}),
-                ),
-                "method" => ("/api/v1/reset/method", json!({"method": "sms"})),
-                "code" => (
-                    "/api/v1/reset/code",
-                    json!({"code": self.code_for(&person.phone).await?}),
-                ),
-                "password" => (
-                    "/api/v1/reset/password",
-                    json!({"password": person.new_password, "confirm": person.new_password}),
-                ),
-                "done" => return Ok(()),
-                other => {
-                    return Err(Lost::Other(format!("stopped at step {other:?}: {state}")));
-                }
-            };
-            let (status, answer) = self
-                .call(
-                    &mut instance,
-                    person,
-                    Method::POST,
-                    path,
-                    Some(&token),
-                    Some(body),
-                )
-                .await?;
-            match status {
-                // 409: a retry of a request the killed instance had applied.
-                200 | 409 => {}
-                422 => {
-                    self.tally.refusals.fetch_add(1, Ordering::Relaxed);
-                    if step == "password" {
-                        return Err(Lost::Other(format!("password refused: {answer}")));
-                    }
-                }
-                // The code was taken by an instance killed before it answered:
-                // the reset moved on under a token that never arrived.
-                401 if step == "code" => return Err(Lost::RenewedToken),
-                _ => return Err(Lost::Other(format!("{path}: {status} {answer}"))),
-            }
-            // The code step renews the reset's token: the old one is dead.
-            if let Some(renewed) = answer["token"].as_str() {
-                token = renewed.to_owned();
-            }
-            state = answer;
-        }
-        Err(Lost::Other("too many requests for one reset".into()))
-    }
-}
-
-/// Why one try at a reset did not finish.
-enum Lost {
-    RenewedToken,
-    Other(String),
-}
-
-impl From<String> for Lost {
-    fn from(why: String) -> Lost {
-        Lost::Other(why)
-    }
-}
-
-impl std::fmt::Display for Lost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Lost::RenewedToken => write!(f, "the renewed token was lost with a killed instance"),
-            Lost::Other(why) => write!(f, "{why}"),
-        }
-    }
-}
-
 async fn run(args: Args) -> Result<bool, String> {
-    loopback_only(&args.database_url)?;
+    let dir = std::env::temp_dir().join(format!("latchkey-surge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let (database_url, private) = match &args.database_url {
+        Some(url) => {
+            loopback_only(url)?;
+            (url.clone(), None)
+        }
+        None => {
+            let private = PrivatePostgres::start(dir.join("postgres"))?;
+            (private.url(), Some(Arc::new(private)))
+        }
+    };
     let accounts = args.accounts.unwrap_or(args.people);
     if args.people == 0 || args.people > 50_000 || args.concurrency == 0 {
         return Err("--people must be 1 to 50000 and --concurrency at least 1".into());
@@ -345,10 +168,10 @@ async fn run(args: Args) -> Result<bool, String> {
     };
     let hasher = Hasher::new(&hashing).map_err(|e| e.to_string())?;
 
-    let store = Store::open(&args.database_url)
+    let store = Store::open(&database_url)
         .await
         .map_err(|e| e.to_string())?;
-    let db = PgPool::connect(&args.database_url)
+    let db = PgPool::connect(&database_url)
         .await
         .map_err(|e| e.to_string())?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
@@ -385,12 +208,7 @@ async fn run(args: Args) -> Result<bool, String> {
     let per_reset = 2.0;
     let bound = cores as f64 * 1000.0 / (per_reset * hash_ms);
 
-    let dir = std::env::temp_dir().join(format!("latchkey-surge-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let config = dir.join("latchkey.toml");
-    // The instances reach the database through a proxy that can take it away.
-    let proxy = Arc::new(outage::Proxy::start(outage::server_of(&args.database_url)?).await?);
-    let proxied_url = outage::via(&args.database_url, proxy.address)?;
     // Its people's phones share one prefix and it measures hashing, not the
     // budget for texts: a campus sizes that budget to its own surge.
     std::fs::write(
@@ -403,7 +221,7 @@ async fn run(args: Args) -> Result<bool, String> {
              # The surge is people, not bots: hundreds at once would raise the\n\
              # proof of work's level for all, which this harness does not measure.\n\
              [captcha]\nservice_rise_every = 1000000\n",
-            proxied_url, hashing.memory_kib, hashing.iterations
+            database_url, hashing.memory_kib, hashing.iterations
         ),
     )
     .map_err(|e| e.to_string())?;
@@ -459,8 +277,8 @@ async fn run(args: Args) -> Result<bool, String> {
             Ok::<_, String>((at, down.elapsed()))
         })
     };
-    let outage = args.outage_at.map(|share| {
-        let (ctx, proxy) = (ctx.clone(), proxy.clone());
+    let outage = args.outage_at.zip(private.clone()).map(|(share, server)| {
+        let ctx = ctx.clone();
         let after = ((args.people as f64 * share) as usize).max(1);
         let seconds = args.outage_seconds;
         tokio::spawn(async move {
@@ -469,11 +287,22 @@ async fn run(args: Args) -> Result<bool, String> {
             }
             let at = began.elapsed();
             let done_before = ctx.tally.completed.load(Ordering::Relaxed);
-            proxy.cut().await;
+            let stopping = server.clone();
+            tokio::task::spawn_blocking(move || stopping.stop())
+                .await
+                .map_err(|e| e.to_string())??;
+            let stopped = began.elapsed();
             tokio::time::sleep(Duration::from_secs(seconds)).await;
             let done_during = ctx.tally.completed.load(Ordering::Relaxed) - done_before;
-            proxy.restore();
-            (at, done_during)
+            tokio::task::spawn_blocking(move || server.start_again())
+                .await
+                .map_err(|e| e.to_string())??;
+            Ok::<_, String>(Outage {
+                at,
+                stopped,
+                back: began.elapsed(),
+                done_during,
+            })
         })
     });
     let gate = Arc::new(Semaphore::new(args.concurrency));
@@ -487,7 +316,8 @@ async fn run(args: Args) -> Result<bool, String> {
             if result.is_ok() {
                 ctx.tally.completed.fetch_add(1, Ordering::Relaxed);
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
-                ctx.tally.reset_ms.lock().await.push(ms);
+                let at = started.duration_since(began).as_secs_f64();
+                ctx.tally.resets.lock().await.push((at, ms));
             }
             Ok::<_, String>(result.err())
         }));
@@ -511,7 +341,7 @@ async fn run(args: Args) -> Result<bool, String> {
         Err(_) => None,
     };
     let outage = match outage {
-        Some(task) => task.await.ok(),
+        Some(task) => Some(task.await.map_err(|e| e.to_string())??),
         None => None,
     };
     let peaks = [
@@ -521,7 +351,8 @@ async fn run(args: Args) -> Result<bool, String> {
 
     let tally = &ctx.tally;
     let completed = tally.completed.load(Ordering::Relaxed);
-    let mut resets = tally.reset_ms.lock().await.clone();
+    let began_and_took = tally.resets.lock().await.clone();
+    let mut resets: Vec<f64> = began_and_took.iter().map(|(_, ms)| *ms).collect();
     let mut password_step = tally.password_ms.lock().await.clone();
     let mut other_steps = tally.other_ms.lock().await.clone();
     for times in [&mut resets, &mut password_step, &mut other_steps] {
@@ -538,21 +369,12 @@ async fn run(args: Args) -> Result<bool, String> {
         "hash-bound limit       {bound:.2} resets/s ({cores} cores ÷ ({per_reset} Argon2id × {hash_ms:.1} ms)); reached {:.0} %",
         100.0 * completed as f64 / elapsed / bound
     );
-    println!(
-        "whole reset            p50 {:.0} ms, p99 {:.0} ms",
-        percentile(&resets, 50.0),
-        percentile(&resets, 99.0)
-    );
+    println!("whole reset            {}", spread(&resets));
     for (name, times) in [
         ("password step", &password_step),
         ("other steps", &other_steps),
     ] {
-        println!(
-            "{name:<23}p50 {:.1} ms, p99 {:.1} ms ({} requests)",
-            percentile(times, 50.0),
-            percentile(times, 99.0),
-            times.len()
-        );
+        println!("{name:<23}{} ({} requests)", spread(times), times.len());
     }
     if let Some((at, down)) = kill {
         println!(
@@ -561,23 +383,16 @@ async fn run(args: Args) -> Result<bool, String> {
             down.as_secs_f64()
         );
     }
-    if let Some((at, done_during)) = outage {
-        let mut answered = tally.unavailable_ms.lock().await.clone();
-        answered.sort_by(f64::total_cmp);
-        println!(
-            "database away          {} s from {:.1} s: {} answers \"try again in a minute\" (503), \
-             answered in p50 {:.0} ms, max {:.0} ms; {done_during} resets finished meanwhile",
-            args.outage_seconds,
-            at.as_secs_f64(),
-            answered.len(),
-            percentile(&answered, 50.0),
-            answered.last().copied().unwrap_or(0.0)
-        );
+    if let Some(outage) = outage {
+        let answered = tally.unavailable_ms.lock().await.clone();
+        outage.print(&answered, &began_and_took);
     }
     for (index, peak) in peaks.iter().enumerate() {
         if let Some(kib) = peak {
+            // The killed one's counts from its restart.
+            let since = if index == 1 { " since its restart" } else { "" };
             println!(
-                "instance {index} peak memory {:.0} MiB (VmHWM)",
+                "instance {index} peak     {:.0} MiB resident (VmHWM){since}",
                 *kib as f64 / 1024.0
             );
         }
@@ -684,11 +499,4 @@ async fn run(args: Args) -> Result<bool, String> {
     ctx.cluster.kill(0).await?;
     ctx.cluster.kill(1).await?;
     Ok(neither.is_empty() && still_failing.is_empty() && pending == 0 && touched == 0)
-}
-
-/// The image's proof of work, when the state offers one beside it (the
-/// cost is raised): solved as a browser would.
-fn solved(offered: &serde_json::Value) -> Option<String> {
-    let challenge = serde_json::from_value(offered.clone()).ok()?;
-    latchkey::captcha::pow::solve(&challenge).map(|s| latchkey::captcha::pow::encode(&s))
 }

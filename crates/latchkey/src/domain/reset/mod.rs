@@ -28,7 +28,9 @@ use crate::notify::CodeUse;
 use crate::secrets::token_id;
 use crate::store::{ResetSession, Step, StoredChallenge};
 
+mod opening;
 mod proof;
+pub use opening::{Opening, begin, opening};
 use proof::proved;
 pub use proof::{
     WaysLeft, second_proof_words, start_passkey, use_passkey, use_recovery_code, ways_left,
@@ -66,24 +68,38 @@ fn again(error: impl Into<String>) -> Outcome {
 }
 
 /// A new reset at its first step, and the token that names it (kept by
-/// the client; only its hash is stored).
+/// the client; only its hash is stored). The API's start; the portal's
+/// first page is an [`Opening`] until its form comes back.
 pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetSession), Error> {
     let (token, csrf) = (core.entropy.token(), core.entropy.token());
-    let id = token_id(&token);
-    let now = core.clock.now();
-    let lifetime = core.server.reset_minutes * 60;
-    let address = &caller.address;
-    // Every new reset is a row: one address cannot fill the database.
-    let recent = throttle(core, Limit::ResetsPerAddress, &caller.source).await?;
-    core.store
-        .create_reset_session(&id, &csrf, address, now, now + lifetime)
-        .await?;
+    let (session, recent) = create(core, caller, &token, csrf)
+        .await?
+        .ok_or_else(|| Error::Internal("a new reset's random id was taken".into()))?;
     if core.captcha.proof_of_work {
         // The proof costs more the more resets this source opened lately,
         // and the more the whole service has open.
-        let cost = demand::cost(core, &caller.source, Some(recent.hits)).await?;
-        offer_pow(core, &id, Step::Identify, cost).await?;
+        let cost = demand::cost(core, &caller.source, Some(recent)).await?;
+        offer_pow(core, &session.id, Step::Identify, cost).await?;
     }
+    Ok((token, session))
+}
+
+/// The reset `token` names, stored at its first step and counted against
+/// the caller's address (with the count); `None` if it exists already.
+async fn create(
+    core: &Core,
+    caller: &Caller,
+    token: &str,
+    csrf: String,
+) -> Result<Option<(ResetSession, i64)>, Error> {
+    let id = token_id(token);
+    let now = core.clock.now();
+    let lifetime = core.server.reset_minutes * 60;
+    // Every new reset is a row: one address cannot fill the database.
+    let recent = throttle(core, Limit::ResetsPerAddress, &caller.source).await?;
+    let created = (core.store)
+        .create_reset_session(&id, &csrf, &caller.address, now, now + lifetime)
+        .await?;
     let session = ResetSession {
         id,
         csrf,
@@ -93,7 +109,7 @@ pub async fn new_session(core: &Core, caller: &Caller) -> Result<(String, ResetS
         expires_at: now + lifetime,
         proven: Vec::new(),
     };
-    Ok((token, session))
+    Ok(created.then_some((session, recent.hits)))
 }
 
 /// A new proof-of-work challenge at `cost` for the session at `step`; metrics
