@@ -249,7 +249,9 @@ pub fn not_changed(error: ChangeError, zone: &jiff::tz::TimeZone) -> Result<NotC
             log_error(&format!("directory did not answer a change: {detail}"));
             said("directory_unanswered", "change-unanswered")
         }
-        other => Err(Error::Internal(other.to_string())),
+        // The database gone mid-change is "try again in a minute" (503),
+        // as anywhere else; the rest is ours, with a reference.
+        other => Err(Error::from(other)),
     }
 }
 
@@ -293,6 +295,16 @@ mod tests {
         (configs.into_iter())
             .map(|c| Policy::with_builtin_dictionary(c).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn a_change_the_database_could_not_take_is_unavailable_not_internal() {
+        let zone = jiff::tz::TimeZone::UTC;
+        // What a request meets while PostgreSQL restarts (the surge's outage).
+        let gone = ChangeError::Store(StoreError::Database(sqlx::Error::PoolTimedOut));
+        assert!(matches!(not_changed(gone, &zone), Err(Error::Unavailable(_))));
+        let corrupt = ChangeError::Store(StoreError::Corrupt("a bad row".into()));
+        assert!(matches!(not_changed(corrupt, &zone), Err(Error::Internal(_))));
     }
 
     #[test]
