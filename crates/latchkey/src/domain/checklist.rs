@@ -302,9 +302,15 @@ mod tests {
         let zone = jiff::tz::TimeZone::UTC;
         // What a request meets while PostgreSQL restarts (the surge's outage).
         let gone = ChangeError::Store(StoreError::Database(sqlx::Error::PoolTimedOut));
-        assert!(matches!(not_changed(gone, &zone), Err(Error::Unavailable(_))));
+        assert!(matches!(
+            not_changed(gone, &zone),
+            Err(Error::Unavailable(_))
+        ));
         let corrupt = ChangeError::Store(StoreError::Corrupt("a bad row".into()));
-        assert!(matches!(not_changed(corrupt, &zone), Err(Error::Internal(_))));
+        assert!(matches!(
+            not_changed(corrupt, &zone),
+            Err(Error::Internal(_))
+        ));
     }
 
     #[test]
