@@ -301,7 +301,7 @@ mod tests {
     fn a_change_the_database_could_not_take_is_unavailable_not_internal() {
         let zone = jiff::tz::TimeZone::UTC;
         // What a request meets while PostgreSQL restarts (the surge's outage).
-        let gone = ChangeError::Store(StoreError::Database(sqlx::Error::PoolTimedOut));
+        let gone = ChangeError::Store(StoreError::pool_timed_out());
         assert!(matches!(
             not_changed(gone, &zone),
             Err(Error::Unavailable(_))

@@ -71,6 +71,15 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+#[cfg(test)]
+impl StoreError {
+    /// What a request meets when no connection came in time (the database
+    /// restarting), for the domain's tests, which name no driver.
+    pub(crate) fn pool_timed_out() -> StoreError {
+        StoreError::Database(sqlx::Error::PoolTimedOut)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
