@@ -115,11 +115,25 @@ async fn create(
 /// A new proof-of-work challenge at `cost` for the session at `step`; metrics
 /// count it, with its level and reason.
 async fn offer_pow(core: &Core, id: &str, step: Step, cost: pow::Cost) -> Result<(), Error> {
+    keep_pow(core, id, step, &issue_pow(core, id, cost)).await
+}
+
+/// A new challenge at `cost` bound to the session `id`, counted by the metrics.
+fn issue_pow(core: &Core, id: &str, cost: pow::Cost) -> PowChallenge {
     let (entropy, now) = (core.entropy.as_ref(), core.clock.now());
     let max_number = cost.max_number;
-    let challenge = pow::issue(&core.key, entropy, id, &core.captcha, max_number, now);
     core.metrics.challenge(cost);
-    let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
+    pow::issue(&core.key, entropy, id, &core.captcha, max_number, now)
+}
+
+/// `challenge` stored as the session's at `step`: the one it spends.
+async fn keep_pow(
+    core: &Core,
+    id: &str,
+    step: Step,
+    challenge: &PowChallenge,
+) -> Result<(), Error> {
+    let json = serde_json::to_string(challenge).map_err(|e| Error::Internal(e.to_string()))?;
     core.store.set_pow(id, step, &json).await?;
     Ok(())
 }

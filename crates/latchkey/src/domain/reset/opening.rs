@@ -5,7 +5,10 @@
 //! bound to the token and carries its cost in its salt. The reset begins,
 //! as a row and a count against the address, when the form comes back.
 
-use super::{Caller, Core, Error, Limit, PowChallenge, ResetSession, Step, create, demand, pow};
+use super::{
+    Caller, Core, Error, Limit, PowChallenge, ResetSession, Step, create, demand, issue_pow,
+    keep_pow, pow,
+};
 use crate::secrets::{same, token_id};
 
 const FORM_PURPOSE: &str = "reset-opening-form";
@@ -32,17 +35,7 @@ pub async fn opening(core: &Core, caller: &Caller, seen: Option<String>) -> Resu
             // Priced as the reset it would begin: this source's next one.
             let recent = Limit::ResetsPerAddress.count(core, &caller.source).await?;
             let cost = demand::cost(core, &caller.source, Some(recent.hits + 1)).await?;
-            core.metrics.challenge(cost);
-            let (key, entropy, now) = (&core.key, core.entropy.as_ref(), core.clock.now());
-            let id = token_id(&token);
-            Some(pow::issue(
-                key,
-                entropy,
-                &id,
-                &core.captcha,
-                cost.max_number,
-                now,
-            ))
+            Some(issue_pow(core, &token_id(&token), cost))
         }
         false => None,
     };
@@ -77,10 +70,7 @@ pub async fn begin(
         .filter(|_| core.captcha.proof_of_work)
         .and_then(|sent| pow::answered(&core.key, sent, &session.id, now));
     if let Some(challenge) = offered {
-        let json = serde_json::to_string(&challenge).map_err(|e| Error::Internal(e.to_string()))?;
-        core.store
-            .set_pow(&session.id, Step::Identify, &json)
-            .await?;
+        keep_pow(core, &session.id, Step::Identify, &challenge).await?;
     }
     Ok(Some(session))
 }
